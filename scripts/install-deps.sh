@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# install-deps.sh - installs what Kehu needs to build, run and test, from
+# Debian's packages and the npm registry. Idempotent: packages already there
+# are not fetched again, so `make run` and `make check` can always call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build and run time.
+pkgs=(build-essential cmake pkg-config
+      libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev)
+# Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers.
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=(libcmocka-dev postgresql nodejs npm clang libclang-rt-14-dev chromium sqlite3 fonts-noto-cjk)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node packages of the tests and the web app, only when their lock changed.
+for dir in tests web; do
+  if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] ||
+       [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
+    echo "install-deps: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

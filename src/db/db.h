@@ -1,0 +1,107 @@
+/* db.h - the one database API of Kehu, with two backends: SQLite (embedded,
+ * the default) and PostgreSQL (libpq). Everything above src/db talks to the
+ * database only through this file, so a feature works on both or on neither.
+ *
+ * SQL is written once with `?` placeholders; the PostgreSQL backend rewrites
+ * them to $1, $2, ... (outside quoted literals). Values are always bound,
+ * never pasted into SQL text. Where the dialects really differ (DDL types,
+ * upsert, case-insensitive match) callers ask db_dialect_of() and pick.
+ *
+ * Threads: a db_pool is shared; each thread takes its own connection with
+ * db_pool_conn() (opened on first use, kept for the thread's life, closed by
+ * db_pool_close()). A connection and its statements are never shared between
+ * threads. */
+#ifndef KEHU_DB_H
+#define KEHU_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/err.h"
+
+typedef enum db_dialect { DB_SQLITE = 1, DB_POSTGRES = 2 } db_dialect;
+
+/* db_step results; errors are negative. */
+enum {
+    DB_ROW = 1,
+    DB_DONE = 0,
+    DB_ERROR = -1,      /* anything else: the message is in db_errmsg() */
+    DB_ERR_UNIQUE = -2, /* unique constraint violated */
+    DB_ERR_FOREIGN = -3,
+    DB_ERR_BUSY = -4, /* lock timeout / serialization failure: retry the transaction */
+};
+
+/* Column types as seen in a result row. */
+typedef enum db_type { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT } db_type;
+
+typedef struct db_pool db_pool;
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+/* url: a file path (SQLite; created if missing) or postgresql://... / postgres://...
+ * Fails (and fills e) when the database cannot be opened. */
+db_pool *db_pool_open(const char *url, err *e);
+void db_pool_close(db_pool *p);
+db_dialect db_pool_dialect(const db_pool *p);
+/* The calling thread's connection; NULL with e filled when it cannot connect. */
+db_conn *db_pool_conn(db_pool *p, err *e);
+
+/* A connection of one's own, outside any pool (command-line tools, tests). */
+db_conn *db_open(const char *url, err *e);
+void db_close(db_conn *c);
+db_dialect db_dialect_of(const db_conn *c);
+const char *db_errmsg(const db_conn *c);
+
+/* Statements. SQLite statements are cached per connection by SQL text, so
+ * preparing the same SQL again is cheap; db_finalize returns it to the cache. */
+db_stmt *db_prepare(db_conn *c, const char *sql, err *e);
+void db_finalize(db_stmt *s);
+/* Parameters are 1-based, as in SQLite. Text is copied at bind time. */
+void db_bind_null(db_stmt *s, int i);
+void db_bind_int64(db_stmt *s, int i, int64_t v);
+void db_bind_double(db_stmt *s, int i, double v);
+void db_bind_text(db_stmt *s, int i, const char *v); /* NULL binds NULL */
+void db_bind_textn(db_stmt *s, int i, const char *v, size_t n);
+int db_step(db_stmt *s); /* DB_ROW, DB_DONE or a negative DB_ERR* */
+int db_column_count(db_stmt *s);
+const char *db_column_name(db_stmt *s, int i); /* 0-based */
+db_type db_column_type(db_stmt *s, int i);
+int db_column_is_null(db_stmt *s, int i);
+int64_t db_column_int64(db_stmt *s, int i);
+double db_column_double(db_stmt *s, int i);
+/* Valid until the next db_step or db_finalize; NULL for SQL NULL. */
+const char *db_column_text(db_stmt *s, int i);
+size_t db_column_bytes(db_stmt *s, int i);
+/* Rows changed by the last INSERT/UPDATE/DELETE run by this statement. */
+int64_t db_changes(db_stmt *s);
+
+/* One-shot helpers. db_exec runs SQL without parameters (may hold several
+ * statements separated by ';' - used for migrations). */
+int db_exec(db_conn *c, const char *sql, err *e);
+/* Runs a statement whose first column of the first row is an integer (e.g.
+ * SELECT COUNT(*) or INSERT ... RETURNING id) with text parameters (NULL
+ * entries bind NULL). Returns 0 and sets *out, or -1 with e filled.
+ * No row: *out = 0 and returns 1. */
+int db_query_int64(db_conn *c, const char *sql, int64_t *out, err *e, int nparams,
+                   const char *const *params);
+
+/* Transactions. db_begin on SQLite takes the write lock at once (BEGIN
+ * IMMEDIATE) so two writers never deadlock on upgrade. Nesting is not
+ * supported: db_begin inside a transaction fails. */
+int db_begin(db_conn *c, err *e);
+int db_commit(db_conn *c, err *e);
+void db_rollback(db_conn *c); /* safe to call when no transaction is open */
+int db_in_transaction(const db_conn *c);
+
+/* Versioned schema migrations: each is applied once, in order, inside one
+ * transaction, and recorded in schema_migrations. Safe when several
+ * processes start at once (the first migrates, the others wait). */
+typedef struct db_migration {
+    int version;
+    const char *name;
+    const char *sqlite_sql;
+    const char *postgres_sql; /* NULL: same as sqlite_sql */
+} db_migration;
+int db_migrate(db_conn *c, const db_migration *list, size_t n, err *e);
+
+#endif

@@ -1,0 +1,55 @@
+/* err.c - see err.h. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void err_clear(err *e)
+{
+    e->status = 0;
+    e->code = NULL;
+    e->zh[0] = e->en[0] = '\0';
+    e->nfields = 0;
+}
+
+int err_set(err *e, int status, const char *code, const char *zh, const char *en)
+{
+    e->status = status;
+    e->code = code;
+    snprintf(e->zh, sizeof e->zh, "%s", zh);
+    snprintf(e->en, sizeof e->en, "%s", en);
+    return -1;
+}
+
+/* Both formats receive the same arguments; an argument one language does
+ * not need is skipped with a zero-width conversion such as "%.0s". */
+int err_setf(err *e, int status, const char *code, const char *zh_fmt, const char *en_fmt, ...)
+{
+    e->status = status;
+    e->code = code;
+    va_list ap;
+    va_start(ap, en_fmt);
+    vsnprintf(e->zh, sizeof e->zh, zh_fmt, ap);
+    va_end(ap);
+    va_start(ap, en_fmt);
+    vsnprintf(e->en, sizeof e->en, en_fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void err_add_field(err *e, const char *field, const char *reason)
+{
+    for (int i = 0; i < e->nfields; i++)
+        if (strcmp(e->fields[i].name, field) == 0) return;
+    if (e->nfields >= ERR_MAX_FIELDS) return;
+    err_field *f = &e->fields[e->nfields++];
+    snprintf(f->name, sizeof f->name, "%s", field);
+    snprintf(f->reason, sizeof f->reason, "%s", reason);
+}
+
+const char *err_message(const err *e, const char *lang)
+{
+    if (lang && strcmp(lang, "en") == 0 && e->en[0]) return e->en;
+    return e->zh[0] ? e->zh : e->en;
+}

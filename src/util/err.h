@@ -1,0 +1,34 @@
+/* err.h - errors are values. A function that can fail fills an err and
+ * returns non-zero; the http layer turns it into the documented body
+ *   {"error":{"code":"...","message":"...","fields":{"name":"required"}}}
+ * Messages are kept in both languages because the layer that fails does not
+ * know the request's language; the http layer picks one. */
+#ifndef KEHU_ERR_H
+#define KEHU_ERR_H
+
+#define ERR_MAX_FIELDS 32
+
+typedef struct err_field {
+    char name[64];
+    char reason[32]; /* required, too_long, invalid, unique, unknown, read_only, ... */
+} err_field;
+
+typedef struct err {
+    int status;       /* HTTP status: 400, 401, 403, 404, 409, 413, 422, 429, 500 */
+    const char *code; /* static string: "validation_failed", "not_found", ... */
+    char zh[256];
+    char en[256];
+    int nfields;
+    err_field fields[ERR_MAX_FIELDS];
+} err;
+
+void err_clear(err *e);
+/* Sets status, code and both messages; returns -1 so callers can
+ * `return err_set(...)`. */
+int err_set(err *e, int status, const char *code, const char *zh, const char *en);
+int err_setf(err *e, int status, const char *code, const char *zh_fmt, const char *en_fmt, ...);
+/* Adds a field-level reason (kept once per field). */
+void err_add_field(err *e, const char *field, const char *reason);
+const char *err_message(const err *e, const char *lang); /* lang "zh" or "en" */
+
+#endif

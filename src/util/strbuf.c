@@ -1,0 +1,138 @@
+/* strbuf.c - see strbuf.h. */
+#include "strbuf.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sb_reserve(strbuf *sb, size_t extra)
+{
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->cap) return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < need) cap *= 2;
+    char *p = realloc(sb->data, cap);
+    if (!p) abort();
+    sb->data = p;
+    sb->cap = cap;
+}
+
+void sb_appendn(strbuf *sb, const char *s, size_t n)
+{
+    sb_reserve(sb, n);
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+void sb_append(strbuf *sb, const char *s)
+{
+    sb_appendn(sb, s, strlen(s));
+}
+
+void sb_putc(strbuf *sb, char c)
+{
+    sb_reserve(sb, 1);
+    sb->data[sb->len++] = c;
+    sb->data[sb->len] = '\0';
+}
+
+void sb_printf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    sb_reserve(sb, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+void sb_int64(strbuf *sb, int64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+    sb_appendn(sb, buf, (size_t)n);
+}
+
+void sb_json_stringn(strbuf *sb, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sb_reserve(sb, n + 2);
+    sb_putc(sb, '"');
+    size_t run = 0; /* start of the pending run of bytes that need no escape */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char ubuf[7];
+        if (c == '"') esc = "\\\"";
+        else if (c == '\\') esc = "\\\\";
+        else if (c == '\n') esc = "\\n";
+        else if (c == '\r') esc = "\\r";
+        else if (c == '\t') esc = "\\t";
+        else if (c < 0x20) {
+            memcpy(ubuf, "\\u00", 4);
+            ubuf[4] = hex[c >> 4];
+            ubuf[5] = hex[c & 15];
+            ubuf[6] = '\0';
+            esc = ubuf;
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+            /* U+2028/U+2029 break JavaScript string literals in old parsers. */
+            esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+            sb_appendn(sb, s + run, i - run);
+            sb_append(sb, esc);
+            i += 2;
+            run = i + 1;
+            continue;
+        }
+        if (esc) {
+            sb_appendn(sb, s + run, i - run);
+            sb_append(sb, esc);
+            run = i + 1;
+        }
+    }
+    sb_appendn(sb, s + run, n - run);
+    sb_putc(sb, '"');
+}
+
+void sb_json_string(strbuf *sb, const char *s)
+{
+    if (!s) {
+        sb_append(sb, "null");
+        return;
+    }
+    sb_json_stringn(sb, s, strlen(s));
+}
+
+void sb_clear(strbuf *sb)
+{
+    sb->len = 0;
+    if (sb->data) sb->data[0] = '\0';
+}
+
+void sb_free(strbuf *sb)
+{
+    free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+}
+
+char *sb_detach(strbuf *sb)
+{
+    if (!sb->data) sb_reserve(sb, 0), sb->data[0] = '\0';
+    char *p = sb->data;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return p;
+}
+
+const char *sb_str(const strbuf *sb)
+{
+    return sb->data ? sb->data : "";
+}
