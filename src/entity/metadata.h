@@ -1,0 +1,116 @@
+/* metadata.h - what an entity is: its fields, their types and rules, its
+ * layouts and relations. Loaded from metadata/entities/*.json (compiled into
+ * the binary) plus the custom fields and picklist options kept in the
+ * database. Everything in the engine - validation, SQL, OpenAPI, the UI's
+ * forms - is driven from these structs, so adding an entity is adding a
+ * JSON file.
+ *
+ * A loaded `metadata` is immutable and shared by all threads; a change
+ * (custom field, picklist edit) builds a new one and swaps it in (see
+ * meta_current), the old one stays valid for requests still using it. */
+#ifndef KEHU_METADATA_H
+#define KEHU_METADATA_H
+
+#include <stdint.h>
+
+typedef enum field_type {
+    FT_TEXT = 1,
+    FT_LONGTEXT,
+    FT_INTEGER,
+    FT_DECIMAL, /* exact, `scale` fraction digits, stored as scaled integer */
+    FT_MONEY,   /* exact, 2 fraction digits (分), stored as integer */
+    FT_PERCENT, /* exact, 2 fraction digits, stored as integer (12.50% -> 1250) */
+    FT_DATE,    /* "YYYY-MM-DD", stored as text */
+    FT_DATETIME, /* "YYYY-MM-DDTHH:MM:SSZ" (UTC), stored as text */
+    FT_BOOLEAN, /* stored 0/1 */
+    FT_PICKLIST, /* one option value, stored as text */
+    FT_MULTIPICKLIST, /* several option values, stored as ",a,b," so contains is LIKE */
+    FT_EMAIL,
+    FT_PHONE,
+    FT_URL,
+    FT_LINK, /* id of a record of `link_entity`; output adds `<companion>` name */
+    FT_USER, /* id of a user (owner_id, ...); output adds the user's name */
+    FT_AUTONUMBER, /* server-assigned code such as KH-000123 */
+    FT_ID,   /* system integer columns: id, version */
+} field_type;
+
+typedef struct picklist_option {
+    const char *value; /* stored code, e.g. "customer" */
+    const char *label_zh;
+    const char *label_en;
+    int active; /* inactive options stay readable on old records but cannot be chosen */
+} picklist_option;
+
+typedef struct field_def {
+    const char *name; /* API name == column name */
+    field_type type;
+    const char *label_zh;
+    const char *label_en;
+    int required;
+    int unique;     /* among records not in the recycle bin */
+    int max_length; /* characters (not bytes) for text-like types; 0 = type default */
+    int scale;      /* fraction digits for decimal/money/percent */
+    const char *default_value; /* JSON text of the default, or NULL */
+    const char *link_entity;   /* FT_LINK: target entity name; FT_USER: "users" */
+    const char *companion;     /* FT_LINK/FT_USER: output name of the display field */
+    const char *autonumber_prefix; /* FT_AUTONUMBER: "KH-" */
+    int autonumber_digits;
+    const char *group; /* detail layout group key */
+    int system;   /* server-owned: id, version, created_*, updated_*, owner_id... */
+    int readonly; /* clients cannot write it (system fields, autonumber) */
+    int custom;   /* added at run time by an admin (column cf_...) */
+    int searchable; /* part of the `q` quick search */
+    const char *sort_column; /* column to ORDER BY (e.g. a pinyin key); NULL: `name` */
+    picklist_option *options;
+    int noptions;
+} field_def;
+
+typedef struct relation_def {
+    const char *name;   /* /related/{name} */
+    const char *entity; /* the other entity */
+    const char *field;  /* its link field that points at us */
+    const char *label_zh;
+    const char *label_en;
+} relation_def;
+
+typedef struct layout_group {
+    const char *key;
+    const char *label_zh;
+    const char *label_en;
+} layout_group;
+
+typedef struct entity_def {
+    const char *name;  /* API name, plural snake_case: "accounts" */
+    const char *table; /* SQL table name (same as name for built-ins) */
+    const char *label_zh, *label_en;
+    const char *menu_group; /* menu area key, e.g. "customers" */
+    const char *icon;
+    const char *name_field; /* display field used for link companions */
+    field_def *fields;
+    int nfields;
+    const char **list_columns; /* default list layout */
+    int nlist_columns;
+    layout_group *groups; /* detail layout */
+    int ngroups;
+    relation_def *relations;
+    int nrelations;
+    int is_system; /* users, roles...: not owned, no recycle bin visibility rules */
+} entity_def;
+
+typedef struct metadata {
+    entity_def *entities;
+    int nentities;
+    int64_t version; /* bumps with every custom field / picklist change */
+} metadata;
+
+const entity_def *meta_entity(const metadata *m, const char *name);
+const field_def *meta_field(const entity_def *e, const char *name);
+const picklist_option *meta_option(const field_def *f, const char *value);
+const char *field_type_name(field_type t); /* "text", "money", ... */
+int field_type_from_name(const char *name); /* 0 when unknown */
+/* Text-like types whose values are stored as text (for LIKE, max length). */
+int field_is_textual(const field_def *f);
+/* Types stored as a scaled integer: money, percent, decimal. */
+int field_is_scaled(const field_def *f);
+
+#endif

@@ -1,0 +1,92 @@
+/* query.c - see query.h. */
+#include "query.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void query_init(query *q, arena *a)
+{
+    q->sql = (strbuf)STRBUF_INIT;
+    q->values = NULL;
+    q->nvalues = q->cap = 0;
+    q->a = a;
+}
+
+void query_free(query *q)
+{
+    sb_free(&q->sql);
+    free(q->values);
+    q->values = NULL;
+    q->nvalues = q->cap = 0;
+}
+
+void query_sql(query *q, const char *sql)
+{
+    sb_append(&q->sql, sql);
+}
+
+void query_sqlf(query *q, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < (int)sizeof buf) {
+        sb_append(&q->sql, buf);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) abort();
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_append(&q->sql, big);
+    free(big);
+}
+
+static void push_value(query *q, sql_value v)
+{
+    if (q->nvalues == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 8;
+        q->values = realloc(q->values, (size_t)q->cap * sizeof *q->values);
+        if (!q->values) abort();
+    }
+    q->values[q->nvalues++] = v;
+}
+
+void query_bind_value(query *q, sql_value v)
+{
+    if (v.kind == SV_TEXT && v.s) v.s = arena_strdup(q->a, v.s);
+    sb_putc(&q->sql, '?');
+    push_value(q, v);
+}
+
+void query_bind_int(query *q, int64_t v)
+{
+    query_bind_value(q, (sql_value){.kind = SV_INT, .i = v});
+}
+
+void query_bind_text(query *q, const char *s)
+{
+    query_bind_value(q, s ? (sql_value){.kind = SV_TEXT, .s = s} : (sql_value){.kind = SV_NULL});
+}
+
+void query_bind_null(query *q)
+{
+    query_bind_value(q, (sql_value){.kind = SV_NULL});
+}
+
+void query_bind_all(const query *q, db_stmt *s)
+{
+    for (int i = 0; i < q->nvalues; i++) {
+        const sql_value *v = &q->values[i];
+        switch (v->kind) {
+        case SV_NULL: db_bind_null(s, i + 1); break;
+        case SV_INT: db_bind_int64(s, i + 1, v->i); break;
+        case SV_DOUBLE: db_bind_double(s, i + 1, v->d); break;
+        case SV_TEXT: db_bind_text(s, i + 1, v->s); break;
+        }
+    }
+}
