@@ -1,0 +1,25 @@
+/* app.h - the state one `kehu serve` process shares between its worker
+ * threads: the database pool, the current metadata and the settings given
+ * on the command line. Everything else lives in the database. */
+#ifndef KEHU_APP_H
+#define KEHU_APP_H
+
+#include "db/db.h"
+#include "entity/metadata.h"
+
+typedef struct app_config {
+    const char *db_url;
+    const char *listen_host; /* "127.0.0.1" */
+    unsigned listen_port;    /* 8080 */
+    unsigned threads;
+    int access_log; /* 1: one line per request on stdout */
+    int secure_cookies; /* set the Secure flag (behind https) */
+    unsigned session_hours; /* idle lifetime of a sign-in */
+} app_config;
+
+typedef struct app {
+    app_config cfg;
+    db_pool *pool;
+} app;
+
+#endif
