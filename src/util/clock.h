@@ -1,0 +1,15 @@
+/* clock.h - time as Kehu stores it: ISO 8601 UTC text "YYYY-MM-DDTHH:MM:SSZ",
+ * which sorts and compares correctly as text on both databases. */
+#ifndef KEHU_CLOCK_H
+#define KEHU_CLOCK_H
+#include <stdint.h>
+#include <time.h>
+
+#define ISO_TIME_LEN 21 /* with the NUL */
+
+void iso_time(time_t t, char out[ISO_TIME_LEN]);
+void iso_now(char out[ISO_TIME_LEN]);
+/* Monotonic microseconds, for durations. */
+int64_t clock_us(void);
+
+#endif
