@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../auth/session.h"
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/err.h"
@@ -20,17 +21,6 @@ struct app;
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_HEADERS 8
 
-/* The signed-in user as the request sees it. */
-typedef struct auth_user {
-    int64_t id;
-    const char *username;
-    const char *name;
-    int is_admin;
-    int64_t role_id;       /* 0 when none */
-    int64_t department_id; /* 0 when none */
-    int64_t session_id;    /* the sessions row that authenticated the request */
-    const char *csrf_token; /* cookie sessions only */
-} auth_user;
 
 typedef struct http_request {
     struct app *app;
