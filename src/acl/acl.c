@@ -1,0 +1,35 @@
+/* acl.c - see acl.h. */
+#include "acl.h"
+
+int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
+{
+    if (!u) return 0;
+    if (u->is_admin) return 1;
+    /* System entities (users, roles, ...) are administration. */
+    return !ent->is_system;
+}
+
+int acl_can_assign(const auth_user *u, const entity_def *ent)
+{
+    return u && u->is_admin;
+    (void)ent;
+}
+
+void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    if (u && u->is_admin) {
+        query_sql(q, "(1=1)");
+        return;
+    }
+    query_sqlf(q, "(%s%sowner_id = ", alias ? alias : "", alias ? "." : "");
+    query_bind_int(q, u ? u->id : -1);
+    query_sql(q, ")");
+    (void)ent;
+}
+
+int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f)
+{
+    (void)u;
+    (void)ent;
+    return f->readonly ? 1 : 2;
+}

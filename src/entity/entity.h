@@ -1,0 +1,60 @@
+/* entity.h - the records engine: create, read, update, soft delete and
+ * restore, list with search/filter/sort/paging and exact totals, field-level
+ * history, related lists. One implementation for every entity in metadata;
+ * access control (src/acl) is applied to every statement it runs. Output is
+ * JSON text appended to a strbuf. */
+#ifndef KEHU_ENTITY_H
+#define KEHU_ENTITY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../auth/session.h"
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/err.h"
+#include "../util/strbuf.h"
+#include "metadata.h"
+
+#define LIST_DEFAULT_LIMIT 50
+#define LIST_MAX_LIMIT 500
+#define LIST_MAX_OFFSET 100000000
+#define Q_MAX_BYTES 200
+
+typedef struct entity_ctx {
+    db_conn *db;
+    arena *a;
+    const metadata *m;
+    const auth_user *user;
+    const char *lang; /* "zh" or "en" */
+} entity_ctx;
+
+typedef struct list_params {
+    const char *q;      /* quick search text */
+    const char *filter; /* filter JSON */
+    const char *sort;   /* "f1,-f2" */
+    int64_t limit, offset;
+    int deleted;              /* 1: the recycle bin instead of live records */
+    const char *link_field;   /* related lists: only rows whose link_field = link_id */
+    int64_t link_id;
+} list_params;
+
+/* {"items":[...],"total":N} */
+int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e);
+/* The record as a JSON object; 404 when missing or not visible. */
+int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
+               err *e);
+int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
+/* if_match: expected version, 0 for none (last write wins). */
+int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
+                  err *e);
+int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e);
+int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
+/* {"items":[{id, action, field, field_label, old_value, new_value, changed_by,
+ * changed_by_name, changed_at}]} newest first. */
+int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, err *e);
+
+/* Current version of a visible record (for ETag); 0 when not found. */
+int64_t entity_version(entity_ctx *c, const entity_def *ent, int64_t id);
+
+#endif

@@ -1,0 +1,310 @@
+/* entity_read.c - reading records: one record, lists with quick search,
+ * filter, sort, paging and exact totals, and the change history.
+ *
+ * List pages use a deferred join: the inner query finds the page's ids on
+ * narrow indexes (visibility, filter, sort, limit), the outer one fetches
+ * the columns and link names for those ids only. That keeps a page over a
+ * large visible set at index speed (see DESIGN.md, performance facts). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "entity_select.h"
+#include "filter.h"
+#include "value.h"
+
+static const entity_def *link_target(entity_ctx *c, const field_def *f)
+{
+    if (f->type == FT_USER) return NULL; /* users: joined by name directly */
+    return meta_entity(c->m, f->link_entity);
+}
+
+void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p)
+{
+    p->columns = (strbuf)STRBUF_INIT;
+    p->joins = (strbuf)STRBUF_INIT;
+    p->fields = arena_alloc(c->a, sizeof *p->fields * (size_t)ent->nfields);
+    p->nfields = 0;
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (acl_field_access(c->user, ent, f) == 0) continue;
+        p->fields[p->nfields++] = f;
+        if (p->columns.len) sb_append(&p->columns, ", ");
+        sb_printf(&p->columns, "t.%s", f->name);
+        if (f->type != FT_LINK && f->type != FT_USER) continue;
+        const entity_def *target = link_target(c, f);
+        const char *table = target ? target->table : "users";
+        const char *name = target && target->name_field ? target->name_field : "name";
+        sb_printf(&p->columns, ", j%d.%s", i, name);
+        sb_printf(&p->joins, " LEFT JOIN %s j%d ON j%d.id = t.%s", table, i, i, f->name);
+    }
+}
+
+void select_plan_free(select_plan *p)
+{
+    sb_free(&p->columns);
+    sb_free(&p->joins);
+}
+
+void select_row_json(const select_plan *p, db_stmt *s, strbuf *out)
+{
+    sb_putc(out, '{');
+    int col = 0;
+    for (int i = 0; i < p->nfields; i++) {
+        const field_def *f = p->fields[i];
+        if (i) sb_putc(out, ',');
+        sb_json_string(out, f->name);
+        sb_putc(out, ':');
+        value_to_json(f, s, col++, out);
+        if (f->type == FT_LINK || f->type == FT_USER) {
+            sb_putc(out, ',');
+            sb_json_string(out, f->companion);
+            sb_putc(out, ':');
+            sb_json_string(out, db_column_text(s, col++));
+        }
+    }
+    sb_putc(out, '}');
+}
+
+char *like_contains_pattern(arena *a, const char *text)
+{
+    size_t n = strlen(text);
+    char *p = arena_alloc(a, n * 2 + 3), *w = p;
+    *w++ = '%';
+    for (const char *r = text; *r; r++) {
+        if (*r == '%' || *r == '_' || *r == '\\') *w++ = '\\';
+        *w++ = *r;
+    }
+    *w++ = '%';
+    *w = '\0';
+    return p;
+}
+
+static int allow_field(const field_def *f, void *ctx)
+{
+    entity_ctx *c = ((void **)ctx)[0];
+    const entity_def *ent = ((void **)ctx)[1];
+    return acl_field_access(c->user, ent, f) > 0;
+}
+
+/* Quick search: substring over the searchable fields. */
+static void append_search(entity_ctx *c, const entity_def *ent, const char *q, query *w)
+{
+    const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
+    char *pattern = like_contains_pattern(c->a, q);
+    int any = 0;
+    query_sql(w, " AND (");
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;
+        query_sqlf(w, "%st.%s %s ", any ? " OR " : "", f->name, like);
+        query_bind_text(w, pattern);
+        query_sql(w, " ESCAPE '\\'");
+        any = 1;
+    }
+    query_sql(w, any ? ")" : "1=0)");
+}
+
+/* WHERE clause shared by the page query and the count. */
+static int build_where(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
+                       err *e)
+{
+    query_sql(w, p->deleted ? "t.deleted_at IS NOT NULL AND " : "t.deleted_at IS NULL AND ");
+    acl_visible_predicate(c->user, ent, "t", w);
+    if (p->link_field) {
+        query_sqlf(w, " AND t.%s = ", p->link_field);
+        query_bind_int(w, p->link_id);
+    }
+    if (p->q && *p->q) append_search(c, ent, p->q, w);
+    if (p->filter && *p->filter) {
+        void *actx[2] = {c, (void *)ent};
+        filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
+        query_sql(w, " AND ");
+        if (filter_compile(&fc, p->filter, strlen(p->filter), w, e) != 0) return -1;
+    }
+    return 0;
+}
+
+static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int64_t *total,
+                      err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
+    db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+    sb_free(&sql);
+    if (!s) return -1;
+    query_bind_all(w, s);
+    int rc = db_step(s);
+    *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_finalize(s);
+    return rc == DB_ROW ? 0 : err_set(e, 500, "db_error", "统计记录数失败", "Counting failed");
+}
+
+int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e)
+{
+    if (!acl_can(c->user, ent, ACL_VIEW))
+        return err_setf(e, 403, "forbidden", "没有查看「%s」的权限", "No permission to view %s",
+                        ent->label_zh, ent->label_en);
+    query w;
+    query_init(&w, c->a);
+    query order;
+    query_init(&order, c->a);
+    void *actx[2] = {c, (void *)ent};
+    filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
+    const char *default_sort = ent->name_field ? ent->name_field : "-id";
+    int rc = -1;
+    int64_t total = 0;
+    if (build_where(c, ent, p, &w, e) || sort_compile(&fc, p->sort, default_sort, &order, e) ||
+        count_rows(c, ent, &w, &total, e))
+        goto done;
+
+    select_plan plan;
+    select_plan_build(c, ent, &plan);
+    strbuf sql = STRBUF_INIT;
+    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE t.id IN (SELECT t.id FROM %s t WHERE %s %s LIMIT ? OFFSET ?) %s",
+              sb_str(&plan.columns), ent->table, sb_str(&plan.joins), ent->table, sb_str(&w.sql),
+              sb_str(&order.sql), sb_str(&order.sql));
+    db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+    sb_free(&sql);
+    if (s) {
+        query_bind_all(&w, s);
+        db_bind_int64(s, w.nvalues + 1, p->limit);
+        db_bind_int64(s, w.nvalues + 2, p->offset);
+        sb_append(out, "{\"items\":[");
+        int n = 0, step;
+        while ((step = db_step(s)) == DB_ROW) {
+            if (n++) sb_putc(out, ',');
+            select_row_json(&plan, s, out);
+        }
+        db_finalize(s);
+        if (step < 0) {
+            err_set(e, 500, "db_error", "查询记录失败", "Query failed");
+        } else {
+            sb_printf(out, "],\"total\":%lld}", (long long)total);
+            rc = 0;
+        }
+    }
+    select_plan_free(&plan);
+done:
+    query_free(&w);
+    query_free(&order);
+    return rc;
+}
+
+int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
+               err *e)
+{
+    if (!acl_can(c->user, ent, ACL_VIEW))
+        return err_setf(e, 403, "forbidden", "没有查看「%s」的权限", "No permission to view %s",
+                        ent->label_zh, ent->label_en);
+    select_plan plan;
+    select_plan_build(c, ent, &plan);
+    query w;
+    query_init(&w, c->a);
+    query_sql(&w, "t.id = ");
+    query_bind_int(&w, id);
+    if (!deleted_ok) query_sql(&w, " AND t.deleted_at IS NULL");
+    query_sql(&w, " AND ");
+    acl_visible_predicate(c->user, ent, "t", &w);
+    strbuf sql = STRBUF_INIT;
+    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE %s", sb_str(&plan.columns), ent->table,
+              sb_str(&plan.joins), sb_str(&w.sql));
+    db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+    sb_free(&sql);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&w, s);
+        int step = db_step(s);
+        if (step == DB_ROW) {
+            select_row_json(&plan, s, out);
+            rc = 0;
+        } else if (step == DB_DONE) {
+            err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh,
+                     ent->label_en);
+        } else {
+            err_set(e, 500, "db_error", "读取记录失败", "Read failed");
+        }
+        db_finalize(s);
+    }
+    select_plan_free(&plan);
+    query_free(&w);
+    return rc;
+}
+
+int64_t entity_version(entity_ctx *c, const entity_def *ent, int64_t id)
+{
+    query w;
+    query_init(&w, c->a);
+    query_sqlf(&w, "SELECT t.version FROM %s t WHERE t.id = ", ent->table);
+    query_bind_int(&w, id);
+    query_sql(&w, " AND t.deleted_at IS NULL AND ");
+    acl_visible_predicate(c->user, ent, "t", &w);
+    err e;
+    err_clear(&e);
+    int64_t v = 0;
+    db_stmt *s = db_prepare(c->db, sb_str(&w.sql), &e);
+    if (s) {
+        query_bind_all(&w, s);
+        if (db_step(s) == DB_ROW) v = db_column_int64(s, 0);
+        db_finalize(s);
+    }
+    query_free(&w);
+    return v;
+}
+
+static const char *field_label(const entity_def *ent, const char *name, const char *lang)
+{
+    const field_def *f = name ? meta_field(ent, name) : NULL;
+    if (!f) return name;
+    return strcmp(lang, "en") == 0 ? f->label_en : f->label_zh;
+}
+
+int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, err *e)
+{
+    /* History is as private as the record: the same visibility applies,
+     * recycle bin included. */
+    strbuf rec = STRBUF_INIT;
+    int rc = entity_get(c, ent, id, 1, &rec, e);
+    sb_free(&rec);
+    if (rc) return rc;
+    db_stmt *s = db_prepare(c->db,
+                            "SELECT h.id, h.action, h.field, h.old_value, h.new_value, h.changed_by, "
+                            "u.name, h.changed_at FROM record_history h LEFT JOIN users u ON u.id = "
+                            "h.changed_by WHERE h.entity = ? AND h.record_id = ? ORDER BY h.id DESC "
+                            "LIMIT 1000",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, ent->name);
+    db_bind_int64(s, 2, id);
+    sb_append(out, "{\"items\":[");
+    int n = 0, step;
+    while ((step = db_step(s)) == DB_ROW) {
+        const char *field = db_column_text(s, 2);
+        /* A hidden field's history is as hidden as the field. */
+        const field_def *f = field ? meta_field(ent, field) : NULL;
+        if (f && acl_field_access(c->user, ent, f) == 0) continue;
+        if (n++) sb_putc(out, ',');
+        sb_printf(out, "{\"id\":%lld,\"action\":", (long long)db_column_int64(s, 0));
+        sb_json_string(out, db_column_text(s, 1));
+        sb_append(out, ",\"field\":");
+        sb_json_string(out, field);
+        sb_append(out, ",\"field_label\":");
+        sb_json_string(out, field_label(ent, field, c->lang));
+        sb_append(out, ",\"old_value\":");
+        sb_json_string(out, db_column_text(s, 3));
+        sb_append(out, ",\"new_value\":");
+        sb_json_string(out, db_column_text(s, 4));
+        sb_append(out, ",\"changed_by\":");
+        if (db_column_is_null(s, 5)) sb_append(out, "null");
+        else sb_int64(out, db_column_int64(s, 5));
+        sb_append(out, ",\"changed_by_name\":");
+        sb_json_string(out, db_column_text(s, 6));
+        sb_append(out, ",\"changed_at\":");
+        sb_json_string(out, db_column_text(s, 7));
+        sb_putc(out, '}');
+    }
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取修改记录失败", "Cannot read history");
+    sb_append(out, "]}");
+    return 0;
+}

@@ -1,0 +1,130 @@
+/* entity_schema.c - turns metadata into tables. Every entity table has the
+ * standard record columns plus one real column per field (custom fields
+ * too: cf_*), so filters, sorts and reports on any field are plain indexed
+ * SQL. Indexes follow the list shapes the engine issues: the name field and
+ * links are indexed among live rows (deleted_at IS NULL), and unique fields
+ * get a partial unique index so a record in the recycle bin does not block
+ * a new one of the same name. */
+#include "entity_schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../schema/schema.h"
+#include "../util/strbuf.h"
+
+const char *entity_column_type(const field_def *f, db_dialect d)
+{
+    switch (f->type) {
+    case FT_INTEGER:
+    case FT_DECIMAL:
+    case FT_MONEY:
+    case FT_PERCENT:
+    case FT_LINK:
+    case FT_USER:
+    case FT_ID: return "BIGINT";
+    case FT_BOOLEAN: return "INTEGER";
+    default: return "TEXT";
+    }
+    (void)d;
+}
+
+static int exec_sql(db_conn *c, const char *sql, err *e)
+{
+    return db_exec(c, sql, e);
+}
+
+static int has_column(db_conn *c, const char *table, const char *column)
+{
+    err e;
+    err_clear(&e);
+    int64_t n = 0;
+    const char *params[] = {table, column};
+    if (db_dialect_of(c) == DB_POSTGRES)
+        db_query_int64(c,
+                       "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
+                       "current_schema() AND table_name = ? AND column_name = ?",
+                       &n, &e, 2, params);
+    else
+        db_query_int64(c, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", &n, &e, 2,
+                       params);
+    return n > 0;
+}
+
+static int create_table(db_conn *c, const entity_def *ent, err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    db_dialect d = db_dialect_of(c);
+    sb_printf(&sql,
+              "CREATE TABLE IF NOT EXISTS %s (id %s, version BIGINT NOT NULL DEFAULT 1, "
+              "owner_id BIGINT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+              "created_by BIGINT, updated_by BIGINT, deleted_at TEXT",
+              ent->table, schema_id_column(d));
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (f->system) continue;
+        sb_printf(&sql, ", %s %s", f->name, entity_column_type(f, d));
+    }
+    sb_append(&sql, ")");
+    int rc = exec_sql(c, sb_str(&sql), e);
+    sb_free(&sql);
+    return rc;
+}
+
+int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", ent->table, f->name,
+             entity_column_type(f, db_dialect_of(c)));
+    return exec_sql(c, sql, e);
+}
+
+static int create_index(db_conn *c, const char *name, const char *table, const char *cols,
+                        int unique, err *e)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "CREATE %sINDEX IF NOT EXISTS %s ON %s(%s) WHERE deleted_at IS NULL",
+             unique ? "UNIQUE " : "", name, table, cols);
+    return exec_sql(c, sql, e);
+}
+
+static int create_indexes(db_conn *c, const entity_def *ent, err *e)
+{
+    char name[128], cols[160];
+    snprintf(name, sizeof name, "%s_owner", ent->table);
+    snprintf(cols, sizeof cols, "owner_id, %s, id", ent->name_field ? ent->name_field : "id");
+    if (create_index(c, name, ent->table, cols, 0, e)) return -1;
+    snprintf(name, sizeof name, "%s_updated", ent->table);
+    if (create_index(c, name, ent->table, "updated_at, id", 0, e)) return -1;
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (f->system) continue;
+        int link = f->type == FT_LINK || f->type == FT_USER;
+        int named = ent->name_field && strcmp(f->name, ent->name_field) == 0;
+        if (!(link || named || f->unique || f->type == FT_AUTONUMBER)) continue;
+        snprintf(name, sizeof name, "%s_%s", ent->table, f->name);
+        snprintf(cols, sizeof cols, "%s, id", f->name);
+        if (create_index(c, name, ent->table, f->unique ? f->name : cols, 0, e)) return -1;
+        if (f->unique || f->type == FT_AUTONUMBER) {
+            snprintf(name, sizeof name, "%s_%s_uniq", ent->table, f->name);
+            if (create_index(c, name, ent->table, f->name, 1, e)) return -1;
+        }
+    }
+    return 0;
+}
+
+int entity_schema_sync(db_conn *c, const metadata *m, err *e)
+{
+    for (int i = 0; i < m->nentities; i++) {
+        const entity_def *ent = &m->entities[i];
+        if (ent->is_system) continue; /* their tables come from migrations */
+        if (create_table(c, ent, e)) return -1;
+        for (int k = 0; k < ent->nfields; k++) {
+            const field_def *f = &ent->fields[k];
+            if (f->system || has_column(c, ent->table, f->name)) continue;
+            if (entity_add_column(c, ent, f, e)) return -1;
+        }
+        if (create_indexes(c, ent, e)) return -1;
+    }
+    return 0;
+}

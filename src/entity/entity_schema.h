@@ -1,0 +1,15 @@
+/* entity_schema.h - one SQL table per entity, kept in step with metadata. */
+#ifndef KEHU_ENTITY_SCHEMA_H
+#define KEHU_ENTITY_SCHEMA_H
+
+#include "../db/db.h"
+#include "metadata.h"
+
+/* SQL column type of a field in a dialect. */
+const char *entity_column_type(const field_def *f, db_dialect d);
+/* Creates missing tables, columns and indexes for every entity. Idempotent. */
+int entity_schema_sync(db_conn *c, const metadata *m, err *e);
+/* Adds one column (custom fields); part of the caller's transaction. */
+int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
+
+#endif

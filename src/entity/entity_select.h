@@ -1,0 +1,22 @@
+/* entity_select.h - the SELECT list and joins that produce a record's JSON,
+ * shared by get, list and related lists. (Internal to src/entity.) */
+#ifndef KEHU_ENTITY_SELECT_H
+#define KEHU_ENTITY_SELECT_H
+
+#include "entity.h"
+
+typedef struct select_plan {
+    strbuf columns; /* "t.id, t.version, ..., j2.name" */
+    strbuf joins;   /* " LEFT JOIN users j2 ON j2.id = t.owner_id ..." */
+    const field_def **fields; /* visible fields in output order */
+    int nfields;
+} select_plan;
+
+void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p);
+void select_plan_free(select_plan *p);
+/* Appends the current row as a JSON object. */
+void select_row_json(const select_plan *p, db_stmt *s, strbuf *out);
+/* LIKE pattern with %, _ and \ escaped, wrapped as %text%. */
+char *like_contains_pattern(arena *a, const char *text);
+
+#endif

@@ -1,0 +1,487 @@
+/* entity_write.c - changing records. Every write runs in one transaction
+ * that validates the whole body first (all field errors at once), checks the
+ * linked records the user points at, enforces uniqueness among live rows,
+ * assigns auto-numbers, writes the row and its field-level history, and
+ * commits - or changes nothing. Versions give optimistic concurrency: a
+ * write that names a stale version answers 409 and the current record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "../util/clock.h"
+#include "entity.h"
+#include "value.h"
+
+typedef struct change_set {
+    sql_value *vals;  /* by field index */
+    char *present;    /* 1 where the body (or a default) sets the field */
+} change_set;
+
+static int is_int_stored(const field_def *f)
+{
+    switch (f->type) {
+    case FT_INTEGER: case FT_DECIMAL: case FT_MONEY: case FT_PERCENT: case FT_LINK:
+    case FT_USER: case FT_ID: case FT_BOOLEAN: return 1;
+    default: return 0;
+    }
+}
+
+/* The text kept in history for a stored value: exact decimals, raw codes. */
+static const char *history_text(arena *a, const field_def *f, const sql_value *v)
+{
+    if (v->kind == SV_NULL) return NULL;
+    if (v->kind == SV_TEXT) return v->s;
+    if (field_is_scaled(f)) {
+        strbuf sb = STRBUF_INIT;
+        decimal_format(v->i, f->scale, &sb);
+        char *s = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+        return s;
+    }
+    if (f->type == FT_BOOLEAN) return v->i ? "true" : "false";
+    return arena_printf(a, "%lld", (long long)v->i);
+}
+
+static int values_equal(const sql_value *x, const sql_value *y)
+{
+    if (x->kind != y->kind) return 0;
+    if (x->kind == SV_INT) return x->i == y->i;
+    if (x->kind == SV_TEXT) return strcmp(x->s, y->s) == 0;
+    return 1;
+}
+
+static void set_validation_message(err *e, const entity_def *ent)
+{
+    if (e->nfields <= 1 && e->zh[0]) return; /* the one field's own message says it best */
+    err_setf(e, 422, "validation_failed", "有 %d 个字段填写有误，请检查后重试",
+             "%d fields are invalid; please check them", e->nfields);
+    (void)ent;
+}
+
+/* Reads the body into a change set. Unknown fields, server-owned fields and
+ * values of the wrong form are all reported together. */
+static int parse_body(entity_ctx *c, const entity_def *ent, json_t *body, int creating,
+                      change_set *cs, err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (strcmp(key, "version") == 0 && !creating) continue; /* concurrency token */
+        const field_def *f = meta_field(ent, key);
+        int idx = f ? (int)(f - ent->fields) : -1;
+        int access = f ? acl_field_access(c->user, ent, f) : 0;
+        if (!f || access == 0) {
+            err_add_field(e, key, "unknown");
+            err_setf(e, 422, "validation_failed", "未知字段「%.64s」", "Unknown field \"%.64s\"", key);
+            continue;
+        }
+        if (strcmp(key, "owner_id") == 0 && acl_can_assign(c->user, ent)) access = 2;
+        else if (strcmp(key, "owner_id") == 0) access = 1;
+        if (access < 2 || f->readonly) {
+            err_add_field(e, key, "read_only");
+            err_setf(e, 422, "validation_failed", "「%s」不能修改%.0s", "%.0s%s cannot be changed",
+                     f->label_zh, f->label_en);
+            continue;
+        }
+        if (value_from_json(f, v, c->a, &cs->vals[idx], e) != 0) continue;
+        cs->present[idx] = 1;
+    }
+    return e->nfields ? -1 : 0;
+}
+
+static void apply_defaults(entity_ctx *c, const entity_def *ent, change_set *cs)
+{
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (cs->present[i] || !f->default_value || f->system) continue;
+        json_t *d = json_loads(f->default_value, JSON_DECODE_ANY, NULL);
+        err ignore;
+        err_clear(&ignore);
+        if (d && value_from_json(f, d, c->a, &cs->vals[i], &ignore) == 0) cs->present[i] = 1;
+        json_decref(d);
+    }
+}
+
+static int check_required(const entity_def *ent, const change_set *cs, int creating, err *e)
+{
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (!f->required) continue;
+        int missing = cs->present[i] ? cs->vals[i].kind == SV_NULL : creating;
+        if (!missing) continue;
+        err_add_field(e, f->name, "required");
+        err_setf(e, 422, "validation_failed", "「%s」不能为空%.0s", "%.0s%s is required",
+                 f->label_zh, f->label_en);
+    }
+    return e->nfields ? -1 : 0;
+}
+
+/* A link may only point at a live record the user can see. */
+static int check_links(entity_ctx *c, const entity_def *ent, const change_set *cs, err *e)
+{
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (!cs->present[i] || cs->vals[i].kind != SV_INT) continue;
+        if (f->type != FT_LINK && f->type != FT_USER) continue;
+        query q;
+        query_init(&q, c->a);
+        if (f->type == FT_USER) {
+            query_sql(&q, "SELECT COUNT(*) FROM users t WHERE t.deleted_at IS NULL AND t.status = 'active' AND t.id = ");
+            query_bind_int(&q, cs->vals[i].i);
+        } else {
+            const entity_def *target = meta_entity(c->m, f->link_entity);
+            if (!target) continue;
+            query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.deleted_at IS NULL AND t.id = ", target->table);
+            query_bind_int(&q, cs->vals[i].i);
+            query_sql(&q, " AND ");
+            acl_visible_predicate(c->user, target, "t", &q);
+        }
+        db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+        if (!s) return query_free(&q), -1;
+        query_bind_all(&q, s);
+        int found = db_step(s) == DB_ROW && db_column_int64(s, 0) > 0;
+        db_finalize(s);
+        query_free(&q);
+        if (!found) {
+            err_add_field(e, f->name, "not_found");
+            err_setf(e, 422, "validation_failed", "「%s」指向的记录不存在或无权访问%.0s",
+                     "%.0s%s points to a record that does not exist or is not visible",
+                     f->label_zh, f->label_en);
+        }
+    }
+    if (e->nfields) set_validation_message(e, ent);
+    return e->nfields ? -1 : 0;
+}
+
+/* Duplicates are refused with 409 naming the field (e.g. the same customer
+ * name); the partial unique index is the backstop for races. */
+static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *cs,
+                        int64_t self_id, err *e)
+{
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        if (!f->unique || !cs->present[i] || cs->vals[i].kind == SV_NULL) continue;
+        query q;
+        query_init(&q, c->a);
+        query_sqlf(&q, "SELECT COUNT(*) FROM %s WHERE deleted_at IS NULL AND %s = ", ent->table, f->name);
+        query_bind_value(&q, cs->vals[i]);
+        query_sql(&q, " AND id <> ");
+        query_bind_int(&q, self_id);
+        db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+        if (!s) return query_free(&q), -1;
+        query_bind_all(&q, s);
+        int dup = db_step(s) == DB_ROW && db_column_int64(s, 0) > 0;
+        db_finalize(s);
+        query_free(&q);
+        if (dup) {
+            err_add_field(e, f->name, "duplicate");
+            return err_setf(e, 409, "duplicate", "「%s」已存在相同的值%.0s", "%.0sAnother record has the same %s",
+                            f->label_zh, f->label_en);
+        }
+    }
+    return 0;
+}
+
+static int next_autonumber(entity_ctx *c, const entity_def *ent, const field_def *f,
+                           sql_value *out, err *e)
+{
+    char seq[160];
+    snprintf(seq, sizeof seq, "%s.%s", ent->name, f->name);
+    const char *params[] = {seq};
+    int64_t n = 0;
+    int rc = db_query_int64(c->db, "UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value",
+                            &n, e, 1, params);
+    if (rc < 0) return -1;
+    if (rc == 1) { /* first number of this sequence */
+        n = 1;
+        if (db_query_int64(c->db, "INSERT INTO sequences(name, value) VALUES (?, 1) RETURNING value", &n, e, 1, params) < 0)
+            return -1;
+    }
+    out->kind = SV_TEXT;
+    out->s = arena_printf(c->a, "%s%0*lld", f->autonumber_prefix, f->autonumber_digits, (long long)n);
+    return 0;
+}
+
+static int write_history(entity_ctx *c, const entity_def *ent, int64_t id, const char *action,
+                         const char *field, const char *old_v, const char *new_v,
+                         const char *now, err *e)
+{
+    db_stmt *s = db_prepare(c->db,
+                            "INSERT INTO record_history(entity, record_id, action, field, old_value, "
+                            "new_value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, ent->name);
+    db_bind_int64(s, 2, id);
+    db_bind_text(s, 3, action);
+    db_bind_text(s, 4, field);
+    db_bind_text(s, 5, old_v);
+    db_bind_text(s, 6, new_v);
+    db_bind_int64(s, 7, c->user->id);
+    db_bind_text(s, 8, now);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "写入修改记录失败", "Cannot write history") : 0;
+}
+
+static int step_write(db_stmt *s, const entity_def *ent, err *e)
+{
+    int rc = db_step(s);
+    if (rc == DB_ERR_UNIQUE)
+        return err_set(e, 409, "duplicate", "已存在相同的记录", "A record with the same value exists");
+    if (rc == DB_ERR_BUSY)
+        return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The database is busy; please retry");
+    if (rc < 0) return err_set(e, 500, "db_error", "保存失败", "Saving failed");
+    (void)ent;
+    return 0;
+}
+
+static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, const char *now,
+                      int64_t *id_out, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sqlf(&q, "INSERT INTO %s (version, created_at, updated_at, created_by, updated_by", ent->table);
+    int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
+    for (int i = 0; i < ent->nfields; i++)
+        if (cs->present[i] && (!ent->fields[i].system || i == owner_idx)) query_sqlf(&q, ", %s", ent->fields[i].name);
+    query_sql(&q, ") VALUES (1, ");
+    query_bind_text(&q, now);
+    query_sql(&q, ", ");
+    query_bind_text(&q, now);
+    query_sql(&q, ", ");
+    query_bind_int(&q, c->user->id);
+    query_sql(&q, ", ");
+    query_bind_int(&q, c->user->id);
+    for (int i = 0; i < ent->nfields; i++) {
+        if (!cs->present[i] || (ent->fields[i].system && i != owner_idx)) continue;
+        query_sql(&q, ", ");
+        query_bind_value(&q, cs->vals[i]);
+    }
+    query_sql(&q, ") RETURNING id");
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        int step = db_step(s);
+        if (step == DB_ROW) {
+            *id_out = db_column_int64(s, 0);
+            rc = 0;
+        } else if (step == DB_ERR_UNIQUE) {
+            err_set(e, 409, "duplicate", "已存在相同的记录", "A record with the same value exists");
+        } else {
+            err_set(e, 500, "db_error", "保存失败", "Saving failed");
+        }
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
+static change_set new_change_set(entity_ctx *c, const entity_def *ent)
+{
+    change_set cs;
+    cs.vals = arena_alloc(c->a, sizeof *cs.vals * (size_t)ent->nfields);
+    cs.present = arena_alloc(c->a, (size_t)ent->nfields);
+    return cs;
+}
+
+static int forbid(const entity_def *ent, const char *zh_verb, const char *en_verb, err *e)
+{
+    return err_setf(e, 403, "forbidden", "没有%s「%s」的权限%.0s%.0s", "%.0s%.0sNo permission to %s %s",
+                    zh_verb, ent->label_zh, en_verb, ent->label_en);
+}
+
+int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
+{
+    if (!acl_can(c->user, ent, ACL_CREATE)) return forbid(ent, "新建", "create", e);
+    change_set cs = new_change_set(c, ent);
+    if (parse_body(c, ent, body, 1, &cs, e) != 0) return set_validation_message(e, ent), -1;
+    apply_defaults(c, ent, &cs);
+    int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
+    if (!cs.present[owner_idx]) {
+        cs.present[owner_idx] = 1;
+        cs.vals[owner_idx] = (sql_value){.kind = SV_INT, .i = c->user->id};
+    }
+    if (check_required(ent, &cs, 1, e) != 0) return set_validation_message(e, ent), -1;
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    if (db_begin(c->db, e) != 0) return -1;
+    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, 0, e)) goto fail;
+    for (int i = 0; i < ent->nfields; i++) {
+        if (ent->fields[i].type != FT_AUTONUMBER) continue;
+        if (next_autonumber(c, ent, &ent->fields[i], &cs.vals[i], e)) goto fail;
+        cs.present[i] = 1;
+    }
+    if (insert_row(c, ent, &cs, now, id_out, e)) goto fail;
+    if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) goto fail;
+    if (db_commit(c->db, e) == 0) return 0;
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+/* Loads the stored values of a live, visible record into `old`. Returns 0,
+ * or -1 with 404; *version gets the stored version. */
+static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int deleted,
+                        sql_value *old, int64_t *version, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.version");
+    for (int i = 0; i < ent->nfields; i++) query_sqlf(&q, ", t.%s", ent->fields[i].name);
+    query_sqlf(&q, " FROM %s t WHERE t.id = ", ent->table);
+    query_bind_int(&q, id);
+    query_sql(&q, deleted ? " AND t.deleted_at IS NOT NULL AND " : " AND t.deleted_at IS NULL AND ");
+    acl_visible_predicate(c->user, ent, "t", &q);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        int step = db_step(s);
+        if (step == DB_ROW) {
+            *version = db_column_int64(s, 0);
+            for (int i = 0; i < ent->nfields; i++) {
+                const field_def *f = &ent->fields[i];
+                if (db_column_is_null(s, i + 1)) old[i].kind = SV_NULL;
+                else if (is_int_stored(f)) old[i] = (sql_value){.kind = SV_INT, .i = db_column_int64(s, i + 1)};
+                else old[i] = (sql_value){.kind = SV_TEXT, .s = arena_strdup(c->a, db_column_text(s, i + 1))};
+            }
+            rc = 0;
+        } else if (step == DB_DONE) {
+            err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh, ent->label_en);
+        } else {
+            err_set(e, 500, "db_error", "读取记录失败", "Read failed");
+        }
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
+static int conflict(err *e)
+{
+    return err_set(e, 409, "conflict", "该记录已被他人修改，请刷新后再保存",
+                   "The record was changed by someone else; reload it and try again");
+}
+
+static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const change_set *cs,
+                      const char *now, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sqlf(&q, "UPDATE %s SET version = version + 1, updated_at = ", ent->table);
+    query_bind_text(&q, now);
+    query_sql(&q, ", updated_by = ");
+    query_bind_int(&q, c->user->id);
+    for (int i = 0; i < ent->nfields; i++) {
+        if (!cs->present[i]) continue;
+        query_sqlf(&q, ", %s = ", ent->fields[i].name);
+        query_bind_value(&q, cs->vals[i]);
+    }
+    query_sql(&q, " WHERE id = ");
+    query_bind_int(&q, id);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        rc = step_write(s, ent, e);
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
+int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
+                  err *e)
+{
+    if (!acl_can(c->user, ent, ACL_EDIT)) return forbid(ent, "编辑", "edit", e);
+    json_t *jv = json_object_get(body, "version");
+    if (jv && !json_is_integer(jv)) {
+        err_add_field(e, "version", "invalid_type");
+        return err_set(e, 422, "validation_failed", "version 必须是整数", "version must be an integer");
+    }
+    if (jv && !if_match) if_match = json_integer_value(jv);
+    change_set cs = new_change_set(c, ent);
+    if (parse_body(c, ent, body, 0, &cs, e) != 0) return set_validation_message(e, ent), -1;
+    if (check_required(ent, &cs, 0, e) != 0) return set_validation_message(e, ent), -1;
+    sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
+    int64_t version = 0;
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    if (db_begin(c->db, e) != 0) return -1;
+    if (load_current(c, ent, id, 0, old, &version, e)) goto fail;
+    if (if_match && if_match != version) {
+        conflict(e);
+        goto fail;
+    }
+    /* Only real changes are written and logged. */
+    for (int i = 0; i < ent->nfields; i++)
+        if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
+    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) goto fail;
+    if (update_row(c, ent, id, &cs, now, e)) goto fail;
+    for (int i = 0; i < ent->nfields; i++) {
+        if (!cs.present[i]) continue;
+        const field_def *f = &ent->fields[i];
+        if (write_history(c, ent, id, "update", f->name, history_text(c->a, f, &old[i]),
+                          history_text(c->a, f, &cs.vals[i]), now, e))
+            goto fail;
+    }
+    if (db_commit(c->db, e) == 0) return 0;
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,
+                       int deleting, err *e)
+{
+    sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
+    int64_t version = 0;
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    if (db_begin(c->db, e) != 0) return -1;
+    if (load_current(c, ent, id, !deleting, old, &version, e)) goto fail;
+    if (if_match && if_match != version) {
+        conflict(e);
+        goto fail;
+    }
+    if (!deleting) { /* a restored record must not duplicate a live one */
+        change_set cs = {old, arena_alloc(c->a, (size_t)ent->nfields)};
+        memset(cs.present, 1, (size_t)ent->nfields);
+        if (check_unique(c, ent, &cs, id, e)) goto fail;
+    }
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE %s SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
+             "WHERE id = ?",
+             ent->table);
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) goto fail;
+    if (deleting) db_bind_text(s, 1, now);
+    else db_bind_null(s, 1);
+    db_bind_text(s, 2, now);
+    db_bind_int64(s, 3, c->user->id);
+    db_bind_int64(s, 4, id);
+    int rc = step_write(s, ent, e);
+    db_finalize(s);
+    if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e))
+        goto fail;
+    if (db_commit(c->db, e) == 0) return 0;
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e)
+{
+    if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "删除", "delete", e);
+    return set_deleted(c, ent, id, if_match, 1, e);
+}
+
+int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "恢复", "restore", e);
+    return set_deleted(c, ent, id, 0, 0, e);
+}

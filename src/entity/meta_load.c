@@ -1,0 +1,356 @@
+/* meta_load.c - turns the entity files compiled into the binary, plus the
+ * custom fields and picklist options in the database, into one immutable
+ * `metadata`, and publishes it with an atomic pointer swap. Every entity gets
+ * the standard record columns (id, version, owner, stamps) here, so no
+ * metadata file repeats them. */
+#include "meta_load.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util/arena.h"
+
+typedef struct embedded_file {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+} embedded_file;
+extern const embedded_file metadata_files[];
+
+static _Atomic(metadata *) current;
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int64_t last_check;
+
+const metadata *meta_current(void)
+{
+    return atomic_load(&current);
+}
+
+static const char *jstr(arena *a, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
+}
+
+static void jlabel(arena *a, json_t *obj, const char **zh, const char **en)
+{
+    json_t *l = json_object_get(obj, "label");
+    if (json_is_string(l)) {
+        *zh = *en = arena_strdup(a, json_string_value(l));
+        return;
+    }
+    *zh = jstr(a, l, "zh");
+    *en = jstr(a, l, "en");
+    if (!*zh) *zh = *en ? *en : "";
+    if (!*en) *en = *zh;
+}
+
+/* "account_id" -> "account_name", "created_by" -> "created_by_name". */
+static const char *companion_name(arena *a, const char *field)
+{
+    size_t n = strlen(field);
+    if (n > 3 && strcmp(field + n - 3, "_id") == 0) return arena_printf(a, "%.*s_name", (int)(n - 3), field);
+    return arena_printf(a, "%s_name", field);
+}
+
+int meta_parse_field(const char *entity, const void *json_field, arena *a, field_def *f, err *e)
+{
+    json_t *jf = (json_t *)json_field;
+    memset(f, 0, sizeof *f);
+    f->name = jstr(a, jf, "name");
+    const char *type = jstr(a, jf, "type");
+    int t = type ? field_type_from_name(type) : 0;
+    if (!f->name || !t)
+        return err_setf(e, 500, "bad_metadata", "实体 %s 的字段定义无效", "Invalid field in entity %s",
+                        entity);
+    f->type = (field_type)t;
+    jlabel(a, jf, &f->label_zh, &f->label_en);
+    f->required = json_is_true(json_object_get(jf, "required"));
+    f->unique = json_is_true(json_object_get(jf, "unique"));
+    f->searchable = json_is_true(json_object_get(jf, "searchable"));
+    f->max_length = (int)json_integer_value(json_object_get(jf, "max_length"));
+    f->scale = f->type == FT_MONEY || f->type == FT_PERCENT ? 2
+               : f->type == FT_DECIMAL                      ? 4
+                                                            : 0;
+    if (json_is_integer(json_object_get(jf, "scale")))
+        f->scale = (int)json_integer_value(json_object_get(jf, "scale"));
+    json_t *def = json_object_get(jf, "default");
+    if (def) f->default_value = arena_strdup(a, json_dumps(def, JSON_ENCODE_ANY) ?: "null");
+    f->link_entity = f->type == FT_USER ? "users" : jstr(a, jf, "link_entity");
+    if (f->type == FT_LINK && !f->link_entity)
+        return err_setf(e, 500, "bad_metadata", "字段 %s.%s 缺少关联实体", "Field %s.%s has no link_entity",
+                        entity, f->name);
+    if (f->type == FT_LINK || f->type == FT_USER) f->companion = companion_name(a, f->name);
+    f->autonumber_prefix = jstr(a, jf, "prefix");
+    f->autonumber_digits = (int)json_integer_value(json_object_get(jf, "digits"));
+    if (f->type == FT_AUTONUMBER) {
+        f->readonly = 1;
+        if (!f->autonumber_prefix) f->autonumber_prefix = "";
+        if (f->autonumber_digits <= 0 || f->autonumber_digits > 12) f->autonumber_digits = 6;
+    }
+    f->group = jstr(a, jf, "group");
+    f->custom = strncmp(f->name, "cf_", 3) == 0;
+    return 0;
+}
+
+static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
+{
+    static const struct {
+        const char *name;
+        field_type type;
+        const char *zh, *en;
+    } sys[] = {
+        {"id", FT_ID, "编号", "ID"},
+        {"version", FT_ID, "版本", "Version"},
+        {"owner_id", FT_USER, "负责人", "Owner"},
+        {"created_at", FT_DATETIME, "创建时间", "Created at"},
+        {"updated_at", FT_DATETIME, "修改时间", "Updated at"},
+        {"created_by", FT_USER, "创建人", "Created by"},
+        {"updated_by", FT_USER, "修改人", "Updated by"},
+    };
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++) {
+        field_def *f = &out[(*n)++];
+        memset(f, 0, sizeof *f);
+        f->name = sys[i].name;
+        f->type = sys[i].type;
+        f->label_zh = sys[i].zh;
+        f->label_en = sys[i].en;
+        f->system = 1;
+        /* The owner can be changed by those with the assign right; the
+         * engine checks that, so it is not marked read-only here. */
+        f->readonly = strcmp(sys[i].name, "owner_id") != 0;
+        if (f->type == FT_USER) {
+            f->link_entity = "users";
+            f->companion = companion_name(a, f->name);
+        }
+        f->group = "system";
+    }
+    (void)ent;
+}
+
+/* Options: from the database when present (admins edit them there); the
+ * file's options seed the database on first start. */
+static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, err *e)
+{
+    db_stmt *s = db_prepare(c,
+                            "SELECT value, label_zh, label_en, active FROM picklist_options "
+                            "WHERE entity = ? AND field = ? ORDER BY position, id",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, entity);
+    db_bind_text(s, 2, f->name);
+    int cap = 16, n = 0, rc;
+    picklist_option *opts = arena_alloc(a, sizeof *opts * (size_t)cap);
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (n == cap) {
+            picklist_option *bigger = arena_alloc(a, sizeof *opts * (size_t)cap * 2);
+            memcpy(bigger, opts, sizeof *opts * (size_t)cap);
+            opts = bigger;
+            cap *= 2;
+        }
+        opts[n].value = arena_strdup(a, db_column_text(s, 0));
+        opts[n].label_zh = arena_strdup(a, db_column_text(s, 1));
+        opts[n].label_en = db_column_is_null(s, 2) ? opts[n].label_zh : arena_strdup(a, db_column_text(s, 2));
+        opts[n].active = (int)db_column_int64(s, 3);
+        n++;
+    }
+    db_finalize(s);
+    if (rc < 0) return err_set(e, 500, "db_error", "读取下拉选项失败", "Cannot read picklist options");
+    f->options = opts;
+    f->noptions = n;
+    return 0;
+}
+
+static int seed_options(db_conn *c, const char *entity, json_t *jf, err *e)
+{
+    json_t *opts = json_object_get(jf, "options");
+    if (!json_is_array(opts) || json_array_size(opts) == 0) return 0;
+    const char *field = json_string_value(json_object_get(jf, "name"));
+    int64_t count = 0;
+    const char *params[] = {entity, field};
+    if (db_query_int64(c, "SELECT COUNT(*) FROM picklist_options WHERE entity = ? AND field = ?",
+                       &count, e, 2, params) < 0)
+        return -1;
+    if (count > 0) return 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(opts, i, o) {
+        db_stmt *s = db_prepare(c,
+                                "INSERT INTO picklist_options(entity, field, value, label_zh, "
+                                "label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                                e);
+        if (!s) return -1;
+        db_bind_text(s, 1, entity);
+        db_bind_text(s, 2, field);
+        db_bind_text(s, 3, json_string_value(json_object_get(o, "value")));
+        db_bind_text(s, 4, json_string_value(json_object_get(o, "zh")));
+        db_bind_text(s, 5, json_string_value(json_object_get(o, "en")));
+        db_bind_int64(s, 6, (int64_t)i);
+        int rc = db_step(s);
+        db_finalize(s);
+        if (rc < 0 && rc != DB_ERR_UNIQUE)
+            return err_set(e, 500, "db_error", "写入下拉选项失败", "Cannot seed picklist options");
+    }
+    return 0;
+}
+
+static int load_custom_fields(db_conn *c, arena *a, entity_def *ent, field_def *fields, int *n,
+                              int cap, err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT definition FROM custom_fields WHERE entity = ? ORDER BY id", e);
+    if (!s) return -1;
+    db_bind_text(s, 1, ent->name);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && *n < cap) {
+        json_t *jf = json_loads(db_column_text(s, 0), 0, NULL);
+        if (jf && meta_parse_field(ent->name, jf, a, &fields[*n], e) == 0) {
+            fields[*n].custom = 1;
+            (*n)++;
+        }
+        json_decref(jf);
+    }
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields") : 0;
+}
+
+static void parse_layout(arena *a, json_t *je, entity_def *ent)
+{
+    json_t *cols = json_object_get(je, "list_columns"), *v;
+    size_t i;
+    ent->list_columns = arena_alloc(a, sizeof(char *) * (json_array_size(cols) + 1));
+    json_array_foreach(cols, i, v) ent->list_columns[ent->nlist_columns++] = arena_strdup(a, json_string_value(v));
+    json_t *groups = json_object_get(je, "groups");
+    ent->groups = arena_alloc(a, sizeof(layout_group) * (json_array_size(groups) + 1));
+    json_array_foreach(groups, i, v) {
+        layout_group *g = &ent->groups[ent->ngroups++];
+        g->key = jstr(a, v, "key");
+        jlabel(a, v, &g->label_zh, &g->label_en);
+    }
+    json_t *rels = json_object_get(je, "relations");
+    ent->relations = arena_alloc(a, sizeof(relation_def) * (json_array_size(rels) + 1));
+    json_array_foreach(rels, i, v) {
+        relation_def *r = &ent->relations[ent->nrelations++];
+        r->name = jstr(a, v, "name");
+        r->entity = jstr(a, v, "entity");
+        r->field = jstr(a, v, "field");
+        jlabel(a, v, &r->label_zh, &r->label_en);
+    }
+}
+
+#define MAX_FIELDS_PER_ENTITY 256
+
+static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int seed, err *e)
+{
+    ent->name = jstr(a, je, "name");
+    if (!ent->name) return err_set(e, 500, "bad_metadata", "实体定义缺少名称", "Entity without a name");
+    ent->table = jstr(a, je, "table");
+    if (!ent->table) ent->table = ent->name;
+    jlabel(a, je, &ent->label_zh, &ent->label_en);
+    ent->menu_group = jstr(a, je, "menu_group");
+    ent->icon = jstr(a, je, "icon");
+    ent->name_field = jstr(a, je, "name_field");
+    ent->is_system = json_is_true(json_object_get(je, "system"));
+    field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
+    int n = 0;
+    add_system_fields(a, ent, fields, &n);
+    json_t *jfields = json_object_get(je, "fields"), *jf;
+    size_t i;
+    json_array_foreach(jfields, i, jf) {
+        if (n >= MAX_FIELDS_PER_ENTITY) break;
+        if (meta_parse_field(ent->name, jf, a, &fields[n], e) != 0) return -1;
+        if (seed && seed_options(c, ent->name, jf, e) != 0) return -1;
+        n++;
+    }
+    if (load_custom_fields(c, a, ent, fields, &n, MAX_FIELDS_PER_ENTITY, e) != 0) return -1;
+    for (int k = 0; k < n; k++)
+        if ((fields[k].type == FT_PICKLIST || fields[k].type == FT_MULTIPICKLIST) &&
+            load_options(c, a, ent->name, &fields[k], e) != 0)
+            return -1;
+    ent->fields = fields;
+    ent->nfields = n;
+    parse_layout(a, je, ent);
+    return 0;
+}
+
+static int64_t stored_version(db_conn *c)
+{
+    int64_t v = 0;
+    err e;
+    err_clear(&e);
+    db_query_int64(c, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'metadata_version'",
+                   &v, &e, 0, NULL);
+    return v;
+}
+
+static int load(db_conn *c, int seed, err *e)
+{
+    arena *a = arena_new(); /* lives as long as the process: see meta_current */
+    metadata *m = arena_alloc(a, sizeof *m);
+    int count = 0;
+    while (metadata_files[count].name) count++;
+    m->entities = arena_alloc(a, sizeof(entity_def) * (size_t)(count + 1));
+    m->version = stored_version(c);
+    for (int i = 0; i < count; i++) {
+        json_error_t je;
+        json_t *root = json_loadb((const char *)metadata_files[i].data, metadata_files[i].len, 0, &je);
+        if (!root) {
+            arena_free(a);
+            return err_setf(e, 500, "bad_metadata", "元数据文件 %s 无效：%s", "Metadata file %s is invalid: %s",
+                            metadata_files[i].name, je.text);
+        }
+        int rc = build_entity(c, a, root, &m->entities[m->nentities], seed, e);
+        json_decref(root);
+        if (rc != 0) {
+            arena_free(a);
+            return -1;
+        }
+        m->nentities++;
+    }
+    atomic_store(&current, m);
+    return 0;
+}
+
+int meta_init(db_conn *c, err *e)
+{
+    pthread_mutex_lock(&reload_lock);
+    int rc = load(c, 1, e);
+    pthread_mutex_unlock(&reload_lock);
+    return rc;
+}
+
+int meta_reload(db_conn *c, err *e)
+{
+    pthread_mutex_lock(&reload_lock);
+    int rc = load(c, 0, e);
+    pthread_mutex_unlock(&reload_lock);
+    return rc;
+}
+
+void meta_refresh_if_stale(db_conn *c)
+{
+    int64_t now = (int64_t)time(NULL);
+    int64_t last = atomic_load(&last_check);
+    if (now == last || !atomic_compare_exchange_strong(&last_check, &last, now)) return;
+    const metadata *m = meta_current();
+    if (m && stored_version(c) != m->version) {
+        err e;
+        err_clear(&e);
+        meta_reload(c, &e);
+    }
+}
+
+int meta_bump_version(db_conn *c, err *e)
+{
+    db_stmt *s = db_prepare(c,
+                            "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                            "WHERE key = 'metadata_version'",
+                            e);
+    if (!s) return -1;
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "更新元数据版本失败", "Cannot bump metadata version") : 0;
+}

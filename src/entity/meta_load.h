@@ -1,0 +1,32 @@
+/* meta_load.h - building and publishing the current metadata. */
+#ifndef KEHU_META_LOAD_H
+#define KEHU_META_LOAD_H
+
+#include "../db/db.h"
+#include "../util/err.h"
+#include "metadata.h"
+
+/* The metadata in force; never NULL after meta_init. Valid for as long as
+ * the process runs (old versions are kept, not freed, when a new one is
+ * published, because requests may still hold them). */
+const metadata *meta_current(void);
+
+/* Parses the built-in entity files, seeds their picklist options into the
+ * database when missing, adds custom fields and options from the database,
+ * and publishes the result. */
+int meta_init(db_conn *c, err *e);
+int meta_reload(db_conn *c, err *e);
+/* Reloads when another process changed metadata (settings.metadata_version);
+ * checks the database at most once a second. */
+void meta_refresh_if_stale(db_conn *c);
+/* Records a metadata change so other processes reload; call inside the
+ * transaction that made the change. */
+int meta_bump_version(db_conn *c, err *e);
+
+/* Parses one field definition (the JSON form used in entity files and in
+ * custom_fields.definition) into f; strings are allocated in a. */
+struct arena;
+int meta_parse_field(const char *entity, const void *json_field, struct arena *a, field_def *f,
+                     err *e);
+
+#endif

@@ -1,0 +1,401 @@
+/* server.c - the HTTP server: libmicrohttpd in thread-pool mode with epoll.
+ * One request goes through: route lookup (so the body limit is known before
+ * the body arrives) -> body read within the limit -> language -> user from
+ * cookie or Bearer token -> CSRF check for cookie writes -> handler ->
+ * response with security headers -> one access-log line.
+ * Graceful stop: SIGINT/SIGTERM stop accepting, in-flight requests finish,
+ * then the database closes. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../entity/value.h"
+#include "../util/clock.h"
+#include "web.h"
+
+typedef struct request_state {
+    arena *a;
+    strbuf body;
+    size_t limit;
+    int too_large;
+    const route *rt;
+    const char *params[HTTP_MAX_PARAMS];
+    int nparams;
+    int route_status; /* 404/405 decided at the first call, 0 when routed */
+    int64_t started_us;
+    int status;
+    size_t bytes;
+    int64_t user_id;
+    const char *method; /* for the access log, in the arena */
+    const char *url;
+} request_state;
+
+typedef struct server {
+    app *app;
+    const route *const *routes;
+    atomic_int in_flight;
+} server;
+
+/* ---- routing ---- */
+
+int route_match(const char *pattern, const char *path, arena *ar, const char **params,
+                int *nparams)
+{
+    *nparams = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/') return 0;
+        p++, s++;
+        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+        size_t sl = se ? (size_t)(se - s) : strlen(s);
+        if (*p == ':') {
+            if (sl == 0 || *nparams >= HTTP_MAX_PARAMS) return 0;
+            params[(*nparams)++] = arena_strndup(ar, s, sl);
+        } else if (pl != sl || memcmp(p, s, pl) != 0) {
+            return 0;
+        }
+        p += pl, s += sl;
+    }
+    return *p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0'));
+}
+
+/* Number of literal segments: a route with more literals wins, so
+ * /api/v1/accounts/duplicates beats /api/v1/:entity/:id. */
+static int route_literals(const char *pattern)
+{
+    int n = 0;
+    for (const char *p = pattern; *p; p++)
+        if (*p == '/' && p[1] && p[1] != ':') n++;
+    return n;
+}
+
+static void find_route(server *srv, request_state *st, const char *method, const char *path)
+{
+    int best = -1, method_mismatch = 0;
+    const char *tmp[HTTP_MAX_PARAMS];
+    int ntmp;
+    int is_head = strcmp(method, "HEAD") == 0;
+    for (const route *const *t = srv->routes; *t; t++) {
+        for (const route *r = *t; r->method; r++) {
+            if (!route_match(r->pattern, path, st->a, tmp, &ntmp)) continue;
+            if (strcmp(r->method, method) != 0 && !(is_head && strcmp(r->method, "GET") == 0)) {
+                method_mismatch = 1;
+                continue;
+            }
+            int lit = route_literals(r->pattern);
+            if (lit <= best) continue;
+            best = lit;
+            st->rt = r;
+            st->nparams = ntmp;
+            memcpy(st->params, tmp, sizeof tmp);
+        }
+    }
+    if (!st->rt) st->route_status = method_mismatch ? 405 : 404;
+}
+
+/* ---- language, user, CSRF ---- */
+
+static const char *pick_language(struct MHD_Connection *c)
+{
+    const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    if (!al) return "zh";
+    while (*al == ' ') al++;
+    return (al[0] == 'e' || al[0] == 'E') && (al[1] == 'n' || al[1] == 'N') ? "en" : "zh";
+}
+
+static const char *peer_address(struct MHD_Connection *c, arena *a)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "unknown";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+    }
+    return arena_strdup(a, buf);
+}
+
+/* Resolves the user from a Bearer token or the session cookie. A bad
+ * credential on a public route is simply anonymous; elsewhere it is 401. */
+static int identify_user(http_request *req, err *e)
+{
+    const char *authz = http_header(req, "Authorization");
+    session_kind kind = SESSION_COOKIE_KIND;
+    const char *secret = NULL;
+    if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+        kind = SESSION_TOKEN_KIND;
+        secret = authz + 7;
+    } else {
+        secret = http_cookie(req, SESSION_COOKIE);
+    }
+    if (!secret || !*secret) return 0;
+    if (!req->db) return err_set(e, 503, "unavailable", "数据库暂时不可用", "Database unavailable");
+    auth_user *u = arena_alloc(req->a, sizeof *u);
+    if (session_resolve(req->db, kind, secret, req->app->cfg.session_hours, req->a, u, e) != 0)
+        return -1;
+    req->user = u;
+    req->via_cookie = kind == SESSION_COOKIE_KIND;
+    return 0;
+}
+
+static int is_unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static int csrf_ok(http_request *req)
+{
+    const char *sent = http_header(req, "X-CSRF-Token");
+    const char *want = req->user ? req->user->csrf_token : NULL;
+    if (!sent || !want) return 0;
+    size_t n = strlen(want);
+    return strlen(sent) == n && sodium_memcmp(sent, want, n) == 0;
+}
+
+/* Query values reach handlers only as valid UTF-8. */
+static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    int *bad = cls;
+    if ((key && !utf8_valid(key, strlen(key))) || (value && !utf8_valid(value, strlen(value)))) {
+        *bad = 1;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* ---- dispatch ---- */
+
+static void run_handler(server *srv, request_state *st, http_request *req, http_response *res)
+{
+    err e;
+    err_clear(&e);
+    int bad_utf8 = 0;
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &bad_utf8);
+    if (bad_utf8 || !utf8_valid(req->path, strlen(req->path))) {
+        http_fail(req, res, 400, "bad_encoding", "请求地址或参数不是有效的 UTF-8 文本",
+                  "The URL or its parameters are not valid UTF-8");
+        return;
+    }
+    if (st->too_large) {
+        http_fail(req, res, 413, "too_large", "请求内容过大", "The request body is too large");
+        return;
+    }
+    if (st->route_status) {
+        if (st->route_status == 404 && strncmp(req->path, "/api/", 5) != 0 &&
+            (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) &&
+            web_serve(req, res))
+            return;
+        if (st->route_status == 405)
+            http_fail(req, res, 405, "method_not_allowed", "不支持该请求方法",
+                      "Method not allowed");
+        else
+            http_fail(req, res, 404, "not_found", "请求的资源不存在", "Not found");
+        return;
+    }
+    req->db = db_pool_conn(srv->app->pool, &e);
+    if (identify_user(req, &e) != 0 && !(st->rt->flags & ROUTE_PUBLIC)) {
+        http_error(req, res, &e);
+        return;
+    }
+    if (!(st->rt->flags & ROUTE_PUBLIC) && !req->user) {
+        http_fail(req, res, 401, "unauthorized", "请先登录", "Please sign in");
+        return;
+    }
+    if (req->via_cookie && is_unsafe_method(req->method) && !(st->rt->flags & ROUTE_NO_CSRF) &&
+        !csrf_ok(req)) {
+        http_fail(req, res, 403, "csrf_failed", "安全校验失败（缺少或错误的 X-CSRF-Token），请刷新页面后重试",
+                  "CSRF check failed (missing or wrong X-CSRF-Token); reload the page and retry");
+        return;
+    }
+    if (!req->db) {
+        http_error(req, res, &e);
+        return;
+    }
+    st->rt->handler(req, res);
+    if (db_in_transaction(req->db)) db_rollback(req->db); /* a handler that forgot: never leak a lock */
+}
+
+static enum MHD_Result queue_response(struct MHD_Connection *c, request_state *st,
+                                      http_response *res)
+{
+    struct MHD_Response *r;
+    if (res->static_body) {
+        r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
+                                            MHD_RESPMEM_PERSISTENT);
+        st->bytes = res->static_len;
+    } else {
+        st->bytes = res->body.len;
+        r = MHD_create_response_from_buffer(res->body.len, sb_detach(&res->body),
+                                            MHD_RESPMEM_MUST_FREE);
+    }
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, "Content-Type",
+                            res->content_type ? res->content_type : "application/json; charset=utf-8");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(r, "X-Frame-Options", "SAMEORIGIN");
+    int has_cache = 0;
+    for (int i = 0; i < res->nheaders; i++) {
+        MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+        if (strcasecmp(res->header_names[i], "Cache-Control") == 0) has_cache = 1;
+    }
+    if (!has_cache) MHD_add_response_header(r, "Cache-Control", "no-store");
+    st->status = res->status ? res->status : 200;
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)st->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    server *srv = cls;
+    request_state *st = *con_cls;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st) return MHD_NO;
+        st->a = arena_new();
+        st->started_us = clock_us();
+        atomic_fetch_add(&srv->in_flight, 1);
+        *con_cls = st;
+        st->method = arena_strdup(st->a, method);
+        st->url = arena_strdup(st->a, url);
+        find_route(srv, st, method, url);
+        st->limit = st->rt && (st->rt->flags & ROUTE_LARGE_BODY) ? HTTP_LARGE_BODY : HTTP_MAX_BODY;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > st->limit) st->too_large = 1;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!st->too_large && st->body.len + *upload_data_size <= st->limit)
+            sb_appendn(&st->body, upload_data, *upload_data_size);
+        else
+            st->too_large = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    http_request req = {0};
+    http_response res = {0};
+    req.app = srv->app;
+    req.conn = c;
+    req.a = st->a;
+    req.method = method;
+    req.path = url;
+    req.body = st->body.data;
+    req.body_len = st->body.len;
+    req.lang = pick_language(c);
+    req.client_ip = peer_address(c, st->a);
+    memcpy(req.params, st->params, sizeof req.params);
+    run_handler(srv, st, &req, &res);
+    st->user_id = req.user ? req.user->id : 0;
+    enum MHD_Result ok = queue_response(c, st, &res);
+    sb_free(&res.body);
+    return ok;
+}
+
+/* ---- completion, access log ---- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Paths are logged without the query string (it may carry tokens) and with
+ * control characters replaced, so a request cannot forge log lines. */
+static void log_request(struct MHD_Connection *c, request_state *st, const char *method,
+                        const char *url)
+{
+    char when[ISO_TIME_LEN], path[256];
+    iso_now(when);
+    size_t i = 0;
+    for (; url && url[i] && i < sizeof path - 1; i++)
+        path[i] = (unsigned char)url[i] < 0x20 || url[i] == 0x7f || url[i] == '"' ? '?' : url[i];
+    path[i] = '\0';
+    double ms = (double)(clock_us() - st->started_us) / 1000.0;
+    pthread_mutex_lock(&log_lock);
+    fprintf(stdout, "%s %s \"%s %s\" %d %zu %.2fms u=%lld\n", when, peer_address(c, st->a), method,
+            path, st->status, st->bytes, ms, (long long)st->user_id);
+    fflush(stdout);
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    server *srv = cls;
+    request_state *st = *con_cls;
+    if (!st) return;
+    if (srv->app->cfg.access_log) {
+        log_request(c, st, st->method ? st->method : "-", st->url);
+    }
+    sb_free(&st->body);
+    arena_free(st->a);
+    free(st);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static int listen_address(const app_config *cfg, struct sockaddr_in *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)cfg->listen_port);
+    return inet_pton(AF_INET, cfg->listen_host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+int server_run(app *a, const route *const *routes)
+{
+    server srv = {.app = a, .routes = routes};
+    atomic_init(&srv.in_flight, 0);
+    struct sockaddr_in sa;
+    if (listen_address(&a->cfg, &sa) != 0) {
+        fprintf(stderr, "kehu: 监听地址无效 / invalid listen address: %s\n", a->cfg.listen_host);
+        return 1;
+    }
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO, (uint16_t)a->cfg.listen_port,
+        NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
+        a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT, 1024U, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, &srv, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "kehu: 无法监听 / cannot listen on %s:%u: %s\n", a->cfg.listen_host,
+                a->cfg.listen_port, strerror(errno));
+        return 1;
+    }
+    fprintf(stderr, "kehu: 已启动 / serving on http://%s:%u/ (%u threads)\n", a->cfg.listen_host,
+            a->cfg.listen_port, a->cfg.threads);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "kehu: 正在停止 / stopping (signal %d)\n", sig);
+    MHD_quiesce_daemon(d); /* no new connections; running requests go on */
+    for (int i = 0; i < 1000 && atomic_load(&srv.in_flight) > 0; i++) usleep(10000);
+    MHD_stop_daemon(d);
+    fprintf(stderr, "kehu: 已停止 / stopped\n");
+    return 0;
+}
