@@ -1,0 +1,44 @@
+/* common.c - what every API family needs: the engine context of a request,
+ * the entity of the URL, ids, and engine errors as responses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../entity/meta_load.h"
+#include "api.h"
+
+void api_entity_ctx(http_request *req, entity_ctx *c)
+{
+    meta_refresh_if_stale(req->db);
+    c->db = req->db;
+    c->a = req->a;
+    c->m = meta_current();
+    c->user = req->user;
+    c->lang = req->lang;
+}
+
+const entity_def *api_entity(http_request *req, http_response *res, const entity_ctx *c,
+                             const char *name)
+{
+    const entity_def *ent = name ? meta_entity(c->m, name) : NULL;
+    if (!ent) {
+        http_fail(req, res, 404, "not_found", "请求的资源不存在", "Not found");
+        return NULL;
+    }
+    return ent;
+}
+
+int64_t api_parse_id(const char *text)
+{
+    if (!text || !*text || strlen(text) > 18) return 0;
+    int64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9') return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+void api_engine_error(http_request *req, http_response *res, const err *e)
+{
+    http_error(req, res, e);
+}

@@ -1,0 +1,262 @@
+/* openapi.c - GET /api/v1/openapi.json: the OpenAPI 3.0 document of the
+ * whole API, generated from the metadata in force, so custom fields and new
+ * entities are documented the moment they exist. Built with jansson (it
+ * escapes and nests for us; speed does not matter here). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../entity/meta_load.h"
+#include "api.h"
+
+static json_t *ref(const char *name)
+{
+    char buf[160];
+    snprintf(buf, sizeof buf, "#/components/schemas/%s", name);
+    return json_pack("{s:s}", "$ref", buf);
+}
+
+static json_t *field_schema(const field_def *f)
+{
+    json_t *s = json_object();
+    const char *type = "string", *format = NULL;
+    switch (f->type) {
+    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID: type = "integer"; format = "int64"; break;
+    case FT_DECIMAL: case FT_MONEY: case FT_PERCENT: type = "number"; break;
+    case FT_BOOLEAN: type = "boolean"; break;
+    case FT_DATE: format = "date"; break;
+    case FT_DATETIME: format = "date-time"; break;
+    case FT_EMAIL: format = "email"; break;
+    case FT_URL: format = "uri"; break;
+    default: break;
+    }
+    if (f->type == FT_MULTIPICKLIST) {
+        json_object_set_new(s, "type", json_string("array"));
+        json_t *items = json_pack("{s:s}", "type", "string");
+        json_object_set_new(s, "items", items);
+    } else {
+        json_object_set_new(s, "type", json_string(type));
+        if (format) json_object_set_new(s, "format", json_string(format));
+    }
+    if (f->type == FT_PICKLIST || f->type == FT_MULTIPICKLIST) {
+        json_t *en = json_array();
+        for (int i = 0; i < f->noptions; i++) json_array_append_new(en, json_string(f->options[i].value));
+        if (json_array_size(en)) {
+            json_t *target = f->type == FT_PICKLIST ? s : json_object_get(s, "items");
+            json_object_set(target, "enum", en);
+        }
+        json_decref(en);
+    }
+    if (f->max_length > 0) json_object_set_new(s, "maxLength", json_integer(f->max_length));
+    json_object_set_new(s, "description", json_sprintf("%s / %s", f->label_zh, f->label_en));
+    if (f->readonly) json_object_set_new(s, "readOnly", json_true());
+    if (!f->required) json_object_set_new(s, "nullable", json_true());
+    return s;
+}
+
+static void entity_schemas(json_t *schemas, const entity_def *ent)
+{
+    json_t *props = json_object(), *input = json_object(), *required = json_array();
+    for (int i = 0; i < ent->nfields; i++) {
+        const field_def *f = &ent->fields[i];
+        json_object_set_new(props, f->name, field_schema(f));
+        if (f->companion)
+            json_object_set_new(props, f->companion, json_pack("{s:s,s:b,s:b}", "type", "string",
+                                                               "readOnly", 1, "nullable", 1));
+        if (!f->readonly && (!f->system || strcmp(f->name, "owner_id") == 0)) {
+            json_object_set_new(input, f->name, field_schema(f));
+            if (f->required) json_array_append_new(required, json_string(f->name));
+        }
+    }
+    char name[128];
+    json_object_set_new(schemas, ent->name,
+                        json_pack("{s:s,s:s,s:o}", "type", "object", "title", ent->label_zh,
+                                  "properties", props));
+    json_t *in = json_pack("{s:s,s:o,s:b}", "type", "object", "properties", input,
+                           "additionalProperties", 0);
+    snprintf(name, sizeof name, "%s_create", ent->name);
+    json_t *create = json_deep_copy(in);
+    if (json_array_size(required)) json_object_set(create, "required", required);
+    json_object_set_new(schemas, name, create);
+    snprintf(name, sizeof name, "%s_update", ent->name);
+    json_object_set_new(json_object_get(in, "properties"), "version",
+                        json_pack("{s:s,s:s}", "type", "integer", "description",
+                                  "expected version (optimistic concurrency)"));
+    json_object_set_new(schemas, name, in);
+    json_decref(required);
+    snprintf(name, sizeof name, "%s_list", ent->name);
+    json_object_set_new(schemas, name,
+                        json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s}},s:[s,s]}", "type", "object",
+                                  "properties", "items", "type", "array", "items", ref(ent->name),
+                                  "total", "type", "integer", "required", "items", "total"));
+}
+
+static json_t *json_content(json_t *schema)
+{
+    return json_pack("{s:{s:{s:o}}}", "application/json", "schema", schema);
+}
+
+static json_t *reply(const char *description, json_t *schema)
+{
+    json_t *r = json_pack("{s:s}", "description", description);
+    if (schema) json_object_set_new(r, "content", json_content(schema));
+    return r;
+}
+
+static json_t *errors(json_t *responses)
+{
+    static const char *const codes[][2] = {{"400", "请求格式错误 / malformed request"},
+                                           {"401", "未登录 / not signed in"},
+                                           {"403", "无权限 / forbidden"},
+                                           {"404", "不存在 / not found"},
+                                           {"409", "冲突或重复 / conflict or duplicate"},
+                                           {"413", "请求过大 / too large"},
+                                           {"422", "校验失败 / validation failed"}};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        json_object_set_new(responses, codes[i][0], reply(codes[i][1], ref("Error")));
+    return responses;
+}
+
+static json_t *param(const char *name, const char *in, const char *type, const char *desc)
+{
+    return json_pack("{s:s,s:s,s:b,s:{s:s},s:s}", "name", name, "in", in, "required",
+                     strcmp(in, "path") == 0, "schema", "type", type, "description", desc);
+}
+
+static json_t *operation(const char *tag, const char *summary, const char *id, json_t *responses)
+{
+    return json_pack("{s:[s],s:s,s:s,s:o}", "tags", tag, "summary", summary, "operationId", id,
+                     "responses", errors(responses));
+}
+
+static json_t *body_of(const char *schema)
+{
+    return json_pack("{s:b,s:o}", "required", 1, "content", json_content(ref(schema)));
+}
+
+static void entity_paths(json_t *paths, const entity_def *ent)
+{
+    char path[160], id[160], schema[160], sum[200];
+    const char *n = ent->name, *tag = ent->name;
+    snprintf(path, sizeof path, "/api/v1/%s", n);
+    snprintf(schema, sizeof schema, "%s_list", n);
+    json_t *list = operation(tag, "列表 / list", (snprintf(id, sizeof id, "list_%s", n), id),
+                             json_pack("{s:o}", "200", reply("OK", ref(schema))));
+    json_object_set_new(list, "parameters",
+                        json_pack("[o,o,o,o,o,o]", param("q", "query", "string", "quick search"),
+                                  param("filter", "query", "string", "filter JSON"),
+                                  param("sort", "query", "string", "f1,-f2"),
+                                  param("limit", "query", "integer", "1..500, default 50"),
+                                  param("offset", "query", "integer", "rows to skip"),
+                                  param("deleted", "query", "boolean", "recycle bin")));
+    snprintf(schema, sizeof schema, "%s_create", n);
+    json_t *create = operation(tag, "新建 / create", (snprintf(id, sizeof id, "create_%s", n), id),
+                               json_pack("{s:o}", "201", reply("Created", ref(n))));
+    json_object_set_new(create, "requestBody", body_of(schema));
+    json_object_set_new(paths, path, json_pack("{s:o,s:o}", "get", list, "post", create));
+
+    snprintf(path, sizeof path, "/api/v1/%s/{id}", n);
+    json_t *get = operation(tag, "详情 / read", (snprintf(id, sizeof id, "get_%s", n), id),
+                            json_pack("{s:o}", "200", reply("OK", ref(n))));
+    snprintf(schema, sizeof schema, "%s_update", n);
+    json_t *patch = operation(tag, "修改 / update", (snprintf(id, sizeof id, "update_%s", n), id),
+                              json_pack("{s:o}", "200", reply("OK", ref(n))));
+    json_object_set_new(patch, "requestBody", body_of(schema));
+    json_t *del = operation(tag, "删除到回收站 / delete", (snprintf(id, sizeof id, "delete_%s", n), id),
+                            json_pack("{s:o}", "204", reply("Deleted", NULL)));
+    json_object_set_new(paths, path,
+                        json_pack("{s:[o],s:o,s:o,s:o}", "parameters",
+                                  param("id", "path", "integer", "record id"), "get", get, "patch",
+                                  patch, "delete", del));
+
+    snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
+    json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
+                                json_pack("{s:o}", "200", reply("OK", ref(n))));
+    json_object_set_new(paths, path, json_pack("{s:[o],s:o}", "parameters",
+                                               param("id", "path", "integer", "record id"), "post", restore));
+    snprintf(path, sizeof path, "/api/v1/%s/{id}/history", n);
+    snprintf(sum, sizeof sum, "修改记录 / history");
+    json_t *hist = operation(tag, sum, (snprintf(id, sizeof id, "history_%s", n), id),
+                             json_pack("{s:o}", "200", reply("OK", ref("History"))));
+    json_object_set_new(paths, path, json_pack("{s:[o],s:o}", "parameters",
+                                               param("id", "path", "integer", "record id"), "get", hist));
+    if (ent->nrelations) {
+        snprintf(path, sizeof path, "/api/v1/%s/{id}/related/{relation}", n);
+        json_t *rel = operation(tag, "相关列表 / related list", (snprintf(id, sizeof id, "related_%s", n), id),
+                                json_pack("{s:o}", "200", reply("OK", ref("RecordList"))));
+        json_object_set_new(paths, path,
+                            json_pack("{s:[o,o],s:o}", "parameters", param("id", "path", "integer", "record id"),
+                                      param("relation", "path", "string", "relation name"), "get", rel));
+    }
+}
+
+static void common_schemas(json_t *schemas)
+{
+    json_object_set_new(schemas, "Error",
+                        json_pack("{s:s,s:[s],s:{s:{s:s,s:[s,s],s:{s:{s:s},s:{s:s},s:{s:s,s:{s:s}}}}}}",
+                                  "type", "object", "required", "error", "properties", "error", "type",
+                                  "object", "required", "code", "message", "properties", "code", "type",
+                                  "string", "message", "type", "string", "fields", "type", "object",
+                                  "additionalProperties", "type", "string"));
+    json_object_set_new(schemas, "History",
+                        json_pack("{s:s,s:{s:{s:s,s:{s:s}}}}", "type", "object", "properties", "items",
+                                  "type", "array", "items", "type", "object"));
+    json_object_set_new(schemas, "RecordList",
+                        json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:s}}}", "type", "object", "properties",
+                                  "items", "type", "array", "items", "type", "object", "total", "type",
+                                  "integer"));
+    json_object_set_new(schemas, "SignIn",
+                        json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s,s:s}}}", "type", "object", "required",
+                                  "username", "password", "properties", "username", "type", "string",
+                                  "password", "type", "string", "format", "password"));
+}
+
+static void session_paths(json_t *paths)
+{
+    json_t *login = operation("session", "登录 / sign in", "sign_in",
+                              json_pack("{s:o,s:o}", "200", reply("Signed in", NULL), "429",
+                                        reply("登录失败次数过多 / throttled", ref("Error"))));
+    json_object_set_new(login, "requestBody", body_of("SignIn"));
+    json_object_set_new(login, "security", json_array());
+    json_object_set_new(paths, "/api/v1/session",
+                        json_pack("{s:o,s:o,s:o}", "post", login, "get",
+                                  operation("session", "当前用户 / current user", "get_session",
+                                            json_pack("{s:o}", "200", reply("OK", NULL))),
+                                  "delete",
+                                  operation("session", "退出 / sign out", "sign_out",
+                                            json_pack("{s:o}", "204", reply("Signed out", NULL)))));
+    json_object_set_new(paths, "/api/v1/tokens",
+                        json_pack("{s:o}", "post",
+                                  operation("session", "创建 API 令牌 / create API token", "create_token",
+                                            json_pack("{s:o}", "201", reply("Created", NULL)))));
+    json_object_set_new(paths, "/api/v1/metadata",
+                        json_pack("{s:o}", "get",
+                                  operation("metadata", "元数据 / metadata", "get_metadata",
+                                            json_pack("{s:o}", "200", reply("OK", NULL)))));
+}
+
+void api_openapi(http_request *req, http_response *res)
+{
+    const metadata *m = meta_current();
+    json_t *paths = json_object(), *schemas = json_object();
+    common_schemas(schemas);
+    session_paths(paths);
+    for (int i = 0; i < m->nentities; i++) {
+        entity_schemas(schemas, &m->entities[i]);
+        entity_paths(paths, &m->entities[i]);
+    }
+    json_t *doc = json_pack(
+        "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
+        "openapi", "3.0.3", "info", "title", "Kehu 客户 CRM API", "version", "1", "description",
+        "客户关系管理系统接口 / Kehu CRM API. Errors: {\"error\":{\"code\",\"message\",\"fields\"}}.",
+        "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes",
+        "bearer", "type", "http", "scheme", "bearer", "cookie", "type", "apiKey", "in", "cookie",
+        "name", "kehu_session", "security", "bearer", "cookie");
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) return http_fail(req, res, 500, "internal_error", "生成接口文档失败", "Cannot build the document");
+    sb_append(&res->body, text);
+    free(text);
+    http_json(res, 200);
+}

@@ -1,0 +1,259 @@
+/* records.c - the generic records API of every entity (DESIGN.md):
+ *   GET    /api/v1/{entity}                  list (q, filter, sort, limit, offset, deleted)
+ *   POST   /api/v1/{entity}                  create
+ *   GET    /api/v1/{entity}/{id}             read (ETag = version)
+ *   PATCH  /api/v1/{entity}/{id}             update (If-Match or body version)
+ *   DELETE /api/v1/{entity}/{id}             to the recycle bin
+ *   POST   /api/v1/{entity}/{id}/restore     back from the recycle bin
+ *   GET    /api/v1/{entity}/{id}/history     field-level change log
+ *   GET    /api/v1/{entity}/{id}/related/{relation}
+ * Handlers only translate HTTP to engine calls; rules live in src/entity. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+static int parse_int_param(http_request *req, http_response *res, const char *name, int64_t dflt,
+                           int64_t max, int64_t *out)
+{
+    const char *v = http_query(req, name);
+    *out = dflt;
+    if (!v) return 0;
+    int64_t n = api_parse_id(v);
+    if ((n == 0 && strcmp(v, "0") != 0) || n > max) {
+        err e;
+        err_clear(&e);
+        err_setf(&e, 400, "bad_param", "参数 %s 必须是 0 到 %lld 之间的整数",
+                 "Parameter %s must be an integer from 0 to %lld", name, (long long)max);
+        http_error(req, res, &e);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int read_list_params(http_request *req, http_response *res, list_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->q = http_query(req, "q");
+    p->filter = http_query(req, "filter");
+    p->sort = http_query(req, "sort");
+    const char *deleted = http_query(req, "deleted");
+    p->deleted = deleted && (strcmp(deleted, "true") == 0 || strcmp(deleted, "1") == 0);
+    if (p->q && strlen(p->q) > Q_MAX_BYTES) {
+        http_fail(req, res, 400, "bad_param", "搜索内容过长", "The search text is too long");
+        return -1;
+    }
+    if (parse_int_param(req, res, "limit", LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &p->limit) ||
+        parse_int_param(req, res, "offset", 0, LIST_MAX_OFFSET, &p->offset))
+        return -1;
+    return 0;
+}
+
+static void list_records(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    list_params p;
+    if (!ent || read_list_params(req, res, &p)) return;
+    err e;
+    err_clear(&e);
+    if (entity_list(&c, ent, &p, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
+/* Answers the record with its version as ETag. */
+static void answer_record(http_request *req, http_response *res, entity_ctx *c,
+                          const entity_def *ent, int64_t id, int status)
+{
+    err e;
+    err_clear(&e);
+    sb_clear(&res->body);
+    if (entity_get(c, ent, id, 1, &res->body, &e)) return http_error(req, res, &e);
+    int64_t v = entity_version(c, ent, id);
+    if (v) http_set_header(res, "ETag", arena_printf(req->a, "\"%lld\"", (long long)v));
+    http_json(res, status);
+}
+
+static int record_target(http_request *req, http_response *res, entity_ctx *c,
+                         const entity_def **ent, int64_t *id)
+{
+    api_entity_ctx(req, c);
+    *ent = api_entity(req, res, c, req->params[0]);
+    if (!*ent) return -1;
+    *id = api_parse_id(req->params[1]);
+    if (!*id) {
+        http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+        return -1;
+    }
+    return 0;
+}
+
+/* The 409 of a stale write carries the record as it is now, so the client
+ * can show what changed. */
+static void answer_write_error(http_request *req, http_response *res, entity_ctx *c,
+                               const entity_def *ent, int64_t id, const err *e)
+{
+    http_error(req, res, e);
+    if (e->status != 409 || strcmp(e->code, "conflict") != 0) return;
+    strbuf current = STRBUF_INIT;
+    err ignore;
+    err_clear(&ignore);
+    if (entity_get(c, ent, id, 0, &current, &ignore) == 0) {
+        res->body.len -= 2; /* drop the closing "}}" */
+        sb_append(&res->body, ",\"current\":");
+        sb_append(&res->body, sb_str(&current));
+        sb_append(&res->body, "}}");
+    }
+    sb_free(&current);
+}
+
+static void get_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    err e;
+    err_clear(&e);
+    if (entity_get(&c, ent, id, 0, &res->body, &e)) return http_error(req, res, &e);
+    int64_t v = entity_version(&c, ent, id);
+    const char *etag = arena_printf(req->a, "\"%lld\"", (long long)v);
+    const char *inm = http_header(req, "If-None-Match");
+    if (inm && strcmp(inm, etag) == 0) {
+        sb_clear(&res->body);
+        res->status = 304;
+        http_set_header(res, "ETag", etag);
+        return;
+    }
+    http_set_header(res, "ETag", etag);
+    http_json(res, 200);
+}
+
+static void create_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int64_t id = 0;
+    int rc = entity_create(&c, ent, body, &id, &e);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    http_set_header(res, "Location", arena_printf(req->a, "/api/v1/%s/%lld", ent->name, (long long)id));
+    answer_record(req, res, &c, ent, id, 201);
+}
+
+/* If-Match: "3", W/"3" or 3. */
+static int64_t if_match_version(http_request *req)
+{
+    const char *h = http_header(req, "If-Match");
+    if (!h) return 0;
+    if (strncmp(h, "W/", 2) == 0) h += 2;
+    char buf[24];
+    size_t n = 0;
+    for (; *h && n < sizeof buf - 1; h++)
+        if (*h != '"' && *h != ' ') buf[n++] = *h;
+    buf[n] = '\0';
+    int64_t v = api_parse_id(buf);
+    return v ? v : -1; /* unparseable never matches */
+}
+
+static void update_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = entity_update(&c, ent, id, body, if_match_version(req), &e);
+    json_decref(body);
+    if (rc) return answer_write_error(req, res, &c, ent, id, &e);
+    answer_record(req, res, &c, ent, id, 200);
+}
+
+static void delete_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    err e;
+    err_clear(&e);
+    if (entity_delete(&c, ent, id, if_match_version(req), &e))
+        return answer_write_error(req, res, &c, ent, id, &e);
+    res->status = 204;
+}
+
+static void restore_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    err e;
+    err_clear(&e);
+    if (entity_restore(&c, ent, id, &e)) return http_error(req, res, &e);
+    answer_record(req, res, &c, ent, id, 200);
+}
+
+static void record_history(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    err e;
+    err_clear(&e);
+    if (entity_history(&c, ent, id, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
+static void related_records(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *ent;
+    int64_t id;
+    if (record_target(req, res, &c, &ent, &id)) return;
+    const relation_def *rel = NULL;
+    for (int i = 0; i < ent->nrelations; i++)
+        if (strcmp(ent->relations[i].name, req->params[2]) == 0) rel = &ent->relations[i];
+    const entity_def *other = rel ? meta_entity(c.m, rel->entity) : NULL;
+    if (!other || !meta_field(other, rel->field)) {
+        http_fail(req, res, 404, "not_found", "没有这个相关列表", "No such related list");
+        return;
+    }
+    /* The parent must be visible too: a related list is no way around it. */
+    err e;
+    err_clear(&e);
+    strbuf parent = STRBUF_INIT;
+    int rc = entity_get(&c, ent, id, 0, &parent, &e);
+    sb_free(&parent);
+    if (rc) return http_error(req, res, &e);
+    list_params p;
+    if (read_list_params(req, res, &p)) return;
+    p.link_field = rel->field;
+    p.link_id = id;
+    if (entity_list(&c, other, &p, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
+const route api_records_routes[] = {
+    {"GET", "/api/v1/:entity", list_records, 0},
+    {"POST", "/api/v1/:entity", create_record, 0},
+    {"GET", "/api/v1/:entity/:id", get_record, 0},
+    {"PATCH", "/api/v1/:entity/:id", update_record, 0},
+    {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
+    {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},
+    {"GET", "/api/v1/:entity/:id/history", record_history, 0},
+    {"GET", "/api/v1/:entity/:id/related/:relation", related_records, 0},
+    {0},
+};

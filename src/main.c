@@ -1,0 +1,175 @@
+/* main.c - the kehu command: `kehu serve` is the product; the other
+ * subcommands set up, inspect and fill a database. Every subcommand takes
+ * --db FILE|postgresql://URL (default ./kehu.db). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "app.h"
+#include "auth/session.h"
+#include "cli/cli.h"
+#include "cli/data.h"
+#include "entity/entity_schema.h"
+#include "entity/meta_load.h"
+#include "http/server.h"
+#include "schema/schema.h"
+
+#define KEHU_VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+    fputs("用法 / usage: kehu COMMAND [options]\n"
+          "  serve     [--db FILE|URL] [--listen HOST:PORT] [--threads N] [--admin-password PW]\n"
+          "            [--demo] [--no-access-log]     启动服务 / run the server\n"
+          "  init      [--db ...]                     创建并迁移数据库 / create and migrate\n"
+          "  migrate   [--db ...]                     迁移数据库 / migrate\n"
+          "  user add USERNAME [--name N] [--password PW] [--admin] [--db ...]\n"
+          "  user passwd USERNAME [--password PW] [--db ...]\n"
+          "  gen-data  [--db ...] --accounts N [--contacts M]   生成测试数据 / benchmark data\n"
+          "  version\n",
+          out);
+}
+
+static const char *arg_value(int argc, char **argv, const char *name, const char *dflt)
+{
+    for (int i = 1; i < argc - 1; i++)
+        if (strcmp(argv[i], name) == 0) return argv[i + 1];
+    return dflt;
+}
+
+static int arg_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0) return 1;
+    return 0;
+}
+
+/* System tables, metadata, entity tables: everything a fresh database needs. */
+int kehu_prepare_database(db_conn *c, err *e)
+{
+    if (schema_migrate_system(c, e)) return -1;
+    if (db_begin(c, e)) return -1;
+    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e)) {
+        db_rollback(c);
+        return -1;
+    }
+    return db_commit(c, e);
+}
+
+static db_conn *open_prepared(const char *url)
+{
+    err e;
+    err_clear(&e);
+    db_conn *c = db_open(url, &e);
+    if (!c || kehu_prepare_database(c, &e)) {
+        fprintf(stderr, "kehu: %s\n      %s\n", e.zh, e.en);
+        if (c) db_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int parse_listen(const char *text, app_config *cfg)
+{
+    static char host[64];
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text || (size_t)(colon - text) >= sizeof host) return -1;
+    memcpy(host, text, (size_t)(colon - text));
+    host[colon - text] = '\0';
+    long port = strtol(colon + 1, NULL, 10);
+    if (port <= 0 || port > 65535) return -1;
+    cfg->listen_host = host;
+    cfg->listen_port = (unsigned)port;
+    return 0;
+}
+
+static int first_start(db_conn *c, int argc, char **argv)
+{
+    err e;
+    err_clear(&e);
+    const char *pw = arg_value(argc, argv, "--admin-password", getenv("KEHU_ADMIN_PASSWORD"));
+    char *generated = NULL;
+    if (auth_bootstrap_admin(c, pw, &generated, &e)) {
+        fprintf(stderr, "kehu: %s\n", e.zh);
+        return -1;
+    }
+    if (generated) {
+        /* Printed once, on the terminal of whoever started the server. */
+        fprintf(stderr, "kehu: 已创建管理员 admin，初始密码 / admin created, password: %s\n", generated);
+        free(generated);
+    }
+    if (arg_flag(argc, argv, "--demo") && cli_demo_data(c, &e)) {
+        fprintf(stderr, "kehu: 演示数据生成失败 / demo data failed: %s\n", e.zh);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    app a = {0};
+    a.cfg.db_url = arg_value(argc, argv, "--db", "kehu.db");
+    a.cfg.listen_host = "127.0.0.1";
+    a.cfg.listen_port = 8080;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    a.cfg.threads = (unsigned)atoi(arg_value(argc, argv, "--threads", "0"));
+    if (a.cfg.threads == 0) a.cfg.threads = ncpu > 0 ? (unsigned)ncpu : 2;
+    a.cfg.access_log = !arg_flag(argc, argv, "--no-access-log");
+    a.cfg.secure_cookies = arg_flag(argc, argv, "--secure-cookies");
+    a.cfg.session_hours = (unsigned)atoi(arg_value(argc, argv, "--session-hours", "12"));
+    const char *listen = arg_value(argc, argv, "--listen", NULL);
+    if (listen && parse_listen(listen, &a.cfg)) {
+        fprintf(stderr, "kehu: --listen 需要 HOST:PORT / --listen wants HOST:PORT\n");
+        return 2;
+    }
+    db_conn *c = open_prepared(a.cfg.db_url);
+    if (!c) return 1;
+    int rc = first_start(c, argc, argv);
+    db_close(c);
+    if (rc) return 1;
+    err e;
+    err_clear(&e);
+    a.pool = db_pool_open(a.cfg.db_url, &e);
+    if (!a.pool) {
+        fprintf(stderr, "kehu: %s\n", e.zh);
+        return 1;
+    }
+    rc = server_run(&a, api_all_routes);
+    db_pool_close(a.pool);
+    return rc;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    db_conn *c = open_prepared(arg_value(argc, argv, "--db", "kehu.db"));
+    if (!c) return 1;
+    db_close(c);
+    fprintf(stderr, "kehu: 数据库已是最新 / database is up to date\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "init") == 0 || strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0) return cli_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "gen-data") == 0) return cli_gen_data(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("kehu %s\n", KEHU_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    usage(stderr);
+    return 2;
+}
