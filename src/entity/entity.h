@@ -54,6 +54,12 @@ int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
  * changed_by_name, changed_at}]} newest first. */
 int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, err *e);
 
+/* Global search: appends up to `limit` hits of this entity as
+ * {"entity","entity_label","id","title"} objects (comma-separated, after
+ * *count earlier ones) and adds them to *count. */
+int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, int limit,
+                         strbuf *out, int *count, err *e);
+
 /* Current version of a visible record (for ETag); 0 when not found. */
 int64_t entity_version(entity_ctx *c, const entity_def *ent, int64_t id);
 

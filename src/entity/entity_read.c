@@ -308,3 +308,40 @@ int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out
     sb_append(out, "]}");
     return 0;
 }
+
+int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, int limit,
+                         strbuf *out, int *count, err *e)
+{
+    if (!ent->name_field || !acl_can(c->user, ent, ACL_VIEW)) return 0;
+    list_params p = {.q = q};
+    query w;
+    query_init(&w, c->a);
+    int rc = build_where(c, ent, &p, &w, e);
+    if (rc == 0) {
+        strbuf sql = STRBUF_INIT;
+        sb_printf(&sql, "SELECT t.id, t.%s FROM %s t WHERE %s ORDER BY t.%s, t.id LIMIT %d",
+                  ent->name_field, ent->table, sb_str(&w.sql), ent->name_field, limit);
+        db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+        sb_free(&sql);
+        rc = -1;
+        if (s) {
+            query_bind_all(&w, s);
+            int step;
+            const char *label = strcmp(c->lang, "en") == 0 ? ent->label_en : ent->label_zh;
+            while ((step = db_step(s)) == DB_ROW) {
+                if ((*count)++) sb_putc(out, ',');
+                sb_append(out, "{\"entity\":");
+                sb_json_string(out, ent->name);
+                sb_append(out, ",\"entity_label\":");
+                sb_json_string(out, label);
+                sb_printf(out, ",\"id\":%lld,\"title\":", (long long)db_column_int64(s, 0));
+                sb_json_string(out, db_column_text(s, 1));
+                sb_putc(out, '}');
+            }
+            db_finalize(s);
+            rc = step < 0 ? err_set(e, 500, "db_error", "搜索失败", "Search failed") : 0;
+        }
+    }
+    query_free(&w);
+    return rc;
+}
