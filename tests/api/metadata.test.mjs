@@ -1,0 +1,49 @@
+// metadata.test.mjs - the metadata the UI is built from, and the OpenAPI
+// document checked by a validator nobody here wrote.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Server } from './harness.mjs';
+
+const srv = new Server();
+let admin;
+
+before(async () => { await srv.start(); admin = await srv.client(); });
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+test('metadata lists entities with Chinese labels, fields, options, layouts and the menu', async () => {
+  const r = await admin.get('/api/v1/metadata');
+  assert.equal(r.status, 200, r.text);
+  const acc = r.json.entities.find(e => e.name === 'accounts');
+  assert.equal(acc.label, '客户');
+  const name = acc.fields.find(f => f.name === 'name');
+  assert.equal(name.label, '客户名称');
+  assert.equal(name.required, true);
+  const type = acc.fields.find(f => f.name === 'type');
+  assert.deepEqual(type.options.map(o => o.label), ['客户', '潜在客户', '代理商(渠道)', '合作伙伴', '供应商', '竞争对手']);
+  assert.ok(acc.list_columns.includes('name'));
+  assert.ok(acc.groups.some(g => g.label === '基本信息'));
+  const contacts = r.json.entities.find(e => e.name === 'contacts');
+  const link = contacts.fields.find(f => f.name === 'account_id');
+  assert.equal(link.type, 'link');
+  assert.equal(link.link_entity, 'accounts');
+  assert.equal(link.companion, 'account_name');
+  const menu = r.json.menu.find(m => m.key === 'customers');
+  assert.equal(menu.label, '客户管理');
+  assert.deepEqual(menu.items, ['accounts', 'contacts']);
+  const en = await admin.get('/api/v1/metadata', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(en.json.entities.find(e => e.name === 'accounts').label, 'Accounts');
+});
+
+test('the OpenAPI document is valid OpenAPI 3 and covers every entity and custom fields', async () => {
+  await admin.post('/api/v1/metadata/entities/contacts/fields', { name: 'hobby_level', label_zh: '爱好程度', type: 'integer' });
+  const r = await srv.request('GET', '/api/v1/openapi.json');
+  assert.equal(r.status, 200);
+  const doc = r.json;
+  assert.equal(doc.openapi, '3.0.3');
+  await SwaggerParser.validate(structuredClone(doc));
+  for (const p of ['/api/v1/session', '/api/v1/accounts', '/api/v1/accounts/{id}', '/api/v1/contacts/{id}/history', '/api/v1/accounts/{id}/related/{relation}'])
+    assert.ok(doc.paths[p], `missing ${p}`);
+  assert.ok(doc.components.schemas.contacts.properties.cf_hobby_level);
+  assert.deepEqual(doc.components.schemas.accounts_create.required, ['name']);
+});
