@@ -12,8 +12,8 @@
 
 static json_t *ref(const char *name)
 {
-    char buf[160];
-    snprintf(buf, sizeof buf, "#/components/schemas/%s", name);
+    char buf[200];
+    snprintf(buf, sizeof buf, "#/components/schemas/%.120s", name);
     return json_pack("{s:s}", "$ref", buf);
 }
 

@@ -1,5 +1,5 @@
 /* metadata.h - what an entity is: its fields, their types and rules, its
- * layouts and relations. Loaded from metadata/entities/*.json (compiled into
+ * layouts and relations. Loaded from metadata/entities/ (one JSON file per entity) (compiled into
  * the binary) plus the custom fields and picklist options kept in the
  * database. Everything in the engine - validation, SQL, OpenAPI, the UI's
  * forms - is driven from these structs, so adding an entity is adding a
