@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# run.sh - measures Kehu with wrk beside the hello-world anchor server of
+# ../shared/bench-anchor, in the same run, so figures can be read as ratios
+# (these machines drift 20-40 % between runs). Not a test: it prints a
+# table for bench/RESULTS.md.
+#   bench/run.sh [SIZES...]        default: 100000 1000000 accounts
+# Needs: wrk (apt), a built build/kehu, the anchor source for the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SIZES=${*:-100000 1000000}
+DUR=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNS:-16}
+ANCHOR_SRC=${ANCHOR_SRC:-$ROOT/../shared/bench-anchor}
+WORK=$(mktemp -d /tmp/kehu-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+command -v wrk >/dev/null || { echo "apt-get install wrk"; exit 1; }
+wrkrun() { "$ANCHOR_SRC/wrkrun.sh" "$@"; }
+
+echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), $(date -u +%F)"
+echo "# kehu $(git rev-parse --short HEAD), wrk $CONNS connections x $DUR, server threads 2"
+
+if [ -f "$ANCHOR_SRC/mhd_hello.c" ]; then
+  gcc -O2 -o "$WORK/mhd_hello" "$ANCHOR_SRC/mhd_hello.c" -lmicrohttpd
+  "$WORK/mhd_hello" 8099 2 2>/dev/null & anchor=$!
+  sleep 0.5
+  wrkrun hello http://127.0.0.1:8099/ "$CONNS" "$DUR"
+  kill $anchor; wait $anchor 2>/dev/null || true
+else
+  echo "# anchor not found at $ANCHOR_SRC: no ratio"
+fi
+
+for n in $SIZES; do
+  db="$WORK/bench-$n.db"
+  start=$(date +%s.%N)
+  ./build/kehu gen-data --db "$db" --accounts "$n" --contacts "$n" 2>&1 | tail -1
+  echo "# gen-data $n accounts + $n contacts: $(echo "$(date +%s.%N) - $start" | bc) s"
+  ./build/kehu serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
+    --admin-password 'Bench#2026pw' >/dev/null 2>&1 & server=$!
+  for i in $(seq 1 100); do curl -sf http://127.0.0.1:8098/api/v1/openapi.json >/dev/null && break; sleep 0.1; done
+  cookie=$(curl -s -c - -H 'Content-Type: application/json' -d '{"username":"admin","password":"Bench#2026pw"}' \
+    http://127.0.0.1:8098/api/v1/session | awk '/kehu_session/ {print $7}')
+  csrf=$(curl -s -b "kehu_session=$cookie" http://127.0.0.1:8098/api/v1/session | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+  export KEHU_TOKEN=$(curl -s -b "kehu_session=$cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    -d '{"label":"bench"}' http://127.0.0.1:8098/api/v1/tokens | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  H="Authorization: Bearer $KEHU_TOKEN"
+  B=http://127.0.0.1:8098/api/v1
+  filter=$(printf '%s' '{"field":"city","op":"eq","value":"南京"}' | jq -sRr @uri 2>/dev/null || python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))' '{"field":"city","op":"eq","value":"南京"}')
+  q=$(python3 -c 'import urllib.parse;print(urllib.parse.quote("恒兴"))')
+  wrkrun "detail n=$n" "$B/accounts/42" "$CONNS" "$DUR" -H "$H"
+  wrkrun "list-sorted n=$n" "$B/accounts?sort=name&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "list-page200 n=$n" "$B/accounts?sort=name&limit=50&offset=10000" "$CONNS" "$DUR" -H "$H"
+  wrkrun "list-filtered n=$n" "$B/accounts?filter=$filter&sort=-updated_at&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "search n=$n" "$B/accounts?q=$q&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "create n=$n" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
+  kill $server; wait $server 2>/dev/null || true
+done
