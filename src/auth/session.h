@@ -36,4 +36,102 @@ typedef enum session_kind { SESSION_COOKIE_KIND = 1, SESSION_TOKEN_KIND = 2 } se
 int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned idle_hours,
                     arena *a, auth_user *out, err *e);
 
+/* ---- sign-in ---- */
+
+/* Throttling: failed sign-ins counted over the last 15 minutes. A username is
+ * refused once it has 5 failures since its last success in the window (the
+ * 6th try gets 429); an address once it has 20, whatever the usernames. */
+#define LOGIN_WINDOW_SECONDS (15 * 60)
+#define LOGIN_MAX_USER_FAILURES 5
+#define LOGIN_MAX_ADDRESS_FAILURES 20
+#define LOGIN_USERNAME_MAX 64 /* code points kept in login_attempts */
+#define LOGIN_USER_AGENT_MAX 256
+
+/* Checks username and password. Throttling is decided before the password
+ * is looked at (429 too_many_attempts). Unknown user and wrong password both
+ * give 401 invalid_credentials and take the same time; a right password of a
+ * deactivated user gives 403 account_disabled. Every attempt is recorded in
+ * login_attempts. On success fills *out (strings in a; session_id and
+ * csrf_token left 0/NULL: session_create comes next) and upgrades the stored
+ * hash when its cost is outdated. address may be NULL ("unknown"). */
+int auth_login(db_conn *c, const char *username, const char *password, const char *address,
+               const char *user_agent, arena *a, auth_user *out, err *e);
+
+/* One row of a user's sign-in history, newest first. */
+typedef struct login_record {
+    int64_t id;
+    const char *at; /* ISO UTC */
+    const char *address;
+    const char *user_agent; /* may be NULL */
+    int success;
+} login_record;
+
+/* Sign-in history of a user (attempts under the user's current username),
+ * newest first; limit is clamped to 1..200. *items in a. */
+int auth_login_history(db_conn *c, int64_t user_id, int limit, int offset, arena *a,
+                       login_record **items, int *count, err *e);
+
+/* ---- sessions and API tokens ---- */
+
+/* Starts a session with a new random secret (only its SHA-256 is stored).
+ * Cookie sessions get a CSRF token and expire idle_hours after the last
+ * request (sliding; 0 means 12). API tokens have no CSRF token and never
+ * expire unless idle_hours > 0 (then a fixed lifetime). label and
+ * user_agent are optional. *secret_out (and *csrf_out for cookies, else
+ * NULL) are in a; either out pointer may be NULL when not wanted. */
+int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *label,
+                   const char *address, const char *user_agent, unsigned idle_hours, arena *a,
+                   char **secret_out, char **csrf_out, int64_t *id_out, err *e);
+
+/* Ends one session or token (sign-out). Revoking twice is not an error. */
+int session_revoke(db_conn *c, int64_t session_id, err *e);
+/* Ends every session and token of a user but except_session_id (0: all). */
+int session_revoke_all_for_user(db_conn *c, int64_t user_id, int64_t except_session_id, err *e);
+
+/* A personal API token as its owner may see it: never the secret. */
+typedef struct token_info {
+    int64_t id;
+    const char *label;        /* may be NULL */
+    const char *created_at;   /* ISO UTC */
+    const char *last_seen_at; /* ISO UTC */
+    const char *expires_at;   /* NULL: no expiry */
+} token_info;
+
+/* The user's live (not revoked, not expired) API tokens, newest first. */
+int session_list_tokens(db_conn *c, int64_t user_id, arena *a, token_info **items, int *count,
+                        err *e);
+/* Revokes one of the user's own live API tokens; 404 not_found for any other
+ * id (someone else's token, a cookie session, already revoked). */
+int session_revoke_token(db_conn *c, int64_t user_id, int64_t token_id, err *e);
+
+/* ---- users ---- */
+
+/* Usernames: 2..64 characters of UTF-8 without spaces or control characters
+ * (Chinese allowed); unique (409 duplicate, field username "duplicate").
+ * name NULL or empty means the username; the password must pass the policy
+ * (422, field "password"). */
+int user_create(db_conn *c, const char *username, const char *name, const char *password,
+                int is_admin, int64_t *id_out, err *e);
+/* 0 and *id_out, or -1 with 404 not_found. */
+int user_find(db_conn *c, const char *username, int64_t *id_out, err *e);
+/* Sets a new password (policy checked, field "password"), records
+ * password_changed_at and ends every session and token of the user. */
+int user_set_password(db_conn *c, int64_t user_id, const char *new_password, err *e);
+/* A signed-in user changes their own password: old_password must match
+ * (422, field old_password "invalid"; failures count toward sign-in
+ * throttling), new_password must pass the policy (field new_password). Every
+ * other session and token dies; keep_session_id (the current one) lives. */
+int user_change_password(db_conn *c, int64_t user_id, const char *old_password,
+                         const char *new_password, const char *address, int64_t keep_session_id,
+                         err *e);
+/* Number of users (deleted ones too), or -1 with e. */
+int64_t user_count(db_conn *c, err *e);
+
+/* First start: when there are no users at all, creates `admin` (系统管理员,
+ * administrator) with password_or_null, or with a random 16-character
+ * password returned in *generated_out (malloc'd: the caller prints it once
+ * and frees it). Otherwise does nothing; *generated_out is NULL unless a
+ * password was generated. Safe when several processes start at once. */
+int auth_bootstrap_admin(db_conn *c, const char *password_or_null, char **generated_out, err *e);
+
 #endif
