@@ -19,13 +19,14 @@ typedef struct attempt {
 } attempt;
 
 /* Failures of the username since its last success (within the window): a
- * user who finally remembers the password starts over. Failures of the
- * address never reset, or one good account would unlock guessing at all
- * the others from the same place. */
+ * user who finally remembers the password starts over. "Since" goes by id,
+ * not by time, because a success and the failures after it can share a
+ * second. Failures of the address never reset, or one good account would
+ * unlock guessing at all the others from the same place. */
 static const char *const USER_FAILURES_SQL =
     "SELECT COUNT(*) FROM login_attempts WHERE username = ? AND success = 0 AND at >= ?"
-    " AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ?"
-    " AND success = 1), '')";
+    " AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE username = ?"
+    " AND success = 1 AND at >= ?), 0)";
 static const char *const ADDRESS_FAILURES_SQL =
     "SELECT COUNT(*) FROM login_attempts WHERE address = ? AND success = 0 AND at >= ?";
 
@@ -35,8 +36,8 @@ static int throttled(db_conn *c, const attempt *at, err *e)
     char since[ISO_TIME_LEN];
     auth_time_offset(-LOGIN_WINDOW_SECONDS, since);
     int64_t n = 0;
-    const char *by_user[] = {at->username, since, at->username};
-    if (db_query_int64(c, USER_FAILURES_SQL, &n, e, 3, by_user) < 0) return -1;
+    const char *by_user[] = {at->username, since, at->username, since};
+    if (db_query_int64(c, USER_FAILURES_SQL, &n, e, 4, by_user) < 0) return -1;
     if (n >= LOGIN_MAX_USER_FAILURES) return 1;
     const char *by_address[] = {at->address, since};
     if (db_query_int64(c, ADDRESS_FAILURES_SQL, &n, e, 2, by_address) < 0) return -1;

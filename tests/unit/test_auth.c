@@ -382,6 +382,10 @@ static void test_success_resets_username_count(void **state)
             assert_int_equal(login(state, "carol", "wrong password", "10.5.0.1", &u, &e), 401);
         assert_int_equal(login(state, "carol", PW, "10.5.0.1", &u, &e), 0);
     }
+    /* Failures in the same second as the success still count. */
+    for (int i = 0; i < LOGIN_MAX_USER_FAILURES; i++)
+        assert_int_equal(login(state, "carol", "wrong password", "10.5.0.1", &u, &e), 401);
+    assert_int_equal(login(state, "carol", PW, "10.5.0.1", &u, &e), 429);
 }
 
 static void test_throttle_by_address(void **state)
