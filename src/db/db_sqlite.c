@@ -1,0 +1,349 @@
+/* db_sqlite.c - the SQLite backend of db.h, the default database.
+ *
+ * One connection per thread (db.h's rule), so connections are opened
+ * NOMUTEX: SQLite's own locking would only cost time. Settings chosen for a
+ * CRM's data: WAL so readers never block the writer, synchronous=FULL so an
+ * acknowledged write survives a power cut, foreign keys enforced, and a busy
+ * timeout so concurrent writers queue instead of failing at once.
+ *
+ * Statements are cached per connection by SQL text: db_finalize resets the
+ * statement and parks it; db_prepare of the same text takes it back, so the
+ * hot queries of the request handlers are compiled once per thread. */
+#include "db_internal.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SQ_CACHE_MAX = 64, SQ_BUSY_MS = 5000 };
+
+typedef struct sq_stmt {
+    db_stmt base;
+    sqlite3_stmt *st;
+    char *sql; /* the cache key */
+    uint64_t hash;
+    uint64_t last_used;
+    int64_t changes;
+    int stepped; /* stepped since the last reset: binding must reset first */
+} sq_stmt;
+
+typedef struct sq_conn {
+    db_conn base;
+    sqlite3 *db;
+    sq_stmt *idle[SQ_CACHE_MAX]; /* finalized statements waiting for reuse */
+    int nidle;
+    uint64_t tick; /* LRU clock */
+} sq_conn;
+
+static const db_ops SQ_OPS;
+
+static sq_conn *conn_of(db_conn *c)
+{
+    return (sq_conn *)c;
+}
+
+static sq_stmt *stmt_of(db_stmt *s)
+{
+    return (sq_stmt *)s;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Extended result code -> db.h code; the message is kept for db_errmsg. */
+static int sq_error(sq_conn *c, int rc)
+{
+    int ext = sqlite3_extended_errcode(c->db);
+    if (ext == 0 || (ext & 0xff) != (rc & 0xff)) ext = rc;
+    db_set_errmsg(&c->base, sqlite3_errmsg(c->db));
+    switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+        return DB_ERR_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return DB_ERR_FOREIGN;
+    }
+    switch (ext & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return DB_ERR_BUSY;
+    }
+    return DB_ERROR;
+}
+
+/* ---- statement cache ------------------------------------------------- */
+
+static void stmt_destroy(sq_stmt *s)
+{
+    sqlite3_finalize(s->st);
+    free(s->sql);
+    free(s);
+}
+
+static sq_stmt *cache_take(sq_conn *c, const char *sql, uint64_t hash)
+{
+    for (int i = 0; i < c->nidle; i++) {
+        sq_stmt *s = c->idle[i];
+        if (s->hash == hash && strcmp(s->sql, sql) == 0) {
+            c->idle[i] = c->idle[--c->nidle];
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static void cache_put(sq_conn *c, sq_stmt *s)
+{
+    if (c->nidle == SQ_CACHE_MAX) {
+        int lru = 0;
+        for (int i = 1; i < c->nidle; i++)
+            if (c->idle[i]->last_used < c->idle[lru]->last_used) lru = i;
+        stmt_destroy(c->idle[lru]);
+        c->idle[lru] = c->idle[--c->nidle];
+    }
+    s->last_used = ++c->tick;
+    c->idle[c->nidle++] = s;
+}
+
+static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
+{
+    sq_conn *c = conn_of(dc);
+    uint64_t hash = fnv1a(sql);
+    sq_stmt *s = cache_take(c, sql, hash);
+    if (s) return &s->base;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK || !st) {
+        if (rc == SQLITE_OK)
+            db_set_errmsg(dc, "empty SQL statement");
+        else
+            sq_error(c, rc);
+        sqlite3_finalize(st);
+        db_fail(dc, DB_ERROR, e, "SQL 准备失败", "Could not prepare SQL");
+        return NULL;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->sql = strdup(sql))) {
+        free(s);
+        sqlite3_finalize(st);
+        err_set(e, 500, "db_error", "内存不足", "Out of memory");
+        return NULL;
+    }
+    s->base.conn = dc;
+    s->st = st;
+    s->hash = hash;
+    return &s->base;
+}
+
+static void sq_finalize(db_stmt *ds)
+{
+    sq_stmt *s = stmt_of(ds);
+    /* Reset ends the statement's read or write, so a parked statement never
+     * pins a WAL snapshot or holds a lock. */
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    s->stepped = 0;
+    s->changes = 0;
+    cache_put(conn_of(ds->conn), s);
+}
+
+/* ---- binding and stepping -------------------------------------------- */
+
+/* Lets callers bind the next row's values right after stepping the last
+ * one (a loop of inserts) without an explicit reset in the API. */
+static sqlite3_stmt *for_binding(db_stmt *ds)
+{
+    sq_stmt *s = stmt_of(ds);
+    if (s->stepped) {
+        sqlite3_reset(s->st);
+        s->stepped = 0;
+    }
+    return s->st;
+}
+
+static void sq_bind_null(db_stmt *s, int i)
+{
+    sqlite3_bind_null(for_binding(s), i);
+}
+
+static void sq_bind_int64(db_stmt *s, int i, int64_t v)
+{
+    sqlite3_bind_int64(for_binding(s), i, v);
+}
+
+static void sq_bind_double(db_stmt *s, int i, double v)
+{
+    sqlite3_bind_double(for_binding(s), i, v);
+}
+
+static void sq_bind_textn(db_stmt *s, int i, const char *v, size_t n)
+{
+    sqlite3_bind_text64(for_binding(s), i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static int sq_step(db_stmt *ds)
+{
+    sq_stmt *s = stmt_of(ds);
+    sq_conn *c = conn_of(ds->conn);
+    s->stepped = 1;
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) {
+        s->changes = sqlite3_stmt_readonly(s->st) ? 0 : sqlite3_changes64(c->db);
+        return DB_DONE;
+    }
+    int mapped = sq_error(c, rc);
+    sqlite3_reset(s->st); /* the next step starts over, as on PostgreSQL */
+    s->stepped = 0;
+    return mapped;
+}
+
+/* ---- columns --------------------------------------------------------- */
+
+static int sq_column_count(db_stmt *s)
+{
+    return sqlite3_column_count(stmt_of(s)->st);
+}
+
+static const char *sq_column_name(db_stmt *s, int i)
+{
+    return sqlite3_column_name(stmt_of(s)->st, i);
+}
+
+static db_type sq_column_type(db_stmt *s, int i)
+{
+    switch (sqlite3_column_type(stmt_of(s)->st, i)) {
+    case SQLITE_INTEGER:
+        return DB_INT;
+    case SQLITE_FLOAT:
+        return DB_REAL;
+    case SQLITE_NULL:
+        return DB_NULL;
+    default:
+        return DB_TEXT; /* BLOBs are not used by Kehu; read them as bytes */
+    }
+}
+
+static int64_t sq_column_int64(db_stmt *s, int i)
+{
+    return sqlite3_column_int64(stmt_of(s)->st, i);
+}
+
+static double sq_column_double(db_stmt *s, int i)
+{
+    return sqlite3_column_double(stmt_of(s)->st, i);
+}
+
+static const char *sq_column_text(db_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(stmt_of(s)->st, i);
+}
+
+static size_t sq_column_bytes(db_stmt *s, int i)
+{
+    return (size_t)sqlite3_column_bytes(stmt_of(s)->st, i);
+}
+
+static int64_t sq_changes(db_stmt *s)
+{
+    return stmt_of(s)->changes;
+}
+
+/* ---- connection ------------------------------------------------------ */
+
+static int sq_exec(db_conn *dc, const char *sql)
+{
+    sq_conn *c = conn_of(dc);
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? DB_DONE : sq_error(c, rc);
+}
+
+static int sq_commit(db_conn *dc)
+{
+    return sq_exec(dc, "COMMIT");
+}
+
+static int sq_in_transaction(const db_conn *dc)
+{
+    return !sqlite3_get_autocommit(((const sq_conn *)dc)->db);
+}
+
+static int sq_revive(db_conn *dc)
+{
+    return 0; /* a file does not hang up */
+}
+
+static void sq_close(db_conn *dc)
+{
+    sq_conn *c = conn_of(dc);
+    for (int i = 0; i < c->nidle; i++)
+        stmt_destroy(c->idle[i]);
+    /* _v2: statements a caller still holds keep the handle alive until
+     * they are finalized, instead of making close fail. */
+    sqlite3_close_v2(c->db);
+    free(c);
+}
+
+static int sq_configure(sq_conn *c)
+{
+    sqlite3_extended_result_codes(c->db, 1);
+    /* Before journal_mode: switching to WAL takes a lock that another
+     * process opening the same new file may hold for a moment. */
+    sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
+    return sq_exec(&c->base, "PRAGMA journal_mode=WAL;"
+                             "PRAGMA synchronous=FULL;"
+                             "PRAGMA foreign_keys=ON;");
+}
+
+db_conn *db_sqlite_open(const char *path, err *e)
+{
+    sq_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        err_set(e, 500, "db_error", "内存不足", "Out of memory");
+        return NULL;
+    }
+    c->base.ops = &SQ_OPS;
+    c->base.dialect = DB_SQLITE;
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK || sq_configure(c) < 0) {
+        db_set_errmsg(&c->base, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        err_setf(e, 500, "db_error", "无法打开数据库 %s：%s", "Cannot open database %s: %s", path,
+                 c->base.errmsg);
+        sqlite3_close_v2(c->db);
+        free(c);
+        return NULL;
+    }
+    return &c->base;
+}
+
+static const db_ops SQ_OPS = {
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .bind_null = sq_bind_null,
+    .bind_int64 = sq_bind_int64,
+    .bind_double = sq_bind_double,
+    .bind_textn = sq_bind_textn,
+    .step = sq_step,
+    .column_count = sq_column_count,
+    .column_name = sq_column_name,
+    .column_type = sq_column_type,
+    .column_int64 = sq_column_int64,
+    .column_double = sq_column_double,
+    .column_text = sq_column_text,
+    .column_bytes = sq_column_bytes,
+    .changes = sq_changes,
+    .exec = sq_exec,
+    .commit = sq_commit,
+    .in_transaction = sq_in_transaction,
+    .revive = sq_revive,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .migration_lock_sql = NULL,
+};
