@@ -241,9 +241,11 @@ static enum MHD_Result queue_response(struct MHD_Connection *c, request_state *s
                                             MHD_RESPMEM_PERSISTENT);
         st->bytes = res->static_len;
     } else {
-        st->bytes = res->body.len;
-        r = MHD_create_response_from_buffer(res->body.len, sb_detach(&res->body),
-                                            MHD_RESPMEM_MUST_FREE);
+        /* The length must be read before sb_detach resets it: argument
+         * evaluation order is unspecified. */
+        size_t len = res->body.len;
+        st->bytes = len;
+        r = MHD_create_response_from_buffer(len, sb_detach(&res->body), MHD_RESPMEM_MUST_FREE);
     }
     if (!r) return MHD_NO;
     MHD_add_response_header(r, "Content-Type",
