@@ -206,6 +206,10 @@ static void common_schemas(json_t *schemas)
                         json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:s}}}", "type", "object", "properties",
                                   "items", "type", "array", "items", "type", "object", "total", "type",
                                   "integer"));
+    json_object_set_new(schemas, "PasswordChange",
+                        json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}", "type", "object", "required",
+                                  "old_password", "new_password", "properties", "old_password", "type",
+                                  "string", "new_password", "type", "string"));
     json_object_set_new(schemas, "SignIn",
                         json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s,s:s}}}", "type", "object", "required",
                                   "username", "password", "properties", "username", "type", "string",
@@ -226,10 +230,27 @@ static void session_paths(json_t *paths)
                                   "delete",
                                   operation("session", "退出 / sign out", "sign_out",
                                             json_pack("{s:o}", "204", reply("Signed out", NULL)))));
+    json_t *pw = operation("session", "修改密码 / change password", "change_password",
+                           json_pack("{s:o}", "204", reply("Changed", NULL)));
+    json_object_set_new(pw, "requestBody", body_of("PasswordChange"));
+    json_object_set_new(paths, "/api/v1/session/password", json_pack("{s:o}", "post", pw));
     json_object_set_new(paths, "/api/v1/tokens",
-                        json_pack("{s:o}", "post",
+                        json_pack("{s:o,s:o}", "post",
                                   operation("session", "创建 API 令牌 / create API token", "create_token",
-                                            json_pack("{s:o}", "201", reply("Created", NULL)))));
+                                            json_pack("{s:o}", "201", reply("Created", NULL))),
+                                  "get",
+                                  operation("session", "我的 API 令牌 / my API tokens", "list_tokens",
+                                            json_pack("{s:o}", "200", reply("OK", NULL)))));
+    json_object_set_new(paths, "/api/v1/tokens/{id}",
+                        json_pack("{s:[o],s:o}", "parameters", param("id", "path", "integer", "token id"),
+                                  "delete",
+                                  operation("session", "吊销 API 令牌 / revoke API token", "revoke_token",
+                                            json_pack("{s:o}", "204", reply("Revoked", NULL)))));
+    json_object_set_new(paths, "/api/v1/search",
+                        json_pack("{s:{s:[s],s:s,s:s,s:[o],s:o}}", "get", "tags", "search", "summary",
+                                  "全局搜索 / global search", "operationId", "global_search", "parameters",
+                                  param("q", "query", "string", "search text"), "responses",
+                                  errors(json_pack("{s:o}", "200", reply("OK", NULL)))));
     json_object_set_new(paths, "/api/v1/metadata",
                         json_pack("{s:o}", "get",
                                   operation("metadata", "元数据 / metadata", "get_metadata",
