@@ -8,6 +8,7 @@
  *   GET    /api/v1/{entity}/{id}/history     field-level change log
  *   GET    /api/v1/{entity}/{id}/related/{relation}
  * Handlers only translate HTTP to engine calls; rules live in src/entity. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,16 @@ static int read_list_params(http_request *req, http_response *res, list_params *
     p->sort = http_query(req, "sort");
     const char *deleted = http_query(req, "deleted");
     p->deleted = deleted && (strcmp(deleted, "true") == 0 || strcmp(deleted, "1") == 0);
+    const char *initial = http_query(req, "initial");
+    if (initial) {
+        char c = (char)tolower((unsigned char)initial[0]);
+        if (strlen(initial) != 1 || !((c >= 'a' && c <= 'z') || c == '#')) {
+            http_fail(req, res, 400, "bad_param", "参数 initial 必须是 A 到 Z 的一个字母或 #",
+                      "Parameter initial must be one letter A-Z or #");
+            return -1;
+        }
+        p->initial = c;
+    }
     if (p->q && strlen(p->q) > Q_MAX_BYTES) {
         http_fail(req, res, 400, "bad_param", "搜索内容过长", "The search text is too long");
         return -1;

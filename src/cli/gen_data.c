@@ -15,6 +15,7 @@
 #include "../entity/meta_load.h"
 #include "../schema/schema.h"
 #include "../util/clock.h"
+#include "../util/pinyin.h"
 
 static const char *const CITIES[][2] = {
     {"北京", "北京"}, {"上海", "上海"}, {"天津", "天津"}, {"重庆", "重庆"}, {"江苏", "南京"},
@@ -101,6 +102,17 @@ static uint64_t rnd(void)
     return rnd_state;
 }
 
+/* Binds the pinyin keys of a name at parameters k and k+1. */
+static void bind_pinyin(db_stmt *s, int k, const char *name)
+{
+    strbuf full = STRBUF_INIT, initials = STRBUF_INIT;
+    pinyin_keys(name, &full, &initials);
+    db_bind_text(s, k, sb_str(&full));
+    db_bind_text(s, k + 1, sb_str(&initials));
+    sb_free(&full);
+    sb_free(&initials);
+}
+
 static int step_ok(db_stmt *s, err *e)
 {
     int rc = db_step(s);
@@ -113,7 +125,8 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
     db_stmt *s = db_prepare(c,
         "INSERT INTO accounts (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
         " code, name, type, grade, industry, source, stage, phone, email, province, city, address,"
-        " employees, annual_revenue, is_hot) VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+        " employees, annual_revenue, is_hot, py_full, py_initials)"
+        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
     if (!s) return -1;
     char name[160], code[32], phone[32], email[64], addr[128];
     for (int64_t i = 1; i <= count; i++) {
@@ -145,6 +158,7 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         db_bind_int64(s, k++, (int64_t)(10 + rnd() % 5000));
         db_bind_int64(s, k++, (int64_t)(rnd() % 50000000000LL)); /* 分 */
         db_bind_int64(s, k++, rnd() % 10 == 0);
+        bind_pinyin(s, k, name);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
@@ -156,8 +170,8 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
 {
     db_stmt *s = db_prepare(c,
         "INSERT INTO contacts (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
-        " name, account_id, title, department, mobile, email, gender, is_primary)"
-        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+        " name, account_id, title, department, mobile, email, gender, is_primary, py_full, py_initials)"
+        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
     if (!s) return -1;
     char name[64], mobile[24], email[64];
     for (int64_t i = 1; i <= count; i++) {
@@ -181,6 +195,7 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
         db_bind_text(s, k++, email);
         db_bind_text(s, k++, rnd() % 2 ? "male" : "female");
         db_bind_int64(s, k++, accounts > 0 && i <= accounts);
+        bind_pinyin(s, k, name);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);

@@ -5,6 +5,7 @@
  * narrow indexes (visibility, filter, sort, limit), the outer one fetches
  * the columns and link names for those ids only. That keeps a page over a
  * large visible set at index speed (see DESIGN.md, performance facts). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,30 @@ static int allow_field(const field_def *f, void *ctx)
     return acl_field_access(c->user, ent, f) > 0;
 }
 
+static int is_pinyin_query(const char *q)
+{
+    size_t n = 0;
+    for (; q[n]; n++)
+        if (!isalpha((unsigned char)q[n])) return 0;
+    return n >= 2;
+}
+
+/* The A-Z bar: names whose pinyin starts with the letter; '#' for names
+ * that start with anything else (digits, symbols, Latin text is a letter). */
+static void append_initial(const entity_def *ent, char initial, query *w)
+{
+    if (!ent->name_field) return;
+    if (initial == '#') {
+        query_sql(w, " AND (t.py_full IS NULL OR t.py_full < 'a' OR t.py_full >= '{')");
+        return;
+    }
+    char lo[2] = {initial, 0}, hi[2] = {(char)(initial + 1), 0};
+    query_sql(w, " AND t.py_full >= ");
+    query_bind_text(w, lo);
+    query_sql(w, " AND t.py_full < ");
+    query_bind_text(w, hi);
+}
+
 /* Quick search: substring over the searchable fields. */
 static void append_search(entity_ctx *c, const entity_def *ent, const char *q, query *w)
 {
@@ -100,6 +125,18 @@ static void append_search(entity_ctx *c, const entity_def *ent, const char *q, q
         query_sqlf(w, "%st.%s %s ", any ? " OR " : "", f->name, like);
         query_bind_text(w, pattern);
         query_sql(w, " ESCAPE '\\'");
+        any = 1;
+    }
+    /* Latin letters also match the pinyin of the name: "njap" and
+     * "nanjing" both find 南京奥派. Stored keys are lower case. */
+    if (ent->name_field && is_pinyin_query(q)) {
+        char *lower = arena_strdup(c->a, q);
+        for (char *s = lower; *s; s++) *s = (char)tolower((unsigned char)*s);
+        char *prefix = arena_printf(c->a, "%s%%", lower);
+        query_sqlf(w, "%st.py_initials LIKE ", any ? " OR " : "");
+        query_bind_text(w, prefix);
+        query_sql(w, " OR t.py_full LIKE ");
+        query_bind_text(w, prefix);
         any = 1;
     }
     query_sql(w, any ? ")" : "1=0)");
@@ -116,6 +153,7 @@ static int build_where(entity_ctx *c, const entity_def *ent, const list_params *
         query_bind_int(w, p->link_id);
     }
     if (p->q && *p->q) append_search(c, ent, p->q, w);
+    if (p->initial) append_initial(ent, p->initial, w);
     if (p->filter && *p->filter) {
         void *actx[2] = {c, (void *)ent};
         filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};

@@ -60,6 +60,7 @@ static int create_table(db_conn *c, const entity_def *ent, err *e)
               "owner_id BIGINT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
               "created_by BIGINT, updated_by BIGINT, deleted_at TEXT",
               ent->table, schema_id_column(d));
+    if (ent->name_field) sb_append(&sql, ", py_full TEXT, py_initials TEXT");
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (f->system) continue;
@@ -69,6 +70,14 @@ static int create_table(db_conn *c, const entity_def *ent, err *e)
     int rc = exec_sql(c, sb_str(&sql), e);
     sb_free(&sql);
     return rc;
+}
+
+/* ALTER TABLE for a pinyin key column (tables made before they existed). */
+static const char *add_text_column_sql(const char *table, const char *column)
+{
+    static _Thread_local char sql[200];
+    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s TEXT", table, column);
+    return sql;
 }
 
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e)
@@ -92,8 +101,13 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
 {
     char name[128], cols[160];
     snprintf(name, sizeof name, "%s_owner", ent->table);
-    snprintf(cols, sizeof cols, "owner_id, %s, id", ent->name_field ? ent->name_field : "id");
+    /* Lists sort by the pinyin of the name by default (see meta_load.c). */
+    snprintf(cols, sizeof cols, "owner_id, %s, id", ent->name_field ? "py_full" : "id");
     if (create_index(c, name, ent->table, cols, 0, e)) return -1;
+    if (ent->name_field) {
+        snprintf(name, sizeof name, "%s_pinyin", ent->table);
+        if (create_index(c, name, ent->table, "py_full, id", 0, e)) return -1;
+    }
     snprintf(name, sizeof name, "%s_updated", ent->table);
     if (create_index(c, name, ent->table, "updated_at, id", 0, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
@@ -119,6 +133,10 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
         const entity_def *ent = &m->entities[i];
         if (ent->is_system) continue; /* their tables come from migrations */
         if (create_table(c, ent, e)) return -1;
+        if (ent->name_field && !has_column(c, ent->table, "py_full") &&
+            (exec_sql(c, add_text_column_sql(ent->table, "py_full"), e) ||
+             exec_sql(c, add_text_column_sql(ent->table, "py_initials"), e)))
+            return -1;
         for (int k = 0; k < ent->nfields; k++) {
             const field_def *f = &ent->fields[k];
             if (f->system || has_column(c, ent->table, f->name)) continue;

@@ -10,6 +10,7 @@
 
 #include "../acl/acl.h"
 #include "../util/clock.h"
+#include "../util/pinyin.h"
 #include "entity.h"
 #include "value.h"
 
@@ -237,6 +238,25 @@ static int step_write(db_stmt *s, const entity_def *ent, err *e)
     return 0;
 }
 
+/* The pinyin keys of the name field travel with every write of the name,
+ * so sorting and the A-Z bar never compute them at read time. */
+static const char *name_value(const entity_def *ent, const change_set *cs)
+{
+    if (!ent->name_field) return NULL;
+    int idx = (int)(meta_field(ent, ent->name_field) - ent->fields);
+    return cs->present[idx] && cs->vals[idx].kind == SV_TEXT ? cs->vals[idx].s : NULL;
+}
+
+static void pinyin_values(arena *a, const char *name, const char **full, const char **initials)
+{
+    strbuf f = STRBUF_INIT, i = STRBUF_INIT;
+    pinyin_keys(name, &f, &i);
+    *full = arena_strdup(a, sb_str(&f));
+    *initials = arena_strdup(a, sb_str(&i));
+    sb_free(&f);
+    sb_free(&i);
+}
+
 static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, const char *now,
                       int64_t *id_out, err *e)
 {
@@ -246,6 +266,11 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
     for (int i = 0; i < ent->nfields; i++)
         if (cs->present[i] && (!ent->fields[i].system || i == owner_idx)) query_sqlf(&q, ", %s", ent->fields[i].name);
+    const char *name = name_value(ent, cs), *py_full = NULL, *py_initials = NULL;
+    if (name) {
+        pinyin_values(c->a, name, &py_full, &py_initials);
+        query_sql(&q, ", py_full, py_initials");
+    }
     query_sql(&q, ") VALUES (1, ");
     query_bind_text(&q, now);
     query_sql(&q, ", ");
@@ -258,6 +283,12 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
         if (!cs->present[i] || (ent->fields[i].system && i != owner_idx)) continue;
         query_sql(&q, ", ");
         query_bind_value(&q, cs->vals[i]);
+    }
+    if (name) {
+        query_sql(&q, ", ");
+        query_bind_text(&q, py_full);
+        query_sql(&q, ", ");
+        query_bind_text(&q, py_initials);
     }
     query_sql(&q, ") RETURNING id");
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
@@ -379,6 +410,15 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
         if (!cs->present[i]) continue;
         query_sqlf(&q, ", %s = ", ent->fields[i].name);
         query_bind_value(&q, cs->vals[i]);
+    }
+    const char *name = name_value(ent, cs);
+    if (name) {
+        const char *py_full, *py_initials;
+        pinyin_values(c->a, name, &py_full, &py_initials);
+        query_sql(&q, ", py_full = ");
+        query_bind_text(&q, py_full);
+        query_sql(&q, ", py_initials = ");
+        query_bind_text(&q, py_initials);
     }
     query_sql(&q, " WHERE id = ");
     query_bind_int(&q, id);

@@ -272,6 +272,9 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
             return -1;
     ent->fields = fields;
     ent->nfields = n;
+    /* Chinese users expect names in pinyin order (拼音排序). */
+    field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
+    if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
     return 0;
 }
