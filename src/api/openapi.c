@@ -94,7 +94,7 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
 
 static json_t *json_content(json_t *schema)
 {
-    return json_pack("{s:{s:{s:o}}}", "application/json", "schema", schema);
+    return json_pack("{s:{s:o}}", "application/json", "schema", schema);
 }
 
 static json_t *reply(const char *description, json_t *schema)
