@@ -138,6 +138,7 @@ static int cmd_serve(int argc, char **argv)
     }
     rc = server_run(&a, api_all_routes);
     db_pool_close(a.pool);
+    meta_shutdown();
     return rc;
 }
 
@@ -146,6 +147,7 @@ static int cmd_migrate(int argc, char **argv)
     db_conn *c = open_prepared(arg_value(argc, argv, "--db", "kehu.db"));
     if (!c) return 1;
     db_close(c);
+    meta_shutdown();
     fprintf(stderr, "kehu: 数据库已是最新 / database is up to date\n");
     return 0;
 }

@@ -278,6 +278,7 @@ int cli_gen_data(int argc, char **argv)
              db_query_int64(c, "SELECT COALESCE(MIN(id), 1) FROM users", &admin, &e, 0, NULL) < 0 ||
              gen_data(c, accounts, contacts, admin, &e);
     if (c) db_close(c);
+    meta_shutdown();
     if (rc) {
         fprintf(stderr, "kehu: %s / %s\n", e.zh, e.en);
         return 1;

@@ -22,6 +22,12 @@ typedef struct embedded_file {
 extern const embedded_file metadata_files[];
 
 static _Atomic(metadata *) current;
+/* Every published version's arena, newest first, freed by meta_shutdown. */
+typedef struct published {
+    arena *a;
+    struct published *next;
+} published;
+static published *all_versions;
 static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int64_t last_check;
 
@@ -79,7 +85,11 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
     if (json_is_integer(json_object_get(jf, "scale")))
         f->scale = (int)json_integer_value(json_object_get(jf, "scale"));
     json_t *def = json_object_get(jf, "default");
-    if (def) f->default_value = arena_strdup(a, json_dumps(def, JSON_ENCODE_ANY) ?: "null");
+    if (def) {
+        char *text = json_dumps(def, JSON_ENCODE_ANY);
+        f->default_value = arena_strdup(a, text ? text : "null");
+        free(text);
+    }
     f->link_entity = f->type == FT_USER ? "users" : jstr(a, jf, "link_entity");
     if (f->type == FT_LINK && !f->link_entity)
         return err_setf(e, 500, "bad_metadata", "字段 %s.%s 缺少关联实体", "Field %s.%s has no link_entity",
@@ -313,8 +323,24 @@ static int load(db_conn *c, int seed, err *e)
         }
         m->nentities++;
     }
+    published *p = arena_alloc(a, sizeof *p);
+    p->a = a;
+    p->next = all_versions;
+    all_versions = p;
     atomic_store(&current, m);
     return 0;
+}
+
+void meta_shutdown(void)
+{
+    pthread_mutex_lock(&reload_lock);
+    atomic_store(&current, NULL);
+    while (all_versions) {
+        published *next = all_versions->next;
+        arena_free(all_versions->a); /* p itself lives in that arena */
+        all_versions = next;
+    }
+    pthread_mutex_unlock(&reload_lock);
 }
 
 int meta_init(db_conn *c, err *e)

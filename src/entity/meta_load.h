@@ -23,6 +23,9 @@ void meta_refresh_if_stale(db_conn *c);
  * transaction that made the change. */
 int meta_bump_version(db_conn *c, err *e);
 
+/* Frees every metadata version; only when no request can still run. */
+void meta_shutdown(void);
+
 /* Parses one field definition (the JSON form used in entity files and in
  * custom_fields.definition) into f; strings are allocated in a. */
 struct arena;
