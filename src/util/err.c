@@ -22,6 +22,10 @@ int err_set(err *e, int status, const char *code, const char *zh, const char *en
     return -1;
 }
 
+/* The formats come from our own string literals at every call site, two
+ * per call (one per language), which -Wformat-nonliteral cannot follow. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
 /* Both formats receive the same arguments; an argument one language does
  * not need is skipped with a zero-width conversion such as "%.0s". */
 int err_setf(err *e, int status, const char *code, const char *zh_fmt, const char *en_fmt, ...)
