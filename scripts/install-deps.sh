@@ -10,8 +10,12 @@ pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev)
 # Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers.
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev postgresql nodejs npm clang libclang-rt-14-dev chromium sqlite3 fonts-noto-cjk)
+  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium fonts-noto-cjk wrk)
 fi
+# Node.js may come from elsewhere with npm inside it (Debian's npm package
+# then conflicts): ask for the commands, not the package names.
+command -v node >/dev/null || pkgs+=(nodejs)
+command -v npm >/dev/null || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
