@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc)
 WORK=$(mktemp -d /tmp/kehu-check.XXXXXX)
+chmod 755 "$WORK" # the PostgreSQL server runs as its own user and must reach $WORK/pg
 PG_DIR="$WORK/pg"
 PG_PORT=${KEHU_PG_PORT:-55432}
 passed=0
