@@ -32,9 +32,7 @@ fi
 
 for n in $SIZES; do
   db="$WORK/bench-$n.db"
-  start=$(date +%s.%N)
   ./build/kehu gen-data --db "$db" --accounts "$n" --contacts "$n" 2>&1 | tail -1
-  echo "# gen-data $n accounts + $n contacts: $(echo "$(date +%s.%N) - $start" | bc) s"
   ./build/kehu serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
     --admin-password 'Bench#2026pw' >/dev/null 2>&1 & server=$!
   for i in $(seq 1 100); do curl -sf http://127.0.0.1:8098/api/v1/openapi.json >/dev/null && break; sleep 0.1; done
@@ -45,7 +43,7 @@ for n in $SIZES; do
     -d '{"label":"bench"}' http://127.0.0.1:8098/api/v1/tokens | sed 's/.*"token":"\([^"]*\)".*/\1/')
   H="Authorization: Bearer $KEHU_TOKEN"
   B=http://127.0.0.1:8098/api/v1
-  filter=$(printf '%s' '{"field":"city","op":"eq","value":"南京"}' | jq -sRr @uri 2>/dev/null || python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))' '{"field":"city","op":"eq","value":"南京"}')
+  filter=$(python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))' '{"field":"city","op":"eq","value":"南京"}')
   q=$(python3 -c 'import urllib.parse;print(urllib.parse.quote("恒兴"))')
   wrkrun "detail n=$n" "$B/accounts/42" "$CONNS" "$DUR" -H "$H"
   wrkrun "list-sorted n=$n" "$B/accounts?sort=name&limit=50" "$CONNS" "$DUR" -H "$H"
