@@ -12,6 +12,7 @@
 #include "../acl/acl.h"
 #include "entity_select.h"
 #include "filter.h"
+#include "total_cache.h"
 #include "value.h"
 
 static const entity_def *link_target(entity_ctx *c, const field_def *f)
@@ -163,18 +164,38 @@ static int build_where(entity_ctx *c, const entity_def *ent, const list_params *
     return 0;
 }
 
+/* The cache key: the WHERE text and every bound value (the visibility
+ * predicate's values included, so users never share a total they should
+ * not), under the metadata version. */
+static void total_key(entity_ctx *c, const query *w, strbuf *key)
+{
+    sb_printf(key, "%lld|%s", (long long)c->m->version, sb_str(&w->sql));
+    for (int i = 0; i < w->nvalues; i++) {
+        const sql_value *v = &w->values[i];
+        if (v->kind == SV_INT) sb_printf(key, "|i%lld", (long long)v->i);
+        else if (v->kind == SV_TEXT) sb_printf(key, "|t%zu:%s", strlen(v->s), v->s);
+        else if (v->kind == SV_DOUBLE) sb_printf(key, "|d%.17g", v->d);
+        else sb_append(key, "|n");
+    }
+}
+
 static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int64_t *total,
                       err *e)
 {
+    strbuf key = STRBUF_INIT;
+    total_key(c, w, &key);
+    if (total_cache_get(ent->name, sb_str(&key), total)) return sb_free(&key), 0;
     strbuf sql = STRBUF_INIT;
     sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
-    if (!s) return -1;
+    if (!s) return sb_free(&key), -1;
     query_bind_all(w, s);
     int rc = db_step(s);
     *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);
+    if (rc == DB_ROW) total_cache_put(ent->name, sb_str(&key), *total);
+    sb_free(&key);
     return rc == DB_ROW ? 0 : err_set(e, 500, "db_error", "统计记录数失败", "Counting failed");
 }
 

@@ -115,7 +115,8 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
         if (f->system) continue;
         int link = f->type == FT_LINK || f->type == FT_USER;
         int named = ent->name_field && strcmp(f->name, ent->name_field) == 0;
-        if (!(link || named || f->unique || f->type == FT_AUTONUMBER)) continue;
+        int filtered = f->indexed || f->type == FT_PICKLIST;
+        if (!(link || named || filtered || f->unique || f->type == FT_AUTONUMBER)) continue;
         snprintf(name, sizeof name, "%s_%s", ent->table, f->name);
         snprintf(cols, sizeof cols, "%s, id", f->name);
         if (create_index(c, name, ent->table, f->unique ? f->name : cols, 0, e)) return -1;

@@ -12,6 +12,7 @@
 #include "../util/clock.h"
 #include "../util/pinyin.h"
 #include "entity.h"
+#include "total_cache.h"
 #include "value.h"
 
 typedef struct change_set {
@@ -347,7 +348,7 @@ int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *i
     }
     if (insert_row(c, ent, &cs, now, id_out, e)) goto fail;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) goto fail;
-    if (db_commit(c->db, e) == 0) return 0;
+    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
 fail:
     db_rollback(c->db);
     return -1;
@@ -468,7 +469,7 @@ int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body
                           history_text(c->a, f, &cs.vals[i]), now, e))
             goto fail;
     }
-    if (db_commit(c->db, e) == 0) return 0;
+    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
 fail:
     db_rollback(c->db);
     return -1;
@@ -508,7 +509,7 @@ static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t
     db_finalize(s);
     if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e))
         goto fail;
-    if (db_commit(c->db, e) == 0) return 0;
+    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
 fail:
     db_rollback(c->db);
     return -1;

@@ -319,8 +319,6 @@ int sort_compile(const filter_ctx *ctx, const char *sort_text, const char *defau
         used[nkeys++] = f;
         sb_printf(&order, "%s%s%s%s%s", nkeys > 1 ? ", " : "", prefix, dot,
                   f->sort_column ? f->sort_column : f->name, desc ? " DESC" : "");
-        if (f->sort_column) /* equal keys (same pinyin) fall back to the text */
-            sb_printf(&order, ", %s%s%s%s", prefix, dot, f->name, desc ? " DESC" : "");
         has_id |= strcmp(f->name, "id") == 0;
         last_desc = desc;
         p = end ? end + 1 : p + strlen(p);

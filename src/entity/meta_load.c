@@ -78,6 +78,7 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
     f->required = json_is_true(json_object_get(jf, "required"));
     f->unique = json_is_true(json_object_get(jf, "unique"));
     f->searchable = json_is_true(json_object_get(jf, "searchable"));
+    f->indexed = json_is_true(json_object_get(jf, "indexed"));
     f->max_length = (int)json_integer_value(json_object_get(jf, "max_length"));
     f->scale = f->type == FT_MONEY || f->type == FT_PERCENT ? 2
                : f->type == FT_DECIMAL                      ? 4

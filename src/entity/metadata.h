@@ -60,6 +60,7 @@ typedef struct field_def {
     int readonly; /* clients cannot write it (system fields, autonumber) */
     int custom;   /* added at run time by an admin (column cf_...) */
     int searchable; /* part of the `q` quick search */
+    int indexed;    /* filtered often: gets an index (picklists always do) */
     const char *sort_column; /* column to ORDER BY (e.g. a pinyin key); NULL: `name` */
     picklist_option *options;
     int noptions;

@@ -1,0 +1,19 @@
+/* total_cache.h - list totals computed once per (query, data version).
+ * A COUNT over a large visible set costs more than the page itself, and
+ * people page through the same list many times. An entry is valid while
+ * nothing of its entity was written by this process, and for at most
+ * TOTAL_CACHE_SECONDS, the bound on how stale a total can be when another
+ * process (scale-out on PostgreSQL) wrote the rows. */
+#ifndef KEHU_TOTAL_CACHE_H
+#define KEHU_TOTAL_CACHE_H
+
+#include <stdint.h>
+
+#define TOTAL_CACHE_SECONDS 2
+
+/* Records that rows of `entity` changed; every cached total of it dies. */
+void total_cache_invalidate(const char *entity);
+int total_cache_get(const char *entity, const char *key, int64_t *total);
+void total_cache_put(const char *entity, const char *key, int64_t total);
+
+#endif
