@@ -1,6 +1,7 @@
 -- create.lua - wrk script: POST a new customer with a unique name each time.
+-- thread_id is a global that setup() gives each wrk thread; a local of the
+-- same name would hide it and make the threads send the same names.
 local counter = 0
-local thread_id = 0
 local threads = 0
 function setup(thread)
   threads = threads + 1
