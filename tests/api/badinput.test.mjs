@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, assertError } from './harness.mjs';
+import { connect } from 'node:net';
 
 const srv = new Server();
 let admin;
@@ -96,6 +97,19 @@ test('errors are in Chinese by default and English on request', async () => {
   assert.match(zh.json.error.message, /[\u4e00-\u9fff]/);
   const en = await admin.get('/api/v1/nosuch', { headers: { 'Accept-Language': 'en' } });
   assert.doesNotMatch(en.json.error.message, /[\u4e00-\u9fff]/);
+});
+
+test('oversized headers answer 431 and the connection is closed; the server stays up', async () => {
+  const reply = await new Promise((ok, fail) => {
+    const sock = connect(srv.port, '127.0.0.1', () => {
+      sock.write(`GET /api/v1/metadata HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100000)}\r\n\r\n`);
+    });
+    let data = '';
+    sock.on('data', d => { data += d; });
+    sock.on('end', () => ok(data));
+    sock.on('error', fail);
+  });
+  assert.match(reply, /^HTTP\/1\.1 431 /);
 });
 
 test('the server is still healthy after all of the above', async () => {
