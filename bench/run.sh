@@ -48,7 +48,8 @@ for n in $SIZES; do
   wrkrun "detail n=$n" "$B/accounts/42" "$CONNS" "$DUR" -H "$H"
   wrkrun "list-sorted n=$n" "$B/accounts?sort=name&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "list-page200 n=$n" "$B/accounts?sort=name&limit=50&offset=10000" "$CONNS" "$DUR" -H "$H"
-  wrkrun "list-filtered n=$n" "$B/accounts?filter=$filter&sort=-updated_at&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "list-filtered n=$n" "$B/accounts?filter=$filter&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "list-filtered-recent n=$n" "$B/accounts?filter=$filter&sort=-updated_at&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "search n=$n" "$B/accounts?q=$q&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "create n=$n" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
   kill $server; wait $server 2>/dev/null || true

@@ -46,24 +46,12 @@ static int arg_flag(int argc, char **argv, const char *name)
     return 0;
 }
 
-/* System tables, metadata, entity tables: everything a fresh database needs. */
-int kehu_prepare_database(db_conn *c, err *e)
-{
-    if (schema_migrate_system(c, e)) return -1;
-    if (db_begin(c, e)) return -1;
-    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e)) {
-        db_rollback(c);
-        return -1;
-    }
-    return db_commit(c, e);
-}
-
 static db_conn *open_prepared(const char *url)
 {
     err e;
     err_clear(&e);
     db_conn *c = db_open(url, &e);
-    if (!c || kehu_prepare_database(c, &e)) {
+    if (!c || schema_prepare(c, &e)) {
         fprintf(stderr, "kehu: %s\n      %s\n", e.zh, e.en);
         if (c) db_close(c);
         return NULL;

@@ -254,8 +254,6 @@ int cli_demo_data(db_conn *c, err *e)
     return gen_data(c, 60, 150, admin, e);
 }
 
-extern int kehu_prepare_database(db_conn *c, err *e);
-
 int cli_gen_data(int argc, char **argv)
 {
     const char *url = "kehu.db";
@@ -274,7 +272,7 @@ int cli_gen_data(int argc, char **argv)
     db_conn *c = db_open(url, &e);
     int64_t admin = 0;
     int64_t t0 = clock_us();
-    int rc = !c || kehu_prepare_database(c, &e) ||
+    int rc = !c || schema_prepare(c, &e) ||
              db_query_int64(c, "SELECT COALESCE(MIN(id), 1) FROM users", &admin, &e, 0, NULL) < 0 ||
              gen_data(c, accounts, contacts, admin, &e);
     if (c) db_close(c);

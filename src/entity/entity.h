@@ -61,6 +61,11 @@ int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out
 int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, int limit,
                          strbuf *out, int *count, err *e);
 
+/* SQLite only: appends the query plans of the list page ("page: ...") and
+ * its count ("count: ..."), so tests can pin them (see DESIGN.md). */
+int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out,
+                     err *e);
+
 /* Current version of a visible record (for ETag); 0 when not found. */
 int64_t entity_version(entity_ctx *c, const entity_def *ent, int64_t id);
 

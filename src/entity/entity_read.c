@@ -199,6 +199,55 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int6
     return rc == DB_ROW ? 0 : err_set(e, 500, "db_error", "统计记录数失败", "Counting failed");
 }
 
+/* The inner query of a list page: the ids of one page, found on indexes.
+ * `w` gets the WHERE (also used for the count), `ids` the whole query. */
+static int page_ids_sql(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
+                        query *order, strbuf *ids, err *e)
+{
+    void *actx[2] = {c, (void *)ent};
+    filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
+    const char *default_sort = ent->name_field ? ent->name_field : "-id";
+    if (build_where(c, ent, p, w, e) || sort_compile(&fc, p->sort, default_sort, order, e)) return -1;
+    sb_printf(ids, "SELECT t.id FROM %s t WHERE %s %s LIMIT ? OFFSET ?", ent->table, sb_str(&w->sql),
+              sb_str(&order->sql));
+    return 0;
+}
+
+int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out,
+                     err *e)
+{
+    query w, order;
+    query_init(&w, c->a);
+    query_init(&order, c->a);
+    strbuf sql = STRBUF_INIT;
+    int rc = -1;
+    for (int pass = 0; pass < 2; pass++) { /* the page ids, then the count */
+        strbuf ids = STRBUF_INIT;
+        if (page_ids_sql(c, ent, p, &w, &order, &ids, e) == 0) {
+            sb_clear(&sql);
+            if (pass == 0) sb_printf(&sql, "EXPLAIN QUERY PLAN %s", sb_str(&ids));
+            else sb_printf(&sql, "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w.sql));
+            db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+            if (s) {
+                query_bind_all(&w, s);
+                if (pass == 0) db_bind_int64(s, w.nvalues + 1, 50), db_bind_int64(s, w.nvalues + 2, 0);
+                sb_append(out, pass ? "count:" : "page:");
+                while (db_step(s) == DB_ROW) sb_printf(out, " %s;", db_column_text(s, 3));
+                sb_putc(out, '\n');
+                db_finalize(s);
+                rc = 0;
+            }
+        }
+        sb_free(&ids);
+        query_free(&w);
+        query_free(&order);
+        query_init(&w, c->a);
+        query_init(&order, c->a);
+    }
+    sb_free(&sql);
+    return rc;
+}
+
 int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e)
 {
     if (!acl_can(c->user, ent, ACL_VIEW))
@@ -208,21 +257,20 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     query_init(&w, c->a);
     query order;
     query_init(&order, c->a);
-    void *actx[2] = {c, (void *)ent};
-    filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
-    const char *default_sort = ent->name_field ? ent->name_field : "-id";
+    strbuf ids = STRBUF_INIT;
     int rc = -1;
     int64_t total = 0;
-    if (build_where(c, ent, p, &w, e) || sort_compile(&fc, p->sort, default_sort, &order, e) ||
-        count_rows(c, ent, &w, &total, e))
+    if (page_ids_sql(c, ent, p, &w, &order, &ids, e) || count_rows(c, ent, &w, &total, e)) {
+        sb_free(&ids);
         goto done;
+    }
 
     select_plan plan;
     select_plan_build(c, ent, &plan);
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE t.id IN (SELECT t.id FROM %s t WHERE %s %s LIMIT ? OFFSET ?) %s",
-              sb_str(&plan.columns), ent->table, sb_str(&plan.joins), ent->table, sb_str(&w.sql),
-              sb_str(&order.sql), sb_str(&order.sql));
+    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE t.id IN (%s) %s", sb_str(&plan.columns),
+              ent->table, sb_str(&plan.joins), sb_str(&ids), sb_str(&order.sql));
+    sb_free(&ids);
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     if (s) {

@@ -117,8 +117,10 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
         int named = ent->name_field && strcmp(f->name, ent->name_field) == 0;
         int filtered = f->indexed || f->type == FT_PICKLIST;
         if (!(link || named || filtered || f->unique || f->type == FT_AUTONUMBER)) continue;
+        /* Filtered and link fields (related lists) carry the default list order (pinyin of the
+         * name) so "grade = A, sorted by name" is read from the index. */
         snprintf(name, sizeof name, "%s_%s", ent->table, f->name);
-        snprintf(cols, sizeof cols, "%s, id", f->name);
+        snprintf(cols, sizeof cols, "%s, %sid", f->name, (filtered || link) && ent->name_field ? "py_full, " : "");
         if (create_index(c, name, ent->table, f->unique ? f->name : cols, 0, e)) return -1;
         if (f->unique || f->type == FT_AUTONUMBER) {
             snprintf(name, sizeof name, "%s_%s_uniq", ent->table, f->name);

@@ -8,6 +8,9 @@
 #include "../util/err.h"
 
 int schema_migrate_system(db_conn *c, err *e);
+/* Everything a database needs before use: system migrations, metadata
+ * (published for this process), entity tables and indexes. */
+int schema_prepare(db_conn *c, err *e);
 
 /* The id column of every table, per dialect. */
 const char *schema_id_column(db_dialect d);

@@ -1,0 +1,16 @@
+/* prepare.c - one call that brings any database, new or old, to what this
+ * binary expects; every command that opens a database goes through it. */
+#include "../entity/entity_schema.h"
+#include "../entity/meta_load.h"
+#include "schema.h"
+
+int schema_prepare(db_conn *c, err *e)
+{
+    if (schema_migrate_system(c, e)) return -1;
+    if (db_begin(c, e)) return -1;
+    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e)) {
+        db_rollback(c);
+        return -1;
+    }
+    return db_commit(c, e);
+}
