@@ -170,6 +170,19 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                   param("id", "path", "integer", "record id"), "get", get, "patch",
                                   patch, "delete", del));
 
+    snprintf(path, sizeof path, "/api/v1/%s/export", n);
+    json_t *exp = operation(tag, "导出 / export (csv, xlsx)", (snprintf(id, sizeof id, "export_%s", n), id),
+                            json_pack("{s:{s:s,s:{s:{s:{s:s,s:s}},s:{s:{s:{s:s,s:s}}}}}}", "200", "description",
+                                      "file", "content", "text/csv", "schema", "type", "string", "format",
+                                      "binary", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                      "schema", "type", "string", "format", "binary"));
+    json_object_set_new(exp, "parameters",
+                        json_pack("[o,o,o,o]", param("format", "query", "string", "csv or xlsx (default)"),
+                                  param("q", "query", "string", "quick search"),
+                                  param("filter", "query", "string", "filter JSON"),
+                                  param("sort", "query", "string", "f1,-f2")));
+    json_object_set_new(paths, path, json_pack("{s:o}", "get", exp));
+
     snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
     json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
                                 json_pack("{s:o}", "200", reply("OK", ref(n))));

@@ -10,6 +10,7 @@
  * Handlers only translate HTTP to engine calls; rules live in src/entity. */
 #include <ctype.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "api.h"
@@ -228,6 +229,42 @@ static void record_history(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* GET /api/v1/{entity}/export?format=csv|xlsx&q=&filter=&sort= : the list
+ * as a download. The file name is the entity's label and the date. */
+static void export_records(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    list_params p;
+    if (!ent || read_list_params(req, res, &p)) return;
+    const char *format = http_query(req, "format");
+    if (!format) format = "xlsx";
+    if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
+        return http_fail(req, res, 400, "bad_param", "format 只能是 csv 或 xlsx", "format must be csv or xlsx");
+    err e;
+    err_clear(&e);
+    if (entity_export(&c, ent, &p, format, &res->body, &e)) return http_error(req, res, &e);
+    int xlsx = format[0] == 'x';
+    res->status = 200;
+    res->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                             : "text/csv; charset=utf-8";
+    char day[11];
+    time_t now = time(NULL);
+    strftime(day, sizeof day, "%Y%m%d", localtime(&now));
+    /* RFC 6266: an ASCII fallback name, and the Chinese one percent-encoded. */
+    const char *label = strcmp(req->lang, "en") == 0 ? ent->label_en : ent->label_zh;
+    strbuf encoded = STRBUF_INIT;
+    for (const unsigned char *s = (const unsigned char *)label; *s; s++) {
+        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) sb_putc(&encoded, (char)*s);
+        else sb_printf(&encoded, "%%%02X", *s);
+    }
+    http_set_header(res, "Content-Disposition",
+                    arena_printf(req->a, "attachment; filename=\"%s-%s.%s\"; filename*=UTF-8''%s-%s.%s",
+                                 ent->name, day, format, sb_str(&encoded), day, format));
+    sb_free(&encoded);
+}
+
 static void related_records(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -261,6 +298,7 @@ const route api_records_routes[] = {
     {"GET", "/api/v1/:entity", list_records, 0},
     {"POST", "/api/v1/:entity", create_record, 0},
     {"GET", "/api/v1/:entity/:id", get_record, 0},
+    {"GET", "/api/v1/:entity/export", export_records, 0},
     {"PATCH", "/api/v1/:entity/:id", update_record, 0},
     {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
     {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},

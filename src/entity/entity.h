@@ -61,6 +61,16 @@ int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out
 int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, int limit,
                          strbuf *out, int *count, err *e);
 
+/* Export of the list selected by p (filter, q, sort; limit/offset ignored)
+ * as "csv" (UTF-8 with BOM, for Excel) or "xlsx", with the fields the user
+ * may see, headed by their labels in c->lang; link fields export the
+ * linked record's name. Cells that a spreadsheet would run as a formula
+ * (= + - @ tab CR, also after spaces) are prefixed with '. At most
+ * EXPORT_MAX_ROWS rows (422 too_many_rows beyond: narrow the filter). */
+#define EXPORT_MAX_ROWS 200000
+int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, const char *format,
+                  strbuf *out, err *e);
+
 /* SQLite only: appends the query plans of the list page ("page: ...") and
  * its count ("count: ..."), so tests can pin them (see DESIGN.md). */
 int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out,

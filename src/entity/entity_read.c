@@ -200,8 +200,9 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int6
 }
 
 /* The inner query of a list page: the ids of one page, found on indexes.
- * `w` gets the WHERE (also used for the count), `ids` the whole query. */
-static int page_ids_sql(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
+ * `w` gets the WHERE (also used for the count and exports), `order` the
+ * ORDER BY, `ids` the whole query. Shared with entity_export.c. */
+int entity_page_sql(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
                         query *order, strbuf *ids, err *e)
 {
     void *actx[2] = {c, (void *)ent};
@@ -223,7 +224,7 @@ int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p,
     int rc = -1;
     for (int pass = 0; pass < 2; pass++) { /* the page ids, then the count */
         strbuf ids = STRBUF_INIT;
-        if (page_ids_sql(c, ent, p, &w, &order, &ids, e) == 0) {
+        if (entity_page_sql(c, ent, p, &w, &order, &ids, e) == 0) {
             sb_clear(&sql);
             if (pass == 0) sb_printf(&sql, "EXPLAIN QUERY PLAN %s", sb_str(&ids));
             else sb_printf(&sql, "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w.sql));
@@ -260,7 +261,7 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     strbuf ids = STRBUF_INIT;
     int rc = -1;
     int64_t total = 0;
-    if (page_ids_sql(c, ent, p, &w, &order, &ids, e) || count_rows(c, ent, &w, &total, e)) {
+    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || count_rows(c, ent, &w, &total, e)) {
         sb_free(&ids);
         goto done;
     }

@@ -4,6 +4,7 @@
 #define KEHU_ENTITY_SELECT_H
 
 #include "entity.h"
+#include "query.h"
 
 typedef struct select_plan {
     strbuf columns; /* "t.id, t.version, ..., j2.name" */
@@ -16,6 +17,10 @@ void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p);
 void select_plan_free(select_plan *p);
 /* Appends the current row as a JSON object. */
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out);
+/* The WHERE (visibility, filter, search), ORDER BY and page-id query of a
+ * list; `w` and `order` must be initialised, `ids` empty. */
+int entity_page_sql(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
+                    query *order, strbuf *ids, err *e);
 /* LIKE pattern with %, _ and \ escaped, wrapped as %text%. */
 char *like_contains_pattern(arena *a, const char *text);
 

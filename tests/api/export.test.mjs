@@ -1,0 +1,114 @@
+// export.test.mjs - the list as CSV and Excel, read back by a spreadsheet
+// library nobody here wrote (exceljs): Chinese headers, exact numbers,
+// custom fields at once, formula injection neutralised, and visibility.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { Server, assertError, filterParam } from './harness.mjs';
+
+const srv = new Server();
+let admin;
+
+before(async () => {
+  await srv.start();
+  admin = await srv.client();
+  await admin.post('/api/v1/metadata/entities/accounts/fields', { name: 'tax_no', label_zh: '税号', label_en: 'Tax number', type: 'text' });
+  for (const a of [
+    { name: '南京奥派信息技术有限责任公司', city: '南京', annual_revenue: 1234567.89, grade: 'A', cf_tax_no: '91320100MA1X' },
+    { name: '=HYPERLINK("http://evil","点我")', city: '上海' },
+    { name: '逗号,和"引号"有限公司', city: '南京', is_hot: true },
+  ]) assert.equal((await admin.post('/api/v1/accounts', a)).status, 201);
+  const acc = (await admin.get(`/api/v1/accounts?q=${encodeURIComponent('奥派')}`)).json.items[0];
+  await admin.post('/api/v1/contacts', { name: '欧阳晓东', account_id: acc.id });
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+async function download(path) {
+  const res = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${admin.token}` } });
+  return { status: res.status, headers: res.headers, buf: Buffer.from(await res.arrayBuffer()) };
+}
+
+// Minimal RFC 4180 reader, enough for the test.
+function parseCsv(text) {
+  const rows = []; let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
+    else cell += ch;
+  }
+  return rows;
+}
+
+test('CSV export: BOM, Chinese headers, filtered rows, custom field, neutralised formulas', async () => {
+  const r = await download(`/api/v1/accounts/export?format=csv&sort=name&filter=${filterParam({ field: 'city', op: 'in', value: ['南京', '上海'] })}`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="accounts-\d{8}\.csv"; filename\*=UTF-8''%E5%AE%A2%E6%88%B7-/);
+  assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const rows = parseCsv(r.buf.subarray(3).toString('utf8'));
+  const head = rows[0];
+  for (const label of ['客户编号', '客户名称', '城市', '年营业额', '税号', '负责人']) assert.ok(head.includes(label), label);
+  const col = name => head.indexOf(name);
+  assert.equal(rows.length, 4);
+  const aopai = rows.find(r => r[col('客户名称')].includes('奥派'));
+  assert.equal(aopai[col('年营业额')], '1234567.89');
+  assert.equal(aopai[col('客户等级')], 'A 类（重点客户）');
+  assert.equal(aopai[col('税号')], '91320100MA1X');
+  assert.equal(aopai[col('负责人')], '系统管理员');
+  assert.ok(rows.some(r => r[col('客户名称')] === '\'=HYPERLINK("http://evil","点我")'), 'formula neutralised');
+  assert.ok(rows.some(r => r[col('客户名称')] === '逗号,和"引号"有限公司' && r[col('热点客户')] === '是'));
+});
+
+test('Excel export is read back by exceljs with numbers as numbers', async () => {
+  const r = await download('/api/v1/accounts/export?format=xlsx&sort=name');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.buf);
+  const sheet = wb.worksheets[0];
+  assert.equal(sheet.name, '客户');
+  const head = sheet.getRow(1).values.slice(1);
+  const col = name => head.indexOf(name) + 1;
+  assert.equal(sheet.rowCount, 4);
+  let found = false;
+  sheet.eachRow((row, n) => {
+    if (n === 1) return;
+    const name = row.getCell(col('客户名称')).value;
+    if (String(name).includes('奥派')) {
+      found = true;
+      assert.equal(row.getCell(col('年营业额')).value, 1234567.89);
+      assert.equal(row.getCell(col('城市')).value, '南京');
+    }
+    assert.ok(!String(name).startsWith('='), 'no live formula');
+  });
+  assert.ok(found);
+  const en = await fetch(srv.base + '/api/v1/accounts/export?format=xlsx', { headers: { Authorization: `Bearer ${admin.token}`, 'Accept-Language': 'en' } });
+  const wb2 = new ExcelJS.Workbook();
+  await wb2.xlsx.load(Buffer.from(await en.arrayBuffer()));
+  assert.equal(wb2.worksheets[0].name, 'Accounts');
+  assert.ok(wb2.worksheets[0].getRow(1).values.includes('Account name'));
+});
+
+test('contacts export shows the customer name for the link', async () => {
+  const r = await download('/api/v1/contacts/export?format=csv');
+  const rows = parseCsv(r.buf.subarray(3).toString('utf8'));
+  const col = rows[0].indexOf('所属客户');
+  assert.equal(rows[1][col], '南京奥派信息技术有限责任公司');
+});
+
+test('export sees only what the list sees; bad parameters are 400', async () => {
+  srv.addUser('zhaolei', 'Zhao#2026pw', { name: '赵磊' });
+  const zhao = await srv.client('zhaolei', 'Zhao#2026pw');
+  await zhao.post('/api/v1/accounts', { name: '赵磊的客户有限公司' });
+  const res = await fetch(srv.base + '/api/v1/accounts/export?format=csv', { headers: { Authorization: `Bearer ${zhao.token}` } });
+  const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  assert.equal(rows.length, 2);
+  assert.ok(rows[1].includes('赵磊的客户有限公司'));
+  assertError(assert, await admin.get('/api/v1/accounts/export?format=pdf'), 400, 'bad_param');
+  assertError(assert, await admin.get(`/api/v1/accounts/export?filter=${filterParam({ field: 'x', op: 'eq', value: 1 })}`), 400, 'bad_filter');
+  assertError(assert, await admin.get('/api/v1/nosuch/export'), 404);
+});
