@@ -15,6 +15,7 @@
 #include "../entity/meta_load.h"
 #include "../schema/schema.h"
 #include "../util/clock.h"
+#include "../util/grams.h"
 #include "../util/pinyin.h"
 
 static const char *const CITIES[][2] = {
@@ -113,6 +114,15 @@ static void bind_pinyin(db_stmt *s, int k, const char *name)
     sb_free(&initials);
 }
 
+/* Binds the quick-search words of the given texts at parameter k. */
+static void bind_grams(db_stmt *s, int k, const char *const *texts)
+{
+    strbuf words = STRBUF_INIT;
+    for (int i = 0; texts[i]; i++) grams_of_text(texts[i], &words);
+    db_bind_text(s, k, sb_str(&words));
+    sb_free(&words);
+}
+
 static int step_ok(db_stmt *s, err *e)
 {
     int rc = db_step(s);
@@ -125,8 +135,8 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
     db_stmt *s = db_prepare(c,
         "INSERT INTO accounts (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
         " code, name, type, grade, industry, source, stage, phone, email, province, city, address,"
-        " employees, annual_revenue, is_hot, py_full, py_initials)"
-        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+        " employees, annual_revenue, is_hot, py_full, py_initials, search_grams)"
+        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
     if (!s) return -1;
     char name[160], code[32], phone[32], email[64], addr[128];
     for (int64_t i = 1; i <= count; i++) {
@@ -159,6 +169,8 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         db_bind_int64(s, k++, (int64_t)(rnd() % 50000000000LL)); /* 分 */
         db_bind_int64(s, k++, rnd() % 10 == 0);
         bind_pinyin(s, k, name);
+        const char *searchable[] = {code, name, phone, NULL}; /* the fields marked searchable */
+        bind_grams(s, k + 2, searchable);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
@@ -170,8 +182,8 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
 {
     db_stmt *s = db_prepare(c,
         "INSERT INTO contacts (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
-        " name, account_id, title, department, mobile, email, gender, is_primary, py_full, py_initials)"
-        " VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+        " name, account_id, title, department, mobile, email, gender, is_primary, py_full, py_initials,"
+        " search_grams) VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
     if (!s) return -1;
     char name[64], mobile[24], email[64];
     for (int64_t i = 1; i <= count; i++) {
@@ -196,6 +208,8 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
         db_bind_text(s, k++, rnd() % 2 ? "male" : "female");
         db_bind_int64(s, k++, accounts > 0 && i <= accounts);
         bind_pinyin(s, k, name);
+        const char *searchable[] = {name, mobile, email, NULL};
+        bind_grams(s, k + 2, searchable);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);

@@ -11,6 +11,8 @@
 
 #include "../acl/acl.h"
 #include "entity_select.h"
+#include "../util/grams.h"
+#include "entity_schema.h"
 #include "filter.h"
 #include "total_cache.h"
 #include "value.h"
@@ -113,13 +115,39 @@ static void append_initial(const entity_def *ent, char initial, query *w)
     query_bind_text(w, hi);
 }
 
-/* Quick search: substring over the searchable fields. */
+/* The search-index condition for q, or 0 when the index cannot answer it. */
+static int append_indexed_search(entity_ctx *c, const entity_def *ent, const char *q, query *w)
+{
+    if (!entity_has_search(ent)) return 0;
+    int pg = db_dialect_of(c->db) == DB_POSTGRES;
+    strbuf terms = STRBUF_INIT;
+    if (!grams_query(q, pg ? NULL : &terms, pg ? &terms : NULL)) return sb_free(&terms), 0;
+    if (pg) {
+        query_sql(w, "to_tsvector('simple', COALESCE(t.search_grams, '')) @@ to_tsquery('simple', ");
+        query_bind_text(w, sb_str(&terms));
+        query_sql(w, ")");
+    } else {
+        query_sqlf(w, "t.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ", ent->table, ent->table);
+        query_bind_text(w, sb_str(&terms));
+        query_sql(w, ")");
+    }
+    sb_free(&terms);
+    return 1;
+}
+
+/* Quick search over the searchable fields: the word index when the query
+ * allows it (Chinese of two or more characters, Latin words and numbers
+ * by prefix), else a substring scan. */
 static void append_search(entity_ctx *c, const entity_def *ent, const char *q, query *w)
 {
     const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
     char *pattern = like_contains_pattern(c->a, q);
     int any = 0;
     query_sql(w, " AND (");
+    if (append_indexed_search(c, ent, q, w)) {
+        any = 1;
+        goto pinyin;
+    }
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;
@@ -128,16 +156,24 @@ static void append_search(entity_ctx *c, const entity_def *ent, const char *q, q
         query_sql(w, " ESCAPE '\\'");
         any = 1;
     }
+pinyin:
     /* Latin letters also match the pinyin of the name: "njap" and
      * "nanjing" both find 南京奥派. Stored keys are lower case. */
     if (ent->name_field && is_pinyin_query(q)) {
         char *lower = arena_strdup(c->a, q);
         for (char *s = lower; *s; s++) *s = (char)tolower((unsigned char)*s);
-        char *prefix = arena_printf(c->a, "%s%%", lower);
-        query_sqlf(w, "%st.py_initials LIKE ", any ? " OR " : "");
-        query_bind_text(w, prefix);
-        query_sql(w, " OR t.py_full LIKE ");
-        query_bind_text(w, prefix);
+        /* Prefix as a range ("njap" <= key < "njaq") so the indexes serve it. */
+        char *upper = arena_strdup(c->a, lower);
+        upper[strlen(upper) - 1]++;
+        query_sqlf(w, "%s(t.py_initials >= ", any ? " OR " : "");
+        query_bind_text(w, lower);
+        query_sql(w, " AND t.py_initials < ");
+        query_bind_text(w, upper);
+        query_sql(w, ") OR (t.py_full >= ");
+        query_bind_text(w, lower);
+        query_sql(w, " AND t.py_full < ");
+        query_bind_text(w, upper);
+        query_sql(w, ")");
         any = 1;
     }
     query_sql(w, any ? ")" : "1=0)");

@@ -61,6 +61,7 @@ static int create_table(db_conn *c, const entity_def *ent, err *e)
               "created_by BIGINT, updated_by BIGINT, deleted_at TEXT",
               ent->table, schema_id_column(d));
     if (ent->name_field) sb_append(&sql, ", py_full TEXT, py_initials TEXT");
+    if (entity_has_search(ent)) sb_append(&sql, ", search_grams TEXT");
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (f->system) continue;
@@ -107,6 +108,8 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
     if (ent->name_field) {
         snprintf(name, sizeof name, "%s_pinyin", ent->table);
         if (create_index(c, name, ent->table, "py_full, id", 0, e)) return -1;
+        snprintf(name, sizeof name, "%s_initials", ent->table);
+        if (create_index(c, name, ent->table, "py_initials, id", 0, e)) return -1;
     }
     snprintf(name, sizeof name, "%s_updated", ent->table);
     if (create_index(c, name, ent->table, "updated_at, id", 0, e)) return -1;
@@ -130,12 +133,52 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
     return 0;
 }
 
+int entity_has_search(const entity_def *ent)
+{
+    for (int i = 0; i < ent->nfields; i++)
+        if (ent->fields[i].searchable) return 1;
+    return 0;
+}
+
+/* The quick-search index over search_grams (see util/grams.h). SQLite: an
+ * FTS5 table over the entity table's rows, kept in step by triggers, so
+ * every writer (the engine, gen-data, imports) feeds it. PostgreSQL: a GIN
+ * index on the column's tsvector. */
+static int create_search_index(db_conn *c, const entity_def *ent, err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    const char *t = ent->table;
+    if (db_dialect_of(c) == DB_POSTGRES) {
+        sb_printf(&sql, "CREATE INDEX IF NOT EXISTS %s_search ON %s USING GIN "
+                        "(to_tsvector('simple', COALESCE(search_grams, '')))", t, t);
+    } else {
+        sb_printf(&sql,
+                  "CREATE VIRTUAL TABLE IF NOT EXISTS %s_fts USING fts5(search_grams, content='%s', "
+                  "content_rowid='id', tokenize='unicode61');"
+                  "CREATE TRIGGER IF NOT EXISTS %s_fts_insert AFTER INSERT ON %s BEGIN "
+                  "INSERT INTO %s_fts(rowid, search_grams) VALUES (new.id, new.search_grams); END;"
+                  "CREATE TRIGGER IF NOT EXISTS %s_fts_delete AFTER DELETE ON %s BEGIN "
+                  "INSERT INTO %s_fts(%s_fts, rowid, search_grams) VALUES ('delete', old.id, old.search_grams); END;"
+                  "CREATE TRIGGER IF NOT EXISTS %s_fts_update AFTER UPDATE OF search_grams ON %s BEGIN "
+                  "INSERT INTO %s_fts(%s_fts, rowid, search_grams) VALUES ('delete', old.id, old.search_grams);"
+                  "INSERT INTO %s_fts(rowid, search_grams) VALUES (new.id, new.search_grams); END;",
+                  t, t, t, t, t, t, t, t, t, t, t, t, t, t);
+    }
+    int rc = exec_sql(c, sb_str(&sql), e);
+    sb_free(&sql);
+    return rc;
+}
+
 int entity_schema_sync(db_conn *c, const metadata *m, err *e)
 {
     for (int i = 0; i < m->nentities; i++) {
         const entity_def *ent = &m->entities[i];
         if (ent->is_system) continue; /* their tables come from migrations */
         if (create_table(c, ent, e)) return -1;
+        if (entity_has_search(ent) && !has_column(c, ent->table, "search_grams") &&
+            exec_sql(c, add_text_column_sql(ent->table, "search_grams"), e))
+            return -1;
+        if (entity_has_search(ent) && create_search_index(c, ent, e)) return -1;
         if (ent->name_field && !has_column(c, ent->table, "py_full") &&
             (exec_sql(c, add_text_column_sql(ent->table, "py_full"), e) ||
              exec_sql(c, add_text_column_sql(ent->table, "py_initials"), e)))

@@ -9,6 +9,8 @@
 const char *entity_column_type(const field_def *f, db_dialect d);
 /* Creates missing tables, columns and indexes for every entity. Idempotent. */
 int entity_schema_sync(db_conn *c, const metadata *m, err *e);
+/* Whether the entity has quick-search fields (and so a search index). */
+int entity_has_search(const entity_def *ent);
 /* Adds one column (custom fields); part of the caller's transaction. */
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
 

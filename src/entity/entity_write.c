@@ -10,7 +10,9 @@
 
 #include "../acl/acl.h"
 #include "../util/clock.h"
+#include "../util/grams.h"
 #include "../util/pinyin.h"
+#include "entity_schema.h"
 #include "entity.h"
 #include "total_cache.h"
 #include "value.h"
@@ -258,6 +260,27 @@ static void pinyin_values(arena *a, const char *name, const char **full, const c
     sb_free(&i);
 }
 
+/* The search words of the record as it will be after the write: each
+ * searchable text field, from the change set where it changes, else from
+ * the stored row (old, NULL on create). NULL when no searchable field
+ * changes, so an update that does not touch them leaves the index alone. */
+static const char *search_text(arena *a, const entity_def *ent, const change_set *cs,
+                               const sql_value *old)
+{
+    if (!entity_has_search(ent)) return NULL;
+    int touched = 0;
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < ent->nfields; i++) {
+        if (!ent->fields[i].searchable) continue;
+        touched |= cs->present[i];
+        const sql_value *v = cs->present[i] ? &cs->vals[i] : old ? &old[i] : NULL;
+        if (v && v->kind == SV_TEXT) grams_of_text(v->s, &sb);
+    }
+    char *text = touched ? arena_strdup(a, sb_str(&sb)) : NULL;
+    sb_free(&sb);
+    return text;
+}
+
 static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, const char *now,
                       int64_t *id_out, err *e)
 {
@@ -272,6 +295,8 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
         pinyin_values(c->a, name, &py_full, &py_initials);
         query_sql(&q, ", py_full, py_initials");
     }
+    const char *grams = search_text(c->a, ent, cs, NULL);
+    if (grams) query_sql(&q, ", search_grams");
     query_sql(&q, ") VALUES (1, ");
     query_bind_text(&q, now);
     query_sql(&q, ", ");
@@ -290,6 +315,10 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
         query_bind_text(&q, py_full);
         query_sql(&q, ", ");
         query_bind_text(&q, py_initials);
+    }
+    if (grams) {
+        query_sql(&q, ", ");
+        query_bind_text(&q, grams);
     }
     query_sql(&q, ") RETURNING id");
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
@@ -399,7 +428,7 @@ static int conflict(err *e)
 }
 
 static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const change_set *cs,
-                      const char *now, err *e)
+                      const sql_value *old, const char *now, err *e)
 {
     query q;
     query_init(&q, c->a);
@@ -420,6 +449,11 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
         query_bind_text(&q, py_full);
         query_sql(&q, ", py_initials = ");
         query_bind_text(&q, py_initials);
+    }
+    const char *grams = search_text(c->a, ent, cs, old);
+    if (grams) {
+        query_sql(&q, ", search_grams = ");
+        query_bind_text(&q, grams);
     }
     query_sql(&q, " WHERE id = ");
     query_bind_int(&q, id);
@@ -461,7 +495,7 @@ int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body
     for (int i = 0; i < ent->nfields; i++)
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) goto fail;
-    if (update_row(c, ent, id, &cs, now, e)) goto fail;
+    if (update_row(c, ent, id, &cs, old, now, e)) goto fail;
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs.present[i]) continue;
         const field_def *f = &ent->fields[i];

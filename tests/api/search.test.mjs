@@ -1,0 +1,69 @@
+// search.test.mjs - Chinese quick search on the pair index, pinyin search
+// and sort, the A-Z initial bar, and the index following every write.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError } from './harness.mjs';
+
+const srv = new Server();
+let admin;
+const names = ['南京奥派信息技术有限责任公司', '北京百度网讯科技有限公司', '长沙银行股份有限公司', '阿里巴巴（中国）有限公司', 'IBM 中国有限公司', '重庆长安汽车股份有限公司', '3M 中国有限公司'];
+
+before(async () => {
+  await srv.start();
+  admin = await srv.client();
+  for (const name of names) assert.equal((await admin.post('/api/v1/accounts', { name, phone: '025-83335555' })).status, 201);
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const q = async (text, extra = '') => {
+  const r = await admin.get(`/api/v1/accounts?q=${encodeURIComponent(text)}&limit=100${extra}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json.items.map(i => i.name);
+};
+
+test('two-character and longer Chinese queries find substrings', async () => {
+  assert.deepEqual(await q('奥派'), ['南京奥派信息技术有限责任公司']);
+  assert.deepEqual(await q('奥派信息'), ['南京奥派信息技术有限责任公司']);
+  assert.deepEqual(await q('派奥'), []);
+  assert.equal((await q('有限')).length, names.length);
+  assert.deepEqual((await q('银行')), ['长沙银行股份有限公司']);
+  assert.deepEqual((await q('行')), ['长沙银行股份有限公司'], 'one character still works (by scan)');
+});
+
+test('Latin and digits match by word prefix; pinyin finds Chinese names', async () => {
+  assert.deepEqual(await q('ibm'), ['IBM 中国有限公司']);
+  assert.deepEqual(await q('IB'), ['IBM 中国有限公司']);
+  assert.equal((await q('8333')).length, names.length, 'phone prefix');
+  assert.deepEqual(await q('njap'), ['南京奥派信息技术有限责任公司']);
+  assert.deepEqual(await q('nanjing'), ['南京奥派信息技术有限责任公司']);
+  assert.deepEqual(await q('csyh'), ['长沙银行股份有限公司'], 'polyphone 长 read chang, 行 read hang');
+  assert.deepEqual(await q('chongqing'), ['重庆长安汽车股份有限公司']);
+});
+
+test('the index follows updates and deletes', async () => {
+  const id = (await admin.get(`/api/v1/accounts?q=${encodeURIComponent('百度')}`)).json.items[0].id;
+  await admin.patch(`/api/v1/accounts/${id}`, { name: '北京字节跳动科技有限公司' });
+  assert.deepEqual(await q('百度'), []);
+  assert.deepEqual(await q('字节'), ['北京字节跳动科技有限公司']);
+  assert.deepEqual(await q('bjzjtd'), ['北京字节跳动科技有限公司'], 'pinyin matches from the start of the name');
+  await admin.patch(`/api/v1/accounts/${id}`, { city: '北京' }); // not a search field
+  assert.deepEqual(await q('字节'), ['北京字节跳动科技有限公司']);
+  await admin.del(`/api/v1/accounts/${id}`);
+  assert.deepEqual(await q('字节'), []);
+  assert.deepEqual(await q('字节', '&deleted=true'), ['北京字节跳动科技有限公司']);
+  const restored = await admin.post(`/api/v1/accounts/${id}/restore`);
+  assert.equal(restored.status, 200, restored.text);
+  assert.deepEqual(await q('字节'), ['北京字节跳动科技有限公司']);
+});
+
+test('lists sort by pinyin and the A-Z bar filters by initial', async () => {
+  const all = (await admin.get('/api/v1/accounts?limit=100')).json.items.map(i => i.name);
+  assert.deepEqual(all.slice(0, 2), ['3M 中国有限公司', '阿里巴巴（中国）有限公司']);
+  assert.ok(all.indexOf('北京字节跳动科技有限公司') < all.indexOf('长沙银行股份有限公司'));
+  assert.ok(all.indexOf('长沙银行股份有限公司') < all.indexOf('重庆长安汽车股份有限公司'));
+  const c = (await admin.get('/api/v1/accounts?initial=c')).json.items.map(i => i.name);
+  assert.deepEqual(c, ['长沙银行股份有限公司', '重庆长安汽车股份有限公司']);
+  assert.deepEqual((await admin.get('/api/v1/accounts?initial=%23')).json.items.map(i => i.name), ['3M 中国有限公司']);
+  assert.deepEqual((await admin.get('/api/v1/accounts?initial=I')).json.items.map(i => i.name), ['IBM 中国有限公司']);
+  for (const bad of ['ab', '1', '%E4%B8%AD', '']) assertError(assert, await admin.get(`/api/v1/accounts?initial=${bad}`), 400, 'bad_param');
+});
