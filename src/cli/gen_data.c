@@ -235,6 +235,24 @@ static int advance_counters(db_conn *c, int64_t accounts, err *e)
                           &ignored, e, 1, params) < 0 ? -1 : 0;
 }
 
+/* On SQLite the search index is fed by triggers, one row at a time. For a
+ * bulk load it is much faster to drop them, load, rebuild the index in one
+ * pass and let the schema sync recreate them, all in the same transaction. */
+static int pause_search_triggers(db_conn *c, err *e)
+{
+    if (db_dialect_of(c) != DB_SQLITE) return 0;
+    return db_exec(c, "DROP TRIGGER IF EXISTS accounts_fts_insert; DROP TRIGGER IF EXISTS contacts_fts_insert;", e);
+}
+
+static int rebuild_search_index(db_conn *c, err *e)
+{
+    if (db_dialect_of(c) != DB_SQLITE) return 0;
+    if (db_exec(c, "INSERT INTO accounts_fts(accounts_fts) VALUES ('rebuild');"
+                   "INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild');", e))
+        return -1;
+    return entity_schema_sync(c, meta_current(), e);
+}
+
 int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, err *e)
 {
     char now[ISO_TIME_LEN];
@@ -246,9 +264,9 @@ int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, e
         return err_set(e, 409, "not_empty", "数据库中已有客户，gen-data 只用于空库",
                        "The database already has accounts; gen-data needs an empty one");
     if (db_begin(c, e)) return -1;
-    if (insert_accounts(c, accounts, owner_id, now, e) ||
+    if (pause_search_triggers(c, e) || insert_accounts(c, accounts, owner_id, now, e) ||
         insert_contacts(c, contacts, accounts, owner_id, now, e) ||
-        advance_counters(c, accounts, e) || db_commit(c, e)) {
+        advance_counters(c, accounts, e) || rebuild_search_index(c, e) || db_commit(c, e)) {
         db_rollback(c);
         return -1;
     }
