@@ -12,6 +12,7 @@ SIZES=${*:-100000 1000000}
 DUR=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNS:-16}
 ANCHOR_SRC=${ANCHOR_SRC:-$ROOT/../shared/bench-anchor}
+KEHU=${KEHU_BIN:-$ROOT/build/kehu}
 WORK=$(mktemp -d /tmp/kehu-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { echo "apt-get install wrk"; exit 1; }
@@ -32,8 +33,8 @@ fi
 
 for n in $SIZES; do
   db="$WORK/bench-$n.db"
-  ./build/kehu gen-data --db "$db" --accounts "$n" --contacts "$n" 2>&1 | tail -1
-  ./build/kehu serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
+  "$KEHU" gen-data --db "$db" --accounts "$n" --contacts "$n" 2>&1 | tail -1
+  "$KEHU" serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
     --admin-password 'Bench#2026pw' >/dev/null 2>&1 & server=$!
   for i in $(seq 1 100); do curl -sf http://127.0.0.1:8098/api/v1/openapi.json >/dev/null && break; sleep 0.1; done
   cookie=$(curl -s -c - -H 'Content-Type: application/json' -d '{"username":"admin","password":"Bench#2026pw"}' \
