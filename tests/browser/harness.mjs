@@ -1,0 +1,98 @@
+// harness.mjs - browser tests: a real `kehu serve` on a fresh SQLite file
+// (the binary serves the embedded web app itself) and Debian's chromium
+// driven by playwright-core. `npx playwright install` is not possible here,
+// so the browser is /usr/bin/chromium (KEHU_CHROMIUM overrides).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const KEHU_BIN = process.env.KEHU_BIN || resolve(here, '../../build/kehu');
+export const CHROMIUM = process.env.KEHU_CHROMIUM || '/usr/bin/chromium';
+export const ADMIN_PASSWORD = 'Admin#2026pass';
+export const SCREENSHOTS = join(here, 'screenshots');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+    s.on('error', fail);
+  });
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'kehu-browser-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(KEHU_BIN, ['serve', '--db', join(dir, 'kehu.db'), '--listen', `127.0.0.1:${port}`,
+    '--admin-password', ADMIN_PASSWORD, '--no-access-log'], {
+    env: { ...process.env, KEHU_PWHASH_FAST: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', d => { log += d; });
+  proc.stderr.on('data', d => { log += d; });
+  const exited = new Promise(ok => proc.on('exit', ok));
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(base + '/')).ok) break; } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`kehu exited:\n${log}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return {
+    base, dir, log: () => log,
+    async stop() {
+      if (proc.exitCode === null) { proc.kill('SIGTERM'); await exited; }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A fresh browser profile per run; the flags keep chromium off the network
+// and quiet in a container.
+export async function startBrowser({ width = 1366, height = 768 } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'kehu-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width, height },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  context.on('page', p => watch(p, problems));
+  for (const p of context.pages()) watch(p, problems);
+  return {
+    context, problems,
+    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+// Console errors and Vue warnings fail the run: a component Element Plus
+// does not know, or an exception in a view, is a bug even when the page
+// still looks right.
+function watch(page, problems) {
+  page.on('pageerror', e => problems.push(`pageerror: ${e.message}`));
+  page.on('console', m => {
+    const text = m.text();
+    if (m.type() === 'error' && /Failed to load resource: the server responded with a status of (401|404|409|422)/.test(text)) return;
+    if (m.type() === 'error' || (m.type() === 'warning' && text.includes('[Vue warn]'))) problems.push(`${m.type()}: ${text}`);
+  });
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+export async function signIn(page, base, username = 'admin', password = ADMIN_PASSWORD) {
+  await page.goto(base + '/login');
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.locator('[data-test=login-submit]').click();
+  await page.locator('[data-test=main-menu]').waitFor();
+}

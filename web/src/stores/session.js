@@ -1,0 +1,40 @@
+// session.js - who is signed in, and the CSRF token of the session. The
+// cookie itself is HttpOnly: the app never sees it, it only asks the server.
+import { defineStore } from 'pinia';
+import { get, post, del, setCsrfToken } from '../api/http.js';
+
+export const useSessionStore = defineStore('session', {
+  state: () => ({ user: null, checked: false, expired: false }),
+  getters: {
+    signedIn: s => !!s.user,
+    isAdmin: s => !!(s.user && s.user.is_admin),
+  },
+  actions: {
+    accept(body) {
+      this.user = body.user;
+      setCsrfToken(body.csrf_token);
+      this.expired = false;
+    },
+    // On reload: the cookie may still hold a session.
+    async check() {
+      try {
+        this.accept(await get('/session', undefined, { quiet401: true }));
+      } catch {
+        this.user = null;
+      }
+      this.checked = true;
+    },
+    async signIn(username, password) {
+      this.accept(await post('/session', { username, password }, { quiet401: true }));
+      this.checked = true;
+    },
+    async signOut() {
+      try { await del('/session', { quiet401: true }); } catch { /* already gone */ }
+      this.clear();
+    },
+    clear() {
+      this.user = null;
+      setCsrfToken('');
+    },
+  },
+});
