@@ -150,6 +150,8 @@ static void write_menu(strbuf *b, const http_request *req, const metadata *m)
             const entity_def *ent = &m->entities[i];
             if (!ent->menu_group || strcmp(ent->menu_group, MENU[g].key) != 0) continue;
             if (!acl_can(req->user, ent, ACL_VIEW)) continue;
+            /* 系统设置 is an administrator's menu even where others may read. */
+            if (strcmp(MENU[g].key, "settings") == 0 && !req->user->is_admin) continue;
             if (!items++) {
                 if (groups++) sb_putc(b, ',');
                 sb_append(b, "{\"key\":");

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/grams.h"
+#include "../util/pinyin.h"
 #include "auth_internal.h"
 #include "password.h"
 #include "session.h"
@@ -78,8 +80,8 @@ int user_create(db_conn *c, const char *username, const char *name, const char *
     iso_now(now);
     db_stmt *s = db_prepare(c,
                             "INSERT INTO users(username, name, password_hash, is_admin, status,"
-                            " password_changed_at, created_at, updated_at)"
-                            " VALUES (?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id",
+                            " password_changed_at, created_at, updated_at, py_full, py_initials,"
+                            " search_grams) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
                             e);
     if (!s) return -1;
     db_bind_text(s, 1, username);
@@ -89,6 +91,18 @@ int user_create(db_conn *c, const char *username, const char *name, const char *
     db_bind_text(s, 5, now);
     db_bind_text(s, 6, now);
     db_bind_text(s, 7, now);
+    /* The keys the records engine keeps for every entity with a name:
+     * pinyin for sorting and the A-Z bar, words for quick search. */
+    strbuf py_full = STRBUF_INIT, py_initials = STRBUF_INIT, words = STRBUF_INIT;
+    pinyin_keys(name, &py_full, &py_initials);
+    grams_of_text(username, &words);
+    grams_of_text(name, &words);
+    db_bind_text(s, 8, sb_str(&py_full));
+    db_bind_text(s, 9, sb_str(&py_initials));
+    db_bind_text(s, 10, sb_str(&words));
+    sb_free(&py_full);
+    sb_free(&py_initials);
+    sb_free(&words);
     int rc = db_step(s);
     int64_t id = rc == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../auth/session.h"
+#include "../entity/meta_load.h"
 #include "../schema/schema.h"
 #include "cli.h"
 
@@ -121,7 +122,7 @@ static void print_error(const err *e)
 
 static int run(db_conn *c, const user_args *u, const char *password, err *e)
 {
-    if (schema_migrate_system(c, e)) return -1;
+    if (schema_prepare(c, e)) return -1; /* users carry the entity columns too */
     int64_t id = 0;
     if (strcmp(u->action, "add") == 0) {
         if (user_create(c, u->username, u->name, password, u->admin, &id, e)) return -1;
@@ -153,6 +154,7 @@ int cli_user(int argc, char **argv)
     int rc = c ? run(c, &u, password, &e) : -1;
     sodium_memzero(password, sizeof password);
     if (c) db_close(c);
+    meta_shutdown();
     if (rc) print_error(&e);
     return rc ? 1 : 0;
 }

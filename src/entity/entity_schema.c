@@ -173,8 +173,9 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
 {
     for (int i = 0; i < m->nentities; i++) {
         const entity_def *ent = &m->entities[i];
-        if (ent->is_system) continue; /* their tables come from migrations */
-        if (create_table(c, ent, e)) return -1;
+        /* System tables come from migrations; the rest (search and pinyin
+         * columns, indexes) follows metadata as for any entity. */
+        if (!ent->is_system && create_table(c, ent, e)) return -1;
         if (entity_has_search(ent) && !has_column(c, ent->table, "search_grams") &&
             exec_sql(c, add_text_column_sql(ent->table, "search_grams"), e))
             return -1;

@@ -104,6 +104,7 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
         if (f->autonumber_digits <= 0 || f->autonumber_digits > 12) f->autonumber_digits = 6;
     }
     f->group = jstr(a, jf, "group");
+    f->readonly |= json_is_true(json_object_get(jf, "readonly"));
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return 0;
 }
