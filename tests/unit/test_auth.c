@@ -19,6 +19,7 @@
 #include "auth/session.h"
 #include "auth/token.h"
 #include "db/db.h"
+#include "entity/meta_load.h"
 #include "schema/schema.h"
 #include "util/clock.h"
 
@@ -686,7 +687,7 @@ static int migrate(fixture *fx)
 {
     err e;
     err_clear(&e);
-    if (schema_migrate_system(fx->c, &e)) {
+    if (schema_prepare(fx->c, &e)) { /* users carry the entity columns too */
         fprintf(stderr, "migrate: %s\n", e.en);
         return -1;
     }
@@ -715,6 +716,7 @@ static int teardown_sqlite(void **state)
     fixture *fx = *state;
     db_close(fx->c);
     arena_free(fx->a);
+    meta_shutdown();
     char path[80];
     unlink(fx->sqlite_path);
     snprintf(path, sizeof path, "%s-wal", fx->sqlite_path);
@@ -778,6 +780,7 @@ static int teardown_pg(void **state)
     fixture *fx = *state;
     db_close(fx->c);
     arena_free(fx->a);
+    meta_shutdown();
     char drop[128];
     snprintf(drop, sizeof drop, "DROP DATABASE IF EXISTS %s", fx->pg_db);
     return admin_exec(fx->pg_admin, drop);
