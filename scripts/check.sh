@@ -75,7 +75,7 @@ step "API tests on PostgreSQL"
 run_node api-postgres api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
 
 step "ASan+UBSan build: unit and API tests"
-if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON >/dev/null &&
+if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF >/dev/null &&
    cmake --build build-asan -j"$JOBS"; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   KEHU_TEST_PG_URL=$PG_URL run_ctest unit-asan build-asan
@@ -86,7 +86,7 @@ else
 fi
 
 step "fuzz: filter parser (libFuzzer, 60 s)"
-if CC=clang cmake -S . -B build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+if CC=clang cmake -S . -B build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
    cmake --build build-fuzz -j"$JOBS" --target filter_fuzz >/dev/null; then
   mkdir -p "$WORK/corpus" && cp tests/fuzz/corpus/filter/* "$WORK/corpus/" 2>/dev/null
   if ./build-fuzz/tests/fuzz/filter_fuzz -max_total_time=60 -print_final_stats=0 "$WORK/corpus" > "$WORK/fuzz.log" 2>&1; then
