@@ -183,6 +183,14 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                   param("sort", "query", "string", "f1,-f2")));
     json_object_set_new(paths, path, json_pack("{s:o}", "get", exp));
 
+    if (ent->name_field) {
+        snprintf(path, sizeof path, "/api/v1/%s/duplicates", n);
+        json_t *dup = operation(tag, "相似名称查重 / similar names", (snprintf(id, sizeof id, "duplicates_%s", n), id),
+                                json_pack("{s:o}", "200", reply("OK", ref("RecordList"))));
+        json_object_set_new(dup, "parameters", json_pack("[o]", param("name", "query", "string", "name being typed")));
+        json_object_set_new(paths, path, json_pack("{s:o}", "get", dup));
+    }
+
     snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
     json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
                                 json_pack("{s:o}", "200", reply("OK", ref(n))));

@@ -265,6 +265,23 @@ static void export_records(http_request *req, http_response *res)
     sb_free(&encoded);
 }
 
+/* GET /api/v1/{entity}/duplicates?name=: similar names while typing. */
+static void similar_records(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    const char *name = http_query(req, "name");
+    if (!name || !*name || strlen(name) > 600)
+        return http_fail(req, res, 400, "bad_param", "请提供要查重的名称 name（不超过 200 字）",
+                         "Give the name to check (at most 200 characters)");
+    err e;
+    err_clear(&e);
+    if (entity_similar_names(&c, ent, name, 10, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 static void related_records(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -299,6 +316,7 @@ const route api_records_routes[] = {
     {"POST", "/api/v1/:entity", create_record, 0},
     {"GET", "/api/v1/:entity/:id", get_record, 0},
     {"GET", "/api/v1/:entity/export", export_records, 0},
+    {"GET", "/api/v1/:entity/duplicates", similar_records, 0},
     {"PATCH", "/api/v1/:entity/:id", update_record, 0},
     {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
     {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},

@@ -71,6 +71,12 @@ int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, in
 int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, const char *format,
                   strbuf *out, err *e);
 
+/* Names similar to `name` among the records the user may see, for the
+ * duplicate warning while typing: {"items":[{id,name,score,exact}],"total"},
+ * best first, at most `limit`. Legal forms and cities are ignored. */
+int entity_similar_names(entity_ctx *c, const entity_def *ent, const char *name, int limit,
+                         strbuf *out, err *e);
+
 /* SQLite only: appends the query plans of the list page ("page: ...") and
  * its count ("count: ..."), so tests can pin them (see DESIGN.md). */
 int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out,

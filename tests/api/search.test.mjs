@@ -67,3 +67,22 @@ test('lists sort by pinyin and the A-Z bar filters by initial', async () => {
   assert.deepEqual((await admin.get('/api/v1/accounts?initial=I')).json.items.map(i => i.name), ['IBM 中国有限公司']);
   for (const bad of ['ab', '1', '%E4%B8%AD', '']) assertError(assert, await admin.get(`/api/v1/accounts?initial=${bad}`), 400, 'bad_param');
 });
+
+test('similar names warn while typing, ignoring legal forms and cities', async () => {
+  const dup = async name => (await admin.get(`/api/v1/accounts/duplicates?name=${encodeURIComponent(name)}`)).json;
+  let r = await dup('奥派信息技术（南京）有限公司');
+  assert.equal(r.items[0].name, '南京奥派信息技术有限责任公司');
+  assert.ok(r.items[0].score >= 0.9, JSON.stringify(r));
+  assert.equal(r.items[0].exact, false);
+  r = await dup('奥派');
+  assert.deepEqual(r.items.map(i => i.name), ['南京奥派信息技术有限责任公司']);
+  r = await dup('南京奥派信息技术有限责任公司');
+  assert.equal(r.items[0].exact, true);
+  assert.deepEqual((await dup('完全不相干的名字')).items, []);
+  assert.deepEqual((await dup('有限公司')).items, [], 'a legal form alone is not a name');
+  assertError(assert, await admin.get('/api/v1/accounts/duplicates'), 400, 'bad_param');
+  // Only what the user may see: another user's customer is not revealed.
+  srv.addUser('sunli', 'Sun#2026pw', { name: '孙丽' });
+  const sun = await srv.client('sunli', 'Sun#2026pw');
+  assert.deepEqual((await sun.get(`/api/v1/accounts/duplicates?name=${encodeURIComponent('奥派')}`)).json.items, []);
+});
