@@ -52,7 +52,9 @@ static void write_options(strbuf *b, const http_request *req, const field_def *f
         sb_json_string(b, o->value);
         sb_putc(b, ',');
         label_pair(b, req, o->label_zh, o->label_en);
-        sb_printf(b, ",\"active\":%s}", o->active ? "true" : "false");
+        sb_printf(b, ",\"active\":%s", o->active ? "true" : "false");
+        if (o->probability >= 0) sb_printf(b, ",\"probability\":%d", o->probability);
+        sb_putc(b, '}');
     }
     sb_putc(b, ']');
 }
@@ -269,15 +271,17 @@ static int write_options_rows(db_conn *db, const char *entity, const char *field
         const char *zh = json_string_value(json_object_get(o, "label_zh"));
         const char *en = json_string_value(json_object_get(o, "label_en"));
         json_t *active = json_object_get(o, "active");
-        if (!value || !*value || strlen(value) > 60 || !zh || !*zh || strlen(zh) > 100 ||
-            (en && strlen(en) > 100) || (active && !json_is_boolean(active))) {
+        json_t *prob = json_object_get(o, "probability");
+        int bad_prob = prob && (!json_is_integer(prob) || json_integer_value(prob) < 0 || json_integer_value(prob) > 100);
+        if (!value || !*value || strlen(value) > 60 || strchr(value, ',') || !zh || !*zh || strlen(zh) > 100 ||
+            (en && strlen(en) > 100) || (active && !json_is_boolean(active)) || bad_prob) {
             err_add_field(e, "options", "invalid");
             return err_setf(e, 422, "validation_failed", "第 %zu 个选项无效：需要值和中文名称",
                             "Option %zu is invalid: it needs a value and a Chinese label", i + 1);
         }
         db_stmt *s = db_prepare(db,
                                 "INSERT INTO picklist_options(entity, field, value, label_zh, "
-                                "label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                "label_en, position, active, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                 e);
         if (!s) return -1;
         db_bind_text(s, 1, entity);
@@ -287,6 +291,8 @@ static int write_options_rows(db_conn *db, const char *entity, const char *field
         db_bind_text(s, 5, en ? en : zh);
         db_bind_int64(s, 6, (int64_t)i);
         db_bind_int64(s, 7, active ? json_is_true(active) : 1);
+        if (prob) db_bind_int64(s, 8, json_integer_value(prob));
+        else db_bind_null(s, 8);
         rc = db_step(s);
         db_finalize(s);
         if (rc == DB_ERR_UNIQUE) {

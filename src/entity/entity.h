@@ -15,6 +15,7 @@
 #include "../util/err.h"
 #include "../util/strbuf.h"
 #include "metadata.h"
+#include "query.h"
 
 #define LIST_DEFAULT_LIMIT 50
 #define LIST_MAX_LIMIT 500
@@ -46,6 +47,20 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
 int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
                err *e);
 int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
+/* The same inside a transaction the caller opened (and commits or rolls
+ * back): for domain actions that write several records at once. */
+int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
+int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
+                     int64_t if_match, err *e);
+
+/* Domain rules that run inside every write of one entity, after the body
+ * is validated and before anything is stored: vals/present are indexed like
+ * ent->fields (set present[i] to write a field); old is the stored record
+ * (NULL on create). Returning non-zero refuses the write with e. Modules
+ * register their hooks once at start-up (see src/modules). */
+typedef int (*entity_write_hook)(entity_ctx *c, const entity_def *ent, sql_value *vals,
+                                 char *present, const sql_value *old, err *e);
+void entity_register_hook(const char *entity, entity_write_hook hook);
 /* if_match: expected version, 0 for none (last write wins). */
 int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
                   err *e);

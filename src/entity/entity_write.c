@@ -17,6 +17,19 @@
 #include "total_cache.h"
 #include "value.h"
 
+#define MAX_HOOKS 32
+static struct {
+    const char *entity;
+    entity_write_hook hook;
+} hooks[MAX_HOOKS];
+static int nhooks;
+
+/* Called from one thread at start-up, before requests run. */
+void entity_register_hook(const char *entity, entity_write_hook hook)
+{
+    if (nhooks < MAX_HOOKS) hooks[nhooks++] = (typeof(hooks[0])){entity, hook};
+}
+
 typedef struct change_set {
     sql_value *vals;  /* by field index */
     char *present;    /* 1 where the body (or a default) sets the field */
@@ -340,6 +353,15 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
     return rc;
 }
 
+static int run_hooks(entity_ctx *c, const entity_def *ent, change_set *cs, const sql_value *old,
+                     err *e)
+{
+    for (int i = 0; i < nhooks; i++)
+        if (strcmp(hooks[i].entity, ent->name) == 0 && hooks[i].hook(c, ent, cs->vals, cs->present, old, e))
+            return -1;
+    return 0;
+}
+
 static change_set new_change_set(entity_ctx *c, const entity_def *ent)
 {
     change_set cs;
@@ -354,7 +376,7 @@ static int forbid(const entity_def *ent, const char *zh_verb, const char *en_ver
                     zh_verb, ent->label_zh, en_verb, ent->label_en);
 }
 
-int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
+int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
 {
     if (!acl_can(c->user, ent, ACL_CREATE)) return forbid(ent, "新建", "create", e);
     change_set cs = new_change_set(c, ent);
@@ -365,20 +387,29 @@ int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *i
         cs.present[owner_idx] = 1;
         cs.vals[owner_idx] = (sql_value){.kind = SV_INT, .i = c->user->id};
     }
+    if (run_hooks(c, ent, &cs, NULL, e)) return -1;
     if (check_required(ent, &cs, 1, e) != 0) return set_validation_message(e, ent), -1;
     char now[ISO_TIME_LEN];
     iso_now(now);
-    if (db_begin(c->db, e) != 0) return -1;
-    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, 0, e)) goto fail;
+    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, 0, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (ent->fields[i].type != FT_AUTONUMBER) continue;
-        if (next_autonumber(c, ent, &ent->fields[i], &cs.vals[i], e)) goto fail;
+        if (next_autonumber(c, ent, &ent->fields[i], &cs.vals[i], e)) return -1;
         cs.present[i] = 1;
     }
-    if (insert_row(c, ent, &cs, now, id_out, e)) goto fail;
-    if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) goto fail;
-    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
-fail:
+    if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
+    if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
+    total_cache_invalidate(ent->name);
+    return 0;
+}
+
+int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
+{
+    if (db_begin(c->db, e) != 0) return -1;
+    /* Invalidated again after the commit: a reader between the two could
+     * have cached the old count under the new generation. */
+    if (entity_create_tx(c, ent, body, id_out, e) == 0 && db_commit(c->db, e) == 0)
+        return total_cache_invalidate(ent->name), 0;
     db_rollback(c->db);
     return -1;
 }
@@ -471,6 +502,16 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
 int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
                   err *e)
 {
+    if (db_begin(c->db, e) != 0) return -1;
+    if (entity_update_tx(c, ent, id, body, if_match, e) == 0 && db_commit(c->db, e) == 0)
+        return total_cache_invalidate(ent->name), 0;
+    db_rollback(c->db);
+    return -1;
+}
+
+int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
+                     int64_t if_match, err *e)
+{
     if (!acl_can(c->user, ent, ACL_EDIT)) return forbid(ent, "编辑", "edit", e);
     json_t *jv = json_object_get(body, "version");
     if (jv && !json_is_integer(jv)) {
@@ -485,28 +526,25 @@ int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body
     int64_t version = 0;
     char now[ISO_TIME_LEN];
     iso_now(now);
-    if (db_begin(c->db, e) != 0) return -1;
-    if (load_current(c, ent, id, 0, old, &version, e)) goto fail;
-    if (if_match && if_match != version) {
-        conflict(e);
-        goto fail;
-    }
+    if (load_current(c, ent, id, 0, old, &version, e)) return -1;
+    if (if_match && if_match != version) return conflict(e);
     /* Only real changes are written and logged. */
     for (int i = 0; i < ent->nfields; i++)
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
-    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) goto fail;
-    if (update_row(c, ent, id, &cs, old, now, e)) goto fail;
+    if (run_hooks(c, ent, &cs, old, e)) return -1;
+    for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
+        if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
+    if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;
+    if (update_row(c, ent, id, &cs, old, now, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs.present[i]) continue;
         const field_def *f = &ent->fields[i];
         if (write_history(c, ent, id, "update", f->name, history_text(c->a, f, &old[i]),
                           history_text(c->a, f, &cs.vals[i]), now, e))
-            goto fail;
+            return -1;
     }
-    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
-fail:
-    db_rollback(c->db);
-    return -1;
+    total_cache_invalidate(ent->name);
+    return 0;
 }
 
 static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,

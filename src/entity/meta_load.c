@@ -149,7 +149,7 @@ static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
 static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, err *e)
 {
     db_stmt *s = db_prepare(c,
-                            "SELECT value, label_zh, label_en, active FROM picklist_options "
+                            "SELECT value, label_zh, label_en, active, probability FROM picklist_options "
                             "WHERE entity = ? AND field = ? ORDER BY position, id",
                             e);
     if (!s) return -1;
@@ -168,6 +168,7 @@ static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, 
         opts[n].label_zh = arena_strdup(a, db_column_text(s, 1));
         opts[n].label_en = db_column_is_null(s, 2) ? opts[n].label_zh : arena_strdup(a, db_column_text(s, 2));
         opts[n].active = (int)db_column_int64(s, 3);
+        opts[n].probability = db_column_is_null(s, 4) ? -1 : (int)db_column_int64(s, 4);
         n++;
     }
     db_finalize(s);
@@ -193,7 +194,7 @@ static int seed_options(db_conn *c, const char *entity, json_t *jf, err *e)
     json_array_foreach(opts, i, o) {
         db_stmt *s = db_prepare(c,
                                 "INSERT INTO picklist_options(entity, field, value, label_zh, "
-                                "label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                                "label_en, position, active, probability) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
                                 e);
         if (!s) return -1;
         db_bind_text(s, 1, entity);
@@ -202,6 +203,9 @@ static int seed_options(db_conn *c, const char *entity, json_t *jf, err *e)
         db_bind_text(s, 4, json_string_value(json_object_get(o, "zh")));
         db_bind_text(s, 5, json_string_value(json_object_get(o, "en")));
         db_bind_int64(s, 6, (int64_t)i);
+        json_t *prob = json_object_get(o, "probability");
+        if (json_is_integer(prob)) db_bind_int64(s, 7, json_integer_value(prob));
+        else db_bind_null(s, 7);
         int rc = db_step(s);
         db_finalize(s);
         if (rc < 0 && rc != DB_ERR_UNIQUE)

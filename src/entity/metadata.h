@@ -39,6 +39,7 @@ typedef struct picklist_option {
     const char *label_zh;
     const char *label_en;
     int active; /* inactive options stay readable on old records but cannot be chosen */
+    int probability; /* sales stages: default success rate in percent; -1 when none */
 } picklist_option;
 
 typedef struct field_def {

@@ -96,6 +96,8 @@ static const struct {
     const char *sql;
 } MIGRATIONS[] = {
     {1, "system tables", MIGRATION_1},
+    /* A number per option: the default probability of a sales stage. */
+    {2, "picklist option probability", "ALTER TABLE picklist_options ADD COLUMN probability INTEGER"},
 };
 
 const char *schema_id_column(db_dialect d)

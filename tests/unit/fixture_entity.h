@@ -6,7 +6,7 @@
 #include "entity/metadata.h"
 
 static picklist_option fixture_options[] = {
-    {"A", "A 类", "A", 1}, {"B", "B 类", "B", 1}, {"old", "旧等级", "Old", 0}};
+    {"A", "A 类", "A", 1, -1}, {"B", "B 类", "B", 1, -1}, {"old", "旧等级", "Old", 0, -1}};
 
 static field_def fixture_fields[] = {
     {.name = "id", .type = FT_ID, .label_zh = "编号", .label_en = "ID", .system = 1, .readonly = 1},
