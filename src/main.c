@@ -14,6 +14,7 @@
 #include "entity/entity_schema.h"
 #include "entity/meta_load.h"
 #include "http/server.h"
+#include "modules/sales.h"
 #include "schema/schema.h"
 
 #define KEHU_VERSION "0.1.0"
@@ -124,6 +125,7 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "kehu: %s\n", e.zh);
         return 1;
     }
+    sales_init();
     rc = server_run(&a, api_all_routes);
     db_pool_close(a.pool);
     meta_shutdown();

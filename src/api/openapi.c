@@ -267,6 +267,19 @@ static void session_paths(json_t *paths)
                                   "delete",
                                   operation("session", "吊销 API 令牌 / revoke API token", "revoke_token",
                                             json_pack("{s:o}", "204", reply("Revoked", NULL)))));
+    json_t *conv = operation("leads", "线索转换 / convert a lead", "convert_lead",
+                             json_pack("{s:o}", "200", reply("Converted", NULL)));
+    json_object_set_new(conv, "parameters", json_pack("[o]", param("id", "path", "integer", "lead id")));
+    json_object_set_new(conv, "requestBody", json_pack("{s:b,s:o}", "required", 0, "content",
+                                                       json_content(json_pack("{s:s}", "type", "object"))));
+    json_object_set_new(paths, "/api/v1/leads/{id}/convert", json_pack("{s:o}", "post", conv));
+    json_t *fun = operation("reports", "销售漏斗 / sales funnel", "sales_funnel",
+                            json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(fun, "parameters",
+                        json_pack("[o,o,o]", param("owner", "query", "integer", "owner user id"),
+                                  param("from", "query", "string", "expected close from YYYY-MM-DD"),
+                                  param("to", "query", "string", "expected close to YYYY-MM-DD")));
+    json_object_set_new(paths, "/api/v1/reports/funnel", json_pack("{s:o}", "get", fun));
     json_object_set_new(paths, "/api/v1/search",
                         json_pack("{s:{s:[s],s:s,s:s,s:[o],s:o}}", "get", "tags", "search", "summary",
                                   "全局搜索 / global search", "operationId", "global_search", "parameters",

@@ -28,6 +28,8 @@ typedef struct entity_ctx {
     const metadata *m;
     const auth_user *user;
     const char *lang; /* "zh" or "en" */
+    int trusted; /* a domain action of the server itself: may write read-only
+                  * (not system) fields, e.g. a lead's conversion stamps */
 } entity_ctx;
 
 typedef struct list_params {

@@ -1,0 +1,70 @@
+/* sales.c - the sales actions and reports of /api/v1:
+ *   POST /api/v1/leads/{id}/convert      lead -> customer + contact (+ opportunity)
+ *   GET  /api/v1/reports/funnel          pipeline by stage (count, amount, weighted) */
+#include <string.h>
+
+#include "../modules/sales.h"
+#include "api.h"
+
+static void convert_lead(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "线索不存在", "Lead not found");
+    json_t *body = req->body_len ? http_json_body(req, res) : json_object();
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    lead_conversion out;
+    int rc = lead_convert(&c, id, body, &out, &e);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    sb_printf(&res->body, "{\"lead_id\":%lld,\"account_id\":%lld,\"contact_id\":%lld,\"opportunity_id\":",
+              (long long)id, (long long)out.account_id, (long long)out.contact_id);
+    if (out.opportunity_id) sb_int64(&res->body, out.opportunity_id);
+    else sb_append(&res->body, "null");
+    sb_putc(&res->body, '}');
+    http_json(res, 200);
+}
+
+/* "YYYY-MM-DD" or absent; anything else answers 400. */
+static int date_param(http_request *req, http_response *res, const char *name, const char **out)
+{
+    const char *v = http_query(req, name);
+    *out = NULL;
+    if (!v || !*v) return 0;
+    int ok = strlen(v) == 10 && v[4] == '-' && v[7] == '-';
+    for (int i = 0; ok && i < 10; i++) ok = i == 4 || i == 7 || (v[i] >= '0' && v[i] <= '9');
+    if (!ok) {
+        err e;
+        err_clear(&e);
+        err_setf(&e, 400, "bad_param", "参数 %s 必须是 YYYY-MM-DD 格式的日期",
+                 "Parameter %s must be a date YYYY-MM-DD", name);
+        http_error(req, res, &e);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void funnel(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const char *owner = http_query(req, "owner"), *from, *to;
+    int64_t owner_id = owner && *owner ? api_parse_id(owner) : 0;
+    if (owner && *owner && !owner_id)
+        return http_fail(req, res, 400, "bad_param", "参数 owner 必须是用户编号", "Parameter owner must be a user id");
+    if (date_param(req, res, "from", &from) || date_param(req, res, "to", &to)) return;
+    err e;
+    err_clear(&e);
+    if (sales_funnel(&c, owner_id, from, to, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
+const route api_sales_routes[] = {
+    {"POST", "/api/v1/leads/:id/convert", convert_lead, 0},
+    {"GET", "/api/v1/reports/funnel", funnel, 0},
+    {0},
+};

@@ -1,0 +1,261 @@
+/* sales.c - see sales.h. */
+#include "sales.h"
+
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "../entity/value.h"
+#include "../util/clock.h"
+
+static int field_index(const entity_def *ent, const char *name)
+{
+    const field_def *f = meta_field(ent, name);
+    return f ? (int)(f - ent->fields) : -1;
+}
+
+/* Changing the stage sets the probability to the stage's default unless
+ * the same write sets a probability of its own. */
+static int stage_sets_probability(entity_ctx *c, const entity_def *ent, sql_value *vals,
+                                  char *present, const sql_value *old, err *e)
+{
+    int stage = field_index(ent, "stage"), prob = field_index(ent, "probability");
+    if (stage < 0 || prob < 0 || !present[stage] || present[prob] || vals[stage].kind != SV_TEXT)
+        return 0;
+    const picklist_option *o = meta_option(&ent->fields[stage], vals[stage].s);
+    if (!o || o->probability < 0) return 0;
+    vals[prob] = (sql_value){.kind = SV_INT, .i = (int64_t)o->probability * 100}; /* percent, 2 places */
+    present[prob] = 1;
+    return 0;
+}
+
+void sales_init(void)
+{
+    entity_register_hook("opportunities", stage_sets_probability);
+}
+
+/* ---- lead conversion ---- */
+
+typedef struct lead_row {
+    const char *name, *company, *title, *mobile, *phone, *email, *source, *industry, *province,
+        *city, *address, *status;
+} lead_row;
+
+static int load_lead(entity_ctx *c, const entity_def *leads, int64_t id, lead_row *l, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.name, t.company, t.title, t.mobile, t.phone, t.email, t.source, t.industry,"
+                  " t.province, t.city, t.address, t.status FROM leads t WHERE t.deleted_at IS NULL AND t.id = ");
+    query_bind_int(&q, id);
+    query_sql(&q, " AND ");
+    acl_visible_predicate(c->user, leads, "t", &q);
+    /* Two conversions of one lead at once: the second waits here. */
+    if (db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        int step = db_step(s);
+        if (step == DB_ROW) {
+            const char **cols[] = {&l->name, &l->company, &l->title, &l->mobile, &l->phone, &l->email,
+                                   &l->source, &l->industry, &l->province, &l->city, &l->address, &l->status};
+            for (int i = 0; i < 12; i++) *cols[i] = arena_strdup(c->a, db_column_text(s, i));
+            rc = 0;
+        } else {
+            err_set(e, step == DB_DONE ? 404 : 500, step == DB_DONE ? "not_found" : "db_error",
+                    "线索不存在或无权查看", "Lead not found");
+        }
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
+/* Copies a lead value into a new record when the target has that option. */
+static void put_text(json_t *o, const char *key, const char *v)
+{
+    if (v && *v && !json_object_get(o, key)) json_object_set_new(o, key, json_string(v));
+}
+
+static void put_option(entity_ctx *c, json_t *o, const char *entity, const char *key, const char *v)
+{
+    const field_def *f = meta_field(meta_entity(c->m, entity), key);
+    if (v && f && meta_option(f, v)) put_text(o, key, v);
+}
+
+/* Field overrides from the request, or a new empty object. */
+static json_t *overrides(json_t *body, const char *key, err *e)
+{
+    json_t *v = json_object_get(body, key);
+    if (v && !json_is_object(v)) {
+        err_add_field(e, key, "invalid_type");
+        err_setf(e, 422, "validation_failed", "%s 必须是对象", "%s must be an object", key, key);
+        return NULL;
+    }
+    return v ? json_deep_copy(v) : json_object();
+}
+
+static int check_body(json_t *body, err *e)
+{
+    static const char *const known[] = {"account_id", "account", "contact", "create_opportunity", "opportunity", NULL};
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        int ok = 0;
+        for (int i = 0; known[i]; i++) ok |= strcmp(key, known[i]) == 0;
+        if (!ok) err_add_field(e, key, "unknown");
+    }
+    json_t *link = json_object_get(body, "account_id"), *flag = json_object_get(body, "create_opportunity");
+    if (link && !json_is_integer(link)) err_add_field(e, "account_id", "invalid_type");
+    if (flag && !json_is_boolean(flag)) err_add_field(e, "create_opportunity", "invalid_type");
+    return e->nfields ? err_set(e, 422, "validation_failed", "转换参数有误", "Invalid conversion request") : 0;
+}
+
+static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_conversion *out, err *e)
+{
+    json_t *acc = overrides(body, "account", e), *con = overrides(body, "contact", e),
+           *opp = overrides(body, "opportunity", e);
+    int rc = -1;
+    if (!acc || !con || !opp) goto done;
+    json_t *link = json_object_get(body, "account_id");
+    if (link) {
+        out->account_id = json_integer_value(link);
+    } else {
+        put_text(acc, "name", l->company && *l->company ? l->company : l->name);
+        put_text(acc, "phone", l->phone);
+        put_text(acc, "email", l->email);
+        put_text(acc, "province", l->province);
+        put_text(acc, "city", l->city);
+        put_text(acc, "address", l->address);
+        put_option(c, acc, "accounts", "industry", l->industry);
+        put_option(c, acc, "accounts", "source", l->source);
+        if (entity_create_tx(c, meta_entity(c->m, "accounts"), acc, &out->account_id, e)) goto done;
+    }
+    put_text(con, "name", l->name);
+    put_text(con, "title", l->title);
+    put_text(con, "mobile", l->mobile);
+    put_text(con, "phone", l->phone);
+    put_text(con, "email", l->email);
+    json_object_set_new(con, "account_id", json_integer(out->account_id));
+    if (entity_create_tx(c, meta_entity(c->m, "contacts"), con, &out->contact_id, e)) goto done;
+    if (json_is_true(json_object_get(body, "create_opportunity")) || json_object_size(opp)) {
+        char *name = arena_printf(c->a, "%s 商机", l->company && *l->company ? l->company : l->name);
+        put_text(opp, "name", name);
+        put_option(c, opp, "opportunities", "source", "lead");
+        json_object_set_new(opp, "account_id", json_integer(out->account_id));
+        json_object_set_new(opp, "contact_id", json_integer(out->contact_id));
+        if (entity_create_tx(c, meta_entity(c->m, "opportunities"), opp, &out->opportunity_id, e)) goto done;
+    }
+    rc = 0;
+done:
+    json_decref(acc);
+    json_decref(con);
+    json_decref(opp);
+    return rc;
+}
+
+static int mark_converted(entity_ctx *c, const entity_def *leads, int64_t id, const lead_conversion *out,
+                          err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    json_t *stamp = json_pack("{s:s,s:s,s:I,s:I}", "status", "converted", "converted_at", now,
+                              "converted_account_id", (json_int_t)out->account_id,
+                              "converted_contact_id", (json_int_t)out->contact_id);
+    if (out->opportunity_id)
+        json_object_set_new(stamp, "converted_opportunity_id", json_integer(out->opportunity_id));
+    c->trusted = 1;
+    int rc = entity_update_tx(c, leads, id, stamp, 0, e);
+    c->trusted = 0;
+    json_decref(stamp);
+    return rc;
+}
+
+int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *out, err *e)
+{
+    const entity_def *leads = meta_entity(c->m, "leads");
+    memset(out, 0, sizeof *out);
+    if (!acl_can(c->user, leads, ACL_EDIT))
+        return err_set(e, 403, "forbidden", "没有转换线索的权限", "No permission to convert leads");
+    if (check_body(body, e) || db_begin(c->db, e)) return -1;
+    lead_row l;
+    if (load_lead(c, leads, lead_id, &l, e)) goto fail;
+    if (l.status && strcmp(l.status, "converted") == 0) {
+        err_set(e, 409, "already_converted", "该线索已经转换过了", "This lead has already been converted");
+        goto fail;
+    }
+    if (make_records(c, body, &l, out, e) || mark_converted(c, leads, lead_id, out, e)) goto fail;
+    if (db_commit(c->db, e) == 0) return 0;
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+/* ---- funnel ---- */
+
+static void funnel_row(strbuf *out, const field_def *stage, const picklist_option *o, const char *lang,
+                       int64_t count, int64_t amount, int64_t weighted)
+{
+    sb_append(out, "{\"stage\":");
+    sb_json_string(out, o->value);
+    sb_append(out, ",\"label\":");
+    sb_json_string(out, strcmp(lang, "en") == 0 ? o->label_en : o->label_zh);
+    sb_printf(out, ",\"probability\":%d,\"count\":%lld,\"amount\":", o->probability < 0 ? 0 : o->probability,
+              (long long)count);
+    decimal_format(amount, 2, out);
+    sb_append(out, ",\"weighted_amount\":");
+    decimal_format(weighted, 2, out);
+    sb_putc(out, '}');
+    (void)stage;
+}
+
+int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
+                 err *e)
+{
+    const entity_def *opp = meta_entity(c->m, "opportunities");
+    if (!acl_can(c->user, opp, ACL_VIEW))
+        return err_set(e, 403, "forbidden", "没有查看销售机会的权限", "No permission to view opportunities");
+    const field_def *stage = meta_field(opp, "stage");
+    query q;
+    query_init(&q, c->a);
+    /* probability is stored in hundredths of a percent: amount * p / 10000. */
+    query_sql(&q, "SELECT t.stage, COUNT(*), COALESCE(SUM(t.amount), 0),"
+                  " COALESCE(SUM(t.amount * COALESCE(t.probability, 0) / 10000), 0)"
+                  " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
+    acl_visible_predicate(c->user, opp, "t", &q);
+    if (owner_id) query_sql(&q, " AND t.owner_id = "), query_bind_int(&q, owner_id);
+    if (from) query_sql(&q, " AND t.expected_close_date >= "), query_bind_text(&q, from);
+    if (to) query_sql(&q, " AND t.expected_close_date <= "), query_bind_text(&q, to);
+    query_sql(&q, " GROUP BY t.stage");
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    int n = stage->noptions;
+    int64_t *count = arena_alloc(c->a, sizeof(int64_t) * (size_t)n * 3), *amount = count + n, *weighted = amount + n;
+    int step;
+    while ((step = db_step(s)) == DB_ROW) {
+        const char *v = db_column_text(s, 0);
+        for (int i = 0; v && i < n; i++)
+            if (strcmp(stage->options[i].value, v) == 0) {
+                count[i] = db_column_int64(s, 1);
+                amount[i] = db_column_int64(s, 2);
+                weighted[i] = db_column_int64(s, 3);
+            }
+    }
+    db_finalize(s);
+    query_free(&q);
+    if (step < 0) return err_set(e, 500, "db_error", "统计销售漏斗失败", "Funnel query failed");
+    int64_t tc = 0, ta = 0, tw = 0;
+    sb_append(out, "{\"items\":[");
+    for (int i = 0; i < n; i++) {
+        if (i) sb_putc(out, ',');
+        funnel_row(out, stage, &stage->options[i], c->lang, count[i], amount[i], weighted[i]);
+        tc += count[i], ta += amount[i], tw += weighted[i];
+    }
+    sb_printf(out, "],\"total\":{\"count\":%lld,\"amount\":", (long long)tc);
+    decimal_format(ta, 2, out);
+    sb_append(out, ",\"weighted_amount\":");
+    decimal_format(tw, 2, out);
+    sb_append(out, "}}");
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* sales.h - the sales rules that metadata alone cannot say: a stage sets
+ * its default probability, a lead converts into a customer, a contact and
+ * an opportunity at once, and the funnel sums the pipeline by stage. */
+#ifndef KEHU_SALES_H
+#define KEHU_SALES_H
+
+#include <jansson.h>
+
+#include "../entity/entity.h"
+
+/* Registers the entity hooks; call once at start-up. */
+void sales_init(void);
+
+typedef struct lead_conversion {
+    int64_t account_id, contact_id, opportunity_id; /* 0 when not made */
+} lead_conversion;
+
+/* body: {"account_id"?: link an existing customer instead of creating one,
+ *        "account"?: {...}, "contact"?: {...} field overrides,
+ *        "create_opportunity"?: bool, "opportunity"?: {...}}.
+ * All or nothing; a lead converted before answers 409 already_converted. */
+int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *out, err *e);
+
+/* {"items":[{stage,label,probability,count,amount,weighted_amount}],
+ *  "total":{count,amount,weighted_amount}} over the opportunities the user
+ * may see; owner_id 0 = everyone visible; from/to bound the expected close
+ * date (NULL = open). */
+int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
+                 err *e);
+
+#endif

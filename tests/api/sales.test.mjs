@@ -1,0 +1,115 @@
+// sales.test.mjs - leads convert into a customer, a contact and an
+// opportunity in one transaction; stages set their probability; the funnel
+// sums the pipeline the user may see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError } from './harness.mjs';
+
+const srv = new Server();
+let admin;
+
+before(async () => { await srv.start(); admin = await srv.client(); });
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const newLead = async (body) => {
+  const r = await admin.post('/api/v1/leads', body);
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+};
+
+test('a stage sets its default probability unless one is given', async () => {
+  const acc = (await admin.post('/api/v1/accounts', { name: '苏州科沃斯机器人股份有限公司' })).json;
+  const o = await admin.post('/api/v1/opportunities', { name: '扫地机器人渠道合作', account_id: acc.id, amount: 500000 });
+  assert.equal(o.status, 201, o.text);
+  assert.equal(o.json.stage, 'prospecting');
+  assert.equal(o.json.probability, 10);
+  const p = await admin.patch(`/api/v1/opportunities/${o.json.id}`, { stage: 'proposal' });
+  assert.equal(p.json.probability, 50);
+  const q = await admin.patch(`/api/v1/opportunities/${o.json.id}`, { stage: 'negotiation', probability: 65 });
+  assert.equal(q.json.probability, 65);
+  const h = (await admin.get(`/api/v1/opportunities/${o.json.id}/history`)).json.items.filter(i => i.field === 'stage');
+  assert.deepEqual(h.map(i => i.new_value), ['negotiation', 'proposal']);
+  const meta = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === 'opportunities');
+  assert.deepEqual(meta.fields.find(f => f.name === 'stage').options.map(o => o.probability), [10, 30, 50, 70, 90, 100, 0]);
+  assertError(assert, await admin.post('/api/v1/opportunities', { name: '无客户的机会' }), 422, 'validation_failed');
+});
+
+test('converting a lead creates customer, contact and opportunity at once', async () => {
+  const lead = await newLead({ name: '陈静', company: '杭州海康威视数字技术股份有限公司', title: '采购经理', mobile: '13800138000', source: 'website', city: '杭州' });
+  assert.equal(lead.status, 'new');
+  const r = await admin.post(`/api/v1/leads/${lead.id}/convert`, { create_opportunity: true, opportunity: { amount: 120000, expected_close_date: '2026-12-31' } });
+  assert.equal(r.status, 200, r.text);
+  const acc = (await admin.get(`/api/v1/accounts/${r.json.account_id}`)).json;
+  assert.equal(acc.name, '杭州海康威视数字技术股份有限公司');
+  assert.equal(acc.city, '杭州');
+  assert.equal(acc.source, 'website');
+  const con = (await admin.get(`/api/v1/contacts/${r.json.contact_id}`)).json;
+  assert.equal(con.name, '陈静');
+  assert.equal(con.account_id, acc.id);
+  assert.equal(con.mobile, '13800138000');
+  const opp = (await admin.get(`/api/v1/opportunities/${r.json.opportunity_id}`)).json;
+  assert.equal(opp.account_id, acc.id);
+  assert.equal(opp.contact_id, con.id);
+  assert.equal(opp.amount, 120000);
+  assert.equal(opp.source, 'lead');
+  const after = (await admin.get(`/api/v1/leads/${lead.id}`)).json;
+  assert.equal(after.status, 'converted');
+  assert.equal(after.converted_account_id, acc.id);
+  assert.equal(after.converted_contact_id, con.id);
+  assert.equal(after.converted_opportunity_id, opp.id);
+  assert.match(after.converted_at, /Z$/);
+  assertError(assert, await admin.post(`/api/v1/leads/${lead.id}/convert`, {}), 409, 'already_converted');
+  // Clients cannot forge the conversion stamps.
+  assertError(assert, await admin.patch(`/api/v1/leads/${lead.id}`, { converted_account_id: 1 }), 422);
+});
+
+test('conversion can link an existing customer; a refused conversion changes nothing', async () => {
+  const acc = (await admin.post('/api/v1/accounts', { name: '无锡小天鹅电器有限公司' })).json;
+  const linked = await newLead({ name: '王强', company: '小天鹅' });
+  const r = await admin.post(`/api/v1/leads/${linked.id}/convert`, { account_id: acc.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.account_id, acc.id);
+  assert.equal(r.json.opportunity_id, null);
+  // Same company name as an existing customer: 409, no contact, lead untouched.
+  const dup = await newLead({ name: '赵敏', company: '无锡小天鹅电器有限公司' });
+  const before = (await admin.get(`/api/v1/contacts?q=${encodeURIComponent('赵敏')}`)).json.total;
+  assertError(assert, await admin.post(`/api/v1/leads/${dup.id}/convert`, {}), 409, 'duplicate');
+  assert.equal((await admin.get(`/api/v1/contacts?q=${encodeURIComponent('赵敏')}`)).json.total, before);
+  assert.equal((await admin.get(`/api/v1/leads/${dup.id}`)).json.status, 'new');
+  assertError(assert, await admin.post(`/api/v1/leads/${dup.id}/convert`, { account_id: 999999 }), 422);
+  assertError(assert, await admin.post(`/api/v1/leads/${dup.id}/convert`, { bogus: 1 }), 422, 'validation_failed');
+  await admin.del(`/api/v1/leads/${dup.id}`);
+  assertError(assert, await admin.post(`/api/v1/leads/${dup.id}/convert`, {}), 404, 'not_found');
+});
+
+test('two conversions of one lead at once: exactly one wins', async () => {
+  const lead = await newLead({ name: '周杰', company: '并发测试科技有限公司' });
+  const results = await Promise.all([1, 2, 3].map(() => admin.post(`/api/v1/leads/${lead.id}/convert`, {})));
+  const codes = results.map(r => r.status).sort();
+  assert.deepEqual(codes, [200, 409, 409], results.map(r => r.text).join('\n'));
+  assert.equal((await admin.get(`/api/v1/accounts?q=${encodeURIComponent('并发测试')}`)).json.total, 1);
+});
+
+test('the funnel sums count, amount and weighted amount per stage', async () => {
+  srv.addUser('xuming', 'Xu#2026pw', { name: '徐明' });
+  const xu = await srv.client('xuming', 'Xu#2026pw');
+  const acc = (await xu.post('/api/v1/accounts', { name: '徐明的客户有限公司' })).json;
+  for (const [stage, amount, date] of [['prospecting', 1000, '2026-01-15'], ['proposal', 2000, '2026-02-15'], ['proposal', 3000.5, '2026-03-15'], ['won', 4000, '2026-03-20']])
+    assert.equal((await xu.post('/api/v1/opportunities', { name: `${stage}-${amount}`, account_id: acc.id, stage, amount, expected_close_date: date })).status, 201);
+  const f = (await xu.get('/api/v1/reports/funnel')).json;
+  const by = Object.fromEntries(f.items.map(i => [i.stage, i]));
+  assert.deepEqual(f.items.map(i => i.label), ['初步接洽', '需求确定', '方案报价', '谈判审核', '签约确认', '赢单', '输单']);
+  assert.equal(by.proposal.count, 2);
+  assert.equal(by.proposal.amount, 5000.5);
+  assert.equal(by.proposal.weighted_amount, 2500.25);
+  assert.equal(by.prospecting.weighted_amount, 100);
+  assert.equal(by.won.weighted_amount, 4000);
+  assert.deepEqual(f.total, { count: 4, amount: 10000.5, weighted_amount: 6600.25 });
+  const q1 = (await xu.get('/api/v1/reports/funnel?from=2026-02-01&to=2026-03-16')).json;
+  assert.equal(q1.total.count, 2);
+  const mine = (await admin.get(`/api/v1/reports/funnel?owner=${xu.user.id}`)).json;
+  assert.equal(mine.total.count, 4);
+  assert.ok((await admin.get('/api/v1/reports/funnel')).json.total.count >= 4);
+  assertError(assert, await xu.get('/api/v1/reports/funnel?from=2026-13'), 400, 'bad_param');
+  assertError(assert, await xu.get('/api/v1/reports/funnel?owner=abc'), 400, 'bad_param');
+});
