@@ -113,6 +113,7 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "kehu: --listen 需要 HOST:PORT / --listen wants HOST:PORT\n");
         return 2;
     }
+    sales_init(); /* before the demo data, whose opportunities use its rules */
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;
     int rc = first_start(c, argc, argv);
@@ -125,7 +126,6 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "kehu: %s\n", e.zh);
         return 1;
     }
-    sales_init();
     rc = server_run(&a, api_all_routes);
     db_pool_close(a.pool);
     meta_shutdown();

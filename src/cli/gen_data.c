@@ -275,17 +275,6 @@ int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, e
     return 0;
 }
 
-int cli_demo_data(db_conn *c, err *e)
-{
-    int64_t existing = 0;
-    if (db_query_int64(c, "SELECT COUNT(*) FROM accounts", &existing, e, 0, NULL) < 0) return -1;
-    if (existing) return 0;
-    int64_t admin = 0;
-    if (db_query_int64(c, "SELECT MIN(id) FROM users WHERE is_admin = 1", &admin, e, 0, NULL) < 0)
-        return -1;
-    return gen_data(c, 60, 150, admin, e);
-}
-
 int cli_gen_data(int argc, char **argv)
 {
     const char *url = "kehu.db";

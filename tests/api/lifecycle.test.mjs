@@ -115,3 +115,23 @@ test('a non-admin sees and changes only their own records; others answer 404', a
   await srv.stop();
   srv.cleanup();
 });
+
+test('--demo fills every sales area with Chinese data, once', async () => {
+  const srv = await new Server().start({ args: ['--demo'] });
+  const admin = await srv.client();
+  const total = async path => (await admin.get(path)).json.total;
+  assert.equal(await total('/api/v1/accounts?limit=1'), 60);
+  assert.equal(await total('/api/v1/contacts?limit=1'), 150);
+  assert.ok(await total('/api/v1/leads?limit=1') >= 10);
+  assert.ok(await total('/api/v1/activities?limit=1') >= 60);
+  const funnel = (await admin.get('/api/v1/reports/funnel')).json;
+  assert.ok(funnel.items.every(s => s.count > 0), 'opportunities in every stage');
+  const acc = (await admin.get('/api/v1/accounts?limit=1')).json.items[0];
+  assert.match(acc.name, /[\u4e00-\u9fff]/);
+  await srv.stop();
+  const again = await new Server().start({ db: srv.db, dir: srv.dir, args: ['--demo'] });
+  const a2 = await again.client();
+  assert.equal((await a2.get('/api/v1/accounts?limit=1')).json.total, 60, 'a second start adds nothing');
+  await again.stop();
+  again.cleanup();
+});
