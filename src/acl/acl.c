@@ -27,10 +27,11 @@ void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char
         query_sql(q, "(1=1)");
         return;
     }
-    query_sqlf(q, "(%s%sowner_id = ", alias ? alias : "", alias ? "." : "");
+    const char *a = alias ? alias : "", *dot = alias ? "." : "";
+    query_sqlf(q, "(%s%sowner_id = ", a, dot);
     query_bind_int(q, u ? u->id : -1);
+    if (ent->pool) query_sqlf(q, " OR %s%sowner_id IS NULL", a, dot); /* the public pool */
     query_sql(q, ")");
-    (void)ent;
 }
 
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f)

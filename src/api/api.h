@@ -12,6 +12,7 @@ extern const route api_records_routes[];
 extern const route api_metadata_routes[];
 extern const route api_search_routes[];
 extern const route api_sales_routes[];
+extern const route api_owner_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

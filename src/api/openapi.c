@@ -191,6 +191,18 @@ static void entity_paths(json_t *paths, const entity_def *ent)
         json_object_set_new(paths, path, json_pack("{s:o}", "get", dup));
     }
 
+    static const char *const owner_verbs[][2] = {{"assign", "分配负责人 / assign owner"},
+                                                {"claim", "从公海领取 / claim from the pool"},
+                                                {"release", "退回公海 / release to the pool"}};
+    for (int v = 0; v < 3; v++) {
+        if (v > 0 && !ent->pool) break;
+        snprintf(path, sizeof path, "/api/v1/%s/{id}/%s", n, owner_verbs[v][0]);
+        json_t *op = operation(tag, owner_verbs[v][1], (snprintf(id, sizeof id, "%s_%s", owner_verbs[v][0], n), id),
+                               json_pack("{s:o}", "200", reply("OK", ref(n))));
+        json_object_set_new(paths, path, json_pack("{s:[o],s:o}", "parameters",
+                                                   param("id", "path", "integer", "record id"), "post", op));
+    }
+
     snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
     json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
                                 json_pack("{s:o}", "200", reply("OK", ref(n))));

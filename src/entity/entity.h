@@ -55,6 +55,14 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
 int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
                      int64_t if_match, err *e);
 
+/* Changes a record's owner (0 = no owner: the public pool) if, and only
+ * if, its current owner is `expected_owner` (-1: any, 0: none). The check
+ * and the change are one UPDATE, so of two concurrent claims on a pool
+ * record exactly one succeeds; the other gets 409 owner_changed. Logged in
+ * the history as action "owner". 404 when not visible. */
+int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                     int64_t expected_owner, err *e);
+
 /* Domain rules that run inside every write of one entity, after the body
  * is validated and before anything is stored: vals/present are indexed like
  * ent->fields (set present[i] to write a field); old is the stored record

@@ -598,3 +598,57 @@ int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
     if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "恢复", "restore", e);
     return set_deleted(c, ent, id, 0, 0, e);
 }
+
+/* The owner as history text: the id, or NULL for the pool. */
+static const char *owner_text(arena *a, int64_t owner)
+{
+    return owner ? arena_printf(a, "%lld", (long long)owner) : NULL;
+}
+
+int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                     int64_t expected_owner, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    if (db_begin(c->db, e) != 0) return -1;
+    /* Read the current owner through the visibility rules (404 if hidden). */
+    sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
+    int64_t version = 0;
+    int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
+    if (load_current(c, ent, id, 0, old, &version, e)) goto fail;
+    int64_t current = old[owner_idx].kind == SV_INT ? old[owner_idx].i : 0;
+    query q;
+    query_init(&q, c->a);
+    query_sqlf(&q, "UPDATE %s SET version = version + 1, updated_at = ", ent->table);
+    query_bind_text(&q, now);
+    query_sql(&q, ", updated_by = ");
+    query_bind_int(&q, c->user->id);
+    query_sql(&q, ", owner_id = ");
+    if (new_owner) query_bind_int(&q, new_owner);
+    else query_bind_null(&q);
+    query_sql(&q, " WHERE deleted_at IS NULL AND id = ");
+    query_bind_int(&q, id);
+    if (expected_owner == 0) query_sql(&q, " AND owner_id IS NULL");
+    else if (expected_owner > 0) query_sql(&q, " AND owner_id = "), query_bind_int(&q, expected_owner);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int64_t changed = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        if (step_write(s, ent, e) == 0) changed = db_changes(s);
+        db_finalize(s);
+    }
+    query_free(&q);
+    if (changed < 0) goto fail;
+    if (changed == 0) {
+        err_set(e, 409, "owner_changed", "负责人已经变更（可能刚被他人领取），请刷新后再试",
+                "The owner has changed (someone may have just claimed it); reload and try again");
+        goto fail;
+    }
+    if (write_history(c, ent, id, "owner", "owner_id", owner_text(c->a, current),
+                      owner_text(c->a, new_owner), now, e))
+        goto fail;
+    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
+fail:
+    db_rollback(c->db);
+    return -1;
+}

@@ -97,6 +97,7 @@ typedef struct entity_def {
     relation_def *relations;
     int nrelations;
     int is_system; /* users, roles...: not owned, no recycle bin visibility rules */
+    int pool;      /* records without an owner form a public pool (公海) everyone sees */
 } entity_def;
 
 typedef struct metadata {

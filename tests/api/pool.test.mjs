@@ -1,0 +1,77 @@
+// pool.test.mjs - the public pool (公海) of customers: assign, claim and
+// release, concurrent claims, visibility, and the owner history.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError, filterParam } from './harness.mjs';
+
+const srv = new Server();
+let admin, a, b;
+
+before(async () => {
+  await srv.start();
+  srv.addUser('zhanghua', 'Zhang#2026pw', { name: '张华' });
+  srv.addUser('lixin', 'LiXin#2026pw', { name: '李欣' });
+  admin = await srv.client();
+  a = await srv.client('zhanghua', 'Zhang#2026pw');
+  b = await srv.client('lixin', 'LiXin#2026pw');
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const poolAccount = async (name) => {
+  const r = await admin.post('/api/v1/accounts', { name });
+  const p = await admin.post(`/api/v1/accounts/${r.json.id}/assign`, { owner_id: null });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.owner_id, null);
+  return r.json.id;
+};
+const pool = { field: 'owner_id', op: 'isnull' };
+
+test('everyone sees the pool; claiming makes a customer private to its new owner', async () => {
+  const id = await poolAccount('公海客户甲有限公司');
+  for (const u of [a, b]) {
+    const list = (await u.get(`/api/v1/accounts?filter=${filterParam(pool)}`)).json.items.map(i => i.id);
+    assert.ok(list.includes(id));
+  }
+  const r = await a.post(`/api/v1/accounts/${id}/claim`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.owner_id, a.user.id);
+  assert.equal(r.json.owner_name, '张华');
+  assertError(assert, await b.get(`/api/v1/accounts/${id}`), 404);
+  assertError(assert, await b.post(`/api/v1/accounts/${id}/claim`), 404);
+  assertError(assert, await b.post(`/api/v1/accounts/${id}/release`), 404);
+  const rel = await a.post(`/api/v1/accounts/${id}/release`);
+  assert.equal(rel.status, 200, rel.text);
+  assert.equal(rel.json.owner_id, null);
+  assert.equal((await b.get(`/api/v1/accounts/${id}`)).status, 200);
+  const h = (await admin.get(`/api/v1/accounts/${id}/history`)).json.items.filter(i => i.action === 'owner');
+  assert.deepEqual(h.map(i => [i.old_value, i.new_value, i.changed_by_name]), [
+    [String(a.user.id), null, '张华'], [null, String(a.user.id), '张华'], ['1', null, '系统管理员']]);
+});
+
+test('two users claim the same pool customer at once: exactly one wins', async () => {
+  for (let round = 0; round < 5; round++) {
+    const id = await poolAccount(`并发领取测试公司${round}`);
+    const [ra, rb] = await Promise.all([a.post(`/api/v1/accounts/${id}/claim`), b.post(`/api/v1/accounts/${id}/claim`)]);
+    const wins = [ra, rb].filter(r => r.status === 200);
+    assert.equal(wins.length, 1, `${ra.status} ${ra.text} / ${rb.status} ${rb.text}`);
+    const loser = ra.status === 200 ? rb : ra;
+    assert.ok([404, 409].includes(loser.status), loser.text);
+    const owner = (await admin.get(`/api/v1/accounts/${id}`)).json.owner_id;
+    assert.equal(owner, wins[0].json.owner_id);
+  }
+});
+
+test('only administrators assign; the new owner must be an active user', async () => {
+  const id = await poolAccount('分配测试有限公司');
+  assertError(assert, await a.post(`/api/v1/accounts/${id}/assign`, { owner_id: a.user.id }), 403, 'forbidden');
+  const r = await admin.post(`/api/v1/accounts/${id}/assign`, { owner_id: b.user.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.owner_name, '李欣');
+  assertError(assert, await admin.post(`/api/v1/accounts/${id}/assign`, { owner_id: 424242 }), 422);
+  assertError(assert, await admin.post(`/api/v1/accounts/${id}/assign`, { owner_id: 'b' }), 422);
+  assertError(assert, await admin.post(`/api/v1/accounts/${id}/assign`, {}), 422);
+  assertError(assert, await a.post(`/api/v1/accounts/${id}/claim`), 404, 'not_found');
+  const c = await admin.post('/api/v1/contacts', { name: '非公海联系人' });
+  assertError(assert, await a.post(`/api/v1/contacts/${c.json.id}/claim`), 404);
+  assertError(assert, await admin.post(`/api/v1/contacts/${c.json.id}/assign`, { owner_id: null }), 422);
+});
