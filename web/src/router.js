@@ -57,7 +57,7 @@ setUnauthorizedHandler(() => {
   if (current.name === 'login' || session.expired) return;
   session.clear();
   session.expired = true;
-  meta.reset();
   ElMessage.warning({ message: i18n.global.t('login.expired'), grouping: true });
-  router.replace({ name: 'login', query: { expired: '1', redirect: current.fullPath } });
+  // The metadata goes only once the page that uses it is gone.
+  router.replace({ name: 'login', query: { expired: '1', redirect: current.fullPath } }).then(() => meta.reset());
 });

@@ -32,11 +32,21 @@ export function formFields(entity) {
 
 // Fields by detail group in the group order of the metadata; fields whose
 // group is unknown go to the last group.
+// Custom fields the server files under a group the layout does not know
+// ("custom") get a group of their own at the end.
+const EXTRA_GROUPS = { custom: { label_zh: '自定义信息', label_en: 'Custom fields' } };
+
 export function groupFields(entity, fields) {
   const groups = (entity.groups || []).map(g => ({ ...g, fields: [] }));
-  if (groups.length === 0) groups.push({ key: 'basic', label: '', fields: [] });
   const byKey = Object.fromEntries(groups.map(g => [g.key, g]));
-  for (const f of fields) (byKey[f.group] || groups[groups.length - 1]).fields.push(f);
+  for (const f of fields) {
+    const key = f.group || 'custom';
+    if (!byKey[key]) {
+      byKey[key] = { key, ...(EXTRA_GROUPS[key] || { label_zh: key, label_en: key }), fields: [] };
+      groups.push(byKey[key]);
+    }
+    byKey[key].fields.push(f);
+  }
   return groups.filter(g => g.fields.length > 0);
 }
 

@@ -1,0 +1,365 @@
+// app.test.mjs - the web application in a real browser against a real
+// `kehu serve`: the path a new user takes through Kehu, in Chinese first.
+// Every step leaves a screenshot in tests/browser/screenshots/.
+import { describe, it as nodeIt, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, signIn, screenshot } from './harness.mjs';
+
+const ACCOUNT = '南京奥派信息产业股份公司';
+const CONTACT = '张三丰';
+
+let srv;
+let browser;
+let page;
+
+// Element Plus puts dropdowns at the end of <body>; only the open one is visible.
+const visibleOption = text => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+
+async function fill(field, value) {
+  await page.locator(`[data-field="${field}"] input, [data-field="${field}"] textarea`).first().fill(value);
+}
+async function pick(field, optionText) {
+  await page.locator(`[data-field="${field}"] .el-select__wrapper`).click();
+  await visibleOption(optionText).click();
+}
+async function pickLink(field, query, optionText) {
+  await page.locator(`[data-field="${field}"] .el-select__wrapper`).click();
+  await page.locator(`[data-field="${field}"] input`).fill(query);
+  await visibleOption(optionText).click();
+}
+async function save() {
+  await page.locator('[data-test=save]').click();
+}
+async function openMenu(entity) {
+  await page.locator(`[data-entity="${entity}"]`).click();
+  await page.locator('[data-test=list-table]').waitFor();
+}
+async function confirmBox() {
+  await page.locator('.el-message-box .el-button--primary, .el-message-box .el-button--danger').last().click();
+}
+async function rowsOfList() {
+  await page.locator('[data-test=list-table] .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {});
+  return page.locator('[data-test=list-table] .el-table__body-wrapper tbody tr');
+}
+
+// A failed step leaves a picture of where it stopped.
+let failures = 0;
+function it(name, fn) {
+  nodeIt(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      if (page) await screenshot(page, `failed-${++failures}`).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+describe('web application', () => {
+  before(async () => {
+    srv = await startServer();
+    browser = await startBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(8000);
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (srv) await srv.stop();
+  });
+
+  it('serves the app with caching headers and index.html for client routes', async () => {
+    const index = await fetch(srv.base + '/accounts/12', { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type'), /text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    const html = await index.text();
+    const asset = html.match(/\/assets\/[^"]+\.js/)[0];
+    const etag = index.headers.get('etag');
+    assert.equal((await fetch(srv.base + '/', { headers: { 'If-None-Match': etag } })).status, 304);
+    const js = await fetch(srv.base + asset);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control'), /max-age=31536000, immutable/);
+    assert.match(js.headers.get('content-type'), /javascript/);
+    assert.equal((await fetch(srv.base + '/assets/missing-file.js')).status, 404);
+    assert.equal((await fetch(srv.base + '/api/v1/nothing-here')).headers.get('content-type').includes('json'), true);
+  });
+
+  it('signs in as admin and shows the menu by area', async () => {
+    await page.goto(srv.base + '/');
+    await page.waitForURL(/\/login/);
+    await screenshot(page, '01-login');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('[data-test=login-error]').waitFor();
+    await signIn(page, srv.base);
+    const menu = page.locator('[data-test=main-menu]');
+    for (const text of ['工作台', '客户管理', '客户', '联系人', '系统设置', '字段与字典']) {
+      await assert.doesNotReject(menu.getByText(text, { exact: true }).first().waitFor(), text);
+    }
+    await page.waitForTimeout(500);
+    await screenshot(page, '02-home');
+  });
+
+  it('creates a customer with a Chinese name', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=create]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('name', ACCOUNT);
+    await pick('grade', 'A 类');
+    await pick('industry', '信息技术');
+    await fill('city', '南京');
+    await fill('phone', '025-83412345');
+    await screenshot(page, '03-account-form');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: ACCOUNT }).waitFor();
+    await page.locator('.el-message--success').first().waitFor();
+    assert.match(await page.locator('[data-field=grade]').innerText(), /A 类/);
+    await screenshot(page, '04-account-detail');
+  });
+
+  it('creates a contact linked to the customer through remote search', async () => {
+    await openMenu('contacts');
+    await page.locator('[data-test=create]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('name', CONTACT);
+    await pickLink('account_id', '奥派', ACCOUNT);
+    await fill('mobile', '13812345678');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: CONTACT }).waitFor();
+    assert.match(await page.locator('[data-field=account_id]').innerText(), new RegExp(ACCOUNT));
+    // The customer's related list shows the contact.
+    await page.locator('[data-field=account_id] a').click();
+    await page.locator('[data-test=record-title]', { hasText: ACCOUNT }).waitFor();
+    await page.locator('.el-tabs__item', { hasText: '联系人' }).click();
+    await page.locator('[data-related=contacts]').getByText(CONTACT).waitFor();
+    await screenshot(page, '05-account-related');
+  });
+
+  it('finds both through global search', async () => {
+    const search = page.locator('[data-test=global-search] input');
+    await search.fill('奥派');
+    await page.locator('.global-search-popper:visible').getByText(ACCOUNT).first().waitFor();
+    await screenshot(page, '06-global-search');
+    await search.fill(CONTACT);
+    await page.locator('.global-search-popper:visible').getByText(CONTACT).first().click();
+    await page.locator('[data-test=record-title]', { hasText: CONTACT }).waitFor();
+    await search.fill('奥派');
+    await page.locator('.global-search-popper:visible').getByText(ACCOUNT).first().waitFor();
+    await search.press('Enter');
+    await page.waitForURL(/\/search\?q=/);
+    await page.locator('[data-test=search-group]').getByText(ACCOUNT).waitFor();
+  });
+
+  it('finds both through the list filters, quick search and the A-Z bar', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=toggle-filters]').click();
+    const panel = page.locator('[data-test=filter-panel]');
+    await panel.locator('[data-filter=name] input').fill('奥派');
+    await panel.locator('[data-test=filter-search]').click();
+    await page.waitForTimeout(300);
+    assert.equal(await (await rowsOfList()).count(), 1);
+    await assert.doesNotReject((await rowsOfList()).first().getByText(ACCOUNT).waitFor());
+    await panel.locator('[data-filter=name] input').fill('不存在的客户');
+    await panel.locator('[data-test=filter-search]').click();
+    await page.getByText('没有符合条件的记录').waitFor();
+    await panel.getByRole('button', { name: '重置' }).click();
+    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+    if (await page.locator('[data-test=initial-bar]').count()) {
+      await page.locator('[data-initial=N]').click();
+      await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+      await page.locator('[data-initial=Z]').click();
+      await page.getByText('没有符合条件的记录').waitFor();
+      await page.locator('[data-test=initial-bar] button', { hasText: '全部' }).click();
+    }
+    await screenshot(page, '07-account-list');
+
+    await openMenu('contacts');
+    await page.locator('[data-test=quick-search] input').fill('张三');
+    await page.locator('[data-test=quick-search] input').press('Enter');
+    await page.waitForTimeout(300);
+    assert.equal(await (await rowsOfList()).count(), 1);
+    await (await rowsOfList()).first().getByText(CONTACT).waitFor();
+    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+  });
+
+  it('edits a field and shows the change in the history tab', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).click();
+    await page.locator('[data-test=edit]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('city', '苏州');
+    await page.keyboard.press('Control+Enter'); // the keyboard way to save
+    await page.locator('[data-test=record-title]', { hasText: ACCOUNT }).waitFor();
+    assert.match(await page.locator('[data-field=city]').innerText(), /苏州/);
+    await page.locator('.el-tabs__item', { hasText: '修改记录' }).click();
+    const history = page.locator('[data-test=history]');
+    await history.getByText('城市').waitFor();
+    assert.match(await history.innerText(), /南京[\s\S]*苏州/);
+    await screenshot(page, '08-history');
+  });
+
+  it('guards unsaved changes', async () => {
+    await page.locator('[data-test=edit]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('city', '无锡');
+    await page.locator('[data-entity=contacts]').click();
+    await page.locator('.el-message-box', { hasText: '尚未保存' }).waitFor();
+    await page.locator('.el-message-box').getByRole('button', { name: '继续编辑' }).click();
+    assert.match(page.url(), /\/edit$/);
+    await page.locator('[data-test=entity-form]').getByRole('button', { name: '取消' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: '离开' }).click();
+    await page.locator('[data-test=record-title]', { hasText: ACCOUNT }).waitFor();
+  });
+
+  it('shows a server validation error at its field', async () => {
+    await openMenu('contacts');
+    await page.locator('[data-test=create]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('name', '李四');
+    await fill('email', 'not-an-email');
+    await save();
+    const error = page.locator('[data-field=email] .el-form-item__error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /电子邮件/);
+    await screenshot(page, '09-validation-error');
+    // Fixing it saves.
+    await fill('email', 'lisi@example.com');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: '李四' }).waitFor();
+  });
+
+  it('deletes a customer and restores it from the recycle bin', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).click();
+    await page.locator('[data-test=delete]').click();
+    await page.locator('.el-message-box', { hasText: ACCOUNT }).waitFor();
+    await confirmBox();
+    await page.waitForURL(/\/accounts$/);
+    await page.getByText('还没有客户').waitFor();
+    await page.locator('[data-test=main-menu]').getByText('回收站').click();
+    const bin = page.locator('[data-test=recycle-table]');
+    await bin.getByText(ACCOUNT).waitFor();
+    await screenshot(page, '10-recycle-bin');
+    await bin.locator('[data-restore]').first().click();
+    await page.getByText('回收站是空的').waitFor();
+    await openMenu('accounts');
+    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+  });
+
+  it('lets an admin add a custom field and a picklist, then fill them', async () => {
+    await page.locator('[data-test=main-menu]').getByText('字段与字典').click();
+    await page.locator('[data-test=fields-table]').waitFor();
+    await page.locator('[data-test=add-field]').click();
+    const dialog = page.locator('.el-dialog:visible');
+    await dialog.locator('input[name=label_zh]').fill('微信群');
+    await dialog.locator('input[name=label_en]').fill('WeChat group');
+    await dialog.locator('input[name=name]').fill('wechat_group');
+    await screenshot(page, '11-add-field');
+    await dialog.locator('[data-test=field-save]').click();
+    await page.locator('[data-test=fields-table]').getByText('cf_wechat_group').waitFor();
+
+    await page.locator('[data-test=add-field]').click();
+    await dialog.locator('input[name=label_zh]').fill('合作意向');
+    await dialog.locator('input[name=label_en]').fill('Intention');
+    await dialog.locator('input[name=name]').fill('intention');
+    await dialog.locator('[data-test=field-type] .el-select__wrapper').click();
+    await visibleOption('下拉单选').click();
+    const opts = dialog.locator('[data-test=options-editor]');
+    await opts.locator('[data-option="0"] input').nth(0).fill('high');
+    await opts.locator('[data-option="0"] input').nth(1).fill('强烈');
+    await opts.locator('[data-option="0"] input').nth(2).fill('Strong');
+    await opts.locator('[data-test=add-option]').click();
+    await opts.locator('[data-option="1"] input').nth(0).fill('low');
+    await opts.locator('[data-option="1"] input').nth(1).fill('一般');
+    await dialog.locator('[data-test=field-save]').click();
+    await page.locator('[data-test=fields-table]').getByText('cf_intention').waitFor();
+
+    // Editing the picklist's values: a third option.
+    await page.locator('[data-edit-options=cf_intention]').click();
+    const editor = page.locator('.el-dialog:visible [data-test=options-editor]');
+    await editor.locator('[data-test=add-option]').click();
+    await editor.locator('[data-option="2"] input').nth(0).fill('none');
+    await editor.locator('[data-option="2"] input').nth(1).fill('暂无意向');
+    await page.locator('[data-test=picklist-save]').click();
+    await page.locator('[data-test=fields-table]').getByText('暂无意向').waitFor();
+    await screenshot(page, '12-fields');
+
+    await openMenu('accounts');
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).click();
+    await page.locator('[data-test=edit]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await fill('cf_wechat_group', '奥派客户交流群');
+    await pick('cf_intention', '暂无意向');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: ACCOUNT }).waitFor();
+    assert.match(await page.locator('[data-field=cf_wechat_group]').innerText(), /奥派客户交流群/);
+    assert.match(await page.locator('[data-field=cf_intention]').innerText(), /暂无意向/);
+    await openMenu('accounts');
+    const table = page.locator('[data-test=list-table]');
+    await table.getByText('微信群').first().waitFor();
+    await table.getByText('奥派客户交流群').waitFor();
+  });
+
+  it('switches to English and back', async () => {
+    await page.locator('[data-test=user-menu]').click();
+    await page.locator('[data-test=lang-en]:visible').click();
+    const menu = page.locator('[data-test=main-menu]');
+    await menu.getByText('Workbench').waitFor();
+    await menu.getByText('Accounts', { exact: true }).waitFor();
+    await page.locator('[data-test=list-total]', { hasText: 'in total' }).waitFor();
+    await page.getByRole('button', { name: 'Advanced search' }).or(page.getByRole('button', { name: 'Hide search' })).first().waitFor();
+    await page.locator('.el-pagination').getByText('Total').waitFor(); // Element Plus's own locale follows
+    const body = await page.locator('.main').innerText();
+    assert.doesNotMatch(body.replace(ACCOUNT, '').replace('奥派客户交流群', '').replace(/南京|苏州|暂无意向|微信群|系统管理员/g, ''), /[\u4e00-\u9fff]/,
+      'no Chinese interface text left in English');
+    await screenshot(page, '13-english');
+    // Server messages follow the language too.
+    await page.locator('[data-test=create]').click();
+    await fill('name', ACCOUNT);
+    await save();
+    await page.locator('[data-field=name] .el-form-item__error').waitFor();
+    assert.match(await page.locator('[data-field=name] .el-form-item__error').innerText(), /[A-Za-z]/);
+    await page.locator('[data-test=entity-form]').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: 'Leave' }).click();
+    await page.locator('[data-test=user-menu]').click();
+    await page.locator('[data-test=lang-zh]:visible').click();
+    await menu.getByText('工作台').waitFor();
+    await menu.getByText('客户', { exact: true }).waitFor();
+  });
+
+  it('sends an expired session back to the sign-in page', async () => {
+    await openMenu('accounts');
+    // End the session behind the app's back, as expiry would.
+    await page.evaluate(async () => {
+      const { csrf_token: token } = await (await fetch('/api/v1/session', { credentials: 'same-origin' })).json();
+      await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin', headers: { 'X-CSRF-Token': token } });
+    });
+    await page.locator('[data-entity=contacts]').click();
+    await page.waitForURL(/\/login/);
+    await page.locator('[data-test=expired]', { hasText: '登录已过期，请重新登录' }).waitFor();
+    await screenshot(page, '14-expired');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(process.env.KEHU_TEST_ADMIN_PASSWORD || 'Admin#2026pass');
+    await page.locator('[data-test=login-submit]').click();
+    await page.waitForURL(/\/contacts/); // back where the user was going
+  });
+
+  it('works at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(srv.base + '/accounts');
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).waitFor();
+    await screenshot(page, '15-phone-list');
+    await page.locator('.topbar .toggle').click();
+    await page.locator('.menu-drawer [data-test=main-menu]').waitFor();
+    await screenshot(page, '16-phone-menu');
+    await page.locator('.menu-drawer [data-entity=contacts]').click();
+    await page.locator('[data-test=list-table]').getByText(CONTACT).waitFor();
+    await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('had no console errors or Vue warnings', () => {
+    assert.deepEqual(browser.problems, []);
+  });
+});
