@@ -21,7 +21,8 @@ int acl_can_assign(const auth_user *u, const entity_def *ent)
     (void)ent;
 }
 
-void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+static void owner_predicate(const auth_user *u, const entity_def *ent, const char *alias, int with_pool,
+                            query *q)
 {
     if ((u && u->is_admin) || ent->is_system) {
         query_sql(q, "(1=1)");
@@ -30,8 +31,18 @@ void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char
     const char *a = alias ? alias : "", *dot = alias ? "." : "";
     query_sqlf(q, "(%s%sowner_id = ", a, dot);
     query_bind_int(q, u ? u->id : -1);
-    if (ent->pool) query_sqlf(q, " OR %s%sowner_id IS NULL", a, dot); /* the public pool */
+    if (ent->pool && with_pool) query_sqlf(q, " OR %s%sowner_id IS NULL", a, dot); /* the public pool */
     query_sql(q, ")");
+}
+
+void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    owner_predicate(u, ent, alias, 1, q);
+}
+
+void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    owner_predicate(u, ent, alias, 0, q);
 }
 
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f)

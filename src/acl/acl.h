@@ -28,6 +28,11 @@ int acl_can_assign(const auth_user *u, const entity_def *ent);
 /* Appends one parenthesised SQL condition to q selecting the rows of `ent`
  * (column qualifier `alias`) that this user may see. */
 void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
+/* The same for lists, searches, counts and exports, which leave out the
+ * public pool (it is listed on its own, see list_params.pool): a list's
+ * predicate must stay an index range on the owner, or a user with few
+ * records would scan the whole table. */
+void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 /* Field access: 0 hidden, 1 read, 2 write. */
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f);
 

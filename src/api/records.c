@@ -40,8 +40,9 @@ static int read_list_params(http_request *req, http_response *res, list_params *
     p->q = http_query(req, "q");
     p->filter = http_query(req, "filter");
     p->sort = http_query(req, "sort");
-    const char *deleted = http_query(req, "deleted");
+    const char *deleted = http_query(req, "deleted"), *pool = http_query(req, "pool");
     p->deleted = deleted && (strcmp(deleted, "true") == 0 || strcmp(deleted, "1") == 0);
+    p->pool = pool && (strcmp(pool, "true") == 0 || strcmp(pool, "1") == 0);
     const char *initial = http_query(req, "initial");
     if (initial) {
         char c = (char)tolower((unsigned char)initial[0]);

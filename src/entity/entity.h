@@ -38,6 +38,7 @@ typedef struct list_params {
     const char *sort;   /* "f1,-f2" */
     int64_t limit, offset;
     int deleted;              /* 1: the recycle bin instead of live records */
+    int pool;                 /* 1: the public pool (records without owner) instead */
     char initial;             /* 'a'..'z' or '#': pinyin initial of the name (A-Z bar); 0 none */
     const char *link_field;   /* related lists: only rows whose link_field = link_id */
     int64_t link_id;

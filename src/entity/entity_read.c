@@ -184,7 +184,14 @@ static int build_where(entity_ctx *c, const entity_def *ent, const list_params *
                        err *e)
 {
     query_sql(w, p->deleted ? "t.deleted_at IS NOT NULL AND " : "t.deleted_at IS NULL AND ");
-    acl_visible_predicate(c->user, ent, "t", w);
+    if (p->pool) {
+        if (!ent->pool)
+            return err_setf(e, 400, "bad_param", "「%s」没有公海%.0s", "%.0s%s have no public pool",
+                            ent->label_zh, ent->label_en);
+        query_sql(w, "t.owner_id IS NULL");
+    } else {
+        acl_list_predicate(c->user, ent, "t", w);
+    }
     if (p->link_field) {
         query_sqlf(w, " AND t.%s = ", p->link_field);
         query_bind_int(w, p->link_id);

@@ -2,7 +2,7 @@
 // release, concurrent claims, visibility, and the owner history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError } from './harness.mjs';
 
 const srv = new Server();
 let admin, a, b;
@@ -24,14 +24,17 @@ const poolAccount = async (name) => {
   assert.equal(p.json.owner_id, null);
   return r.json.id;
 };
-const pool = { field: 'owner_id', op: 'isnull' };
 
 test('everyone sees the pool; claiming makes a customer private to its new owner', async () => {
   const id = await poolAccount('公海客户甲有限公司');
   for (const u of [a, b]) {
-    const list = (await u.get(`/api/v1/accounts?filter=${filterParam(pool)}`)).json.items.map(i => i.id);
+    const list = (await u.get('/api/v1/accounts?pool=true')).json.items.map(i => i.id);
     assert.ok(list.includes(id));
+    const mine = (await u.get('/api/v1/accounts')).json.items.map(i => i.id);
+    assert.ok(!mine.includes(id), 'the pool is its own list');
+    assert.equal((await u.get(`/api/v1/accounts/${id}`)).status, 200, 'but each pool record is readable');
   }
+  assertError(assert, await a.get('/api/v1/contacts?pool=true'), 400, 'bad_param');
   const r = await a.post(`/api/v1/accounts/${id}/claim`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.owner_id, a.user.id);

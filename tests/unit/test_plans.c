@@ -59,6 +59,7 @@ static void default_list_reads_the_pinyin_index(void **state)
 static void owners_list_reads_the_owner_index(void **state)
 {
     page_uses(plan(&SALES, "accounts", (list_params){0}), "accounts_owner");
+    page_uses(plan(&SALES, "accounts", (list_params){.pool = 1}), "accounts_owner");
 }
 
 static void filtered_lists_read_the_field_index_in_name_order(void **state)
