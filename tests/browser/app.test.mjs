@@ -177,6 +177,12 @@ describe('web application', () => {
     await page.getByText('没有符合条件的记录').waitFor();
     await panel.getByRole('button', { name: '重置' }).click();
     await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+    await panel.locator('[data-filter=owner_id] .el-select__wrapper').click();
+    await visibleOption('我负责的').click();
+    await panel.locator('[data-test=filter-search]').click();
+    await page.waitForTimeout(300);
+    assert.equal(await (await rowsOfList()).count(), 1);
+    await panel.getByRole('button', { name: '重置' }).click();
     if (await page.locator('[data-test=initial-bar]').count()) {
       await page.locator('[data-initial=N]').click();
       await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
@@ -257,6 +263,16 @@ describe('web application', () => {
     await page.getByText('回收站是空的').waitFor();
     await openMenu('accounts');
     await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+  });
+
+  it('warns of similar customer names while typing', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=create]').click();
+    await fill('name', '奥派');
+    await page.locator('[data-test=similar]').getByText(ACCOUNT).waitFor();
+    await screenshot(page, '10b-similar-name');
+    await page.locator('[data-test=entity-form]').getByRole('button', { name: '取消' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: '离开' }).click();
   });
 
   it('sorts by column, chooses columns, mass-updates and exports the list', async () => {

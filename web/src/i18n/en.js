@@ -62,6 +62,7 @@ export default {
     fixErrors: 'Please check the fields marked in red', unsavedTitle: 'Discard changes?', unsaved: 'You have unsaved changes. Leave anyway?',
     leave: 'Leave', stay: 'Keep editing', conflict: 'Someone else changed this record. The latest version is loaded; please make your change again.',
     linkPlaceholder: 'Type to search', selectPlaceholder: 'Select', inputPlaceholder: 'Enter',
+    similar: '{n} similar names exist:',
     datePlaceholder: 'Pick a date', datetimePlaceholder: 'Pick a date and time', shortcut: 'Ctrl+Enter saves',
   },
   reason: {

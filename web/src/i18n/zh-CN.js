@@ -63,6 +63,7 @@ export default {
     fixErrors: '请检查标红的字段', unsavedTitle: '放弃修改？', unsaved: '您有尚未保存的修改，确定离开吗？',
     leave: '离开', stay: '继续编辑', conflict: '该记录已被他人修改，已为您加载最新内容，请重新修改后保存。',
     linkPlaceholder: '输入名称搜索', selectPlaceholder: '请选择', inputPlaceholder: '请输入',
+    similar: '已有 {n} 个相似的名称：',
     datePlaceholder: '选择日期', datetimePlaceholder: '选择日期时间', shortcut: '按 Ctrl+Enter 保存',
   },
   reason: {

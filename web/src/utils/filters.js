@@ -33,8 +33,9 @@ export function buildFilter(entity, values, userId) {
       and.push({ field: f.name, op: 'gte', value: v[0] }, { field: f.name, op: 'lt', value: nextDay(v[1]) });
     } else if (f.type === 'link') {
       and.push({ field: f.name, op: 'eq', value: Number(v) });
-    } else if (f.type === 'user' && v === 'me' && userId) {
-      and.push({ field: f.name, op: 'eq', value: userId });
+    } else if (f.type === 'user') {
+      if (v === 'me' && userId) and.push({ field: f.name, op: 'eq', value: userId });
+      else if (v !== 'me') and.push({ field: f.name, op: 'eq', value: Number(v) });
     }
   }
   return and.length ? { and } : null;
