@@ -9,11 +9,10 @@
 void api_entity_ctx(http_request *req, entity_ctx *c)
 {
     meta_refresh_if_stale(req->db);
-    c->db = req->db;
-    c->a = req->a;
-    c->m = meta_current();
-    c->user = req->user;
-    c->lang = req->lang;
+    /* Whole-struct assignment: every field not named is zero, so a flag
+     * added later (such as trusted) can never be left as stack garbage. */
+    *c = (entity_ctx){.db = req->db, .a = req->a, .m = meta_current(), .user = req->user,
+                      .lang = req->lang};
 }
 
 const entity_def *api_entity(http_request *req, http_response *res, const entity_ctx *c,
