@@ -275,6 +275,37 @@ describe('web application', () => {
     await page.locator('.el-message-box').getByRole('button', { name: '离开' }).click();
   });
 
+  it('prefills the link when creating from a related list', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).click();
+    await page.locator('.el-tabs__item', { hasText: '联系人' }).click();
+    await page.locator('[data-related=contacts]').getByRole('button', { name: /新建/ }).click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await page.locator('[data-field=account_id]').getByText(ACCOUNT).waitFor();
+    await fill('name', '王五');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: '王五' }).waitFor();
+    assert.match(await page.locator('[data-field=account_id]').innerText(), new RegExp(ACCOUNT));
+  });
+
+  it('tells the user when someone else changed the record meanwhile', async () => {
+    await page.locator('[data-test=edit]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    const id = page.url().match(/contacts\/(\d+)\/edit/)[1];
+    const other = await apiInPage('PATCH', `/contacts/${id}`, { title: '销售总监' });
+    assert.equal(other.status, 200);
+    await fill('department', '采购部');
+    await save();
+    await page.locator('[data-test=form-error]', { hasText: '已被他人修改' }).waitFor();
+    // The form now holds the other user's change; saving again applies ours on top.
+    assert.equal(await page.locator('[data-field=title] input').inputValue(), '销售总监');
+    await fill('department', '采购部');
+    await save();
+    await page.locator('[data-test=record-title]', { hasText: '王五' }).waitFor();
+    assert.match(await page.locator('[data-field=title]').innerText(), /销售总监/);
+    assert.match(await page.locator('[data-field=department]').innerText(), /采购部/);
+  });
+
   it('sorts by column, chooses columns, mass-updates and exports the list', async () => {
     const created = await apiInPage('POST', '/accounts', { name: '北京测试科技有限公司', city: '北京' });
     assert.equal(created.status, 201);
@@ -428,6 +459,7 @@ describe('web application', () => {
     await screenshot(page, '15-phone-list');
     await page.locator('.topbar .toggle').click();
     await page.locator('.menu-drawer [data-test=main-menu]').waitFor();
+    await page.waitForTimeout(400); // the drawer slides in
     await screenshot(page, '16-phone-menu');
     await page.locator('.menu-drawer [data-entity=contacts]').click();
     await page.locator('[data-test=list-table]').getByText(CONTACT).waitFor();
