@@ -92,6 +92,14 @@ describe('web application', () => {
     assert.equal(js.status, 200);
     assert.match(js.headers.get('cache-control'), /max-age=31536000, immutable/);
     assert.match(js.headers.get('content-type'), /javascript/);
+    assert.equal(js.headers.get('content-encoding'), 'gzip'); // fetch asks for gzip and unpacks it
+    assert.equal(js.headers.get('vary'), 'Accept-Encoding');
+    const plain = await fetch(srv.base + asset, { headers: { 'Accept-Encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(await plain.text(), await js.text());
+    const head = await fetch(srv.base + '/contacts', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('etag'), etag);
     assert.equal((await fetch(srv.base + '/assets/missing-file.js')).status, 404);
     assert.equal((await fetch(srv.base + '/api/v1/nothing-here')).headers.get('content-type').includes('json'), true);
   });

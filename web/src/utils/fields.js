@@ -23,6 +23,7 @@ export function companionOf(f) {
 // Fields a person types into: not the server's own (id, version, owner,
 // created/updated), not computed ones.
 export function isEditable(f) {
+  if (f.name === 'owner_id') return !f.readonly; // 负责人: transfer (移交) where the server allows it
   return !f.system && !f.readonly && f.type !== 'id' && f.type !== 'autonumber';
 }
 
@@ -39,8 +40,10 @@ const EXTRA_GROUPS = { custom: { label_zh: '自定义信息', label_en: 'Custom 
 export function groupFields(entity, fields) {
   const groups = (entity.groups || []).map(g => ({ ...g, fields: [] }));
   const byKey = Object.fromEntries(groups.map(g => [g.key, g]));
-  for (const f of fields) {
-    const key = f.group || 'custom';
+  const ownerLast = [...fields.filter(f => f.name !== 'owner_id'), ...fields.filter(f => f.name === 'owner_id')];
+  for (const f of ownerLast) {
+    // The owner sits with the basic facts, last, not in a group of its own.
+    const key = f.name === 'owner_id' && groups.length ? groups[0].key : f.group || 'custom';
     if (!byKey[key]) {
       byKey[key] = { key, ...(EXTRA_GROUPS[key] || { label_zh: key, label_en: key }), fields: [] };
       groups.push(byKey[key]);
