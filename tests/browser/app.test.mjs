@@ -59,6 +59,11 @@ function it(name, fn) {
   nodeIt(name, async () => {
     try {
       await fn();
+      // A component Element Plus never registered renders as a bare
+      // <el-...> tag (production Vue does not warn about it).
+      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
+        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
+      assert.deepEqual(unknown, [], 'unregistered components');
     } catch (e) {
       if (page) await screenshot(page, `failed-${++failures}`).catch(() => {});
       throw e;
