@@ -196,6 +196,27 @@ describe('web application', () => {
     await page.waitForTimeout(300);
     assert.equal(await (await rowsOfList()).count(), 1);
     await panel.getByRole('button', { name: '重置' }).click();
+    // A picklist (any of) and a date range (创建时间, added as a condition).
+    await panel.locator('[data-filter=type] .el-select__wrapper').click();
+    await visibleOption('潜在客户').click();
+    await panel.locator('[data-test=filter-search]').click();
+    await page.getByText('没有符合条件的记录').waitFor();
+    await panel.getByRole('button', { name: '重置' }).click();
+    await panel.locator('[data-test=add-condition] .el-select__wrapper').click();
+    await visibleOption('创建时间').click();
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const range = panel.locator('[data-filter=created_at] input');
+    await range.nth(0).fill('2020-01-01');
+    await range.nth(1).fill(today);
+    await range.nth(1).press('Enter');
+    await panel.locator('[data-test=filter-search]').click();
+    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+    await range.nth(0).fill('2020-01-01');
+    await range.nth(1).fill('2020-12-31');
+    await range.nth(1).press('Enter');
+    await panel.locator('[data-test=filter-search]').click();
+    await page.getByText('没有符合条件的记录').waitFor();
+    await panel.getByRole('button', { name: '重置' }).click();
     if (await page.locator('[data-test=initial-bar]').count()) {
       await page.locator('[data-initial=N]').click();
       await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
