@@ -2,6 +2,7 @@
 export default {
   app: { name: 'Kehu', fullName: 'Kehu CRM', slogan: 'Customer relationship management · teaching platform' },
   common: {
+    colon: ': ', count: ' ({n})',
     ok: 'OK', cancel: 'Cancel', save: 'Save', saving: 'Saving…', edit: 'Edit', delete: 'Delete',
     restore: 'Restore', create: 'New', search: 'Search', reset: 'Reset', close: 'Close', back: 'Back',
     loading: 'Loading…', noData: 'No data', yes: 'Yes', no: 'No', all: 'All', actions: 'Actions',
