@@ -292,6 +292,9 @@ static void session_paths(json_t *paths)
                                   param("from", "query", "string", "expected close from YYYY-MM-DD"),
                                   param("to", "query", "string", "expected close to YYYY-MM-DD")));
     json_object_set_new(paths, "/api/v1/reports/funnel", json_pack("{s:o}", "get", fun));
+    json_t *rem = operation("reports", "提醒 / reminders", "reminders", json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(rem, "parameters", json_pack("[o]", param("days", "query", "integer", "window in days, default 7")));
+    json_object_set_new(paths, "/api/v1/reminders", json_pack("{s:o}", "get", rem));
     json_object_set_new(paths, "/api/v1/search",
                         json_pack("{s:{s:[s],s:s,s:s,s:[o],s:o}}", "get", "tags", "search", "summary",
                                   "全局搜索 / global search", "operationId", "global_search", "parameters",

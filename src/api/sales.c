@@ -63,7 +63,24 @@ static void funnel(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* GET /api/v1/reminders?days=7 */
+static void reminders(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const char *d = http_query(req, "days");
+    int64_t days = d ? api_parse_id(d) : 7;
+    if (d && (strcmp(d, "0") != 0 && (days <= 0 || days > 366)))
+        return http_fail(req, res, 400, "bad_param", "参数 days 必须是 0 到 366 之间的整数",
+                         "Parameter days must be an integer from 0 to 366");
+    err e;
+    err_clear(&e);
+    if (sales_reminders(&c, (int)days, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 const route api_sales_routes[] = {
+    {"GET", "/api/v1/reminders", reminders, 0},
     {"POST", "/api/v1/leads/:id/convert", convert_lead, 0},
     {"GET", "/api/v1/reports/funnel", funnel, 0},
     {0},

@@ -2,6 +2,7 @@
 #include "sales.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "../acl/acl.h"
 #include "../entity/value.h"
@@ -257,5 +258,64 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     sb_append(out, ",\"weighted_amount\":");
     decimal_format(tw, 2, out);
     sb_append(out, "}}");
+    return 0;
+}
+
+/* ---- reminders ---- */
+
+/* One kind of reminder: activities whose `column` falls before `until`
+ * (overdue ones included), planned ones only. */
+static int reminders_of(entity_ctx *c, const entity_def *act, const char *column, const char *kind,
+                        const char *until, strbuf *out, int *n, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sqlf(&q, "SELECT t.id, t.subject, t.%s, t.account_id, a.name FROM activities t"
+                   " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.deleted_at IS NULL"
+                   " AND t.status = 'planned' AND t.%s IS NOT NULL AND t.%s <= ",
+               column, column, column);
+    query_bind_text(&q, until);
+    query_sql(&q, " AND ");
+    acl_list_predicate(c->user, act, "t", &q);
+    query_sqlf(&q, " ORDER BY t.%s, t.id LIMIT 200", column);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    int step;
+    while ((step = db_step(s)) == DB_ROW) {
+        if ((*n)++) sb_putc(out, ',');
+        sb_append(out, "{\"kind\":");
+        sb_json_string(out, kind);
+        sb_printf(out, ",\"entity\":\"activities\",\"id\":%lld,\"title\":", (long long)db_column_int64(s, 0));
+        sb_json_string(out, db_column_text(s, 1));
+        sb_append(out, ",\"due_at\":");
+        sb_json_string(out, db_column_text(s, 2));
+        sb_printf(out, ",\"overdue\":%s,\"account_id\":", strcmp(db_column_text(s, 2), now) < 0 ? "true" : "false");
+        if (db_column_is_null(s, 3)) sb_append(out, "null");
+        else sb_int64(out, db_column_int64(s, 3));
+        sb_append(out, ",\"account_name\":");
+        sb_json_string(out, db_column_text(s, 4));
+        sb_putc(out, '}');
+    }
+    db_finalize(s);
+    query_free(&q);
+    return step < 0 ? err_set(e, 500, "db_error", "读取提醒失败", "Reading reminders failed") : 0;
+}
+
+int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
+{
+    const entity_def *act = meta_entity(c->m, "activities");
+    if (!acl_can(c->user, act, ACL_VIEW))
+        return err_set(e, 403, "forbidden", "没有查看行动记录的权限", "No permission to view activities");
+    char until[ISO_TIME_LEN];
+    iso_time(time(NULL) + (time_t)days * 86400, until);
+    int n = 0;
+    sb_append(out, "{\"items\":[");
+    if (reminders_of(c, act, "next_follow_up_at", "follow_up", until, out, &n, e) ||
+        reminders_of(c, act, "start_at", "scheduled", until, out, &n, e))
+        return -1;
+    sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }

@@ -28,4 +28,10 @@ int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);
 
+/* {"items":[{kind:"follow_up"|"scheduled",entity,id,title,due_at,overdue,
+ * account_id,account_name}],"total"}: the user's planned activities whose
+ * next follow-up (下次回访时间) or start falls within `days` from now,
+ * overdue ones first. Subordinates' join when roles exist (issue 5). */
+int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);
+
 #endif

@@ -113,3 +113,23 @@ test('the funnel sums count, amount and weighted amount per stage', async () => 
   assertError(assert, await xu.get('/api/v1/reports/funnel?from=2026-13'), 400, 'bad_param');
   assertError(assert, await xu.get('/api/v1/reports/funnel?owner=abc'), 400, 'bad_param');
 });
+
+test('reminders list the user’s due follow-ups and planned activities within the window', async () => {
+  srv.addUser('hanmei', 'Han#2026pw', { name: '韩梅' });
+  const han = await srv.client('hanmei', 'Han#2026pw');
+  const acc = (await han.post('/api/v1/accounts', { name: '韩梅的客户有限公司' })).json;
+  const iso = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const mk = body => han.post('/api/v1/activities', { account_id: acc.id, ...body });
+  await mk({ subject: '逾期回访', status: 'planned', next_follow_up_at: iso(-2) });
+  await mk({ subject: '三天后拜访', kind: 'visit', status: 'planned', start_at: iso(3) });
+  await mk({ subject: '下月会议', kind: 'meeting', status: 'planned', start_at: iso(30) });
+  await mk({ subject: '已完成电话', status: 'done', next_follow_up_at: iso(1) });
+  await admin.post('/api/v1/activities', { subject: '别人的任务', status: 'planned', start_at: iso(1) });
+  const r = await han.get('/api/v1/reminders?days=7');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map(i => [i.kind, i.title, i.overdue]), [['follow_up', '逾期回访', true], ['scheduled', '三天后拜访', false]]);
+  assert.equal(r.json.items[0].account_name, '韩梅的客户有限公司');
+  assert.equal((await han.get('/api/v1/reminders?days=40')).json.total, 3);
+  assertError(assert, await han.get('/api/v1/reminders?days=-1'), 400, 'bad_param');
+  assertError(assert, await han.get('/api/v1/reminders?days=abc'), 400, 'bad_param');
+});
