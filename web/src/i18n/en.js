@@ -2,7 +2,7 @@
 export default {
   app: { name: 'Kehu', fullName: 'Kehu CRM', slogan: 'Customer relationship management · teaching platform' },
   common: {
-    colon: ': ', count: ' ({n})',
+    colon: ': ', count: ' ({n})', space: ' ',
     ok: 'OK', cancel: 'Cancel', save: 'Save', saving: 'Saving…', edit: 'Edit', delete: 'Delete',
     restore: 'Restore', create: 'New', search: 'Search', reset: 'Reset', close: 'Close', back: 'Back',
     loading: 'Loading…', noData: 'No data', yes: 'Yes', no: 'No', all: 'All', actions: 'Actions',
@@ -32,7 +32,7 @@ export default {
   home: {
     welcome: 'Hello, {name}', today: 'Today is {date}', counts: 'Overview', recent: 'Recently updated',
     distribution: '{entity} by {field}', unset: 'Not set', shortcuts: 'Shortcuts',
-    newRecord: 'New {entity}',
+    newRecord: 'Add to {entity}',
   },
   list: {
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
@@ -59,7 +59,7 @@ export default {
     empty: 'No changes yet', from: 'from', to: 'to', emptyValue: '(empty)',
   },
   form: {
-    createTitle: 'New {entity}', editTitle: 'Edit {entity}', saved: 'Saved', created: 'Created',
+    createTitle: '{entity}: new record', editTitle: '{entity}: edit', saved: 'Saved', created: 'Created',
     fixErrors: 'Please check the fields marked in red', unsavedTitle: 'Discard changes?', unsaved: 'You have unsaved changes. Leave anyway?',
     leave: 'Leave', stay: 'Keep editing', conflict: 'Someone else changed this record. The latest version is loaded; please make your change again.',
     linkPlaceholder: 'Type to search', selectPlaceholder: 'Select', inputPlaceholder: 'Enter',

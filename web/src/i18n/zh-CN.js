@@ -3,7 +3,7 @@
 export default {
   app: { name: '客户', fullName: '客户关系管理系统', slogan: '客户关系管理 · 教学实践平台' },
   common: {
-    colon: '：', count: '（{n}）',
+    colon: '：', count: '（{n}）', space: '',
     ok: '确定', cancel: '取消', save: '保存', saving: '正在保存…', edit: '编辑', delete: '删除',
     restore: '恢复', create: '新建', search: '查询', reset: '重置', close: '关闭', back: '返回',
     loading: '正在加载…', noData: '暂无数据', yes: '是', no: '否', all: '全部', actions: '操作',
