@@ -106,6 +106,8 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     for (int i = 0; i < ent->nfields; i++) {
         int access = acl_field_access(req->user, ent, &ent->fields[i]);
         if (!access) continue;
+        /* The owner is writable only with the assign right. */
+        if (strcmp(ent->fields[i].name, "owner_id") == 0 && !acl_can_assign(req->user, ent)) access = 1;
         if (n++) sb_putc(b, ',');
         api_write_field(b, req, &ent->fields[i], access);
     }

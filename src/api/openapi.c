@@ -203,6 +203,17 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                                    param("id", "path", "integer", "record id"), "post", op));
     }
 
+    snprintf(path, sizeof path, "/api/v1/%s/mass-update", n);
+    json_t *mass = operation(tag, "批量修改 / mass update", (snprintf(id, sizeof id, "mass_update_%s", n), id),
+                             json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(mass, "requestBody",
+                        json_pack("{s:b,s:o}", "required", 1, "content",
+                                  json_content(json_pack("{s:s,s:[s,s],s:{s:{s:s,s:{s:s}},s:o}}", "type", "object",
+                                                         "required", "ids", "values", "properties", "ids", "type",
+                                                         "array", "items", "type", "integer", "values",
+                                                         ref(schema)))));
+    json_object_set_new(paths, path, json_pack("{s:o}", "post", mass));
+
     snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
     json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
                                 json_pack("{s:o}", "200", reply("OK", ref(n))));

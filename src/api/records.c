@@ -230,6 +230,55 @@ static void record_history(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+#define MASS_UPDATE_MAX 1000
+
+/* POST /api/v1/{entity}/mass-update {"ids":[...],"values":{...}}: the same
+ * change to many records (批量修改), all or nothing: one refused record
+ * (not visible, invalid value) refuses the whole request and names it. */
+static void mass_update(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    json_t *ids = json_object_get(body, "ids"), *values = json_object_get(body, "values");
+    err e;
+    err_clear(&e);
+    size_t n = json_array_size(ids);
+    if (json_object_size(body) != 2 || !json_is_array(ids) || n == 0 || n > MASS_UPDATE_MAX ||
+        !json_is_object(values) || json_object_size(values) == 0) {
+        json_decref(body);
+        err_add_field(&e, "ids", "invalid");
+        err_set(&e, 422, "validation_failed", "需要 ids（1 到 1000 个记录编号）和 values（要修改的字段）",
+                "ids (1 to 1000 record ids) and values (the fields to change) are required");
+        return http_error(req, res, &e);
+    }
+    int rc = db_begin(c.db, &e);
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        if (rc) break;
+        if (!json_is_integer(id) || json_integer_value(id) <= 0) {
+            err_add_field(&e, "ids", "invalid_type");
+            rc = err_set(&e, 422, "validation_failed", "ids 必须是记录编号", "ids must be record ids");
+            break;
+        }
+        rc = entity_update_tx(&c, ent, json_integer_value(id), values, 0, &e);
+        if (rc && e.status == 404)
+            err_setf(&e, 404, "not_found", "编号为 %lld 的记录不存在或无权修改，未做任何修改",
+                     "Record %lld does not exist or cannot be changed; nothing was changed",
+                     (long long)json_integer_value(id));
+    }
+    if (rc == 0) rc = db_commit(c.db, &e);
+    if (rc) db_rollback(c.db);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    sb_printf(&res->body, "{\"updated\":%zu}", n);
+    http_json(res, 200);
+}
+
 /* GET /api/v1/{entity}/export?format=csv|xlsx&q=&filter=&sort= : the list
  * as a download. The file name is the entity's label and the date. */
 static void export_records(http_request *req, http_response *res)
@@ -318,6 +367,7 @@ const route api_records_routes[] = {
     {"GET", "/api/v1/:entity/:id", get_record, 0},
     {"GET", "/api/v1/:entity/export", export_records, 0},
     {"GET", "/api/v1/:entity/duplicates", similar_records, 0},
+    {"POST", "/api/v1/:entity/mass-update", mass_update, 0},
     {"PATCH", "/api/v1/:entity/:id", update_record, 0},
     {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
     {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},

@@ -160,3 +160,24 @@ test('server-owned fields cannot be set by clients', async () => {
   const none = await admin.get(`/api/v1/accounts?q=${encodeURIComponent('深圳腾讯')}`);
   assert.equal(none.json.total, 0, 'nothing half-written');
 });
+
+test('mass update changes many records at once, or none of them', async () => {
+  const ids = [];
+  for (const n of ['批量一有限公司', '批量二有限公司', '批量三有限公司']) ids.push((await admin.post('/api/v1/accounts', { name: n })).json.id);
+  const r = await admin.post('/api/v1/accounts/mass-update', { ids, values: { grade: 'A', city: '南京' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.updated, 3);
+  for (const id of ids) {
+    const a = (await admin.get(`/api/v1/accounts/${id}`)).json;
+    assert.equal(a.grade, 'A');
+    assert.equal(a.city, '南京');
+  }
+  const bad = await admin.post('/api/v1/accounts/mass-update', { ids: [...ids, 999999], values: { city: '上海' } });
+  assertError(assert, bad, 404, 'not_found');
+  assert.match(bad.json.error.message, /999999/);
+  assert.equal((await admin.get(`/api/v1/accounts/${ids[0]}`)).json.city, '南京', 'nothing changed');
+  assertError(assert, await admin.post('/api/v1/accounts/mass-update', { ids, values: { grade: 'Z' } }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/accounts/mass-update', { ids: [], values: { city: 'x' } }), 422);
+  assertError(assert, await admin.post('/api/v1/accounts/mass-update', { ids, values: { name: '同名有限公司' } }), 409, 'duplicate');
+  assert.equal((await admin.get(`/api/v1/accounts/${ids[0]}`)).json.name, '批量一有限公司');
+});

@@ -61,5 +61,9 @@ test('the settings menu is for administrators', async () => {
   const mine = (await liu.get('/api/v1/metadata')).json;
   assert.ok(!mine.menu.some(m => m.key === 'settings'));
   assert.ok(mine.entities.some(e => e.name === 'users'), 'the directory is still described');
+  const ownerField = ent => ent.fields.find(f => f.name === 'owner_id');
+  assert.equal(ownerField(mine.entities.find(e => e.name === 'accounts')).readonly, true, 'no assign right');
+  const adminMeta = (await admin.get('/api/v1/metadata')).json;
+  assert.equal(ownerField(adminMeta.entities.find(e => e.name === 'accounts')).readonly, false);
   assert.ok((await admin.get('/api/v1/metadata')).json.menu.some(m => m.key === 'settings' && m.items.includes('users')));
 });
