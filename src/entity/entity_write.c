@@ -134,6 +134,24 @@ static int check_required(const entity_def *ent, const change_set *cs, int creat
     return e->nfields ? -1 : 0;
 }
 
+/* Runs a SELECT COUNT(*) query and frees it: 1 when it counted any row, 0
+ * when none, -1 on a database error (e filled). */
+static int query_exists(entity_ctx *c, query *q, err *e)
+{
+    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(q, s);
+        int step = db_step(s);
+        rc = step == DB_ROW ? db_column_int64(s, 0) > 0
+             : step < 0     ? err_set(e, 500, "db_error", "校验失败", "Check failed")
+                            : 0;
+        db_finalize(s);
+    }
+    query_free(q);
+    return rc;
+}
+
 /* A link may only point at a live record the user can see. */
 static int check_links(entity_ctx *c, const entity_def *ent, const change_set *cs, err *e)
 {
@@ -154,12 +172,8 @@ static int check_links(entity_ctx *c, const entity_def *ent, const change_set *c
             query_sql(&q, " AND ");
             acl_visible_predicate(c->user, target, "t", &q);
         }
-        db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-        if (!s) return query_free(&q), -1;
-        query_bind_all(&q, s);
-        int found = db_step(s) == DB_ROW && db_column_int64(s, 0) > 0;
-        db_finalize(s);
-        query_free(&q);
+        int found = query_exists(c, &q, e);
+        if (found < 0) return -1;
         if (!found) {
             err_add_field(e, f->name, "not_found");
             err_setf(e, 422, "validation_failed", "「%s」指向的记录不存在或无权访问%.0s",
@@ -185,12 +199,8 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
         query_bind_value(&q, cs->vals[i]);
         query_sql(&q, " AND id <> ");
         query_bind_int(&q, self_id);
-        db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-        if (!s) return query_free(&q), -1;
-        query_bind_all(&q, s);
-        int dup = db_step(s) == DB_ROW && db_column_int64(s, 0) > 0;
-        db_finalize(s);
-        query_free(&q);
+        int dup = query_exists(c, &q, e);
+        if (dup < 0) return -1;
         if (dup) {
             err_add_field(e, f->name, "duplicate");
             return err_setf(e, 409, "duplicate", "「%s」已存在相同的值%.0s", "%.0sAnother record has the same %s",
