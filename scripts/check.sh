@@ -15,6 +15,8 @@ WORK=$(mktemp -d /tmp/kehu-check.XXXXXX)
 chmod 755 "$WORK" # the PostgreSQL server runs as its own user and must reach $WORK/pg
 PG_DIR="$WORK/pg"
 PG_PORT=${KEHU_PG_PORT:-55432}
+# A port already taken (another cluster, an earlier run) moves us to the next.
+while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
 passed=0
 failed=0
 failures=()
