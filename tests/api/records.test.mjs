@@ -181,3 +181,15 @@ test('mass update changes many records at once, or none of them', async () => {
   assertError(assert, await admin.post('/api/v1/accounts/mass-update', { ids, values: { name: '同名有限公司' } }), 409, 'duplicate');
   assert.equal((await admin.get(`/api/v1/accounts/${ids[0]}`)).json.name, '批量一有限公司');
 });
+
+test('records in the recycle bin carry their deletion time and can be sorted by it', async () => {
+  const x = (await admin.post('/api/v1/accounts', { name: '回收站排序甲有限公司' })).json;
+  assert.equal(x.deleted_at, null);
+  await admin.del(`/api/v1/accounts/${x.id}`);
+  const bin = (await admin.get('/api/v1/accounts?deleted=true&sort=-deleted_at')).json.items;
+  assert.equal(bin[0].id, x.id);
+  assert.match(bin[0].deleted_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assertError(assert, await admin.patch(`/api/v1/accounts/${bin[0].id}`, { deleted_at: null }), 422, 'validation_failed');
+  const live = (await admin.post('/api/v1/accounts', { name: '回收站排序乙有限公司' })).json;
+  assertError(assert, await admin.patch(`/api/v1/accounts/${live.id}`, { deleted_at: '2026-01-01T00:00:00Z' }), 422);
+});
