@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acl/acl.h"
 #include "api/api.h"
 #include "app.h"
 #include "auth/session.h"
@@ -14,6 +15,7 @@
 #include "entity/entity_schema.h"
 #include "entity/meta_load.h"
 #include "http/server.h"
+#include "modules/access.h"
 #include "modules/sales.h"
 #include "schema/schema.h"
 
@@ -84,6 +86,10 @@ static int first_start(db_conn *c, int argc, char **argv)
         fprintf(stderr, "kehu: %s\n", e.zh);
         return -1;
     }
+    if (access_seed_admin_role(c, &e)) {
+        fprintf(stderr, "kehu: %s\n", e.zh);
+        return -1;
+    }
     if (generated) {
         /* Printed once, on the terminal of whoever started the server. */
         fprintf(stderr, "kehu: 已创建管理员 admin，初始密码 / admin created, password: %s\n", generated);
@@ -114,6 +120,7 @@ static int cmd_serve(int argc, char **argv)
         return 2;
     }
     sales_init(); /* before the demo data, whose opportunities use its rules */
+    access_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;
     int rc = first_start(c, argc, argv);
@@ -128,6 +135,7 @@ static int cmd_serve(int argc, char **argv)
     }
     rc = server_run(&a, api_all_routes);
     db_pool_close(a.pool);
+    acl_shutdown();
     meta_shutdown();
     return rc;
 }
@@ -137,6 +145,7 @@ static int cmd_migrate(int argc, char **argv)
     db_conn *c = open_prepared(arg_value(argc, argv, "--db", "kehu.db"));
     if (!c) return 1;
     db_close(c);
+    acl_shutdown();
     meta_shutdown();
     fprintf(stderr, "kehu: 数据库已是最新 / database is up to date\n");
     return 0;

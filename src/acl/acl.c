@@ -1,53 +1,553 @@
-/* acl.c - see acl.h. */
+/* acl.c - see acl.h. The rules are read from the database into one
+ * immutable snapshot (every role with its merged rights and the users below
+ * it, the default rights, the sharing modes). Requests use the snapshot
+ * without locks: each thread keeps a reference to the one it last used and
+ * takes the new one when the generation moves on; the last reference frees
+ * an old snapshot. */
 #include "acl.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../entity/meta_load.h"
+#include "../util/arena.h"
+
+const char *const acl_verb_names[ACL_NVERBS] = {"view", "create", "edit", "delete", "import", "export"};
+
+/* What a set of profiles allows on one entity. Only fields below write
+ * access are listed. */
+typedef struct entity_rights {
+    const char *entity;
+    unsigned verbs; /* bit (1 << acl_verb) */
+    int nfields;
+    const char **fields;
+    unsigned char *access;
+} entity_rights;
+
+typedef struct rights {
+    entity_rights *ents;
+    int nents;
+} rights;
+
+typedef struct role_node {
+    int64_t id, parent_id;
+    const char *profile_ids; /* JSON text */
+    rights r;
+    int has_children;
+    int64_t *subordinates; /* users in the roles below, sorted */
+    int nsubordinates;
+} role_node;
+
+typedef struct profile_node {
+    int64_t id;
+    int is_default;
+    json_t *permissions, *field_access; /* freed once the snapshot is built */
+} profile_node;
+
+typedef struct snapshot {
+    atomic_int refs;
+    int64_t version;      /* settings.acl_version it was loaded at */
+    int64_t meta_version; /* and the metadata's (custom fields have access rules too) */
+    arena *a;
+    role_node *roles;
+    int nroles;
+    rights default_rights;
+    struct sharing_entry {
+        const char *entity;
+        acl_sharing mode;
+    } *sharing;
+    int nsharing;
+} snapshot;
+
+static pthread_mutex_t swap_lock = PTHREAD_MUTEX_INITIALIZER;
+static snapshot *current;
+static atomic_llong generation;
+static atomic_llong last_check;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t thread_key;
+static _Thread_local snapshot *mine;
+static _Thread_local long long mine_generation = -1;
+
+static void release(snapshot *s)
+{
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1) arena_free(s->a);
+}
+
+static void thread_done(void *p)
+{
+    release(p);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&thread_key, thread_done);
+}
+
+/* The snapshot in force for this thread (NULL before the first load: then
+ * nobody but administrators may do anything). */
+static const snapshot *snap(void)
+{
+    long long g = atomic_load(&generation);
+    if (mine_generation == g) return mine;
+    pthread_once(&key_once, make_key);
+    pthread_mutex_lock(&swap_lock);
+    snapshot *s = current;
+    if (s) atomic_fetch_add(&s->refs, 1);
+    g = atomic_load(&generation);
+    pthread_mutex_unlock(&swap_lock);
+    release(mine);
+    mine = s;
+    mine_generation = g;
+    pthread_setspecific(thread_key, s);
+    return s;
+}
+
+static void publish(snapshot *s)
+{
+    pthread_mutex_lock(&swap_lock);
+    snapshot *old = current;
+    current = s;
+    atomic_fetch_add(&generation, 1);
+    pthread_mutex_unlock(&swap_lock);
+    release(old);
+}
+
+void acl_shutdown(void)
+{
+    publish(NULL);
+    release(mine);
+    mine = NULL;
+    mine_generation = -1;
+    if (atomic_load(&generation) > 0) pthread_setspecific(thread_key, NULL);
+}
+
+/* ---- loading ---- */
+
+static int64_t stored_version(db_conn *c)
+{
+    int64_t v = 0;
+    err e;
+    err_clear(&e);
+    db_query_int64(c, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'acl_version'", &v, &e, 0, NULL);
+    return v;
+}
+
+static unsigned verbs_of(json_t *obj)
+{
+    unsigned v = 0;
+    for (int i = 0; i < ACL_NVERBS; i++)
+        if (json_is_true(json_object_get(obj, acl_verb_names[i]))) v |= 1u << i;
+    return v;
+}
+
+static int access_of(json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (!s) return ACL_WRITE;
+    return strcmp(s, "hidden") == 0 ? ACL_HIDDEN : strcmp(s, "read") == 0 ? ACL_READ : ACL_WRITE;
+}
+
+/* A profile's rights on one entity: its own entry, else the "*" entry
+ * (every business entity, so modules added later are covered too). */
+static json_t *profile_entry(json_t *obj, const char *entity)
+{
+    json_t *v = json_object_get(obj, entity);
+    return v ? v : json_object_get(obj, "*");
+}
+
+static unsigned profile_verbs(const profile_node *p, const char *entity)
+{
+    return verbs_of(profile_entry(p->permissions, entity));
+}
+
+/* The most open access to `field` among the profiles that may view the
+ * entity; a profile that does not name the field allows writing. */
+static int merged_access(profile_node **pick, int n, const char *entity, const char *field)
+{
+    int best = ACL_HIDDEN;
+    for (int j = 0; j < n; j++) {
+        if (!(profile_verbs(pick[j], entity) & (1u << ACL_VIEW))) continue;
+        int acc = access_of(json_object_get(json_object_get(pick[j]->field_access, entity), field));
+        if (acc > best) best = acc;
+    }
+    return best;
+}
+
+/* Union of the rights of the `n` profiles in pick, for every business
+ * entity of the metadata. */
+static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n, rights *out)
+{
+    out->ents = arena_alloc(a, sizeof *out->ents * (size_t)(m ? m->nentities + 1 : 1));
+    out->nents = 0;
+    for (int k = 0; m && k < m->nentities; k++) {
+        const entity_def *ent = &m->entities[k];
+        if (ent->is_system) continue;
+        entity_rights *er = &out->ents[out->nents++];
+        er->entity = arena_strdup(a, ent->name);
+        for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], ent->name);
+        if (!(er->verbs & (1u << ACL_VIEW))) continue;
+        er->fields = arena_alloc(a, sizeof *er->fields * (size_t)ent->nfields);
+        er->access = arena_alloc(a, (size_t)ent->nfields);
+        for (int f = 0; f < ent->nfields; f++) {
+            int acc = merged_access(pick, n, ent->name, ent->fields[f].name);
+            if (acc == ACL_WRITE) continue;
+            er->fields[er->nfields] = arena_strdup(a, ent->fields[f].name);
+            er->access[er->nfields++] = (unsigned char)acc;
+        }
+    }
+}
+
+static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT id, is_default, permissions, field_access FROM profiles WHERE deleted_at IS NULL", e);
+    if (!s) return -1;
+    int cap = 16;
+    *out = calloc((size_t)cap, sizeof **out);
+    *n = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (*n == cap) *out = realloc(*out, sizeof **out * (size_t)(cap *= 2));
+        profile_node *p = &(*out)[(*n)++];
+        p->id = db_column_int64(s, 0);
+        p->is_default = (int)db_column_int64(s, 1);
+        const char *perm = db_column_text(s, 2), *fa = db_column_text(s, 3);
+        p->permissions = perm ? json_loads(perm, 0, NULL) : NULL;
+        p->field_access = fa ? json_loads(fa, 0, NULL) : NULL;
+        if (!json_is_object(p->permissions)) json_decref(p->permissions), p->permissions = json_object();
+        if (!json_is_object(p->field_access)) json_decref(p->field_access), p->field_access = json_object();
+    }
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取权限配置失败", "Cannot read profiles") : 0;
+}
+
+static int load_roles(db_conn *c, arena *a, snapshot *snap_out, err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT id, parent_id, profile_ids FROM roles WHERE deleted_at IS NULL ORDER BY id", e);
+    if (!s) return -1;
+    int cap = 16, rc;
+    role_node *roles = arena_alloc(a, sizeof *roles * (size_t)cap);
+    int n = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (n == cap) {
+            role_node *bigger = arena_alloc(a, sizeof *roles * (size_t)(cap *= 2));
+            memcpy(bigger, roles, sizeof *roles * (size_t)n);
+            roles = bigger;
+        }
+        roles[n].id = db_column_int64(s, 0);
+        roles[n].parent_id = db_column_is_null(s, 1) ? 0 : db_column_int64(s, 1);
+        const char *ids = db_column_text(s, 2);
+        roles[n].profile_ids = ids ? arena_strdup(a, ids) : "[]";
+        n++;
+    }
+    db_finalize(s);
+    snap_out->roles = roles;
+    snap_out->nroles = n;
+    return rc < 0 ? err_set(e, 500, "db_error", "读取角色失败", "Cannot read roles") : 0;
+}
+
+static role_node *find_role(const snapshot *s, int64_t id)
+{
+    for (int i = 0; s && i < s->nroles; i++)
+        if (s->roles[i].id == id) return &s->roles[i];
+    return NULL;
+}
+
+/* Is `role` strictly below `above` (following parents, cycles cut)? */
+static int role_below(const snapshot *s, int64_t role, int64_t above)
+{
+    const role_node *r = find_role(s, role);
+    for (int steps = 0; r && r->parent_id && steps < s->nroles; steps++) {
+        if (r->parent_id == above) return 1;
+        r = find_role(s, r->parent_id);
+    }
+    return 0;
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Users of the roles below each role. */
+static int load_subordinates(db_conn *c, arena *a, snapshot *sn, err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT id, role_id FROM users WHERE deleted_at IS NULL AND role_id IS NOT NULL", e);
+    if (!s) return -1;
+    int cap = 64, n = 0, rc;
+    int64_t(*pairs)[2] = malloc(sizeof *pairs * (size_t)cap);
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (n == cap) pairs = realloc(pairs, sizeof *pairs * (size_t)(cap *= 2));
+        pairs[n][0] = db_column_int64(s, 0);
+        pairs[n][1] = db_column_int64(s, 1);
+        n++;
+    }
+    db_finalize(s);
+    for (int r = 0; r < sn->nroles; r++) {
+        role_node *role = &sn->roles[r];
+        for (int k = 0; k < sn->nroles; k++) role->has_children |= sn->roles[k].parent_id == role->id;
+        if (!role->has_children) continue;
+        role->subordinates = arena_alloc(a, sizeof(int64_t) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++)
+            if (role_below(sn, pairs[i][1], role->id)) role->subordinates[role->nsubordinates++] = pairs[i][0];
+        qsort(role->subordinates, (size_t)role->nsubordinates, sizeof(int64_t), cmp_id);
+    }
+    free(pairs);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取用户角色失败", "Cannot read users' roles") : 0;
+}
+
+static int load_sharing(db_conn *c, arena *a, snapshot *sn, err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT key, value FROM settings WHERE key LIKE 'sharing.%'", e);
+    if (!s) return -1;
+    int cap = 8, rc;
+    sn->sharing = arena_alloc(a, sizeof *sn->sharing * (size_t)cap);
+    while ((rc = db_step(s)) == DB_ROW) {
+        int mode = acl_sharing_from_name(db_column_text(s, 1));
+        if (mode < 0) continue;
+        if (sn->nsharing == cap) {
+            struct sharing_entry *bigger = arena_alloc(a, sizeof *bigger * (size_t)(cap *= 2));
+            memcpy(bigger, sn->sharing, sizeof *bigger * (size_t)sn->nsharing);
+            sn->sharing = bigger;
+        }
+        sn->sharing[sn->nsharing].entity = arena_strdup(a, db_column_text(s, 0) + strlen("sharing."));
+        sn->sharing[sn->nsharing++].mode = (acl_sharing)mode;
+    }
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取共享设置失败", "Cannot read sharing settings") : 0;
+}
+
+/* Each role's rights: the union of its profiles. */
+static void build_rights(snapshot *sn, const metadata *m, profile_node *profiles, int nprofiles)
+{
+    profile_node **pick = malloc(sizeof *pick * (size_t)(nprofiles + 1));
+    for (int r = 0; r < sn->nroles; r++) {
+        json_t *ids = json_loads(sn->roles[r].profile_ids, 0, NULL);
+        int n = 0;
+        for (int i = 0; i < nprofiles; i++) {
+            size_t k;
+            json_t *id;
+            json_array_foreach(ids, k, id)
+                if (json_is_integer(id) && json_integer_value(id) == profiles[i].id) {
+                    pick[n++] = &profiles[i];
+                    break;
+                }
+        }
+        json_decref(ids);
+        merge_rights(sn->a, m, pick, n, &sn->roles[r].r);
+    }
+    int n = 0;
+    for (int i = 0; i < nprofiles; i++)
+        if (profiles[i].is_default) pick[n++] = &profiles[i];
+    merge_rights(sn->a, m, pick, n, &sn->default_rights);
+    free(pick);
+}
+
+int acl_reload(db_conn *c, err *e)
+{
+    arena *a = arena_new();
+    snapshot *sn = arena_alloc(a, sizeof *sn);
+    sn->a = a;
+    atomic_init(&sn->refs, 1);
+    sn->version = stored_version(c);
+    sn->meta_version = meta_current() ? meta_current()->version : 0;
+    profile_node *profiles = NULL;
+    int nprofiles = 0;
+    int rc = load_profiles(c, &profiles, &nprofiles, e);
+    if (!rc) rc = load_roles(c, a, sn, e);
+    if (!rc) rc = load_subordinates(c, a, sn, e);
+    if (!rc) rc = load_sharing(c, a, sn, e);
+    if (!rc) build_rights(sn, meta_current(), profiles, nprofiles);
+    for (int i = 0; i < nprofiles; i++) {
+        json_decref(profiles[i].permissions);
+        json_decref(profiles[i].field_access);
+    }
+    free(profiles);
+    if (rc) {
+        arena_free(a);
+        return -1;
+    }
+    atomic_store(&last_check, (long long)time(NULL));
+    publish(sn);
+    return 0;
+}
+
+void acl_refresh_if_stale(db_conn *c)
+{
+    long long now = (long long)time(NULL), last = atomic_load(&last_check);
+    if (now == last || !atomic_compare_exchange_strong(&last_check, &last, now)) return;
+    const snapshot *s = snap();
+    const metadata *m = meta_current();
+    if (s && stored_version(c) == s->version && (!m || m->version == s->meta_version)) return;
+    err e;
+    err_clear(&e);
+    acl_reload(c, &e);
+}
+
+int acl_bump_version(db_conn *c, err *e)
+{
+    db_stmt *s = db_prepare(c,
+                            "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                            "WHERE key = 'acl_version'",
+                            e);
+    if (!s) return -1;
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "更新权限版本失败", "Cannot bump the access rules version") : 0;
+}
+
+/* ---- questions ---- */
+
+/* The rights that apply to u (a role's, or the default ones). */
+static const rights *rights_of(const snapshot *s, const auth_user *u)
+{
+    if (!s) return NULL;
+    const role_node *r = u->role_id ? find_role(s, u->role_id) : NULL;
+    return r ? &r->r : &s->default_rights;
+}
+
+static const entity_rights *entity_rights_of(const snapshot *s, const auth_user *u, const entity_def *ent)
+{
+    const rights *r = rights_of(s, u);
+    for (int i = 0; r && i < r->nents; i++)
+        if (strcmp(r->ents[i].entity, ent->name) == 0) return &r->ents[i];
+    return NULL;
+}
 
 int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
 {
     if (!u) return 0;
+    if (u->is_admin) return 1;
     if (ent->is_system) {
-        /* System entities (users) are a directory everyone may read and
-         * administrators may edit; they are created and removed by their own
-         * commands (kehu user add), which set what the generic engine cannot
-         * (password hashes). */
-        if (verb == ACL_VIEW || verb == ACL_EXPORT) return 1;
-        return verb == ACL_EDIT && u->is_admin;
+        /* The directory (users, departments, roles) is readable by all, for
+         * pickers and the organisation chart; profiles by administrators. */
+        if (strcmp(ent->name, "profiles") == 0) return 0;
+        return verb == ACL_VIEW || verb == ACL_EXPORT;
     }
-    return 1; /* every business module, for now; profiles refine it (issue 5) */
+    const entity_rights *er = entity_rights_of(snap(), u, ent);
+    if (!er || !(er->verbs & (1u << ACL_VIEW))) return 0; /* no right without seeing */
+    return (er->verbs >> verb) & 1u;
+}
+
+static const role_node *role_of(const snapshot *s, const auth_user *u)
+{
+    return u && u->role_id ? find_role(s, u->role_id) : NULL;
 }
 
 int acl_can_assign(const auth_user *u, const entity_def *ent)
 {
-    return u && u->is_admin;
-    (void)ent;
+    if (!u) return 0;
+    if (u->is_admin) return 1;
+    const role_node *r = role_of(snap(), u);
+    return r && r->has_children && acl_can(u, ent, ACL_EDIT);
 }
 
+static int is_subordinate(const role_node *r, int64_t user_id)
+{
+    return r && r->nsubordinates &&
+           bsearch(&user_id, r->subordinates, (size_t)r->nsubordinates, sizeof(int64_t), cmp_id) != NULL;
+}
+
+int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_id)
+{
+    if (!u) return 0;
+    if (u->is_admin || owner_id == u->id) return 1;
+    return acl_can_assign(u, ent) && is_subordinate(role_of(snap(), u), owner_id);
+}
+
+acl_sharing acl_entity_sharing(const entity_def *ent)
+{
+    const snapshot *s = snap();
+    for (int i = 0; s && i < s->nsharing; i++)
+        if (strcmp(s->sharing[i].entity, ent->name) == 0) return s->sharing[i].mode;
+    return ACL_PRIVATE;
+}
+
+static const char *const SHARING_NAMES[] = {"private", "public_read", "public_read_write"};
+
+const char *acl_sharing_name(acl_sharing s)
+{
+    return SHARING_NAMES[s];
+}
+
+int acl_sharing_from_name(const char *name)
+{
+    for (int i = 0; name && i < 3; i++)
+        if (strcmp(SHARING_NAMES[i], name) == 0) return i;
+    return -1;
+}
+
+/* owner_id among the user and the users below: an index range per id. */
 static void owner_predicate(const auth_user *u, const entity_def *ent, const char *alias, int with_pool,
                             query *q)
 {
-    if ((u && u->is_admin) || ent->is_system) {
-        query_sql(q, "(1=1)");
-        return;
-    }
     const char *a = alias ? alias : "", *dot = alias ? "." : "";
-    query_sqlf(q, "(%s%sowner_id = ", a, dot);
-    query_bind_int(q, u ? u->id : -1);
+    const role_node *r = role_of(snap(), u);
+    if (r && r->nsubordinates) {
+        query_sqlf(q, "(%s%sowner_id IN (", a, dot);
+        query_bind_int(q, u->id);
+        for (int i = 0; i < r->nsubordinates; i++) {
+            query_sql(q, ", ");
+            query_bind_int(q, r->subordinates[i]);
+        }
+        query_sql(q, ")");
+    } else {
+        query_sqlf(q, "(%s%sowner_id = ", a, dot);
+        query_bind_int(q, u ? u->id : -1);
+    }
     if (ent->pool && with_pool) query_sqlf(q, " OR %s%sowner_id IS NULL", a, dot); /* the public pool */
     query_sql(q, ")");
 }
 
+static int sees_everything(const auth_user *u, const entity_def *ent, int writing)
+{
+    if ((u && u->is_admin) || ent->is_system) return 1; /* system entities: acl_can decides */
+    acl_sharing mode = acl_entity_sharing(ent);
+    return writing ? mode == ACL_PUBLIC_READ_WRITE : mode != ACL_PRIVATE;
+}
+
 void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
-    owner_predicate(u, ent, alias, 1, q);
+    if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
+    else owner_predicate(u, ent, alias, 1, q);
 }
 
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
-    owner_predicate(u, ent, alias, 0, q);
+    if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
+    else owner_predicate(u, ent, alias, 0, q);
+}
+
+void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
+                         int with_pool, query *q)
+{
+    if (sees_everything(u, ent, 1)) query_sql(q, "(1=1)");
+    else owner_predicate(u, ent, alias, with_pool, q);
+}
+
+static int profile_access(const auth_user *u, const entity_def *ent, const field_def *f)
+{
+    if (!u || u->is_admin || ent->is_system) return ACL_WRITE;
+    const entity_rights *er = entity_rights_of(snap(), u, ent);
+    if (!er) return ACL_HIDDEN;
+    for (int i = 0; i < er->nfields; i++)
+        if (strcmp(er->fields[i], f->name) == 0) return er->access[i];
+    return ACL_WRITE;
 }
 
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f)
 {
-    (void)u;
-    (void)ent;
-    return f->readonly ? 1 : 2;
+    int access = profile_access(u, ent, f);
+    /* The record's identity stays visible: lists and links need it. */
+    if (f->system && access == ACL_HIDDEN) access = ACL_READ;
+    return f->readonly && access > ACL_READ ? ACL_READ : access;
+}
+
+int acl_field_restricted(const auth_user *u, const entity_def *ent, const field_def *f)
+{
+    return !f->readonly && !f->system && profile_access(u, ent, f) == ACL_READ;
 }

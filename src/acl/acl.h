@@ -2,13 +2,33 @@
  * entity engine asks here for every read and write, and appends the
  * visibility predicate to every query, so no handler builds its own.
  *
- * Today: administrators may do everything; other users may use every
- * business entity and see the records they own. Roles, profiles, sharing
- * rules and field access (issue 5) refine these same functions. */
+ * The rules (issue 5, SPEC "System settings"):
+ * - Administrators may do everything.
+ * - Module rights come from profiles (权限配置): {entity: {view, create,
+ *   edit, delete, import, export}}. A user's rights are the union of the
+ *   profiles of the user's role; a user without a role gets the profiles
+ *   marked is_default.
+ * - Field access comes from the same profiles: {entity: {field: "hidden" |
+ *   "read" | "write"}}, unnamed fields are "write"; the most open value among
+ *   the role's profiles that may view the entity wins.
+ * - Records: the owner sees and edits them, and so does everyone whose role
+ *   is above the owner's role (上级岗位可读写下级岗位的记录); users in the same
+ *   role do not see each other's records. Per-entity default sharing widens
+ *   that: "public_read" lets everyone read, "public_read_write" lets everyone
+ *   edit. Customers without an owner (the public pool) are readable by all.
+ * - System entities (users, departments, roles, profiles) are a directory
+ *   that everyone may read (profiles: administrators only) and only
+ *   administrators change.
+ *
+ * The rules live in a snapshot loaded from the database (roles, profiles,
+ * users' roles, sharing), replaced as a whole when they change: at once in
+ * the process that changed them, within a second in other processes
+ * (settings.acl_version). */
 #ifndef KEHU_ACL_H
 #define KEHU_ACL_H
 
 #include "../auth/session.h"
+#include "../db/db.h"
 #include "../entity/metadata.h"
 #include "../entity/query.h"
 
@@ -19,21 +39,66 @@ typedef enum acl_verb {
     ACL_DELETE,
     ACL_IMPORT,
     ACL_EXPORT,
+    ACL_NVERBS
 } acl_verb;
+
+/* Verb names as in profiles.permissions: "view", "create", ... */
+extern const char *const acl_verb_names[ACL_NVERBS];
+
+typedef enum acl_sharing {
+    ACL_PRIVATE = 0,
+    ACL_PUBLIC_READ,
+    ACL_PUBLIC_READ_WRITE,
+} acl_sharing;
+
+/* Field access levels, as acl_field_access answers them. */
+enum { ACL_HIDDEN = 0, ACL_READ = 1, ACL_WRITE = 2 };
+
+/* ---- the rules in force ---- */
+
+/* Loads the rules now (after a change this process committed). */
+int acl_reload(db_conn *c, err *e);
+/* Reloads when another process changed the rules; looks at the database at
+ * most once a second. Call at the start of every request. */
+void acl_refresh_if_stale(db_conn *c);
+/* Marks the rules changed for every process: call inside the transaction
+ * that changes roles, profiles, users, departments or sharing. */
+int acl_bump_version(db_conn *c, err *e);
+void acl_shutdown(void);
+
+/* ---- questions ---- */
 
 /* Module right: may this user use `verb` on this entity at all? */
 int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb);
-/* May this user give records to another owner (assign / transfer)? */
+/* May this user give records to other owners (assign / transfer)?
+ * Administrators, and managers: users whose role has roles under it. */
 int acl_can_assign(const auth_user *u, const entity_def *ent);
+/* May records be given to `owner_id` by this user? Administrators: anyone;
+ * others: themselves and the users below them in the role tree. */
+int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_id);
 /* Appends one parenthesised SQL condition to q selecting the rows of `ent`
- * (column qualifier `alias`) that this user may see. */
+ * (column qualifier `alias`) that this user may see, the public pool
+ * included. */
 void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 /* The same for lists, searches, counts and exports, which leave out the
  * public pool (it is listed on its own, see list_params.pool): a list's
  * predicate must stay an index range on the owner, or a user with few
  * records would scan the whole table. */
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
-/* Field access: 0 hidden, 1 read, 2 write. */
+/* The rows this user may change (edit, delete, restore, reassign); with_pool
+ * adds the public pool (claiming takes a record from there). */
+void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
+                         int with_pool, query *q);
+/* Field access: ACL_HIDDEN, ACL_READ or ACL_WRITE. Server-owned fields are
+ * never more than ACL_READ. */
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f);
+/* 1 when the field is read-only for this user because of a profile (not
+ * because it is server-owned): writing it is refused with 403. */
+int acl_field_restricted(const auth_user *u, const entity_def *ent, const field_def *f);
+
+/* Default sharing of a business entity. */
+acl_sharing acl_entity_sharing(const entity_def *ent);
+const char *acl_sharing_name(acl_sharing s);
+int acl_sharing_from_name(const char *name); /* -1 when unknown */
 
 #endif

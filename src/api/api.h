@@ -13,6 +13,7 @@ extern const route api_metadata_routes[];
 extern const route api_search_routes[];
 extern const route api_sales_routes[];
 extern const route api_owner_routes[];
+extern const route api_access_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
@@ -27,5 +28,19 @@ const entity_def *api_entity(http_request *req, http_response *res, const entity
 int64_t api_parse_id(const char *text);
 /* Answers an engine error; a 409 conflict carries the current record. */
 void api_engine_error(http_request *req, http_response *res, const err *e);
+/* A per-user setting (user_settings) as JSON; NULL when unset. */
+json_t *api_user_setting(db_conn *db, int64_t user_id, const char *key);
+/* Answers the record (with its version as ETag) with `status`. */
+void api_answer_record(http_request *req, http_response *res, entity_ctx *c, const entity_def *ent,
+                       int64_t id, int status);
+/* Answers a failed write; a stale version's 409 carries the current record. */
+void api_answer_write_error(http_request *req, http_response *res, entity_ctx *c,
+                            const entity_def *ent, int64_t id, const err *e);
+/* The version of If-Match ("3", W/"3" or 3); 0 without, -1 unparseable. */
+int64_t api_if_match(http_request *req);
+/* Integer query parameter name in 0..max (dflt when absent); answers 400
+ * and returns -1 when malformed. */
+int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt, int64_t max,
+                  int64_t *out);
 
 #endif

@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../acl/acl.h"
 #include "../entity/meta_load.h"
 #include "api.h"
 
 void api_entity_ctx(http_request *req, entity_ctx *c)
 {
     meta_refresh_if_stale(req->db);
+    acl_refresh_if_stale(req->db);
     /* Whole-struct assignment: every field not named is zero, so a flag
      * added later (such as trusted) can never be left as stack garbage. */
     *c = (entity_ctx){.db = req->db, .a = req->a, .m = meta_current(), .user = req->user,

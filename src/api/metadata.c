@@ -101,6 +101,15 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     sb_json_string(b, ent->icon);
     sb_append(b, ",\"name_field\":");
     sb_json_string(b, ent->name_field);
+    /* What this user may do here, so the UI offers only that. */
+    sb_append(b, ",\"permissions\":{");
+    for (int v = 0; v < ACL_NVERBS; v++)
+        sb_printf(b, "%s\"%s\":%s", v ? "," : "", acl_verb_names[v], acl_can(req->user, ent, (acl_verb)v) ? "true" : "false");
+    sb_append(b, "}");
+    if (!ent->is_system) {
+        sb_append(b, ",\"sharing\":");
+        sb_json_string(b, acl_sharing_name(acl_entity_sharing(ent)));
+    }
     sb_append(b, ",\"fields\":[");
     int n = 0;
     for (int i = 0; i < ent->nfields; i++) {
@@ -144,32 +153,62 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     sb_append(b, "]}");
 }
 
-static void write_menu(strbuf *b, const http_request *req, const metadata *m)
+/* Where the user's customised menu (定制主菜单) puts an entity: its place
+ * in "order", or after every ordered one in the built-in order. */
+static int menu_rank(json_t *pref, const entity_def *ent, int builtin)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(pref, "order"), i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), ent->name) == 0) return (int)i;
+    return 100000 + builtin;
+}
+
+static int menu_hidden(json_t *pref, const entity_def *ent)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(pref, "hidden"), i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), ent->name) == 0) return 1;
+    return 0;
+}
+
+static void write_menu(strbuf *b, const http_request *req, const metadata *m, json_t *pref)
 {
     sb_append(b, "\"menu\":[");
     int groups = 0;
+    const entity_def **items = malloc(sizeof *items * (size_t)(m->nentities + 1));
+    int *ranks = malloc(sizeof *ranks * (size_t)(m->nentities + 1));
     for (size_t g = 0; g < sizeof MENU / sizeof MENU[0]; g++) {
-        int items = 0;
+        int n = 0;
         for (int i = 0; i < m->nentities; i++) {
             const entity_def *ent = &m->entities[i];
             if (!ent->menu_group || strcmp(ent->menu_group, MENU[g].key) != 0) continue;
             if (!acl_can(req->user, ent, ACL_VIEW)) continue;
             /* 系统设置 is an administrator's menu even where others may read. */
             if (strcmp(MENU[g].key, "settings") == 0 && !req->user->is_admin) continue;
-            if (!items++) {
-                if (groups++) sb_putc(b, ',');
-                sb_append(b, "{\"key\":");
-                sb_json_string(b, MENU[g].key);
-                sb_putc(b, ',');
-                label_pair(b, req, MENU[g].zh, MENU[g].en);
-                sb_append(b, ",\"items\":[");
-            } else {
-                sb_putc(b, ',');
-            }
-            sb_json_string(b, ent->name);
+            if (menu_hidden(pref, ent)) continue;
+            /* insertion sort by rank: menus are short */
+            int rank = menu_rank(pref, ent, i), k = n++;
+            for (; k > 0 && ranks[k - 1] > rank; k--) items[k] = items[k - 1], ranks[k] = ranks[k - 1];
+            items[k] = ent;
+            ranks[k] = rank;
         }
-        if (items) sb_append(b, "]}");
+        if (!n) continue;
+        if (groups++) sb_putc(b, ',');
+        sb_append(b, "{\"key\":");
+        sb_json_string(b, MENU[g].key);
+        sb_putc(b, ',');
+        label_pair(b, req, MENU[g].zh, MENU[g].en);
+        sb_append(b, ",\"items\":[");
+        for (int k = 0; k < n; k++) {
+            if (k) sb_putc(b, ',');
+            sb_json_string(b, items[k]->name);
+        }
+        sb_append(b, "]}");
     }
+    free(items);
+    free(ranks);
     sb_putc(b, ']');
 }
 
@@ -186,7 +225,9 @@ static void get_metadata(http_request *req, http_response *res)
         write_entity(b, req, &c.m->entities[i]);
     }
     sb_append(b, "],");
-    write_menu(b, req, c.m);
+    json_t *pref = api_user_setting(req->db, req->user->id, "menu");
+    write_menu(b, req, c.m, pref);
+    json_decref(pref);
     sb_printf(b, ",\"version\":%lld,\"user\":{\"id\":%lld,\"username\":", (long long)c.m->version,
               (long long)req->user->id);
     sb_json_string(b, req->user->username);
@@ -235,7 +276,7 @@ static int check_field_body(json_t *body, const entity_def *ent, const metadata 
     const char *label = json_string_value(json_object_get(body, "label_zh"));
     if (!name || !valid_field_name(name)) err_add_field(e, "name", name ? "invalid_format" : "required");
     int t = type ? field_type_from_name(type) : 0;
-    if (!t || t == FT_ID || t == FT_AUTONUMBER) err_add_field(e, "type", type ? "invalid" : "required");
+    if (!t || t == FT_ID || t == FT_AUTONUMBER || t == FT_JSON) err_add_field(e, "type", type ? "invalid" : "required");
     if (!label || !*label || strlen(label) > 60) err_add_field(e, "label_zh", label ? "invalid" : "required");
     if (t == FT_LINK) {
         const char *target = json_string_value(json_object_get(body, "link_entity"));
@@ -384,6 +425,7 @@ static void post_custom_field(http_request *req, http_response *res)
     if (rc == 0) rc = add_custom_field(&c, ent, body, &column, &e);
     json_decref(body);
     if (rc == 0) rc = meta_reload(c.db, &e);
+    if (rc == 0) rc = acl_reload(c.db, &e); /* field access covers the new field */
     if (rc) return http_error(req, res, &e);
     const entity_def *fresh = meta_entity(meta_current(), ent->name);
     const field_def *f = fresh ? meta_field(fresh, column) : NULL;
@@ -421,6 +463,7 @@ static void put_picklist(http_request *req, http_response *res)
     }
     json_decref(body);
     if (rc == 0) rc = meta_reload(c.db, &e);
+    if (rc == 0) rc = acl_reload(c.db, &e); /* field access covers the new field */
     if (rc) return http_error(req, res, &e);
     const entity_def *fresh = meta_entity(meta_current(), ent->name);
     api_write_field(&res->body, req, meta_field(fresh, f->name), 2);

@@ -31,7 +31,9 @@ static json_t *field_schema(const field_def *f)
     case FT_URL: format = "uri"; break;
     default: break;
     }
-    if (f->type == FT_MULTIPICKLIST) {
+    if (f->type == FT_JSON) {
+        /* an object or an array, shape per field (see docs/api.md): any type */
+    } else if (f->type == FT_MULTIPICKLIST) {
         json_object_set_new(s, "type", json_string("array"));
         json_t *items = json_pack("{s:s}", "type", "string");
         json_object_set_new(s, "items", items);

@@ -1,5 +1,5 @@
 /* owners.c - who owns a record:
- *   POST /api/v1/{entity}/{id}/assign  {"owner_id": N|null}   分配/转移 (administrators)
+ *   POST /api/v1/{entity}/{id}/assign  {"owner_id": N|null}   分配/转移 (administrators, managers)
  *   POST /api/v1/{entity}/{id}/claim                          领取 from the public pool
  *   POST /api/v1/{entity}/{id}/release                        退回公海
  * claim and release exist on entities with a pool (customers). Every change
@@ -71,6 +71,8 @@ static void assign(http_request *req, http_response *res)
     }
     if (!new_owner && !ent->pool)
         return http_fail(req, res, 422, "validation_failed", "该类记录必须有负责人", "These records need an owner");
+    if (new_owner && !acl_can_assign_to(req->user, ent, new_owner))
+        return http_fail(req, res, 403, "forbidden", "只能分配给自己或下级", "You can only assign to yourself or the people below you");
     answer(req, res, &c, ent, id, entity_set_owner(&c, ent, id, new_owner, -1, &e), &e);
 }
 

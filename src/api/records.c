@@ -15,7 +15,7 @@
 
 #include "api.h"
 
-static int parse_int_param(http_request *req, http_response *res, const char *name, int64_t dflt,
+int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt,
                            int64_t max, int64_t *out)
 {
     const char *v = http_query(req, name);
@@ -57,8 +57,8 @@ static int read_list_params(http_request *req, http_response *res, list_params *
         http_fail(req, res, 400, "bad_param", "搜索内容过长", "The search text is too long");
         return -1;
     }
-    if (parse_int_param(req, res, "limit", LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &p->limit) ||
-        parse_int_param(req, res, "offset", 0, LIST_MAX_OFFSET, &p->offset))
+    if (api_int_param(req, res, "limit", LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &p->limit) ||
+        api_int_param(req, res, "offset", 0, LIST_MAX_OFFSET, &p->offset))
         return -1;
     return 0;
 }
@@ -77,7 +77,7 @@ static void list_records(http_request *req, http_response *res)
 }
 
 /* Answers the record with its version as ETag. */
-static void answer_record(http_request *req, http_response *res, entity_ctx *c,
+void api_answer_record(http_request *req, http_response *res, entity_ctx *c,
                           const entity_def *ent, int64_t id, int status)
 {
     err e;
@@ -105,7 +105,7 @@ static int record_target(http_request *req, http_response *res, entity_ctx *c,
 
 /* The 409 of a stale write carries the record as it is now, so the client
  * can show what changed. */
-static void answer_write_error(http_request *req, http_response *res, entity_ctx *c,
+void api_answer_write_error(http_request *req, http_response *res, entity_ctx *c,
                                const entity_def *ent, int64_t id, const err *e)
 {
     http_error(req, res, e);
@@ -159,11 +159,11 @@ static void create_record(http_request *req, http_response *res)
     json_decref(body);
     if (rc) return http_error(req, res, &e);
     http_set_header(res, "Location", arena_printf(req->a, "/api/v1/%s/%lld", ent->name, (long long)id));
-    answer_record(req, res, &c, ent, id, 201);
+    api_answer_record(req, res, &c, ent, id, 201);
 }
 
 /* If-Match: "3", W/"3" or 3. */
-static int64_t if_match_version(http_request *req)
+int64_t api_if_match(http_request *req)
 {
     const char *h = http_header(req, "If-Match");
     if (!h) return 0;
@@ -187,10 +187,10 @@ static void update_record(http_request *req, http_response *res)
     if (!body) return;
     err e;
     err_clear(&e);
-    int rc = entity_update(&c, ent, id, body, if_match_version(req), &e);
+    int rc = entity_update(&c, ent, id, body, api_if_match(req), &e);
     json_decref(body);
-    if (rc) return answer_write_error(req, res, &c, ent, id, &e);
-    answer_record(req, res, &c, ent, id, 200);
+    if (rc) return api_answer_write_error(req, res, &c, ent, id, &e);
+    api_answer_record(req, res, &c, ent, id, 200);
 }
 
 static void delete_record(http_request *req, http_response *res)
@@ -201,8 +201,8 @@ static void delete_record(http_request *req, http_response *res)
     if (record_target(req, res, &c, &ent, &id)) return;
     err e;
     err_clear(&e);
-    if (entity_delete(&c, ent, id, if_match_version(req), &e))
-        return answer_write_error(req, res, &c, ent, id, &e);
+    if (entity_delete(&c, ent, id, api_if_match(req), &e))
+        return api_answer_write_error(req, res, &c, ent, id, &e);
     res->status = 204;
 }
 
@@ -215,7 +215,7 @@ static void restore_record(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     if (entity_restore(&c, ent, id, &e)) return http_error(req, res, &e);
-    answer_record(req, res, &c, ent, id, 200);
+    api_answer_record(req, res, &c, ent, id, 200);
 }
 
 static void record_history(http_request *req, http_response *res)

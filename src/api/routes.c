@@ -7,6 +7,7 @@ const route *const api_all_routes[] = {
     api_search_routes,
     api_sales_routes,
     api_owner_routes,
+    api_access_routes,
     api_records_routes, /* last: its /api/v1/:entity patterns are the catch-all */
     NULL,
 };

@@ -5,6 +5,7 @@
  * never rejects a row. Rows go straight into the tables in one transaction
  * with prepared statements; the engine's per-record work (history) is not
  * wanted for benchmark data. */
+#include "../acl/acl.h"
 #include "data.h"
 
 #include <stdio.h>
@@ -297,6 +298,7 @@ int cli_gen_data(int argc, char **argv)
              db_query_int64(c, "SELECT COALESCE(MIN(id), 1) FROM users", &admin, &e, 0, NULL) < 0 ||
              gen_data(c, accounts, contacts, admin, &e);
     if (c) db_close(c);
+    acl_shutdown();
     meta_shutdown();
     if (rc) {
         fprintf(stderr, "kehu: %s / %s\n", e.zh, e.en);

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../acl/acl.h"
 #include "../auth/session.h"
 #include "../entity/meta_load.h"
 #include "../schema/schema.h"
@@ -154,6 +155,7 @@ int cli_user(int argc, char **argv)
     int rc = c ? run(c, &u, password, &e) : -1;
     sodium_memzero(password, sizeof password);
     if (c) db_close(c);
+    acl_shutdown();
     meta_shutdown();
     if (rc) print_error(&e);
     return rc ? 1 : 0;

@@ -55,6 +55,9 @@ int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *i
 int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
 int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
                      int64_t if_match, err *e);
+/* After the commit of a caller's transaction that used the _tx variants:
+ * drops cached totals and reloads the access rules when they changed. */
+void entity_committed(entity_ctx *c, const entity_def *ent);
 
 /* Changes a record's owner (0 = no owner: the public pool) if, and only
  * if, its current owner is `expected_owner` (-1: any, 0: none). The check
@@ -72,6 +75,10 @@ int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t n
 typedef int (*entity_write_hook)(entity_ctx *c, const entity_def *ent, sql_value *vals,
                                  char *present, const sql_value *old, err *e);
 void entity_register_hook(const char *entity, entity_write_hook hook);
+/* A rule that may refuse moving a record to the recycle bin (e.g. a role
+ * still held by users); runs inside the delete's transaction. */
+typedef int (*entity_delete_check)(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
+void entity_register_delete_check(const char *entity, entity_delete_check check);
 /* if_match: expected version, 0 for none (last write wins). */
 int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
                   err *e);

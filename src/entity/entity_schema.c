@@ -173,9 +173,10 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
 {
     for (int i = 0; i < m->nentities; i++) {
         const entity_def *ent = &m->entities[i];
-        /* System tables come from migrations; the rest (search and pinyin
-         * columns, indexes) follows metadata as for any entity. */
-        if (!ent->is_system && create_table(c, ent, e)) return -1;
+        /* users comes from a migration (sign-in needs it first), so this
+         * CREATE is a no-op there; the rest (search and pinyin columns,
+         * indexes) follows metadata as for any entity. */
+        if (create_table(c, ent, e)) return -1;
         if (entity_has_search(ent) && !has_column(c, ent->table, "search_grams") &&
             exec_sql(c, add_text_column_sql(ent->table, "search_grams"), e))
             return -1;

@@ -24,10 +24,47 @@ static struct {
 } hooks[MAX_HOOKS];
 static int nhooks;
 
+static struct {
+    const char *entity;
+    entity_delete_check check;
+} delete_checks[MAX_HOOKS];
+static int ndelete_checks;
+
 /* Called from one thread at start-up, before requests run. */
 void entity_register_hook(const char *entity, entity_write_hook hook)
 {
     if (nhooks < MAX_HOOKS) hooks[nhooks++] = (typeof(hooks[0])){entity, hook};
+}
+
+void entity_register_delete_check(const char *entity, entity_delete_check check)
+{
+    if (ndelete_checks < MAX_HOOKS) delete_checks[ndelete_checks++] = (typeof(delete_checks[0])){entity, check};
+}
+
+/* The acting user as a stamp: the server's own set-up writes (user 0) are
+ * stamped by nobody. */
+static void bind_actor(query *q, const entity_ctx *c)
+{
+    if (c->user->id) query_bind_int(q, c->user->id);
+    else query_bind_null(q);
+}
+
+/* System entities (users, roles, profiles, departments) are the access
+ * rules: a change to them is announced to other processes inside the
+ * transaction, and reloaded here after the commit. */
+static int note_rules_change(entity_ctx *c, const entity_def *ent, err *e)
+{
+    return ent->is_system ? acl_bump_version(c->db, e) : 0;
+}
+
+void entity_committed(entity_ctx *c, const entity_def *ent)
+{
+    total_cache_invalidate(ent->name);
+    if (ent->is_system) {
+        err ignore;
+        err_clear(&ignore);
+        acl_reload(c->db, &ignore);
+    }
 }
 
 typedef struct change_set {
@@ -95,6 +132,11 @@ static int parse_body(entity_ctx *c, const entity_def *ent, json_t *body, int cr
         }
         if (strcmp(key, "owner_id") == 0 && acl_can_assign(c->user, ent)) access = 2;
         else if (strcmp(key, "owner_id") == 0) access = 1;
+        if (acl_field_restricted(c->user, ent, f) && !c->trusted) {
+            err_add_field(e, key, "read_only");
+            return err_setf(e, 403, "forbidden", "没有修改「%s」的权限%.0s", "%.0sNo permission to change %s",
+                            f->label_zh, f->label_en);
+        }
         if ((access < 2 || f->readonly) && !(c->trusted && !f->system && access > 0)) {
             err_add_field(e, key, "read_only");
             err_setf(e, 422, "validation_failed", "「%s」不能修改%.0s", "%.0s%s cannot be changed",
@@ -102,6 +144,13 @@ static int parse_body(entity_ctx *c, const entity_def *ent, json_t *body, int cr
             continue;
         }
         if (value_from_json(f, v, c->a, &cs->vals[idx], e) != 0) continue;
+        if (strcmp(key, "owner_id") == 0 && cs->vals[idx].kind == SV_INT &&
+            !acl_can_assign_to(c->user, ent, cs->vals[idx].i)) {
+            err_add_field(e, key, "not_allowed");
+            err_set(e, 422, "validation_failed", "只能把记录分配给自己或下级",
+                    "Records can only be given to yourself or the people below you");
+            continue;
+        }
         cs->present[idx] = 1;
     }
     return e->nfields ? -1 : 0;
@@ -245,7 +294,8 @@ static int write_history(entity_ctx *c, const entity_def *ent, int64_t id, const
     db_bind_text(s, 4, field);
     db_bind_text(s, 5, old_v);
     db_bind_text(s, 6, new_v);
-    db_bind_int64(s, 7, c->user->id);
+    if (c->user->id) db_bind_int64(s, 7, c->user->id);
+    else db_bind_null(s, 7);
     db_bind_text(s, 8, now);
     int rc = db_step(s);
     db_finalize(s);
@@ -325,9 +375,9 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
     query_sql(&q, ", ");
     query_bind_text(&q, now);
     query_sql(&q, ", ");
-    query_bind_int(&q, c->user->id);
+    bind_actor(&q, c);
     query_sql(&q, ", ");
-    query_bind_int(&q, c->user->id);
+    bind_actor(&q, c);
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs->present[i] || (ent->fields[i].system && i != owner_idx)) continue;
         query_sql(&q, ", ");
@@ -393,7 +443,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
     if (parse_body(c, ent, body, 1, &cs, e) != 0) return set_validation_message(e, ent), -1;
     apply_defaults(c, ent, &cs);
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
-    if (!cs.present[owner_idx]) {
+    if (!cs.present[owner_idx] && c->user->id) {
         cs.present[owner_idx] = 1;
         cs.vals[owner_idx] = (sql_value){.kind = SV_INT, .i = c->user->id};
     }
@@ -409,6 +459,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
     }
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
+    if (note_rules_change(c, ent, e)) return -1;
     total_cache_invalidate(ent->name);
     return 0;
 }
@@ -419,14 +470,47 @@ int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *i
     /* Invalidated again after the commit: a reader between the two could
      * have cached the old count under the new generation. */
     if (entity_create_tx(c, ent, body, id_out, e) == 0 && db_commit(c->db, e) == 0)
-        return total_cache_invalidate(ent->name), 0;
+        return entity_committed(c, ent), 0;
     db_rollback(c->db);
     return -1;
 }
 
-/* Loads the stored values of a live, visible record into `old`. Returns 0,
- * or -1 with 404; *version gets the stored version. */
-static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int deleted,
+/* How load_current looks for the record: as a reader, as a writer, or as
+ * a writer who may also take it from the public pool (claim, assign). */
+typedef enum access_mode { FOR_READ, FOR_WRITE, FOR_OWNER_CHANGE } access_mode;
+
+static void access_predicate(entity_ctx *c, const entity_def *ent, access_mode mode, query *q)
+{
+    if (mode == FOR_READ) acl_visible_predicate(c->user, ent, "t", q);
+    else acl_write_predicate(c->user, ent, "t", mode == FOR_OWNER_CHANGE, q);
+}
+
+/* Not found for a writer: 403 when the user may at least see the record
+ * (shared read-only), else 404, so hidden records stay unknown. */
+static int not_writable(entity_ctx *c, const entity_def *ent, int64_t id, int deleted, access_mode mode,
+                        err *e)
+{
+    int seen = 0;
+    if (mode != FOR_READ) {
+        query q;
+        query_init(&q, c->a);
+        query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.id = ", ent->table);
+        query_bind_int(&q, id);
+        query_sql(&q, deleted ? " AND t.deleted_at IS NOT NULL AND " : " AND t.deleted_at IS NULL AND ");
+        acl_visible_predicate(c->user, ent, "t", &q);
+        seen = query_exists(c, &q, e);
+        if (seen < 0) return -1;
+    }
+    if (seen)
+        return err_setf(e, 403, "forbidden", "没有修改这条%s的权限%.0s", "%.0sNo permission to change this %s record",
+                        ent->label_zh, ent->label_en);
+    return err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh, ent->label_en);
+}
+
+/* Loads the stored values of a live record the user may reach (mode) into
+ * `old`. Returns 0, or -1 with 404 (403 for a visible record the user may
+ * not change); *version gets the stored version. */
+static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int deleted, access_mode mode,
                         sql_value *old, int64_t *version, err *e)
 {
     query q;
@@ -436,9 +520,9 @@ static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int de
     query_sqlf(&q, " FROM %s t WHERE t.id = ", ent->table);
     query_bind_int(&q, id);
     query_sql(&q, deleted ? " AND t.deleted_at IS NOT NULL AND " : " AND t.deleted_at IS NULL AND ");
-    acl_visible_predicate(c->user, ent, "t", &q);
+    access_predicate(c, ent, mode, &q);
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    int rc = -1;
+    int rc = -1, missing = 0;
     if (s) {
         query_bind_all(&q, s);
         int step = db_step(s);
@@ -452,14 +536,14 @@ static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int de
             }
             rc = 0;
         } else if (step == DB_DONE) {
-            err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh, ent->label_en);
+            missing = 1;
         } else {
             err_set(e, 500, "db_error", "读取记录失败", "Read failed");
         }
         db_finalize(s);
     }
     query_free(&q);
-    return rc;
+    return missing ? not_writable(c, ent, id, deleted, mode, e) : rc;
 }
 
 static int conflict(err *e)
@@ -476,7 +560,7 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
     query_sqlf(&q, "UPDATE %s SET version = version + 1, updated_at = ", ent->table);
     query_bind_text(&q, now);
     query_sql(&q, ", updated_by = ");
-    query_bind_int(&q, c->user->id);
+    bind_actor(&q, c);
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs->present[i]) continue;
         query_sqlf(&q, ", %s = ", ent->fields[i].name);
@@ -514,7 +598,7 @@ int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body
 {
     if (db_begin(c->db, e) != 0) return -1;
     if (entity_update_tx(c, ent, id, body, if_match, e) == 0 && db_commit(c->db, e) == 0)
-        return total_cache_invalidate(ent->name), 0;
+        return entity_committed(c, ent), 0;
     db_rollback(c->db);
     return -1;
 }
@@ -536,7 +620,7 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
     int64_t version = 0;
     char now[ISO_TIME_LEN];
     iso_now(now);
-    if (load_current(c, ent, id, 0, old, &version, e)) return -1;
+    if (load_current(c, ent, id, 0, FOR_WRITE, old, &version, e)) return -1;
     if (if_match && if_match != version) return conflict(e);
     /* Only real changes are written and logged. */
     for (int i = 0; i < ent->nfields; i++)
@@ -553,6 +637,7 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
                           history_text(c->a, f, &cs.vals[i]), now, e))
             return -1;
     }
+    if (note_rules_change(c, ent, e)) return -1;
     total_cache_invalidate(ent->name);
     return 0;
 }
@@ -565,7 +650,9 @@ static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t
     char now[ISO_TIME_LEN];
     iso_now(now);
     if (db_begin(c->db, e) != 0) return -1;
-    if (load_current(c, ent, id, !deleting, old, &version, e)) goto fail;
+    if (load_current(c, ent, id, !deleting, FOR_WRITE, old, &version, e)) goto fail;
+    for (int i = 0; deleting && i < ndelete_checks; i++)
+        if (strcmp(delete_checks[i].entity, ent->name) == 0 && delete_checks[i].check(c, ent, id, e)) goto fail;
     if (if_match && if_match != version) {
         conflict(e);
         goto fail;
@@ -585,13 +672,15 @@ static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t
     if (deleting) db_bind_text(s, 1, now);
     else db_bind_null(s, 1);
     db_bind_text(s, 2, now);
-    db_bind_int64(s, 3, c->user->id);
+    if (c->user->id) db_bind_int64(s, 3, c->user->id);
+    else db_bind_null(s, 3);
     db_bind_int64(s, 4, id);
     int rc = step_write(s, ent, e);
     db_finalize(s);
-    if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e))
+    if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e) ||
+        note_rules_change(c, ent, e))
         goto fail;
-    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
+    if (db_commit(c->db, e) == 0) return entity_committed(c, ent), 0;
 fail:
     db_rollback(c->db);
     return -1;
@@ -625,14 +714,14 @@ int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t n
     sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
     int64_t version = 0;
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
-    if (load_current(c, ent, id, 0, old, &version, e)) goto fail;
+    if (load_current(c, ent, id, 0, FOR_OWNER_CHANGE, old, &version, e)) goto fail;
     int64_t current = old[owner_idx].kind == SV_INT ? old[owner_idx].i : 0;
     query q;
     query_init(&q, c->a);
     query_sqlf(&q, "UPDATE %s SET version = version + 1, updated_at = ", ent->table);
     query_bind_text(&q, now);
     query_sql(&q, ", updated_by = ");
-    query_bind_int(&q, c->user->id);
+    bind_actor(&q, c);
     query_sql(&q, ", owner_id = ");
     if (new_owner) query_bind_int(&q, new_owner);
     else query_bind_null(&q);

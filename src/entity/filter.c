@@ -35,6 +35,7 @@ static int bad_filter(err *e, const char *zh, const char *en, const char *detail
 static const field_def *find_field(const filter_ctx *ctx, const char *name)
 {
     const field_def *f = name ? meta_field(ctx->entity, name) : NULL;
+    if (f && f->type == FT_JSON) return NULL; /* structured settings, not a column to query */
     if (f && ctx->allowed && !ctx->allowed(f, ctx->allowed_ctx)) return NULL;
     return f;
 }

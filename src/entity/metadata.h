@@ -32,6 +32,8 @@ typedef enum field_type {
     FT_USER, /* id of a user (owner_id, ...); output adds the user's name */
     FT_AUTONUMBER, /* server-assigned code such as KH-000123 */
     FT_ID,   /* system integer columns: id, version */
+    FT_JSON, /* a JSON object or array kept as compact text (profile permissions);
+              * shape checked by the entity's write hook; not filterable */
 } field_type;
 
 typedef struct picklist_option {

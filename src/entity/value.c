@@ -344,6 +344,21 @@ static int id_value(const field_def *f, int64_t v, sql_value *out, err *e)
     return 0;
 }
 
+/* JSON fields keep their value as compact text with sorted keys, so equal
+ * values compare equal and the history shows real changes only. */
+#define JSON_FIELD_MAX_BYTES (64 * 1024)
+static int json_field_value(const field_def *f, const json_t *v, arena *a, sql_value *out, err *e)
+{
+    if (!json_is_object(v) && !json_is_array(v)) return field_error(f, "invalid_type", e);
+    char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text) return field_error(f, "invalid_format", e);
+    int too_long = strlen(text) > JSON_FIELD_MAX_BYTES;
+    out->kind = SV_TEXT;
+    out->s = arena_strdup(a, text);
+    free(text);
+    return too_long ? field_error(f, "too_long", e) : 0;
+}
+
 int value_from_json(const field_def *f, const json_t *v, arena *a, sql_value *out, err *e)
 {
     out->kind = SV_NULL;
@@ -404,6 +419,8 @@ int value_from_json(const field_def *f, const json_t *v, arena *a, sql_value *ou
     case FT_LINK: case FT_USER:
         if (!json_is_integer(v)) return field_error(f, "invalid_type", e);
         return id_value(f, json_integer_value(v), out, e);
+    case FT_JSON:
+        return json_field_value(f, v, a, out, e);
     default:
         return field_error(f, "read_only", e);
     }
@@ -538,6 +555,9 @@ void value_to_json(const field_def *f, db_stmt *s, int col, strbuf *sb)
         break;
     case FT_MULTIPICKLIST:
         multi_json(db_column_text(s, col), sb);
+        break;
+    case FT_JSON: /* stored by json_field_value, so it is JSON already */
+        sb_append(sb, db_column_text(s, col));
         break;
     default:
         sb_json_string(sb, db_column_text(s, col));

@@ -98,6 +98,15 @@ static const struct {
     {1, "system tables", MIGRATION_1},
     /* A number per option: the default probability of a sales stage. */
     {2, "picklist option probability", "ALTER TABLE picklist_options ADD COLUMN probability INTEGER"},
+    /* Access rules (roles, profiles, sharing) are cached per process; the
+     * version tells other processes to reload. Per-user settings hold the
+     * customised main menu and travel with a copied user. */
+    {3, "access control",
+     "INSERT INTO settings(key, value) VALUES ('acl_version', '1');"
+     "CREATE TABLE user_settings ("
+     " user_id BIGINT NOT NULL REFERENCES users(id),"
+     " key TEXT NOT NULL, value TEXT NOT NULL,"
+     " PRIMARY KEY (user_id, key));"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -1,7 +1,9 @@
 /* prepare.c - one call that brings any database, new or old, to what this
  * binary expects; every command that opens a database goes through it. */
 #include "../entity/entity_schema.h"
+#include "../acl/acl.h"
 #include "../entity/meta_load.h"
+#include "../modules/access.h"
 #include "schema.h"
 
 int schema_prepare(db_conn *c, err *e)
@@ -12,5 +14,7 @@ int schema_prepare(db_conn *c, err *e)
         db_rollback(c);
         return -1;
     }
-    return db_commit(c, e);
+    if (db_commit(c, e)) return -1;
+    /* The out-of-the-box roles and profiles, then the rules in force. */
+    return access_seed(c, e) || acl_reload(c, e) ? -1 : 0;
 }

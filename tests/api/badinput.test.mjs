@@ -80,7 +80,7 @@ test('unknown entities, ids and methods answer 404/405', async () => {
   assertError(assert, await admin.get('/api/v1/accounts/-1'), 404, 'not_found');
   assertError(assert, await admin.get('/api/v1/accounts/1/related/../../etc'), 404);
   assertError(assert, await admin.req('PUT', '/api/v1/accounts/1', { body: {} }), 405, 'method_not_allowed');
-  assertError(assert, await admin.get('/api/v1/roles/1'), 404);
+  assertError(assert, await admin.get('/api/v1/widgets/1'), 404);
 });
 
 test('a failing write inside a transaction leaves nothing behind', async () => {

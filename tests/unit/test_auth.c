@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "acl/acl.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/token.h"
@@ -716,6 +717,7 @@ static int teardown_sqlite(void **state)
     fixture *fx = *state;
     db_close(fx->c);
     arena_free(fx->a);
+    acl_shutdown();
     meta_shutdown();
     char path[80];
     unlink(fx->sqlite_path);
@@ -733,9 +735,9 @@ static char *url_with_database(const char *url, const char *dbname)
     const char *scheme = strstr(url, "://");
     const char *auth = scheme ? scheme + 3 : url;
     const char *slash = strchr(auth, '/');
-    const char *query = strchr(auth, '?');
-    if (!slash || (query && slash > query)) slash = query ? query : auth + strlen(auth);
-    const char *rest = query ? query : "";
+    const char *params_at = strchr(auth, '?');
+    if (!slash || (params_at && slash > params_at)) slash = params_at ? params_at : auth + strlen(auth);
+    const char *rest = params_at ? params_at : "";
     size_t n = (size_t)(slash - url) + strlen(dbname) + strlen(rest) + 2;
     char *out = malloc(n);
     snprintf(out, n, "%.*s/%s%s", (int)(slash - url), url, dbname, rest);
@@ -780,6 +782,7 @@ static int teardown_pg(void **state)
     fixture *fx = *state;
     db_close(fx->c);
     arena_free(fx->a);
+    acl_shutdown();
     meta_shutdown();
     char drop[128];
     snprintf(drop, sizeof drop, "DROP DATABASE IF EXISTS %s", fx->pg_db);

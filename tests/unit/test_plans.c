@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "acl/acl.h"
 #include "cli/data.h"
 #include "entity/entity.h"
 #include "entity/meta_load.h"
@@ -97,6 +98,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     db_close(DB);
+    acl_shutdown();
     meta_shutdown();
     char wal[80];
     unlink(path);

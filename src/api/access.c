@@ -1,0 +1,365 @@
+/* access.c - the parts of system settings (系统设置) that the generic records
+ * API cannot do alone:
+ *   GET  /api/v1/sharing                 default sharing per business module
+ *   PUT  /api/v1/sharing                 {entity: mode, ...} (administrators)
+ *   POST /api/v1/users                   a user with a password (administrators)
+ *   PATCH /api/v1/users/{id}             fields and/or a new password (admin reset)
+ *   POST /api/v1/users/{id}/copy         a new user with the same role, department, settings
+ *   GET  /api/v1/users/{id}/logins       sign-in history (the user or an administrator)
+ *   GET|PUT /api/v1/users/{id}/menu      the customised main menu (定制主菜单)
+ * Departments, roles and profiles are plain records (/api/v1/roles, ...);
+ * their consistency rules are in src/modules/access.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "../auth/password.h"
+#include "../modules/access.h"
+#include "api.h"
+
+static void get_sharing(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    access_sharing_json(c.m, &res->body);
+    http_json(res, 200);
+}
+
+static int require_admin(http_request *req, http_response *res)
+{
+    if (req->user->is_admin) return 0;
+    http_fail(req, res, 403, "forbidden", "只有系统管理员可以修改系统设置",
+              "Only administrators can change system settings");
+    return -1;
+}
+
+static void put_sharing(http_request *req, http_response *res)
+{
+    if (require_admin(req, res)) return;
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = access_set_sharing(&c, body, &e);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    access_sharing_json(c.m, &res->body);
+    http_json(res, 200);
+}
+
+/* ---- users ---- */
+
+/* Takes "password" out of a user body: the engine never sees it (only its
+ * hash is stored, by src/auth). *password is NULL when absent; -1 with e
+ * when it is not text or fails the policy. */
+static int take_password(json_t *body, int required, char **password, err *e)
+{
+    json_t *pw = json_object_get(body, "password");
+    *password = NULL;
+    if (!pw) {
+        if (!required) return 0;
+        err_add_field(e, "password", "required");
+        return err_set(e, 422, "validation_failed", "请设置初始密码", "A password is required");
+    }
+    if (!json_is_string(pw)) {
+        err_add_field(e, "password", "invalid_type");
+        return err_set(e, 422, "validation_failed", "密码必须是文本", "The password must be text");
+    }
+    if (password_check_policy(json_string_value(pw), "password", e)) return -1;
+    *password = strdup(json_string_value(pw));
+    json_object_del(body, "password");
+    return 0;
+}
+
+static void forget_password(char *password)
+{
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
+}
+
+/* Creates the user (engine rules: unique username, links, the access
+ * module's checks) and sets the password, in one transaction. */
+static int create_user(entity_ctx *c, const entity_def *users, json_t *body, const char *password,
+                       int64_t *id, err *e)
+{
+    if (db_begin(c->db, e)) return -1;
+    if (entity_create_tx(c, users, body, id, e) == 0 && user_set_password(c->db, *id, password, e) == 0 &&
+        db_commit(c->db, e) == 0) {
+        entity_committed(c, users);
+        return 0;
+    }
+    db_rollback(c->db);
+    return -1;
+}
+
+static const entity_def *users_entity(http_request *req, http_response *res, entity_ctx *c)
+{
+    api_entity_ctx(req, c);
+    return api_entity(req, res, c, "users");
+}
+
+static void post_user(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *users = users_entity(req, res, &c);
+    if (!users) return;
+    err e;
+    err_clear(&e);
+    if (!acl_can(req->user, users, ACL_CREATE)) {
+        err_set(&e, 403, "forbidden", "只有系统管理员可以新建用户", "Only administrators can add users");
+        return http_error(req, res, &e);
+    }
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    char *password = NULL;
+    int64_t id = 0;
+    int rc = take_password(body, 1, &password, &e) || create_user(&c, users, body, password, &id, &e);
+    forget_password(password);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    http_set_header(res, "Location", arena_printf(req->a, "/api/v1/users/%lld", (long long)id));
+    api_answer_record(req, res, &c, users, id, 201);
+}
+
+static void patch_user(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *users = users_entity(req, res, &c);
+    if (!users) return;
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "用户不存在", "No such user");
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    char *password = NULL;
+    int rc = -1;
+    if (!acl_can(req->user, users, ACL_EDIT))
+        err_set(&e, 403, "forbidden", "只有系统管理员可以修改用户", "Only administrators can change users");
+    else if (take_password(body, 0, &password, &e) == 0 && db_begin(c.db, &e) == 0) {
+        /* An administrator's reset ends the user's sessions (src/auth). */
+        rc = entity_update_tx(&c, users, id, body, api_if_match(req), &e) ||
+             (password && user_set_password(c.db, id, password, &e)) || db_commit(c.db, &e);
+        if (rc) db_rollback(c.db);
+        else entity_committed(&c, users);
+    }
+    forget_password(password);
+    json_decref(body);
+    if (rc) return api_answer_write_error(req, res, &c, users, id, &e);
+    api_answer_record(req, res, &c, users, id, 200);
+}
+
+/* The fields a copy takes from its model (复制用户). */
+static const char *const COPIED_FIELDS[] = {"department_id", "role_id", NULL};
+
+static int copy_settings(db_conn *db, int64_t from, int64_t to, err *e)
+{
+    db_stmt *s = db_prepare(db,
+                            "INSERT INTO user_settings(user_id, key, value) "
+                            "SELECT ?, key, value FROM user_settings WHERE user_id = ?",
+                            e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, to);
+    db_bind_int64(s, 2, from);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "复制用户设置失败", "Cannot copy the user's settings") : 0;
+}
+
+/* The model's record as JSON (through the engine, so it must be visible). */
+static json_t *load_user_json(entity_ctx *c, const entity_def *users, int64_t id, err *e)
+{
+    strbuf sb = STRBUF_INIT;
+    json_t *j = entity_get(c, users, id, 0, &sb, e) == 0 ? json_loads(sb_str(&sb), 0, NULL) : NULL;
+    sb_free(&sb);
+    return j;
+}
+
+static void copy_user(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    const entity_def *users = users_entity(req, res, &c);
+    if (!users) return;
+    int64_t model_id = api_parse_id(req->params[0]);
+    err e;
+    err_clear(&e);
+    if (!acl_can(req->user, users, ACL_CREATE)) {
+        err_set(&e, 403, "forbidden", "只有系统管理员可以复制用户", "Only administrators can copy users");
+        return http_error(req, res, &e);
+    }
+    json_t *model = model_id ? load_user_json(&c, users, model_id, &e) : NULL;
+    if (!model) {
+        if (!e.status) err_set(&e, 404, "not_found", "用户不存在", "No such user");
+        return http_error(req, res, &e);
+    }
+    json_t *body = http_json_body(req, res);
+    if (!body) return (void)json_decref(model);
+    for (int i = 0; COPIED_FIELDS[i]; i++)
+        if (!json_object_get(body, COPIED_FIELDS[i]))
+            json_object_set(body, COPIED_FIELDS[i], json_object_get(model, COPIED_FIELDS[i]));
+    json_decref(model);
+    char *password = NULL;
+    int64_t id = 0;
+    int rc = take_password(body, 1, &password, &e);
+    if (!rc && db_begin(c.db, &e) == 0) {
+        rc = entity_create_tx(&c, users, body, &id, &e) || user_set_password(c.db, id, password, &e) ||
+             copy_settings(c.db, model_id, id, &e) || db_commit(c.db, &e);
+        if (rc) db_rollback(c.db);
+        else entity_committed(&c, users);
+    } else {
+        rc = -1;
+    }
+    forget_password(password);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    http_set_header(res, "Location", arena_printf(req->a, "/api/v1/users/%lld", (long long)id));
+    api_answer_record(req, res, &c, users, id, 201);
+}
+
+/* The user named by the URL, when it is the caller or the caller is an
+ * administrator; answers 404 otherwise (and for unknown ids). */
+static int64_t self_or_admin(http_request *req, http_response *res, entity_ctx *c)
+{
+    const entity_def *users = users_entity(req, res, c);
+    if (!users) return 0;
+    int64_t id = api_parse_id(req->params[0]);
+    err e;
+    err_clear(&e);
+    if (id && (id == req->user->id || req->user->is_admin) && entity_version(c, users, id)) return id;
+    http_fail(req, res, 404, "not_found", "用户不存在", "No such user");
+    return 0;
+}
+
+static void user_logins(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    int64_t id = self_or_admin(req, res, &c), limit, offset;
+    if (!id || api_int_param(req, res, "limit", 50, 200, &limit) ||
+        api_int_param(req, res, "offset", 0, 1000000, &offset))
+        return;
+    err e;
+    err_clear(&e);
+    login_record *items = NULL;
+    int n = 0;
+    if (auth_login_history(req->db, id, (int)limit, (int)offset, req->a, &items, &n, &e))
+        return http_error(req, res, &e);
+    strbuf *b = &res->body;
+    sb_append(b, "{\"items\":[");
+    for (int i = 0; i < n; i++) {
+        sb_printf(b, "%s{\"id\":%lld,\"at\":", i ? "," : "", (long long)items[i].id);
+        sb_json_string(b, items[i].at);
+        sb_append(b, ",\"address\":");
+        sb_json_string(b, items[i].address);
+        sb_append(b, ",\"user_agent\":");
+        if (items[i].user_agent) sb_json_string(b, items[i].user_agent);
+        else sb_append(b, "null");
+        sb_printf(b, ",\"success\":%s}", items[i].success ? "true" : "false");
+    }
+    sb_append(b, "]}");
+    http_json(res, 200);
+}
+
+/* ---- the customised main menu ---- */
+
+json_t *api_user_setting(db_conn *db, int64_t user_id, const char *key)
+{
+    err e;
+    err_clear(&e);
+    db_stmt *s = db_prepare(db, "SELECT value FROM user_settings WHERE user_id = ? AND key = ?", &e);
+    if (!s) return NULL;
+    db_bind_int64(s, 1, user_id);
+    db_bind_text(s, 2, key);
+    json_t *v = db_step(s) == DB_ROW && db_column_text(s, 0) ? json_loads(db_column_text(s, 0), 0, NULL) : NULL;
+    db_finalize(s);
+    return v;
+}
+
+static void answer_menu(http_response *res, json_t *pref)
+{
+    json_t *out = json_pack("{s:O,s:O}", "order", json_object_get(pref, "order") ? json_object_get(pref, "order") : json_array(),
+                            "hidden", json_object_get(pref, "hidden") ? json_object_get(pref, "hidden") : json_array());
+    char *text = json_dumps(out, JSON_COMPACT);
+    sb_append(&res->body, text);
+    free(text);
+    json_decref(out);
+    http_json(res, 200);
+}
+
+static void get_menu(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    int64_t id = self_or_admin(req, res, &c);
+    if (!id) return;
+    json_t *pref = api_user_setting(req->db, id, "menu");
+    answer_menu(res, pref);
+    json_decref(pref);
+}
+
+/* {"order": [entity, ...], "hidden": [entity, ...]}: known entities only. */
+static int check_menu(const metadata *m, json_t *body, err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (strcmp(key, "order") && strcmp(key, "hidden")) {
+            err_add_field(e, key, "unknown");
+            continue;
+        }
+        size_t i;
+        json_t *item;
+        int ok = json_is_array(v) && json_array_size(v) <= 200;
+        json_array_foreach(v, i, item) ok &= json_is_string(item) && meta_entity(m, json_string_value(item)) != NULL;
+        if (!ok) err_add_field(e, key, "invalid");
+    }
+    return e->nfields ? err_set(e, 422, "validation_failed", "菜单设置须为 order 和 hidden 两个模块名列表",
+                                "The menu is two lists of module names: order and hidden")
+                      : 0;
+}
+
+static void put_menu(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    int64_t id = self_or_admin(req, res, &c);
+    if (!id) return;
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    char *text = json_dumps(body, JSON_COMPACT);
+    db_stmt *s = NULL;
+    int rc = check_menu(c.m, body, &e);
+    if (!rc && (s = db_prepare(c.db,
+                               "INSERT INTO user_settings(user_id, key, value) VALUES (?, 'menu', ?) "
+                               "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+                               &e))) {
+        db_bind_int64(s, 1, id);
+        db_bind_text(s, 2, text);
+        if (db_step(s) < 0) rc = err_set(&e, 500, "db_error", "保存菜单失败", "Cannot save the menu");
+        db_finalize(s);
+    } else if (!rc) {
+        rc = -1;
+    }
+    free(text);
+    if (rc) {
+        json_decref(body);
+        return http_error(req, res, &e);
+    }
+    answer_menu(res, body);
+    json_decref(body);
+}
+
+const route api_access_routes[] = {
+    {"GET", "/api/v1/sharing", get_sharing, 0},
+    {"PUT", "/api/v1/sharing", put_sharing, 0},
+    {"POST", "/api/v1/users", post_user, 0},
+    {"PATCH", "/api/v1/users/:id", patch_user, 0},
+    {"POST", "/api/v1/users/:id/copy", copy_user, 0},
+    {"GET", "/api/v1/users/:id/logins", user_logins, 0},
+    {"GET", "/api/v1/users/:id/menu", get_menu, 0},
+    {"PUT", "/api/v1/users/:id/menu", put_menu, 0},
+    {0},
+};

@@ -1,0 +1,447 @@
+/* access.c - see access.h. */
+#include "access.h"
+
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "../entity/meta_load.h"
+#include "../entity/value.h"
+
+static int field_index(const entity_def *ent, const char *name)
+{
+    const field_def *f = meta_field(ent, name);
+    return f ? (int)(f - ent->fields) : -1;
+}
+
+static const entity_def *business_entity(const metadata *m, const char *name)
+{
+    const entity_def *ent = meta_entity(m, name);
+    return ent && !ent->is_system ? ent : NULL;
+}
+
+static int invalid(err *e, const char *field, const char *zh, const char *en, const char *detail)
+{
+    err_add_field(e, field, "invalid");
+    return err_setf(e, 422, "validation_failed", zh, en, detail);
+}
+
+/* ---- profiles ---- */
+
+/* {"accounts": {"view": true, ...}, "*": {...}} */
+static int check_permissions(const metadata *m, json_t *perm, err *e)
+{
+    const char *key;
+    json_t *verbs;
+    json_object_foreach(perm, key, verbs) {
+        if (strcmp(key, "*") != 0 && !business_entity(m, key))
+            return invalid(e, "permissions", "模块权限中的「%.64s」不是业务模块", "\"%.64s\" in permissions is not a business module", key);
+        if (!json_is_object(verbs))
+            return invalid(e, "permissions", "「%.64s」的权限必须是对象", "The rights of \"%.64s\" must be an object", key);
+        const char *verb;
+        json_t *on;
+        json_object_foreach(verbs, verb, on) {
+            int known = 0;
+            for (int i = 0; i < ACL_NVERBS; i++) known |= strcmp(acl_verb_names[i], verb) == 0;
+            if (!known || !json_is_boolean(on))
+                return invalid(e, "permissions", "「%.64s」的权限只能是 view/create/edit/delete/import/export 的真假值",
+                               "The rights of \"%.64s\" are view/create/edit/delete/import/export set to true or false", key);
+        }
+    }
+    return 0;
+}
+
+/* {"accounts": {"phone": "hidden", "credit_limit": "read"}} */
+static int check_field_access(const metadata *m, json_t *fa, err *e)
+{
+    const char *key;
+    json_t *fields;
+    json_object_foreach(fa, key, fields) {
+        const entity_def *ent = business_entity(m, key);
+        if (!ent) return invalid(e, "field_access", "字段权限中的「%.64s」不是业务模块", "\"%.64s\" in field_access is not a business module", key);
+        if (!json_is_object(fields))
+            return invalid(e, "field_access", "「%.64s」的字段权限必须是对象", "The field access of \"%.64s\" must be an object", key);
+        const char *name;
+        json_t *level;
+        json_object_foreach(fields, name, level) {
+            const field_def *f = meta_field(ent, name);
+            const char *s = json_string_value(level);
+            if (!f || f->system)
+                return invalid(e, "field_access", "字段「%.64s」不存在或不能设置权限", "Field \"%.64s\" does not exist or has fixed access", name);
+            if (!s || (strcmp(s, "hidden") && strcmp(s, "read") && strcmp(s, "write")))
+                return invalid(e, "field_access", "「%.64s」的权限只能是 hidden、read 或 write", "The access of \"%.64s\" is hidden, read or write", name);
+            /* A user who cannot fill a required field could create nothing. */
+            int is_name = ent->name_field && strcmp(ent->name_field, name) == 0;
+            if ((f->required || is_name) && strcmp(s, "write") != 0)
+                return invalid(e, "field_access", "必填字段「%.64s」必须可写", "Required field \"%.64s\" must stay writable", f->label_zh);
+        }
+    }
+    return 0;
+}
+
+static json_t *json_of(const sql_value *v)
+{
+    return v->kind == SV_TEXT ? json_loads(v->s, 0, NULL) : NULL;
+}
+
+static int profile_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                         const sql_value *old, err *e)
+{
+    int pi = field_index(ent, "permissions"), fi = field_index(ent, "field_access");
+    int rc = 0;
+    if (pi >= 0 && present[pi] && vals[pi].kind != SV_NULL) {
+        json_t *perm = json_of(&vals[pi]);
+        rc = json_is_object(perm) ? check_permissions(c->m, perm, e)
+                                  : invalid(e, "permissions", "模块权限必须是对象%.0s", "Module rights must be an object%.0s", "");
+        json_decref(perm);
+    }
+    if (!rc && fi >= 0 && present[fi] && vals[fi].kind != SV_NULL) {
+        json_t *fa = json_of(&vals[fi]);
+        rc = json_is_object(fa) ? check_field_access(c->m, fa, e)
+                                : invalid(e, "field_access", "字段权限必须是对象%.0s", "Field access must be an object%.0s", "");
+        json_decref(fa);
+    }
+    (void)old;
+    return rc;
+}
+
+/* ---- trees: roles and departments ---- */
+
+/* Would `parent` under record `self` make a cycle? Walks up from parent. */
+static int makes_cycle(entity_ctx *c, const entity_def *ent, int64_t self, int64_t parent, err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT parent_id FROM %s WHERE id = ? AND deleted_at IS NULL", ent->table);
+    for (int steps = 0; parent && steps < 1000; steps++) {
+        if (parent == self) return 1;
+        db_stmt *s = db_prepare(c->db, sql, e);
+        if (!s) return -1;
+        db_bind_int64(s, 1, parent);
+        parent = db_step(s) == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 0;
+        db_finalize(s);
+    }
+    return 0;
+}
+
+static int tree_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                      const sql_value *old, err *e)
+{
+    int p = field_index(ent, "parent_id"), id = field_index(ent, "id");
+    if (!old || p < 0 || !present[p] || vals[p].kind != SV_INT) return 0;
+    int cycle = makes_cycle(c, ent, old[id].i, vals[p].i, e);
+    if (cycle < 0) return -1;
+    if (cycle) {
+        err_add_field(e, "parent_id", "cycle");
+        return err_set(e, 422, "validation_failed", "上级不能是它自己或它的下级",
+                       "The parent cannot be the record itself or one below it");
+    }
+    return 0;
+}
+
+static int count_profiles(entity_ctx *c, json_t *ids, int64_t *n, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COUNT(*) FROM profiles WHERE deleted_at IS NULL AND id IN (");
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        if (i) query_sql(&q, ", ");
+        query_bind_int(&q, json_integer_value(id));
+    }
+    query_sql(&q, ")");
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        if (db_step(s) == DB_ROW) *n = db_column_int64(s, 0), rc = 0;
+        else err_set(e, 500, "db_error", "读取权限配置失败", "Cannot read profiles");
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
+#define ROLE_MAX_PROFILES 50
+
+static int role_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                      const sql_value *old, err *e)
+{
+    if (tree_rules(c, ent, vals, present, old, e)) return -1;
+    int pi = field_index(ent, "profile_ids");
+    if (pi < 0 || !present[pi] || vals[pi].kind == SV_NULL) return 0;
+    json_t *ids = json_of(&vals[pi]);
+    int ok = json_is_array(ids) && json_array_size(ids) <= ROLE_MAX_PROFILES;
+    size_t i, j;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        ok &= json_is_integer(id) && json_integer_value(id) > 0;
+        for (j = 0; ok && j < i; j++) ok &= !json_equal(id, json_array_get(ids, j));
+    }
+    int64_t found = 0;
+    int rc = 0;
+    if (!ok) {
+        err_add_field(e, "profile_ids", "invalid");
+        rc = err_set(e, 422, "validation_failed", "权限配置必须是不重复的编号列表（最多 50 个）",
+                     "profile_ids must be a list of distinct ids (at most 50)");
+    } else if (json_array_size(ids) && (rc = count_profiles(c, ids, &found, e)) == 0 &&
+               found != (int64_t)json_array_size(ids)) {
+        err_add_field(e, "profile_ids", "not_found");
+        rc = err_set(e, 422, "validation_failed", "所选的权限配置不存在", "A chosen profile does not exist");
+    }
+    json_decref(ids);
+    return rc;
+}
+
+/* ---- users: there is always an active administrator ---- */
+
+static int other_active_admins(entity_ctx *c, int64_t user_id, int64_t *n, err *e)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)user_id);
+    const char *params[] = {id};
+    return db_query_int64(c->db,
+                          "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND is_admin = 1 "
+                          "AND status = 'active' AND id <> CAST(? AS BIGINT)",
+                          n, e, 1, params) < 0 ? -1 : 0;
+}
+
+static int valid_username(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || !utf8_valid(s, n)) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f) return 0;
+    return 1;
+}
+
+static int user_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                      const sql_value *old, err *e)
+{
+    int un = field_index(ent, "username"), adm = field_index(ent, "is_admin"),
+        st = field_index(ent, "status"), id = field_index(ent, "id");
+    if (present[un] && vals[un].kind == SV_TEXT && !valid_username(vals[un].s)) {
+        err_add_field(e, "username", "invalid_format");
+        return err_set(e, 422, "validation_failed", "用户名至少 2 个字符，不能含空格",
+                       "A username has at least 2 characters and no spaces");
+    }
+    if (!old) return 0;
+    int was_admin = old[adm].kind == SV_INT && old[adm].i && old[st].kind == SV_TEXT &&
+                    strcmp(old[st].s, "active") == 0;
+    int demoted = present[adm] && !(vals[adm].kind == SV_INT && vals[adm].i);
+    int deactivated = present[st] && !(vals[st].kind == SV_TEXT && strcmp(vals[st].s, "active") == 0);
+    if (!was_admin || !(demoted || deactivated)) return 0;
+    if (old[id].i == c->user->id) {
+        err_add_field(e, deactivated ? "status" : "is_admin", "self");
+        return err_set(e, 422, "validation_failed", "不能停用自己或取消自己的管理员身份",
+                       "You cannot deactivate yourself or drop your own administrator right");
+    }
+    int64_t others = 0;
+    if (other_active_admins(c, old[id].i, &others, e)) return -1;
+    if (!others) {
+        err_add_field(e, deactivated ? "status" : "is_admin", "last_admin");
+        return err_set(e, 422, "validation_failed", "系统至少要保留一位启用的管理员",
+                       "There must remain at least one active administrator");
+    }
+    return 0;
+}
+
+/* ---- deletes ---- */
+
+static int in_use(err *e, const char *zh, const char *en)
+{
+    return err_set(e, 409, "in_use", zh, en);
+}
+
+static int count_where(entity_ctx *c, const char *sql, int64_t id, int64_t *n, err *e)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    const char *params[] = {text, text};
+    int nparams = 0;
+    for (const char *p = sql; *p; p++) nparams += *p == '?';
+    return db_query_int64(c->db, sql, n, e, nparams, params) < 0 ? -1 : 0;
+}
+
+static int role_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    int64_t n = 0;
+    if (count_where(c,
+                    "SELECT (SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND role_id = CAST(? AS BIGINT))"
+                    " + (SELECT COUNT(*) FROM roles WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT))",
+                    id, &n, e))
+        return -1;
+    (void)ent;
+    return n ? in_use(e, "该角色下还有用户或下级角色，请先调整", "Users or roles still hang under this role") : 0;
+}
+
+static int department_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    int64_t n = 0;
+    if (count_where(c,
+                    "SELECT (SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND department_id = CAST(? AS BIGINT))"
+                    " + (SELECT COUNT(*) FROM departments WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT))",
+                    id, &n, e))
+        return -1;
+    (void)ent;
+    return n ? in_use(e, "该部门下还有用户或下级部门，请先调整", "Users or departments still belong to this department") : 0;
+}
+
+static int profile_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    db_stmt *s = db_prepare(c->db, "SELECT profile_ids FROM roles WHERE deleted_at IS NULL", e);
+    if (!s) return -1;
+    int used = 0, rc;
+    while (!used && (rc = db_step(s)) == DB_ROW) {
+        json_t *ids = db_column_text(s, 0) ? json_loads(db_column_text(s, 0), 0, NULL) : NULL;
+        size_t i;
+        json_t *v;
+        json_array_foreach(ids, i, v) used |= json_integer_value(v) == id;
+        json_decref(ids);
+    }
+    db_finalize(s);
+    (void)ent;
+    return used ? in_use(e, "仍有角色使用该权限配置", "A role still uses this profile") : 0;
+}
+
+static int user_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    if (id == c->user->id)
+        return err_set(e, 422, "validation_failed", "不能删除自己", "You cannot delete yourself");
+    int64_t n = 0, others = 0;
+    if (count_where(c, "SELECT COUNT(*) FROM users WHERE id = CAST(? AS BIGINT) AND is_admin = 1", id, &n, e) ||
+        other_active_admins(c, id, &others, e))
+        return -1;
+    (void)ent;
+    if (n && !others)
+        return err_set(e, 422, "validation_failed", "系统至少要保留一位启用的管理员",
+                       "There must remain at least one active administrator");
+    return 0;
+}
+
+void access_init(void)
+{
+    entity_register_hook("profiles", profile_rules);
+    entity_register_hook("roles", role_rules);
+    entity_register_hook("departments", tree_rules);
+    entity_register_hook("users", user_rules);
+    entity_register_delete_check("roles", role_delete_check);
+    entity_register_delete_check("departments", department_delete_check);
+    entity_register_delete_check("profiles", profile_delete_check);
+    entity_register_delete_check("users", user_delete_check);
+}
+
+/* ---- first run ---- */
+
+static int seed_one(entity_ctx *c, const char *entity, const char *json, int64_t *id, err *e)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    int rc = entity_create_tx(c, meta_entity(c->m, entity), body, id, e);
+    json_decref(body);
+    return rc;
+}
+
+int access_seed(db_conn *db, err *e)
+{
+    if (db_begin(db, e)) return -1;
+    db_stmt *s = db_prepare(db, "INSERT INTO settings(key, value) VALUES ('acl_seeded', '1')", e);
+    int rc = s ? db_step(s) : DB_ERROR;
+    if (s) db_finalize(s);
+    if (rc == DB_ERR_UNIQUE) { /* seeded before (or by another process just now) */
+        db_rollback(db);
+        return 0;
+    }
+    arena *a = arena_new();
+    auth_user server = {.id = 0, .username = "system", .name = "系统", .is_admin = 1};
+    entity_ctx c = {db, a, meta_current(), &server, "zh", 1};
+    char role[200];
+    int64_t admin_profile = 0, id = 0;
+    int failed =
+        rc < 0 ||
+        seed_one(&c, "profiles",
+                 "{\"name\":\"系统管理员\",\"description\":\"可进行所有操作\","
+                 "\"permissions\":{\"*\":{\"view\":true,\"create\":true,\"edit\":true,\"delete\":true,\"import\":true,\"export\":true}}}",
+                 &admin_profile, e) ||
+        seed_one(&c, "profiles",
+                 "{\"name\":\"标准用户\",\"is_default\":true,\"description\":\"业务模块的全部操作，用于未分配角色的用户\","
+                 "\"permissions\":{\"*\":{\"view\":true,\"create\":true,\"edit\":true,\"delete\":true,\"import\":true,\"export\":true}}}",
+                 &id, e) ||
+        seed_one(&c, "profiles",
+                 "{\"name\":\"只读用户\",\"description\":\"仅为可读：查看和导出\","
+                 "\"permissions\":{\"*\":{\"view\":true,\"export\":true}}}",
+                 &id, e);
+    if (!failed) {
+        snprintf(role, sizeof role, "{\"name\":\"管理员\",\"description\":\"角色树的根\",\"profile_ids\":[%lld]}",
+                 (long long)admin_profile);
+        failed = seed_one(&c, "roles", role, &id, e) ||
+                 seed_one(&c, "departments", "{\"name\":\"总公司\",\"code\":\"HQ\"}", &id, e);
+    }
+    arena_free(a);
+    if (failed && rc >= 0 && !e->status) err_set(e, 500, "db_error", "初始化权限失败", "Cannot seed access control");
+    if (failed || db_commit(db, e)) {
+        db_rollback(db);
+        return -1;
+    }
+    return acl_reload(db, e);
+}
+
+int access_seed_admin_role(db_conn *c, err *e)
+{
+    return db_exec(c,
+                   "UPDATE users SET role_id = (SELECT MIN(id) FROM roles WHERE name = '管理员' AND deleted_at IS NULL)"
+                   " WHERE is_admin = 1 AND role_id IS NULL",
+                   e);
+}
+
+/* ---- sharing ---- */
+
+void access_sharing_json(const metadata *m, strbuf *out)
+{
+    sb_putc(out, '{');
+    int first = 1;
+    for (int i = 0; i < m->nentities; i++) {
+        const entity_def *ent = &m->entities[i];
+        if (ent->is_system) continue;
+        if (!first) sb_putc(out, ',');
+        sb_json_string(out, ent->name);
+        sb_putc(out, ':');
+        sb_json_string(out, acl_sharing_name(acl_entity_sharing(ent)));
+        first = 0;
+    }
+    sb_putc(out, '}');
+}
+
+static int store_sharing(db_conn *db, const char *entity, const char *mode, err *e)
+{
+    char key[96];
+    snprintf(key, sizeof key, "sharing.%s", entity);
+    db_stmt *s = db_prepare(db,
+                            "INSERT INTO settings(key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, key);
+    db_bind_text(s, 2, mode);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "保存共享设置失败", "Cannot save sharing") : 0;
+}
+
+int access_set_sharing(entity_ctx *c, json_t *body, err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (!business_entity(c->m, key)) err_add_field(e, key, "unknown");
+        else if (acl_sharing_from_name(json_string_value(v)) < 0) err_add_field(e, key, "not_an_option");
+    }
+    if (e->nfields)
+        return err_set(e, 422, "validation_failed", "共享设置有误：模块须为业务模块，取值为 private、public_read 或 public_read_write",
+                       "Invalid sharing: business modules only, each private, public_read or public_read_write");
+    if (db_begin(c->db, e)) return -1;
+    json_object_foreach(body, key, v) if (store_sharing(c->db, key, json_string_value(v), e)) goto fail;
+    if (acl_bump_version(c->db, e) || db_commit(c->db, e)) goto fail;
+    return acl_reload(c->db, e);
+fail:
+    db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,312 @@
+// acl.test.mjs - the authorization matrix of issue 5. For every business
+// entity and every read path (list, get, quick search, filter, related list,
+// export, history, global search) and write verb, an owner, a peer in the
+// same role, a superior, a user without the module right and an anonymous
+// client are tried, and who gets what is asserted. Then sharing, field
+// access, assignment, the teaching structure, and the users API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError, filterParam } from './harness.mjs';
+
+const srv = new Server();
+const ALL = { view: true, create: true, edit: true, delete: true, import: true, export: true };
+const ENTITIES = ['accounts', 'contacts', 'leads', 'opportunities', 'activities'];
+let admin, owner, peer, boss, norights, anon;
+const ids = {};      // entity -> the owner's record id
+const names = {};    // entity -> its searchable name
+let pool;            // a pool customer everyone may read: parent of related lists
+const profiles = {};
+const roles = {};
+
+async function created(res) {
+  assert.equal(res.status, 201, res.text);
+  return res.json;
+}
+
+async function makeUser(username, name, role) {
+  const u = await created(await admin.post('/api/v1/users', { username, name, password: 'Pass#2026word', role_id: role }));
+  return u;
+}
+
+before(async () => {
+  await srv.start();
+  admin = await srv.client();
+  anon = { get: p => srv.request('GET', p), patch: (p, b) => srv.request('PATCH', p, { body: b }), del: p => srv.request('DELETE', p) };
+
+  profiles.sales = await created(await admin.post('/api/v1/profiles', {
+    name: '销售', permissions: Object.fromEntries(ENTITIES.map(e => [e, ALL])),
+    field_access: { accounts: { credit_limit: 'hidden', grade: 'read' } },
+  }));
+  profiles.manager = await created(await admin.post('/api/v1/profiles', {
+    name: '销售主管附加', permissions: { accounts: { view: true } },
+  }));
+  profiles.none = await created(await admin.post('/api/v1/profiles', { name: '无业务权限', permissions: {} }));
+  const root = (await admin.get('/api/v1/roles?filter=' + filterParam({ field: 'name', op: 'eq', value: '管理员' }))).json.items[0];
+  roles.boss = await created(await admin.post('/api/v1/roles', { name: '销售经理', parent_id: root.id, profile_ids: [profiles.sales.id, profiles.manager.id] }));
+  roles.sales = await created(await admin.post('/api/v1/roles', { name: '销售员', parent_id: roles.boss.id, profile_ids: [profiles.sales.id] }));
+  roles.guest = await created(await admin.post('/api/v1/roles', { name: '访客', parent_id: root.id, profile_ids: [profiles.none.id] }));
+  await makeUser('owner1', '赵一', roles.sales.id);
+  await makeUser('peer1', '钱二', roles.sales.id);
+  await makeUser('boss1', '孙经理', roles.boss.id);
+  await makeUser('guest1', '李访客', roles.guest.id);
+  [owner, peer, boss, norights] = await Promise.all([
+    srv.client('owner1', 'Pass#2026word'), srv.client('peer1', 'Pass#2026word'),
+    srv.client('boss1', 'Pass#2026word'), srv.client('guest1', 'Pass#2026word')]);
+
+  pool = await created(await admin.post('/api/v1/accounts', { name: '公海示范客户有限公司', owner_id: null }));
+  names.accounts = '矩阵测试甲客户';
+  ids.accounts = (await created(await owner.post('/api/v1/accounts', { name: names.accounts }))).id;
+  names.contacts = '矩阵联系人';
+  ids.contacts = (await created(await owner.post('/api/v1/contacts', { name: names.contacts, account_id: pool.id }))).id;
+  names.leads = '矩阵线索人';
+  ids.leads = (await created(await owner.post('/api/v1/leads', { name: names.leads, company: '矩阵线索公司' }))).id;
+  names.opportunities = '矩阵商机';
+  ids.opportunities = (await created(await owner.post('/api/v1/opportunities', { name: names.opportunities, account_id: pool.id }))).id;
+  names.activities = '矩阵拜访';
+  ids.activities = (await created(await owner.post('/api/v1/activities', { subject: names.activities, kind: 'visit', account_id: pool.id }))).id;
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const RELATED = { contacts: 'contacts', opportunities: 'opportunities', activities: 'activities' };
+
+// Every read path for one actor and entity: 'all' (sees the record), 'none'
+// (paths answer but never show it), 'forbidden' (403), 'anonymous' (401).
+async function checkReads(actor, entity, expect) {
+  const id = ids[entity], q = encodeURIComponent(names[entity]);
+  const label = `${entity} as ${expect}`;
+  const paths = {
+    list: `/api/v1/${entity}?limit=500`,
+    search: `/api/v1/${entity}?q=${q}`,
+    filter: `/api/v1/${entity}?filter=${filterParam({ field: 'id', op: 'eq', value: id })}`,
+    export: `/api/v1/${entity}/export?format=csv`,
+  };
+  if (RELATED[entity]) paths.related = `/api/v1/accounts/${pool.id}/related/${RELATED[entity]}`;
+  for (const [path, url] of Object.entries(paths)) {
+    const r = await actor.get(url);
+    if (expect === 'anonymous') { assertError(assert, r, 401); continue; }
+    if (expect === 'forbidden' && path !== 'related') { assertError(assert, r, 403, 'forbidden'); continue; }
+    if (expect === 'forbidden') continue; // the related list is of customers, which this user may not read either
+    assert.equal(r.status, 200, `${label} ${path}: ${r.text}`);
+    const shows = path === 'export' ? r.text.includes(names[entity]) : r.json.items.some(x => x.id === id);
+    assert.equal(shows, expect === 'all', `${label}: ${path}`);
+  }
+  const get = await actor.get(`/api/v1/${entity}/${id}`);
+  const hist = await actor.get(`/api/v1/${entity}/${id}/history`);
+  for (const r of [get, hist]) {
+    if (expect === 'all') assert.equal(r.status, 200, `${label}: ${r.text}`);
+    else assertError(assert, r, { none: 404, forbidden: 403, anonymous: 401 }[expect]);
+  }
+  const g = await actor.get(`/api/v1/search?q=${q}`);
+  if (expect === 'anonymous') assertError(assert, g, 401);
+  else {
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.items.some(x => x.entity === entity && x.id === id), expect === 'all', `${label}: global search`);
+  }
+}
+
+test('reads: owner and superior see, a peer does not, no module right is 403, anonymous is 401', async () => {
+  for (const entity of ENTITIES) {
+    await checkReads(owner, entity, 'all');
+    await checkReads(boss, entity, 'all');
+    await checkReads(admin, entity, 'all');
+    await checkReads(peer, entity, 'none');
+    await checkReads(norights, entity, 'forbidden');
+    await checkReads(anon, entity, 'anonymous');
+  }
+});
+
+test('writes: owner and superior edit, a peer gets 404, no right 403, anonymous 401', async () => {
+  for (const entity of ENTITIES) {
+    const field = entity === 'activities' ? 'result' : 'description';
+    const url = `/api/v1/${entity}/${ids[entity]}`;
+    const body = { [field]: entity === 'leads' ? undefined : '改' };
+    if (entity === 'leads') body.title = '经理';
+    delete body[undefined];
+    for (const who of [owner, boss]) assert.equal((await who.patch(url, body)).status, 200, `${entity}`);
+    assertError(assert, await peer.patch(url, body), 404, 'not_found');
+    assertError(assert, await peer.del(url), 404, 'not_found');
+    assertError(assert, await norights.patch(url, body), 403, 'forbidden');
+    assertError(assert, await norights.post(`/api/v1/${entity}`, { name: 'x', subject: 'x' }), 403, 'forbidden');
+    assertError(assert, await anon.patch(url, body), 401);
+  }
+  // a link to a record the user may not see is refused as not found
+  assertError(assert, await peer.post('/api/v1/contacts', { name: '越权', account_id: ids.accounts }), 422, 'validation_failed');
+  // the pool is readable by all but not editable without claiming it
+  assert.equal((await peer.get(`/api/v1/accounts/${pool.id}`)).status, 200);
+  assertError(assert, await peer.patch(`/api/v1/accounts/${pool.id}`, { description: 'x' }), 403, 'forbidden');
+});
+
+test('metadata and menu show only what the user may use', async () => {
+  const meta = (await norights.get('/api/v1/metadata')).json;
+  for (const e of ENTITIES) assert.ok(!meta.entities.some(x => x.name === e), e);
+  assert.ok(!meta.menu.some(g => g.items.some(i => ENTITIES.includes(i))));
+  const mine = (await owner.get('/api/v1/metadata')).json;
+  const acc = mine.entities.find(x => x.name === 'accounts');
+  assert.deepEqual(acc.permissions, ALL);
+  assert.equal(acc.sharing, 'private');
+  assert.ok(!acc.fields.some(f => f.name === 'credit_limit'), 'hidden field not described');
+  assert.equal(acc.fields.find(f => f.name === 'grade').readonly, true);
+  assert.ok(!mine.entities.some(x => x.name === 'profiles'), 'profiles are for administrators');
+});
+
+test('field access: hidden never leaves, read-only refuses writes with 403; the union of profiles wins', async () => {
+  await admin.patch(`/api/v1/accounts/${ids.accounts}`, { credit_limit: 5000, grade: 'A' });
+  const r = await owner.get(`/api/v1/accounts/${ids.accounts}`);
+  assert.equal(r.json.credit_limit, undefined);
+  assert.equal(r.json.grade, 'A');
+  const list = await owner.get('/api/v1/accounts');
+  assert.ok(list.json.items.every(x => !('credit_limit' in x)));
+  const csv = await owner.get('/api/v1/accounts/export?format=csv');
+  assert.ok(!csv.text.includes('信用额度'), 'no hidden column in the export');
+  assertError(assert, await owner.get('/api/v1/accounts?filter=' + filterParam({ field: 'credit_limit', op: 'gt', value: 1 })), 400, 'bad_filter');
+  assertError(assert, await owner.get('/api/v1/accounts?sort=credit_limit'), 400);
+  assertError(assert, await owner.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' }), 403, 'forbidden');
+  assertError(assert, await owner.patch(`/api/v1/accounts/${ids.accounts}`, { credit_limit: 1 }), 422, 'validation_failed');
+  // The manager's second profile names accounts without restrictions.
+  const b = await boss.get(`/api/v1/accounts/${ids.accounts}`);
+  assert.equal(b.json.credit_limit, 5000);
+  assert.equal((await boss.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' })).status, 200);
+});
+
+test('sharing: public read lets peers read but not write; public read-write lets them write', async () => {
+  assert.equal((await peer.get('/api/v1/sharing')).json.accounts, 'private');
+  assertError(assert, await peer.req('PUT', '/api/v1/sharing', { body: { accounts: 'public_read' } }), 403, 'forbidden');
+  assertError(assert, await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'everyone', users: 'public_read', nope: 'private' } }), 422);
+  let s = await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'public_read' } });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.accounts, 'public_read');
+  await checkReads(peer, 'accounts', 'all');
+  assertError(assert, await peer.patch(`/api/v1/accounts/${ids.accounts}`, { description: '同事改' }), 403, 'forbidden');
+  await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'public_read_write' } });
+  assert.equal((await peer.patch(`/api/v1/accounts/${ids.accounts}`, { description: '同事改' })).status, 200);
+  await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'private' } });
+  await checkReads(peer, 'accounts', 'none');
+});
+
+test('assigning: a manager gives records to people below, not above or beside; a salesperson cannot', async () => {
+  const acc = await created(await owner.post('/api/v1/accounts', { name: '待分配客户' }));
+  assertError(assert, await owner.post(`/api/v1/accounts/${acc.id}/assign`, { owner_id: peer.user.id }), 403, 'forbidden');
+  assertError(assert, await owner.patch(`/api/v1/accounts/${acc.id}`, { owner_id: peer.user.id }), 422);
+  assertError(assert, await boss.post(`/api/v1/accounts/${acc.id}/assign`, { owner_id: admin.user.id }), 403, 'forbidden');
+  const r = await boss.post(`/api/v1/accounts/${acc.id}/assign`, { owner_id: peer.user.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await peer.get(`/api/v1/accounts/${acc.id}`)).json.owner_id, peer.user.id);
+  assertError(assert, await owner.get(`/api/v1/accounts/${acc.id}`), 404);
+  // a manager may also create records for a subordinate
+  const made = await boss.post('/api/v1/accounts', { name: '经理代建客户', owner_id: owner.user.id });
+  assert.equal(made.status, 201, made.text);
+});
+
+test('role changes apply at once: moving a user under another role changes who sees whom', async () => {
+  const other = await created(await admin.post('/api/v1/roles', { name: '华东销售', parent_id: roles.boss.id, profile_ids: [profiles.sales.id] }));
+  const acc = await created(await peer.post('/api/v1/accounts', { name: '钱二的客户' }));
+  assert.equal((await boss.get(`/api/v1/accounts/${acc.id}`)).status, 200);
+  // a role cannot be put under itself or its own subordinate
+  assertError(assert, await admin.patch(`/api/v1/roles/${roles.boss.id}`, { parent_id: roles.sales.id }), 422);
+  assertError(assert, await admin.patch(`/api/v1/roles/${roles.boss.id}`, { profile_ids: [999999] }), 422);
+  assertError(assert, await admin.patch(`/api/v1/roles/${roles.boss.id}`, { profile_ids: 'all' }), 422);
+  assertError(assert, await admin.del(`/api/v1/roles/${roles.sales.id}`), 409, 'in_use');
+  assertError(assert, await admin.del(`/api/v1/profiles/${profiles.sales.id}`), 409, 'in_use');
+  await admin.patch(`/api/v1/roles/${other.id}`, { parent_id: null });
+  await admin.patch(`/api/v1/users/${peer.user.id}`, { role_id: other.id });
+  assertError(assert, await boss.get(`/api/v1/accounts/${acc.id}`), 404);
+  await admin.patch(`/api/v1/users/${peer.user.id}`, { role_id: roles.sales.id });
+  assert.equal((await boss.get(`/api/v1/accounts/${acc.id}`)).status, 200);
+});
+
+test('profiles are checked: unknown modules, verbs, fields and levels are refused', async () => {
+  const bad = [
+    { permissions: { nowhere: ALL } },
+    { permissions: { users: ALL } },
+    { permissions: { accounts: { fly: true } } },
+    { permissions: { accounts: { view: 'yes' } } },
+    { permissions: ['accounts'] },
+    { field_access: { accounts: { nofield: 'hidden' } } },
+    { field_access: { accounts: { phone: 'secret' } } },
+    { field_access: { accounts: { name: 'hidden' } } },
+  ];
+  for (const b of bad) assertError(assert, await admin.post('/api/v1/profiles', { name: `坏配置${Math.random()}`, ...b }), 422);
+  assertError(assert, await owner.get('/api/v1/profiles'), 403, 'forbidden');
+  assertError(assert, await owner.post('/api/v1/roles', { name: '自封' }), 403, 'forbidden');
+  assert.equal((await owner.get('/api/v1/roles')).status, 200, 'the role directory is readable');
+});
+
+test('the teaching structure: teacher > class > group > students, made with a few calls', async () => {
+  const root = (await admin.get('/api/v1/roles?filter=' + filterParam({ field: 'name', op: 'eq', value: '管理员' }))).json.items[0];
+  const std = profiles.sales.id;
+  const teacher = await created(await admin.post('/api/v1/roles', { name: '教师', parent_id: root.id, profile_ids: [std] }));
+  const klass = await created(await admin.post('/api/v1/roles', { name: '营销1班', parent_id: teacher.id, profile_ids: [std] }));
+  const groupA = await created(await admin.post('/api/v1/roles', { name: '第1组', parent_id: klass.id, profile_ids: [std] }));
+  const groupB = await created(await admin.post('/api/v1/roles', { name: '第2组', parent_id: klass.id, profile_ids: [std] }));
+  const studA = await created(await admin.post('/api/v1/roles', { name: '第1组学生', parent_id: groupA.id, profile_ids: [std] }));
+  const studB = await created(await admin.post('/api/v1/roles', { name: '第2组学生', parent_id: groupB.id, profile_ids: [std] }));
+  await makeUser('t1', '张老师', teacher.id);
+  await makeUser('ga', '组长甲', groupA.id);
+  await makeUser('s_a1', '学生甲一', studA.id);
+  await makeUser('s_a2', '学生甲二', studA.id);
+  await makeUser('s_b1', '学生乙一', studB.id);
+  const [t, ga, a1, a2, b1] = await Promise.all(['t1', 'ga', 's_a1', 's_a2', 's_b1'].map(u => srv.client(u, 'Pass#2026word')));
+  const mine = {};
+  for (const [k, c] of Object.entries({ a1, a2, b1 })) mine[k] = (await created(await c.post('/api/v1/accounts', { name: `${k}的实验客户` }))).id;
+  const sees = async (c, k) => (await c.get(`/api/v1/accounts/${mine[k]}`)).status === 200;
+  assert.deepEqual([await sees(t, 'a1'), await sees(t, 'a2'), await sees(t, 'b1')], [true, true, true]);
+  assert.deepEqual([await sees(ga, 'a1'), await sees(ga, 'a2'), await sees(ga, 'b1')], [true, true, false]);
+  assert.deepEqual([await sees(a1, 'a1'), await sees(a1, 'a2'), await sees(a1, 'b1')], [true, false, false]);
+  const list = (await t.get('/api/v1/accounts?q=' + encodeURIComponent('实验客户'))).json;
+  assert.equal(list.total, 3);
+});
+
+test('users: administrators add users with a password, copy them, reset passwords; others cannot', async () => {
+  assertError(assert, await owner.post('/api/v1/users', { username: 'x1', name: 'x', password: 'Pass#2026word' }), 403, 'forbidden');
+  assertError(assert, await owner.patch(`/api/v1/users/${peer.user.id}`, { name: '改名' }), 403, 'forbidden');
+  assertError(assert, await admin.post('/api/v1/users', { username: 'nopw', name: '无密码' }), 422);
+  assertError(assert, await admin.post('/api/v1/users', { username: 'shortpw', name: '短', password: 'abc' }), 422);
+  assertError(assert, await admin.post('/api/v1/users', { username: 'a b', name: '空格', password: 'Pass#2026word' }), 422);
+  assertError(assert, await admin.post('/api/v1/users', { username: 'owner1', name: '重名', password: 'Pass#2026word' }), 409, 'duplicate');
+  assertError(assert, await admin.post('/api/v1/users', { username: 'pwnum', name: '数字', password: 12345678 }), 422);
+  const u = await created(await admin.post('/api/v1/users', { username: 'newbie', name: '新同事', password: 'Pass#2026word', email: 'new@example.cn' }));
+  assert.equal(u.password, undefined);
+  assert.ok(!JSON.stringify(u).includes('argon2'));
+  const nb = await srv.client('newbie', 'Pass#2026word');
+  assert.equal((await nb.get('/api/v1/accounts')).status, 200, 'no role: the default profile applies');
+  // admin reset ends the user's sessions; the new password works
+  assert.equal((await admin.patch(`/api/v1/users/${u.id}`, { password: 'Reset#2026word' })).status, 200);
+  assertError(assert, await nb.get('/api/v1/accounts'), 401);
+  await srv.client('newbie', 'Reset#2026word');
+  // copy: same role and department and menu, a new name and password
+  await owner.req('PUT', `/api/v1/users/${owner.user.id}/menu`, { body: { order: ['contacts', 'accounts'], hidden: ['leads'] } });
+  const copy = await created(await admin.post(`/api/v1/users/${owner.user.id}/copy`, { username: 'owner2', name: '赵二', password: 'Pass#2026word' }));
+  assert.equal(copy.role_id, roles.sales.id);
+  const o2 = await srv.client('owner2', 'Pass#2026word');
+  assert.deepEqual((await o2.get(`/api/v1/users/${copy.id}/menu`)).json.hidden, ['leads']);
+  assertError(assert, await o2.get(`/api/v1/accounts/${ids.accounts}`), 404, 'not_found');
+  assertError(assert, await admin.post('/api/v1/users/999999/copy', { username: 'ghost', password: 'Pass#2026word' }), 404);
+  // there is always an active administrator, and nobody deactivates themself
+  assertError(assert, await admin.patch(`/api/v1/users/${admin.user.id}`, { status: 'inactive' }), 422);
+  assertError(assert, await admin.patch(`/api/v1/users/${admin.user.id}`, { is_admin: false }), 422);
+  assertError(assert, await admin.del(`/api/v1/users/${admin.user.id}`), 422);
+});
+
+test('login history: the user and administrators see it, nobody else', async () => {
+  await srv.request('POST', '/api/v1/session', { body: { username: 'peer1', password: 'wrong-password' } });
+  const mine = await peer.get(`/api/v1/users/${peer.user.id}/logins`);
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.json.items.some(x => x.success === true));
+  assert.ok(mine.json.items.some(x => x.success === false));
+  assert.ok(mine.json.items.every(x => x.at && x.address));
+  assert.equal((await admin.get(`/api/v1/users/${peer.user.id}/logins?limit=1`)).json.items.length, 1);
+  assertError(assert, await owner.get(`/api/v1/users/${peer.user.id}/logins`), 404);
+  assertError(assert, await peer.get(`/api/v1/users/${peer.user.id}/logins?limit=abc`), 400);
+});
+
+test('main menu customisation: order and hidden items, validated', async () => {
+  const r = await owner.req('PUT', `/api/v1/users/${owner.user.id}/menu`, { body: { order: ['contacts', 'accounts'], hidden: ['leads'] } });
+  assert.equal(r.status, 200, r.text);
+  const menu = (await owner.get('/api/v1/metadata')).json.menu;
+  const items = menu.flatMap(g => g.items);
+  assert.ok(!items.includes('leads'));
+  assert.ok(items.indexOf('contacts') < items.indexOf('accounts'));
+  assertError(assert, await owner.req('PUT', `/api/v1/users/${owner.user.id}/menu`, { body: { hidden: ['nowhere'] } }), 422);
+  assertError(assert, await owner.req('PUT', `/api/v1/users/${owner.user.id}/menu`, { body: { colour: 'red' } }), 422);
+  assertError(assert, await owner.req('PUT', `/api/v1/users/${peer.user.id}/menu`, { body: { hidden: [] } }), 404);
+});
