@@ -319,6 +319,56 @@ static void session_paths(json_t *paths)
                                             json_pack("{s:o}", "200", reply("OK", NULL)))));
 }
 
+/* System settings beyond the records API (src/api/access.c). The users'
+ * create and update bodies gain the write-only password. */
+static void access_paths(json_t *paths, json_t *schemas)
+{
+    json_t *sharing = json_pack("{s:s,s:{s:s,s:[s,s,s]}}", "type", "object", "additionalProperties", "type",
+                                "string", "enum", "private", "public_read", "public_read_write");
+    json_object_set_new(schemas, "Sharing", sharing);
+    json_t *put = operation("settings", "修改默认共享 / set default sharing", "put_sharing",
+                            json_pack("{s:o}", "200", reply("OK", ref("Sharing"))));
+    json_object_set_new(put, "requestBody", body_of("Sharing"));
+    json_object_set_new(paths, "/api/v1/sharing",
+                        json_pack("{s:o,s:o}", "get",
+                                  operation("settings", "默认共享设置 / default sharing", "get_sharing",
+                                            json_pack("{s:o}", "200", reply("OK", ref("Sharing")))),
+                                  "put", put));
+    static const char *const bodies[] = {"users_create", "users_update"};
+    for (int i = 0; i < 2; i++) {
+        json_t *props = json_object_get(json_object_get(schemas, bodies[i]), "properties");
+        if (props)
+            json_object_set_new(props, "password",
+                                json_pack("{s:s,s:s,s:b,s:s}", "type", "string", "format", "password", "writeOnly", 1,
+                                          "description", "密码（只写）/ password, write-only"));
+    }
+    json_t *copy = operation("users", "复制用户 / copy a user", "copy_user",
+                             json_pack("{s:o}", "201", reply("Created", ref("users"))));
+    json_object_set_new(copy, "requestBody", body_of("users_create"));
+    json_object_set_new(paths, "/api/v1/users/{id}/copy",
+                        json_pack("{s:[o],s:o}", "parameters", param("id", "path", "integer", "model user id"),
+                                  "post", copy));
+    json_t *logins = operation("users", "登录历史 / sign-in history", "user_logins",
+                               json_pack("{s:o}", "200", reply("OK", ref("RecordList"))));
+    json_object_set_new(logins, "parameters",
+                        json_pack("[o,o,o]", param("id", "path", "integer", "user id"),
+                                  param("limit", "query", "integer", "1..200, default 50"),
+                                  param("offset", "query", "integer", "rows to skip")));
+    json_object_set_new(paths, "/api/v1/users/{id}/logins", json_pack("{s:o}", "get", logins));
+    json_object_set_new(schemas, "Menu",
+                        json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:s,s:{s:s}}}}", "type", "object", "properties",
+                                  "order", "type", "array", "items", "type", "string", "hidden", "type", "array",
+                                  "items", "type", "string"));
+    json_t *put_menu = operation("users", "定制主菜单 / customise the main menu", "put_menu",
+                                 json_pack("{s:o}", "200", reply("OK", ref("Menu"))));
+    json_object_set_new(put_menu, "requestBody", body_of("Menu"));
+    json_object_set_new(paths, "/api/v1/users/{id}/menu",
+                        json_pack("{s:[o],s:o,s:o}", "parameters", param("id", "path", "integer", "user id"), "get",
+                                  operation("users", "主菜单设置 / main menu settings", "get_menu",
+                                            json_pack("{s:o}", "200", reply("OK", ref("Menu")))),
+                                  "put", put_menu));
+}
+
 void api_openapi(http_request *req, http_response *res)
 {
     const metadata *m = meta_current();
@@ -329,6 +379,7 @@ void api_openapi(http_request *req, http_response *res)
         entity_schemas(schemas, &m->entities[i]);
         entity_paths(paths, &m->entities[i]);
     }
+    access_paths(paths, schemas);
     json_t *doc = json_pack(
         "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
         "openapi", "3.0.3", "info", "title", "Kehu 客户 CRM API", "version", "1", "description",
