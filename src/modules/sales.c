@@ -217,12 +217,17 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     if (!acl_can(c->user, opp, ACL_VIEW))
         return err_set(e, 403, "forbidden", "没有查看销售机会的权限", "No permission to view opportunities");
     const field_def *stage = meta_field(opp, "stage");
+    /* A user who may not see amounts gets counts only: sums would leak them. */
+    int amounts = acl_field_access(c->user, opp, meta_field(opp, "amount")) != ACL_HIDDEN;
     query q;
     query_init(&q, c->a);
     /* probability is stored in hundredths of a percent: amount * p / 10000. */
-    query_sql(&q, "SELECT t.stage, COUNT(*), COALESCE(SUM(t.amount), 0),"
-                  " COALESCE(SUM(t.amount * COALESCE(t.probability, 0) / 10000), 0)"
-                  " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
+    if (amounts)
+        query_sql(&q, "SELECT t.stage, COUNT(*), COALESCE(SUM(t.amount), 0),"
+                      " COALESCE(SUM(t.amount * COALESCE(t.probability, 0) / 10000), 0)"
+                      " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
+    else
+        query_sql(&q, "SELECT t.stage, COUNT(*), 0, 0 FROM opportunities t WHERE t.deleted_at IS NULL AND ");
     acl_visible_predicate(c->user, opp, "t", &q);
     if (owner_id) query_sql(&q, " AND t.owner_id = "), query_bind_int(&q, owner_id);
     if (from) query_sql(&q, " AND t.expected_close_date >= "), query_bind_text(&q, from);
@@ -257,7 +262,7 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     decimal_format(ta, 2, out);
     sb_append(out, ",\"weighted_amount\":");
     decimal_format(tw, 2, out);
-    sb_append(out, "}}");
+    sb_printf(out, "},\"amount_hidden\":%s}", amounts ? "false" : "true");
     return 0;
 }
 

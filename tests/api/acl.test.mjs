@@ -168,6 +168,26 @@ test('field access: hidden never leaves, read-only refuses writes with 403; the 
   assert.equal((await boss.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' })).status, 200);
 });
 
+test('reports respect field access: a hidden amount is not summed in the funnel', async () => {
+  const p = await created(await admin.post('/api/v1/profiles', {
+    name: '看不到金额', permissions: { opportunities: { view: true } }, field_access: { opportunities: { amount: 'hidden' } } }));
+  const role = await created(await admin.post('/api/v1/roles', { name: '金额保密经理', profile_ids: [p.id] }));
+  await admin.patch(`/api/v1/roles/${roles.boss.id}`, { parent_id: role.id });
+  await makeUser('noamount', '周保密', role.id);
+  const c = await srv.client('noamount', 'Pass#2026word');
+  await admin.patch(`/api/v1/opportunities/${ids.opportunities}`, { amount: 88000 });
+  const f = await c.get('/api/v1/reports/funnel');
+  assert.equal(f.status, 200, f.text);
+  assert.equal(f.json.amount_hidden, true);
+  assert.ok(f.json.total.count >= 1, 'counts of the records below are there');
+  assert.equal(f.json.total.amount, 0);
+  assert.equal((await boss.get('/api/v1/reports/funnel')).json.total.amount, 88000);
+  const rec = await c.get(`/api/v1/opportunities/${ids.opportunities}`);
+  assert.equal(rec.status, 200);
+  assert.equal(rec.json.amount, undefined);
+  await admin.patch(`/api/v1/roles/${roles.boss.id}`, { parent_id: null });
+});
+
 test('sharing: public read lets peers read but not write; public read-write lets them write', async () => {
   assert.equal((await peer.get('/api/v1/sharing')).json.accounts, 'private');
   assertError(assert, await peer.req('PUT', '/api/v1/sharing', { body: { accounts: 'public_read' } }), 403, 'forbidden');
