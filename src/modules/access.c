@@ -387,7 +387,9 @@ int access_seed(db_conn *db, err *e)
 int access_seed_admin_role(db_conn *c, err *e)
 {
     return db_exec(c,
-                   "UPDATE users SET role_id = (SELECT MIN(id) FROM roles WHERE name = '管理员' AND deleted_at IS NULL)"
+                   "UPDATE users SET role_id = (SELECT MIN(id) FROM roles WHERE name = '管理员' AND deleted_at IS NULL),"
+                   " department_id = COALESCE(department_id,"
+                   "  (SELECT MIN(id) FROM departments WHERE name = '总公司' AND deleted_at IS NULL))"
                    " WHERE is_admin = 1 AND role_id IS NULL",
                    e);
 }

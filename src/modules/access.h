@@ -17,7 +17,8 @@ void access_init(void);
  * the root role 管理员 and the root department 总公司. Runs once per
  * database (settings.acl_seeded). */
 int access_seed(db_conn *c, err *e);
-/* Gives administrators without a role the root role 管理员. */
+/* Gives administrators without a role the root role 管理员 (and, when they
+ * have none, the department 总公司). */
 int access_seed_admin_role(db_conn *c, err *e);
 
 /* {"accounts":"private",...} for every business entity. */

@@ -79,10 +79,11 @@ function watch(page, problems) {
   page.on('pageerror', e => problems.push(`pageerror: ${e.message}`));
   page.on('console', m => {
     const text = m.text();
-    // Answers the app expects and handles: 401 (session over), 404, 409,
+    // Answers the app expects and handles: 401 (session over), 403 (no
+    // right), 404, 409,
     // 422 (validation), 405 (POST mass-update on a server without it: the
     // app falls back to one PATCH per record).
-    if (m.type() === 'error' && /Failed to load resource: the server responded with a status of (401|404|405|409|422)/.test(text)) return;
+    if (m.type() === 'error' && /Failed to load resource: the server responded with a status of (401|403|404|405|409|422)/.test(text)) return;
     if (m.type() === 'error' || (m.type() === 'warning' && text.includes('[Vue warn]'))) problems.push(`${m.type()}: ${text}`);
   });
 }

@@ -20,6 +20,7 @@ const routes = [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue') },
       { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
       { path: 'recycle-bin', name: 'recycle-bin', component: () => import('./views/RecycleBinView.vue') },
+      { path: 'admin/access/:tab?', name: 'admin-access', component: () => import('./views/admin/AccessView.vue'), meta: { admin: true } },
       { path: 'admin/fields/:entity?', name: 'admin-fields', component: () => import('./views/admin/FieldsView.vue'), meta: { admin: true } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityListView.vue'), meta: { entity: true } },
       { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
