@@ -14,6 +14,7 @@ extern const route api_search_routes[];
 extern const route api_sales_routes[];
 extern const route api_owner_routes[];
 extern const route api_access_routes[];
+extern const route api_report_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
@@ -38,6 +39,9 @@ void api_answer_write_error(http_request *req, http_response *res, entity_ctx *c
                             const entity_def *ent, int64_t id, const err *e);
 /* The version of If-Match ("3", W/"3" or 3); 0 without, -1 unparseable. */
 int64_t api_if_match(http_request *req);
+/* The list parameters of the query string (q, filter, sort, limit, offset,
+ * deleted, pool, initial); answers 400 and returns -1 when malformed. */
+int api_list_params(http_request *req, http_response *res, list_params *p);
 /* Integer query parameter name in 0..max (dflt when absent); answers 400
  * and returns -1 when malformed. */
 int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt, int64_t max,

@@ -216,6 +216,19 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                                          ref(schema)))));
     json_object_set_new(paths, path, json_pack("{s:o}", "post", mass));
 
+    snprintf(path, sizeof path, "/api/v1/%s/merge", n);
+    json_t *merge = operation(tag, "合并 / merge records", (snprintf(id, sizeof id, "merge_%s", n), id),
+                              json_pack("{s:o}", "200", reply("OK", ref(n))));
+    json_object_set_new(merge, "requestBody",
+                        json_pack("{s:b,s:o}", "required", 1, "content",
+                                  json_content(json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s,s:{s:s},s:i},s:{s:s,s:{s:s}},s:{s:s}}}",
+                                                         "type", "object", "required", "target_id", "source_ids",
+                                                         "properties", "target_id", "type", "integer", "source_ids",
+                                                         "type", "array", "items", "type", "integer", "maxItems", 50,
+                                                         "fields", "type", "object", "additionalProperties", "type",
+                                                         "integer", "version", "type", "integer"))));
+    json_object_set_new(paths, path, json_pack("{s:o}", "post", merge));
+
     snprintf(path, sizeof path, "/api/v1/%s/{id}/restore", n);
     json_t *restore = operation(tag, "从回收站恢复 / restore", (snprintf(id, sizeof id, "restore_%s", n), id),
                                 json_pack("{s:o}", "200", reply("OK", ref(n))));
@@ -305,6 +318,20 @@ static void session_paths(json_t *paths)
                                   param("from", "query", "string", "expected close from YYYY-MM-DD"),
                                   param("to", "query", "string", "expected close to YYYY-MM-DD")));
     json_object_set_new(paths, "/api/v1/reports/funnel", json_pack("{s:o}", "get", fun));
+    json_t *grp = operation("reports", "分组统计 / grouped counts", "group_report", json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(grp, "parameters",
+                        json_pack("[o,o,o,o,o]", param("entity", "query", "string", "module, e.g. accounts"),
+                                  param("by", "query", "string", "group field (owner = owner_id)"),
+                                  param("sum", "query", "string", "money or number field to add up"),
+                                  param("q", "query", "string", "quick search"),
+                                  param("filter", "query", "string", "filter JSON")));
+    json_object_set_new(paths, "/api/v1/reports/group", json_pack("{s:o}", "get", grp));
+    json_t *stats = operation("reports", "客情统计 / customer statistics", "account_stats", json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(stats, "parameters",
+                        json_pack("[o,o,o]", param("by", "query", "string", "type, grade, industry, source, stage, province, city, owner"),
+                                  param("sum", "query", "string", "money or number field to add up"),
+                                  param("filter", "query", "string", "filter JSON")));
+    json_object_set_new(paths, "/api/v1/reports/accounts", json_pack("{s:o}", "get", stats));
     json_t *rem = operation("reports", "提醒 / reminders", "reminders", json_pack("{s:o}", "200", reply("OK", NULL)));
     json_object_set_new(rem, "parameters", json_pack("[o]", param("days", "query", "integer", "window in days, default 7")));
     json_object_set_new(paths, "/api/v1/reminders", json_pack("{s:o}", "get", rem));

@@ -34,7 +34,7 @@ int api_int_param(http_request *req, http_response *res, const char *name, int64
     return 0;
 }
 
-static int read_list_params(http_request *req, http_response *res, list_params *p)
+int api_list_params(http_request *req, http_response *res, list_params *p)
 {
     memset(p, 0, sizeof *p);
     p->q = http_query(req, "q");
@@ -69,7 +69,7 @@ static void list_records(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const entity_def *ent = api_entity(req, res, &c, req->params[0]);
     list_params p;
-    if (!ent || read_list_params(req, res, &p)) return;
+    if (!ent || api_list_params(req, res, &p)) return;
     err e;
     err_clear(&e);
     if (entity_list(&c, ent, &p, &res->body, &e)) return http_error(req, res, &e);
@@ -273,10 +273,54 @@ static void mass_update(http_request *req, http_response *res)
     }
     if (rc == 0) rc = db_commit(c.db, &e);
     if (rc) db_rollback(c.db);
+    else entity_committed(&c, ent);
     json_decref(body);
     if (rc) return http_error(req, res, &e);
     sb_printf(&res->body, "{\"updated\":%zu}", n);
     http_json(res, 200);
+}
+
+/* POST /api/v1/{entity}/merge {"target_id", "source_ids":[...], "fields"?: {field: source_id},
+ * "version"?}: answers the merged target. */
+static void merge_records(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+        if (strcmp(key, "target_id") && strcmp(key, "source_ids") && strcmp(key, "fields") && strcmp(key, "version"))
+            err_add_field(&e, key, "unknown");
+    json_t *target = json_object_get(body, "target_id"), *src = json_object_get(body, "source_ids");
+    json_t *version = json_object_get(body, "version");
+    int64_t ids[MERGE_MAX_SOURCES];
+    int n = 0, ok = !e.nfields && json_is_integer(target) && json_is_array(src) &&
+                    json_array_size(src) <= MERGE_MAX_SOURCES && (!version || json_is_integer(version));
+    size_t i;
+    json_array_foreach(src, i, v) {
+        if (!ok) break;
+        ok = json_is_integer(v);
+        if (ok) ids[n++] = json_integer_value(v);
+    }
+    int64_t target_id = ok ? json_integer_value(target) : 0;
+    int rc = -1;
+    if (!ok) {
+        if (!e.nfields) err_add_field(&e, "source_ids", "invalid_type");
+        err_set(&e, 422, "validation_failed", "需要 target_id（保留的记录）和 source_ids（1 到 50 条要并入的记录）",
+                "target_id (the record to keep) and source_ids (1 to 50 records to merge into it) are required");
+    } else {
+        rc = entity_merge(&c, ent, target_id, ids, n, json_object_get(body, "fields"),
+                          version ? json_integer_value(version) : api_if_match(req), &e);
+    }
+    json_decref(body);
+    if (rc) return api_answer_write_error(req, res, &c, ent, target_id, &e);
+    api_answer_record(req, res, &c, ent, target_id, 200);
 }
 
 /* GET /api/v1/{entity}/export?format=csv|xlsx&q=&filter=&sort= : the list
@@ -287,7 +331,7 @@ static void export_records(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const entity_def *ent = api_entity(req, res, &c, req->params[0]);
     list_params p;
-    if (!ent || read_list_params(req, res, &p)) return;
+    if (!ent || api_list_params(req, res, &p)) return;
     const char *format = http_query(req, "format");
     if (!format) format = "xlsx";
     if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
@@ -354,7 +398,7 @@ static void related_records(http_request *req, http_response *res)
     sb_free(&parent);
     if (rc) return http_error(req, res, &e);
     list_params p;
-    if (read_list_params(req, res, &p)) return;
+    if (api_list_params(req, res, &p)) return;
     p.link_field = rel->field;
     p.link_id = id;
     if (entity_list(&c, other, &p, &res->body, &e)) return http_error(req, res, &e);
@@ -368,6 +412,7 @@ const route api_records_routes[] = {
     {"GET", "/api/v1/:entity/export", export_records, 0},
     {"GET", "/api/v1/:entity/duplicates", similar_records, 0},
     {"POST", "/api/v1/:entity/mass-update", mass_update, 0},
+    {"POST", "/api/v1/:entity/merge", merge_records, 0},
     {"PATCH", "/api/v1/:entity/:id", update_record, 0},
     {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
     {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},

@@ -84,6 +84,22 @@ int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body
                   err *e);
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e);
 int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
+/* The same as entity_delete inside the caller's transaction. */
+int entity_delete_tx(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
+/* Adds a line to a record's history (inside the caller's transaction). */
+int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *action, const char *field,
+               const char *old_value, const char *new_value, err *e);
+
+/* Merges the records source_ids into target_id (合并): every record of any
+ * entity that links to a source is pointed at the target, the sources'
+ * history moves to the target, fields empty on the target are filled from
+ * the sources in order (`choose`: {field: source_id} picks a source's value
+ * instead, may be NULL), the sources go to the recycle bin, and the target's
+ * history records the merge. One transaction; the user must be able to
+ * edit the target and delete the sources. 1..50 distinct sources. */
+#define MERGE_MAX_SOURCES 50
+int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const int64_t *source_ids,
+                 int nsources, json_t *choose, int64_t if_match, err *e);
 /* {"items":[{id, action, field, field_label, old_value, new_value, changed_by,
  * changed_by_name, changed_at}]} newest first. */
 int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, err *e);
@@ -103,6 +119,13 @@ int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, in
 #define EXPORT_MAX_ROWS 200000
 int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, const char *format,
                   strbuf *out, err *e);
+
+/* The rows the list p would show, grouped by field `by` (picklist, link,
+ * user, boolean, text, integer, date): {"entity","by","by_label","items":
+ * [{value,label,count,sum?}],"total","sum"?}, largest groups first, at most
+ * 200; `sum` (optional) names a money or number field to add up. */
+int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, const char *by,
+                 const char *sum, strbuf *out, err *e);
 
 /* Names similar to `name` among the records the user may see, for the
  * duplicate warning while typing: {"items":[{id,name,score,exact}],"total"},

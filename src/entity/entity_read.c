@@ -179,8 +179,8 @@ pinyin:
     query_sql(w, any ? ")" : "1=0)");
 }
 
-/* WHERE clause shared by the page query and the count. */
-static int build_where(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
+/* WHERE clause shared by the page query, the count, exports and reports. */
+int entity_where(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
                        err *e)
 {
     query_sql(w, p->deleted ? "t.deleted_at IS NOT NULL AND " : "t.deleted_at IS NULL AND ");
@@ -251,7 +251,7 @@ int entity_page_sql(entity_ctx *c, const entity_def *ent, const list_params *p, 
     void *actx[2] = {c, (void *)ent};
     filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
     const char *default_sort = ent->name_field ? ent->name_field : "-id";
-    if (build_where(c, ent, p, w, e) || sort_compile(&fc, p->sort, default_sort, order, e)) return -1;
+    if (entity_where(c, ent, p, w, e) || sort_compile(&fc, p->sort, default_sort, order, e)) return -1;
     sb_printf(ids, "SELECT t.id FROM %s t WHERE %s %s LIMIT ? OFFSET ?", ent->table, sb_str(&w->sql),
               sb_str(&order->sql));
     return 0;
@@ -467,7 +467,7 @@ int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, in
     list_params p = {.q = q};
     query w;
     query_init(&w, c->a);
-    int rc = build_where(c, ent, &p, &w, e);
+    int rc = entity_where(c, ent, &p, &w, e);
     if (rc == 0) {
         strbuf sql = STRBUF_INIT;
         sb_printf(&sql, "SELECT t.id, t.%s FROM %s t WHERE %s ORDER BY t.%s, t.id LIMIT %d",

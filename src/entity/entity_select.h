@@ -19,6 +19,9 @@ void select_plan_free(select_plan *p);
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out);
 /* The WHERE (visibility, filter, search), ORDER BY and page-id query of a
  * list; `w` and `order` must be initialised, `ids` empty. */
+/* The WHERE of a list (visibility, pool, link, q, initial, filter) on
+ * alias t, without the leading WHERE. */
+int entity_where(entity_ctx *c, const entity_def *ent, const list_params *p, query *w, err *e);
 int entity_page_sql(entity_ctx *c, const entity_def *ent, const list_params *p, query *w,
                     query *order, strbuf *ids, err *e);
 /* LIKE pattern with %, _ and \ escaped, wrapped as %text%. */

@@ -642,25 +642,23 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
     return 0;
 }
 
-static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,
-                       int deleting, err *e)
+/* Moves a record to the recycle bin (deleting) or back, inside the
+ * caller's transaction. */
+static int set_deleted_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,
+                          int deleting, err *e)
 {
     sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
     int64_t version = 0;
     char now[ISO_TIME_LEN];
     iso_now(now);
-    if (db_begin(c->db, e) != 0) return -1;
-    if (load_current(c, ent, id, !deleting, FOR_WRITE, old, &version, e)) goto fail;
+    if (load_current(c, ent, id, !deleting, FOR_WRITE, old, &version, e)) return -1;
     for (int i = 0; deleting && i < ndelete_checks; i++)
-        if (strcmp(delete_checks[i].entity, ent->name) == 0 && delete_checks[i].check(c, ent, id, e)) goto fail;
-    if (if_match && if_match != version) {
-        conflict(e);
-        goto fail;
-    }
+        if (strcmp(delete_checks[i].entity, ent->name) == 0 && delete_checks[i].check(c, ent, id, e)) return -1;
+    if (if_match && if_match != version) return conflict(e);
     if (!deleting) { /* a restored record must not duplicate a live one */
         change_set cs = {old, arena_alloc(c->a, (size_t)ent->nfields)};
         memset(cs.present, 1, (size_t)ent->nfields);
-        if (check_unique(c, ent, &cs, id, e)) goto fail;
+        if (check_unique(c, ent, &cs, id, e)) return -1;
     }
     char sql[256];
     snprintf(sql, sizeof sql,
@@ -668,7 +666,7 @@ static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t
              "WHERE id = ?",
              ent->table);
     db_stmt *s = db_prepare(c->db, sql, e);
-    if (!s) goto fail;
+    if (!s) return -1;
     if (deleting) db_bind_text(s, 1, now);
     else db_bind_null(s, 1);
     db_bind_text(s, 2, now);
@@ -679,11 +677,33 @@ static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t
     db_finalize(s);
     if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e) ||
         note_rules_change(c, ent, e))
-        goto fail;
-    if (db_commit(c->db, e) == 0) return entity_committed(c, ent), 0;
-fail:
+        return -1;
+    total_cache_invalidate(ent->name);
+    return 0;
+}
+
+static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,
+                       int deleting, err *e)
+{
+    if (db_begin(c->db, e) != 0) return -1;
+    if (set_deleted_tx(c, ent, id, if_match, deleting, e) == 0 && db_commit(c->db, e) == 0)
+        return entity_committed(c, ent), 0;
     db_rollback(c->db);
     return -1;
+}
+
+int entity_delete_tx(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+{
+    if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "删除", "delete", e);
+    return set_deleted_tx(c, ent, id, 0, 1, e);
+}
+
+int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *action, const char *field,
+               const char *old_value, const char *new_value, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    return write_history(c, ent, id, action, field, old_value, new_value, now, e);
 }
 
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e)
