@@ -35,6 +35,7 @@ export default {
     newRecord: 'Add to {entity}',
   },
   list: {
+    ownRecords: 'Mine', pool: 'Public pool',
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
     columns: 'Columns', columnsTip: 'Choose the columns of the list', massUpdate: 'Mass update', massDelete: 'Delete',
     exportSelected: 'Export selected', exportAll: 'Export all', initialAll: 'All', initialOther: 'Other',
@@ -77,6 +78,21 @@ export default {
     restored: '{n} records restored', deletedAt: 'Deleted at', empty: 'The recycle bin is empty',
   },
   search: { title: 'Search', results: 'Results for “{q}”', none: 'Nothing found for “{q}”', hint: 'Type something to search' },
+  reminders: { title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled' } },
+  actions: {
+    convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
+    openAccount: 'Open customer', openContact: 'Open contact', openOpportunity: 'Open opportunity',
+    account: 'Customer', newAccount: 'New customer "{name}"', existingAccount: 'Link an existing customer', pickAccount: 'Customer',
+    createOpportunity: 'Also create an opportunity', oppName: 'Opportunity', amount: 'Amount', stage: 'Stage',
+    claim: 'Claim', release: 'Release to pool', assign: 'Assign', toPool: '(empty: back to the pool)',
+    releaseConfirm: 'Give this customer back to the public pool? Colleagues may then claim it.',
+    done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
+  },
+  pipeline: {
+    title: 'Pipeline', menu: 'Pipeline board', mine: 'Mine only', from: 'Close from', to: 'Close to', asList: 'List',
+    colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
+    moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',
+  },
   access: {
     title: 'Users and access', saved: 'Saved', invalid: 'Invalid', confirmDelete: 'Delete "{name}"?',
     tabs: { users: 'Users', departments: 'Organisation', roles: 'Roles', profiles: 'Profiles', sharing: 'Sharing' },

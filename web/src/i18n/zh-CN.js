@@ -36,6 +36,7 @@ export default {
     newRecord: '新建{entity}',
   },
   list: {
+    ownRecords: '我的客户', pool: '公海',
     quickSearch: '输入名称、电话或拼音首字母搜索', advanced: '高级查询', hideAdvanced: '收起查询',
     columns: '显示列', columnsTip: '选择列表中显示的列', massUpdate: '批量修改', massDelete: '批量删除',
     exportSelected: '导出所选', exportAll: '导出全部', initialAll: '全部', initialOther: '其他',
@@ -78,6 +79,21 @@ export default {
     restored: '已恢复 {n} 条记录', deletedAt: '删除时间', empty: '回收站是空的',
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
+  reminders: { title: '提醒', none: '近期没有待办', overdue: '已逾期', kinds: { follow_up: '回访', scheduled: '日程' } },
+  actions: {
+    convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
+    openAccount: '查看客户', openContact: '查看联系人', openOpportunity: '查看销售机会',
+    account: '客户', newAccount: '新建客户“{name}”', existingAccount: '关联已有客户', pickAccount: '选择客户',
+    createOpportunity: '同时创建销售机会', oppName: '机会名称', amount: '预计金额', stage: '销售阶段',
+    claim: '领取', release: '退回公海', assign: '分配', toPool: '（不选则退回公海）',
+    releaseConfirm: '确定把该客户退回公海吗？退回后其他同事可以领取。',
+    done: { claim: '已领取，该客户现在归您负责', release: '已退回公海', assign: '已分配' },
+  },
+  pipeline: {
+    title: '销售看板', menu: '销售看板', mine: '只看我的', from: '预计成交起', to: '预计成交止', asList: '列表',
+    colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',
+    moved: '“{name}”已移到“{stage}”', conflict: '该机会已被他人修改，已刷新看板', amountHidden: '您无权查看金额，漏斗只显示数量。',
+  },
   access: {
     title: '用户与权限', saved: '已保存', invalid: '填写有误', confirmDelete: '确定删除“{name}”吗？',
     tabs: { users: '用户', departments: '组织结构', roles: '角色', profiles: '权限配置', sharing: '共享设置' },

@@ -1,0 +1,107 @@
+// sales.test.mjs - issue 6 screens in the browser: the pipeline board
+// (drag a card to another stage, with real mouse moves), the funnel, the
+// reminder bell, lead conversion, and the public pool (claim).
+import { describe, it as nodeIt, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, signIn, screenshot } from './harness.mjs';
+
+let srv, browser, page;
+async function api(method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1' + p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: b ? JSON.stringify(b) : undefined });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, [method, path, body]);
+}
+
+let failures = 0;
+function it(name, fn) {
+  nodeIt(name, async () => {
+    try {
+      await fn();
+      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
+        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
+      assert.deepEqual(unknown, [], 'unregistered components');
+      assert.deepEqual(browser.problems, [], 'console errors');
+    } catch (e) {
+      if (page) await screenshot(page, `sales-failed-${++failures}`).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+describe('sales screens', () => {
+  const ids = {};
+  before(async () => {
+    srv = await startServer();
+    browser = await startBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(8000);
+    await signIn(page, srv.base);
+    const acc = await api('POST', '/accounts', { name: '杭州看板科技有限公司' });
+    ids.account = acc.body.id;
+    for (const [name, stage, amount] of [['看板商机甲', 'prospecting', 50000], ['看板商机乙', 'qualification', 120000], ['看板商机丙', 'proposal', 80000]])
+      ids[name] = (await api('POST', '/opportunities', { name, stage, amount, account_id: acc.body.id, expected_close_date: '2026-12-20' })).body.id;
+    const soon = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 19) + 'Z';
+    const past = new Date(Date.now() - 86400000).toISOString().slice(0, 19) + 'Z';
+    await api('POST', '/activities', { subject: '回访杭州看板', kind: 'call', account_id: acc.body.id, next_follow_up_at: soon });
+    await api('POST', '/activities', { subject: '逾期的拜访', kind: 'visit', account_id: acc.body.id, start_at: past });
+    ids.lead = (await api('POST', '/leads', { name: '周转换', company: '宁波转换贸易有限公司', mobile: '13900001111' })).body.id;
+    ids.pool = (await api('POST', '/accounts', { name: '公海里的温州客户', owner_id: null })).body.id;
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (srv) await srv.stop();
+  });
+
+  it('pipeline board: drag a card to another stage; the stage and probability are saved', async () => {
+    await page.locator('[data-test=main-menu] [data-entity="pipeline"]').click();
+    await page.locator('[data-test=kanban] [data-card="看板商机甲"]').waitFor();
+    const card = page.locator('[data-card="看板商机甲"]');
+    const target = page.locator('[data-test=kanban] [data-stage="negotiation"]');
+    await card.dragTo(target);
+    await page.locator('.el-message--success').waitFor();
+    await page.locator('[data-stage="negotiation"] [data-card="看板商机甲"]').waitFor();
+    const saved = await api('GET', `/opportunities/${ids['看板商机甲']}`);
+    assert.equal(saved.body.stage, 'negotiation');
+    assert.equal(saved.body.probability, 70);
+    await page.locator('[data-test=funnel-chart] canvas').waitFor();
+    await screenshot(page, 'sales-01-pipeline');
+  });
+
+  it('the reminder bell counts due follow-ups and overdue activities and opens them', async () => {
+    const bell = page.locator('[data-test=reminder-bell]');
+    await page.locator('[data-test=reminder-bell] .el-badge__content', { hasText: '2' }).waitFor();
+    await bell.click();
+    await page.locator('[data-test=reminder-list] li', { hasText: '逾期的拜访' }).waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'sales-02-bell');
+    await page.locator('[data-test=reminder-list] li', { hasText: '回访杭州看板' }).click();
+    await page.waitForURL(/\/activities\/\d+/);
+  });
+
+  it('converts a lead into a customer, a contact and an opportunity from its page', async () => {
+    await page.goto(`${srv.base}/leads/${ids.lead}`);
+    await page.locator('[data-test=convert]').click();
+    await page.locator('[data-test=convert-submit]').waitFor();
+    await page.waitForTimeout(400); // the dialog fades in
+    await screenshot(page, 'sales-03-convert');
+    await page.locator('[data-test=convert-submit]').click();
+    await page.locator('[data-test=goto-account]').click();
+    await page.waitForURL(/\/accounts\/\d+/);
+    await page.locator('[data-test=record-title]', { hasText: '宁波转换贸易有限公司' }).waitFor();
+    const lead = await api('GET', `/leads/${ids.lead}`);
+    assert.equal(lead.body.status, 'converted');
+  });
+
+  it('the public pool is a tab of the customer list; claiming takes a customer', async () => {
+    await page.goto(`${srv.base}/accounts`);
+    await page.locator('[data-test=pool-toggle] label', { hasText: '公海' }).click();
+    await page.locator('[data-test=list-table] a', { hasText: '公海里的温州客户' }).click();
+    await page.locator('[data-test=claim]').click();
+    await page.locator('[data-test=release]').waitFor();
+    const acc = await api('GET', `/accounts/${ids.pool}`);
+    assert.ok(acc.body.owner_id, 'claimed');
+    await screenshot(page, 'sales-04-claimed');
+  });
+});
