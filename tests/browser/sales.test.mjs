@@ -94,6 +94,19 @@ describe('sales screens', () => {
     assert.equal(lead.body.status, 'converted');
   });
 
+  it('a customer opens on its 360 view: contacts, opportunities, timeline, next follow-up', async () => {
+    await api('POST', '/contacts', { name: '杭看板', title: '采购经理', mobile: '13812345678', account_id: ids.account });
+    await page.goto(`${srv.base}/accounts/${ids.account}`);
+    const view = page.locator('[data-test=account-360]');
+    await view.locator('.ccard', { hasText: '杭看板' }).waitFor();
+    await view.locator('.opp', { hasText: '看板商机乙' }).waitFor();
+    await view.locator('[data-test=activity-timeline]', { hasText: '回访杭州看板' }).waitFor();
+    assert.notEqual((await view.locator('[data-test=next-follow-up] b').innerText()).trim(), '未安排');
+    await screenshot(page, 'sales-05-account-360');
+    await view.locator('[data-test=new-activity]').click();
+    await page.waitForURL(/\/activities\/new\?account_id=/);
+  });
+
   it('the public pool is a tab of the customer list; claiming takes a customer', async () => {
     await page.goto(`${srv.base}/accounts`);
     await page.locator('[data-test=pool-toggle] label', { hasText: '公海' }).click();

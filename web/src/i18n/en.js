@@ -93,6 +93,12 @@ export default {
     colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
     moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',
   },
+  a360: {
+    tab: 'Customer 360', pipeline: 'Open pipeline', nextFollowUp: 'Next follow-up', none: 'None planned', hot: 'Hot',
+    newActivity: 'Log activity', newContact: 'New contact', newOpportunity: 'New opportunity',
+    contacts: 'Contacts ({n})', opportunities: 'Opportunities ({n})', timeline: 'Activities',
+    noContacts: 'No contacts yet', noOpportunities: 'No opportunities yet', noActivities: 'No activities yet',
+  },
   access: {
     title: 'Users and access', saved: 'Saved', invalid: 'Invalid', confirmDelete: 'Delete "{name}"?',
     tabs: { users: 'Users', departments: 'Organisation', roles: 'Roles', profiles: 'Profiles', sharing: 'Sharing' },

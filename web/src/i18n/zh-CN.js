@@ -94,6 +94,12 @@ export default {
     colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',
     moved: '“{name}”已移到“{stage}”', conflict: '该机会已被他人修改，已刷新看板', amountHidden: '您无权查看金额，漏斗只显示数量。',
   },
+  a360: {
+    tab: '客户全景', pipeline: '在谈金额', nextFollowUp: '下次跟进', none: '未安排', hot: '热点客户',
+    newActivity: '记一笔跟进', newContact: '新增联系人', newOpportunity: '新增商机',
+    contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '跟进记录',
+    noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
+  },
   access: {
     title: '用户与权限', saved: '已保存', invalid: '填写有误', confirmDelete: '确定删除“{name}”吗？',
     tabs: { users: '用户', departments: '组织结构', roles: '角色', profiles: '权限配置', sharing: '共享设置' },
