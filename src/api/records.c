@@ -323,8 +323,9 @@ static void merge_records(http_request *req, http_response *res)
     api_answer_record(req, res, &c, ent, target_id, 200);
 }
 
-/* GET /api/v1/{entity}/export?format=csv|xlsx&q=&filter=&sort= : the list
- * as a download. The file name is the entity's label and the date. */
+/* GET /api/v1/{entity}/export?format=csv|xlsx|vcf&q=&filter=&sort= : the
+ * list as a download (vcf: vCards, for people). The file name is the
+ * entity's label and the date. */
 static void export_records(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -334,15 +335,18 @@ static void export_records(http_request *req, http_response *res)
     if (!ent || api_list_params(req, res, &p)) return;
     const char *format = http_query(req, "format");
     if (!format) format = "xlsx";
-    if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
-        return http_fail(req, res, 400, "bad_param", "format 只能是 csv 或 xlsx", "format must be csv or xlsx");
+    int vcf = strcmp(format, "vcf") == 0;
+    if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 && !vcf)
+        return http_fail(req, res, 400, "bad_param", "format 只能是 csv、xlsx 或 vcf", "format must be csv, xlsx or vcf");
     err e;
     err_clear(&e);
-    if (entity_export(&c, ent, &p, format, &res->body, &e)) return http_error(req, res, &e);
+    if (vcf ? entity_export_vcard(&c, ent, &p, &res->body, &e) : entity_export(&c, ent, &p, format, &res->body, &e))
+        return http_error(req, res, &e);
     int xlsx = format[0] == 'x';
     res->status = 200;
-    res->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                             : "text/csv; charset=utf-8";
+    res->content_type = xlsx  ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        : vcf ? "text/vcard; charset=utf-8"
+                              : "text/csv; charset=utf-8";
     char day[11];
     time_t now = time(NULL);
     strftime(day, sizeof day, "%Y%m%d", localtime(&now));

@@ -127,6 +127,10 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
 int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, const char *by,
                  const char *sum, strbuf *out, err *e);
 
+/* The list p as vCards 3.0 (text/vcard) for entities marked "vcard" in
+ * metadata (contacts); 400 for others, 403 without the export right. */
+int entity_export_vcard(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e);
+
 /* Names similar to `name` among the records the user may see, for the
  * duplicate warning while typing: {"items":[{id,name,score,exact}],"total"},
  * best first, at most `limit`. Legal forms and cities are ignored. */

@@ -272,6 +272,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->name_field = jstr(a, je, "name_field");
     ent->is_system = json_is_true(json_object_get(je, "system"));
     ent->pool = json_is_true(json_object_get(je, "pool"));
+    ent->vcard = json_is_true(json_object_get(je, "vcard"));
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
     add_system_fields(a, ent, fields, &n);

@@ -100,6 +100,7 @@ typedef struct entity_def {
     int nrelations;
     int is_system; /* users, roles...: not owned, no recycle bin visibility rules */
     int pool;      /* records without an owner form a public pool (公海) everyone sees */
+    int vcard;     /* people (contacts): exported as vCards too */
 } entity_def;
 
 typedef struct metadata {

@@ -112,3 +112,32 @@ test('export sees only what the list sees; bad parameters are 400', async () => 
   assertError(assert, await admin.get(`/api/v1/accounts/export?filter=${filterParam({ field: 'x', op: 'eq', value: 1 })}`), 400, 'bad_filter');
   assertError(assert, await admin.get('/api/v1/nosuch/export'), 404);
 });
+
+test('contacts export as vCards that a real parser (ical.js) reads back', async () => {
+  const ICAL = (await import('ical.js')).default;
+  const acc = await admin.post('/api/v1/accounts', { name: '上海名片科技有限公司' });
+  const longNote = '第一行；含分号, 逗号\\和反斜杠\n第二行' + '很长的备注'.repeat(20);
+  for (const c of [
+    { name: '欧阳娜娜', title: '销售总监', mobile: '13900002222', phone: '021-66667777', email: 'ouyang@mingpian.cn', address: '上海市浦东新区世纪大道100号', description: longNote },
+    { name: '张伟', title: '采购', mobile: '13800001111' },
+    { name: 'John Smith', email: 'john@example.com' }])
+    assert.equal((await admin.post('/api/v1/contacts', { ...c, account_id: acc.json.id })).status, 201);
+  const r = await admin.get('/api/v1/contacts/export?format=vcf&q=' + encodeURIComponent('') + '&filter=' +
+    encodeURIComponent(JSON.stringify({ field: 'account_id', op: 'eq', value: acc.json.id })));
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /text\/vcard/);
+  for (const line of r.text.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `folded: ${line}`);
+  const cards = ICAL.parse(r.text).map(j => new ICAL.Component(j));
+  assert.equal(cards.length, 3);
+  const byName = Object.fromEntries(cards.map(c => [c.getFirstPropertyValue('fn'), c]));
+  const oy = byName['欧阳娜娜'];
+  assert.deepEqual(oy.getFirstPropertyValue('n'), ['欧阳', '娜娜', '', '', '']);
+  assert.deepEqual([].concat(oy.getFirstPropertyValue('org')), ['上海名片科技有限公司']);
+  assert.equal(oy.getFirstPropertyValue('title'), '销售总监');
+  assert.equal(oy.getFirstPropertyValue('email'), 'ouyang@mingpian.cn');
+  assert.ok(oy.getAllProperties('tel').map(p => p.getFirstValue()).includes('13900002222'));
+  assert.equal(oy.getFirstPropertyValue('note'), longNote);
+  assert.deepEqual(byName['张伟'].getFirstPropertyValue('n').slice(0, 2), ['张', '伟']);
+  assert.deepEqual(byName['John Smith'].getFirstPropertyValue('n').slice(0, 2), ['Smith', 'John']);
+  assertError(assert, await admin.get('/api/v1/accounts/export?format=vcf'), 400, 'bad_param');
+});

@@ -117,4 +117,16 @@ describe('sales screens', () => {
     assert.ok(acc.body.owner_id, 'claimed');
     await screenshot(page, 'sales-04-claimed');
   });
+
+  it('address book: contacts as cards, the A-Z bar narrows them, vCards download', async () => {
+    await api('POST', '/contacts', { name: '王通讯', mobile: '13700000000', email: 'wang@tongxun.cn', account_id: ids.account });
+    await page.locator('[data-test=main-menu] [data-entity="address-book"]').click();
+    await page.locator('[data-test=address-book] [data-contact="王通讯"]').waitFor();
+    await page.locator('[data-test=initial-bar] [data-initial="W"]').click();
+    await page.locator('[data-test=address-book] [data-contact="杭看板"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-test=address-book] [data-contact="王通讯"] a[href="tel:13700000000"]').count(), 1);
+    await screenshot(page, 'sales-06-address-book');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=vcard-export]').click()]);
+    assert.match(download.suggestedFilename(), /\.vcf$/);
+  });
 });

@@ -99,6 +99,7 @@ export default {
     contacts: 'Contacts ({n})', opportunities: 'Opportunities ({n})', timeline: 'Activities',
     noContacts: 'No contacts yet', noOpportunities: 'No opportunities yet', noActivities: 'No activities yet',
   },
+  book: { title: 'Address book', vcards: 'Export vCards', search: 'Search name, phone, pinyin initials', none: 'No contacts' },
   access: {
     title: 'Users and access', saved: 'Saved', invalid: 'Invalid', confirmDelete: 'Delete "{name}"?',
     tabs: { users: 'Users', departments: 'Organisation', roles: 'Roles', profiles: 'Profiles', sharing: 'Sharing' },

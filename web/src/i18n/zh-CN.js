@@ -100,6 +100,7 @@ export default {
     contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '跟进记录',
     noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
   },
+  book: { title: '通讯录', vcards: '导出名片（vCard）', search: '搜索姓名、电话、拼音首字母', none: '没有联系人' },
   access: {
     title: '用户与权限', saved: '已保存', invalid: '填写有误', confirmDelete: '确定删除“{name}”吗？',
     tabs: { users: '用户', departments: '组织结构', roles: '角色', profiles: '权限配置', sharing: '共享设置' },
