@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Build and run time.
 pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev
-      libxlsxwriter-dev)
+      libxlsxwriter-dev libzip-dev libexpat1-dev)
 # Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers.
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium fonts-noto-cjk wrk)

@@ -134,6 +134,7 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     }
     rc = server_run(&a, api_all_routes);
+    api_imports_shutdown();
     db_pool_close(a.pool);
     acl_shutdown();
     meta_shutdown();

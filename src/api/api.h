@@ -15,6 +15,9 @@ extern const route api_sales_routes[];
 extern const route api_owner_routes[];
 extern const route api_access_routes[];
 extern const route api_report_routes[];
+extern const route api_import_routes[];
+/* Waits for running imports and frees the jobs; at server stop. */
+void api_imports_shutdown(void);
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

@@ -7,6 +7,8 @@
 #define KEHU_ENTITY_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../auth/session.h"
@@ -14,6 +16,7 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 #include "../util/strbuf.h"
+#include "../util/table.h"
 #include "metadata.h"
 #include "query.h"
 
@@ -130,6 +133,41 @@ int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, con
 /* The list p as vCards 3.0 (text/vcard) for entities marked "vcard" in
  * metadata (contacts); 400 for others, 403 without the export right. */
 int entity_export_vcard(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e);
+
+/* ---- import ---- */
+
+/* {"headers":[...],"mapping":{header: field},"rows":[first 20],"total":N,
+ * "fields":[{name,label,required,unique}]}: headers matched to importable
+ * fields by label or name (a CSV exported by Kehu maps back exactly). */
+int entity_import_preview(entity_ctx *c, const entity_def *ent, const data_table *t, strbuf *out, err *e);
+
+typedef enum import_duplicates { IMPORT_SKIP = 0, IMPORT_UPDATE, IMPORT_CREATE } import_duplicates;
+
+typedef struct import_options {
+    const char **fields; /* per column: the field it fills, or NULL to ignore the column */
+    int ncols;
+    import_duplicates duplicates; /* when `match` finds a record: skip it, update it, or create anyway */
+    const field_def *match;       /* NULL: always create */
+    int all_or_nothing;           /* any bad row: nothing is stored */
+} import_options;
+
+#define IMPORT_MAX_ERRORS 1000
+/* Counters another thread may read while the import runs. */
+typedef struct import_progress {
+    atomic_long total, processed, created, updated, skipped, failed;
+    pthread_mutex_t lock; /* guards errors */
+    json_t *errors;       /* [{row, message, fields}], the first IMPORT_MAX_ERRORS */
+} import_progress;
+
+/* Imports the rows of t after its header row into `ent`, each as a create
+ * or update through the engine; bad rows are reported in pr->errors by
+ * spreadsheet row number. Returns -1 only when the import as a whole
+ * cannot run (no right, bad mapping, database down). */
+int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, const import_options *o,
+                  import_progress *pr, err *e);
+/* The checks entity_import makes before the first row (right, mapping),
+ * so a request can answer them at once. */
+int entity_import_check(entity_ctx *c, const entity_def *ent, const import_options *o, err *e);
 
 /* Names similar to `name` among the records the user may see, for the
  * duplicate warning while typing: {"items":[{id,name,score,exact}],"total"},

@@ -278,12 +278,30 @@ static int text_value(const field_def *f, const char *raw, arena *a, sql_value *
     return 0;
 }
 
+/* People type an option's label as they know it: "A 类（重点客户）", "A类",
+ * "A 类" or "a (key account)". Spaces and ASCII case do not count, and the
+ * part before a bracket is enough. */
+static int label_matches(const char *label, const char *typed)
+{
+    const char *l = label, *t = typed;
+    for (;;) {
+        while (*l == ' ') l++;
+        while (*t == ' ') t++;
+        if (!*t) return !*l || *l == '(' || strncmp(l, "（", strlen("（")) == 0;
+        if (!*l || tolower((unsigned char)*l) != tolower((unsigned char)*t)) return 0;
+        l++, t++;
+    }
+}
+
 static const picklist_option *find_option(const field_def *f, const char *v, int by_label)
 {
     const picklist_option *o = meta_option(f, v);
     if (o || !by_label) return o;
     for (int i = 0; i < f->noptions; i++)
         if (strcmp(f->options[i].label_zh, v) == 0 || strcmp(f->options[i].label_en, v) == 0)
+            return &f->options[i];
+    for (int i = 0; i < f->noptions && *v; i++)
+        if (label_matches(f->options[i].label_zh, v) || label_matches(f->options[i].label_en, v))
             return &f->options[i];
     return NULL;
 }

@@ -1,0 +1,34 @@
+/* table.h - a spreadsheet as rows of text cells, read from the files people
+ * import: CSV (UTF-8 with or without BOM, or GB18030/GBK as Excel in China
+ * saves it; quoted cells with commas, quotes and line breaks; comma, tab or
+ * semicolon separated) and Excel .xlsx (the first sheet; shared and inline
+ * strings, numbers, booleans; dates arrive as Excel serial numbers).
+ * Untrusted input: sizes are bounded and every failure is an error, never a
+ * crash. */
+#ifndef KEHU_TABLE_H
+#define KEHU_TABLE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define TABLE_MAX_ROWS 1000000
+#define TABLE_MAX_COLS 200
+#define TABLE_MAX_CELL_BYTES (32 * 1024)
+#define TABLE_MAX_XLSX_PART (256u << 20) /* uncompressed bytes of one part: zip bombs stop here */
+
+typedef struct data_table {
+    char ***rows; /* rows[r][c], NUL-terminated UTF-8; missing cells are "" */
+    int *ncols;
+    int nrows;
+    int cap;
+} data_table;
+
+/* Reads data (n bytes) as xlsx when it is a zip file, else as CSV. Fills
+ * *t (free with table_free) or returns -1 with e (422 bad_file). */
+int table_read(const char *data, size_t n, data_table *t, err *e);
+void table_free(data_table *t);
+/* The cell or "" when out of range. */
+const char *table_cell(const data_table *t, int row, int col);
+
+#endif

@@ -1,0 +1,171 @@
+// import.test.mjs - importing CSV and Excel files into any entity: the
+// suggested mapping from Chinese headers, preview, duplicate policies,
+// per-row errors, all-or-nothing, access rights, and hostile files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { Server, assertError, filterParam } from './harness.mjs';
+
+const srv = new Server();
+let admin, wang;
+const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
+const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+async function upload(client, entity, raw, headers = CSV) {
+  return client.req('POST', `/api/v1/${entity}/import/preview`, { raw, headers });
+}
+async function runJob(client, id, body) {
+  const r = await client.req('POST', `/api/v1/imports/${id}/run`, { body });
+  assert.equal(r.status, 202, r.text);
+  for (let i = 0; i < 400; i++) {
+    const s = await client.get(`/api/v1/imports/${id}`);
+    if (s.json.status !== 'running') return s.json;
+    await new Promise(ok => setTimeout(ok, 50));
+  }
+  throw new Error('import did not finish');
+}
+const names = async (client, q) => (await client.get(`/api/v1/accounts?limit=500&q=${encodeURIComponent(q)}`)).json.items.map(a => a.name).sort();
+
+before(async () => {
+  await srv.start();
+  srv.addUser('wangfang', 'Wang#2026pw', { name: '王芳' });
+  admin = await srv.client();
+  wang = await srv.client('wangfang', 'Wang#2026pw');
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+test('CSV with BOM and Chinese headers: mapping suggested, preview, rows imported with labels and links', async () => {
+  const csv = '\uFEFF客户名称,客户类型,客户等级,城市,员工人数,资信额度,备注,不认识的列\r\n' +
+    '导入甲有限公司,客户,A 类,南京,120,"1,000.50","多行\n备注, 含逗号",x\r\n' +
+    '"导入乙""引号""公司",合作伙伴,,苏州,,,,\r\n';
+  const p = await upload(wang, 'accounts', csv);
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.total, 2);
+  assert.equal(p.json.mapping['客户名称'], 'name');
+  assert.equal(p.json.mapping['客户类型'], 'type');
+  assert.equal(p.json.mapping['不认识的列'], undefined);
+  assert.deepEqual(p.json.rows[1].slice(0, 2), ['导入乙"引号"公司', '合作伙伴']);
+  assert.ok(p.json.fields.some(f => f.name === 'name' && f.required));
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
+  assert.equal(job.status, 'done', JSON.stringify(job));
+  assert.deepEqual([job.created, job.failed], [2, 0], JSON.stringify(job.errors));
+  const a = (await wang.get('/api/v1/accounts?filter=' + filterParam({ field: 'name', op: 'eq', value: '导入甲有限公司' }))).json.items[0];
+  assert.equal(a.type, 'customer');
+  assert.equal(a.employees, 120);
+  assert.equal(a.credit_limit, 1000.5);
+  assert.equal(a.description, '多行\n备注, 含逗号');
+  assert.equal(a.owner_id, wang.user.id);
+  // a contact file links to the customer by name
+  const c = await upload(wang, 'contacts', '姓名,客户,手机\n导入联系人,导入甲有限公司,13912345678\n无主联系人,不存在的公司,\n');
+  const cj = await runJob(wang, c.json.id, { mapping: c.json.mapping });
+  assert.equal(cj.created, 1);
+  assert.equal(cj.failed, 1);
+  assert.deepEqual(cj.errors[0], { row: 3, message: cj.errors[0].message, fields: { account_id: 'not_found' } });
+});
+
+test('GBK-encoded CSV (as Excel saves it in China) and tab-separated text', async () => {
+  const gbk = iconv.encode('客户名称,城市\n国标编码公司,杭州\n', 'gbk');
+  const p = await upload(wang, 'accounts', gbk);
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual(p.json.rows[0], ['国标编码公司', '杭州']);
+  const tsv = await upload(wang, 'accounts', '客户名称\t城市\n制表符公司\t宁波\n');
+  assert.deepEqual(tsv.json.rows[0], ['制表符公司', '宁波']);
+});
+
+test('Excel .xlsx made by exceljs: strings, numbers, dates, booleans', async () => {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('客户');
+  sheet.addRow(['客户名称', '员工人数', '热点客户', '下次联系时间', '客户等级']);
+  sheet.addRow(['表格导入公司', 35, true, new Date(Date.UTC(2026, 11, 24, 8, 30)), 'B 类']);
+  sheet.addRow(['表格导入二公司', 7, false, null, null]);
+  const buf = Buffer.from(await book.xlsx.writeBuffer());
+  const p = await upload(wang, 'accounts', buf, XLSX);
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.mapping['热点客户'], 'is_hot');
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
+  assert.equal(job.created, 2, JSON.stringify(job.errors));
+  const a = (await wang.get('/api/v1/accounts?filter=' + filterParam({ field: 'name', op: 'eq', value: '表格导入公司' }))).json.items[0];
+  assert.equal(a.employees, 35);
+  assert.equal(a.is_hot, true);
+  assert.equal(a.next_contact_at, '2026-12-24T08:30:00Z');
+  assert.equal(a.grade, 'B');
+});
+
+test('broken rows are reported by row number; the good ones go in; all-or-nothing stores nothing', async () => {
+  const csv = '客户名称,员工人数,客户类型,成立日期,城市\n' +
+    '好行一公司,10,客户,,\n' +
+    ',5,,,\n' +                          // row 3: name missing
+    '坏数字公司,十个,,,\n' +             // row 4: not a number
+    '坏类型公司,,外星人,,\n' +           // row 5: not an option
+    `${'长'.repeat(300)},,,,\n` +         // row 6: too long
+    '好行一公司,,,,\n' +                 // row 7: duplicate within the file
+    '好行二公司,,,,\n';
+  const fields = 'name,employees,type,founded,city';
+  let p = await upload(wang, 'accounts', csv);
+  const mapping = Object.fromEntries(p.json.headers.map((h, i) => [h, p.json.mapping[h] ?? null]));
+  const job = await runJob(wang, p.json.id, { mapping, duplicates: 'create' });
+  assert.equal(job.created, 2);
+  assert.equal(job.failed, 5);
+  const byRow = Object.fromEntries(job.errors.map(e => [e.row, e.fields]));
+  assert.equal(byRow[3].name, 'required');
+  assert.equal(byRow[4].employees, 'invalid_format');
+  assert.equal(byRow[5].type, 'not_an_option');
+  assert.equal(byRow[6].name, 'too_long');
+  assert.equal(byRow[7].name, 'duplicate');
+  assert.ok(fields);
+  p = await upload(wang, 'accounts', csv.replaceAll('好行', '全有或全无'));
+  const all = await runJob(wang, p.json.id, { mapping, all_or_nothing: true, duplicates: 'create' });
+  assert.equal(all.created, 0);
+  assert.ok(all.failed > 0);
+  assert.deepEqual(await names(wang, '全有或全无'), []);
+});
+
+test('duplicate policies: skip, update, create', async () => {
+  await wang.post('/api/v1/accounts', { name: '策略公司', city: '旧城' });
+  const csv = '客户名称,城市\n策略公司,新城\n';
+  const run = async duplicates => {
+    const p = await upload(wang, 'accounts', csv);
+    return runJob(wang, p.json.id, { mapping: p.json.mapping, duplicates });
+  };
+  assert.equal((await run('skip')).skipped, 1);
+  assert.equal((await wang.get('/api/v1/accounts?q=' + encodeURIComponent('策略公司'))).json.items[0].city, '旧城');
+  assert.equal((await run('update')).updated, 1);
+  assert.equal((await wang.get('/api/v1/accounts?q=' + encodeURIComponent('策略公司'))).json.items[0].city, '新城');
+  const created = await run('create');
+  assert.equal(created.failed, 1, 'the name is unique: a second one is refused');
+});
+
+test('export then import round-trips; the one-call import works for scripts', async () => {
+  const exp = await wang.get('/api/v1/accounts/export?format=csv&q=' + encodeURIComponent('导入甲'));
+  const csv = exp.text.replace('导入甲有限公司', '导入甲往返公司');
+  const r = await wang.req('POST', '/api/v1/accounts/import?wait=true&duplicates=create', { raw: csv, headers: CSV });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.created, 1, JSON.stringify(r.json.errors));
+  const back = (await wang.get('/api/v1/accounts?q=' + encodeURIComponent('导入甲往返公司'))).json.items[0];
+  assert.equal(back.employees, 120);
+  assert.equal(back.type, 'customer');
+});
+
+test('access: another user\'s job is not found; hostile and broken files are 4xx', async () => {
+  const p = await upload(wang, 'accounts', '客户名称\n别人的任务公司\n');
+  assertError(assert, await admin.get(`/api/v1/imports/${p.json.id}`), 404);
+  assertError(assert, await admin.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: {} } }), 404);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: { 客户名称: 'nope' } } }), 422);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: {}, extra: 1 } }), 422);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: { 客户名称: 'name' }, duplicates: 'merge' } }), 422);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: { 客户名称: 'code' } } }), 422);
+  for (const [raw, headers] of [
+    [Buffer.from([0, 1, 2, 3, 255, 254, 0, 0]), CSV],
+    [Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100, 7)]), XLSX],
+    ['', CSV],
+    ['客户名称\n', CSV],
+    ['客户名称\n"未闭合的引号\n', CSV],
+    [`客户名称\n${'x'.repeat(40000)}\n`, CSV]]) {
+    const r = await upload(wang, 'accounts', raw, headers);
+    assert.ok(r.status >= 400 && r.status < 500, `${r.status} ${r.text}`);
+    assert.ok(r.json && r.json.error, r.text);
+  }
+  assertError(assert, await wang.req('POST', '/api/v1/users/import/preview', { raw: 'username\nx\n', headers: CSV }), 403);
+  assertError(assert, await wang.get('/api/v1/imports/00000000000000000000000000000000'), 404);
+});
