@@ -216,6 +216,28 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                                          ref(schema)))));
     json_object_set_new(paths, path, json_pack("{s:o}", "post", mass));
 
+    if (!ent->is_system) {
+        static const char *const file_types[] = {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+        json_t *content = json_object();
+        for (int k = 0; k < 2; k++)
+            json_object_set_new(content, file_types[k], json_pack("{s:{s:s,s:s}}", "schema", "type", "string", "format", "binary"));
+        snprintf(path, sizeof path, "/api/v1/%s/import/preview", n);
+        json_t *pv = operation(tag, "导入：上传并预览 / import: upload and preview", (snprintf(id, sizeof id, "import_preview_%s", n), id),
+                               json_pack("{s:o}", "200", reply("OK", NULL)));
+        json_object_set_new(pv, "requestBody", json_pack("{s:b,s:O}", "required", 1, "content", content));
+        json_object_set_new(paths, path, json_pack("{s:o}", "post", pv));
+        snprintf(path, sizeof path, "/api/v1/%s/import", n);
+        json_t *im = operation(tag, "导入（一步）/ import in one call", (snprintf(id, sizeof id, "import_%s", n), id),
+                               json_pack("{s:o,s:o}", "200", reply("Done", ref("ImportJob")), "202", reply("Running", ref("ImportJob"))));
+        json_object_set_new(im, "requestBody", json_pack("{s:b,s:o}", "required", 1, "content", content));
+        json_object_set_new(im, "parameters",
+                            json_pack("[o,o,o,o]", param("duplicates", "query", "string", "skip (default), update or create"),
+                                      param("match", "query", "string", "field that finds duplicates (default: the name)"),
+                                      param("all_or_nothing", "query", "boolean", "any bad row: store nothing"),
+                                      param("wait", "query", "boolean", "answer when done")));
+        json_object_set_new(paths, path, json_pack("{s:o}", "post", im));
+    }
+
     snprintf(path, sizeof path, "/api/v1/%s/merge", n);
     json_t *merge = operation(tag, "合并 / merge records", (snprintf(id, sizeof id, "merge_%s", n), id),
                               json_pack("{s:o}", "200", reply("OK", ref(n))));
@@ -348,6 +370,31 @@ static void session_paths(json_t *paths)
 
 /* System settings beyond the records API (src/api/access.c). The users'
  * create and update bodies gain the write-only password. */
+static void import_paths(json_t *paths, json_t *schemas)
+{
+    json_object_set_new(schemas, "ImportJob",
+                        json_pack("{s:s,s:{s:{s:s},s:{s:s,s:[s,s,s,s]},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}",
+                                  "type", "object", "properties", "id", "type", "string", "status", "type", "string",
+                                  "enum", "ready", "running", "done", "failed", "total", "type", "integer", "processed",
+                                  "type", "integer", "created", "type", "integer", "updated", "type", "integer",
+                                  "skipped", "type", "integer", "failed", "type", "integer", "errors", "type", "array"));
+    json_t *run = operation("imports", "开始导入 / run an import", "run_import",
+                            json_pack("{s:o}", "202", reply("Running", ref("ImportJob"))));
+    json_object_set_new(run, "requestBody",
+                        json_pack("{s:b,s:o}", "required", 1, "content",
+                                  json_content(json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s,s]},s:{s:s},s:{s:s}}}", "type",
+                                                         "object", "required", "mapping", "properties", "mapping", "type",
+                                                         "object", "duplicates", "type", "string", "enum", "skip", "update",
+                                                         "create", "match", "type", "string", "all_or_nothing", "type",
+                                                         "boolean"))));
+    json_object_set_new(paths, "/api/v1/imports/{id}/run",
+                        json_pack("{s:[o],s:o}", "parameters", param("id", "path", "string", "import id"), "post", run));
+    json_object_set_new(paths, "/api/v1/imports/{id}",
+                        json_pack("{s:[o],s:o}", "parameters", param("id", "path", "string", "import id"), "get",
+                                  operation("imports", "导入进度与结果 / import progress and result", "get_import",
+                                            json_pack("{s:o}", "200", reply("OK", ref("ImportJob"))))));
+}
+
 static void access_paths(json_t *paths, json_t *schemas)
 {
     json_t *sharing = json_pack("{s:s,s:{s:s,s:[s,s,s]}}", "type", "object", "additionalProperties", "type",
@@ -407,6 +454,7 @@ void api_openapi(http_request *req, http_response *res)
         entity_paths(paths, &m->entities[i]);
     }
     access_paths(paths, schemas);
+    import_paths(paths, schemas);
     json_t *doc = json_pack(
         "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
         "openapi", "3.0.3", "info", "title", "Kehu 客户 CRM API", "version", "1", "description",

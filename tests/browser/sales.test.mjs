@@ -129,4 +129,24 @@ describe('sales screens', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=vcard-export]').click()]);
     assert.match(download.suggestedFilename(), /\.vcf$/);
   });
+
+  it('import wizard: upload a CSV, check the mapping, import, see the bad row', async () => {
+    await page.goto(`${srv.base}/accounts`);
+    await page.locator('[data-test=import]').click();
+    const csv = '\uFEFF客户名称,城市,客户等级,员工人数\n向导导入甲公司,扬州,A类,20\n向导导入乙公司,镇江,,很多\n';
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('[data-test=import-mapping]').waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'sales-07-import-mapping');
+    await page.locator('[data-test=import-next]').click();
+    await page.locator('[data-test=import-preview]').waitFor();
+    await page.locator('[data-test=import-run]').click();
+    await page.locator('[data-test=import-errors]').waitFor();
+    await page.locator('[data-test=import-result]', { hasText: '新建 1' }).waitFor();
+    assert.equal(await page.locator('[data-test=import-errors] tbody tr').count(), 1);
+    await screenshot(page, 'sales-08-import-result');
+    await page.locator('[data-test=import-close]').click();
+    const made = await api('GET', '/accounts?q=' + encodeURIComponent('向导导入甲公司'));
+    assert.equal(made.body.items[0].grade, 'A');
+  });
 });

@@ -100,6 +100,15 @@ export default {
     noContacts: 'No contacts yet', noOpportunities: 'No opportunities yet', noActivities: 'No activities yet',
   },
   book: { title: 'Address book', vcards: 'Export vCards', search: 'Search name, phone, pinyin initials', none: 'No contacts' },
+  import: {
+    button: 'Import', title: 'Import {entity}', steps: { upload: 'Upload', map: 'Map columns', options: 'Options', run: 'Import' },
+    drop: 'Drop an Excel (.xlsx) or CSV file here, or click to choose', tip: 'The first row holds the headers; an exported file can be imported back. GBK-encoded CSV works too.',
+    mapTip: '{n} data rows. Choose the field of each column; leave the others empty.', column: 'Column in the file', sample: 'Sample', field: 'Field',
+    ignore: 'Do not import', missing: 'Required fields without a column: {fields}', duplicates: 'When the name exists', allOrNothing: 'All or nothing',
+    allOrNothingTip: 'If any row fails, nothing is saved', policy: { skip: 'Skip', update: 'Update the record', create: 'Create anyway' },
+    run: 'Import', back: 'Back', next: 'Next', row: 'Row', reason: 'Reason', errorFile: 'Download the failed rows',
+    counts: '{total} rows: {created} created, {updated} updated, {skipped} skipped, {failed} failed',
+  },
   access: {
     title: 'Users and access', saved: 'Saved', invalid: 'Invalid', confirmDelete: 'Delete "{name}"?',
     tabs: { users: 'Users', departments: 'Organisation', roles: 'Roles', profiles: 'Profiles', sharing: 'Sharing' },

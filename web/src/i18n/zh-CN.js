@@ -101,6 +101,15 @@ export default {
     noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
   },
   book: { title: '通讯录', vcards: '导出名片（vCard）', search: '搜索姓名、电话、拼音首字母', none: '没有联系人' },
+  import: {
+    button: '导入', title: '导入{entity}', steps: { upload: '上传文件', map: '字段对应', options: '导入选项', run: '导入' },
+    drop: '把 Excel（.xlsx）或 CSV 文件拖到这里，或点击选择', tip: '第一行为表头；导出的文件改好后可直接导入。GBK 编码的 CSV 也可以。',
+    mapTip: '共 {n} 行数据。请为每一列选择对应的字段，不需要的列留空。', column: '文件中的列', sample: '示例', field: '对应字段',
+    ignore: '不导入', missing: '必填字段还没有对应的列：{fields}', duplicates: '名称已存在时', allOrNothing: '全部成功才保存',
+    allOrNothingTip: '任何一行出错，都不保存任何数据', policy: { skip: '跳过', update: '更新已有记录', create: '仍然新建' },
+    run: '开始导入', back: '上一步', next: '下一步', row: '行号', reason: '原因', errorFile: '下载出错的行',
+    counts: '共 {total} 行：新建 {created}，更新 {updated}，跳过 {skipped}，出错 {failed}',
+  },
   access: {
     title: '用户与权限', saved: '已保存', invalid: '填写有误', confirmDelete: '确定删除“{name}”吗？',
     tabs: { users: '用户', departments: '组织结构', roles: '角色', profiles: '权限配置', sharing: '共享设置' },
