@@ -395,6 +395,34 @@ static void import_paths(json_t *paths, json_t *schemas)
                                             json_pack("{s:o}", "200", reply("OK", ref("ImportJob"))))));
 }
 
+static void calendar_paths(json_t *paths)
+{
+    json_object_set_new(paths, "/api/v1/calendar/feed",
+                        json_pack("{s:o,s:o}", "post",
+                                  operation("calendar", "新的日历订阅地址 / new calendar feed URL", "new_feed",
+                                            json_pack("{s:o}", "201", reply("Created", NULL))),
+                                  "delete",
+                                  operation("calendar", "停用日历订阅 / stop the calendar feed", "stop_feed",
+                                            json_pack("{s:o}", "204", reply("Stopped", NULL)))));
+    json_t *feed = operation("calendar", "日历订阅（iCalendar）/ calendar feed (iCalendar)", "calendar_feed",
+                             json_pack("{s:{s:s,s:{s:{s:{s:s}}}}}", "200", "description", "iCalendar", "content",
+                                       "text/calendar", "schema", "type", "string"));
+    json_object_set_new(feed, "security", json_array());
+    json_object_set_new(paths, "/api/v1/calendar/feed/{secret}",
+                        json_pack("{s:[o],s:o}", "parameters", param("secret", "path", "string", "the feed secret + .ics"),
+                                  "get", feed));
+    json_t *share = operation("calendar", "发布行程 / share my schedule", "share_schedule",
+                              json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(share, "requestBody",
+                        json_pack("{s:b,s:o}", "required", 1, "content",
+                                  json_content(json_pack("{s:s,s:[s,s,s],s:{s:{s:s,s:{s:s}},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}}",
+                                                         "type", "object", "required", "user_ids", "from", "to",
+                                                         "properties", "user_ids", "type", "array", "items", "type",
+                                                         "integer", "from", "type", "string", "format", "date", "to",
+                                                         "type", "string", "format", "date", "note", "type", "string"))));
+    json_object_set_new(paths, "/api/v1/calendar/share", json_pack("{s:o}", "post", share));
+}
+
 static void access_paths(json_t *paths, json_t *schemas)
 {
     json_t *sharing = json_pack("{s:s,s:{s:s,s:[s,s,s]}}", "type", "object", "additionalProperties", "type",
@@ -455,6 +483,7 @@ void api_openapi(http_request *req, http_response *res)
     }
     access_paths(paths, schemas);
     import_paths(paths, schemas);
+    calendar_paths(paths);
     json_t *doc = json_pack(
         "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
         "openapi", "3.0.3", "info", "title", "Kehu 客户 CRM API", "version", "1", "description",

@@ -17,7 +17,7 @@
 
 static const char *kind_name(session_kind kind)
 {
-    return kind == SESSION_TOKEN_KIND ? "token" : "cookie";
+    return kind == SESSION_TOKEN_KIND ? "token" : kind == SESSION_FEED_KIND ? "feed" : "cookie";
 }
 
 static int unauthorized(err *e)
@@ -45,7 +45,7 @@ int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *l
                    char **secret_out, char **csrf_out, int64_t *id_out, err *e)
 {
     char secret[TOKEN_TEXT_SIZE], csrf[TOKEN_TEXT_SIZE], hash[TOKEN_HASH_SIZE];
-    int cookie = kind != SESSION_TOKEN_KIND;
+    int cookie = kind == SESSION_COOKIE_KIND;
     if (token_random(secret) || (cookie && token_random(csrf)))
         return err_set(e, 500, "internal_error", "无法生成随机数", "No random numbers available");
     token_hash(secret, hash);
@@ -153,6 +153,21 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     if (!live) return unauthorized(e);
     touch(c, out->session_id, kind, last_seen, idle_hours);
     return 0;
+}
+
+int session_revoke_feeds(db_conn *c, int64_t user_id, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    db_stmt *s = db_prepare(c,
+                            "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND kind = 'feed' AND revoked_at IS NULL",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, now);
+    db_bind_int64(s, 2, user_id);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? auth_db_fail(rc, e) : 0;
 }
 
 int session_revoke(db_conn *c, int64_t session_id, err *e)

@@ -26,7 +26,9 @@ typedef struct auth_user {
     const char *csrf_token; /* cookie sessions only */
 } auth_user;
 
-typedef enum session_kind { SESSION_COOKIE_KIND = 1, SESSION_TOKEN_KIND = 2 } session_kind;
+/* Cookie sessions, personal API tokens, and calendar feed secrets (a
+ * read-only subscription URL; it dies with a password change like the rest). */
+typedef enum session_kind { SESSION_COOKIE_KIND = 1, SESSION_TOKEN_KIND = 2, SESSION_FEED_KIND = 3 } session_kind;
 
 /* Resolves a presented secret (cookie value or Bearer token) to a user.
  * Returns 0 and fills *out (strings in a), or -1 with e = 401 unauthorized
@@ -83,6 +85,8 @@ int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *l
                    const char *address, const char *user_agent, unsigned idle_hours, arena *a,
                    char **secret_out, char **csrf_out, int64_t *id_out, err *e);
 
+/* Ends every calendar feed secret of a user (a new feed URL replaces them). */
+int session_revoke_feeds(db_conn *c, int64_t user_id, err *e);
 /* Ends one session or token (sign-out). Revoking twice is not an error. */
 int session_revoke(db_conn *c, int64_t session_id, err *e);
 /* Ends every session and token of a user but except_session_id (0: all). */

@@ -69,6 +69,9 @@ void entity_committed(entity_ctx *c, const entity_def *ent);
  * the history as action "owner". 404 when not visible. */
 int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
                      int64_t expected_owner, err *e);
+/* The same inside the caller's transaction. */
+int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                        int64_t expected_owner, err *e);
 
 /* Domain rules that run inside every write of one entity, after the body
  * is validated and before anything is stored: vals/present are indexed like
@@ -78,6 +81,11 @@ int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t n
 typedef int (*entity_write_hook)(entity_ctx *c, const entity_def *ent, sql_value *vals,
                                  char *present, const sql_value *old, err *e);
 void entity_register_hook(const char *entity, entity_write_hook hook);
+/* Runs inside a create's transaction once the record exists (id known),
+ * with the request body: for domain rules that add records, such as the
+ * occurrences of a repeating activity. Non-zero undoes the whole create. */
+typedef int (*entity_after_create)(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, err *e);
+void entity_register_after_create(const char *entity, entity_after_create after);
 /* A rule that may refuse moving a record to the recycle bin (e.g. a role
  * still held by users); runs inside the delete's transaction. */
 typedef int (*entity_delete_check)(entity_ctx *c, const entity_def *ent, int64_t id, err *e);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
+#include "../util/contentline.h"
 #include "entity_select.h"
 #include "value.h"
 
@@ -23,47 +24,6 @@ static size_t utf8_char_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/* Text value escaping: backslash, comma, semicolon, newline. */
-static void put_escaped(strbuf *line, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '\\' || *s == ',' || *s == ';') sb_putc(line, '\\'), sb_putc(line, *s);
-        else if (*s == '\n') sb_append(line, "\\n");
-        else if (*s != '\r') sb_putc(line, *s);
-    }
-}
-
-/* Ends a content line: folded to 75 octets with CRLF + space, never inside
- * a UTF-8 character. */
-static void fold_into(strbuf *out, const strbuf *line)
-{
-    const char *p = sb_str(line);
-    size_t n = line->len, col = 0;
-    for (size_t i = 0; i < n;) {
-        size_t len = utf8_char_len((unsigned char)p[i]);
-        if (i + len > n) len = n - i;
-        if (col + len > 75) {
-            sb_append(out, "\r\n ");
-            col = 1;
-        }
-        sb_appendn(out, p + i, len);
-        col += len;
-        i += len;
-    }
-    sb_append(out, "\r\n");
-}
-
-static void property(strbuf *out, const char *name, const char *value)
-{
-    if (!value || !*value) return;
-    strbuf line = STRBUF_INIT;
-    sb_append(&line, name);
-    sb_putc(&line, ':');
-    put_escaped(&line, value);
-    fold_into(out, &line);
-    sb_free(&line);
-}
-
 /* N:family;given;;; - Chinese names split after the family name, Latin
  * names at the last space. */
 static void name_property(strbuf *out, const char *name)
@@ -73,10 +33,10 @@ static void name_property(strbuf *out, const char *name)
     size_t family = 0;
     if (space) {
         sb_append(&line, "N:");
-        put_escaped(&line, space + 1);
+        contentline_escape(&line, space + 1);
         sb_putc(&line, ';');
         char *given = strndup(name, (size_t)(space - name));
-        put_escaped(&line, given);
+        contentline_escape(&line, given);
         free(given);
     } else {
         for (int i = 0; COMPOUND_SURNAMES[i]; i++)
@@ -87,13 +47,13 @@ static void name_property(strbuf *out, const char *name)
         if (family >= strlen(name)) family = 0;
         char *fam = strndup(name, family);
         sb_append(&line, "N:");
-        put_escaped(&line, family ? fam : name);
+        contentline_escape(&line, family ? fam : name);
         sb_putc(&line, ';');
-        if (family) put_escaped(&line, name + family);
+        if (family) contentline_escape(&line, name + family);
         free(fam);
     }
     sb_append(&line, ";;;");
-    fold_into(out, &line);
+    contentline_fold(out, &line);
     sb_free(&line);
 }
 
@@ -117,32 +77,32 @@ static void vcard_row(entity_ctx *c, const entity_def *ent, const select_plan *p
     const char *name = cell(plan, s, ent->name_field ? ent->name_field : "name", c->a);
     const char *id = cell(plan, s, "id", c->a);
     sb_append(out, "BEGIN:VCARD\r\nVERSION:3.0\r\n");
-    property(out, "FN", name ? name : "");
+    contentline_property(out, "FN", name ? name : "");
     name_property(out, name ? name : "");
     const char *org = cell(plan, s, "account_name", c->a), *dept = cell(plan, s, "department", c->a);
     if (org) {
         strbuf line = STRBUF_INIT;
         sb_append(&line, "ORG:");
-        put_escaped(&line, org);
-        if (dept) sb_putc(&line, ';'), put_escaped(&line, dept);
-        fold_into(out, &line);
+        contentline_escape(&line, org);
+        if (dept) sb_putc(&line, ';'), contentline_escape(&line, dept);
+        contentline_fold(out, &line);
         sb_free(&line);
     }
-    property(out, "TITLE", cell(plan, s, "title", c->a));
-    property(out, "TEL;TYPE=CELL", cell(plan, s, "mobile", c->a));
-    property(out, "TEL;TYPE=WORK,VOICE", cell(plan, s, "phone", c->a));
-    property(out, "EMAIL;TYPE=INTERNET", cell(plan, s, "email", c->a));
+    contentline_property(out, "TITLE", cell(plan, s, "title", c->a));
+    contentline_property(out, "TEL;TYPE=CELL", cell(plan, s, "mobile", c->a));
+    contentline_property(out, "TEL;TYPE=WORK,VOICE", cell(plan, s, "phone", c->a));
+    contentline_property(out, "EMAIL;TYPE=INTERNET", cell(plan, s, "email", c->a));
     const char *adr = cell(plan, s, "address", c->a);
     if (adr) {
         strbuf line = STRBUF_INIT;
         sb_append(&line, "ADR;TYPE=WORK:;;");
-        put_escaped(&line, adr);
+        contentline_escape(&line, adr);
         sb_append(&line, ";;;;");
-        fold_into(out, &line);
+        contentline_fold(out, &line);
         sb_free(&line);
     }
-    property(out, "BDAY", cell(plan, s, "birthday", c->a));
-    property(out, "NOTE", cell(plan, s, "description", c->a));
+    contentline_property(out, "BDAY", cell(plan, s, "birthday", c->a));
+    contentline_property(out, "NOTE", cell(plan, s, "description", c->a));
     if (id) sb_printf(out, "UID:kehu-%s-%s\r\n", ent->name, id); /* stable: re-imports update */
     sb_append(out, "END:VCARD\r\n");
 }

@@ -36,6 +36,17 @@ void entity_register_hook(const char *entity, entity_write_hook hook)
     if (nhooks < MAX_HOOKS) hooks[nhooks++] = (typeof(hooks[0])){entity, hook};
 }
 
+static struct {
+    const char *entity;
+    entity_after_create after;
+} after_creates[MAX_HOOKS];
+static int nafter_creates;
+
+void entity_register_after_create(const char *entity, entity_after_create after)
+{
+    if (nafter_creates < MAX_HOOKS) after_creates[nafter_creates++] = (typeof(after_creates[0])){entity, after};
+}
+
 void entity_register_delete_check(const char *entity, entity_delete_check check)
 {
     if (ndelete_checks < MAX_HOOKS) delete_checks[ndelete_checks++] = (typeof(delete_checks[0])){entity, check};
@@ -460,6 +471,8 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
     if (note_rules_change(c, ent, e)) return -1;
+    for (int i = 0; i < nafter_creates; i++)
+        if (strcmp(after_creates[i].entity, ent->name) == 0 && after_creates[i].after(c, ent, *id_out, body, e)) return -1;
     total_cache_invalidate(ent->name);
     return 0;
 }
@@ -724,17 +737,16 @@ static const char *owner_text(arena *a, int64_t owner)
     return owner ? arena_printf(a, "%lld", (long long)owner) : NULL;
 }
 
-int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
-                     int64_t expected_owner, err *e)
+int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                        int64_t expected_owner, err *e)
 {
     char now[ISO_TIME_LEN];
     iso_now(now);
-    if (db_begin(c->db, e) != 0) return -1;
     /* Read the current owner through the visibility rules (404 if hidden). */
     sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
     int64_t version = 0;
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
-    if (load_current(c, ent, id, 0, FOR_OWNER_CHANGE, old, &version, e)) goto fail;
+    if (load_current(c, ent, id, 0, FOR_OWNER_CHANGE, old, &version, e)) return -1;
     int64_t current = old[owner_idx].kind == SV_INT ? old[owner_idx].i : 0;
     query q;
     query_init(&q, c->a);
@@ -757,17 +769,22 @@ int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t n
         db_finalize(s);
     }
     query_free(&q);
-    if (changed < 0) goto fail;
-    if (changed == 0) {
-        err_set(e, 409, "owner_changed", "负责人已经变更（可能刚被他人领取），请刷新后再试",
-                "The owner has changed (someone may have just claimed it); reload and try again");
-        goto fail;
-    }
-    if (write_history(c, ent, id, "owner", "owner_id", owner_text(c->a, current),
-                      owner_text(c->a, new_owner), now, e))
-        goto fail;
-    if (db_commit(c->db, e) == 0) return total_cache_invalidate(ent->name), 0;
-fail:
+    if (changed < 0) return -1;
+    if (changed == 0)
+        return err_set(e, 409, "owner_changed", "负责人已经变更（可能刚被他人领取），请刷新后再试",
+                       "The owner has changed (someone may have just claimed it); reload and try again");
+    if (write_history(c, ent, id, "owner", "owner_id", owner_text(c->a, current), owner_text(c->a, new_owner), now, e))
+        return -1;
+    total_cache_invalidate(ent->name);
+    return 0;
+}
+
+int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                     int64_t expected_owner, err *e)
+{
+    if (db_begin(c->db, e) != 0) return -1;
+    if (entity_set_owner_tx(c, ent, id, new_owner, expected_owner, e) == 0 && db_commit(c->db, e) == 0)
+        return entity_committed(c, ent), 0;
     db_rollback(c->db);
     return -1;
 }

@@ -318,8 +318,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Paths are logged without the query string (it may carry tokens) and with
- * control characters replaced, so a request cannot forge log lines. */
+/* Paths are logged without the query string (it may carry tokens), with
+ * control characters replaced, so a request cannot forge log lines, and
+ * with secrets that live in paths (calendar feed URLs) cut off. */
+static const char *const SECRET_PATHS[] = {"/api/v1/calendar/feed/", NULL};
+
 static void log_request(struct MHD_Connection *c, request_state *st, const char *method,
                         const char *url)
 {
@@ -329,6 +332,9 @@ static void log_request(struct MHD_Connection *c, request_state *st, const char 
     for (; url && url[i] && i < sizeof path - 1; i++)
         path[i] = (unsigned char)url[i] < 0x20 || url[i] == 0x7f || url[i] == '"' ? '?' : url[i];
     path[i] = '\0';
+    for (int k = 0; SECRET_PATHS[k]; k++)
+        if (strncmp(path, SECRET_PATHS[k], strlen(SECRET_PATHS[k])) == 0 && strlen(path) > strlen(SECRET_PATHS[k]))
+            snprintf(path + strlen(SECRET_PATHS[k]), sizeof path - strlen(SECRET_PATHS[k]), "***");
     double ms = (double)(clock_us() - st->started_us) / 1000.0;
     pthread_mutex_lock(&log_lock);
     fprintf(stdout, "%s %s \"%s %s\" %d %zu %.2fms u=%lld\n", when, peer_address(c, st->a), method,

@@ -29,9 +29,132 @@ static int stage_sets_probability(entity_ctx *c, const entity_def *ent, sql_valu
     return 0;
 }
 
+/* ---- repeating activities ---- */
+
+#define REPEAT_MAX_OCCURRENCES 366
+
+static int parse_utc(const char *iso, struct tm *tm)
+{
+    memset(tm, 0, sizeof *tm);
+    return iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm->tm_year, &tm->tm_mon, &tm->tm_mday, &tm->tm_hour,
+                         &tm->tm_min, &tm->tm_sec) == 6
+               ? (tm->tm_year -= 1900, tm->tm_mon -= 1, 0)
+               : -1;
+}
+
+/* The k-th occurrence after `first`: k days, weeks or months later (a
+ * monthly one on the 31st falls on the last day of shorter months). */
+static time_t occurrence(const struct tm *first, const char *repeat, int k)
+{
+    struct tm tm = *first;
+    if (strcmp(repeat, "daily") == 0) tm.tm_mday += k;
+    else if (strcmp(repeat, "weekly") == 0) tm.tm_mday += 7 * k;
+    else {
+        int month = tm.tm_mon + k, year = tm.tm_year + month / 12;
+        month %= 12;
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int y = year + 1900, last = days[month] + (month == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+        tm.tm_year = year, tm.tm_mon = month;
+        if (tm.tm_mday > last) tm.tm_mday = last;
+    }
+    return timegm(&tm);
+}
+
+static const char *text_of(const sql_value *v)
+{
+    return v->kind == SV_TEXT ? v->s : NULL;
+}
+
+/* Occurrences of a series up to `until` (inclusive), the first included. */
+static int count_occurrences(const char *start, const char *repeat, const char *until)
+{
+    struct tm first;
+    if (parse_utc(start, &first)) return -1;
+    int n = 0;
+    char day[11];
+    for (int k = 0; k <= REPEAT_MAX_OCCURRENCES; k++, n++) {
+        time_t t = occurrence(&first, repeat, k);
+        strftime(day, sizeof day, "%Y-%m-%d", gmtime(&t));
+        if (strcmp(day, until) > 0) break;
+    }
+    return n;
+}
+
+/* A repeating activity needs a start and an end date, at most a year of
+ * occurrences; occurrences themselves do not repeat. */
+static int repeat_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                        const sql_value *old, err *e)
+{
+    int rep = field_index(ent, "repeat"), until = field_index(ent, "repeat_until"), start = field_index(ent, "start_at");
+    if (rep < 0 || !present[rep]) return 0;
+    const char *repeat = text_of(&vals[rep]);
+    if (!repeat || strcmp(repeat, "none") == 0) return 0;
+    if (old) { /* the series is made once, on create */
+        err_add_field(e, "repeat", "read_only");
+        return err_set(e, 422, "validation_failed", "重复设置只能在新建时指定", "Repetition is set when the activity is created");
+    }
+    const char *u = present[until] ? text_of(&vals[until]) : NULL, *s = present[start] ? text_of(&vals[start]) : NULL;
+    if (!u || !s) {
+        err_add_field(e, u ? "start_at" : "repeat_until", "required");
+        return err_set(e, 422, "validation_failed", "重复日程需要开始时间和重复截止日期",
+                       "A repeating activity needs a start and a repeat-until date");
+    }
+    int n = count_occurrences(s, repeat, u);
+    if (n < 1 || n > REPEAT_MAX_OCCURRENCES) {
+        err_add_field(e, "repeat_until", n < 1 ? "invalid" : "too_many");
+        return err_set(e, 422, "validation_failed", "重复截止日期须不早于开始日期，且最多 366 次",
+                       "Repeat until must not be before the start, and at most 366 occurrences");
+    }
+    (void)c;
+    return 0;
+}
+
+/* Moves a datetime of the body by delta seconds. */
+static void shift(json_t *body, const char *field, time_t delta)
+{
+    struct tm tm;
+    const char *v = json_string_value(json_object_get(body, field));
+    if (!v || parse_utc(v, &tm)) return;
+    time_t t = timegm(&tm) + delta;
+    char out[32];
+    strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    json_object_set_new(body, field, json_string(out));
+}
+
+/* After the first activity of a series exists: its occurrences, each a
+ * normal activity pointing at the first through series_id. */
+static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, err *e)
+{
+    const char *repeat = json_string_value(json_object_get(body, "repeat"));
+    const char *until = json_string_value(json_object_get(body, "repeat_until"));
+    const char *start = json_string_value(json_object_get(body, "start_at"));
+    struct tm first;
+    if (!repeat || strcmp(repeat, "none") == 0 || !until || !start || parse_utc(start, &first)) return 0;
+    time_t t0 = timegm(&first);
+    int n = count_occurrences(start, repeat, until), rc = 0;
+    entity_ctx trusted = *c;
+    trusted.trusted = 1; /* series_id is the server's to set */
+    for (int k = 1; k < n && !rc; k++) {
+        time_t delta = occurrence(&first, repeat, k) - t0;
+        json_t *copy = json_deep_copy(body);
+        json_object_set_new(copy, "repeat", json_string("none"));
+        json_object_del(copy, "repeat_until");
+        json_object_set_new(copy, "series_id", json_integer(id));
+        shift(copy, "start_at", delta);
+        shift(copy, "end_at", delta);
+        shift(copy, "next_follow_up_at", delta);
+        int64_t occ = 0;
+        rc = entity_create_tx(&trusted, ent, copy, &occ, e);
+        json_decref(copy);
+    }
+    return rc;
+}
+
 void sales_init(void)
 {
     entity_register_hook("opportunities", stage_sets_probability);
+    entity_register_hook("activities", repeat_rules);
+    entity_register_after_create("activities", expand_series);
 }
 
 /* ---- lead conversion ---- */
