@@ -428,6 +428,7 @@ int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
         if (strcmp(ent->name, "profiles") == 0) return 0;
         return verb == ACL_VIEW || verb == ACL_EXPORT;
     }
+    if (ent->personal) return verb != ACL_IMPORT; /* the rows are one's own: see owner_predicate */
     const entity_rights *er = entity_rights_of(snap(), u, ent);
     if (!er || !(er->verbs & (1u << ACL_VIEW))) return 0; /* no right without seeing */
     return (er->verbs >> verb) & 1u;
@@ -461,6 +462,7 @@ int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_i
 
 acl_sharing acl_entity_sharing(const entity_def *ent)
 {
+    if (ent->personal) return ACL_PRIVATE;
     const snapshot *s = snap();
     for (int i = 0; s && i < s->nsharing; i++)
         if (strcmp(s->sharing[i].entity, ent->name) == 0) return s->sharing[i].mode;
@@ -486,7 +488,7 @@ static void owner_predicate(const auth_user *u, const entity_def *ent, const cha
                             query *q)
 {
     const char *a = alias ? alias : "", *dot = alias ? "." : "";
-    const role_node *r = role_of(snap(), u);
+    const role_node *r = ent->personal ? NULL : role_of(snap(), u);
     if (r && r->nsubordinates) {
         query_sqlf(q, "(%s%sowner_id IN (", a, dot);
         query_bind_int(q, u->id);
@@ -531,7 +533,7 @@ void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *
 
 static int profile_access(const auth_user *u, const entity_def *ent, const field_def *f)
 {
-    if (!u || u->is_admin || ent->is_system) return ACL_WRITE;
+    if (!u || u->is_admin || ent->is_system || ent->personal) return ACL_WRITE;
     const entity_rights *er = entity_rights_of(snap(), u, ent);
     if (!er) return ACL_HIDDEN;
     for (int i = 0; i < er->nfields; i++)

@@ -107,6 +107,7 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
         sb_printf(b, "%s\"%s\":%s", v ? "," : "", acl_verb_names[v], acl_can(req->user, ent, (acl_verb)v) ? "true" : "false");
     sb_append(b, "}");
     if (ent->pool) sb_append(b, ",\"pool\":true");
+    if (ent->personal) sb_append(b, ",\"personal\":true");
     if (!ent->is_system) {
         sb_append(b, ",\"sharing\":");
         sb_json_string(b, acl_sharing_name(acl_entity_sharing(ent)));

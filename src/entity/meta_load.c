@@ -273,6 +273,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->is_system = json_is_true(json_object_get(je, "system"));
     ent->pool = json_is_true(json_object_get(je, "pool"));
     ent->vcard = json_is_true(json_object_get(je, "vcard"));
+    ent->personal = json_is_true(json_object_get(je, "personal"));
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
     add_system_fields(a, ent, fields, &n);

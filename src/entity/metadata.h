@@ -101,6 +101,8 @@ typedef struct entity_def {
     int is_system; /* users, roles...: not owned, no recycle bin visibility rules */
     int pool;      /* records without an owner form a public pool (公海) everyone sees */
     int vcard;     /* people (contacts): exported as vCards too */
+    int personal;  /* one's own inbox (messages): every user uses it for their own records,
+                      whatever the profiles; superiors and sharing do not reach it */
 } entity_def;
 
 typedef struct metadata {

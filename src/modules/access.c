@@ -16,7 +16,7 @@ static int field_index(const entity_def *ent, const char *name)
 static const entity_def *business_entity(const metadata *m, const char *name)
 {
     const entity_def *ent = meta_entity(m, name);
-    return ent && !ent->is_system ? ent : NULL;
+    return ent && !ent->is_system && !ent->personal ? ent : NULL;
 }
 
 static int invalid(err *e, const char *field, const char *zh, const char *en, const char *detail)
@@ -402,7 +402,7 @@ void access_sharing_json(const metadata *m, strbuf *out)
     int first = 1;
     for (int i = 0; i < m->nentities; i++) {
         const entity_def *ent = &m->entities[i];
-        if (ent->is_system) continue;
+        if (ent->is_system || ent->personal) continue;
         if (!first) sb_putc(out, ',');
         sb_json_string(out, ent->name);
         sb_putc(out, ':');

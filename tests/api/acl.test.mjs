@@ -203,6 +203,29 @@ test('sharing: public read lets peers read but not write; public read-write lets
   await checkReads(peer, 'accounts', 'none');
 });
 
+test('messages are a personal inbox: their recipient only (and administrators), whatever the profiles', async () => {
+  const send = async (from, to) => {
+    const r = await from.post('/api/v1/calendar/share', { user_ids: [to.user.id], from: '2027-05-03', to: '2027-05-07' });
+    assert.equal(r.status, 200, r.text);
+  };
+  await send(boss, owner); // to a subordinate
+  await send(owner, norights); // to a user without any business right
+  const inbox = async who => (await who.get('/api/v1/messages')).json.items;
+  assert.equal((await inbox(owner)).length, 1);
+  assert.equal((await inbox(boss)).length, 0, 'a superior does not read the inbox of people below');
+  assert.equal((await inbox(peer)).length, 0);
+  const guestMsgs = await inbox(norights);
+  assert.equal(guestMsgs.length, 1, 'no profile right is needed for one\'s own inbox');
+  assert.equal((await norights.patch(`/api/v1/messages/${guestMsgs[0].id}`, { is_read: true })).json.is_read, true);
+  assertError(assert, await boss.get(`/api/v1/messages/${guestMsgs[0].id}`), 404);
+  assertError(assert, await boss.patch(`/api/v1/messages/${guestMsgs[0].id}`, { is_read: false }), 404);
+  assert.equal((await inbox(admin)).length >= 2, true, 'administrators see every message');
+  assert.ok((await norights.get('/api/v1/metadata')).json.entities.some(e => e.name === 'messages' && e.personal));
+  assert.ok(!('messages' in (await admin.get('/api/v1/sharing')).json), 'no sharing setting for an inbox');
+  assertError(assert, await admin.req('PUT', '/api/v1/sharing', { body: { messages: 'public_read' } }), 422);
+  assertError(assert, await admin.post('/api/v1/profiles', { name: '收件箱权限', permissions: { messages: ALL } }), 422);
+});
+
 test('assigning: a manager gives records to people below, not above or beside; a salesperson cannot', async () => {
   const acc = await created(await owner.post('/api/v1/accounts', { name: '待分配客户' }));
   assertError(assert, await owner.post(`/api/v1/accounts/${acc.id}/assign`, { owner_id: peer.user.id }), 403, 'forbidden');
