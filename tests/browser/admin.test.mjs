@@ -6,7 +6,7 @@
 // table, password reset, the sign-in history and the customised menu.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
 
 let srv, browser, page;
 const visibleOption = text => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
@@ -19,13 +19,7 @@ async function tab(name) {
   await page.goto(`${srv.base}/admin/access/${name}`);
   await page.locator('[data-test=access-tabs]').waitFor();
 }
-async function apiInPage(method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
-    const r = await fetch('/api/v1' + p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: b ? JSON.stringify(b) : undefined });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  }, [method, path, body]);
-}
+const api = (method, path, body) => apiInPage(page, method, path, body);
 async function signOut() {
   await page.evaluate(async () => {
     const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
@@ -34,21 +28,7 @@ async function signOut() {
 }
 const checked = async testId => (await page.locator(`[data-test="${testId}"]`).getAttribute('class')).includes('is-checked');
 
-let failures = 0;
-function it(name, fn) {
-  nodeIt(name, async () => {
-    try {
-      await fn();
-      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
-        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
-      assert.deepEqual(unknown, [], 'unregistered components');
-      assert.deepEqual(browser.problems, [], 'console errors');
-    } catch (e) {
-      if (page) await screenshot(page, `admin-failed-${++failures}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const it = checkedIt(nodeIt, assert, 'admin-', () => ({ page, browser }));
 
 describe('access control administration', () => {
   before(async () => {
@@ -121,7 +101,7 @@ describe('access control administration', () => {
   });
 
   it('the after-sales user sees customers read-only, no leads, and may record activities', async () => {
-    const acc = await apiInPage('POST', '/accounts', { name: '售后测试客户有限公司', owner_id: null });
+    const acc = await api('POST', '/accounts', { name: '售后测试客户有限公司', owner_id: null });
     assert.equal(acc.status, 201);
     await signOut();
     await signIn(page, srv.base, 'shouhou1', 'Shouhou#2026');
@@ -134,12 +114,12 @@ describe('access control administration', () => {
     await page.locator('[data-test=list-table]').waitFor();
     assert.equal(await page.locator('[data-test=create]').count(), 0, 'no 新建 on customers');
     await screenshot(page, 'admin-05-aftersales-accounts');
-    const refused = await apiInPage('PATCH', `/accounts/${acc.body.id}`, { description: '试图修改' });
+    const refused = await api('PATCH', `/accounts/${acc.body.id}`, { description: '试图修改' });
     assert.equal(refused.status, 403);
     await menu.locator('[data-entity="activities"]').click();
     await page.locator('[data-test=list-table]').waitFor();
     await page.locator('[data-test=create]').first().waitFor();
-    const made = await apiInPage('POST', '/activities', { subject: '上门维修回访', kind: 'visit', account_id: acc.body.id });
+    const made = await api('POST', '/activities', { subject: '上门维修回访', kind: 'visit', account_id: acc.body.id });
     assert.equal(made.status, 201, JSON.stringify(made.body));
   });
 

@@ -3,7 +3,7 @@
 // Every step leaves a screenshot in tests/browser/screenshots/.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
 
 const ACCOUNT = '南京奥派信息产业股份公司';
 const CONTACT = '张三丰';
@@ -37,14 +37,7 @@ async function openMenu(entity) {
 async function confirmBox() {
   await page.locator('.el-message-box .el-button--primary, .el-message-box .el-button--danger').last().click();
 }
-// The API from inside the page, with the session's cookie and CSRF token.
-async function apiInPage(method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
-    const r = await fetch('/api/v1' + p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: b ? JSON.stringify(b) : undefined });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  }, [method, path, body]);
-}
+const api = (method, path, body) => apiInPage(page, method, path, body);
 async function firstRowName() {
   return (await rowsOfList()).first().locator('a').first().innerText();
 }
@@ -53,23 +46,7 @@ async function rowsOfList() {
   return page.locator('[data-test=list-table] .el-table__body-wrapper tbody tr');
 }
 
-// A failed step leaves a picture of where it stopped.
-let failures = 0;
-function it(name, fn) {
-  nodeIt(name, async () => {
-    try {
-      await fn();
-      // A component Element Plus never registered renders as a bare
-      // <el-...> tag (production Vue does not warn about it).
-      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
-        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
-      assert.deepEqual(unknown, [], 'unregistered components');
-    } catch (e) {
-      if (page) await screenshot(page, `failed-${++failures}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const it = checkedIt(nodeIt, assert, '', () => ({ page, browser }), { checkConsole: false });
 
 describe('web application', () => {
   before(async () => {
@@ -326,7 +303,7 @@ describe('web application', () => {
     await page.locator('[data-test=edit]').click();
     await page.locator('[data-test=entity-form]').waitFor();
     const id = page.url().match(/contacts\/(\d+)\/edit/)[1];
-    const other = await apiInPage('PATCH', `/contacts/${id}`, { title: '销售总监' });
+    const other = await api('PATCH', `/contacts/${id}`, { title: '销售总监' });
     assert.equal(other.status, 200);
     await fill('department', '采购部');
     await save();
@@ -341,7 +318,7 @@ describe('web application', () => {
   });
 
   it('sorts by column, chooses columns, mass-updates and exports the list', async () => {
-    const created = await apiInPage('POST', '/accounts', { name: '北京测试科技有限公司', city: '北京' });
+    const created = await api('POST', '/accounts', { name: '北京测试科技有限公司', city: '北京' });
     assert.equal(created.status, 201);
     await openMenu('accounts');
     const table = page.locator('[data-test=list-table]');

@@ -100,3 +100,33 @@ export async function signIn(page, base, username = 'admin', password = ADMIN_PA
   await page.locator('[data-test=login-submit]').click();
   await page.locator('[data-test=main-menu]').waitFor();
 }
+
+// The API from inside the page, with the session's cookie and CSRF token.
+export async function apiInPage(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1' + p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: b ? JSON.stringify(b) : undefined });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, [method, path, body]);
+}
+
+// A test step that also fails on a component Element Plus never registered
+// (production Vue renders it as a bare <el-...> tag without a warning) and,
+// with checkConsole, on console errors so far; a failed step leaves a
+// picture of where it stopped. state() gives { page, browser }.
+export function checkedIt(nodeIt, assert, prefix, state, { checkConsole = true } = {}) {
+  let failures = 0;
+  return (name, fn) => nodeIt(name, async () => {
+    const { page, browser } = state();
+    try {
+      await fn();
+      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
+        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
+      assert.deepEqual(unknown, [], 'unregistered components');
+      if (checkConsole) assert.deepEqual(browser.problems, [], 'console errors');
+    } catch (e) {
+      if (page) await screenshot(page, `${prefix}failed-${++failures}`).catch(() => {});
+      throw e;
+    }
+  });
+}

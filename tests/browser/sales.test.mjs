@@ -3,32 +3,12 @@
 // reminder bell, lead conversion, and the public pool (claim).
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot } from './harness.mjs';
+import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
 
 let srv, browser, page;
-async function api(method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const { csrf_token: token } = await (await fetch('/api/v1/session')).json();
-    const r = await fetch('/api/v1' + p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: b ? JSON.stringify(b) : undefined });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  }, [method, path, body]);
-}
+const api = (method, path, body) => apiInPage(page, method, path, body);
 
-let failures = 0;
-function it(name, fn) {
-  nodeIt(name, async () => {
-    try {
-      await fn();
-      const unknown = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')]
-        .map(e => e.tagName.toLowerCase()).filter(t => t.startsWith('el-')))]);
-      assert.deepEqual(unknown, [], 'unregistered components');
-      assert.deepEqual(browser.problems, [], 'console errors');
-    } catch (e) {
-      if (page) await screenshot(page, `sales-failed-${++failures}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const it = checkedIt(nodeIt, assert, 'sales-', () => ({ page, browser }));
 
 describe('sales screens', () => {
   const ids = {};
