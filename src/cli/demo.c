@@ -21,9 +21,11 @@ static const char *const LEAD_SOURCES[] = {"website", "exhibition", "referral", 
 static const char *const LEAD_STATUS[] = {"new", "working", "working", "unqualified"};
 static const char *const PRODUCTS[] = {"CRM 系统", "办公设备", "年度维保服务", "培训服务", "数据平台", "智能终端"};
 static const char *const STAGES[] = {"prospecting", "qualification", "proposal", "negotiation", "commit", "won", "lost"};
-static const char *const KINDS[] = {"call", "visit", "meeting", "email", "task"};
-static const char *const SUBJECTS[] = {"电话沟通采购需求", "上门拜访演示产品", "商务谈判会议", "发送报价邮件",
-                                       "整理方案材料", "回访使用情况"};
+/* What a salesperson does, and what kind of activity it is. */
+static const struct {
+    const char *kind, *subject;
+} ACTIONS[] = {{"call", "电话沟通采购需求"}, {"visit", "上门拜访演示产品"}, {"meeting", "商务谈判会议"},
+               {"email", "发送报价邮件"},   {"task", "整理方案材料"},       {"call", "回访使用情况"}};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -77,15 +79,49 @@ static int demo_opportunities(entity_ctx *c, err *e)
     return 0;
 }
 
+/* An hour later (half an hour for calls), for end_at. */
+static void end_text(const char *start, const char *kind, char *out, size_t n)
+{
+    struct tm tm = {0};
+    sscanf(start, "%4d-%2d-%2dT%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour);
+    tm.tm_year -= 1900, tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + (strcmp(kind, "call") == 0 ? 1800 : 3600);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+}
+
+/* The team's weekly meeting, Mondays 09:00 for two months: a repeating
+ * activity, so the calendar shows a series. */
+static int demo_weekly_meeting(entity_ctx *c, err *e)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int to_monday = (8 - tm.tm_wday) % 7; /* the coming Monday (today if it is one) */
+    char start[24], until[16];
+    day_text(to_monday, 0, start, sizeof start);
+    strcat(start, "T01:00:00Z");
+    day_text(to_monday + 56, 0, until, sizeof until);
+    json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "subject", "销售部周例会", "kind", "meeting", "status",
+                          "planned", "start_at", start, "location", "总部 3 楼会议室", "repeat", "weekly",
+                          "repeat_until", until);
+    char end[24];
+    end_text(start, "meeting", end, sizeof end);
+    json_object_set_new(b, "end_at", json_string(end));
+    return create(c, "activities", b, NULL, e);
+}
+
 static int demo_activities(entity_ctx *c, err *e)
 {
-    char start[24], next[24];
-    for (int i = 0; i < 90; i++) {
-        int day = -85 + i; /* the last three months and a few days ahead */
+    char start[24], end[24], next[24];
+    for (int i = 0; i < 100; i++) {
+        int day = -85 + i; /* the last three months and two weeks ahead */
         day_text(day, 1, start, sizeof start);
-        json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:I}", "subject", SUBJECTS[i % N(SUBJECTS)], "kind",
-                              KINDS[i % N(KINDS)], "status", day < 0 ? "done" : "planned", "start_at", start,
+        const char *kind = ACTIONS[i % N(ACTIONS)].kind;
+        end_text(start, kind, end, sizeof end);
+        json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "subject", ACTIONS[i % N(ACTIONS)].subject, "kind", kind,
+                              "status", day < 0 ? "done" : "planned", "start_at", start, "end_at", end,
                               "account_id", (json_int_t)(1 + (i * 11) % 60));
+        if (strcmp(kind, "visit") == 0) json_object_set_new(b, "location", json_string("客户公司"));
         if (day < 0) json_object_set_new(b, "result", json_string("客户有意向，约定下次详谈"));
         if (i % 3 == 0) {
             day_text(day + 7, 1, next, sizeof next);
@@ -108,7 +144,10 @@ int cli_demo_data(db_conn *db, err *e)
     arena *a = arena_new();
     auth_user admin = {.id = admin_id, .username = "admin", .name = "系统管理员", .is_admin = 1};
     entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
-    int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) ? -1 : 0;
+    int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) ||
+                     demo_weekly_meeting(&c, e)
+                 ? -1
+                 : 0;
     arena_free(a);
     return rc;
 }
