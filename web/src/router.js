@@ -20,6 +20,7 @@ const routes = [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue') },
       { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
       { path: 'address-book', name: 'address-book', component: () => import('./views/AddressBookView.vue') },
+      { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue') },
       { path: 'pipeline', name: 'pipeline', component: () => import('./views/PipelineView.vue') },
       { path: 'recycle-bin', name: 'recycle-bin', component: () => import('./views/RecycleBinView.vue') },
       { path: 'admin/access/:tab?', name: 'admin-access', component: () => import('./views/admin/AccessView.vue'), meta: { admin: true } },
