@@ -524,6 +524,11 @@ void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *a
     else owner_predicate(u, ent, alias, 0, q);
 }
 
+void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    owner_predicate(u, ent, alias, 0, q);
+}
+
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
                          int with_pool, query *q)
 {

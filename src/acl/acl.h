@@ -85,6 +85,10 @@ void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char
  * predicate must stay an index range on the owner, or a user with few
  * records would scan the whole table. */
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
+/* The rows of the user and of the users below them in the role tree, for
+ * everyone alike (administrators too), whatever the sharing: what is theirs
+ * to act on, such as reminders. A subset of the list predicate. */
+void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 /* The rows this user may change (edit, delete, restore, reassign); with_pool
  * adds the public pool (claiming takes a record from there). */
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,

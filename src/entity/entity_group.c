@@ -81,14 +81,17 @@ int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, con
     query_init(&w, c->a);
     if (entity_where(c, ent, p, &w, e)) return query_free(&w), -1;
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT t.%s, COUNT(*), %s%s%s FROM %s t WHERE %s GROUP BY t.%s ORDER BY COUNT(*) DESC, t.%s LIMIT %d",
-              g->name, sf ? "COALESCE(SUM(t." : "0", sf ? sf->name : "", sf ? "), 0)" : "", ent->table,
+    sb_printf(&sql, "SELECT t.%s, COUNT(*), ", g->name);
+    if (sf) sql_split_sum(&sql, arena_printf(c->a, "t.%s", sf->name));
+    else sb_append(&sql, "0, 0");
+    sb_printf(&sql, " FROM %s t WHERE %s GROUP BY t.%s ORDER BY COUNT(*) DESC, t.%s LIMIT %d", ent->table,
               sb_str(&w.sql), g->name, g->name, GROUP_MAX_ITEMS);
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     if (!s) return query_free(&w), -1;
     query_bind_all(&w, s);
-    int64_t total = 0, total_sum = 0;
+    int64_t total = 0;
+    wide_sum total_sum = 0;
     sb_append(out, "{\"entity\":");
     sb_json_string(out, ent->name);
     sb_append(out, ",\"by\":");
@@ -102,11 +105,12 @@ int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, con
         value_to_json(g, s, 0, out);
         sb_append(out, ",\"label\":");
         group_label(c, g, s, 0, out);
-        int64_t count = db_column_int64(s, 1), v = db_column_int64(s, 2);
+        int64_t count = db_column_int64(s, 1);
+        wide_sum v = db_split_sum(s, 2);
         sb_printf(out, ",\"count\":%lld", (long long)count);
         if (sf) {
             sb_append(out, ",\"sum\":");
-            decimal_format(v, field_is_scaled(sf) ? sf->scale : 0, out);
+            decimal_format_wide(v, field_is_scaled(sf) ? sf->scale : 0, out);
         }
         sb_putc(out, '}');
         total += count;
@@ -118,7 +122,7 @@ int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, con
     sb_printf(out, "],\"total\":%lld", (long long)total);
     if (sf) {
         sb_append(out, ",\"sum\":");
-        decimal_format(total_sum, field_is_scaled(sf) ? sf->scale : 0, out);
+        decimal_format_wide(total_sum, field_is_scaled(sf) ? sf->scale : 0, out);
     }
     sb_putc(out, '}');
     return 0;

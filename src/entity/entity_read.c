@@ -135,6 +135,34 @@ static int append_indexed_search(entity_ctx *c, const entity_def *ent, const cha
     return 1;
 }
 
+static int hides_searchable_field(entity_ctx *c, const entity_def *ent)
+{
+    for (int i = 0; i < ent->nfields; i++)
+        if (ent->fields[i].searchable && acl_field_access(c->user, ent, &ent->fields[i]) == 0) return 1;
+    return 0;
+}
+
+/* The word index covers every searchable field, hidden ones too: for a
+ * user with a hidden one, each word of q must also be in a field they may
+ * see, or a hidden phone number could be guessed digit by digit. */
+static void append_visible_words(entity_ctx *c, const entity_def *ent, const char *q, const char *like, query *w)
+{
+    char *words = arena_strdup(c->a, q), *save = NULL;
+    for (char *word = strtok_r(words, " \t\r\n", &save); word; word = strtok_r(NULL, " \t\r\n", &save)) {
+        char *pattern = like_contains_pattern(c->a, word);
+        int any = 0;
+        query_sql(w, " AND (");
+        for (int i = 0; i < ent->nfields; i++) {
+            const field_def *f = &ent->fields[i];
+            if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;
+            query_sqlf(w, "%st.%s %s ", any++ ? " OR " : "", f->name, like);
+            query_bind_text(w, pattern);
+            query_sql(w, " ESCAPE '\\'");
+        }
+        query_sql(w, any ? ")" : "1=0)");
+    }
+}
+
 /* Quick search over the searchable fields: the word index when the query
  * allows it (Chinese of two or more characters, Latin words and numbers
  * by prefix), else a substring scan. */
@@ -143,11 +171,15 @@ static void append_search(entity_ctx *c, const entity_def *ent, const char *q, q
     const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
     char *pattern = like_contains_pattern(c->a, q);
     int any = 0;
-    query_sql(w, " AND (");
+    query_sql(w, " AND ((");
     if (append_indexed_search(c, ent, q, w)) {
+        if (hides_searchable_field(c, ent)) append_visible_words(c, ent, q, like, w);
+        query_sql(w, ")");
         any = 1;
         goto pinyin;
     }
+    query_sql(w, "1=0)"); /* no index: the substring scans below, OR-ed */
+    any = 1;
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;

@@ -92,6 +92,33 @@ void decimal_format(int64_t v, int scale, strbuf *sb)
     if (scale > 0) sb_printf(sb, ".%0*" PRIu64, scale, mag % div);
 }
 
+void sql_split_sum(strbuf *sql, const char *expr)
+{
+    sb_printf(sql, "COALESCE(SUM((%s) / %d), 0), COALESCE(SUM((%s) %% %d), 0)", expr, SUM_SPLIT, expr, SUM_SPLIT);
+}
+
+wide_sum db_split_sum(db_stmt *s, int col)
+{
+    return (wide_sum)db_column_int64(s, col) * SUM_SPLIT + db_column_int64(s, col + 1);
+}
+
+void decimal_format_wide(wide_sum v, int scale, strbuf *sb)
+{
+    unsigned __int128 mag = v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    char digits[48];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    } while (mag && n < (int)sizeof digits);
+    while (n <= scale) digits[n++] = '0'; /* at least one digit before the point */
+    if (v < 0) sb_putc(sb, '-');
+    for (int i = n - 1; i >= 0; i--) {
+        sb_putc(sb, digits[i]);
+        if (i == scale && scale > 0) sb_putc(sb, '.');
+    }
+}
+
 /* JSON form: no trailing zeros ("12.5", "3"), still exact. */
 static void decimal_json(int64_t v, int scale, strbuf *sb)
 {

@@ -39,6 +39,17 @@ void value_to_text(const field_def *f, db_stmt *s, int col, const char *lang, st
 int decimal_parse(const char *text, int scale, int64_t *out);
 void decimal_format(int64_t v, int scale, strbuf *sb); /* 1234567,2 -> "12345.67" */
 
+/* Exact sums of scaled integers that may pass int64 (a hundred of the
+ * largest amounts do): the SQL sums quotient and remainder by SUM_SPLIT
+ * apart, each of which fits, and C joins them in 128 bits. */
+#define SUM_SPLIT 1000000
+typedef __int128 wide_sum;
+/* "COALESCE(SUM((expr) / 1000000), 0), COALESCE(SUM((expr) % 1000000), 0)" */
+void sql_split_sum(strbuf *sql, const char *expr);
+/* The two columns of sql_split_sum, from col on, joined. */
+wide_sum db_split_sum(db_stmt *s, int col);
+void decimal_format_wide(wide_sum v, int scale, strbuf *sb);
+
 /* Validates UTF-8 (no overlongs, no surrogates, no NUL); 1 if valid. */
 int utf8_valid(const char *s, size_t n);
 /* Number of code points (for max_length in characters). */

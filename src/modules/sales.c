@@ -317,8 +317,8 @@ fail:
 
 /* ---- funnel ---- */
 
-static void funnel_row(strbuf *out, const field_def *stage, const picklist_option *o, const char *lang,
-                       int64_t count, int64_t amount, int64_t weighted)
+static void funnel_row(strbuf *out, const picklist_option *o, const char *lang, int64_t count, wide_sum amount,
+                       wide_sum weighted)
 {
     sb_append(out, "{\"stage\":");
     sb_json_string(out, o->value);
@@ -326,12 +326,17 @@ static void funnel_row(strbuf *out, const field_def *stage, const picklist_optio
     sb_json_string(out, strcmp(lang, "en") == 0 ? o->label_en : o->label_zh);
     sb_printf(out, ",\"probability\":%d,\"count\":%lld,\"amount\":", o->probability < 0 ? 0 : o->probability,
               (long long)count);
-    decimal_format(amount, 2, out);
+    decimal_format_wide(amount, 2, out);
     sb_append(out, ",\"weighted_amount\":");
-    decimal_format(weighted, 2, out);
+    decimal_format_wide(weighted, 2, out);
     sb_putc(out, '}');
-    (void)stage;
 }
+
+/* amount * probability / 10000 per row without passing int64 (probability
+ * is in hundredths of a percent), the same as the plain product truncated. */
+#define WEIGHTED_SQL                                                                                         \
+    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
+
 
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e)
@@ -344,13 +349,15 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     int amounts = acl_field_access(c->user, opp, meta_field(opp, "amount")) != ACL_HIDDEN;
     query q;
     query_init(&q, c->a);
-    /* probability is stored in hundredths of a percent: amount * p / 10000. */
-    if (amounts)
-        query_sql(&q, "SELECT t.stage, COUNT(*), COALESCE(SUM(t.amount), 0),"
-                      " COALESCE(SUM(t.amount * COALESCE(t.probability, 0) / 10000), 0)"
-                      " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
-    else
-        query_sql(&q, "SELECT t.stage, COUNT(*), 0, 0 FROM opportunities t WHERE t.deleted_at IS NULL AND ");
+    query_sql(&q, "SELECT t.stage, COUNT(*), ");
+    if (amounts) {
+        sql_split_sum(&q.sql, "t.amount");
+        query_sql(&q, ", ");
+        sql_split_sum(&q.sql, WEIGHTED_SQL);
+    } else {
+        query_sql(&q, "0, 0, 0, 0");
+    }
+    query_sql(&q, " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
     acl_visible_predicate(c->user, opp, "t", &q);
     if (owner_id) query_sql(&q, " AND t.owner_id = "), query_bind_int(&q, owner_id);
     if (from) query_sql(&q, " AND t.expected_close_date >= "), query_bind_text(&q, from);
@@ -359,32 +366,43 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
     if (!s) return query_free(&q), -1;
     query_bind_all(&q, s);
+    /* One slot per stage, and a last one for records whose stage is empty
+     * or was removed from the list, so the items add up to the total. */
     int n = stage->noptions;
-    int64_t *count = arena_alloc(c->a, sizeof(int64_t) * (size_t)n * 3), *amount = count + n, *weighted = amount + n;
+    int64_t *count = arena_alloc(c->a, sizeof(int64_t) * (size_t)(n + 1));
+    wide_sum *amount = arena_alloc(c->a, sizeof(wide_sum) * (size_t)(n + 1) * 2), *weighted = amount + n + 1;
+    memset(count, 0, sizeof(int64_t) * (size_t)(n + 1));
+    memset(amount, 0, sizeof(wide_sum) * (size_t)(n + 1) * 2);
     int step;
     while ((step = db_step(s)) == DB_ROW) {
-        const char *v = db_column_text(s, 0);
-        for (int i = 0; v && i < n; i++)
-            if (strcmp(stage->options[i].value, v) == 0) {
-                count[i] = db_column_int64(s, 1);
-                amount[i] = db_column_int64(s, 2);
-                weighted[i] = db_column_int64(s, 3);
-            }
+        const char *v = db_column_is_null(s, 0) ? NULL : db_column_text(s, 0);
+        int i = 0;
+        while (i < n && !(v && strcmp(stage->options[i].value, v) == 0)) i++;
+        count[i] += db_column_int64(s, 1);
+        amount[i] += db_split_sum(s, 2);
+        weighted[i] += db_split_sum(s, 4);
     }
     db_finalize(s);
     query_free(&q);
     if (step < 0) return err_set(e, 500, "db_error", "统计销售漏斗失败", "Funnel query failed");
-    int64_t tc = 0, ta = 0, tw = 0;
+    int64_t tc = 0;
+    wide_sum ta = 0, tw = 0;
     sb_append(out, "{\"items\":[");
     for (int i = 0; i < n; i++) {
         if (i) sb_putc(out, ',');
-        funnel_row(out, stage, &stage->options[i], c->lang, count[i], amount[i], weighted[i]);
+        funnel_row(out, &stage->options[i], c->lang, count[i], amount[i], weighted[i]);
         tc += count[i], ta += amount[i], tw += weighted[i];
     }
+    if (count[n]) {
+        picklist_option other = {"", "其他阶段", "Other stages", 0, 0};
+        sb_putc(out, ',');
+        funnel_row(out, &other, c->lang, count[n], amount[n], weighted[n]);
+        tc += count[n], ta += amount[n], tw += weighted[n];
+    }
     sb_printf(out, "],\"total\":{\"count\":%lld,\"amount\":", (long long)tc);
-    decimal_format(ta, 2, out);
+    decimal_format_wide(ta, 2, out);
     sb_append(out, ",\"weighted_amount\":");
-    decimal_format(tw, 2, out);
+    decimal_format_wide(tw, 2, out);
     sb_printf(out, "},\"amount_hidden\":%s}", amounts ? "false" : "true");
     return 0;
 }
@@ -404,7 +422,7 @@ static int reminders_of(entity_ctx *c, const entity_def *act, const char *column
                column, column, column);
     query_bind_text(&q, until);
     query_sql(&q, " AND ");
-    acl_list_predicate(c->user, act, "t", &q);
+    acl_own_predicate(c->user, act, "t", &q); /* not colleagues' shared ones */
     query_sqlf(&q, " ORDER BY t.%s, t.id LIMIT 200", column);
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
     if (!s) return query_free(&q), -1;

@@ -168,6 +168,25 @@ test('field access: hidden never leaves, read-only refuses writes with 403; the 
   assert.equal((await boss.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' })).status, 200);
 });
 
+test('search does not look into hidden fields: a hidden mobile cannot be guessed through q', async () => {
+  const p = await created(await admin.post('/api/v1/profiles', {
+    name: '手机保密', permissions: { contacts: ALL }, field_access: { contacts: { mobile: 'hidden' } } }));
+  const role = await created(await admin.post('/api/v1/roles', { name: '手机保密岗', profile_ids: [p.id] }));
+  await makeUser('nomobile', '吴保密', role.id);
+  const c = await srv.client('nomobile', 'Pass#2026word');
+  const made = await created(await admin.post('/api/v1/contacts', { name: '隐号联系人', mobile: '13955556666', phone: '025-83331234', owner_id: c.user.id }));
+  const finds = async (who, q) => (await who.get('/api/v1/contacts?q=' + encodeURIComponent(q))).json.items.some(x => x.id === made.id);
+  const global = async (who, q) => (await who.get('/api/v1/search?q=' + encodeURIComponent(q))).json.items.some(x => x.id === made.id && x.entity === 'contacts');
+  assert.equal(await finds(c, '13955556666'), false, 'the hidden mobile is not searched');
+  assert.equal(await finds(c, '1395555'), false, 'nor a prefix of it');
+  assert.equal(await global(c, '13955556666'), false, 'nor through global search');
+  assert.equal(await finds(c, '025-83331234'), true, 'a visible phone still is');
+  assert.equal(await finds(c, '隐号'), true, 'and the name');
+  assert.equal(await finds(c, '隐号 13955556666'), false, 'every word must be in a visible field');
+  assert.equal(await finds(admin, '13955556666'), true, 'who may see the mobile finds it');
+  assert.equal(await global(admin, '13955556666'), true);
+});
+
 test('reports respect field access: a hidden amount is not summed in the funnel', async () => {
   const p = await created(await admin.post('/api/v1/profiles', {
     name: '看不到金额', permissions: { opportunities: { view: true } }, field_access: { opportunities: { amount: 'hidden' } } }));
@@ -201,6 +220,21 @@ test('sharing: public read lets peers read but not write; public read-write lets
   assert.equal((await peer.patch(`/api/v1/accounts/${ids.accounts}`, { description: '同事改' })).status, 200);
   await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'private' } });
   await checkReads(peer, 'accounts', 'none');
+});
+
+test('reminders are one\'s own and the people\'s below, even where sharing lets colleagues read', async () => {
+  const soon = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const a = await created(await owner.post('/api/v1/activities', { subject: '明天回访提醒', kind: 'call', next_follow_up_at: soon }));
+  const has = async who => (await who.get('/api/v1/reminders?days=3')).json.items.some(x => x.id === a.id);
+  await admin.req('PUT', '/api/v1/sharing', { body: { activities: 'public_read' } });
+  try {
+    assert.equal((await peer.get(`/api/v1/activities/${a.id}`)).status, 200, 'the peer may read it');
+    assert.equal(await has(owner), true);
+    assert.equal(await has(boss), true, 'a superior is reminded of the team\'s follow-ups');
+    assert.equal(await has(peer), false, 'but a colleague is not');
+  } finally {
+    await admin.req('PUT', '/api/v1/sharing', { body: { activities: 'private' } });
+  }
 });
 
 test('messages are a personal inbox: their recipient only (and administrators), whatever the profiles', async () => {

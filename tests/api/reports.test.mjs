@@ -56,3 +56,24 @@ test('bad report parameters are 400, not 500', async () => {
   assertError(assert, await wang.get('/api/v1/reports/group?entity=nothing&by=name'), 400);
   assertError(assert, await wang.get('/api/v1/reports/group?by=name'), 400);
 });
+
+test('sums stay exact beyond 64 bits: the largest amounts in the funnel and in grouped sums', async () => {
+  srv.addUser('bigdeal', 'Big#2026deal', { name: '钱大单' });
+  const big = await srv.client('bigdeal', 'Big#2026deal');
+  const acc = (await big.post('/api/v1/accounts', { name: '巨额交易客户有限公司' })).json;
+  const made = async body => { const r = await big.post('/api/v1/opportunities', { account_id: acc.id, ...body }); assert.equal(r.status, 201, r.text); };
+  for (let i = 0; i < 3; i++)
+    await made({ name: `巨额合同${i}`, stage: 'won', amount: '999999999999999.99' });
+  await made({ name: '零头', stage: 'proposal', amount: '0.03' });
+  // Money is an exact decimal in the JSON text (a double could not hold it).
+  const f = await big.get(`/api/v1/reports/funnel?owner=${big.user.id}`);
+  assert.equal(f.status, 200, f.text);
+  assert.match(f.text, /"total":\{"count":4,"amount":3000000000000000\.00,"weighted_amount":2999999999999999\.98\}/); // 0.03 at 50 % truncates to 0.01
+  assert.match(f.text, /"stage":"won"[^}]*"count":3,"amount":2999999999999999\.97,/);
+  const g = await big.get('/api/v1/reports/group?entity=opportunities&by=stage&sum=amount');
+  assert.equal(g.status, 200, g.text);
+  assert.match(g.text, /"total":4,"sum":3000000000000000\.00\}$/);
+  // negative amounts (credit notes) sum exactly too
+  await made({ name: '退款', stage: 'won', amount: '-0.99' });
+  assert.match((await big.get(`/api/v1/reports/funnel?owner=${big.user.id}`)).text, /"total":\{"count":5,"amount":2999999999999999\.01,/);
+});
