@@ -22,7 +22,9 @@
 #include "api.h"
 
 #define MAX_JOBS 64
-#define JOB_KEEP_SECONDS 3600
+#define JOBS_PER_USER 4         /* a user's fifth upload replaces their oldest one */
+#define JOB_KEEP_SECONDS 3600   /* results stay readable for an hour */
+#define JOB_PROTECT_SECONDS 600 /* others' uploads and results are not taken for ten minutes */
 
 typedef enum { JOB_READY, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
 static const char *const STATE_NAMES[] = {"ready", "running", "done", "failed"};
@@ -43,6 +45,10 @@ typedef struct import_job {
     time_t created, ended;
     pthread_t thread;
     int joinable;
+    /* Under jobs_lock: every pointer handed out holds a reference; a job
+     * leaves the registry (listed = 0) when replaced, dropped or stale, and
+     * is freed with its last reference. A running job is never unlisted. */
+    int refs, listed;
 } import_job;
 
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -57,35 +63,86 @@ static void job_free(import_job *j)
     free(j);
 }
 
-/* Joins the job's thread if it ended; frees jobs past their keeping time.
+/* Called with jobs_lock held, for a job that is not running. */
+static void job_destroy(import_job *j)
+{
+    if (j->joinable) pthread_join(j->thread, NULL);
+    job_free(j);
+}
+
+/* Takes slot i's job out of the registry (jobs_lock held). */
+static void unlist(int i)
+{
+    import_job *j = jobs[i];
+    jobs[i] = NULL;
+    j->listed = 0;
+    if (!j->refs) job_destroy(j);
+}
+
+/* Gives back a reference from job_new or job_find. */
+static void job_put(import_job *j)
+{
+    pthread_mutex_lock(&jobs_lock);
+    if (--j->refs == 0 && !j->listed) job_destroy(j);
+    pthread_mutex_unlock(&jobs_lock);
+}
+
+static time_t job_age(const import_job *j, time_t now)
+{
+    return now - (j->ended ? j->ended : j->created);
+}
+
+/* Joins the threads of ended jobs; unlists jobs past their keeping time.
  * Called with jobs_lock held. */
 static void reap(void)
 {
     time_t now = time(NULL);
     for (int i = 0; i < MAX_JOBS; i++) {
         import_job *j = jobs[i];
-        if (!j) continue;
-        int state = atomic_load(&j->state);
-        if (state == JOB_RUNNING) continue;
+        if (!j || atomic_load(&j->state) == JOB_RUNNING) continue;
         if (j->joinable) pthread_join(j->thread, NULL), j->joinable = 0;
-        int stale = now - (j->ended ? j->ended : j->created) > JOB_KEEP_SECONDS;
-        if (stale) jobs[i] = NULL, job_free(j);
+        if (job_age(j, now) > JOB_KEEP_SECONDS) unlist(i);
     }
+}
+
+/* The slot for a new job of user_id (jobs_lock held), or -1: a free one;
+ * with JOBS_PER_USER already, the user's own oldest idle or ended job;
+ * else another user's job idle or ended for a while - so one user's many
+ * uploads never take away what others are working on. */
+static int free_slot(int64_t user_id)
+{
+    time_t now = time(NULL);
+    int empty = -1, mine = 0, my_oldest = -1, other_oldest = -1;
+    for (int i = 0; i < MAX_JOBS; i++) {
+        import_job *j = jobs[i];
+        if (!j) {
+            if (empty < 0) empty = i;
+            continue;
+        }
+        int idle = atomic_load(&j->state) != JOB_RUNNING;
+        if (j->user_id == user_id) {
+            mine++;
+            if (idle && (my_oldest < 0 || j->created < jobs[my_oldest]->created)) my_oldest = i;
+        } else if (idle && job_age(j, now) > JOB_PROTECT_SECONDS &&
+                   (other_oldest < 0 || j->created < jobs[other_oldest]->created)) {
+            other_oldest = i;
+        }
+    }
+    int slot = mine >= JOBS_PER_USER ? my_oldest : empty >= 0 ? empty : other_oldest;
+    if (slot >= 0 && jobs[slot]) unlist(slot);
+    return slot;
 }
 
 void api_imports_shutdown(void)
 {
     pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < MAX_JOBS; i++) {
-        if (!jobs[i]) continue;
-        if (jobs[i]->joinable) pthread_join(jobs[i]->thread, NULL);
-        job_free(jobs[i]);
-        jobs[i] = NULL;
-    }
+    for (int i = 0; i < MAX_JOBS; i++) /* the requests have ended: no references are left */
+        if (jobs[i]) jobs[i]->refs = 0, unlist(i);
     pthread_mutex_unlock(&jobs_lock);
 }
 
-/* A new job in the registry (the oldest finished one makes room), or NULL. */
+/* A new job in the registry, with a reference for the caller, or NULL when
+ * there is no room. */
 static import_job *job_new(http_request *req, const char *entity)
 {
     import_job *j = calloc(1, sizeof *j);
@@ -105,13 +162,11 @@ static import_job *job_new(http_request *req, const char *entity)
     j->created = time(NULL);
     pthread_mutex_init(&j->pr.lock, NULL);
     j->pr.errors = json_array();
+    j->refs = 1; /* the caller's */
+    j->listed = 1;
     pthread_mutex_lock(&jobs_lock);
     reap();
-    int slot = -1;
-    for (int i = 0; i < MAX_JOBS && slot < 0; i++)
-        if (!jobs[i]) slot = i;
-    for (int i = 0; i < MAX_JOBS && slot < 0; i++) /* evict the oldest idle upload or finished job */
-        if (atomic_load(&jobs[i]->state) != JOB_RUNNING) slot = i, job_free(jobs[i]);
+    int slot = free_slot(j->user_id);
     if (slot >= 0) jobs[slot] = j;
     pthread_mutex_unlock(&jobs_lock);
     if (slot < 0) {
@@ -121,24 +176,26 @@ static import_job *job_new(http_request *req, const char *entity)
     return j;
 }
 
-/* Forgets an upload that will never run (a bad file). */
+/* Forgets an upload that will never run (a bad file), and the caller's
+ * reference. */
 static void job_drop(import_job *j)
 {
     pthread_mutex_lock(&jobs_lock);
     for (int i = 0; i < MAX_JOBS; i++)
-        if (jobs[i] == j) jobs[i] = NULL;
+        if (jobs[i] == j) jobs[i] = NULL, j->listed = 0;
     pthread_mutex_unlock(&jobs_lock);
-    job_free(j);
+    job_put(j);
 }
 
-/* The caller's job by id (another user's is "not found"). Holds no lock:
- * jobs are freed only by reap(), never while running. */
+/* The caller's job by id (another user's is "not found"), with a
+ * reference to give back with job_put. */
 static import_job *job_find(http_request *req, const char *id)
 {
     import_job *found = NULL;
     pthread_mutex_lock(&jobs_lock);
     for (int i = 0; i < MAX_JOBS; i++)
         if (jobs[i] && id && strcmp(jobs[i]->id, id) == 0 && jobs[i]->user_id == req->user->id) found = jobs[i];
+    if (found) found->refs++;
     pthread_mutex_unlock(&jobs_lock);
     return found;
 }
@@ -234,11 +291,24 @@ static int job_options(import_job *j, const entity_def *ent, json_t *mapping, co
     return 0;
 }
 
+/* Takes a ready job for this request: of two runs of one upload at once,
+ * one wins. unclaim() gives it back when its options are refused. */
+static int claim(import_job *j)
+{
+    int ready = JOB_READY;
+    return atomic_compare_exchange_strong(&j->state, &ready, JOB_RUNNING);
+}
+
+static void unclaim(import_job *j)
+{
+    atomic_store(&j->state, JOB_READY);
+}
+
+/* Starts a claimed job's thread. */
 static int start(import_job *j, err *e)
 {
-    atomic_store(&j->state, JOB_RUNNING);
     if (pthread_create(&j->thread, NULL, run_job, j) != 0) {
-        atomic_store(&j->state, JOB_READY);
+        unclaim(j);
         return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The server is busy; please retry");
     }
     j->joinable = 1;
@@ -290,6 +360,7 @@ static void preview(http_request *req, http_response *res)
     strbuf body = STRBUF_INIT;
     if (entity_import_preview(&c, ent, &j->table, &body, &e)) {
         sb_free(&body);
+        job_drop(j);
         return http_error(req, res, &e);
     }
     sb_append(&res->body, "{\"id\":");
@@ -297,6 +368,7 @@ static void preview(http_request *req, http_response *res)
     sb_putc(&res->body, ',');
     sb_append(&res->body, sb_str(&body) + 1);
     sb_free(&body);
+    job_put(j);
     http_json(res, 200);
 }
 
@@ -323,15 +395,21 @@ static void import_now(http_request *req, http_response *res)
     strbuf pv = STRBUF_INIT;
     json_t *preview_json = entity_import_preview(&c, ent, &j->table, &pv, &e) == 0 ? json_loads(sb_str(&pv), 0, NULL) : NULL;
     sb_free(&pv);
+    claim(j); /* a new upload: nobody else knows its id yet */
     int rc = !preview_json ||
              job_options(j, ent, json_object_get(preview_json, "mapping"), http_query(req, "duplicates"),
                          http_query(req, "match"), flag(http_query(req, "all_or_nothing")), &e) ||
              entity_import_check(&c, ent, &j->opts, &e) || start(j, &e);
     json_decref(preview_json);
-    if (rc) return http_error(req, res, &e);
+    if (rc) {
+        unclaim(j);
+        job_drop(j);
+        return http_error(req, res, &e);
+    }
     if (flag(http_query(req, "wait"))) wait_for(j);
     job_json(j, &res->body);
     http_json(res, atomic_load(&j->state) == JOB_RUNNING ? 202 : 200);
+    job_put(j);
 }
 
 static void run(http_request *req, http_response *res)
@@ -339,7 +417,7 @@ static void run(http_request *req, http_response *res)
     import_job *j = job_find(req, req->params[0]);
     if (!j) return http_fail(req, res, 404, "not_found", "导入任务不存在", "No such import");
     json_t *body = http_json_body(req, res);
-    if (!body) return;
+    if (!body) return job_put(j);
     entity_ctx c;
     api_entity_ctx(req, &c);
     const entity_def *ent = meta_entity(c.m, j->entity);
@@ -358,17 +436,19 @@ static void run(http_request *req, http_response *res)
         if (!e.nfields) err_add_field(&e, "mapping", "invalid_type");
         err_set(&e, 422, "validation_failed", "需要 mapping（表头对应字段），duplicates、match、all_or_nothing 可选",
                 "mapping (header to field) is required; duplicates, match and all_or_nothing are optional");
-    } else if (atomic_load(&j->state) != JOB_READY) {
-        err_set(&e, 409, "conflict", "该导入已经开始或已结束，请重新上传", "This import has already run; upload the file again");
     } else if (!ent) {
         err_set(&e, 404, "not_found", "导入任务不存在", "No such import");
+    } else if (!claim(j)) {
+        err_set(&e, 409, "conflict", "该导入已经开始或已结束，请重新上传", "This import has already run; upload the file again");
     } else {
         rc = job_options(j, ent, mapping, json_string_value(dup), json_string_value(match), json_is_true(aon), &e) ||
              entity_import_check(&c, ent, &j->opts, &e) || start(j, &e);
+        if (rc) unclaim(j);
     }
     json_decref(body);
+    if (!rc) job_json(j, &res->body);
+    job_put(j);
     if (rc) return http_error(req, res, &e);
-    job_json(j, &res->body);
     http_json(res, 202);
 }
 
@@ -377,6 +457,7 @@ static void status(http_request *req, http_response *res)
     import_job *j = job_find(req, req->params[0]);
     if (!j) return http_fail(req, res, 404, "not_found", "导入任务不存在", "No such import");
     job_json(j, &res->body);
+    job_put(j);
     http_json(res, 200);
 }
 

@@ -169,3 +169,28 @@ test('access: another user\'s job is not found; hostile and broken files are 4xx
   assertError(assert, await wang.req('POST', '/api/v1/users/import/preview', { raw: 'username\nx\n', headers: CSV }), 403);
   assertError(assert, await wang.get('/api/v1/imports/00000000000000000000000000000000'), 404);
 });
+
+test('many uploads of one user do not take away another user\'s; one upload runs once even when started twice at once', async () => {
+  const csv = n => `客户名称\r\n并发导入${n}有限公司\r\n`;
+  const theirs = await upload(wang, 'accounts', csv('王'));
+  assert.equal(theirs.status, 200, theirs.text);
+  const mine = [];
+  for (let i = 0; i < 70; i++) {
+    const r = await upload(admin, 'accounts', csv(i));
+    assert.equal(r.status, 200, r.text);
+    mine.push(r.json.id);
+  }
+  // the admin keeps the newest few of theirs; the oldest went
+  assertError(assert, await admin.get(`/api/v1/imports/${mine[0]}`), 404);
+  assert.equal((await admin.get(`/api/v1/imports/${mine[69]}`)).status, 200);
+  // 王芳's upload is still there and runs, once
+  const body = { mapping: { 客户名称: 'name' } };
+  const [a, b] = await Promise.all([0, 1].map(() => wang.req('POST', `/api/v1/imports/${theirs.json.id}/run`, { body })));
+  assert.deepEqual([a.status, b.status].sort(), [202, 409], a.text + b.text);
+  for (let i = 0; i < 200 && (await wang.get(`/api/v1/imports/${theirs.json.id}`)).json.status === 'running'; i++)
+    await new Promise(ok => setTimeout(ok, 25));
+  const done = (await wang.get(`/api/v1/imports/${theirs.json.id}`)).json;
+  assert.equal(done.status, 'done');
+  assert.equal(done.created, 1);
+  assert.deepEqual(await names(wang, '并发导入王'), ['并发导入王有限公司']);
+});
