@@ -424,9 +424,10 @@ int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
     if (u->is_admin) return 1;
     if (ent->is_system) {
         /* The directory (users, departments, roles) is readable by all, for
-         * pickers and the organisation chart; profiles by administrators. */
+         * pickers and the organisation chart, but exported (every email and
+         * mobile at once) by administrators only; profiles are theirs too. */
         if (strcmp(ent->name, "profiles") == 0) return 0;
-        return verb == ACL_VIEW || verb == ACL_EXPORT;
+        return verb == ACL_VIEW;
     }
     if (ent->personal) return verb != ACL_IMPORT; /* the rows are one's own: see owner_predicate */
     const entity_rights *er = entity_rights_of(snap(), u, ent);

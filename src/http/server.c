@@ -168,6 +168,19 @@ static int csrf_ok(http_request *req)
     return strlen(sent) == n && sodium_memcmp(sent, want, n) == 0;
 }
 
+/* Decodes %XX in the path and the query like MHD, except that a decoded
+ * NUL becomes the byte 0xFF: otherwise "/leads/%00/convert" would end at
+ * the NUL and reach another route ("/leads"), and "q=a%00b" would be "a".
+ * 0xFF is never valid UTF-8, so such requests get 400 bad_encoding. */
+static size_t unescape_keeping_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    size_t n = MHD_http_unescape(s);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0') s[i] = (char)0xFF;
+    return n;
+}
+
 /* Query values reach handlers only as valid UTF-8. */
 static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
@@ -390,7 +403,7 @@ int server_run(app *a, const route *const *routes)
         NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT, 1024U, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, &srv, MHD_OPTION_END);
+        on_completed, &srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keeping_nul, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "kehu: 无法监听 / cannot listen on %s:%u: %s\n", a->cfg.listen_host,
                 a->cfg.listen_port, strerror(errno));

@@ -136,6 +136,35 @@ test('writes: owner and superior edit, a peer gets 404, no right 403, anonymous 
   assertError(assert, await peer.patch(`/api/v1/accounts/${pool.id}`, { description: 'x' }), 403, 'forbidden');
 });
 
+test('each verb on its own: a right missing among others gives 403 for just that verb', async () => {
+  const VERBS = ['view', 'create', 'edit', 'delete', 'import', 'export'];
+  const csv = { raw: '客户名称\r\n单项权限导入公司\r\n', headers: { 'Content-Type': 'text/csv' } };
+  for (const missing of VERBS.filter(v => v !== 'view')) {
+    const perms = Object.fromEntries(VERBS.map(v => [v, v !== missing]));
+    const p = await created(await admin.post('/api/v1/profiles', { name: `缺${missing}`, permissions: { accounts: perms } }));
+    const role = await created(await admin.post('/api/v1/roles', { name: `缺${missing}岗`, profile_ids: [p.id] }));
+    await makeUser(`no_${missing}`, `缺${missing}用户`, role.id);
+    const u = await srv.client(`no_${missing}`, 'Pass#2026word');
+    const own = await created(await admin.post('/api/v1/accounts', { name: `单项权限${missing}客户`, owner_id: u.user.id }));
+    const tries = {
+      create: () => u.post('/api/v1/accounts', { name: `单项权限${missing}新建` }),
+      edit: () => u.patch(`/api/v1/accounts/${own.id}`, { description: '改' }),
+      delete: () => u.del(`/api/v1/accounts/${own.id}`),
+      import: () => u.req('POST', '/api/v1/accounts/import/preview', csv),
+      export: () => u.get('/api/v1/accounts/export?format=csv'),
+    };
+    const meta = (await u.get('/api/v1/metadata')).json.entities.find(e => e.name === 'accounts');
+    assert.equal(meta.permissions[missing], false, `metadata tells the UI: no ${missing}`);
+    assert.equal((await u.get(`/api/v1/accounts/${own.id}`)).status, 200, 'still readable');
+    assertError(assert, await tries[missing](), 403, 'forbidden');
+    // the verbs the profile has still work (delete last: it removes the record)
+    for (const verb of ['create', 'edit', 'import', 'export', 'delete'].filter(v => v !== missing)) {
+      const r = await tries[verb]();
+      assert.ok(r.status < 300, `${verb} without ${missing}: ${r.status} ${r.text}`);
+    }
+  }
+});
+
 test('metadata and menu show only what the user may use', async () => {
   const meta = (await norights.get('/api/v1/metadata')).json;
   for (const e of ENTITIES) assert.ok(!meta.entities.some(x => x.name === e), e);
@@ -306,6 +335,8 @@ test('profiles are checked: unknown modules, verbs, fields and levels are refuse
   assertError(assert, await owner.get('/api/v1/profiles'), 403, 'forbidden');
   assertError(assert, await owner.post('/api/v1/roles', { name: '自封' }), 403, 'forbidden');
   assert.equal((await owner.get('/api/v1/roles')).status, 200, 'the role directory is readable');
+  assertError(assert, await owner.get('/api/v1/users/export?format=csv'), 403, 'forbidden'); // but not exported
+  assert.equal((await admin.get('/api/v1/users/export?format=csv')).status, 200);
 });
 
 test('the teaching structure: teacher > class > group > students, made with a few calls', async () => {

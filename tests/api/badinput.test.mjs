@@ -28,6 +28,14 @@ test('invalid UTF-8 in the body or the query answers 400', async () => {
   assertError(assert, await admin.get('/api/v1/accounts?filter=%c0%af'), 400, 'bad_encoding');
 });
 
+test('an encoded NUL neither cuts the path short nor the query: 400, nothing created', async () => {
+  const before = (await admin.get('/api/v1/leads?limit=1')).json.total;
+  assertError(assert, await admin.post('/api/v1/leads/%00/convert', { name: '空字节' }), 400, 'bad_encoding');
+  assertError(assert, await admin.post('/api/v1/leads%00', { name: '空字节' }), 400, 'bad_encoding');
+  assertError(assert, await admin.get('/api/v1/accounts?q=a%00b'), 400, 'bad_encoding');
+  assert.equal((await admin.get('/api/v1/leads?limit=1')).json.total, before);
+});
+
 test('wrong types give 422 with a reason per field, all at once', async () => {
   const r = await admin.post('/api/v1/accounts', {
     name: 12, employees: 'many', annual_revenue: '12.345', is_hot: 'yes', email: 'not-an-email',
