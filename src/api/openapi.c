@@ -357,6 +357,10 @@ static void session_paths(json_t *paths)
     json_t *rem = operation("reports", "提醒 / reminders", "reminders", json_pack("{s:o}", "200", reply("OK", NULL)));
     json_object_set_new(rem, "parameters", json_pack("[o]", param("days", "query", "integer", "window in days, default 7")));
     json_object_set_new(paths, "/api/v1/reminders", json_pack("{s:o}", "get", rem));
+    json_t *stg = operation("opportunities", "阶段历程与停留时间 / stage history and time in stage", "opportunity_stages",
+                            json_pack("{s:o}", "200", reply("OK", NULL)));
+    json_object_set_new(paths, "/api/v1/opportunities/{id}/stages",
+                        json_pack("{s:[o],s:o}", "parameters", param("id", "path", "integer", "opportunity id"), "get", stg));
     json_object_set_new(paths, "/api/v1/search",
                         json_pack("{s:{s:[s],s:s,s:s,s:[o],s:o}}", "get", "tags", "search", "summary",
                                   "全局搜索 / global search", "operationId", "global_search", "parameters",

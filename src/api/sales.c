@@ -79,7 +79,21 @@ static void reminders(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* GET /api/v1/opportunities/{id}/stages */
+static void stages(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (id <= 0) return http_fail(req, res, 404, "not_found", "记录不存在", "No such record");
+    err e;
+    err_clear(&e);
+    if (sales_stage_history(&c, id, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 const route api_sales_routes[] = {
+    {"GET", "/api/v1/opportunities/:id/stages", stages, 0},
     {"GET", "/api/v1/reminders", reminders, 0},
     {"POST", "/api/v1/leads/:id/convert", convert_lead, 0},
     {"GET", "/api/v1/reports/funnel", funnel, 0},

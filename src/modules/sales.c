@@ -407,6 +407,95 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
     return 0;
 }
 
+/* ---- time in stage ---- */
+
+static time_t parse_iso(const char *iso)
+{
+    struct tm tm;
+    return parse_utc(iso, &tm) ? 0 : timegm(&tm);
+}
+
+static const char *stage_label(const field_def *stage, const char *value, const char *lang)
+{
+    const picklist_option *o = value ? meta_option(stage, value) : NULL;
+    return o ? (strcmp(lang, "en") == 0 ? o->label_en : o->label_zh) : value;
+}
+
+/* Appends one period and adds its length to the stage's total. */
+static void stage_period(strbuf *out, int *n, const field_def *stage, const char *lang, const char *value,
+                         const char *from, const char *to, time_t now, int64_t *totals)
+{
+    int64_t secs = (int64_t)((to ? parse_iso(to) : now) - parse_iso(from));
+    if (secs < 0) secs = 0;
+    for (int i = 0; value && i < stage->noptions; i++)
+        if (strcmp(stage->options[i].value, value) == 0) totals[i] += secs;
+    sb_append(out, (*n)++ ? ",{\"stage\":" : "{\"stage\":");
+    sb_json_string(out, value);
+    sb_append(out, ",\"label\":");
+    sb_json_string(out, stage_label(stage, value, lang));
+    sb_append(out, ",\"entered_at\":");
+    sb_json_string(out, from);
+    sb_append(out, ",\"left_at\":");
+    if (to) sb_json_string(out, to);
+    else sb_append(out, "null");
+    sb_printf(out, ",\"seconds\":%lld}", (long long)secs);
+}
+
+int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
+{
+    const entity_def *opp = meta_entity(c->m, "opportunities");
+    const field_def *stage = meta_field(opp, "stage");
+    strbuf rec = STRBUF_INIT;
+    if (entity_get(c, opp, id, 1, &rec, e)) return sb_free(&rec), -1; /* visibility, 403/404 */
+    json_t *r = json_loads(sb_str(&rec), 0, NULL);
+    sb_free(&rec);
+    if (acl_field_access(c->user, opp, stage) == ACL_HIDDEN) {
+        json_decref(r);
+        return err_set(e, 403, "forbidden", "没有查看销售阶段的权限", "No permission to view the stage");
+    }
+    db_stmt *s = db_prepare(c->db,
+                            "SELECT old_value, new_value, changed_at FROM record_history WHERE entity = 'opportunities'"
+                            " AND record_id = ? AND action = 'update' AND field = 'stage' ORDER BY id LIMIT 1000",
+                            e);
+    if (!s) return json_decref(r), -1;
+    db_bind_int64(s, 1, id);
+    int64_t *totals = arena_alloc(c->a, sizeof(int64_t) * (size_t)stage->noptions);
+    memset(totals, 0, sizeof(int64_t) * (size_t)stage->noptions);
+    time_t now = time(NULL);
+    /* The first period starts at creation in the stage the first change
+     * left (or the current one when it never changed). */
+    const char *since = arena_strdup(c->a, json_string_value(json_object_get(r, "created_at")));
+    const char *current = json_string_value(json_object_get(r, "stage"));
+    char *in = NULL;
+    int n = 0, step, first = 1;
+    sb_append(out, "{\"items\":[");
+    while ((step = db_step(s)) == DB_ROW) {
+        const char *old = db_column_is_null(s, 0) ? NULL : db_column_text(s, 0);
+        const char *at = arena_strdup(c->a, db_column_text(s, 2));
+        if (first) in = old ? arena_strdup(c->a, old) : NULL, first = 0;
+        stage_period(out, &n, stage, c->lang, in, since, at, now, totals);
+        in = db_column_is_null(s, 1) ? NULL : arena_strdup(c->a, db_column_text(s, 1));
+        since = at;
+    }
+    db_finalize(s);
+    if (step < 0) return json_decref(r), err_set(e, 500, "db_error", "读取阶段历程失败", "Cannot read the stage history");
+    if (first) in = current ? arena_strdup(c->a, current) : NULL;
+    if (since) stage_period(out, &n, stage, c->lang, in, since, NULL, now, totals);
+    json_decref(r);
+    sb_append(out, "],\"totals\":[");
+    n = 0;
+    for (int i = 0; i < stage->noptions; i++) {
+        if (!totals[i]) continue;
+        sb_append(out, n++ ? ",{\"stage\":" : "{\"stage\":");
+        sb_json_string(out, stage->options[i].value);
+        sb_append(out, ",\"label\":");
+        sb_json_string(out, stage_label(stage, stage->options[i].value, c->lang));
+        sb_printf(out, ",\"seconds\":%lld}", (long long)totals[i]);
+    }
+    sb_append(out, "]}");
+    return 0;
+}
+
 /* ---- reminders ---- */
 
 /* One kind of reminder: activities whose `column` falls before `until`

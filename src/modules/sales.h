@@ -34,4 +34,10 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
  * overdue ones first. Subordinates' join when roles exist (issue 5). */
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);
 
+/* The stages an opportunity went through, from its history:
+ * {"items":[{stage,label,entered_at,left_at|null,seconds}] oldest first,
+ *  "totals":[{stage,label,seconds}] in stage order} - time in stage
+ * (停留时间). 404 when the user may not see the record. */
+int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e);
+
 #endif

@@ -133,3 +133,32 @@ test('reminders list the user’s due follow-ups and planned activities within t
   assertError(assert, await han.get('/api/v1/reminders?days=-1'), 400, 'bad_param');
   assertError(assert, await han.get('/api/v1/reminders?days=abc'), 400, 'bad_param');
 });
+
+test('stage history: each stage an opportunity went through, when, and the time spent in it', async () => {
+  const acc = (await admin.post('/api/v1/accounts', { name: '阶段历程测试有限公司' })).json;
+  const o = (await admin.post('/api/v1/opportunities', { name: '阶段停留', account_id: acc.id, stage: 'qualification' })).json;
+  const only = (await admin.get(`/api/v1/opportunities/${o.id}/stages`)).json;
+  assert.equal(only.items.length, 1);
+  assert.deepEqual([only.items[0].stage, only.items[0].label, only.items[0].entered_at, only.items[0].left_at], ['qualification', '需求确定', o.created_at, null]);
+  await new Promise(ok => setTimeout(ok, 1100)); // history times have whole seconds
+  await admin.patch(`/api/v1/opportunities/${o.id}`, { stage: 'proposal' });
+  await admin.patch(`/api/v1/opportunities/${o.id}`, { amount: 1000 }); // not a stage change
+  await admin.patch(`/api/v1/opportunities/${o.id}`, { stage: 'qualification' }); // back again
+  const r = await admin.get(`/api/v1/opportunities/${o.id}/stages`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map(i => i.stage), ['qualification', 'proposal', 'qualification']);
+  const [a, b, c] = r.json.items;
+  assert.equal(a.left_at, b.entered_at);
+  assert.equal(b.left_at, c.entered_at);
+  assert.equal(c.left_at, null);
+  assert.ok(a.seconds >= 1, 'a second at least in the first stage');
+  const qual = r.json.totals.find(t => t.stage === 'qualification');
+  assert.equal(qual.seconds, a.seconds + c.seconds, 'totals add the visits of a stage');
+  assert.deepEqual(r.json.totals.map(t => t.stage), ['qualification', 'proposal'].filter(s => r.json.totals.some(t => t.stage === s)));
+  // as private as the record
+  srv.addUser('stagepeer', 'Stage#2026pw', { name: '旁人' });
+  const peer = await srv.client('stagepeer', 'Stage#2026pw');
+  assertError(assert, await peer.get(`/api/v1/opportunities/${o.id}/stages`), 404);
+  assertError(assert, await admin.get('/api/v1/opportunities/999999/stages'), 404);
+  assertError(assert, await admin.get('/api/v1/opportunities/abc/stages'), 404);
+});
