@@ -7,10 +7,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "../auth/session.h"
 #include "../entity/entity.h"
 #include "../entity/meta_load.h"
+#include "../modules/sales.h"
 #include "../util/clock.h"
 #include "data.h"
+
+/* The demo team signs in with this password (README). */
+#define DEMO_PASSWORD "Kehu#Demo2026"
 
 static const char *const LEAD_NAMES[] = {"陈静", "刘洋", "张伟", "李娜", "王芳", "赵磊", "孙丽", "周杰",
                                          "吴敏", "郑浩", "冯晓东", "何雨桐", "高志强", "林海燕", "罗思远"};
@@ -132,6 +137,79 @@ static int demo_activities(entity_ctx *c, err *e)
     return 0;
 }
 
+/* ---- the sales team ---- */
+
+static const char *const MODULES[] = {"accounts", "contacts", "leads", "opportunities", "activities"};
+static const struct {
+    const char *username, *name, *mobile;
+    int manager;
+} TEAM[] = {{"zhangwei", "张伟", "13851000001", 1}, {"lina", "李娜", "13851000002", 0}, {"wangqiang", "王强", "13851000003", 0}};
+#define NTEAM (int)N(TEAM)
+
+static int64_t root_role(entity_ctx *c, err *e)
+{
+    int64_t id = 0;
+    const char *params[] = {"管理员"};
+    db_query_int64(c->db, "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL", &id, e, 1, params);
+    return id;
+}
+
+/* 销售部 with a 销售经理 above two 销售代表 (a profile with the sales
+ * modules), so the role tree, the public pool and sharing a schedule have
+ * people to show. ids get the users' ids in TEAM order. */
+static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
+{
+    json_t *perms = json_object();
+    for (size_t i = 0; i < N(MODULES); i++)
+        json_object_set_new(perms, MODULES[i], json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1,
+                                                         "delete", 1, "import", 1, "export", 1));
+    int64_t profile = 0, dept = 0, manager_role = 0, rep_role = 0, root = root_role(c, e);
+    if (create(c, "profiles", json_pack("{s:s,s:o}", "name", "销售人员", "permissions", perms), &profile, e) ||
+        create(c, "departments", json_pack("{s:s,s:s}", "name", "销售部", "code", "XS"), &dept, e) ||
+        create(c, "roles", json_pack("{s:s,s:I,s:[I]}", "name", "销售经理", "parent_id", (json_int_t)root, "profile_ids",
+                                     (json_int_t)profile), &manager_role, e) ||
+        create(c, "roles", json_pack("{s:s,s:I,s:[I]}", "name", "销售代表", "parent_id", (json_int_t)manager_role,
+                                     "profile_ids", (json_int_t)profile), &rep_role, e))
+        return -1;
+    for (int i = 0; i < NTEAM; i++) {
+        json_t *u = json_pack("{s:s,s:s,s:s,s:I,s:I}", "username", TEAM[i].username, "name", TEAM[i].name, "mobile",
+                              TEAM[i].mobile, "department_id", (json_int_t)dept, "role_id",
+                              (json_int_t)(TEAM[i].manager ? manager_role : rep_role));
+        json_object_set_new(u, "email", json_sprintf("%s@demo.kehu.cn", TEAM[i].username));
+        if (create(c, "users", u, &ids[i], e) || user_set_password(c->db, ids[i], DEMO_PASSWORD, e)) return -1;
+    }
+    return 0;
+}
+
+/* Customers and their opportunities go to the team; every sixth customer
+ * is left in the public pool (公海) to be claimed. */
+static int demo_owners(entity_ctx *c, const int64_t team[NTEAM], err *e)
+{
+    const entity_def *acc = meta_entity(c->m, "accounts"), *opp = meta_entity(c->m, "opportunities");
+    for (int64_t id = 1; id <= 60; id++) {
+        int64_t owner = id % 6 == 0 ? 0 : team[id % NTEAM];
+        if (entity_set_owner(c, acc, id, owner, -1, e)) return -1;
+    }
+    for (int64_t id = 1; id <= 42; id++)
+        if (entity_set_owner(c, opp, id, team[id % NTEAM], -1, e)) return -1;
+    return 0;
+}
+
+/* A few leads already converted, as a student would after 实验四. */
+static int demo_conversions(entity_ctx *c, err *e)
+{
+    for (int64_t id = 2; id <= 4; id++) {
+        json_t *body = json_pack("{s:b}", "create_opportunity", 1);
+        lead_conversion out;
+        err ignored;
+        err_clear(&ignored);
+        lead_convert(c, id, body, &out, &ignored); /* a company name taken by gen-data: left unconverted */
+        json_decref(body);
+    }
+    (void)e;
+    return 0;
+}
+
 int cli_demo_data(db_conn *db, err *e)
 {
     int64_t existing = 0;
@@ -144,10 +222,14 @@ int cli_demo_data(db_conn *db, err *e)
     arena *a = arena_new();
     auth_user admin = {.id = admin_id, .username = "admin", .name = "系统管理员", .is_admin = 1};
     entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
-    int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) ||
-                     demo_weekly_meeting(&c, e)
+    int64_t team[NTEAM] = {0};
+    int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
+                     demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_conversions(&c, e)
                  ? -1
                  : 0;
+    if (!rc)
+        printf("kehu: 演示账号 / demo users: zhangwei（销售经理）, lina, wangqiang（销售代表）, 密码 / password %s\n",
+               DEMO_PASSWORD);
     arena_free(a);
     return rc;
 }
