@@ -19,6 +19,7 @@ const routes = [
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue') },
       { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
+      { path: 'account-stats', name: 'account-stats', component: () => import('./views/AccountStatsView.vue') },
       { path: 'address-book', name: 'address-book', component: () => import('./views/AddressBookView.vue') },
       { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue') },
       { path: 'pipeline', name: 'pipeline', component: () => import('./views/PipelineView.vue') },

@@ -113,6 +113,12 @@ export default {
     contacts: 'Contacts ({n})', opportunities: 'Opportunities ({n})', timeline: 'Activities',
     noContacts: 'No contacts yet', noOpportunities: 'No opportunities yet', noActivities: 'No activities yet',
   },
+  stats: {
+    title: 'Account statistics', menu: 'Account statistics', by: 'Group by', count: 'Accounts', share: 'Share', total: 'Total',
+    summary: '{n} accounts', empty: 'No accounts to analyse yet', emptyTip: 'Once accounts are added or imported, this page shows them by type, grade, region and more.',
+    forbidden: 'You may not view accounts, so the statistics are not available', truncated: 'Many groups: only the {n} largest are listed',
+    dims: { type: 'Type', grade: 'Grade', industry: 'Industry', source: 'Source', stage: 'Lifecycle stage', province: 'Province', city: 'City', owner: 'Owner' },
+  },
   book: { title: 'Address book', vcards: 'Export vCards', search: 'Search name, phone, pinyin initials', none: 'No contacts' },
   import: {
     button: 'Import', title: 'Import {entity}', steps: { upload: 'Upload', map: 'Map columns', options: 'Options', run: 'Import' },

@@ -114,6 +114,12 @@ export default {
     contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '跟进记录',
     noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
   },
+  stats: {
+    title: '客情统计', menu: '客情统计', by: '统计维度', count: '客户数', share: '占比', total: '合计',
+    summary: '共 {n} 家客户', empty: '还没有可统计的客户', emptyTip: '新建或导入客户后，这里按类型、等级、地区等分析客户构成。',
+    forbidden: '您没有查看客户的权限，无法查看客情统计', truncated: '分组较多，只列出客户最多的 {n} 组',
+    dims: { type: '客户类型', grade: '客户等级', industry: '行业', source: '来源', stage: '生命周期阶段', province: '省份', city: '城市', owner: '负责人' },
+  },
   book: { title: '通讯录', vcards: '导出名片（vCard）', search: '搜索姓名、电话、拼音首字母', none: '没有联系人' },
   import: {
     button: '导入', title: '导入{entity}', steps: { upload: '上传文件', map: '字段对应', options: '导入选项', run: '导入' },
