@@ -2,7 +2,7 @@
 export default {
   app: { name: 'Kehu', fullName: 'Kehu CRM', slogan: 'Customer relationship management · teaching platform' },
   common: {
-    colon: ': ', count: ' ({n})', space: ' ',
+    listSep: ', ', colon: ': ', count: ' ({n})', space: ' ',
     ok: 'OK', cancel: 'Cancel', save: 'Save', saving: 'Saving…', edit: 'Edit', delete: 'Delete',
     restore: 'Restore', create: 'New', search: 'Search', reset: 'Reset', close: 'Close', back: 'Back',
     loading: 'Loading…', noData: 'No data', yes: 'Yes', no: 'No', all: 'All', actions: 'Actions',
@@ -57,7 +57,7 @@ export default {
   },
   history: {
     create: 'created the record', update: 'changed', delete: 'deleted the record', restore: 'restored the record',
-    empty: 'No changes yet', from: 'from', to: 'to', emptyValue: '(empty)',
+    empty: 'No changes yet', from: 'from', to: 'to', emptyValue: '(empty)', merge: 'merged the records {ids}',
   },
   form: {
     createTitle: '{entity}: new record', editTitle: '{entity}: edit', saved: 'Saved', created: 'Created',
@@ -118,6 +118,14 @@ export default {
     summary: '{n} accounts', empty: 'No accounts to analyse yet', emptyTip: 'Once accounts are added or imported, this page shows them by type, grade, region and more.',
     forbidden: 'You may not view accounts, so the statistics are not available', truncated: 'Many groups: only the {n} largest are listed',
     dims: { type: 'Type', grade: 'Grade', industry: 'Industry', source: 'Source', stage: 'Lifecycle stage', province: 'Province', city: 'City', owner: 'Owner' },
+  },
+  merge: {
+    button: 'Merge', title: 'Merge {entity} ({n} records)', keep: 'Record to keep', keepTip: 'The others are merged into this one',
+    fields: 'Field values', fieldsTip: 'These fields differ between the records: choose whose value to keep. Empty values cannot be chosen; fields empty on the kept record take another record\'s value.',
+    same: 'The selected records do not differ; the kept record stays as it is (its empty fields take the others\' values).', field: 'Field', kept: 'Kept',
+    warning: 'Only “{name}” is kept; the other {n} records go to the recycle bin, and their {related} and history move to “{name}”. Restoring a merged record from the bin does not move them back.',
+    related: '{list} and other linked records', relatedNone: 'linked records', confirm: 'Merge', done: 'Merged: “{name}” kept, {n} records moved to the recycle bin',
+    reloaded: 'The records have been read again: check them and merge again.', tooMany: 'At most {n} records can be merged at once', emptyValue: '(empty)',
   },
   book: { title: 'Address book', vcards: 'Export vCards', search: 'Search name, phone, pinyin initials', none: 'No contacts' },
   import: {

@@ -3,7 +3,7 @@
 export default {
   app: { name: '客户', fullName: '客户关系管理系统', slogan: '客户关系管理 · 教学实践平台' },
   common: {
-    colon: '：', count: '（{n}）', space: '',
+    listSep: '、', colon: '：', count: '（{n}）', space: '',
     ok: '确定', cancel: '取消', save: '保存', saving: '正在保存…', edit: '编辑', delete: '删除',
     restore: '恢复', create: '新建', search: '查询', reset: '重置', close: '关闭', back: '返回',
     loading: '正在加载…', noData: '暂无数据', yes: '是', no: '否', all: '全部', actions: '操作',
@@ -58,7 +58,7 @@ export default {
   },
   history: {
     create: '创建了记录', update: '修改了', delete: '删除了记录', restore: '恢复了记录',
-    empty: '暂无修改记录', from: '由', to: '改为', emptyValue: '（空）',
+    empty: '暂无修改记录', from: '由', to: '改为', emptyValue: '（空）', merge: '合并了记录 {ids}',
   },
   form: {
     createTitle: '新建{entity}', editTitle: '编辑{entity}', saved: '保存成功', created: '已创建',
@@ -119,6 +119,14 @@ export default {
     summary: '共 {n} 家客户', empty: '还没有可统计的客户', emptyTip: '新建或导入客户后，这里按类型、等级、地区等分析客户构成。',
     forbidden: '您没有查看客户的权限，无法查看客情统计', truncated: '分组较多，只列出客户最多的 {n} 组',
     dims: { type: '客户类型', grade: '客户等级', industry: '行业', source: '来源', stage: '生命周期阶段', province: '省份', city: '城市', owner: '负责人' },
+  },
+  merge: {
+    button: '合并', title: '合并{entity}（{n} 条）', keep: '保留哪一条', keepTip: '其余记录并入保留的这一条',
+    fields: '字段取值', fieldsTip: '以下字段各条记录的值不同，请选择保留哪一条的值；空值不能选择，保留记录为空的字段自动取其他记录的值。',
+    same: '所选记录的字段值没有不同，合并后保留记录的资料不变（为空的字段取其他记录的值）。', field: '字段', kept: '保留',
+    warning: '合并后只保留“{name}”，其余 {n} 条记录将移入回收站；它们的{related}和修改记录都会转到“{name}”名下。从回收站恢复被合并的记录时，这些关联记录不会转回。',
+    related: '{list}等关联记录', relatedNone: '关联记录', confirm: '确认合并', done: '合并完成：保留“{name}”，{n} 条记录已移入回收站',
+    reloaded: '已重新读取各条记录的最新内容，请核对后再次合并。', tooMany: '一次最多合并 {n} 条记录，请减少选择', emptyValue: '（空）',
   },
   book: { title: '通讯录', vcards: '导出名片（vCard）', search: '搜索姓名、电话、拼音首字母', none: '没有联系人' },
   import: {
