@@ -49,6 +49,17 @@ describe('sales screens', () => {
     await screenshot(page, 'sales-01-pipeline');
   });
 
+  it('an opportunity shows its stage history: time in each stage and the changes', async () => {
+    await api('PATCH', `/opportunities/${ids['看板商机乙']}`, { stage: 'proposal' });
+    await page.goto(`${srv.base}/opportunities/${ids['看板商机乙']}?tab=stages`);
+    const view = page.locator('[data-test=stage-history]');
+    await view.locator('[data-stage="qualification"]').waitFor();
+    await view.locator('[data-stage="proposal"]').waitFor();
+    assert.match(await view.innerText(), /当前阶段，已/);
+    assert.match(await view.innerText(), /需求确定[\s\S]*停留/);
+    await screenshot(page, 'sales-09-stage-history');
+  });
+
   it('the reminder bell counts due follow-ups and overdue activities and opens them', async () => {
     const bell = page.locator('[data-test=reminder-bell]');
     await page.locator('[data-test=reminder-bell] .el-badge__content', { hasText: '2' }).waitFor();

@@ -126,6 +126,21 @@ describe('客情统计 and 合并', () => {
     await screenshot(page, 'stats-04-city-bars');
   });
 
+  it('a row opens the customer list narrowed to that group', async () => {
+    await page.locator('[data-test=stats-table] tbody tr', { hasText: '南京' }).first().click();
+    await page.waitForURL(/\/accounts\?f\.city=/);
+    await page.locator('[data-test=list-table] .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {});
+    await page.locator('[data-test=list-table] tbody tr').first().waitFor();
+    const rows = page.locator('[data-test=list-table] .el-table__body-wrapper tbody tr');
+    assert.equal(await rows.count(), 3, 'the three customers in 南京');
+    assert.equal(await page.locator('[data-test=list-total]').innerText(), '共 3 条');
+    // the list remembers the condition like any other; 重置 clears it
+    await page.locator('[data-test=filters-reset]').click();
+    await page.locator('[data-test=list-total]', { hasText: '共 13 条' }).waitFor();
+    await page.goBack();
+    await waitForStats('未填写');
+  });
+
   it('merge: keep one customer, take its phone from the other; the other goes to the recycle bin with its contact moved', async () => {
     const keep = await api('POST', '/accounts', { name: '苏州合并示范有限公司', phone: '0512-66660000', grade: 'A', city: '苏州' });
     const dup = await api('POST', '/accounts', { name: '苏州合并示范公司', phone: '0512-68881234', grade: 'B', city: '苏州', website: 'https://hebing.example.cn' });

@@ -93,6 +93,12 @@ export default {
     colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
     moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',
   },
+  stages: {
+    tab: 'Stage history', timeIn: 'Time in each stage', periods: 'Stage changes', none: '(none)',
+    stayed: 'stayed {d}', current: 'current stage for {d}',
+    days: '{d} d', daysHours: '{d} d {h} h', hours: '{h} h', hoursMinutes: '{h} h {m} min',
+    minutes: '{m} min', underMinute: 'under a minute',
+  },
   calendar: {
     title: 'Calendar', menu: 'Calendar', mine: 'My schedule', everyone: 'Everyone I can see', new: 'New activity',
     month: 'Month', week: 'Week', day: 'Day', today: 'Today', prev: 'Previous', next: 'Next',

@@ -94,6 +94,12 @@ export default {
     colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',
     moved: '“{name}”已移到“{stage}”', conflict: '该机会已被他人修改，已刷新看板', amountHidden: '您无权查看金额，漏斗只显示数量。',
   },
+  stages: {
+    tab: '阶段历程', timeIn: '各阶段停留时间', periods: '阶段变化', none: '（未填写）',
+    stayed: '停留{d}', current: '当前阶段，已停留{d}',
+    days: '{d} 天', daysHours: '{d} 天 {h} 小时', hours: '{h} 小时', hoursMinutes: '{h} 小时 {m} 分钟',
+    minutes: '{m} 分钟', underMinute: '不到 1 分钟',
+  },
   calendar: {
     title: '日程日历', menu: '日程日历', mine: '我的日程', everyone: '全部（我可查看的）', new: '新建日程',
     month: '月', week: '周', day: '日', today: '今天', prev: '上一页', next: '下一页',
