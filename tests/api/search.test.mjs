@@ -79,6 +79,12 @@ test('similar names warn while typing, ignoring legal forms and cities', async (
   r = await dup('南京奥派信息技术有限责任公司');
   assert.equal(r.items[0].exact, true);
   assert.deepEqual((await dup('完全不相干的名字')).items, []);
+  // a typo in the distinctive part ranks above another firm of the same trade
+  for (const name of ['北京华兴汽车零部件集团有限公司', '北京海讯汽车零部件集团有限公司']) // a tie would put 华兴 first
+    assert.equal((await admin.post('/api/v1/accounts', { name })).status, 201);
+  r = await dup('北京海汛汽车零部件集团有限公司');
+  assert.equal(r.items[0].name, '北京海讯汽车零部件集团有限公司', JSON.stringify(r));
+  assert.ok(r.items[0].score > r.items[1].score, JSON.stringify(r));
   assert.deepEqual((await dup('有限公司')).items, [], 'a legal form alone is not a name');
   assertError(assert, await admin.get('/api/v1/accounts/duplicates'), 400, 'bad_param');
   // Only what the user may see: another user's customer is not revealed.
