@@ -87,15 +87,20 @@ else
   record asan-build 1 0 0
 fi
 
-step "fuzz: filter parser (libFuzzer, 60 s)"
-if CC=clang cmake -S . -B build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
-   cmake --build build-fuzz -j"$JOBS" --target filter_fuzz >/dev/null; then
-  mkdir -p "$WORK/corpus" && cp tests/fuzz/corpus/filter/* "$WORK/corpus/" 2>/dev/null
-  if ./build-fuzz/tests/fuzz/filter_fuzz -max_total_time=60 -print_final_stats=0 "$WORK/corpus" > "$WORK/fuzz.log" 2>&1; then
-    tail -2 "$WORK/fuzz.log"; record fuzz 0 1 0
+# Each target starts from its seeds in tests/fuzz/corpus/<name>.
+fuzz() { # target corpus seconds
+  mkdir -p "$WORK/corpus-$2" && cp tests/fuzz/corpus/"$2"/* "$WORK/corpus-$2/" 2>/dev/null
+  if ./build-fuzz/tests/fuzz/"$1" -max_total_time="$3" -print_final_stats=0 "$WORK/corpus-$2" > "$WORK/fuzz-$2.log" 2>&1; then
+    tail -2 "$WORK/fuzz-$2.log"; record "fuzz-$2" 0 1 0
   else
-    tail -40 "$WORK/fuzz.log"; record fuzz 1 0 1
+    tail -40 "$WORK/fuzz-$2.log"; record "fuzz-$2" 1 0 1
   fi
+}
+step "fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each)"
+if CC=clang cmake -S . -B build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+   cmake --build build-fuzz -j"$JOBS" --target filter_fuzz upload_fuzz >/dev/null; then
+  fuzz filter_fuzz filter 45
+  fuzz upload_fuzz upload 45
 else
   record fuzz-build 1 0 0
 fi

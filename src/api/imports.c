@@ -19,6 +19,7 @@
 
 #include "../acl/acl.h"
 #include "../entity/meta_load.h"
+#include "../util/multipart.h"
 #include "api.h"
 
 #define MAX_JOBS 64
@@ -336,7 +337,16 @@ static import_job *upload(http_request *req, http_response *res, entity_ctx *c, 
         http_fail(req, res, 503, "busy", "同时进行的导入过多，请稍后再试", "Too many imports at once; please retry later");
         return NULL;
     }
-    if (table_read(req->body, req->body_len, &j->table, &e)) {
+    /* The file is the body itself, or the file part of a form upload. */
+    multipart_file file = {req->body, req->body_len};
+    const char *ct = http_header(req, "Content-Type");
+    if (multipart_is_form(ct) && multipart_find_file(ct, req->body, req->body_len, &file)) {
+        job_drop(j);
+        http_fail(req, res, 422, "bad_file", "表单中没有可读取的文件（multipart/form-data 需要一个带文件名的部分）",
+                  "The form holds no readable file (multipart/form-data needs a part with a filename)");
+        return NULL;
+    }
+    if (table_read(file.data, file.len, &j->table, &e)) {
         job_drop(j);
         http_error(req, res, &e);
         return NULL;

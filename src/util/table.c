@@ -371,6 +371,9 @@ int table_read(const char *data, size_t n, data_table *t, err *e)
         return -1;
     }
     drop_empty_tail(t);
-    if (t->nrows == 0) return bad_file(e, "文件中没有数据", "The file has no rows");
+    if (t->nrows == 0) {
+        table_free(t); /* the row array, though every row went */
+        return bad_file(e, "文件中没有数据", "The file has no rows");
+    }
     return 0;
 }

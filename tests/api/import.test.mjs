@@ -194,3 +194,31 @@ test('many uploads of one user do not take away another user\'s; one upload runs
   assert.equal(done.created, 1);
   assert.deepEqual(await names(wang, '并发导入王'), ['并发导入王有限公司']);
 });
+
+test('form uploads (multipart/form-data) as a browser or curl -F sends them', async () => {
+  // undici's FormData encodes it: a text field first, then the file
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('客户').addRows([['客户名称', '城市'], ['表单上传甲有限公司', '苏州']]);
+  const form = new FormData();
+  form.append('note', '第一部分不是文件');
+  form.append('upload', new Blob([await wb.xlsx.writeBuffer()]), '客户.xlsx');
+  const r = await admin.req('POST', '/api/v1/accounts/import/preview', { raw: form });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.mapping['客户名称'], 'name');
+  const done = await runJob(admin, r.json.id, { mapping: r.json.mapping });
+  assert.equal(done.created, 1);
+  // a hand-made body with a quoted boundary and a part named "file" without a filename
+  const b = 'kehu b=1?';
+  const body = `preamble\r\n--${b}\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: text/csv\r\n\r\n客户名称\r\n表单上传乙有限公司\r\n--${b}--\r\n`;
+  const r2 = await admin.req('POST', '/api/v1/accounts/import?wait=true', { raw: body, headers: { 'Content-Type': `multipart/form-data; boundary="${b}"` } });
+  assert.equal(r2.status, 200, r2.text);
+  assert.equal(r2.json.created, 1);
+  assert.deepEqual(await names(admin, '表单上传'), ['表单上传乙有限公司', '表单上传甲有限公司']);
+  // broken forms are 422, never a crash
+  for (const [ct, raw] of [
+    ['multipart/form-data', body],                                   // no boundary
+    [`multipart/form-data; boundary=${'x'.repeat(80)}`, body],        // too long
+    ['multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--zz--'], // no file
+    [`multipart/form-data; boundary="${b}"`, body.slice(0, 60)],      // cut short
+  ]) assertError(assert, await admin.req('POST', '/api/v1/accounts/import/preview', { raw, headers: { 'Content-Type': ct } }), 422);
+});
