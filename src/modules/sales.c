@@ -421,14 +421,15 @@ static const char *stage_label(const field_def *stage, const char *value, const 
     return o ? (strcmp(lang, "en") == 0 ? o->label_en : o->label_zh) : value;
 }
 
-/* Appends one period and adds its length to the stage's total. */
+/* Appends one period and adds its length to the stage's total (-1: never
+ * visited, so a stage entered this very second still counts). */
 static void stage_period(strbuf *out, int *n, const field_def *stage, const char *lang, const char *value,
                          const char *from, const char *to, time_t now, int64_t *totals)
 {
     int64_t secs = (int64_t)((to ? parse_iso(to) : now) - parse_iso(from));
     if (secs < 0) secs = 0;
     for (int i = 0; value && i < stage->noptions; i++)
-        if (strcmp(stage->options[i].value, value) == 0) totals[i] += secs;
+        if (strcmp(stage->options[i].value, value) == 0) totals[i] = (totals[i] < 0 ? 0 : totals[i]) + secs;
     sb_append(out, (*n)++ ? ",{\"stage\":" : "{\"stage\":");
     sb_json_string(out, value);
     sb_append(out, ",\"label\":");
@@ -460,7 +461,7 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
     if (!s) return json_decref(r), -1;
     db_bind_int64(s, 1, id);
     int64_t *totals = arena_alloc(c->a, sizeof(int64_t) * (size_t)stage->noptions);
-    memset(totals, 0, sizeof(int64_t) * (size_t)stage->noptions);
+    for (int i = 0; i < stage->noptions; i++) totals[i] = -1;
     time_t now = time(NULL);
     /* The first period starts at creation in the stage the first change
      * left (or the current one when it never changed). */
@@ -485,7 +486,7 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
     sb_append(out, "],\"totals\":[");
     n = 0;
     for (int i = 0; i < stage->noptions; i++) {
-        if (!totals[i]) continue;
+        if (totals[i] < 0) continue;
         sb_append(out, n++ ? ",{\"stage\":" : "{\"stage\":");
         sb_json_string(out, stage->options[i].value);
         sb_append(out, ",\"label\":");

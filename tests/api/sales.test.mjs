@@ -154,7 +154,8 @@ test('stage history: each stage an opportunity went through, when, and the time 
   assert.ok(a.seconds >= 1, 'a second at least in the first stage');
   const qual = r.json.totals.find(t => t.stage === 'qualification');
   assert.equal(qual.seconds, a.seconds + c.seconds, 'totals add the visits of a stage');
-  assert.deepEqual(r.json.totals.map(t => t.stage), ['qualification', 'proposal'].filter(s => r.json.totals.some(t => t.stage === s)));
+  // in stage order, a stage left within the same second included (0 s)
+  assert.deepEqual(r.json.totals.map(t => t.stage), ['qualification', 'proposal']);
   // as private as the record
   srv.addUser('stagepeer', 'Stage#2026pw', { name: '旁人' });
   const peer = await srv.client('stagepeer', 'Stage#2026pw');
