@@ -52,6 +52,10 @@ for n in $SIZES; do
   wrkrun "list-filtered n=$n" "$B/accounts?filter=$filter&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "list-filtered-recent n=$n" "$B/accounts?filter=$filter&sort=-updated_at&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "search n=$n" "$B/accounts?q=$q&limit=50" "$CONNS" "$DUR" -H "$H"
+  # pinyin: initials (北京安邦… = bjab), full pinyin, and a query nothing matches
+  wrkrun "search-initials n=$n" "$B/accounts?q=bjab&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "search-pinyin n=$n" "$B/accounts?q=beijing&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "search-nomatch n=$n" "$B/accounts?q=xyz&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "create n=$n" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
   kill $server; wait $server 2>/dev/null || true
 done
