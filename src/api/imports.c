@@ -1,15 +1,20 @@
 /* imports.c - importing a spreadsheet into any entity, in steps the web
  * wizard shows (上传 → 字段对应 → 预览 → 导入 → 结果):
- *   POST /api/v1/{entity}/import/preview   body: the file (CSV or .xlsx)
+ *   POST /api/v1/{entity}/import/preview   body: the file (CSV or .xlsx, or a form upload)
  *        -> {"id", "headers", "mapping" (suggested), "rows" (first 20), "total", "fields"}
  *   POST /api/v1/imports/{id}/run          {"mapping":{header: field|null}, "duplicates":
  *        "skip"|"update"|"create", "match": field, "all_or_nothing": bool} -> 202 the job
  *   GET  /api/v1/imports/{id}              the job: status, counts, per-row errors
  *   POST /api/v1/{entity}/import?duplicates=&match=&all_or_nothing=&wait=true
  *        body: the file; the suggested mapping; one call (scripts, integrations)
- * Imports run in a thread of their own with their own database connection,
- * so the page polls progress while 100k rows go in. Jobs live in memory
- * (an hour after they end) and belong to the user who uploaded. */
+ * Jobs live in the import_jobs table with the uploaded file, so whichever
+ * `kehu serve` process gets the next request of the wizard can answer it
+ * (DESIGN: uploads and all state in the database). A job runs in a thread
+ * of the process that started it, with its own connection; that process
+ * answers its progress from memory, and a writer thread copies the
+ * progress to the table twice a second for the others - the heartbeat that
+ * also tells a job cut off by a restart. Jobs belong to their uploader and
+ * are forgotten an hour after they end (a day when never run). */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -19,17 +24,21 @@
 
 #include "../acl/acl.h"
 #include "../entity/meta_load.h"
+#include "../util/clock.h"
 #include "../util/multipart.h"
 #include "api.h"
 
-#define MAX_JOBS 64
-#define JOBS_PER_USER 4         /* a user's fifth upload replaces their oldest one */
-#define JOB_KEEP_SECONDS 3600   /* results stay readable for an hour */
-#define JOB_PROTECT_SECONDS 600 /* others' uploads and results are not taken for ten minutes */
+#define RUNNING_MAX 8          /* imports running at once in one process */
+#define JOBS_PER_USER 4        /* uploads waiting to run: the fifth replaces the oldest */
+#define JOB_KEEP_SECONDS 3600  /* results stay readable for an hour */
+#define UPLOAD_KEEP_SECONDS 86400
+#define HEARTBEAT_US 500000
+#define STALE_SECONDS 60 /* a running job not heard of for this long was cut off */
 
 typedef enum { JOB_READY, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
 static const char *const STATE_NAMES[] = {"ready", "running", "done", "failed"};
 
+/* A job running in this process. */
 typedef struct import_job {
     char id[33];
     int64_t user_id;
@@ -43,17 +52,12 @@ typedef struct import_job {
     _Atomic int state;
     import_progress pr;
     err e;
-    time_t created, ended;
-    pthread_t thread;
-    int joinable;
-    /* Under jobs_lock: every pointer handed out holds a reference; a job
-     * leaves the registry (listed = 0) when replaced, dropped or stale, and
-     * is freed with its last reference. A running job is never unlisted. */
-    int refs, listed;
+    int refs; /* under jobs_lock: the threads and requests using it */
 } import_job;
 
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static import_job *jobs[MAX_JOBS];
+static pthread_cond_t jobs_ended = PTHREAD_COND_INITIALIZER;
+static import_job *running[RUNNING_MAX];
 
 static void job_free(import_job *j)
 {
@@ -64,86 +68,39 @@ static void job_free(import_job *j)
     free(j);
 }
 
-/* Called with jobs_lock held, for a job that is not running. */
-static void job_destroy(import_job *j)
-{
-    if (j->joinable) pthread_join(j->thread, NULL);
-    job_free(j);
-}
-
-/* Takes slot i's job out of the registry (jobs_lock held). */
-static void unlist(int i)
-{
-    import_job *j = jobs[i];
-    jobs[i] = NULL;
-    j->listed = 0;
-    if (!j->refs) job_destroy(j);
-}
-
-/* Gives back a reference from job_new or job_find. */
+/* Gives back a reference; the last one frees the job. */
 static void job_put(import_job *j)
 {
     pthread_mutex_lock(&jobs_lock);
-    if (--j->refs == 0 && !j->listed) job_destroy(j);
+    int last = --j->refs == 0;
     pthread_mutex_unlock(&jobs_lock);
+    if (last) job_free(j);
 }
 
-static time_t job_age(const import_job *j, time_t now)
+/* The caller's job if it runs in this process, with a reference. */
+static import_job *running_find(const char *id, int64_t user_id)
 {
-    return now - (j->ended ? j->ended : j->created);
-}
-
-/* Joins the threads of ended jobs; unlists jobs past their keeping time.
- * Called with jobs_lock held. */
-static void reap(void)
-{
-    time_t now = time(NULL);
-    for (int i = 0; i < MAX_JOBS; i++) {
-        import_job *j = jobs[i];
-        if (!j || atomic_load(&j->state) == JOB_RUNNING) continue;
-        if (j->joinable) pthread_join(j->thread, NULL), j->joinable = 0;
-        if (job_age(j, now) > JOB_KEEP_SECONDS) unlist(i);
-    }
-}
-
-/* The slot for a new job of user_id (jobs_lock held), or -1: a free one;
- * with JOBS_PER_USER already, the user's own oldest idle or ended job;
- * else another user's job idle or ended for a while - so one user's many
- * uploads never take away what others are working on. */
-static int free_slot(int64_t user_id)
-{
-    time_t now = time(NULL);
-    int empty = -1, mine = 0, my_oldest = -1, other_oldest = -1;
-    for (int i = 0; i < MAX_JOBS; i++) {
-        import_job *j = jobs[i];
-        if (!j) {
-            if (empty < 0) empty = i;
-            continue;
-        }
-        int idle = atomic_load(&j->state) != JOB_RUNNING;
-        if (j->user_id == user_id) {
-            mine++;
-            if (idle && (my_oldest < 0 || j->created < jobs[my_oldest]->created)) my_oldest = i;
-        } else if (idle && job_age(j, now) > JOB_PROTECT_SECONDS &&
-                   (other_oldest < 0 || j->created < jobs[other_oldest]->created)) {
-            other_oldest = i;
-        }
-    }
-    int slot = mine >= JOBS_PER_USER ? my_oldest : empty >= 0 ? empty : other_oldest;
-    if (slot >= 0 && jobs[slot]) unlist(slot);
-    return slot;
+    import_job *found = NULL;
+    pthread_mutex_lock(&jobs_lock);
+    for (int i = 0; i < RUNNING_MAX; i++)
+        if (running[i] && id && strcmp(running[i]->id, id) == 0 && running[i]->user_id == user_id) found = running[i];
+    if (found) found->refs++;
+    pthread_mutex_unlock(&jobs_lock);
+    return found;
 }
 
 void api_imports_shutdown(void)
 {
     pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < MAX_JOBS; i++) /* the requests have ended: no references are left */
-        if (jobs[i]) jobs[i]->refs = 0, unlist(i);
+    for (;;) {
+        int any = 0;
+        for (int i = 0; i < RUNNING_MAX; i++) any |= running[i] != NULL;
+        if (!any) break;
+        pthread_cond_wait(&jobs_ended, &jobs_lock);
+    }
     pthread_mutex_unlock(&jobs_lock);
 }
 
-/* A new job in the registry, with a reference for the caller, or NULL when
- * there is no room. */
 static import_job *job_new(http_request *req, const char *entity)
 {
     import_job *j = calloc(1, sizeof *j);
@@ -160,95 +117,161 @@ static import_job *job_new(http_request *req, const char *entity)
     snprintf(j->lang, sizeof j->lang, "%s", req->lang);
     snprintf(j->entity, sizeof j->entity, "%s", entity);
     j->db_url = req->app->cfg.db_url;
-    j->created = time(NULL);
+    j->refs = 1;
     pthread_mutex_init(&j->pr.lock, NULL);
     j->pr.errors = json_array();
-    j->refs = 1; /* the caller's */
-    j->listed = 1;
-    pthread_mutex_lock(&jobs_lock);
-    reap();
-    int slot = free_slot(j->user_id);
-    if (slot >= 0) jobs[slot] = j;
-    pthread_mutex_unlock(&jobs_lock);
-    if (slot < 0) {
-        job_free(j);
-        return NULL;
-    }
     return j;
 }
 
-/* Forgets an upload that will never run (a bad file), and the caller's
- * reference. */
-static void job_drop(import_job *j)
+/* ---- the import_jobs table ---- */
+
+static int job_db_fail(int rc, err *e)
 {
-    pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < MAX_JOBS; i++)
-        if (jobs[i] == j) jobs[i] = NULL, j->listed = 0;
-    pthread_mutex_unlock(&jobs_lock);
-    job_put(j);
+    return rc == DB_ERR_BUSY ? err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The database is busy; please retry")
+                             : err_set(e, 500, "db_error", "读写导入任务失败", "Cannot store the import");
 }
 
-/* The caller's job by id (another user's is "not found"), with a
- * reference to give back with job_put. */
-static import_job *job_find(http_request *req, const char *id)
+/* Forgets jobs past their keeping time, and the user's oldest waiting
+ * uploads beyond JOBS_PER_USER - 1 (a new one is about to come). */
+static void forget_old(db_conn *db, int64_t user_id)
 {
-    import_job *found = NULL;
-    pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < MAX_JOBS; i++)
-        if (jobs[i] && id && strcmp(jobs[i]->id, id) == 0 && jobs[i]->user_id == req->user->id) found = jobs[i];
-    if (found) found->refs++;
-    pthread_mutex_unlock(&jobs_lock);
-    return found;
-}
-
-static void job_json(const import_job *j, strbuf *b)
-{
-    import_job *m = (import_job *)j;
-    sb_append(b, "{\"id\":");
-    sb_json_string(b, j->id);
-    sb_append(b, ",\"entity\":");
-    sb_json_string(b, j->entity);
-    sb_printf(b, ",\"status\":\"%s\",\"total\":%ld,\"processed\":%ld,\"created\":%ld,\"updated\":%ld,"
-                 "\"skipped\":%ld,\"failed\":%ld,\"errors\":",
-              STATE_NAMES[atomic_load(&j->state)], atomic_load(&j->pr.total), atomic_load(&j->pr.processed),
-              atomic_load(&j->pr.created), atomic_load(&j->pr.updated), atomic_load(&j->pr.skipped),
-              atomic_load(&j->pr.failed));
-    pthread_mutex_lock(&m->pr.lock);
-    char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
-    pthread_mutex_unlock(&m->pr.lock);
-    sb_append(b, errors ? errors : "[]");
-    free(errors);
-    if (atomic_load(&j->state) == JOB_FAILED) {
-        sb_append(b, ",\"message\":");
-        sb_json_string(b, err_message(&j->e, j->lang));
+    char ended[ISO_TIME_LEN], uploaded[ISO_TIME_LEN];
+    iso_time(time(NULL) - JOB_KEEP_SECONDS, ended);
+    iso_time(time(NULL) - UPLOAD_KEEP_SECONDS, uploaded);
+    db_stmt *s = db_prepare(db,
+                            "DELETE FROM import_jobs WHERE (state IN ('done', 'failed') AND ended_at < ?)"
+                            " OR (state = 'ready' AND created_at < ?)",
+                            NULL);
+    if (s) {
+        db_bind_text(s, 1, ended);
+        db_bind_text(s, 2, uploaded);
+        db_step(s);
+        db_finalize(s);
     }
-    sb_putc(b, '}');
+    s = db_prepare(db,
+                   "DELETE FROM import_jobs WHERE user_id = ? AND state = 'ready' AND n NOT IN"
+                   " (SELECT n FROM import_jobs WHERE user_id = ? AND state = 'ready' ORDER BY n DESC LIMIT ?)",
+                   NULL);
+    if (s) {
+        db_bind_int64(s, 1, user_id);
+        db_bind_int64(s, 2, user_id);
+        db_bind_int64(s, 3, JOBS_PER_USER - 1);
+        db_step(s);
+        db_finalize(s);
+    }
 }
 
-/* ---- running ---- */
-
-static void *run_job(void *arg)
+/* Stores a new job: the upload (file, base64) waiting to run, or, with
+ * file NULL, one that starts at once. */
+static int store_job(db_conn *db, const import_job *j, const char *file, size_t len, job_state state, err *e)
 {
-    import_job *j = arg;
-    err_clear(&j->e);
-    db_conn *db = db_open(j->db_url, &j->e);
+    forget_old(db, j->user_id);
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    char *b64 = NULL;
+    if (file) {
+        size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+        b64 = malloc(cap);
+        sodium_bin2base64(b64, cap, (const unsigned char *)file, len, sodium_base64_VARIANT_ORIGINAL);
+    }
+    db_stmt *s = db_prepare(db,
+                            "INSERT INTO import_jobs(id, user_id, entity, lang, state, file, created_at, updated_at)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            e);
     int rc = -1;
-    if (db) {
-        arena *a = arena_new();
-        entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &j->user, .lang = j->lang};
-        const entity_def *ent = meta_entity(c.m, j->entity);
-        if (ent) {
-            /* the match field may belong to metadata that has since changed */
-            if (j->opts.match) j->opts.match = meta_field(ent, j->opts.match->name);
-            rc = entity_import(&c, ent, &j->table, &j->opts, &j->pr, &j->e);
-        }
-        arena_free(a);
-        db_close(db);
+    if (s) {
+        db_bind_text(s, 1, j->id);
+        db_bind_int64(s, 2, j->user_id);
+        db_bind_text(s, 3, j->entity);
+        db_bind_text(s, 4, j->lang);
+        db_bind_text(s, 5, STATE_NAMES[state]);
+        db_bind_text(s, 6, b64);
+        db_bind_text(s, 7, now);
+        db_bind_text(s, 8, now);
+        int step = db_step(s);
+        db_finalize(s);
+        rc = step < 0 ? job_db_fail(step, e) : 0;
     }
-    table_free(&j->table); /* the rows are in the database now (or not at all) */
-    j->ended = time(NULL);
-    atomic_store(&j->state, rc ? JOB_FAILED : JOB_DONE);
-    return NULL;
+    free(b64);
+    return rc;
+}
+
+/* Copies the progress to the table; with final, the end state too (and the
+ * file goes). Best effort while running: a busy database skips a beat. */
+static int write_progress(db_conn *db, import_job *j, int final, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    pthread_mutex_lock(&j->pr.lock);
+    char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
+    pthread_mutex_unlock(&j->pr.lock);
+    int state = atomic_load(&j->state);
+    db_stmt *s = db_prepare(db,
+                            final ? "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
+                                    " failed = ?, errors = ?, updated_at = ?, state = ?, message = ?, ended_at = ?,"
+                                    " file = NULL WHERE id = ?"
+                                  : "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
+                                    " failed = ?, errors = ?, updated_at = ? WHERE id = ?",
+                            e);
+    if (!s) return free(errors), -1;
+    int k = 1;
+    db_bind_int64(s, k++, atomic_load(&j->pr.total));
+    db_bind_int64(s, k++, atomic_load(&j->pr.processed));
+    db_bind_int64(s, k++, atomic_load(&j->pr.created));
+    db_bind_int64(s, k++, atomic_load(&j->pr.updated));
+    db_bind_int64(s, k++, atomic_load(&j->pr.skipped));
+    db_bind_int64(s, k++, atomic_load(&j->pr.failed));
+    db_bind_text(s, k++, errors ? errors : "[]");
+    db_bind_text(s, k++, now);
+    if (final) {
+        db_bind_text(s, k++, STATE_NAMES[state]);
+        db_bind_text(s, k++, state == JOB_FAILED ? err_message(&j->e, j->lang) : NULL);
+        db_bind_text(s, k++, now);
+    }
+    db_bind_text(s, k, j->id);
+    int step = db_step(s);
+    db_finalize(s);
+    free(errors);
+    return step < 0 ? job_db_fail(step, e) : 0;
+}
+
+/* The caller's job as stored: its JSON into b, or -1 with 404. */
+static int stored_job_json(db_conn *db, const char *id, int64_t user_id, strbuf *b, err *e)
+{
+    db_stmt *s = db_prepare(db,
+                            "SELECT entity, state, total, processed, created, updated, skipped, failed, errors, message,"
+                            " updated_at, lang FROM import_jobs WHERE id = ? AND user_id = ?",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, id);
+    db_bind_int64(s, 2, user_id);
+    int step = db_step(s);
+    if (step != DB_ROW) {
+        db_finalize(s);
+        return step < 0 ? job_db_fail(step, e) : err_set(e, 404, "not_found", "导入任务不存在", "No such import");
+    }
+    const char *state = db_column_text(s, 1), *message = db_column_is_null(s, 9) ? NULL : db_column_text(s, 9);
+    char stale[ISO_TIME_LEN];
+    iso_time(time(NULL) - STALE_SECONDS, stale);
+    /* Running, but its process has not written for a while: it stopped. */
+    int cut_off = strcmp(state, "running") == 0 && strcmp(db_column_text(s, 10), stale) < 0;
+    sb_append(b, "{\"id\":");
+    sb_json_string(b, id);
+    sb_append(b, ",\"entity\":");
+    sb_json_string(b, db_column_text(s, 0));
+    sb_printf(b, ",\"status\":\"%s\",\"total\":%lld,\"processed\":%lld,\"created\":%lld,\"updated\":%lld,"
+                 "\"skipped\":%lld,\"failed\":%lld,\"errors\":%s",
+              cut_off ? "failed" : state, (long long)db_column_int64(s, 2), (long long)db_column_int64(s, 3),
+              (long long)db_column_int64(s, 4), (long long)db_column_int64(s, 5), (long long)db_column_int64(s, 6),
+              (long long)db_column_int64(s, 7), db_column_is_null(s, 8) ? "[]" : db_column_text(s, 8));
+    if (cut_off)
+        message = strcmp(db_column_text(s, 11), "en") == 0
+                      ? "The import was cut off (the server restarted or failed); rows saved so far are in the list"
+                      : "导入被中断（服务重启或出错），已保存的行请在列表中查看";
+    if (message) sb_append(b, ",\"message\":"), sb_json_string(b, message);
+    sb_putc(b, '}');
+    db_finalize(s);
+    return 0;
 }
 
 /* Reads {"mapping","duplicates","match","all_or_nothing"} (from a body or
@@ -292,34 +315,181 @@ static int job_options(import_job *j, const entity_def *ent, json_t *mapping, co
     return 0;
 }
 
-/* Takes a ready job for this request: of two runs of one upload at once,
- * one wins. unclaim() gives it back when its options are refused. */
-static int claim(import_job *j)
+
+static void job_json(const import_job *j, strbuf *b)
 {
-    int ready = JOB_READY;
-    return atomic_compare_exchange_strong(&j->state, &ready, JOB_RUNNING);
+    import_job *m = (import_job *)j;
+    sb_append(b, "{\"id\":");
+    sb_json_string(b, j->id);
+    sb_append(b, ",\"entity\":");
+    sb_json_string(b, j->entity);
+    sb_printf(b, ",\"status\":\"%s\",\"total\":%ld,\"processed\":%ld,\"created\":%ld,\"updated\":%ld,"
+                 "\"skipped\":%ld,\"failed\":%ld,\"errors\":",
+              STATE_NAMES[atomic_load(&j->state)], atomic_load(&j->pr.total), atomic_load(&j->pr.processed),
+              atomic_load(&j->pr.created), atomic_load(&j->pr.updated), atomic_load(&j->pr.skipped),
+              atomic_load(&j->pr.failed));
+    pthread_mutex_lock(&m->pr.lock);
+    char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
+    pthread_mutex_unlock(&m->pr.lock);
+    sb_append(b, errors ? errors : "[]");
+    free(errors);
+    if (atomic_load(&j->state) == JOB_FAILED) {
+        sb_append(b, ",\"message\":");
+        sb_json_string(b, err_message(&j->e, j->lang));
+    }
+    sb_putc(b, '}');
 }
 
-static void unclaim(import_job *j)
+/* ---- running ---- */
+
+/* Copies the progress to the table while the job runs (the heartbeat). */
+static void *progress_writer(void *arg)
 {
-    atomic_store(&j->state, JOB_READY);
+    import_job *j = arg;
+    err e;
+    err_clear(&e);
+    db_conn *db = db_open(j->db_url, &e);
+    while (atomic_load(&j->state) == JOB_RUNNING) {
+        usleep(HEARTBEAT_US);
+        err_clear(&e);
+        if (db && atomic_load(&j->state) == JOB_RUNNING) write_progress(db, j, 0, &e);
+    }
+    if (db) db_close(db);
+    job_put(j);
+    return NULL;
 }
 
-/* Starts a claimed job's thread. */
+static void *run_job(void *arg)
+{
+    import_job *j = arg;
+    err_clear(&j->e);
+    db_conn *db = db_open(j->db_url, &j->e);
+    int rc = -1;
+    if (db) {
+        arena *a = arena_new();
+        entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &j->user, .lang = j->lang};
+        const entity_def *ent = meta_entity(c.m, j->entity);
+        if (ent) {
+            /* the match field may belong to metadata that has since changed */
+            if (j->opts.match) j->opts.match = meta_field(ent, j->opts.match->name);
+            rc = entity_import(&c, ent, &j->table, &j->opts, &j->pr, &j->e);
+        }
+        arena_free(a);
+    }
+    table_free(&j->table); /* the rows are in the database now (or not at all) */
+    atomic_store(&j->state, rc ? JOB_FAILED : JOB_DONE);
+    if (db) {
+        err ignored;
+        err_clear(&ignored);
+        /* SQLite may be busy a moment (the heartbeat): the end must land. */
+        for (int i = 0; i < 20 && write_progress(db, j, 1, &ignored); i++) usleep(100000), err_clear(&ignored);
+        db_close(db);
+    }
+    /* Now the table has it all: this process stops answering for it. */
+    pthread_mutex_lock(&jobs_lock);
+    for (int i = 0; i < RUNNING_MAX; i++)
+        if (running[i] == j) running[i] = NULL;
+    pthread_cond_broadcast(&jobs_ended);
+    pthread_mutex_unlock(&jobs_lock);
+    job_put(j);
+    return NULL;
+}
+
+/* Starts a job whose row says running: registered here, its thread and
+ * its progress writer started (each holding a reference). */
 static int start(import_job *j, err *e)
 {
-    if (pthread_create(&j->thread, NULL, run_job, j) != 0) {
-        unclaim(j);
-        return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The server is busy; please retry");
+    pthread_mutex_lock(&jobs_lock);
+    int slot = -1;
+    for (int i = 0; i < RUNNING_MAX && slot < 0; i++)
+        if (!running[i]) slot = i;
+    if (slot >= 0) running[slot] = j, j->refs += 2;
+    pthread_mutex_unlock(&jobs_lock);
+    if (slot < 0) return err_set(e, 503, "busy", "同时进行的导入过多，请稍后再试", "Too many imports at once; please retry later");
+    atomic_store(&j->state, JOB_RUNNING);
+    pthread_attr_t detached;
+    pthread_attr_init(&detached);
+    pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    int ok = pthread_create(&t, &detached, run_job, j) == 0;
+    if (ok && pthread_create(&t, &detached, progress_writer, j) != 0) job_put(j); /* no heartbeat: still runs */
+    pthread_attr_destroy(&detached);
+    if (ok) return 0;
+    pthread_mutex_lock(&jobs_lock);
+    running[slot] = NULL;
+    j->refs -= 2;
+    pthread_cond_broadcast(&jobs_ended);
+    pthread_mutex_unlock(&jobs_lock);
+    atomic_store(&j->state, JOB_READY);
+    return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The server is busy; please retry");
+}
+
+/* Takes a waiting upload for this run: of two runs at once (in any two
+ * processes), one wins. */
+static int claim(db_conn *db, const import_job *j, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    db_stmt *s = db_prepare(db,
+                            "UPDATE import_jobs SET state = 'running', updated_at = ?"
+                            " WHERE id = ? AND user_id = ? AND state = 'ready'",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, now);
+    db_bind_text(s, 2, j->id);
+    db_bind_int64(s, 3, j->user_id);
+    int step = db_step(s);
+    int64_t changed = step < 0 ? 0 : db_changes(s);
+    db_finalize(s);
+    if (step < 0) return job_db_fail(step, e);
+    return changed == 1 ? 0
+                        : err_set(e, 409, "conflict", "该导入已经开始或已结束，请重新上传",
+                                  "This import has already run; upload the file again");
+}
+
+/* Undoes a claim or a started job's row when the thread could not start. */
+static void unstart(db_conn *db, const import_job *j, int had_upload)
+{
+    db_stmt *s = db_prepare(db, had_upload ? "UPDATE import_jobs SET state = 'ready' WHERE id = ?"
+                                           : "DELETE FROM import_jobs WHERE id = ?",
+                            NULL);
+    if (s) db_bind_text(s, 1, j->id), db_step(s), db_finalize(s);
+}
+
+/* The waiting upload of the caller: its file read back into j->table.
+ * 404 when unknown, 409 when it ran already. */
+static int load_upload(db_conn *db, import_job *j, err *e)
+{
+    db_stmt *s = db_prepare(db, "SELECT state, entity, file FROM import_jobs WHERE id = ? AND user_id = ?", e);
+    if (!s) return -1;
+    db_bind_text(s, 1, j->id);
+    db_bind_int64(s, 2, j->user_id);
+    int step = db_step(s), rc = 0;
+    if (step != DB_ROW) {
+        rc = step < 0 ? job_db_fail(step, e) : err_set(e, 404, "not_found", "导入任务不存在", "No such import");
+    } else if (strcmp(db_column_text(s, 0), "ready") != 0 || db_column_is_null(s, 2)) {
+        rc = err_set(e, 409, "conflict", "该导入已经开始或已结束，请重新上传", "This import has already run; upload the file again");
+    } else {
+        snprintf(j->entity, sizeof j->entity, "%s", db_column_text(s, 1));
+        const char *b64 = db_column_text(s, 2);
+        size_t n = db_column_bytes(s, 2), len = 0;
+        unsigned char *file = malloc(n / 4 * 3 + 3);
+        rc = sodium_base642bin(file, n / 4 * 3 + 3, b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+                     table_read((const char *)file, len, &j->table, e)
+                 ? (e->status ? -1 : err_set(e, 500, "internal_error", "读取上传的文件失败", "Cannot read the upload"))
+                 : 0;
+        free(file);
     }
-    j->joinable = 1;
-    return 0;
+    db_finalize(s);
+    return rc;
 }
 
 /* ---- handlers ---- */
 
-/* The uploaded file as a parsed table in a new job. */
-static import_job *upload(http_request *req, http_response *res, entity_ctx *c, const entity_def **ent)
+/* The uploaded file (the body, or the file part of a form) parsed into a
+ * new job, or NULL with the answer sent; *file gets the bytes. */
+static import_job *upload(http_request *req, http_response *res, entity_ctx *c, const entity_def **ent,
+                          multipart_file *file)
 {
     api_entity_ctx(req, c);
     *ent = api_entity(req, res, c, req->params[0]);
@@ -332,27 +502,21 @@ static import_job *upload(http_request *req, http_response *res, entity_ctx *c, 
         http_error(req, res, &e);
         return NULL;
     }
-    import_job *j = job_new(req, (*ent)->name);
-    if (!j) {
-        http_fail(req, res, 503, "busy", "同时进行的导入过多，请稍后再试", "Too many imports at once; please retry later");
-        return NULL;
-    }
-    /* The file is the body itself, or the file part of a form upload. */
-    multipart_file file = {req->body, req->body_len};
+    *file = (multipart_file){req->body, req->body_len};
     const char *ct = http_header(req, "Content-Type");
-    if (multipart_is_form(ct) && multipart_find_file(ct, req->body, req->body_len, &file)) {
-        job_drop(j);
+    if (multipart_is_form(ct) && multipart_find_file(ct, req->body, req->body_len, file)) {
         http_fail(req, res, 422, "bad_file", "表单中没有可读取的文件（multipart/form-data 需要一个带文件名的部分）",
                   "The form holds no readable file (multipart/form-data needs a part with a filename)");
         return NULL;
     }
-    if (table_read(file.data, file.len, &j->table, &e)) {
-        job_drop(j);
+    import_job *j = job_new(req, (*ent)->name);
+    if (table_read(file->data, file->len, &j->table, &e)) {
+        job_put(j);
         http_error(req, res, &e);
         return NULL;
     }
     if (j->table.nrows < 2) {
-        job_drop(j);
+        job_put(j);
         http_fail(req, res, 422, "bad_file", "文件只有表头，没有数据行", "The file has a header row but no data");
         return NULL;
     }
@@ -363,14 +527,15 @@ static void preview(http_request *req, http_response *res)
 {
     entity_ctx c;
     const entity_def *ent;
-    import_job *j = upload(req, res, &c, &ent);
+    multipart_file file;
+    import_job *j = upload(req, res, &c, &ent, &file);
     if (!j) return;
     err e;
     err_clear(&e);
     strbuf body = STRBUF_INIT;
-    if (entity_import_preview(&c, ent, &j->table, &body, &e)) {
+    if (entity_import_preview(&c, ent, &j->table, &body, &e) || store_job(req->db, j, file.data, file.len, JOB_READY, &e)) {
         sb_free(&body);
-        job_drop(j);
+        job_put(j);
         return http_error(req, res, &e);
     }
     sb_append(&res->body, "{\"id\":");
@@ -397,7 +562,8 @@ static void import_now(http_request *req, http_response *res)
 {
     entity_ctx c;
     const entity_def *ent;
-    import_job *j = upload(req, res, &c, &ent);
+    multipart_file file;
+    import_job *j = upload(req, res, &c, &ent, &file);
     if (!j) return;
     err e;
     err_clear(&e);
@@ -405,15 +571,14 @@ static void import_now(http_request *req, http_response *res)
     strbuf pv = STRBUF_INIT;
     json_t *preview_json = entity_import_preview(&c, ent, &j->table, &pv, &e) == 0 ? json_loads(sb_str(&pv), 0, NULL) : NULL;
     sb_free(&pv);
-    claim(j); /* a new upload: nobody else knows its id yet */
     int rc = !preview_json ||
              job_options(j, ent, json_object_get(preview_json, "mapping"), http_query(req, "duplicates"),
                          http_query(req, "match"), flag(http_query(req, "all_or_nothing")), &e) ||
-             entity_import_check(&c, ent, &j->opts, &e) || start(j, &e);
+             entity_import_check(&c, ent, &j->opts, &e) || store_job(req->db, j, NULL, 0, JOB_RUNNING, &e);
+    if (!rc && (rc = start(j, &e))) unstart(req->db, j, 0);
     json_decref(preview_json);
     if (rc) {
-        unclaim(j);
-        job_drop(j);
+        job_put(j);
         return http_error(req, res, &e);
     }
     if (flag(http_query(req, "wait"))) wait_for(j);
@@ -424,13 +589,10 @@ static void import_now(http_request *req, http_response *res)
 
 static void run(http_request *req, http_response *res)
 {
-    import_job *j = job_find(req, req->params[0]);
-    if (!j) return http_fail(req, res, 404, "not_found", "导入任务不存在", "No such import");
     json_t *body = http_json_body(req, res);
-    if (!body) return job_put(j);
+    if (!body) return;
     entity_ctx c;
     api_entity_ctx(req, &c);
-    const entity_def *ent = meta_entity(c.m, j->entity);
     err e;
     err_clear(&e);
     const char *key;
@@ -440,34 +602,45 @@ static void run(http_request *req, http_response *res)
             err_add_field(&e, key, "unknown");
     json_t *mapping = json_object_get(body, "mapping"), *dup = json_object_get(body, "duplicates"),
            *match = json_object_get(body, "match"), *aon = json_object_get(body, "all_or_nothing");
+    import_job *j = job_new(req, "");
+    snprintf(j->id, sizeof j->id, "%s", req->params[0] ? req->params[0] : "");
     int rc = -1;
     if (e.nfields || !json_is_object(mapping) || (dup && !json_is_string(dup)) || (match && !json_is_string(match)) ||
         (aon && !json_is_boolean(aon))) {
         if (!e.nfields) err_add_field(&e, "mapping", "invalid_type");
         err_set(&e, 422, "validation_failed", "需要 mapping（表头对应字段），duplicates、match、all_or_nothing 可选",
                 "mapping (header to field) is required; duplicates, match and all_or_nothing are optional");
-    } else if (!ent) {
+    } else if (strlen(req->params[0] ? req->params[0] : "") != 32) {
         err_set(&e, 404, "not_found", "导入任务不存在", "No such import");
-    } else if (!claim(j)) {
-        err_set(&e, 409, "conflict", "该导入已经开始或已结束，请重新上传", "This import has already run; upload the file again");
-    } else {
-        rc = job_options(j, ent, mapping, json_string_value(dup), json_string_value(match), json_is_true(aon), &e) ||
-             entity_import_check(&c, ent, &j->opts, &e) || start(j, &e);
-        if (rc) unclaim(j);
+    } else if (load_upload(req->db, j, &e) == 0) {
+        const entity_def *ent = meta_entity(c.m, j->entity);
+        if (!ent) err_set(&e, 404, "not_found", "导入任务不存在", "No such import");
+        else
+            rc = job_options(j, ent, mapping, json_string_value(dup), json_string_value(match), json_is_true(aon), &e) ||
+                 entity_import_check(&c, ent, &j->opts, &e) || claim(req->db, j, &e);
+        if (!rc && (rc = start(j, &e))) unstart(req->db, j, 1);
     }
     json_decref(body);
-    if (!rc) job_json(j, &res->body);
+    if (rc) {
+        job_put(j);
+        return http_error(req, res, &e);
+    }
+    job_json(j, &res->body);
     job_put(j);
-    if (rc) return http_error(req, res, &e);
     http_json(res, 202);
 }
 
 static void status(http_request *req, http_response *res)
 {
-    import_job *j = job_find(req, req->params[0]);
-    if (!j) return http_fail(req, res, 404, "not_found", "导入任务不存在", "No such import");
-    job_json(j, &res->body);
-    job_put(j);
+    import_job *j = running_find(req->params[0], req->user->id);
+    if (j) { /* running here: live figures */
+        job_json(j, &res->body);
+        job_put(j);
+        return http_json(res, 200);
+    }
+    err e;
+    err_clear(&e);
+    if (stored_job_json(req->db, req->params[0], req->user->id, &res->body, &e)) return http_error(req, res, &e);
     http_json(res, 200);
 }
 

@@ -107,6 +107,21 @@ static const struct {
      " user_id BIGINT NOT NULL REFERENCES users(id),"
      " key TEXT NOT NULL, value TEXT NOT NULL,"
      " PRIMARY KEY (user_id, key));"},
+    /* Imports: the upload (base64) waiting for its mapping, then the
+     * progress and result, so any process can take the next step. */
+    {4, "import jobs",
+     "CREATE TABLE import_jobs ("
+     " n %ID%,"
+     " id TEXT NOT NULL UNIQUE,"
+     " user_id BIGINT NOT NULL, entity TEXT NOT NULL, lang TEXT NOT NULL,"
+     " state TEXT NOT NULL," /* ready, running, done, failed */
+     " file TEXT,"
+     " total BIGINT NOT NULL DEFAULT 0, processed BIGINT NOT NULL DEFAULT 0,"
+     " created BIGINT NOT NULL DEFAULT 0, updated BIGINT NOT NULL DEFAULT 0,"
+     " skipped BIGINT NOT NULL DEFAULT 0, failed BIGINT NOT NULL DEFAULT 0,"
+     " errors TEXT, message TEXT,"
+     " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT);"
+     "CREATE INDEX import_jobs_user ON import_jobs(user_id, state, n);"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -222,3 +222,27 @@ test('form uploads (multipart/form-data) as a browser or curl -F sends them', as
     [`multipart/form-data; boundary="${b}"`, body.slice(0, 60)],      // cut short
   ]) assertError(assert, await admin.req('POST', '/api/v1/accounts/import/preview', { raw, headers: { 'Content-Type': ct } }), 422);
 });
+
+test('the wizard\'s steps may reach different processes on one database: upload here, run there, status here', async () => {
+  const other = await new Server().start({ db: srv.db, dir: srv.dir });
+  try {
+    const auth = { Authorization: `Bearer ${admin.token}` };
+    const rows = Array.from({ length: 3000 }, (_, i) => `两进程导入${i}有限公司`).join('\r\n');
+    const up = await upload(admin, 'accounts', `客户名称\r\n${rows}\r\n`);
+    assert.equal(up.status, 200, up.text);
+    const run = await other.request('POST', `/api/v1/imports/${up.json.id}/run`, { body: { mapping: up.json.mapping }, headers: auth });
+    assert.equal(run.status, 202, run.text);
+    let s;
+    for (let i = 0; i < 400; i++) {
+      s = await admin.get(`/api/v1/imports/${up.json.id}`); // this process did not run it: the table tells
+      assert.equal(s.status, 200, s.text);
+      if (s.json.status !== 'running') break;
+      await new Promise(ok => setTimeout(ok, 50));
+    }
+    assert.equal(s.json.status, 'done', s.text);
+    assert.equal(s.json.created, 3000);
+    assertError(assert, await admin.req('POST', `/api/v1/imports/${up.json.id}/run`, { body: { mapping: up.json.mapping } }), 409);
+  } finally {
+    await other.stop();
+  }
+});
