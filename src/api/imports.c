@@ -131,7 +131,8 @@ static int job_db_fail(int rc, err *e)
                              : err_set(e, 500, "db_error", "读写导入任务失败", "Cannot store the import");
 }
 
-/* Forgets jobs past their keeping time, and the user's oldest waiting
+/* Forgets jobs past their keeping time (a running one whose process
+ * stopped a day ago too), and the user's oldest waiting
  * uploads beyond JOBS_PER_USER - 1 (a new one is about to come). */
 static void forget_old(db_conn *db, int64_t user_id)
 {
@@ -140,7 +141,7 @@ static void forget_old(db_conn *db, int64_t user_id)
     iso_time(time(NULL) - UPLOAD_KEEP_SECONDS, uploaded);
     db_stmt *s = db_prepare(db,
                             "DELETE FROM import_jobs WHERE (state IN ('done', 'failed') AND ended_at < ?)"
-                            " OR (state = 'ready' AND created_at < ?)",
+                            " OR (state IN ('ready', 'running') AND updated_at < ?)", /* running: cut off long ago */
                             NULL);
     if (s) {
         db_bind_text(s, 1, ended);
