@@ -211,8 +211,9 @@ static int write_progress(db_conn *db, import_job *j, int final, err *e)
                             final ? "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
                                     " failed = ?, errors = ?, updated_at = ?, state = ?, message = ?, ended_at = ?,"
                                     " file = NULL WHERE id = ?"
+                                  /* a beat late behind the final write must not undo it */
                                   : "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
-                                    " failed = ?, errors = ?, updated_at = ? WHERE id = ?",
+                                    " failed = ?, errors = ?, updated_at = ? WHERE id = ? AND state = 'running'",
                             e);
     if (!s) return free(errors), -1;
     int k = 1;
