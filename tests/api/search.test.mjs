@@ -92,3 +92,22 @@ test('similar names warn while typing, ignoring legal forms and cities', async (
   const sun = await srv.client('sunli', 'Sun#2026pw');
   assert.deepEqual((await sun.get(`/api/v1/accounts/duplicates?name=${encodeURIComponent('奥派')}`)).json.items, []);
 });
+
+test('a search matching thousands gives the same pages as a filter (the page walks the name order)', async () => {
+  const csv = '客户名称\r\n' + Array.from({ length: 5100 }, (_, i) => `广州测试商贸${String(i).padStart(4, '0')}有限公司`).join('\r\n') + '\r\n';
+  const imp = await admin.req('POST', '/api/v1/accounts/import?wait=true', { raw: csv, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(imp.status, 200, imp.text);
+  assert.equal(imp.json.created, 5100);
+  const byFilter = async offset => (await admin.get('/api/v1/accounts?limit=50&offset=' + offset + '&filter=' +
+    encodeURIComponent(JSON.stringify({ field: 'name', op: 'contains', value: '广州测试商贸' })))).json;
+  for (const offset of [0, 2500]) {
+    const q = (await admin.get(`/api/v1/accounts?q=gzcs&limit=50&offset=${offset}`)).json;
+    const f = await byFilter(offset);
+    assert.equal(q.total, 5100);
+    assert.deepEqual(q.items.map(i => i.id), f.items.map(i => i.id), `offset ${offset}`);
+  }
+  // a narrow one still finds its few: 0042 in the name, or codes KH-0042xx
+  const few = (await admin.get('/api/v1/accounts?q=' + encodeURIComponent('测试商贸0042'))).json;
+  assert.equal(few.items[0].name, '广州测试商贸0042有限公司');
+  assert.ok(few.total < 200 && few.items.every(i => i.name.includes('0042') || i.code.startsWith('KH-0042')), JSON.stringify(few.items.slice(0, 3)));
+});
