@@ -45,7 +45,6 @@ typedef struct list_params {
     char initial;             /* 'a'..'z' or '#': pinyin initial of the name (A-Z bar); 0 none */
     const char *link_field;   /* related lists: only rows whose link_field = link_id */
     int64_t link_id;
-    int walk_search;          /* set by entity_list: q matches many rows, see append_search */
 } list_params;
 
 /* {"items":[...],"total":N} */

@@ -191,17 +191,14 @@ static void append_pinyin_ids(entity_ctx *c, const entity_def *ent, const char *
  * database looks them up and sorts the few, instead of walking the whole
  * sorted table testing each row for an OR (seconds at a million rows).
  * Otherwise a substring scan. */
-static void append_search(entity_ctx *c, const entity_def *ent, const char *q, int deleted, int walk, query *w)
+static void append_search(entity_ctx *c, const entity_def *ent, const char *q, int deleted, query *w)
 {
     const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
     int pinyin = ent->name_field && is_pinyin_query(q);
     strbuf terms = STRBUF_INIT;
     int pg = db_dialect_of(c->db) == DB_POSTGRES;
     if (entity_has_search(ent) && grams_query(q, pg ? NULL : &terms, pg ? &terms : NULL)) {
-        /* Matching many rows, a page is found sooner walking the sorted
-         * index and testing each row against the set (SQLite: "+" keeps
-         * the set from driving the plan). */
-        query_sql(w, walk && !pg ? " AND +t.id IN (" : " AND t.id IN (");
+        query_sql(w, " AND t.id IN (");
         append_index_ids(c, ent, q, sb_str(&terms), like, w);
         if (pinyin) query_sql(w, " UNION ALL "), append_pinyin_ids(c, ent, q, deleted, w);
         query_sql(w, ")");
@@ -244,7 +241,7 @@ int entity_where(entity_ctx *c, const entity_def *ent, const list_params *p, que
         query_sqlf(w, " AND t.%s = ", p->link_field);
         query_bind_int(w, p->link_id);
     }
-    if (p->q && *p->q) append_search(c, ent, p->q, p->deleted, p->walk_search, w);
+    if (p->q && *p->q) append_search(c, ent, p->q, p->deleted, w);
     if (p->initial) append_initial(ent, p->initial, w);
     if (p->filter && *p->filter) {
         void *actx[2] = {c, (void *)ent};
@@ -269,9 +266,6 @@ static void total_key(entity_ctx *c, const query *w, strbuf *key)
         else sb_append(key, "|n");
     }
 }
-
-/* Above this many matches a search page walks the sorted index. */
-#define SEARCH_WALK_ROWS 5000
 
 static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int64_t *total,
                       err *e)
@@ -358,22 +352,6 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || count_rows(c, ent, &w, &total, e)) {
         sb_free(&ids);
         goto done;
-    }
-    /* A search matching thousands of rows: the same rows, found by walking
-     * the sorted index (the page fills long before the end) instead of
-     * fetching and sorting every match. The count above keeps the set. */
-    list_params walk = *p;
-    if (p->q && *p->q && total > SEARCH_WALK_ROWS) {
-        walk.walk_search = 1;
-        sb_free(&ids);
-        query_free(&w);
-        query_free(&order);
-        query_init(&w, c->a);
-        query_init(&order, c->a);
-        if (entity_page_sql(c, ent, &walk, &w, &order, &ids, e)) {
-            sb_free(&ids);
-            goto done;
-        }
     }
 
     select_plan plan;

@@ -93,7 +93,7 @@ test('similar names warn while typing, ignoring legal forms and cities', async (
   assert.deepEqual((await sun.get(`/api/v1/accounts/duplicates?name=${encodeURIComponent('奥派')}`)).json.items, []);
 });
 
-test('a search matching thousands gives the same pages as a filter (the page walks the name order)', async () => {
+test('a search matching thousands gives the same pages as a filter', async () => {
   const csv = '客户名称\r\n' + Array.from({ length: 5100 }, (_, i) => `广州测试商贸${String(i).padStart(4, '0')}有限公司`).join('\r\n') + '\r\n';
   const imp = await admin.req('POST', '/api/v1/accounts/import?wait=true', { raw: csv, headers: { 'Content-Type': 'text/csv' } });
   assert.equal(imp.status, 200, imp.text);
