@@ -75,6 +75,26 @@ describe('access control administration', () => {
       assert.equal(await checked(cell), on, cell);
   });
 
+  it('the field access editor: a customer\'s 资信额度 hidden, its grade read-only; it survives a reload', async () => {
+    await page.locator('[data-profile="售后服务"]').click();
+    await page.locator('[data-test=profiles-editor] .el-tabs__item', { hasText: '字段权限' }).click();
+    await choose('fa-entity', '客户');
+    await page.locator('[data-test="fa-credit_limit"] label', { hasText: '隐藏' }).click();
+    await page.locator('[data-test="fa-grade"] label', { hasText: '只读' }).click();
+    await screenshot(page, 'admin-02b-field-access');
+    await page.locator('[data-test=profile-save]').click();
+    await page.locator('.el-message--success').last().waitFor();
+    const saved = (await api('GET', '/profiles?limit=100')).body.items.find(p => p.name === '售后服务');
+    assert.equal(saved.field_access.accounts.credit_limit, 'hidden');
+    assert.equal(saved.field_access.accounts.grade, 'read');
+    await page.reload();
+    await page.locator('[data-profile="售后服务"]').click();
+    await page.locator('[data-test=profiles-editor] .el-tabs__item', { hasText: '字段权限' }).click();
+    await choose('fa-entity', '客户');
+    assert.match(await page.locator('[data-test="fa-credit_limit"] .is-active').innerText(), /隐藏/);
+    assert.match(await page.locator('[data-test="fa-grade"] .is-active').innerText(), /只读/);
+  });
+
   it('adds the role 售后服务员 under 管理员 with that profile', async () => {
     await tab('roles');
     await page.locator('[data-node="管理员"]').click();
@@ -116,6 +136,10 @@ describe('access control administration', () => {
     await screenshot(page, 'admin-05-aftersales-accounts');
     const refused = await api('PATCH', `/accounts/${acc.body.id}`, { description: '试图修改' });
     assert.equal(refused.status, 403);
+    // the hidden credit limit is neither a column nor in the record
+    const seen = await api('GET', `/accounts/${acc.body.id}`);
+    assert.ok(!('credit_limit' in seen.body), JSON.stringify(seen.body));
+    assert.equal(await page.locator('[data-test=list-table] th', { hasText: '资信额度' }).count(), 0);
     await menu.locator('[data-entity="activities"]').click();
     await page.locator('[data-test=list-table]').waitFor();
     await page.locator('[data-test=create]').first().waitFor();
