@@ -81,11 +81,14 @@ int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_
 typedef int (*entity_write_hook)(entity_ctx *c, const entity_def *ent, sql_value *vals,
                                  char *present, const sql_value *old, err *e);
 void entity_register_hook(const char *entity, entity_write_hook hook);
-/* Runs inside a create's transaction once the record exists (id known),
- * with the request body: for domain rules that add records, such as the
- * occurrences of a repeating activity. Non-zero undoes the whole create. */
-typedef int (*entity_after_create)(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, err *e);
-void entity_register_after_create(const char *entity, entity_after_create after);
+/* Runs inside a write's transaction once the record is stored (id known):
+ * for domain rules that add or change other records, such as the
+ * occurrences of a repeating activity or the planned follow-up of one.
+ * created: 1 on create, 0 on update; body: the request; changed[i]: field
+ * i was given (create) or changed (update). Non-zero undoes the write. */
+typedef int (*entity_after_write)(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
+                                  const char *changed, err *e);
+void entity_register_after_write(const char *entity, entity_after_write after);
 /* A rule that may refuse moving a record to the recycle bin (e.g. a role
  * still held by users); runs inside the delete's transaction. */
 typedef int (*entity_delete_check)(entity_ctx *c, const entity_def *ent, int64_t id, err *e);

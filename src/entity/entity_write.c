@@ -38,13 +38,22 @@ void entity_register_hook(const char *entity, entity_write_hook hook)
 
 static struct {
     const char *entity;
-    entity_after_create after;
-} after_creates[MAX_HOOKS];
-static int nafter_creates;
+    entity_after_write after;
+} after_writes[MAX_HOOKS];
+static int nafter_writes;
 
-void entity_register_after_create(const char *entity, entity_after_create after)
+void entity_register_after_write(const char *entity, entity_after_write after)
 {
-    if (nafter_creates < MAX_HOOKS) after_creates[nafter_creates++] = (typeof(after_creates[0])){entity, after};
+    if (nafter_writes < MAX_HOOKS) after_writes[nafter_writes++] = (typeof(after_writes[0])){entity, after};
+}
+
+static int run_after_writes(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
+                            const char *changed, err *e)
+{
+    for (int i = 0; i < nafter_writes; i++)
+        if (strcmp(after_writes[i].entity, ent->name) == 0 && after_writes[i].after(c, ent, id, body, created, changed, e))
+            return -1;
+    return 0;
 }
 
 void entity_register_delete_check(const char *entity, entity_delete_check check)
@@ -471,8 +480,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
     if (note_rules_change(c, ent, e)) return -1;
-    for (int i = 0; i < nafter_creates; i++)
-        if (strcmp(after_creates[i].entity, ent->name) == 0 && after_creates[i].after(c, ent, *id_out, body, e)) return -1;
+    if (run_after_writes(c, ent, *id_out, body, 1, cs.present, e)) return -1;
     total_cache_invalidate(ent->name);
     return 0;
 }
@@ -651,6 +659,9 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
             return -1;
     }
     if (note_rules_change(c, ent, e)) return -1;
+    int any = 0;
+    for (int i = 0; i < ent->nfields; i++) any |= cs.present[i];
+    if (any && run_after_writes(c, ent, id, body, 0, cs.present, e)) return -1;
     total_cache_invalidate(ent->name);
     return 0;
 }

@@ -42,6 +42,12 @@ static int parse_utc(const char *iso, struct tm *tm)
                : -1;
 }
 
+static time_t parse_iso(const char *iso)
+{
+    struct tm tm;
+    return parse_utc(iso, &tm) ? 0 : timegm(&tm);
+}
+
 /* The k-th occurrence after `first`: k days, weeks or months later (a
  * monthly one on the 31st falls on the last day of shorter months). */
 static time_t occurrence(const struct tm *first, const char *repeat, int k)
@@ -123,8 +129,11 @@ static void shift(json_t *body, const char *field, time_t delta)
 
 /* After the first activity of a series exists: its occurrences, each a
  * normal activity pointing at the first through series_id. */
-static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, err *e)
+static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
+                         const char *changed, err *e)
 {
+    (void)changed;
+    if (!created) return 0;
     const char *repeat = json_string_value(json_object_get(body, "repeat"));
     const char *until = json_string_value(json_object_get(body, "repeat_until"));
     const char *start = json_string_value(json_object_get(body, "start_at"));
@@ -150,11 +159,92 @@ static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_
     return rc;
 }
 
+/* ---- planned follow-ups ---- */
+
+#define FOLLOW_UP_MINUTES 30
+
+/* The planned follow-up of activity `origin`, or 0. */
+static int64_t planned_follow_up(entity_ctx *c, int64_t origin, int64_t *version, err *e)
+{
+    db_stmt *s = db_prepare(c->db,
+                            "SELECT id, version FROM activities WHERE follow_up_of = ? AND deleted_at IS NULL"
+                            " AND status = 'planned' ORDER BY id LIMIT 1",
+                            e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, origin);
+    int64_t id = 0;
+    if (db_step(s) == DB_ROW) id = db_column_int64(s, 0), *version = db_column_int64(s, 1);
+    db_finalize(s);
+    return id;
+}
+
+/* 下次回访时间 plans the follow-up: setting it on an activity makes (or
+ * moves) a planned activity at that time, with the same customer, contact,
+ * lead, opportunity and owner, which the reminders and the calendar then
+ * show and which is done like any other; clearing it cancels the planned
+ * one. The follow-up's own 下次回访 chains the next one. */
+static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
+                          const char *changed, err *e)
+{
+    int nf = field_index(ent, "next_follow_up_at");
+    if (nf < 0 || !changed[nf]) return 0;
+    (void)created, (void)body;
+    db_stmt *s = db_prepare(c->db,
+                            "SELECT subject, kind, next_follow_up_at, account_id, contact_id, lead_id, opportunity_id,"
+                            " owner_id FROM activities WHERE id = ?",
+                            e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, id);
+    if (db_step(s) != DB_ROW) return db_finalize(s), 0;
+    const char *next = db_column_is_null(s, 2) ? NULL : arena_strdup(c->a, db_column_text(s, 2));
+    json_t *plan = json_object();
+    json_object_set_new(plan, "subject", json_sprintf("%s%s", strcmp(c->lang, "en") == 0 ? "Follow-up: " : "回访：",
+                                                      db_column_text(s, 0)));
+    if (!db_column_is_null(s, 1)) json_object_set_new(plan, "kind", json_string(db_column_text(s, 1)));
+    static const char *const LINKS[] = {"account_id", "contact_id", "lead_id", "opportunity_id"};
+    for (int k = 0; k < 4; k++)
+        json_object_set_new(plan, LINKS[k], db_column_is_null(s, 3 + k) ? json_null() : json_integer(db_column_int64(s, 3 + k)));
+    int64_t owner = db_column_is_null(s, 7) ? 0 : db_column_int64(s, 7);
+    db_finalize(s);
+    int64_t version = 0, existing = planned_follow_up(c, id, &version, e);
+    entity_ctx trusted = *c;
+    trusted.trusted = 1; /* follow_up_of and the owner are the server's to set */
+    int rc = 0;
+    if (existing < 0) {
+        rc = -1;
+    } else if (!next) {
+        if (existing) {
+            json_t *cancel = json_pack("{s:s}", "status", "cancelled");
+            rc = entity_update_tx(&trusted, ent, existing, cancel, version, e);
+            json_decref(cancel);
+        }
+    } else {
+        char end[ISO_TIME_LEN];
+        iso_time(parse_iso(next) + FOLLOW_UP_MINUTES * 60, end);
+        json_t *when = json_pack("{s:s,s:s}", "start_at", next, "end_at", end);
+        if (existing) {
+            rc = entity_update_tx(&trusted, ent, existing, when, version, e);
+        } else {
+            json_object_update(plan, when);
+            json_object_set_new(plan, "status", json_string("planned"));
+            json_object_set_new(plan, "follow_up_of", json_integer(id));
+            int64_t made = 0;
+            rc = entity_create_tx(&trusted, ent, plan, &made, e);
+            /* the origin's owner follows up, also when a manager set the time */
+            if (!rc && owner && owner != c->user->id) rc = entity_set_owner_tx(&trusted, ent, made, owner, -1, e);
+        }
+        json_decref(when);
+    }
+    json_decref(plan);
+    return rc;
+}
+
 void sales_init(void)
 {
     entity_register_hook("opportunities", stage_sets_probability);
     entity_register_hook("activities", repeat_rules);
-    entity_register_after_create("activities", expand_series);
+    entity_register_after_write("activities", expand_series);
+    entity_register_after_write("activities", plan_follow_up);
 }
 
 /* ---- lead conversion ---- */
@@ -409,12 +499,6 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
 
 /* ---- time in stage ---- */
 
-static time_t parse_iso(const char *iso)
-{
-    struct tm tm;
-    return parse_utc(iso, &tm) ? 0 : timegm(&tm);
-}
-
 static const char *stage_label(const field_def *stage, const char *value, const char *lang)
 {
     const picklist_option *o = value ? meta_option(stage, value) : NULL;
@@ -499,59 +583,73 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
 
 /* ---- reminders ---- */
 
-/* One kind of reminder: activities whose `column` falls before `until`
- * (overdue ones included), planned ones only. */
-static int reminders_of(entity_ctx *c, const entity_def *act, const char *column, const char *kind,
-                        const char *until, strbuf *out, int *n, err *e)
+static void reminder_json(strbuf *out, int *n, const char *kind, const char *entity, db_stmt *s, const char *now)
 {
-    query q;
-    query_init(&q, c->a);
-    query_sqlf(&q, "SELECT t.id, t.subject, t.%s, t.account_id, a.name FROM activities t"
-                   " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.deleted_at IS NULL"
-                   " AND t.status = 'planned' AND t.%s IS NOT NULL AND t.%s <= ",
-               column, column, column);
-    query_bind_text(&q, until);
-    query_sql(&q, " AND ");
-    acl_own_predicate(c->user, act, "t", &q); /* not colleagues' shared ones */
-    query_sqlf(&q, " ORDER BY t.%s, t.id LIMIT 200", column);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
+    /* columns: id, title, due, account id, account name */
+    if ((*n)++) sb_putc(out, ',');
+    sb_append(out, "{\"kind\":");
+    sb_json_string(out, kind);
+    sb_printf(out, ",\"entity\":\"%s\",\"id\":%lld,\"title\":", entity, (long long)db_column_int64(s, 0));
+    sb_json_string(out, db_column_text(s, 1));
+    sb_append(out, ",\"due_at\":");
+    sb_json_string(out, db_column_text(s, 2));
+    sb_printf(out, ",\"overdue\":%s,\"account_id\":", strcmp(db_column_text(s, 2), now) < 0 ? "true" : "false");
+    if (db_column_is_null(s, 3)) sb_append(out, "null");
+    else sb_int64(out, db_column_int64(s, 3));
+    sb_append(out, ",\"account_name\":");
+    sb_json_string(out, db_column_text(s, 4));
+    sb_putc(out, '}');
+}
+
+/* Runs a reminder query (the caller's own rows and their subordinates')
+ * and appends its rows. */
+static int reminders_from(entity_ctx *c, query *q, const char *entity, int by_follow_up, strbuf *out, int *n, err *e)
+{
+    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
+    if (!s) return query_free(q), -1;
+    query_bind_all(q, s);
     char now[ISO_TIME_LEN];
     iso_now(now);
     int step;
-    while ((step = db_step(s)) == DB_ROW) {
-        if ((*n)++) sb_putc(out, ',');
-        sb_append(out, "{\"kind\":");
-        sb_json_string(out, kind);
-        sb_printf(out, ",\"entity\":\"activities\",\"id\":%lld,\"title\":", (long long)db_column_int64(s, 0));
-        sb_json_string(out, db_column_text(s, 1));
-        sb_append(out, ",\"due_at\":");
-        sb_json_string(out, db_column_text(s, 2));
-        sb_printf(out, ",\"overdue\":%s,\"account_id\":", strcmp(db_column_text(s, 2), now) < 0 ? "true" : "false");
-        if (db_column_is_null(s, 3)) sb_append(out, "null");
-        else sb_int64(out, db_column_int64(s, 3));
-        sb_append(out, ",\"account_name\":");
-        sb_json_string(out, db_column_text(s, 4));
-        sb_putc(out, '}');
-    }
+    while ((step = db_step(s)) == DB_ROW)
+        reminder_json(out, n, by_follow_up ? (db_column_is_null(s, 5) ? "scheduled" : "follow_up") : "contact", entity, s, now);
     db_finalize(s);
-    query_free(&q);
+    query_free(q);
     return step < 0 ? err_set(e, 500, "db_error", "读取提醒失败", "Reading reminders failed") : 0;
 }
 
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
 {
-    const entity_def *act = meta_entity(c->m, "activities");
+    const entity_def *act = meta_entity(c->m, "activities"), *acc = meta_entity(c->m, "accounts");
     if (!acl_can(c->user, act, ACL_VIEW))
         return err_set(e, 403, "forbidden", "没有查看行动记录的权限", "No permission to view activities");
     char until[ISO_TIME_LEN];
     iso_time(time(NULL) + (time_t)days * 86400, until);
     int n = 0;
     sb_append(out, "{\"items\":[");
-    if (reminders_of(c, act, "next_follow_up_at", "follow_up", until, out, &n, e) ||
-        reminders_of(c, act, "start_at", "scheduled", until, out, &n, e))
-        return -1;
+    /* Planned activities by their start: follow-ups planned from an
+     * earlier activity's 下次回访时间 (follow_up) and the rest (scheduled). */
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.id, t.subject, t.start_at, t.account_id, a.name, t.follow_up_of FROM activities t"
+                  " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.deleted_at IS NULL AND t.status = 'planned'"
+                  " AND t.start_at IS NOT NULL AND t.start_at <= ");
+    query_bind_text(&q, until);
+    query_sql(&q, " AND ");
+    acl_own_predicate(c->user, act, "t", &q); /* not colleagues' shared ones */
+    query_sql(&q, " ORDER BY t.start_at, t.id LIMIT 200");
+    if (reminders_from(c, &q, "activities", 1, out, &n, e)) return -1;
+    /* Customers whose 下次联系时间 has come (contact). */
+    if (acc && meta_field(acc, "next_contact_at") && acl_can(c->user, acc, ACL_VIEW)) {
+        query_init(&q, c->a);
+        query_sql(&q, "SELECT t.id, t.name, t.next_contact_at, t.id, t.name, NULL FROM accounts t"
+                      " WHERE t.deleted_at IS NULL AND t.next_contact_at IS NOT NULL AND t.next_contact_at <= ");
+        query_bind_text(&q, until);
+        query_sql(&q, " AND ");
+        acl_own_predicate(c->user, acc, "t", &q);
+        query_sql(&q, " ORDER BY t.next_contact_at, t.id LIMIT 100");
+        if (reminders_from(c, &q, "accounts", 0, out, &n, e)) return -1;
+    }
     sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }

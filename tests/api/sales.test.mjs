@@ -114,7 +114,7 @@ test('the funnel sums count, amount and weighted amount per stage', async () => 
   assertError(assert, await xu.get('/api/v1/reports/funnel?owner=abc'), 400, 'bad_param');
 });
 
-test('reminders list the user’s due follow-ups and planned activities within the window', async () => {
+test('reminders: planned activities in the window, the follow-ups 下次回访时间 plans, customers due for contact', async () => {
   srv.addUser('hanmei', 'Han#2026pw', { name: '韩梅' });
   const han = await srv.client('hanmei', 'Han#2026pw');
   const acc = (await han.post('/api/v1/accounts', { name: '韩梅的客户有限公司' })).json;
@@ -125,13 +125,46 @@ test('reminders list the user’s due follow-ups and planned activities within t
   await mk({ subject: '下月会议', kind: 'meeting', status: 'planned', start_at: iso(30) });
   await mk({ subject: '已完成电话', status: 'done', next_follow_up_at: iso(1) });
   await admin.post('/api/v1/activities', { subject: '别人的任务', status: 'planned', start_at: iso(1) });
+  await han.patch(`/api/v1/accounts/${acc.id}`, { next_contact_at: iso(2) });
   const r = await han.get('/api/v1/reminders?days=7');
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.items.map(i => [i.kind, i.title, i.overdue]), [['follow_up', '逾期回访', true], ['scheduled', '三天后拜访', false]]);
+  assert.deepEqual(r.json.items.map(i => [i.kind, i.entity, i.title, i.overdue]), [
+    ['follow_up', 'activities', '回访：逾期回访', true],
+    ['follow_up', 'activities', '回访：已完成电话', false], // a done call's 下次回访 is what reminds most
+    ['scheduled', 'activities', '三天后拜访', false],
+    ['contact', 'accounts', '韩梅的客户有限公司', false]]);
   assert.equal(r.json.items[0].account_name, '韩梅的客户有限公司');
-  assert.equal((await han.get('/api/v1/reminders?days=40')).json.total, 3);
+  assert.equal((await han.get('/api/v1/reminders?days=40')).json.total, 5);
   assertError(assert, await han.get('/api/v1/reminders?days=-1'), 400, 'bad_param');
   assertError(assert, await han.get('/api/v1/reminders?days=abc'), 400, 'bad_param');
+});
+
+test('下次回访时间 plans one follow-up: moved when the time changes, cancelled when cleared, gone from reminders when done', async () => {
+  srv.addUser('lucy', 'Lucy#2026pw', { name: '露西' });
+  const lucy = await srv.client('lucy', 'Lucy#2026pw');
+  const acc = (await lucy.post('/api/v1/accounts', { name: '回访计划测试有限公司' })).json;
+  const iso = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const call = (await lucy.post('/api/v1/activities', { subject: '首次电话', kind: 'call', status: 'done', account_id: acc.id, next_follow_up_at: iso(2) })).json;
+  const plans = async () => (await lucy.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ field: 'follow_up_of', op: 'eq', value: call.id }))}`)).json.items;
+  let p = await plans();
+  assert.equal(p.length, 1);
+  assert.deepEqual([p[0].subject, p[0].kind, p[0].status, p[0].start_at, p[0].account_id, p[0].owner_id], ['回访：首次电话', 'call', 'planned', iso(2), acc.id, lucy.user.id]);
+  await lucy.patch(`/api/v1/activities/${call.id}`, { next_follow_up_at: iso(4) });
+  p = await plans();
+  assert.equal(p.length, 1, 'moved, not doubled');
+  assert.equal(p[0].start_at, iso(4));
+  await lucy.patch(`/api/v1/activities/${call.id}`, { next_follow_up_at: null });
+  assert.equal((await plans())[0].status, 'cancelled');
+  await lucy.patch(`/api/v1/activities/${call.id}`, { next_follow_up_at: iso(1) });
+  const planned = (await plans()).find(x => x.status === 'planned');
+  assert.ok(planned, 'planned again');
+  const due = async () => (await lucy.get('/api/v1/reminders?days=3')).json.items.map(i => i.id);
+  assert.ok((await due()).includes(planned.id));
+  await lucy.patch(`/api/v1/activities/${planned.id}`, { status: 'done', result: '客户已确认' });
+  assert.ok(!(await due()).includes(planned.id), 'done: no longer reminded');
+  // the calendar sees it as an activity at that time
+  const cal = (await lucy.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ and: [{ field: 'start_at', op: 'gte', value: iso(0) }, { field: 'start_at', op: 'lt', value: iso(2) }] }))}`)).json.items;
+  assert.ok(cal.some(a => a.id === planned.id));
 });
 
 test('stage history: each stage an opportunity went through, when, and the time spent in it', async () => {
