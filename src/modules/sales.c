@@ -29,6 +29,72 @@ static int stage_sets_probability(entity_ctx *c, const entity_def *ent, sql_valu
     return 0;
 }
 
+/* The value a field will have after this write: the new one when given,
+ * else the stored one (old is NULL on create). */
+static const sql_value *effective(const sql_value *vals, const char *present, const sql_value *old, int i)
+{
+    static const sql_value NONE = {.kind = SV_NULL};
+    return i < 0 ? &NONE : present[i] ? &vals[i] : old ? &old[i] : &NONE;
+}
+
+/* Losing a deal says why (丢单原因): the funnel's lost column is read for it. */
+static int lost_needs_reason(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, const sql_value *old,
+                             err *e)
+{
+    (void)c;
+    int stage = field_index(ent, "stage"), reason = field_index(ent, "lost_reason");
+    if (stage < 0 || reason < 0 || !(present[stage] || present[reason])) return 0;
+    const sql_value *s = effective(vals, present, old, stage), *r = effective(vals, present, old, reason);
+    if (s->kind != SV_TEXT || strcmp(s->s, "lost") != 0 || r->kind == SV_TEXT) return 0;
+    err_add_field(e, "lost_reason", "required");
+    return err_set(e, 422, "validation_failed", "输单时请选择丢单原因", "A lost deal needs a lost reason");
+}
+
+/* A contact or opportunity named beside a customer must be that
+ * customer's: 刘明 of 苏州明达 cannot be the contact of 杭州云帆's deal. */
+static int links_agree(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, const sql_value *old,
+                       err *e)
+{
+    static const struct {
+        const char *field, *table, *zh, *en;
+    } CHILDREN[] = {{"contact_id", "contacts", "联系人不属于所选客户", "The contact belongs to another customer"},
+                    {"opportunity_id", "opportunities", "销售机会不属于所选客户", "The opportunity belongs to another customer"}};
+    int acc = field_index(ent, "account_id");
+    if (acc < 0) return 0;
+    const sql_value *a = effective(vals, present, old, acc);
+    for (size_t k = 0; k < sizeof CHILDREN / sizeof *CHILDREN; k++) {
+        int f = field_index(ent, CHILDREN[k].field);
+        if (f < 0 || !(present[f] || present[acc])) continue;
+        const sql_value *child = effective(vals, present, old, f);
+        if (a->kind != SV_INT || child->kind != SV_INT) continue;
+        char sql[128], id[24];
+        snprintf(sql, sizeof sql, "SELECT COALESCE(account_id, 0) FROM %s WHERE id = CAST(? AS BIGINT)", CHILDREN[k].table);
+        snprintf(id, sizeof id, "%lld", (long long)child->i);
+        const char *params[] = {id};
+        int64_t owner_acc = 0;
+        if (db_query_int64(c->db, sql, &owner_acc, e, 1, params) < 0) return -1;
+        if (owner_acc && owner_acc != a->i) {
+            err_add_field(e, CHILDREN[k].field, "not_in_account");
+            return err_set(e, 422, "validation_failed", CHILDREN[k].zh, CHILDREN[k].en);
+        }
+    }
+    return 0;
+}
+
+/* 已转换 is what converting does (with the new records' ids); a lead is
+ * not marked converted by hand. */
+static int converted_by_conversion(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                                   const sql_value *old, err *e)
+{
+    int status = field_index(ent, "status");
+    if (c->trusted || status < 0 || !present[status] || vals[status].kind != SV_TEXT || strcmp(vals[status].s, "converted"))
+        return 0;
+    (void)old;
+    err_add_field(e, "status", "read_only");
+    return err_set(e, 422, "validation_failed", "请用“转换”把线索转为客户，不能直接改为已转换",
+                   "Use Convert to turn a lead into a customer; the status cannot be set to converted by hand");
+}
+
 /* ---- repeating activities ---- */
 
 #define REPEAT_MAX_OCCURRENCES 366
@@ -242,7 +308,11 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
 void sales_init(void)
 {
     entity_register_hook("opportunities", stage_sets_probability);
+    entity_register_hook("opportunities", lost_needs_reason);
+    entity_register_hook("opportunities", links_agree);
     entity_register_hook("activities", repeat_rules);
+    entity_register_hook("activities", links_agree);
+    entity_register_hook("leads", converted_by_conversion);
     entity_register_after_write("activities", expand_series);
     entity_register_after_write("activities", plan_follow_up);
 }

@@ -196,3 +196,33 @@ test('stage history: each stage an opportunity went through, when, and the time 
   assertError(assert, await admin.get('/api/v1/opportunities/999999/stages'), 404);
   assertError(assert, await admin.get('/api/v1/opportunities/abc/stages'), 404);
 });
+
+test('records agree: a deal lost says why, a contact belongs to the chosen customer, 已转换 only by converting', async () => {
+  const a = (await admin.post('/api/v1/accounts', { name: '一致性甲有限公司' })).json;
+  const b = (await admin.post('/api/v1/accounts', { name: '一致性乙有限公司' })).json;
+  const liuming = (await admin.post('/api/v1/contacts', { name: '刘明', account_id: b.id })).json;
+  const free = (await admin.post('/api/v1/contacts', { name: '无主联系人' })).json;
+  // a contact of another customer is refused, on create and on update, naming the field
+  let r = await admin.post('/api/v1/opportunities', { name: '错配商机', account_id: a.id, contact_id: liuming.id });
+  assertError(assert, r, 422, 'validation_failed');
+  assert.equal(r.json.error.fields.contact_id, 'not_in_account');
+  const o = (await admin.post('/api/v1/opportunities', { name: '一致商机', account_id: b.id, contact_id: liuming.id })).json;
+  assertError(assert, await admin.patch(`/api/v1/opportunities/${o.id}`, { account_id: a.id }), 422);
+  assert.equal((await admin.post('/api/v1/opportunities', { name: '无主联系人商机', account_id: a.id, contact_id: free.id })).status, 201,
+    'a contact without a customer may join any');
+  r = await admin.post('/api/v1/activities', { subject: '错配拜访', account_id: a.id, opportunity_id: o.id });
+  assert.equal(r.json.error.fields.opportunity_id, 'not_in_account');
+  // lost needs a reason; with one it goes through
+  r = await admin.patch(`/api/v1/opportunities/${o.id}`, { stage: 'lost' });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields.lost_reason, 'required');
+  assert.equal((await admin.patch(`/api/v1/opportunities/${o.id}`, { stage: 'lost', lost_reason: 'price' })).json.probability, 0);
+  assertError(assert, await admin.patch(`/api/v1/opportunities/${o.id}`, { lost_reason: null }), 422);
+  // 已转换 by hand is refused; converting sets it
+  const lead = await newLead({ name: '手改状态', company: '手改状态有限公司' });
+  r = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'converted' });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields.status, 'read_only');
+  assert.equal((await admin.post(`/api/v1/leads/${lead.id}/convert`, {})).status, 200);
+  assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json.status, 'converted');
+});
