@@ -321,7 +321,7 @@ void sales_init(void)
 
 typedef struct lead_row {
     const char *name, *company, *title, *mobile, *phone, *email, *source, *industry, *province,
-        *city, *address, *status;
+        *city, *address, *status, *description;
 } lead_row;
 
 static int load_lead(entity_ctx *c, const entity_def *leads, int64_t id, lead_row *l, err *e)
@@ -329,7 +329,8 @@ static int load_lead(entity_ctx *c, const entity_def *leads, int64_t id, lead_ro
     query q;
     query_init(&q, c->a);
     query_sql(&q, "SELECT t.name, t.company, t.title, t.mobile, t.phone, t.email, t.source, t.industry,"
-                  " t.province, t.city, t.address, t.status FROM leads t WHERE t.deleted_at IS NULL AND t.id = ");
+                  " t.province, t.city, t.address, t.status, t.description FROM leads t WHERE t.deleted_at IS NULL"
+                  " AND t.id = ");
     query_bind_int(&q, id);
     query_sql(&q, " AND ");
     acl_visible_predicate(c->user, leads, "t", &q);
@@ -341,9 +342,10 @@ static int load_lead(entity_ctx *c, const entity_def *leads, int64_t id, lead_ro
         query_bind_all(&q, s);
         int step = db_step(s);
         if (step == DB_ROW) {
-            const char **cols[] = {&l->name, &l->company, &l->title, &l->mobile, &l->phone, &l->email,
-                                   &l->source, &l->industry, &l->province, &l->city, &l->address, &l->status};
-            for (int i = 0; i < 12; i++) *cols[i] = arena_strdup(c->a, db_column_text(s, i));
+            const char **cols[] = {&l->name,     &l->company, &l->title,   &l->mobile,  &l->phone,
+                                   &l->email,    &l->source,  &l->industry, &l->province, &l->city,
+                                   &l->address,  &l->status,  &l->description};
+            for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) *cols[i] = arena_strdup(c->a, db_column_text(s, i));
             rc = 0;
         } else {
             err_set(e, step == DB_DONE ? 404 : 500, step == DB_DONE ? "not_found" : "db_error",
@@ -413,6 +415,7 @@ static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_con
         put_text(acc, "address", l->address);
         put_option(c, acc, "accounts", "industry", l->industry);
         put_option(c, acc, "accounts", "source", l->source);
+        put_text(acc, "description", l->description);
         if (entity_create_tx(c, meta_entity(c->m, "accounts"), acc, &out->account_id, e)) goto done;
     }
     put_text(con, "name", l->name);
@@ -420,6 +423,7 @@ static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_con
     put_text(con, "mobile", l->mobile);
     put_text(con, "phone", l->phone);
     put_text(con, "email", l->email);
+    put_text(con, "description", l->description);
     json_object_set_new(con, "account_id", json_integer(out->account_id));
     if (entity_create_tx(c, meta_entity(c->m, "contacts"), con, &out->contact_id, e)) goto done;
     if (json_is_true(json_object_get(body, "create_opportunity")) || json_object_size(opp)) {
@@ -435,6 +439,45 @@ done:
     json_decref(acc);
     json_decref(con);
     json_decref(opp);
+    return rc;
+}
+
+/* The lead's follow-up history goes with it: its activities (those the
+ * converting user may change) get the new customer and contact, logged in
+ * their history, so 客户全景's timeline starts with what was done. */
+static int move_activities(entity_ctx *c, int64_t lead_id, const lead_conversion *out, err *e)
+{
+    const entity_def *act = meta_entity(c->m, "activities");
+    if (!act) return 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.id, t.account_id, t.contact_id FROM activities t WHERE t.deleted_at IS NULL AND t.lead_id = ");
+    query_bind_int(&q, lead_id);
+    query_sql(&q, " AND (t.account_id IS NULL OR t.contact_id IS NULL) AND ");
+    acl_write_predicate(c->user, act, "t", 0, &q);
+    query_sql(&q, " ORDER BY t.id LIMIT 1000");
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    json_t *moves = json_array();
+    while (db_step(s) == DB_ROW) {
+        json_t *m = json_pack("{s:I}", "id", (json_int_t)db_column_int64(s, 0));
+        if (db_column_is_null(s, 1)) json_object_set_new(m, "account_id", json_integer(out->account_id));
+        if (db_column_is_null(s, 2) && (db_column_is_null(s, 1) || db_column_int64(s, 1) == out->account_id))
+            json_object_set_new(m, "contact_id", json_integer(out->contact_id));
+        json_array_append_new(moves, m);
+    }
+    db_finalize(s);
+    query_free(&q);
+    size_t i;
+    json_t *m;
+    int rc = 0;
+    json_array_foreach(moves, i, m) {
+        int64_t id = json_integer_value(json_object_get(m, "id"));
+        json_object_del(m, "id");
+        if (json_object_size(m) && (rc = entity_update_tx(c, act, id, m, 0, e))) break;
+    }
+    json_decref(moves);
     return rc;
 }
 
@@ -468,7 +511,9 @@ int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *
         err_set(e, 409, "already_converted", "该线索已经转换过了", "This lead has already been converted");
         goto fail;
     }
-    if (make_records(c, body, &l, out, e) || mark_converted(c, leads, lead_id, out, e)) goto fail;
+    if (make_records(c, body, &l, out, e) || move_activities(c, lead_id, out, e) ||
+        mark_converted(c, leads, lead_id, out, e))
+        goto fail;
     if (db_commit(c->db, e) == 0) return 0;
 fail:
     db_rollback(c->db);

@@ -226,3 +226,19 @@ test('records agree: a deal lost says why, a contact belongs to the chosen custo
   assert.equal((await admin.post(`/api/v1/leads/${lead.id}/convert`, {})).status, 200);
   assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json.status, 'converted');
 });
+
+test('converting takes the lead\'s follow-ups and remarks along to the new customer and contact', async () => {
+  const lead = await newLead({ name: '带历史', company: '带历史转换有限公司', description: '展会上认识，对年度维保感兴趣' });
+  const call = (await admin.post('/api/v1/activities', { subject: '首次电话沟通', kind: 'call', status: 'done', lead_id: lead.id })).json;
+  const r = await admin.post(`/api/v1/leads/${lead.id}/convert`, {});
+  assert.equal(r.status, 200, r.text);
+  const moved = (await admin.get(`/api/v1/activities/${call.id}`)).json;
+  assert.equal(moved.account_id, r.json.account_id);
+  assert.equal(moved.contact_id, r.json.contact_id);
+  assert.equal(moved.lead_id, lead.id, 'the lead stays linked too');
+  const timeline = (await admin.get(`/api/v1/accounts/${r.json.account_id}/related/activities`)).json.items;
+  assert.ok(timeline.some(a => a.id === call.id), 'the customer\'s timeline starts with it');
+  assert.ok((await admin.get(`/api/v1/activities/${call.id}/history`)).json.items.some(h => h.field === 'account_id'));
+  assert.equal((await admin.get(`/api/v1/accounts/${r.json.account_id}`)).json.description, '展会上认识，对年度维保感兴趣');
+  assert.equal((await admin.get(`/api/v1/contacts/${r.json.contact_id}`)).json.description, '展会上认识，对年度维保感兴趣');
+});
