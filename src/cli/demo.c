@@ -128,7 +128,7 @@ static int demo_activities(entity_ctx *c, err *e)
                               "account_id", (json_int_t)(1 + (i * 11) % 60));
         if (strcmp(kind, "visit") == 0) json_object_set_new(b, "location", json_string("客户公司"));
         if (day < 0) json_object_set_new(b, "result", json_string("客户有意向，约定下次详谈"));
-        if (i % 3 == 0) {
+        if (i % 3 == 0 && day + 7 >= -1) { /* follow-ups still to do, not months of overdue ones */
             day_text(day + 7, 1, next, sizeof next);
             json_object_set_new(b, "next_follow_up_at", json_string(next));
         }
@@ -195,6 +195,43 @@ static int demo_owners(entity_ctx *c, const int64_t team[NTEAM], err *e)
     return 0;
 }
 
+/* Contacts and activities belong to their customer's owner (those of pool
+ * customers stay with the administrator); leads go round the team. */
+static int follow_account_owner(entity_ctx *c, const char *entity, err *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT t.id, a.owner_id FROM %s t JOIN accounts a ON a.id = t.account_id"
+             " WHERE t.deleted_at IS NULL AND a.owner_id IS NOT NULL AND a.owner_id <> t.owner_id ORDER BY t.id",
+             entity);
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) return -1;
+    json_t *moves = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(moves, json_pack("[I,I]", (json_int_t)db_column_int64(s, 0), (json_int_t)db_column_int64(s, 1)));
+    db_finalize(s);
+    const entity_def *ent = meta_entity(c->m, entity);
+    size_t i;
+    json_t *m;
+    int rc = 0;
+    json_array_foreach(moves, i, m) {
+        if ((rc = entity_set_owner(c, ent, json_integer_value(json_array_get(m, 0)), json_integer_value(json_array_get(m, 1)),
+                                   -1, e)))
+            break;
+    }
+    json_decref(moves);
+    return rc;
+}
+
+static int demo_team_records(entity_ctx *c, const int64_t team[NTEAM], err *e)
+{
+    if (follow_account_owner(c, "contacts", e) || follow_account_owner(c, "activities", e)) return -1;
+    const entity_def *leads = meta_entity(c->m, "leads");
+    for (int64_t id = 1; id <= (int64_t)N(LEAD_NAMES); id++)
+        if (entity_set_owner(c, leads, id, team[id % NTEAM], -1, e)) return -1;
+    return 0;
+}
+
 /* A few leads already converted, as a student would after 实验四. */
 static int demo_conversions(entity_ctx *c, err *e)
 {
@@ -224,7 +261,8 @@ int cli_demo_data(db_conn *db, err *e)
     entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
     int64_t team[NTEAM] = {0};
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
-                     demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_conversions(&c, e)
+                     demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
+                     demo_conversions(&c, e)
                  ? -1
                  : 0;
     if (!rc)

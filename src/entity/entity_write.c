@@ -523,8 +523,8 @@ static int not_writable(entity_ctx *c, const entity_def *ent, int64_t id, int de
         if (seen < 0) return -1;
     }
     if (seen)
-        return err_setf(e, 403, "forbidden", "没有修改这条%s的权限%.0s", "%.0sNo permission to change this %s record",
-                        ent->label_zh, ent->label_en);
+        return err_setf(e, 403, "forbidden", "没有修改或删除该%s的权限%.0s",
+                        "%.0sNo permission to change or delete this %s record", ent->label_zh, ent->label_en);
     return err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh, ent->label_en);
 }
 
