@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -72,12 +73,38 @@ static void end_row(export_sink *k)
     k->col = 0;
 }
 
-static void header_row(entity_ctx *c, const select_plan *plan, export_sink *k)
+/* Columns for people: the record's version is the server's business, and
+ * the deletion time belongs only to an export of the recycle bin. */
+static int exported(const field_def *f, int deleted)
+{
+    return strcmp(f->name, "version") != 0 && (deleted || strcmp(f->name, "deleted_at") != 0);
+}
+
+static void header_row(entity_ctx *c, const select_plan *plan, int deleted, export_sink *k)
 {
     int en = strcmp(c->lang, "en") == 0;
     for (int i = 0; i < plan->nfields; i++)
-        put_cell(k, en ? plan->fields[i]->label_en : plan->fields[i]->label_zh, 0, 0);
+        if (exported(plan->fields[i], deleted)) put_cell(k, en ? plan->fields[i]->label_en : plan->fields[i]->label_zh, 0, 0);
     end_row(k);
+}
+
+#define CHINA_OFFSET (8 * 3600)
+
+/* A stored time "2026-12-03T02:00:00Z" as people in China read it,
+ * "2026-12-03 10:00:00" (an import reads that form back as China time). */
+static void china_time(const char *iso, strbuf *out)
+{
+    struct tm tm = {0};
+    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec) != 6) {
+        if (iso) sb_append(out, iso);
+        return;
+    }
+    tm.tm_year -= 1900, tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + CHINA_OFFSET;
+    char buf[24];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
+    sb_append(out, buf);
 }
 
 static int is_numeric(const field_def *f)
@@ -85,7 +112,7 @@ static int is_numeric(const field_def *f)
     return f->type == FT_INTEGER || field_is_scaled(f);
 }
 
-static void data_row(entity_ctx *c, const select_plan *plan, db_stmt *s, export_sink *k)
+static void data_row(entity_ctx *c, const select_plan *plan, int deleted, db_stmt *s, export_sink *k)
 {
     strbuf cell = STRBUF_INIT;
     int col = 0;
@@ -93,7 +120,13 @@ static void data_row(entity_ctx *c, const select_plan *plan, db_stmt *s, export_
         const field_def *f = plan->fields[i];
         sb_clear(&cell);
         int link = f->type == FT_LINK || f->type == FT_USER;
-        if (link) { /* people read names, not ids */
+        if (!exported(f, deleted)) {
+            col += link ? 2 : 1;
+            continue;
+        }
+        if (f->type == FT_DATETIME) {
+            china_time(db_column_is_null(s, col) ? NULL : db_column_text(s, col), &cell);
+        } else if (link) { /* people read names, not ids */
             const char *name = db_column_text(s, col + 1);
             sb_append(&cell, name ? name : "");
         } else {
@@ -170,9 +203,9 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
     } else {
         sb_append(out, "\xEF\xBB\xBF"); /* BOM: Excel then reads UTF-8 Chinese correctly */
     }
-    header_row(c, &plan, &k);
+    header_row(c, &plan, p->deleted, &k);
     int step;
-    while ((step = db_step(s)) == DB_ROW) data_row(c, &plan, s, &k);
+    while ((step = db_step(s)) == DB_ROW) data_row(c, &plan, p->deleted, s, &k);
     db_finalize(s);
     if (step < 0) {
         err_set(e, 500, "db_error", "读取数据失败", "Reading failed");

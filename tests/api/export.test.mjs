@@ -141,3 +141,20 @@ test('contacts export as vCards that a real parser (ical.js) reads back', async 
   assert.deepEqual(byName['John Smith'].getFirstPropertyValue('n').slice(0, 2), ['Smith', 'John']);
   assertError(assert, await admin.get('/api/v1/accounts/export?format=vcf'), 400, 'bad_param');
 });
+
+test('exports speak to people: times in China time (and back the same through import), no version column', async () => {
+  const a = (await admin.post('/api/v1/activities', { subject: '导出时间测试', kind: 'visit', start_at: '2026-12-03T02:00:00Z' })).json;
+  const csv = (await download('/api/v1/activities/export?format=csv&filter=' + filterParam({ field: 'id', op: 'eq', value: a.id }))).buf.toString('utf8').replace(/^\uFEFF/, '');
+  const [head, row] = parseCsv(csv);
+  assert.ok(!head.includes('版本') && !head.includes('删除时间'), head.join('|'));
+  assert.equal(row[head.indexOf('开始时间')], '2026-12-03 10:00:00');
+  // a file exported and imported back updates the record with the same time
+  const imp = await admin.req('POST', '/api/v1/activities/import?wait=true&duplicates=update&match=subject', { raw: csv, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(imp.status, 200, imp.text);
+  assert.deepEqual([imp.json.updated, imp.json.failed], [1, 0], imp.text);
+  assert.equal((await admin.get(`/api/v1/activities/${a.id}`)).json.start_at, '2026-12-03T02:00:00Z');
+  // the recycle bin's export keeps when each record was deleted
+  await admin.del(`/api/v1/activities/${a.id}`);
+  const bin = parseCsv((await download('/api/v1/activities/export?format=csv&deleted=true')).buf.toString('utf8').replace(/^\uFEFF/, ''));
+  assert.ok(bin[0].includes('删除时间'));
+});
