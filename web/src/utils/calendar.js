@@ -21,6 +21,14 @@ export function startOfWeek(d) {
   return addDays(x, -((x.getDay() + 6) % 7));
 }
 
+// The next whole hour after `d` (14:20 -> 15:00, 14:00 -> 15:00).
+export function nextWholeHour(d) {
+  const x = new Date(d);
+  x.setMinutes(0, 0, 0);
+  x.setHours(x.getHours() + 1);
+  return x;
+}
+
 export function sameDay(a, b) {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
