@@ -354,7 +354,7 @@ describe('web application', () => {
       page.waitForEvent('download'),
       (async () => {
         await page.getByRole('button', { name: '导出' }).click();
-        await page.locator('.el-dropdown-menu__item:visible', { hasText: '导出全部 (CSV)' }).click();
+        await page.locator('.el-dropdown-menu__item:visible', { hasText: '导出当前列表 (CSV)' }).click();
       })(),
     ]);
     const file = await download.path();
