@@ -72,7 +72,7 @@ export default {
     required: 'is required', unknown: 'unknown field', read_only: 'cannot be changed', invalid_type: 'wrong type',
     invalid_format: 'invalid format', too_long: 'too long', not_an_option: 'not a valid option',
     out_of_range: 'out of range', too_many_decimals: 'too many decimal places', not_found: 'linked record not found',
-    duplicate: 'already exists',
+    duplicate: 'already exists', not_in_account: 'belongs to another customer',
   },
   recycle: {
     title: 'Recycle bin', tip: 'Deleted records are kept here; restoring puts them back in their list.', restoreSelected: 'Restore selected',

@@ -73,7 +73,7 @@ export default {
     required: '不能为空', unknown: '未知字段', read_only: '不能修改', invalid_type: '类型不正确',
     invalid_format: '格式不正确', too_long: '内容过长', not_an_option: '不是有效选项',
     out_of_range: '超出范围', too_many_decimals: '小数位数过多', not_found: '关联记录不存在',
-    duplicate: '已存在相同的值',
+    duplicate: '已存在相同的值', not_in_account: '不属于所选客户',
   },
   recycle: {
     title: '回收站', tip: '删除的记录保存在这里，恢复后回到原来的列表。', restoreSelected: '恢复所选',
