@@ -73,6 +73,12 @@ describe('fixes from the lab walkthrough', () => {
     await page.locator('[data-test=delete]').waitFor();
     assert.equal(await page.locator('[data-test=assign]').count(), 0, 'no 分配 without the assign right');
 
+    // the public pool list offers no 编辑 either
+    await page.goto(`${srv.base}/accounts?pool=true`);
+    const row = page.locator('[data-test=list-table] .el-table__body-wrapper tr', { hasText: '公海里的常州客户' });
+    await row.waitFor();
+    assert.equal(await page.locator('[data-test=list-table] [data-test=row-edit]').count(), 0);
+
     await page.goto(`${srv.base}/accounts/${ids.pool}?tab=info`);
     await page.locator('[data-test=claim]').waitFor();
     for (const b of ['assign', 'edit', 'delete']) assert.equal(await page.locator(`[data-test=${b}]`).count(), 0, b);
@@ -90,6 +96,8 @@ describe('fixes from the lab walkthrough', () => {
   }
 
   it('an administrator may edit, delete and assign a pool customer; the 分配 dialog says 分配给', async () => {
+    await page.goto(`${srv.base}/accounts?pool=true`);
+    await page.locator('[data-test=list-table] .el-table__body-wrapper tr', { hasText: '公海里的常州客户' }).locator('[data-test=row-edit]').waitFor();
     await page.goto(`${srv.base}/accounts/${ids.pool}`);
     await page.locator('[data-test=record-owner]', { hasText: '公海' }).waitFor();
     for (const b of ['claim', 'assign', 'edit', 'delete']) await page.locator(`[data-test=${b}]`).waitFor();
