@@ -115,11 +115,13 @@ static void bind_pinyin(db_stmt *s, int k, const char *name)
     sb_free(&initials);
 }
 
-/* Binds the quick-search words of the given texts at parameter k. */
-static void bind_grams(db_stmt *s, int k, const char *const *texts)
+/* Binds the quick-search words of the given texts at parameter k, and
+ * those of the name's pinyin, as the records engine writes them. */
+static void bind_grams(db_stmt *s, int k, const char *name, const char *const *texts)
 {
     strbuf words = STRBUF_INIT;
     for (int i = 0; texts[i]; i++) grams_of_text(texts[i], &words);
+    pinyin_search_words(name, &words);
     db_bind_text(s, k, sb_str(&words));
     sb_free(&words);
 }
@@ -171,7 +173,7 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         db_bind_int64(s, k++, rnd() % 10 == 0);
         bind_pinyin(s, k, name);
         const char *searchable[] = {code, name, phone, NULL}; /* the fields marked searchable */
-        bind_grams(s, k + 2, searchable);
+        bind_grams(s, k + 2, name, searchable);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
@@ -210,7 +212,7 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
         db_bind_int64(s, k++, accounts > 0 && i <= accounts);
         bind_pinyin(s, k, name);
         const char *searchable[] = {name, mobile, email, NULL};
-        bind_grams(s, k + 2, searchable);
+        bind_grams(s, k + 2, name, searchable);
         if (step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);

@@ -8,9 +8,12 @@
 #include "entity_schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../schema/schema.h"
+#include "../util/grams.h"
+#include "../util/pinyin.h"
 #include "../util/strbuf.h"
 
 const char *entity_column_type(const field_def *f, db_dialect d)
@@ -169,6 +172,103 @@ static int create_search_index(db_conn *c, const entity_def *ent, err *e)
     return rc;
 }
 
+void entity_field_search_words(const entity_def *ent, const field_def *f, const char *text, strbuf *out)
+{
+    grams_of_text(text, out);
+    /* the name is also found by the pinyin of its middle (yunfan) */
+    if (ent->name_field && strcmp(f->name, ent->name_field) == 0) pinyin_search_words(text, out);
+}
+
+/* What search_grams holds; stored rows older than this get theirs again
+ * once, at start. 2: the name's pinyin from its middle. */
+#define SEARCH_WORDS_VERSION 2
+#define REINDEX_BATCH 1000
+
+/* Recomputes search_grams of rows id > *after, a batch; 0 when done. */
+static int reindex_batch(db_conn *c, const entity_def *ent, int64_t *after, err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    sb_append(&sql, "SELECT id");
+    for (int i = 0; i < ent->nfields; i++)
+        if (ent->fields[i].searchable) sb_printf(&sql, ", %s", ent->fields[i].name);
+    sb_printf(&sql, " FROM %s WHERE id > ? ORDER BY id LIMIT %d", ent->table, REINDEX_BATCH);
+    db_stmt *s = db_prepare(c, sb_str(&sql), e);
+    sb_free(&sql);
+    if (!s) return -1;
+    db_bind_int64(s, 1, *after);
+    int64_t ids[REINDEX_BATCH];
+    char *words[REINDEX_BATCH];
+    int n = 0, step;
+    while (n < REINDEX_BATCH && (step = db_step(s)) == DB_ROW) {
+        strbuf w = STRBUF_INIT;
+        for (int i = 0, col = 1; i < ent->nfields; i++) {
+            if (!ent->fields[i].searchable) continue;
+            if (!db_column_is_null(s, col)) entity_field_search_words(ent, &ent->fields[i], db_column_text(s, col), &w);
+            col++;
+        }
+        ids[n] = db_column_int64(s, 0);
+        words[n++] = sb_detach(&w);
+    }
+    db_finalize(s);
+    int rc = n == 0 ? 0 : 1;
+    int own = n && !db_in_transaction(c); /* schema sync may already hold one */
+    if (own && db_begin(c, e)) rc = -1;
+    char *update = NULL;
+    if (rc > 0) {
+        strbuf u = STRBUF_INIT;
+        sb_printf(&u, "UPDATE %s SET search_grams = ? WHERE id = ?", ent->table);
+        update = sb_detach(&u);
+    }
+    for (int i = 0; i < n && rc > 0; i++) {
+        db_stmt *us = db_prepare(c, update, e);
+        if (!us) {
+            rc = -1;
+            break;
+        }
+        db_bind_text(us, 1, words[i]);
+        db_bind_int64(us, 2, ids[i]);
+        if (db_step(us) < 0) rc = err_set(e, 500, "db_error", "重建搜索索引失败", "Rebuilding the search words failed");
+        db_finalize(us);
+    }
+    free(update);
+    for (int i = 0; i < n; i++) free(words[i]);
+    if (own) {
+        if (rc > 0 && db_commit(c, e)) rc = -1;
+        if (rc < 0) db_rollback(c);
+    }
+    if (n) *after = ids[n - 1];
+    return rc;
+}
+
+static int refresh_search_words(db_conn *c, const metadata *m, err *e)
+{
+    int64_t version = 0;
+    if (db_query_int64(c, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'search_words'", &version, e, 0,
+                       NULL) < 0)
+        return -1;
+    if (version >= SEARCH_WORDS_VERSION) return 0;
+    int announced = 0;
+    for (int i = 0; i < m->nentities; i++) {
+        const entity_def *ent = &m->entities[i];
+        if (!entity_has_search(ent)) continue;
+        int64_t after = 0;
+        int rc;
+        while ((rc = reindex_batch(c, ent, &after, e)) > 0)
+            if (!announced++) /* a minute or so at a million customers: say why the start waits */
+                fprintf(stderr, "kehu: 正在更新搜索词（只此一次）/ updating the search words (once)\n");
+        if (rc < 0) return -1;
+    }
+    char v[16];
+    snprintf(v, sizeof v, "%d", SEARCH_WORDS_VERSION);
+    const char *params[] = {v};
+    int64_t ignored;
+    return db_query_int64(c, "DELETE FROM settings WHERE key = 'search_words'", &ignored, e, 0, NULL) < 0 ||
+                   db_query_int64(c, "INSERT INTO settings(key, value) VALUES ('search_words', ?)", &ignored, e, 1,
+                                  params) < 0
+               ? -1
+               : 0;
+}
+
 int entity_schema_sync(db_conn *c, const metadata *m, err *e)
 {
     for (int i = 0; i < m->nentities; i++) {
@@ -192,5 +292,5 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
         }
         if (create_indexes(c, ent, e)) return -1;
     }
-    return 0;
+    return refresh_search_words(c, m, e);
 }

@@ -3,6 +3,7 @@
 #define KEHU_ENTITY_SCHEMA_H
 
 #include "../db/db.h"
+#include "../util/strbuf.h"
 #include "metadata.h"
 
 /* SQL column type of a field in a dialect. */
@@ -11,6 +12,9 @@ const char *entity_column_type(const field_def *f, db_dialect d);
 int entity_schema_sync(db_conn *c, const metadata *m, err *e);
 /* Whether the entity has quick-search fields (and so a search index). */
 int entity_has_search(const entity_def *ent);
+/* Appends the search words of one searchable field's text: its character
+ * pairs and words, and for the name field the pinyin of its parts. */
+void entity_field_search_words(const entity_def *ent, const field_def *f, const char *text, strbuf *out);
 /* Adds one column (custom fields); part of the caller's transaction. */
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
 

@@ -367,7 +367,7 @@ static const char *search_text(arena *a, const entity_def *ent, const change_set
         if (!ent->fields[i].searchable) continue;
         touched |= cs->present[i];
         const sql_value *v = cs->present[i] ? &cs->vals[i] : old ? &old[i] : NULL;
-        if (v && v->kind == SV_TEXT) grams_of_text(v->s, &sb);
+        if (v && v->kind == SV_TEXT) entity_field_search_words(ent, &ent->fields[i], v->s, &sb);
     }
     char *text = touched ? arena_strdup(a, sb_str(&sb)) : NULL;
     sb_free(&sb);

@@ -119,6 +119,47 @@ void pinyin_keys(const char *text, strbuf *full, strbuf *initials)
     }
 }
 
+#define SEARCH_INITIALS 6  /* characters whose initials make one word */
+#define SEARCH_SYLLABLES 2 /* characters whose full pinyin makes one word */
+#define SEARCH_MAX_CHARS 64
+
+/* The pinyin of text[from..to) (byte offsets) as one word, if of 2+ letters. */
+static void window_word(const char *text, size_t from, size_t to, int initials, strbuf *out)
+{
+    char buf[256];
+    size_t n = to - from < sizeof buf - 1 ? to - from : sizeof buf - 1;
+    memcpy(buf, text + from, n);
+    buf[n] = '\0';
+    strbuf w = STRBUF_INIT;
+    pinyin_keys(buf, initials ? NULL : &w, initials ? &w : NULL);
+    if (w.len >= 2) {
+        if (out->len) sb_putc(out, ' ');
+        sb_appendn(out, w.data, w.len);
+    }
+    sb_free(&w);
+}
+
+void pinyin_search_words(const char *text, strbuf *out)
+{
+    if (!text) return;
+    size_t off[SEARCH_MAX_CHARS + 1];
+    int han[SEARCH_MAX_CHARS];
+    int n = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p && n < SEARCH_MAX_CHARS) {
+        uint32_t cp;
+        off[n] = (size_t)(p - (const unsigned char *)text);
+        p += next_code_point(p, &cp);
+        han[n++] = cp >= HAN_FIRST && cp <= HAN_LAST;
+    }
+    off[n] = (size_t)(p - (const unsigned char *)text);
+    for (int i = 1; i < n; i++) {
+        if (!han[i]) continue;
+        window_word(text, off[i], off[i + SEARCH_INITIALS < n ? i + SEARCH_INITIALS : n], 1, out);
+        if (i + 1 < n) window_word(text, off[i], off[i + SEARCH_SYLLABLES < n ? i + SEARCH_SYLLABLES : n], 0, out);
+    }
+}
+
 char pinyin_initial(const char *text)
 {
     strbuf s = STRBUF_INIT;

@@ -12,6 +12,13 @@
  * call builds the table (about 0.1 s). */
 void pinyin_keys(const char *text, strbuf *full, strbuf *initials);
 
+/* Appends search words that find a name by the pinyin of a part that does
+ * not start it (the start is served by the keys above): from each Chinese
+ * character after the first, the initials of it and the next five and the
+ * full pinyin of it and the next - 杭州云帆电子 gives "zyfdz yfdz ... zhouyun
+ * yunfan fandian ...", so "yf", "yfdz" and "yunfan" all find it. */
+void pinyin_search_words(const char *text, strbuf *out);
+
 /* The A-Z bucket of a text: 'a'..'z', or '#' for anything else. */
 char pinyin_initial(const char *text);
 

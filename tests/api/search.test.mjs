@@ -111,3 +111,16 @@ test('a search matching thousands gives the same pages as a filter', async () =>
   assert.equal(few.items[0].name, '广州测试商贸0042有限公司');
   assert.ok(few.total < 200 && few.items.every(i => i.name.includes('0042') || i.code.startsWith('KH-0042')), JSON.stringify(few.items.slice(0, 3)));
 });
+
+test('pinyin of a part of the name finds it too: yunfan, yf, yfdz, aopai', async () => {
+  assert.equal((await admin.post('/api/v1/accounts', { name: '杭州云帆电子商务有限公司' })).status, 201);
+  const q = async text => (await admin.get('/api/v1/accounts?q=' + encodeURIComponent(text))).json.items.map(i => i.name);
+  for (const text of ['yunfan', 'yf', 'yfdz', 'YunFan', 'fandian'])
+    assert.ok((await q(text)).includes('杭州云帆电子商务有限公司'), text);
+  assert.ok((await q('aopai')).includes('南京奥派信息技术有限责任公司'));
+  assert.ok(!(await q('yunfei')).includes('杭州云帆电子商务有限公司'), 'not a loose match');
+  // contacts by the given name's pinyin (姓名 is their name field)
+  assert.equal((await admin.post('/api/v1/contacts', { name: '欧阳晓东' })).status, 201);
+  const c = (await admin.get('/api/v1/contacts?q=xiaodong')).json.items.map(i => i.name);
+  assert.ok(c.includes('欧阳晓东'), JSON.stringify(c));
+});
