@@ -55,7 +55,8 @@ for n in $SIZES; do
   # pinyin: initials (北京安邦… = bjab), full pinyin, and a query nothing matches
   wrkrun "search-initials n=$n" "$B/accounts?q=bjab&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "search-pinyin n=$n" "$B/accounts?q=beijing&limit=50" "$CONNS" "$DUR" -H "$H"
-  wrkrun "search-nomatch n=$n" "$B/accounts?q=xyz&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "search-middle n=$n" "$B/accounts?q=yunfan&limit=50" "$CONNS" "$DUR" -H "$H"
+  wrkrun "search-nomatch n=$n" "$B/accounts?q=qzqzqz&limit=50" "$CONNS" "$DUR" -H "$H"
   wrkrun "create n=$n" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
   kill $server; wait $server 2>/dev/null || true
 done
