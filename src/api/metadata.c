@@ -75,6 +75,14 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
               f->max_length, f->scale);
     sb_append(b, ",\"group\":");
     sb_json_string(b, f->group);
+    if (f->nserver_values) {
+        sb_append(b, ",\"server_values\":[");
+        for (int i = 0; i < f->nserver_values; i++) {
+            if (i) sb_putc(b, ',');
+            sb_json_string(b, f->server_values[i]);
+        }
+        sb_putc(b, ']');
+    }
     if (f->link_entity) {
         sb_append(b, ",\"link_entity\":");
         sb_json_string(b, f->link_entity);

@@ -189,6 +189,24 @@ static void apply_defaults(entity_ctx *c, const entity_def *ent, change_set *cs)
     }
 }
 
+/* A client may not choose a value only the server sets (field_def). */
+static int check_server_values(entity_ctx *c, const entity_def *ent, const change_set *cs, err *e)
+{
+    for (int i = 0; i < ent->nfields && !c->trusted; i++) {
+        const field_def *f = &ent->fields[i];
+        if (!cs->present[i] || cs->vals[i].kind != SV_TEXT) continue;
+        for (int k = 0; k < f->nserver_values; k++)
+            if (strcmp(cs->vals[i].s, f->server_values[k]) == 0) {
+                const picklist_option *o = meta_option(f, f->server_values[k]);
+                err_add_field(e, f->name, "read_only");
+                return err_setf(e, 422, "validation_failed", "「%s」的“%s”由系统设置，不能直接选择%.0s%.0s",
+                                "%.0s%.0s%s cannot be set to \"%s\" directly", f->label_zh, o ? o->label_zh : f->server_values[k],
+                                f->label_en, o ? o->label_en : f->server_values[k]);
+            }
+    }
+    return 0;
+}
+
 static int check_required(const entity_def *ent, const change_set *cs, int creating, err *e)
 {
     for (int i = 0; i < ent->nfields; i++) {
@@ -469,6 +487,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
     }
     if (run_hooks(c, ent, &cs, NULL, e)) return -1;
     if (check_required(ent, &cs, 1, e) != 0) return set_validation_message(e, ent), -1;
+    if (check_server_values(c, ent, &cs, e)) return -1;
     char now[ISO_TIME_LEN];
     iso_now(now);
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, 0, e)) return -1;
@@ -637,6 +656,7 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
     change_set cs = new_change_set(c, ent);
     if (parse_body(c, ent, body, 0, &cs, e) != 0) return set_validation_message(e, ent), -1;
     if (check_required(ent, &cs, 0, e) != 0) return set_validation_message(e, ent), -1;
+    if (check_server_values(c, ent, &cs, e)) return -1;
     sql_value *old = arena_alloc(c->a, sizeof *old * (size_t)ent->nfields);
     int64_t version = 0;
     char now[ISO_TIME_LEN];

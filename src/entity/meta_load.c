@@ -105,6 +105,14 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
     }
     f->group = jstr(a, jf, "group");
     f->readonly |= json_is_true(json_object_get(jf, "readonly"));
+    json_t *sv = json_object_get(jf, "server_values");
+    if (json_is_array(sv) && json_array_size(sv)) {
+        f->server_values = arena_alloc(a, sizeof(char *) * json_array_size(sv));
+        size_t k;
+        json_t *v;
+        json_array_foreach(sv, k, v)
+            if (json_is_string(v)) f->server_values[f->nserver_values++] = arena_strdup(a, json_string_value(v));
+    }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return 0;
 }

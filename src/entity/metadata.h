@@ -67,6 +67,10 @@ typedef struct field_def {
     const char *sort_column; /* column to ORDER BY (e.g. a pinyin key); NULL: `name` */
     picklist_option *options;
     int noptions;
+    /* Picklist values only the server sets (a lead's 已转换, set by
+     * converting): shown on records, never chosen by a client. */
+    const char **server_values;
+    int nserver_values;
 } field_def;
 
 typedef struct relation_def {

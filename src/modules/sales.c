@@ -81,20 +81,6 @@ static int links_agree(entity_ctx *c, const entity_def *ent, sql_value *vals, ch
     return 0;
 }
 
-/* 已转换 is what converting does (with the new records' ids); a lead is
- * not marked converted by hand. */
-static int converted_by_conversion(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                                   const sql_value *old, err *e)
-{
-    int status = field_index(ent, "status");
-    if (c->trusted || status < 0 || !present[status] || vals[status].kind != SV_TEXT || strcmp(vals[status].s, "converted"))
-        return 0;
-    (void)old;
-    err_add_field(e, "status", "read_only");
-    return err_set(e, 422, "validation_failed", "请用“转换”把线索转为客户，不能直接改为已转换",
-                   "Use Convert to turn a lead into a customer; the status cannot be set to converted by hand");
-}
-
 /* ---- repeating activities ---- */
 
 #define REPEAT_MAX_OCCURRENCES 366
@@ -312,7 +298,6 @@ void sales_init(void)
     entity_register_hook("opportunities", links_agree);
     entity_register_hook("activities", repeat_rules);
     entity_register_hook("activities", links_agree);
-    entity_register_hook("leads", converted_by_conversion);
     entity_register_after_write("activities", expand_series);
     entity_register_after_write("activities", plan_follow_up);
 }

@@ -223,6 +223,9 @@ test('records agree: a deal lost says why, a contact belongs to the chosen custo
   r = await admin.patch(`/api/v1/leads/${lead.id}`, { status: 'converted' });
   assertError(assert, r, 422);
   assert.equal(r.json.error.fields.status, 'read_only');
+  assert.match(r.json.error.message, /已转换/);
+  const status = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === 'leads').fields.find(f => f.name === 'status');
+  assert.deepEqual(status.server_values, ['converted'], 'the form is told not to offer it');
   assert.equal((await admin.post(`/api/v1/leads/${lead.id}/convert`, {})).status, 200);
   assert.equal((await admin.get(`/api/v1/leads/${lead.id}`)).json.status, 'converted');
 });

@@ -71,6 +71,15 @@ describe('sales screens', () => {
     await page.waitForURL(/\/activities\/\d+/);
   });
 
+  it('the lead form does not offer 已转换, which only converting sets', async () => {
+    await page.goto(`${srv.base}/leads/new`);
+    await page.locator('[data-field=status] .el-select__wrapper').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '未处理' }).first().waitFor();
+    const offered = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+    assert.ok(offered.length >= 3 && !offered.some(t => t.includes('已转换')), offered.join('|'));
+    await page.keyboard.press('Escape');
+  });
+
   it('converts a lead into a customer, a contact and an opportunity from its page', async () => {
     await page.goto(`${srv.base}/leads/${ids.lead}`);
     await page.locator('[data-test=convert]').click();
