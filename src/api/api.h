@@ -31,6 +31,9 @@ const entity_def *api_entity(http_request *req, http_response *res, const entity
                              const char *name);
 /* Strict positive integer from text; 0 when not one. */
 int64_t api_parse_id(const char *text);
+/* Marks every key of a request body that is not in `allowed` (NULL-ended)
+ * as an "unknown" field of e; returns how many. */
+int api_unknown_keys(json_t *body, const char *const *allowed, err *e);
 /* Answers an engine error; a 409 conflict carries the current record. */
 void api_engine_error(http_request *req, http_response *res, const err *e);
 /* A per-user setting (user_settings) as JSON; NULL when unset. */

@@ -70,11 +70,8 @@ static void share(http_request *req, http_response *res)
     if (!body) return;
     err e;
     err_clear(&e);
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-        if (strcmp(key, "user_ids") && strcmp(key, "from") && strcmp(key, "to") && strcmp(key, "note"))
-            err_add_field(&e, key, "unknown");
+    static const char *const KEYS[] = {"user_ids", "from", "to", "note", NULL};
+    api_unknown_keys(body, KEYS, &e);
     json_t *note = json_object_get(body, "note");
     if (note && !json_is_string(note)) err_add_field(&e, "note", "invalid_type");
     int sent = 0, rc = -1;

@@ -28,6 +28,19 @@ const entity_def *api_entity(http_request *req, http_response *res, const entity
     return ent;
 }
 
+int api_unknown_keys(json_t *body, const char *const *allowed, err *e)
+{
+    const char *key;
+    json_t *v;
+    int n = 0;
+    json_object_foreach(body, key, v) {
+        int known = 0;
+        for (int i = 0; allowed[i] && !known; i++) known = strcmp(key, allowed[i]) == 0;
+        if (!known) err_add_field(e, key, "unknown"), n++;
+    }
+    return n;
+}
+
 int64_t api_parse_id(const char *text)
 {
     if (!text || !*text || strlen(text) > 18) return 0;

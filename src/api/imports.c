@@ -597,11 +597,8 @@ static void run(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     err e;
     err_clear(&e);
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-        if (strcmp(key, "mapping") && strcmp(key, "duplicates") && strcmp(key, "match") && strcmp(key, "all_or_nothing"))
-            err_add_field(&e, key, "unknown");
+    static const char *const KEYS[] = {"mapping", "duplicates", "match", "all_or_nothing", NULL};
+    api_unknown_keys(body, KEYS, &e);
     json_t *mapping = json_object_get(body, "mapping"), *dup = json_object_get(body, "duplicates"),
            *match = json_object_get(body, "match"), *aon = json_object_get(body, "all_or_nothing");
     import_job *j = job_new(req, "");

@@ -274,13 +274,7 @@ static const char *const CUSTOM_FIELD_KEYS[] = {"name", "type", "label_zh", "lab
 
 static int check_field_body(json_t *body, const entity_def *ent, const metadata *m, err *e)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        int known = 0;
-        for (int i = 0; CUSTOM_FIELD_KEYS[i]; i++) known |= strcmp(key, CUSTOM_FIELD_KEYS[i]) == 0;
-        if (!known) err_add_field(e, key, "unknown");
-    }
+    api_unknown_keys(body, CUSTOM_FIELD_KEYS, e);
     const char *name = json_string_value(json_object_get(body, "name"));
     const char *type = json_string_value(json_object_get(body, "type"));
     const char *label = json_string_value(json_object_get(body, "label_zh"));

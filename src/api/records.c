@@ -292,17 +292,15 @@ static void merge_records(http_request *req, http_response *res)
     if (!body) return;
     err e;
     err_clear(&e);
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-        if (strcmp(key, "target_id") && strcmp(key, "source_ids") && strcmp(key, "fields") && strcmp(key, "version"))
-            err_add_field(&e, key, "unknown");
+    static const char *const KEYS[] = {"target_id", "source_ids", "fields", "version", NULL};
+    api_unknown_keys(body, KEYS, &e);
     json_t *target = json_object_get(body, "target_id"), *src = json_object_get(body, "source_ids");
     json_t *version = json_object_get(body, "version");
     int64_t ids[MERGE_MAX_SOURCES];
     int n = 0, ok = !e.nfields && json_is_integer(target) && json_is_array(src) &&
                     json_array_size(src) <= MERGE_MAX_SOURCES && (!version || json_is_integer(version));
     size_t i;
+    json_t *v;
     json_array_foreach(src, i, v) {
         if (!ok) break;
         ok = json_is_integer(v);
