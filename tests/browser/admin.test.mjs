@@ -6,7 +6,7 @@
 // table, password reset, the sign-in history and the customised menu.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
 const visibleOption = text => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
@@ -32,16 +32,10 @@ const it = checkedIt(nodeIt, assert, 'admin-', () => ({ page, browser }));
 
 describe('access control administration', () => {
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
   });
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('adds the department 售后服务部 under 总公司 in the organisation tree', async () => {
     await tab('departments');

@@ -3,7 +3,7 @@
 // Every step leaves a screenshot in tests/browser/screenshots/.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 const ACCOUNT = '南京奥派信息产业股份公司';
 const CONTACT = '张三丰';
@@ -50,16 +50,10 @@ const it = checkedIt(nodeIt, assert, '', () => ({ page, browser }), { checkConso
 
 describe('web application', () => {
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('serves the app with caching headers and index.html for client routes', async () => {
     const index = await fetch(srv.base + '/accounts/12', { headers: { 'Accept-Encoding': 'gzip' } });

@@ -4,7 +4,7 @@
 // iCalendar subscription URL. The browser runs in Asia/Shanghai.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -20,10 +20,7 @@ const at = (day, time) => new Date(`${day}T${time}:00+08:00`).toISOString().repl
 describe('calendar', () => {
   const ids = {};
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
     ids.colleague = (await api('POST', '/users', { username: 'lihua', name: '李华', password: 'Lihua#2026pw' })).body.id;
     const acc = await api('POST', '/accounts', { name: '苏州日历精密机械有限公司' });
@@ -33,10 +30,7 @@ describe('calendar', () => {
     })).body.id;
     ids.call = (await api('POST', '/activities', { subject: '电话回访', kind: 'call', start_at: at(weekday(0), '09:00') })).body.id;
   });
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('the week view shows the activities in their time slots', async () => {
     await page.locator('[data-test=main-menu] [data-entity="calendar"]').click();

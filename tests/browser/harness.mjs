@@ -130,3 +130,18 @@ export function checkedIt(nodeIt, assert, prefix, state, { checkConsole = true }
     }
   });
 }
+
+// A server, a browser and a page for one test file (page.setDefaultTimeout
+// as every file wants it); closeApp ends them.
+export async function openApp() {
+  const srv = await startServer();
+  const browser = await startBrowser();
+  const page = await browser.context.newPage();
+  page.setDefaultTimeout(8000);
+  return { srv, browser, page };
+}
+
+export async function closeApp({ srv, browser }) {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+}

@@ -10,7 +10,7 @@
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -39,10 +39,7 @@ async function drag(cardName, stage) {
 describe('fixes from the lab walkthrough', () => {
   const ids = {};
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
     ids.sales = (await api('POST', '/users', { username: 'xiaoli', name: '小李', password: 'Xiaoli#2026pw' })).body.id;
     ids.mine = (await api('POST', '/accounts', { name: '小李负责的常熟客户', owner_id: ids.sales })).body.id;
@@ -54,10 +51,7 @@ describe('fixes from the lab walkthrough', () => {
     ids.oppA = (await api('POST', '/opportunities', { name: '甲方的商机', stage: 'proposal', amount: 30000, account_id: ids.a })).body.id;
     ids.oppB = (await api('POST', '/opportunities', { name: '乙方的商机', stage: 'qualification', amount: 60000, account_id: ids.b })).body.id;
   });
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('a sales user sees no 分配 (the owner field is read-only for them) and no 编辑/删除 on a pool customer, whose 负责人 reads 公海', async () => {
     await signInAs('xiaoli', 'Xiaoli#2026pw');

@@ -3,7 +3,7 @@
 // reminder bell, lead conversion, and the public pool (claim).
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -13,10 +13,7 @@ const it = checkedIt(nodeIt, assert, 'sales-', () => ({ page, browser }));
 describe('sales screens', () => {
   const ids = {};
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
     const acc = await api('POST', '/accounts', { name: '杭州看板科技有限公司' });
     ids.account = acc.body.id;
@@ -29,10 +26,7 @@ describe('sales screens', () => {
     ids.lead = (await api('POST', '/leads', { name: '周转换', company: '宁波转换贸易有限公司', mobile: '13900001111' })).body.id;
     ids.pool = (await api('POST', '/accounts', { name: '公海里的温州客户', owner_id: null })).body.id;
   });
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('pipeline board: drag a card to another stage; the stage and probability are saved', async () => {
     await page.locator('[data-test=main-menu] [data-entity="pipeline"]').click();

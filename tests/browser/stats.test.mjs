@@ -4,7 +4,7 @@
 // the recycle bin and its contacts follow), with the rights that hide them.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, signIn, screenshot, apiInPage, checkedIt } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -41,16 +41,10 @@ async function waitForStats(text) {
 describe('客情统计 and 合并', () => {
   const ids = {};
   before(async () => {
-    srv = await startServer();
-    browser = await startBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(8000);
+    ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
   });
-  after(async () => {
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeApp({ srv, browser }));
 
   it('with no customers the statistics page says so instead of drawing an empty chart', async () => {
     await page.locator('[data-test=main-menu] [data-entity="account-stats"]').click();
