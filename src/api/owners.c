@@ -34,19 +34,6 @@ static void answer(http_request *req, http_response *res, entity_ctx *c, const e
     http_json(res, 200);
 }
 
-static int active_user(db_conn *db, int64_t id)
-{
-    char text[24];
-    snprintf(text, sizeof text, "%lld", (long long)id);
-    const char *params[] = {text};
-    int64_t n = 0;
-    err e;
-    err_clear(&e);
-    db_query_int64(db, "SELECT COUNT(*) FROM users WHERE id = CAST(? AS BIGINT) AND status = 'active' AND deleted_at IS NULL",
-                   &n, &e, 1, params);
-    return n > 0;
-}
-
 static void assign(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -63,7 +50,7 @@ static void assign(http_request *req, http_response *res)
     json_decref(body);
     err e;
     err_clear(&e);
-    if (!ok || (new_owner && !active_user(c.db, new_owner))) {
+    if (!ok || (new_owner && !user_is_active(c.db, new_owner))) {
         err_add_field(&e, "owner_id", ok ? "not_found" : "invalid_type");
         err_set(&e, 422, "validation_failed", "请指定一个有效的在职用户作为负责人（或 null 退回公海）",
                 "Give an active user as owner_id (or null for the pool)");

@@ -4,6 +4,7 @@
  * while it is not revoked, not expired and its user is active and not
  * deleted; the user is read in the same query, so deactivating a user ends
  * all their sessions at once without touching them. */
+#include <stdio.h>
 #include <string.h>
 
 #include "auth_internal.h"
@@ -153,6 +154,20 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     if (!live) return unauthorized(e);
     touch(c, out->session_id, kind, last_seen, idle_hours);
     return 0;
+}
+
+int user_is_active(db_conn *c, int64_t id)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    const char *params[] = {text};
+    int64_t n = 0;
+    err ignore;
+    err_clear(&ignore);
+    db_query_int64(c,
+                   "SELECT COUNT(*) FROM users WHERE id = CAST(? AS BIGINT) AND status = 'active' AND deleted_at IS NULL",
+                   &n, &ignore, 1, params);
+    return n > 0;
 }
 
 int session_revoke_feeds(db_conn *c, int64_t user_id, err *e)

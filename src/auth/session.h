@@ -118,6 +118,9 @@ int user_create(db_conn *c, const char *username, const char *name, const char *
                 int is_admin, int64_t *id_out, err *e);
 /* 0 and *id_out, or -1 with 404 not_found. */
 int user_find(db_conn *c, const char *username, int64_t *id_out, err *e);
+/* 1 when user id exists, is active and not deleted (someone records or
+ * messages may go to); 0 otherwise, a database error included. */
+int user_is_active(db_conn *c, int64_t id);
 /* Sets a new password (policy checked, field "password"), records
  * password_changed_at and ends every session and token of the user. */
 int user_set_password(db_conn *c, int64_t user_id, const char *new_password, err *e);

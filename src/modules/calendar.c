@@ -170,19 +170,6 @@ static int schedule_text(entity_ctx *c, const entity_def *act, const char *from,
     return 0;
 }
 
-static int active_user(entity_ctx *c, int64_t id)
-{
-    char text[24];
-    snprintf(text, sizeof text, "%lld", (long long)id);
-    const char *params[] = {text};
-    int64_t n = 0;
-    err ignore;
-    err_clear(&ignore);
-    db_query_int64(c->db, "SELECT COUNT(*) FROM users WHERE id = CAST(? AS BIGINT) AND status = 'active' AND deleted_at IS NULL",
-                   &n, &ignore, 1, params);
-    return n > 0;
-}
-
 static int send_one(entity_ctx *c, const entity_def *msgs, int64_t to, const char *subject, const char *text, err *e)
 {
     json_t *body = json_pack("{s:s,s:s,s:s,s:I}", "subject", subject, "kind", "schedule", "body", text,
@@ -209,7 +196,7 @@ int calendar_share(entity_ctx *c, json_t *user_ids, const char *from, const char
     size_t i;
     json_t *id;
     json_array_foreach(user_ids, i, id)
-        if (!json_is_integer(id) || !active_user(c, json_integer_value(id)) || json_integer_value(id) == c->user->id)
+        if (!json_is_integer(id) || !user_is_active(c->db, json_integer_value(id)) || json_integer_value(id) == c->user->id)
             err_add_field(e, "user_ids", "not_found");
     if (e->nfields)
         return err_set(e, 422, "validation_failed", "请选择 1 到 100 位在职同事，并给出起止日期（YYYY-MM-DD）",
