@@ -250,8 +250,10 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
     if (db_step(s) != DB_ROW) return db_finalize(s), 0;
     const char *next = db_column_is_null(s, 2) ? NULL : arena_strdup(c->a, db_column_text(s, 2));
     json_t *plan = json_object();
-    json_object_set_new(plan, "subject", json_sprintf("%s%s", strcmp(c->lang, "en") == 0 ? "Follow-up: " : "回访：",
-                                                      db_column_text(s, 0)));
+    const char *prefix = strcmp(c->lang, "en") == 0 ? "Follow-up: " : "回访：", *subject = db_column_text(s, 0);
+    /* a follow-up's own follow-up is 回访：X again, not 回访：回访：X */
+    int again = strncmp(subject, "回访：", strlen("回访：")) == 0 || strncmp(subject, "Follow-up: ", 11) == 0;
+    json_object_set_new(plan, "subject", again ? json_string(subject) : json_sprintf("%s%s", prefix, subject));
     if (!db_column_is_null(s, 1)) json_object_set_new(plan, "kind", json_string(db_column_text(s, 1)));
     static const char *const LINKS[] = {"account_id", "contact_id", "lead_id", "opportunity_id"};
     for (int k = 0; k < 4; k++)

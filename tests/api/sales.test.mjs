@@ -160,8 +160,10 @@ test('下次回访时间 plans one follow-up: moved when the time changes, cance
   assert.ok(planned, 'planned again');
   const due = async () => (await lucy.get('/api/v1/reminders?days=3')).json.items.map(i => i.id);
   assert.ok((await due()).includes(planned.id));
-  await lucy.patch(`/api/v1/activities/${planned.id}`, { status: 'done', result: '客户已确认' });
+  await lucy.patch(`/api/v1/activities/${planned.id}`, { status: 'done', result: '客户已确认', next_follow_up_at: iso(9) });
   assert.ok(!(await due()).includes(planned.id), 'done: no longer reminded');
+  const next = (await lucy.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ field: 'follow_up_of', op: 'eq', value: planned.id }))}`)).json.items;
+  assert.deepEqual(next.map(a => [a.subject, a.start_at]), [['回访：首次电话', iso(9)]], 'the chain goes on without 回访：回访：');
   // the calendar sees it as an activity at that time
   const cal = (await lucy.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ and: [{ field: 'start_at', op: 'gte', value: iso(0) }, { field: 'start_at', op: 'lt', value: iso(2) }] }))}`)).json.items;
   assert.ok(cal.some(a => a.id === planned.id));
