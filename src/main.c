@@ -99,6 +99,12 @@ static int first_start(db_conn *c, int argc, char **argv)
         fprintf(stderr, "kehu: 演示数据生成失败 / demo data failed: %s\n", e.zh);
         return -1;
     }
+    int64_t admin_id = 0;
+    if (db_query_int64(c, "SELECT MIN(id) FROM users WHERE is_admin = 1", &admin_id, &e, 0, NULL) < 0 ||
+        sales_plan_pending_follow_ups(c, admin_id, &e)) {
+        fprintf(stderr, "kehu: %s\n", e.zh);
+        return -1;
+    }
     return 0;
 }
 

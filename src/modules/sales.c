@@ -1,10 +1,12 @@
 /* sales.c - see sales.h. */
 #include "sales.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../acl/acl.h"
+#include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
 
@@ -291,6 +293,51 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
     }
     json_decref(plan);
     return rc;
+}
+
+int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
+{
+    int64_t done = 0;
+    if (db_query_int64(db, "SELECT COUNT(*) FROM settings WHERE key = 'follow_ups_planned'", &done, e, 0, NULL) < 0)
+        return -1;
+    const entity_def *act = meta_entity(meta_current(), "activities");
+    if (done || !act || field_index(act, "next_follow_up_at") < 0 || field_index(act, "follow_up_of") < 0) return 0;
+    char since[ISO_TIME_LEN];
+    iso_time(time(NULL) - 30 * 86400, since);
+    db_stmt *s = db_prepare(db,
+                            "SELECT t.id FROM activities t WHERE t.deleted_at IS NULL AND t.next_follow_up_at >= ?"
+                            " AND t.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM activities f"
+                            " WHERE f.follow_up_of = t.id AND f.deleted_at IS NULL) ORDER BY t.id LIMIT 100000",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, since);
+    json_t *ids = json_array();
+    while (db_step(s) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
+    db_finalize(s);
+    arena *a = arena_new();
+    auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1};
+    entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
+    char *changed = calloc((size_t)act->nfields, 1);
+    changed[field_index(act, "next_follow_up_at")] = 1;
+    size_t i;
+    json_t *id;
+    int rc = 0;
+    json_array_foreach(ids, i, id) {
+        if ((rc = db_begin(db, e))) break;
+        if ((rc = plan_follow_up(&c, act, json_integer_value(id), NULL, 0, changed, e)) || (rc = db_commit(db, e))) {
+            db_rollback(db);
+            break;
+        }
+    }
+    free(changed);
+    arena_free(a);
+    json_decref(ids);
+    int64_t ignored;
+    return rc ? -1
+              : db_query_int64(db, "INSERT INTO settings(key, value) VALUES ('follow_ups_planned', '1')", &ignored, e, 0,
+                               NULL) < 0
+                    ? -1
+                    : 0;
 }
 
 void sales_init(void)

@@ -34,6 +34,12 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
  * overdue ones first. Subordinates' join when roles exist (issue 5). */
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);
 
+/* Once per database (settings follow_ups_planned): plans the follow-up of
+ * each activity whose 下次回访时间 is set, not more than 30 days past, and
+ * has none yet - activities written before follow-ups were planned keep
+ * reminding. As the administrator `admin_id`. */
+int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e);
+
 /* The stages an opportunity went through, from its history:
  * {"items":[{stage,label,entered_at,left_at|null,seconds}] oldest first,
  *  "totals":[{stage,label,seconds}] in stage order} - time in stage
