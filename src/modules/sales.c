@@ -1,11 +1,13 @@
 /* sales.c - see sales.h. */
 #include "sales.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../acl/acl.h"
+#include "../auth/session.h"
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
@@ -286,8 +288,10 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
             json_object_set_new(plan, "follow_up_of", json_integer(id));
             int64_t made = 0;
             rc = entity_create_tx(&trusted, ent, plan, &made, e);
-            /* the origin's owner follows up, also when a manager set the time */
-            if (!rc && owner && owner != c->user->id) rc = entity_set_owner_tx(&trusted, ent, made, owner, -1, e);
+            /* the origin's owner follows up, also when a manager set the
+             * time; a deactivated owner's go to whoever set it */
+            if (!rc && owner && owner != c->user->id && user_is_active(c->db, owner))
+                rc = entity_set_owner_tx(&trusted, ent, made, owner, -1, e);
         }
         json_decref(when);
     }
@@ -322,13 +326,21 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     size_t i;
     json_t *id;
     int rc = 0;
+    int skipped = 0;
     json_array_foreach(ids, i, id) {
         if ((rc = db_begin(db, e))) break;
-        if ((rc = plan_follow_up(&c, act, json_integer_value(id), NULL, 0, changed, e)) || (rc = db_commit(db, e))) {
+        err one;
+        err_clear(&one);
+        /* one activity that cannot be planned (an owner gone, links that
+         * disagree) must not keep the server from starting */
+        if (plan_follow_up(&c, act, json_integer_value(id), NULL, 0, changed, &one) || db_commit(db, &one)) {
             db_rollback(db);
-            break;
+            skipped++;
         }
     }
+    if (skipped)
+        fprintf(stderr, "kehu: %d 条行动记录的回访未能排上 / follow-ups of %d activities could not be planned\n", skipped,
+                skipped);
     free(changed);
     arena_free(a);
     json_decref(ids);

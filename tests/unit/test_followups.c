@@ -52,6 +52,19 @@ static void plans_once_for_recent_follow_ups(void **state)
     old_activity(101, "上周电话", 3, "done");
     old_activity(102, "很久以前", -90, "done");
     old_activity(103, "已取消的", 2, "cancelled");
+    old_activity(104, "负责人已删除", 1, "done");
+    old_activity(105, "联系人对不上", 1, "done");
+    err x;
+    err_clear(&x);
+    assert_int_equal(db_exec(DB, "UPDATE activities SET owner_id = 99 WHERE id = 104;" /* no such user */
+                                 "INSERT INTO accounts(id, version, created_at, updated_at, name) VALUES"
+                                 " (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '甲公司'),"
+                                 " (2, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '乙公司');"
+                                 "INSERT INTO contacts(id, version, created_at, updated_at, name, account_id) VALUES"
+                                 " (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '乙的联系人', 2);"
+                                 "UPDATE activities SET account_id = 1, contact_id = 1 WHERE id = 105;", /* they disagree */
+                             &x),
+                     0);
     err e;
     err_clear(&e);
     if (sales_plan_pending_follow_ups(DB, 1, &e)) fail_msg("%s", e.en);
@@ -59,6 +72,10 @@ static void plans_once_for_recent_follow_ups(void **state)
                            " AND subject = '回访：上周电话' AND owner_id = 2"),
                      1);
     assert_int_equal(count("SELECT COUNT(*) FROM activities WHERE follow_up_of IN (102, 103)"), 0);
+    /* a gone owner's follow-up goes to the administrator; one that cannot
+     * be planned is skipped and the rest go through */
+    assert_int_equal(count("SELECT COUNT(*) FROM activities WHERE follow_up_of = 104 AND owner_id = 1"), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM activities WHERE follow_up_of = 105"), 0);
     /* once: a second start plans nothing again */
     assert_int_equal(db_exec(DB, "DELETE FROM activities WHERE follow_up_of = 101", &e), 0);
     assert_int_equal(sales_plan_pending_follow_ups(DB, 1, &e), 0);
