@@ -87,11 +87,11 @@ static int demo_opportunities(entity_ctx *c, err *e)
 /* An hour later (half an hour for calls), for end_at. */
 static void end_text(const char *start, const char *kind, char *out, size_t n)
 {
-    struct tm tm = {0};
-    sscanf(start, "%4d-%2d-%2dT%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour);
-    tm.tm_year -= 1900, tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + (strcmp(kind, "call") == 0 ? 1800 : 3600);
-    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    time_t t = 0;
+    char iso[ISO_TIME_LEN];
+    iso_parse(start, &t);
+    iso_time(t + (strcmp(kind, "call") == 0 ? 1800 : 3600), iso);
+    snprintf(out, n, "%s", iso);
 }
 
 /* The team's weekly meeting, Mondays 09:00 for two months: a repeating

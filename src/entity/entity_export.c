@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "../acl/acl.h"
+#include "../util/clock.h"
 #include "entity_select.h"
 #include "value.h"
 
@@ -88,20 +89,17 @@ static void header_row(entity_ctx *c, const select_plan *plan, int deleted, expo
     end_row(k);
 }
 
-#define CHINA_OFFSET (8 * 3600)
-
 /* A stored time "2026-12-03T02:00:00Z" as people in China read it,
  * "2026-12-03 10:00:00" (an import reads that form back as China time). */
 static void china_time(const char *iso, strbuf *out)
 {
-    struct tm tm = {0};
-    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                       &tm.tm_sec) != 6) {
+    time_t t;
+    if (iso_parse(iso, &t)) {
         if (iso) sb_append(out, iso);
         return;
     }
-    tm.tm_year -= 1900, tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + CHINA_OFFSET;
+    t += CHINA_OFFSET_SECONDS;
+    struct tm tm;
     char buf[24];
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
     sb_append(out, buf);

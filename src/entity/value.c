@@ -13,10 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/clock.h"
+
 #define DEFAULT_TEXT_MAX 255
 #define DEFAULT_LONGTEXT_MAX 65535
 #define SCALED_INT_DIGITS 15 /* integer digits allowed before the point */
-#define CHINA_OFFSET_SECONDS (8 * 3600)
 
 /* ---- UTF-8 ---- */
 

@@ -18,25 +18,23 @@
 /* "2026-11-23T04:25:00Z" -> "20261123T042500Z"; "" when not that form. */
 static void ical_time(const char *iso, char out[17])
 {
-    int y, mo, d, h, mi, s;
-    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) {
-        out[0] = '\0';
-        return;
-    }
-    snprintf(out, 17, "%04d%02d%02dT%02d%02d%02dZ", y, mo, d, h, mi, s);
+    time_t t;
+    struct tm tm;
+    if (iso_parse(iso, &t)) out[0] = '\0';
+    else strftime(out, 17, "%Y%m%dT%H%M%SZ", gmtime_r(&t, &tm));
 }
 
+/* iso moved by seconds into out (which may be iso itself); unchanged when
+ * not a stored time. */
 static void iso_shift(const char *iso, long seconds, char out[ISO_TIME_LEN])
 {
-    struct tm tm = {0};
-    if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6) {
-        snprintf(out, ISO_TIME_LEN, "%s", iso);
-        return;
+    time_t t;
+    if (!iso_parse(iso, &t)) iso_time(t + seconds, out);
+    else if (out != iso) {
+        size_t n = strnlen(iso, ISO_TIME_LEN - 1);
+        memmove(out, iso, n);
+        out[n] = '\0';
     }
-    tm.tm_year -= 1900, tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + seconds;
-    strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
 
 /* The text of a column, or NULL when the user may not see the field. */
@@ -145,16 +143,16 @@ static int schedule_text(entity_ctx *c, const entity_def *act, const char *from,
 {
     char start[ISO_TIME_LEN], end[ISO_TIME_LEN];
     snprintf(start, sizeof start, "%sT00:00:00Z", from);
-    iso_shift(start, -8 * 3600, start); /* the dates are Beijing dates */
+    iso_shift(start, -CHINA_OFFSET_SECONDS, start); /* the dates are Beijing dates */
     snprintf(end, sizeof end, "%sT00:00:00Z", to);
-    iso_shift(end, 16 * 3600, end);
+    iso_shift(end, 86400 - CHINA_OFFSET_SECONDS, end);
     query q;
     db_stmt *s = activities_between(c, act, start, end, c->user->id, SHARE_MAX_ITEMS, &q, e);
     if (!s) return query_free(&q), -1;
     int step, n = 0;
     while ((step = db_step(s)) == DB_ROW) {
         char local[ISO_TIME_LEN];
-        iso_shift(db_column_text(s, 2), 8 * 3600, local);
+        iso_shift(db_column_text(s, 2), CHINA_OFFSET_SECONDS, local);
         const char *kind = option_label(act, "kind", db_column_text(s, 7), c->lang);
         sb_printf(body, "%.10s %.5s  [%s] %s", local, local + 11, kind ? kind : "", db_column_text(s, 1));
         if (!db_column_is_null(s, 9)) sb_printf(body, "（%s）", db_column_text(s, 9));

@@ -89,19 +89,17 @@ static int links_agree(entity_ctx *c, const entity_def *ent, sql_value *vals, ch
 
 #define REPEAT_MAX_OCCURRENCES 366
 
+/* The stored time as calendar fields, for day and month arithmetic. */
 static int parse_utc(const char *iso, struct tm *tm)
 {
-    memset(tm, 0, sizeof *tm);
-    return iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm->tm_year, &tm->tm_mon, &tm->tm_mday, &tm->tm_hour,
-                         &tm->tm_min, &tm->tm_sec) == 6
-               ? (tm->tm_year -= 1900, tm->tm_mon -= 1, 0)
-               : -1;
+    time_t t;
+    return iso_parse(iso, &t) || !gmtime_r(&t, tm) ? -1 : 0;
 }
 
 static time_t parse_iso(const char *iso)
 {
-    struct tm tm;
-    return parse_utc(iso, &tm) ? 0 : timegm(&tm);
+    time_t t;
+    return iso_parse(iso, &t) ? 0 : t;
 }
 
 /* The k-th occurrence after `first`: k days, weeks or months later (a
@@ -136,7 +134,8 @@ static int count_occurrences(const char *start, const char *repeat, const char *
     char day[11];
     for (int k = 0; k <= REPEAT_MAX_OCCURRENCES; k++, n++) {
         time_t t = occurrence(&first, repeat, k);
-        strftime(day, sizeof day, "%Y-%m-%d", gmtime(&t));
+        struct tm at;
+        strftime(day, sizeof day, "%Y-%m-%d", gmtime_r(&t, &at));
         if (strcmp(day, until) > 0) break;
     }
     return n;
@@ -174,12 +173,10 @@ static int repeat_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, c
 /* Moves a datetime of the body by delta seconds. */
 static void shift(json_t *body, const char *field, time_t delta)
 {
-    struct tm tm;
-    const char *v = json_string_value(json_object_get(body, field));
-    if (!v || parse_utc(v, &tm)) return;
-    time_t t = timegm(&tm) + delta;
-    char out[32];
-    strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    time_t t;
+    char out[ISO_TIME_LEN];
+    if (iso_parse(json_string_value(json_object_get(body, field)), &t)) return;
+    iso_time(t + delta, out);
     json_object_set_new(body, field, json_string(out));
 }
 

@@ -7,7 +7,12 @@
 
 #define ISO_TIME_LEN 21 /* with the NUL */
 
+/* Beijing time, the zone of Kehu's users (China has no summer time). */
+#define CHINA_OFFSET_SECONDS (8 * 3600)
+
 void iso_time(time_t t, char out[ISO_TIME_LEN]);
+/* The stored form "YYYY-MM-DDTHH:MM:SSZ" into *out; -1 when not that form. */
+int iso_parse(const char *iso, time_t *out);
 void iso_now(char out[ISO_TIME_LEN]);
 /* Monotonic microseconds, for durations. */
 int64_t clock_us(void);
