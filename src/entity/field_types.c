@@ -40,6 +40,12 @@ const field_def *meta_field(const entity_def *e, const char *name)
     return NULL;
 }
 
+int meta_field_index(const entity_def *e, const char *name)
+{
+    const field_def *f = meta_field(e, name);
+    return f ? (int)(f - e->fields) : -1;
+}
+
 const picklist_option *meta_option(const field_def *f, const char *value)
 {
     for (int i = 0; i < f->noptions; i++)

@@ -117,6 +117,8 @@ typedef struct metadata {
 
 const entity_def *meta_entity(const metadata *m, const char *name);
 const field_def *meta_field(const entity_def *e, const char *name);
+/* Its index in e->fields (as in change sets), or -1. */
+int meta_field_index(const entity_def *e, const char *name);
 const picklist_option *meta_option(const field_def *f, const char *value);
 const char *field_type_name(field_type t); /* "text", "money", ... */
 int field_type_from_name(const char *name); /* 0 when unknown */

@@ -7,12 +7,6 @@
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 
-static int field_index(const entity_def *ent, const char *name)
-{
-    const field_def *f = meta_field(ent, name);
-    return f ? (int)(f - ent->fields) : -1;
-}
-
 static const entity_def *business_entity(const metadata *m, const char *name)
 {
     const entity_def *ent = meta_entity(m, name);
@@ -86,7 +80,7 @@ static json_t *json_of(const sql_value *v)
 static int profile_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
                          const sql_value *old, err *e)
 {
-    int pi = field_index(ent, "permissions"), fi = field_index(ent, "field_access");
+    int pi = meta_field_index(ent, "permissions"), fi = meta_field_index(ent, "field_access");
     int rc = 0;
     if (pi >= 0 && present[pi] && vals[pi].kind != SV_NULL) {
         json_t *perm = json_of(&vals[pi]);
@@ -125,7 +119,7 @@ static int makes_cycle(entity_ctx *c, const entity_def *ent, int64_t self, int64
 static int tree_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
                       const sql_value *old, err *e)
 {
-    int p = field_index(ent, "parent_id"), id = field_index(ent, "id");
+    int p = meta_field_index(ent, "parent_id"), id = meta_field_index(ent, "id");
     if (!old || p < 0 || !present[p] || vals[p].kind != SV_INT) return 0;
     int cycle = makes_cycle(c, ent, old[id].i, vals[p].i, e);
     if (cycle < 0) return -1;
@@ -167,7 +161,7 @@ static int role_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, cha
                       const sql_value *old, err *e)
 {
     if (tree_rules(c, ent, vals, present, old, e)) return -1;
-    int pi = field_index(ent, "profile_ids");
+    int pi = meta_field_index(ent, "profile_ids");
     if (pi < 0 || !present[pi] || vals[pi].kind == SV_NULL) return 0;
     json_t *ids = json_of(&vals[pi]);
     int ok = json_is_array(ids) && json_array_size(ids) <= ROLE_MAX_PROFILES;
@@ -217,8 +211,8 @@ static int valid_username(const char *s)
 static int user_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
                       const sql_value *old, err *e)
 {
-    int un = field_index(ent, "username"), adm = field_index(ent, "is_admin"),
-        st = field_index(ent, "status"), id = field_index(ent, "id");
+    int un = meta_field_index(ent, "username"), adm = meta_field_index(ent, "is_admin"),
+        st = meta_field_index(ent, "status"), id = meta_field_index(ent, "id");
     if (present[un] && vals[un].kind == SV_TEXT && !valid_username(vals[un].s)) {
         err_add_field(e, "username", "invalid_format");
         return err_set(e, 422, "validation_failed", "用户名至少 2 个字符，不能含空格",

@@ -12,18 +12,12 @@
 #include "../entity/value.h"
 #include "../util/clock.h"
 
-static int field_index(const entity_def *ent, const char *name)
-{
-    const field_def *f = meta_field(ent, name);
-    return f ? (int)(f - ent->fields) : -1;
-}
-
 /* Changing the stage sets the probability to the stage's default unless
  * the same write sets a probability of its own. */
 static int stage_sets_probability(entity_ctx *c, const entity_def *ent, sql_value *vals,
                                   char *present, const sql_value *old, err *e)
 {
-    int stage = field_index(ent, "stage"), prob = field_index(ent, "probability");
+    int stage = meta_field_index(ent, "stage"), prob = meta_field_index(ent, "probability");
     if (stage < 0 || prob < 0 || !present[stage] || present[prob] || vals[stage].kind != SV_TEXT)
         return 0;
     const picklist_option *o = meta_option(&ent->fields[stage], vals[stage].s);
@@ -46,7 +40,7 @@ static int lost_needs_reason(entity_ctx *c, const entity_def *ent, sql_value *va
                              err *e)
 {
     (void)c;
-    int stage = field_index(ent, "stage"), reason = field_index(ent, "lost_reason");
+    int stage = meta_field_index(ent, "stage"), reason = meta_field_index(ent, "lost_reason");
     if (stage < 0 || reason < 0 || !(present[stage] || present[reason])) return 0;
     const sql_value *s = effective(vals, present, old, stage), *r = effective(vals, present, old, reason);
     if (s->kind != SV_TEXT || strcmp(s->s, "lost") != 0 || r->kind == SV_TEXT) return 0;
@@ -63,11 +57,11 @@ static int links_agree(entity_ctx *c, const entity_def *ent, sql_value *vals, ch
         const char *field, *table, *zh, *en;
     } CHILDREN[] = {{"contact_id", "contacts", "联系人不属于所选客户", "The contact belongs to another customer"},
                     {"opportunity_id", "opportunities", "销售机会不属于所选客户", "The opportunity belongs to another customer"}};
-    int acc = field_index(ent, "account_id");
+    int acc = meta_field_index(ent, "account_id");
     if (acc < 0) return 0;
     const sql_value *a = effective(vals, present, old, acc);
     for (size_t k = 0; k < sizeof CHILDREN / sizeof *CHILDREN; k++) {
-        int f = field_index(ent, CHILDREN[k].field);
+        int f = meta_field_index(ent, CHILDREN[k].field);
         if (f < 0 || !(present[f] || present[acc])) continue;
         const sql_value *child = effective(vals, present, old, f);
         if (a->kind != SV_INT || child->kind != SV_INT) continue;
@@ -146,7 +140,7 @@ static int count_occurrences(const char *start, const char *repeat, const char *
 static int repeat_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
                         const sql_value *old, err *e)
 {
-    int rep = field_index(ent, "repeat"), until = field_index(ent, "repeat_until"), start = field_index(ent, "start_at");
+    int rep = meta_field_index(ent, "repeat"), until = meta_field_index(ent, "repeat_until"), start = meta_field_index(ent, "start_at");
     if (rep < 0 || !present[rep]) return 0;
     const char *repeat = text_of(&vals[rep]);
     if (!repeat || strcmp(repeat, "none") == 0) return 0;
@@ -239,7 +233,7 @@ static int64_t planned_follow_up(entity_ctx *c, int64_t origin, int64_t *version
 static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
                           const char *changed, err *e)
 {
-    int nf = field_index(ent, "next_follow_up_at");
+    int nf = meta_field_index(ent, "next_follow_up_at");
     if (nf < 0 || !changed[nf]) return 0;
     (void)created, (void)body;
     db_stmt *s = db_prepare(c->db,
@@ -302,7 +296,7 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     if (db_query_int64(db, "SELECT COUNT(*) FROM settings WHERE key = 'follow_ups_planned'", &done, e, 0, NULL) < 0)
         return -1;
     const entity_def *act = meta_entity(meta_current(), "activities");
-    if (done || !act || field_index(act, "next_follow_up_at") < 0 || field_index(act, "follow_up_of") < 0) return 0;
+    if (done || !act || meta_field_index(act, "next_follow_up_at") < 0 || meta_field_index(act, "follow_up_of") < 0) return 0;
     char since[ISO_TIME_LEN];
     iso_time(time(NULL) - 30 * 86400, since);
     db_stmt *s = db_prepare(db,
@@ -319,7 +313,7 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1};
     entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
     char *changed = calloc((size_t)act->nfields, 1);
-    changed[field_index(act, "next_follow_up_at")] = 1;
+    changed[meta_field_index(act, "next_follow_up_at")] = 1;
     size_t i;
     json_t *id;
     int rc = 0;
