@@ -49,6 +49,38 @@ static int arg_flag(int argc, char **argv, const char *name)
     return 0;
 }
 
+/* Usage when the options are not all known: exit code 0 after --help. */
+static int options_usage(int known)
+{
+    usage(known < 0 ? stdout : stderr);
+    return known < 0 ? 0 : 2;
+}
+
+/* The options a subcommand takes: "--db=" takes a value, "--demo" is a
+ * flag. Anything else, --help included, prints the usage instead of
+ * running: `kehu serve --help` must not create a database and bind a port.
+ * 1: all known; 0: an unknown or incomplete option; -1: help was asked. */
+static int options_known(int argc, char **argv, const char *const *known)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *hit = NULL;
+        for (const char *const *k = known; *k && !hit; k++) {
+            size_t n = strcspn(*k, "=");
+            if (strncmp(argv[i], *k, n) == 0 && argv[i][n] == '\0') hit = *k;
+        }
+        if (!hit) {
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return -1;
+            fprintf(stderr, "kehu: 未知选项 / unknown option: %s\n", argv[i]);
+            return 0;
+        }
+        if (strchr(hit, '=') && ++i >= argc) {
+            fprintf(stderr, "kehu: %s 需要一个值 / %s needs a value\n", argv[i - 1], argv[i - 1]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static db_conn *open_prepared(const char *url)
 {
     err e;
@@ -110,6 +142,11 @@ static int first_start(db_conn *c, int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
+    static const char *const known[] = {"--db=", "--listen=", "--threads=", "--admin-password=",
+                                        "--session-hours=", "--demo", "--no-access-log",
+                                        "--secure-cookies", NULL};
+    int ok = options_known(argc, argv, known);
+    if (ok != 1) return options_usage(ok);
     app a = {0};
     a.cfg.db_url = arg_value(argc, argv, "--db", "kehu.db");
     a.cfg.listen_host = "127.0.0.1";
@@ -149,6 +186,9 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_migrate(int argc, char **argv)
 {
+    static const char *const known[] = {"--db=", NULL};
+    int ok = options_known(argc, argv, known);
+    if (ok != 1) return options_usage(ok);
     db_conn *c = open_prepared(arg_value(argc, argv, "--db", "kehu.db"));
     if (!c) return 1;
     db_close(c);
