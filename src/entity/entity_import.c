@@ -140,17 +140,30 @@ static int64_t id_by_name(entity_ctx *c, const entity_def *target, const char *n
     return id;
 }
 
-/* Excel keeps dates as days since 1899-12-30 (fractions: time of day). */
+/* Excel keeps dates as days since 1899-12-30 (fractions: time of day), as
+ * the wall-clock time the user typed, which for us is China time: the text
+ * goes without a zone, so the engine reads it as China time. Serials of
+ * date-formatted cells arrive as text already (table.c); this is for a
+ * number cell that the user maps to a date field. */
 static int excel_serial(const char *text, char *out, size_t n, int with_time)
 {
     char *end;
     double d = strtod(text, &end);
-    if (*end || d < 1 || d > 2958465) return 0;
+    if (end == text || *end || !(d >= 1 && d <= 2958465)) return 0;
     time_t secs = (time_t)llround((d - 25569.0) * 86400.0);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    strftime(out, n, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+    strftime(out, n, with_time ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d", &tm);
     return 1;
+}
+
+/* "2026-12-03 09:00:00" (a date-time cell) into a date field: its day. */
+static const char *date_of(arena *a, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > 10 && (text[10] == ' ' || text[10] == 'T') && text[4] == '-' && text[7] == '-')
+        return arena_strndup(a, text, 10);
+    return text;
 }
 
 static int link_error(const field_def *f, const char *reason, err *e)
@@ -177,7 +190,7 @@ static json_t *cell_json(entity_ctx *c, const field_def *f, const char *text, er
     }
     case FT_DATE: case FT_DATETIME:
         if (excel_serial(text, buf, sizeof buf, f->type == FT_DATETIME)) return json_string(buf);
-        return json_string(text);
+        return json_string(f->type == FT_DATE ? date_of(c->a, text) : text);
     case FT_TEXT: case FT_LONGTEXT: case FT_EMAIL: case FT_PHONE: case FT_URL:
         return json_string(text);
     default:

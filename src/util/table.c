@@ -3,8 +3,11 @@
 
 #include <expat.h>
 #include <iconv.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zip.h>
 
 #include "strbuf.h"
@@ -214,9 +217,15 @@ typedef struct xml_state {
     int nstrings, cap;
     int in_si, in_t;
     strbuf text;
+    /* styles: for each cell style (cellXfs index), whether its number
+     * format shows a date */
+    unsigned char *date_style;
+    int nstyles, in_cellxfs;
+    int custom_date[64]; /* custom numFmt ids (164+) whose code is a date */
+    int ncustom_date;
     /* sheet */
     row_builder row;
-    int in_row, in_value, col;
+    int in_row, in_value, col, style;
     char type[16];
 } xml_state;
 
@@ -274,6 +283,74 @@ static int column_of(const char *ref)
     return letters && letters <= 3 ? col - 1 : -1;
 }
 
+/* A number format code shows a date or time when it has y, m, d, h or s
+ * outside quotes, brackets ([Red], [$-804]) and backslash escapes. */
+static int format_is_date(const char *code)
+{
+    for (const char *p = code; *p; p++) {
+        if (*p == '"') {
+            while (p[1] && p[1] != '"') p++;
+            if (p[1]) p++;
+        } else if (*p == '[') {
+            while (p[1] && p[1] != ']') p++;
+            if (p[1]) p++;
+        } else if (*p == '\\' && p[1]) {
+            p++;
+        } else if (strchr("ymdhsYMDHS", *p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Excel's built-in date and time formats: 14-22, 27-36 and 50-58 (the
+ * Chinese locale's 年月日 forms), 45-47. */
+static int builtin_date_format(int id)
+{
+    return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+           (id >= 50 && id <= 58);
+}
+
+static void XMLCALL styles_start(void *ud, const XML_Char *tag, const XML_Char **atts)
+{
+    xml_state *x = ud;
+    if (is(tag, "numFmt")) {
+        const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
+        if (id && code && format_is_date(code) && x->ncustom_date < 64)
+            x->custom_date[x->ncustom_date++] = atoi(id);
+    } else if (is(tag, "cellXfs")) {
+        x->in_cellxfs = 1;
+    } else if (is(tag, "xf") && x->in_cellxfs && x->nstyles < 65536) {
+        const char *id = attr(atts, "numFmtId");
+        int fmt = id ? atoi(id) : 0, date = builtin_date_format(fmt);
+        for (int i = 0; i < x->ncustom_date && !date; i++) date = x->custom_date[i] == fmt;
+        x->date_style = realloc(x->date_style, (size_t)x->nstyles + 1);
+        x->date_style[x->nstyles++] = (unsigned char)date;
+    }
+}
+
+static void XMLCALL styles_end(void *ud, const XML_Char *tag)
+{
+    xml_state *x = ud;
+    if (is(tag, "cellXfs")) x->in_cellxfs = 0;
+}
+
+/* A serial of a date-formatted cell as the wall-clock text Excel shows
+ * ("2026-12-03" or "2026-12-03 09:00:00"): Excel keeps no time zone, so the
+ * time is the local (China) time the user typed, and import reads it so. */
+static int serial_text(const char *v, char *out, size_t n)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d >= 1 && d <= 2958465)) return -1;
+    long long secs = llround((d - 25569.0) * 86400.0); /* 25569: 1970-01-01 */
+    time_t t = (time_t)secs;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, n, secs % 86400 ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d", &tm);
+    return 0;
+}
+
 static void XMLCALL sheet_start(void *ud, const XML_Char *tag, const XML_Char **atts)
 {
     xml_state *x = ud;
@@ -283,8 +360,9 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *tag, const XML_Char **
     } else if (is(tag, "c") && x->in_row) {
         int col = column_of(attr(atts, "r"));
         x->col = col >= 0 ? col : x->row.ncells;
-        const char *type = attr(atts, "t");
+        const char *type = attr(atts, "t"), *style = attr(atts, "s");
         snprintf(x->type, sizeof x->type, "%s", type ? type : "n");
+        x->style = style ? atoi(style) : 0;
         sb_clear(&x->text);
     } else if ((is(tag, "v") || is(tag, "t")) && x->in_row) {
         x->in_value = 1;
@@ -301,11 +379,15 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *tag)
         x->in_value = 0;
     } else if (is(tag, "c") && x->in_row) {
         const char *v = sb_str(&x->text);
+        char date[32];
         if (strcmp(x->type, "s") == 0) {
             long i = strtol(v, NULL, 10);
             v = i >= 0 && i < x->nstrings ? x->strings[i] : "";
         } else if (strcmp(x->type, "b") == 0) {
             v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
+        } else if (strcmp(x->type, "n") == 0 && x->style >= 0 && x->style < x->nstyles &&
+                   x->date_style[x->style] && serial_text(v, date, sizeof date) == 0) {
+            v = date;
         }
         if (set_cell(&x->row, x->col, v, x->e)) fail(x, current_parser, "", "");
         sb_clear(&x->text);
@@ -348,6 +430,10 @@ static int read_xlsx(const char *data, size_t n, data_table *t, err *e)
     if (e->status) rc = -1;
     else if (ss) rc = parse_xml(&x, ss, len, ss_start, ss_end);
     free(ss);
+    char *styles = rc ? NULL : zip_part(z, "xl/styles.xml", &len, e);
+    if (!rc && e->status) rc = -1;
+    else if (styles) rc = parse_xml(&x, styles, len, styles_start, styles_end);
+    free(styles);
     char *sheet = rc ? NULL : zip_part(z, "xl/worksheets/sheet1.xml", &len, e);
     if (!rc && !sheet && !e->status) rc = bad_file(e, "Excel 文件中没有工作表", "The workbook has no sheet");
     if (!rc && sheet) rc = parse_xml(&x, sheet, len, sheet_start, sheet_end);
@@ -356,6 +442,7 @@ static int read_xlsx(const char *data, size_t n, data_table *t, err *e)
     drop_row(&x.row);
     for (int i = 0; i < x.nstrings; i++) free(x.strings[i]);
     free(x.strings);
+    free(x.date_style);
     sb_free(&x.text);
     zip_close(z); /* also frees the source */
     return rc;

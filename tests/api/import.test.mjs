@@ -76,20 +76,61 @@ test('GBK-encoded CSV (as Excel saves it in China) and tab-separated text', asyn
 test('Excel .xlsx made by exceljs: strings, numbers, dates, booleans', async () => {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('客户');
-  sheet.addRow(['客户名称', '员工人数', '热点客户', '下次联系时间', '客户等级']);
-  sheet.addRow(['表格导入公司', 35, true, new Date(Date.UTC(2026, 11, 24, 8, 30)), 'B 类']);
-  sheet.addRow(['表格导入二公司', 7, false, null, null]);
+  sheet.addRow(['客户名称', '员工人数', '热点客户', '下次联系时间', '客户等级', '成立日期']);
+  // Excel keeps the wall-clock time the user typed (no zone); exceljs
+  // writes a Date's UTC fields as that wall clock: 09:00 typed in China.
+  sheet.addRow(['表格导入公司', 35, true, new Date(Date.UTC(2026, 11, 24, 9, 0)), 'B 类', new Date(Date.UTC(2020, 4, 1))]);
+  sheet.addRow(['表格导入二公司', 7, false, null, null, null]);
+  sheet.getColumn(4).numFmt = 'yyyy"年"m"月"d"日" hh:mm';
+  sheet.getColumn(6).numFmt = 'yyyy/m/d';
   const buf = Buffer.from(await book.xlsx.writeBuffer());
   const p = await upload(wang, 'accounts', buf, XLSX);
   assert.equal(p.status, 200, p.text);
   assert.equal(p.json.mapping['热点客户'], 'is_hot');
+  // The preview shows dates as people read them, not Excel's serials.
+  assert.equal(p.json.rows[0][3], '2026-12-24 09:00:00');
+  assert.equal(p.json.rows[0][5], '2020-05-01');
   const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
   assert.equal(job.created, 2, JSON.stringify(job.errors));
   const a = (await wang.get('/api/v1/accounts?filter=' + filterParam({ field: 'name', op: 'eq', value: '表格导入公司' }))).json.items[0];
   assert.equal(a.employees, 35);
   assert.equal(a.is_hot, true);
-  assert.equal(a.next_contact_at, '2026-12-24T08:30:00Z');
+  assert.equal(a.next_contact_at, '2026-12-24T01:00:00Z', '09:00 China time');
   assert.equal(a.grade, 'B');
+  // A date-time cell into a date field keeps its day.
+  const cbook = new ExcelJS.Workbook();
+  const cs = cbook.addWorksheet('联系人');
+  cs.addRow(['姓名', '客户', '生日']);
+  cs.addRow(['表格生日联系人', '表格导入公司', new Date(Date.UTC(1990, 4, 1, 23, 30))]);
+  cs.getColumn(3).numFmt = 'yyyy-mm-dd hh:mm';
+  const cp = await upload(wang, 'contacts', Buffer.from(await cbook.xlsx.writeBuffer()), XLSX);
+  assert.equal(cp.json.rows[0][2], '1990-05-01 23:30:00');
+  const cjob = await runJob(wang, cp.json.id, { mapping: cp.json.mapping });
+  assert.equal(cjob.created, 1, JSON.stringify(cjob.errors));
+  const c = (await wang.get('/api/v1/contacts?filter=' + filterParam({ field: 'name', op: 'eq', value: '表格生日联系人' }))).json.items[0];
+  assert.equal(c.birthday, '1990-05-01');
+});
+
+test('a plain number cell mapped to a date field is read as an Excel serial in China time', async () => {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('客户');
+  sheet.addRow(['客户名称', '下次联系时间']);
+  sheet.addRow(['序列号日期公司', 46380.375]); // 2026-12-24 09:00
+  const p = await upload(wang, 'accounts', Buffer.from(await book.xlsx.writeBuffer()), XLSX);
+  assert.equal(p.json.rows[0][1], '46380.375');
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
+  assert.equal(job.created, 1, JSON.stringify(job.errors));
+  const a = (await wang.get('/api/v1/accounts?filter=' + filterParam({ field: 'name', op: 'eq', value: '序列号日期公司' }))).json.items[0];
+  assert.equal(a.next_contact_at, '2026-12-24T01:00:00Z');
+  const cbook = new ExcelJS.Workbook();
+  const cs = cbook.addWorksheet('联系人');
+  cs.addRow(['姓名', '客户', '生日']);
+  cs.addRow(['序列号生日联系人', '序列号日期公司', 32994]); // 1990-05-01
+  const cp = await upload(wang, 'contacts', Buffer.from(await cbook.xlsx.writeBuffer()), XLSX);
+  const cjob = await runJob(wang, cp.json.id, { mapping: cp.json.mapping });
+  assert.equal(cjob.created, 1, JSON.stringify(cjob.errors));
+  const c = (await wang.get('/api/v1/contacts?filter=' + filterParam({ field: 'name', op: 'eq', value: '序列号生日联系人' }))).json.items[0];
+  assert.equal(c.birthday, '1990-05-01');
 });
 
 test('broken rows are reported by row number; the good ones go in; all-or-nothing stores nothing', async () => {
