@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "../util/clock.h"
 
 int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt,
                            int64_t max, int64_t *out)
@@ -321,9 +322,10 @@ static void merge_records(http_request *req, http_response *res)
     api_answer_record(req, res, &c, ent, target_id, 200);
 }
 
-/* GET /api/v1/{entity}/export?format=csv|xlsx|vcf&q=&filter=&sort= : the
- * list as a download (vcf: vCards, for people). The file name is the
- * entity's label and the date. */
+/* GET /api/v1/{entity}/export?format=csv|xlsx|vcf&q=&filter=&sort=&fields= :
+ * the list as a download (vcf: vCards, for people); fields names the columns
+ * (the list's visible ones), all visible fields without it. The file name
+ * is the entity's label and the date in China. */
 static void export_records(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -333,6 +335,7 @@ static void export_records(http_request *req, http_response *res)
     if (!ent || api_list_params(req, res, &p)) return;
     const char *format = http_query(req, "format");
     if (!format) format = "xlsx";
+    p.fields = http_query(req, "fields");
     int vcf = strcmp(format, "vcf") == 0;
     if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 && !vcf)
         return http_fail(req, res, 400, "bad_param", "format 只能是 csv、xlsx 或 vcf", "format must be csv, xlsx or vcf");
@@ -346,8 +349,9 @@ static void export_records(http_request *req, http_response *res)
                         : vcf ? "text/vcard; charset=utf-8"
                               : "text/csv; charset=utf-8";
     char day[11];
-    time_t now = time(NULL);
-    strftime(day, sizeof day, "%Y%m%d", localtime(&now));
+    time_t now = time(NULL) + CHINA_OFFSET_SECONDS;
+    struct tm tm;
+    strftime(day, sizeof day, "%Y%m%d", gmtime_r(&now, &tm));
     /* RFC 6266: an ASCII fallback name, and the Chinese one percent-encoded. */
     const char *label = strcmp(req->lang, "en") == 0 ? ent->label_en : ent->label_zh;
     strbuf encoded = STRBUF_INIT;

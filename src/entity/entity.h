@@ -43,6 +43,7 @@ typedef struct list_params {
     int deleted;              /* 1: the recycle bin instead of live records */
     int pool;                 /* 1: the public pool (records without owner) instead */
     char initial;             /* 'a'..'z' or '#': pinyin initial of the name (A-Z bar); 0 none */
+    const char *fields;       /* exports: comma-separated field names in column order; NULL all */
     const char *link_field;   /* related lists: only rows whose link_field = link_id */
     int64_t link_id;
 } list_params;

@@ -16,9 +16,19 @@
 typedef struct export_sink {
     int xlsx;
     strbuf *csv;
+    lxw_workbook *book;
     lxw_worksheet *sheet;
+    lxw_format *header, *date, *datetime, *money;
     int row, col;
+    double *width; /* xlsx: widest cell per column, in character widths */
 } export_sink;
+
+/* One exported column: a field of the select plan and where its value sits
+ * in the row (a link field takes two columns: id and name). */
+typedef struct export_column {
+    const field_def *f;
+    int at;
+} export_column;
 
 /* A cell starting with = + - @ (after spaces) or tab/CR would run as a
  * formula in a spreadsheet: prefix it with ' so it stays text. */
@@ -45,11 +55,27 @@ static void csv_cell(strbuf *out, const char *s)
     sb_putc(out, '"');
 }
 
-static void put_cell(export_sink *k, const char *text, int is_number, double number)
+/* Display width of text in a spreadsheet column: a Chinese character is
+ * about two Latin ones wide. */
+static double text_width(const char *s)
+{
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80) w += 1;
+        else if (*p >= 0xC0) w += *p >= 0xE0 ? 2 : 1;
+    }
+    return w;
+}
+
+static void note_width(export_sink *k, double w)
+{
+    if (k->width && w > k->width[k->col]) k->width[k->col] = w;
+}
+
+static void put_text(export_sink *k, const char *text, lxw_format *fmt)
 {
     if (k->xlsx) {
-        if (is_number) worksheet_write_number(k->sheet, (lxw_row_t)k->row, (lxw_col_t)k->col, number, NULL);
-        else if (*text) {
+        if (*text) {
             const char *t = text;
             char *safe = NULL;
             if (needs_neutralising(t) && (safe = malloc(strlen(t) + 2))) {
@@ -57,13 +83,21 @@ static void put_cell(export_sink *k, const char *text, int is_number, double num
                 strcpy(safe + 1, t);
                 t = safe;
             }
-            worksheet_write_string(k->sheet, (lxw_row_t)k->row, (lxw_col_t)k->col, t, NULL);
+            worksheet_write_string(k->sheet, (lxw_row_t)k->row, (lxw_col_t)k->col, t, fmt);
+            note_width(k, text_width(t));
             free(safe);
         }
     } else {
         if (k->col) sb_putc(k->csv, ',');
         csv_cell(k->csv, text);
     }
+    k->col++;
+}
+
+static void put_number(export_sink *k, double number, lxw_format *fmt, double width)
+{
+    worksheet_write_number(k->sheet, (lxw_row_t)k->row, (lxw_col_t)k->col, number, fmt);
+    note_width(k, width);
     k->col++;
 }
 
@@ -81,11 +115,42 @@ static int exported(const field_def *f, int deleted)
     return strcmp(f->name, "version") != 0 && (deleted || strcmp(f->name, "deleted_at") != 0);
 }
 
-static void header_row(entity_ctx *c, const select_plan *plan, int deleted, export_sink *k)
+/* The columns of the export: the fields named in p->fields, in that order
+ * (the list's visible columns), or every field the user may see. A named
+ * field the user may not see is left out, as the list leaves it out; a name
+ * that is no field is a bad request. */
+static int export_columns(const entity_def *ent, const select_plan *plan, const list_params *p,
+                          arena *a, export_column **out, int *n, err *e)
+{
+    int *at = arena_alloc(a, sizeof(int) * (size_t)(plan->nfields + 1));
+    for (int i = 0, col = 0; i < plan->nfields; i++) {
+        at[i] = col;
+        col += plan->fields[i]->type == FT_LINK || plan->fields[i]->type == FT_USER ? 2 : 1;
+    }
+    *out = arena_alloc(a, sizeof(export_column) * (size_t)(plan->nfields + 1));
+    *n = 0;
+    if (!p->fields || !*p->fields) {
+        for (int i = 0; i < plan->nfields; i++)
+            if (exported(plan->fields[i], p->deleted)) (*out)[(*n)++] = (export_column){plan->fields[i], at[i]};
+        return 0;
+    }
+    char *names = arena_strdup(a, p->fields), *save = NULL;
+    for (char *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        if (!meta_field(ent, name))
+            return err_setf(e, 400, "bad_param", "没有名为 %s 的字段", "There is no field named %s", name);
+        for (int i = 0; i < plan->nfields && *n < plan->nfields; i++)
+            if (strcmp(plan->fields[i]->name, name) == 0 && exported(plan->fields[i], p->deleted))
+                (*out)[(*n)++] = (export_column){plan->fields[i], at[i]};
+    }
+    if (!*n)
+        return err_set(e, 400, "bad_param", "没有可导出的字段", "None of the fields can be exported");
+    return 0;
+}
+
+static void header_row(entity_ctx *c, const export_column *cols, int n, export_sink *k)
 {
     int en = strcmp(c->lang, "en") == 0;
-    for (int i = 0; i < plan->nfields; i++)
-        if (exported(plan->fields[i], deleted)) put_cell(k, en ? plan->fields[i]->label_en : plan->fields[i]->label_zh, 0, 0);
+    for (int i = 0; i < n; i++) put_text(k, en ? cols[i].f->label_en : cols[i].f->label_zh, k->header);
     end_row(k);
 }
 
@@ -110,32 +175,77 @@ static int is_numeric(const field_def *f)
     return f->type == FT_INTEGER || field_is_scaled(f);
 }
 
-static void data_row(entity_ctx *c, const select_plan *plan, int deleted, db_stmt *s, export_sink *k)
+/* "2026-12-03" or "2026-12-03 10:00:00" as an Excel date serial (days
+ * since 1899-12-30, the time as a fraction): Excel keeps wall-clock time,
+ * so a date-time goes in as China time. */
+static int excel_serial(const char *text, double *out)
+{
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3) return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
+    *out = (double)timegm(&tm) / 86400.0 + 25569.0;
+    return 0;
+}
+
+static void data_row(entity_ctx *c, const export_column *cols, int n, db_stmt *s, export_sink *k)
 {
     strbuf cell = STRBUF_INIT;
-    int col = 0;
-    for (int i = 0; i < plan->nfields; i++) {
-        const field_def *f = plan->fields[i];
+    for (int i = 0; i < n; i++) {
+        const field_def *f = cols[i].f;
+        int col = cols[i].at;
         sb_clear(&cell);
-        int link = f->type == FT_LINK || f->type == FT_USER;
-        if (!exported(f, deleted)) {
-            col += link ? 2 : 1;
-            continue;
-        }
         if (f->type == FT_DATETIME) {
             china_time(db_column_is_null(s, col) ? NULL : db_column_text(s, col), &cell);
-        } else if (link) { /* people read names, not ids */
+        } else if (f->type == FT_LINK || f->type == FT_USER) { /* people read names, not ids */
             const char *name = db_column_text(s, col + 1);
             sb_append(&cell, name ? name : "");
         } else {
             value_to_text(f, s, col, c->lang, &cell);
         }
-        int number = is_numeric(f) && !db_column_is_null(s, col);
-        put_cell(k, sb_str(&cell), number && k->xlsx, number ? strtod(sb_str(&cell), NULL) : 0);
-        col += link ? 2 : 1;
+        double serial;
+        int dated = (f->type == FT_DATE || f->type == FT_DATETIME) && excel_serial(sb_str(&cell), &serial) == 0;
+        if (k->xlsx && is_numeric(f) && !db_column_is_null(s, col))
+            put_number(k, strtod(sb_str(&cell), NULL), f->type == FT_MONEY ? k->money : NULL,
+                       (double)cell.len + (f->type == FT_MONEY ? 3 : 0));
+        else if (k->xlsx && dated)
+            put_number(k, serial, f->type == FT_DATE ? k->date : k->datetime, f->type == FT_DATE ? 10 : 16);
+        else
+            put_text(k, sb_str(&cell), NULL);
     }
     sb_free(&cell);
     end_row(k);
+}
+
+/* A sheet people can work with: a bold header that stays in view and
+ * filters, dates and money in their formats, columns as wide as their
+ * contents (within reason). */
+static int xlsx_begin(export_sink *k, const char *path, const char *sheet_name, int ncols)
+{
+    k->book = workbook_new(path);
+    k->sheet = k->book ? workbook_add_worksheet(k->book, sheet_name) : NULL;
+    if (!k->sheet) return -1;
+    k->header = workbook_add_format(k->book);
+    format_set_bold(k->header);
+    format_set_bg_color(k->header, 0xF2F3F5);
+    k->date = workbook_add_format(k->book);
+    format_set_num_format(k->date, "yyyy-mm-dd");
+    k->datetime = workbook_add_format(k->book);
+    format_set_num_format(k->datetime, "yyyy-mm-dd hh:mm");
+    k->money = workbook_add_format(k->book);
+    format_set_num_format(k->money, "#,##0.00");
+    k->width = calloc((size_t)ncols + 1, sizeof(double));
+    worksheet_freeze_panes(k->sheet, 1, 0);
+    return 0;
+}
+
+static void xlsx_finish(export_sink *k, int ncols)
+{
+    for (int i = 0; i < ncols; i++) {
+        double w = k->width[i] + 2;
+        worksheet_set_column(k->sheet, (lxw_col_t)i, (lxw_col_t)i, w < 8 ? 8 : w > 60 ? 60 : w, NULL);
+    }
+    if (ncols > 0 && k->row > 0)
+        worksheet_autofilter(k->sheet, 0, 0, (lxw_row_t)(k->row - 1), (lxw_col_t)(ncols - 1));
 }
 
 static int read_file(const char *path, strbuf *out, err *e)
@@ -180,20 +290,20 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
     select_plan plan;
     select_plan_build(c, ent, &plan);
     char path[] = "/tmp/kehu-export-XXXXXX";
-    int fd = -1, rc = -1;
-    lxw_workbook *book = NULL;
-    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || count_check(c, ent, &w, e)) goto done;
+    int fd = -1, rc = -1, ncols = 0;
+    export_column *cols = NULL;
+    export_sink k = {.xlsx = xlsx, .csv = out};
+    if (export_columns(ent, &plan, p, c->a, &cols, &ncols, e) || entity_page_sql(c, ent, p, &w, &order, &ids, e) ||
+        count_check(c, ent, &w, e))
+        goto done;
     sb_printf(&sql, "SELECT %s FROM %s t%s WHERE %s %s", sb_str(&plan.columns), ent->table,
               sb_str(&plan.joins), sb_str(&w.sql), sb_str(&order.sql));
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     if (!s) goto done;
     query_bind_all(&w, s);
-    export_sink k = {.xlsx = xlsx, .csv = out};
     if (xlsx) {
         fd = mkstemp(path);
-        book = fd >= 0 ? workbook_new(path) : NULL;
-        k.sheet = book ? workbook_add_worksheet(book, strcmp(c->lang, "en") == 0 ? ent->label_en : ent->label_zh) : NULL;
-        if (!k.sheet) {
+        if (fd < 0 || xlsx_begin(&k, path, strcmp(c->lang, "en") == 0 ? ent->label_en : ent->label_zh, ncols)) {
             db_finalize(s);
             err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
             goto done;
@@ -201,17 +311,18 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
     } else {
         sb_append(out, "\xEF\xBB\xBF"); /* BOM: Excel then reads UTF-8 Chinese correctly */
     }
-    header_row(c, &plan, p->deleted, &k);
+    header_row(c, cols, ncols, &k);
     int step;
-    while ((step = db_step(s)) == DB_ROW) data_row(c, &plan, p->deleted, s, &k);
+    while ((step = db_step(s)) == DB_ROW) data_row(c, cols, ncols, s, &k);
     db_finalize(s);
     if (step < 0) {
         err_set(e, 500, "db_error", "读取数据失败", "Reading failed");
         goto done;
     }
     if (xlsx) {
-        lxw_error closed = workbook_close(book);
-        book = NULL;
+        xlsx_finish(&k, ncols);
+        lxw_error closed = workbook_close(k.book);
+        k.book = NULL;
         if (closed != LXW_NO_ERROR || read_file(path, out, e)) {
             if (!e->status) err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
             goto done;
@@ -219,7 +330,8 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
     }
     rc = 0;
 done:
-    if (book) workbook_close(book);
+    if (k.book) workbook_close(k.book);
+    free(k.width);
     if (fd >= 0) {
         close(fd);
         unlink(path);

@@ -158,3 +158,47 @@ test('exports speak to people: times in China time (and back the same through im
   const bin = parseCsv((await download('/api/v1/activities/export?format=csv&deleted=true')).buf.toString('utf8').replace(/^\uFEFF/, ''));
   assert.ok(bin[0].includes('删除时间'));
 });
+
+test('Excel export for people: the visible columns in their order, real dates, frozen header, widths, China date in the name', async () => {
+  const act = (await admin.post('/api/v1/activities', { subject: 'Excel 日期测试', kind: 'visit', start_at: '2026-12-03T01:00:00Z' })).json;
+  const r = await download('/api/v1/activities/export?format=xlsx&fields=subject,start_at,owner_id&filter=' +
+    filterParam({ field: 'id', op: 'eq', value: act.id }));
+  assert.equal(r.status, 200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.buf);
+  const sheet = wb.worksheets[0];
+  assert.deepEqual(sheet.getRow(1).values.slice(1), ['主题', '开始时间', '负责人']);
+  const cell = sheet.getRow(2).getCell(2);
+  // A date cell that a spreadsheet sorts and filters as a date, showing
+  // the China time 09:00 (exceljs reads Excel's wall clock as UTC fields).
+  assert.ok(cell.value instanceof Date, `a date cell, got ${typeof cell.value}`);
+  assert.equal(cell.value.toISOString(), '2026-12-03T09:00:00.000Z');
+  assert.match(cell.numFmt, /yyyy-mm-dd hh:mm/);
+  assert.equal(sheet.views[0].state, 'frozen');
+  assert.equal(sheet.views[0].ySplit, 1);
+  assert.ok(sheet.getColumn(1).width >= 12, `width ${sheet.getColumn(1).width}`);
+  assert.ok(sheet.getRow(1).getCell(1).font?.bold, 'bold header');
+  const chinaDay = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10).replaceAll('-', '');
+  assert.match(r.headers.get('content-disposition'), new RegExp(`activities-${chinaDay}\\.xlsx`));
+  // An unknown field name is refused; with no fields, every visible field.
+  assertError(assert, await admin.get('/api/v1/activities/export?format=xlsx&fields=subject,nosuch'), 400, 'bad_param');
+  const csv = (await download('/api/v1/activities/export?format=csv&fields=start_at,subject&filter=' +
+    filterParam({ field: 'id', op: 'eq', value: act.id }))).buf.toString('utf8').replace(/^\uFEFF/, '');
+  assert.deepEqual(parseCsv(csv), [['开始时间', '主题'], ['2026-12-03 09:00:00', 'Excel 日期测试']]);
+});
+
+test('a field the user may not see is left out of an export even when named', async () => {
+  const prof = (await admin.post('/api/v1/profiles', {
+    name: '隐藏年营业额', permissions: { accounts: { view: true, export: true } }, field_access: { accounts: { annual_revenue: 'hidden' } },
+  })).json;
+  const role = (await admin.post('/api/v1/roles', { name: '导出测试岗位', profile_ids: [prof.id] })).json;
+  srv.addUser('export_fields', 'Export#2026pass');
+  const uid = (await admin.get('/api/v1/users?q=export_fields')).json.items[0].id;
+  await admin.patch(`/api/v1/users/${uid}`, { role_id: role.id });
+  const u = await srv.client('export_fields', 'Export#2026pass');
+  await u.post('/api/v1/accounts', { name: '字段导出测试公司', annual_revenue: 99999 });
+  const res = await fetch(srv.base + '/api/v1/accounts/export?format=csv&fields=name,annual_revenue', { headers: { Authorization: `Bearer ${u.token}` } });
+  const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  assert.deepEqual(rows[0], ['客户名称']);
+  assert.ok(!rows.flat().includes('99999') && !rows.flat().includes('99999.00'));
+});

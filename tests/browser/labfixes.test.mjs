@@ -330,6 +330,12 @@ describe('fixes from the lab walkthrough', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     assert.match(csv, /公海里的泰州客户/);
     assert.doesNotMatch(csv, /常州甲方电子有限公司/, 'only the current list');
+    // ...in the columns the list shows, in their order
+    const head = csv.replace(/^\uFEFF/, '').split('\r\n')[0].split(',');
+    const shown = (await page.locator('[data-test=list-table] thead th').allInnerTexts()).map(x => x.trim()).filter(Boolean);
+    assert.ok(head.every(h => shown.includes(h)), `export ${head} vs list ${shown}`);
+    assert.deepEqual(head, shown.filter(x => head.includes(x)), 'in the order of the list');
+    assert.ok(head.length >= 5 && !head.includes('资信额度'), head.join('|'));
 
     await page.goto(`${srv.base}/opportunities/${ids.oppB}?tab=stages`);
     await page.locator('[data-test=stage-history] [data-stage="qualification"]').waitFor();

@@ -39,7 +39,7 @@ export default {
     ownRecords: 'Mine', pool: 'Public pool',
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
     columns: 'Columns', columnsTip: 'Choose the columns of the list', massUpdate: 'Mass update', massDelete: 'Delete',
-    exportSelected: 'Export selected', exportAll: 'Export current list', initialAll: 'All', initialOther: 'Other',
+    exportSelected: 'Export selected', exportAll: 'Export current list', exportAllFields: 'Export all fields', initialAll: 'All', initialOther: 'Other',
     deleteConfirm: 'Delete the {n} selected records? You can restore them from the recycle bin.',
     deleted: '{n} records deleted; restore them from the recycle bin', addCondition: 'Add a condition',
     from: 'From', to: 'To', min: 'Min', max: 'Max', mine: 'Mine', any: 'Any',

@@ -40,7 +40,7 @@ export default {
     ownRecords: '我的客户', pool: '公海',
     quickSearch: '输入名称、电话或拼音首字母搜索', advanced: '高级查询', hideAdvanced: '收起查询',
     columns: '显示列', columnsTip: '选择列表中显示的列', massUpdate: '批量修改', massDelete: '批量删除',
-    exportSelected: '导出所选', exportAll: '导出当前列表', initialAll: '全部', initialOther: '其他',
+    exportSelected: '导出所选', exportAll: '导出当前列表', exportAllFields: '导出全部字段', initialAll: '全部', initialOther: '其他',
     deleteConfirm: '确定删除所选的 {n} 条记录吗？删除后可在回收站中恢复。',
     deleted: '已删除 {n} 条记录，可在回收站恢复', addCondition: '添加查询条件',
     from: '起', to: '止', min: '最小值', max: '最大值', mine: '我负责的', any: '不限',
