@@ -179,10 +179,12 @@ static void entity_paths(json_t *paths, const entity_def *ent)
                                       "binary", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                       "schema", "type", "string", "format", "binary"));
     json_object_set_new(exp, "parameters",
-                        json_pack("[o,o,o,o]", param("format", "query", "string", "csv, xlsx (default) or vcf (people: vCard 3.0)"),
+                        json_pack("[o,o,o,o,o]", param("format", "query", "string", "csv, xlsx (default) or vcf (people: vCard 3.0)"),
                                   param("q", "query", "string", "quick search"),
                                   param("filter", "query", "string", "filter JSON"),
-                                  param("sort", "query", "string", "f1,-f2")));
+                                  param("sort", "query", "string", "f1,-f2"),
+                                  param("fields", "query", "string",
+                                        "columns in order, comma-separated field names (default: every visible field)")));
     json_object_set_new(paths, path, json_pack("{s:o}", "get", exp));
 
     if (ent->name_field) {
