@@ -16,7 +16,8 @@
 #include "../entity/meta_load.h"
 #include "../util/arena.h"
 
-const char *const acl_verb_names[ACL_NVERBS] = {"view", "create", "edit", "delete", "import", "export"};
+const char *const acl_verb_names[ACL_NVERBS] = {"view",   "create", "edit",     "delete",
+                                                "import", "export", "view_all", "modify_all"};
 
 /* What a set of profiles allows on one entity. Only fields below write
  * access are listed. */
@@ -43,7 +44,7 @@ typedef struct role_node {
 } role_node;
 
 typedef struct profile_node {
-    int64_t id;
+    int64_t id, parent_id;
     int is_default;
     json_t *permissions, *field_access; /* freed once the snapshot is built */
 } profile_node;
@@ -136,12 +137,21 @@ static int64_t stored_version(db_conn *c)
     return v;
 }
 
+unsigned acl_verb_closure(unsigned v)
+{
+    /* 修改全部 is viewing, editing and deleting every record; 查看全部 viewing. */
+    if (v & (1u << ACL_MODIFY_ALL)) v |= 1u << ACL_VIEW_ALL | 1u << ACL_EDIT | 1u << ACL_DELETE;
+    if (v & (1u << ACL_VIEW_ALL)) v |= 1u << ACL_VIEW;
+    if (v) v |= 1u << ACL_VIEW; /* no right without seeing */
+    return v;
+}
+
 static unsigned verbs_of(json_t *obj)
 {
     unsigned v = 0;
     for (int i = 0; i < ACL_NVERBS; i++)
         if (json_is_true(json_object_get(obj, acl_verb_names[i]))) v |= 1u << i;
-    return v;
+    return acl_verb_closure(v);
 }
 
 static int access_of(json_t *v)
@@ -201,9 +211,87 @@ static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n
     }
 }
 
+/* ---- profile inheritance ---- */
+
+static profile_node *find_profile(profile_node *all, int n, int64_t id)
+{
+    for (int i = 0; id && i < n; i++)
+        if (all[i].id == id) return &all[i];
+    return NULL;
+}
+
+/* The verbs of `from` added to `into` (both {verb: true} objects). */
+static void add_verbs(json_t *into, json_t *from)
+{
+    const char *verb;
+    json_t *on;
+    json_object_foreach(from, verb, on)
+        if (json_is_true(on)) json_object_set_new(into, verb, json_true());
+}
+
+/* Adds an ancestor's module rights to a profile's: an entity the profile
+ * does not name starts from its own "*" entry, so naming a module in the
+ * parent never takes away what the child's "*" gave; the ancestor's "*"
+ * reaches every module the child names. */
+static void inherit_permissions(json_t *own, json_t *ancestor)
+{
+    const char *ent;
+    json_t *verbs;
+    json_object_foreach(ancestor, ent, verbs) {
+        json_t *entry = json_object_get(own, ent);
+        if (!entry) {
+            json_t *star = json_object_get(own, "*");
+            entry = star ? json_deep_copy(star) : json_object();
+            json_object_set_new(own, ent, entry);
+        }
+        add_verbs(entry, verbs);
+    }
+    json_t *star = json_object_get(ancestor, "*");
+    json_object_foreach(own, ent, verbs)
+        if (star && strcmp(ent, "*") != 0) add_verbs(verbs, star);
+}
+
+/* An ancestor's field access fills in what the profile does not set. */
+static void inherit_field_access(json_t *own, json_t *ancestor)
+{
+    const char *ent, *field;
+    json_t *fields, *level;
+    json_object_foreach(ancestor, ent, fields) {
+        json_t *entry = json_object_get(own, ent);
+        if (!entry) json_object_set_new(own, ent, entry = json_object());
+        json_object_foreach(fields, field, level)
+            if (!json_object_get(entry, field)) json_object_set(entry, field, level);
+    }
+}
+
+/* Each profile with its ancestors' rights (nearest first; a cycle, which
+ * writes refuse, is cut after n steps). Works on copies, so a parent's
+ * inherited rights are not counted twice. */
+static void resolve_inheritance(profile_node *all, int n)
+{
+    json_t **perms = calloc((size_t)n + 1, sizeof *perms), **access = calloc((size_t)n + 1, sizeof *access);
+    for (int i = 0; i < n; i++) {
+        perms[i] = json_deep_copy(all[i].permissions);
+        access[i] = json_deep_copy(all[i].field_access);
+        const profile_node *p = find_profile(all, n, all[i].parent_id);
+        for (int steps = 0; p && steps < n; steps++, p = find_profile(all, n, p->parent_id)) {
+            inherit_permissions(perms[i], p->permissions);
+            inherit_field_access(access[i], p->field_access);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        json_decref(all[i].permissions);
+        json_decref(all[i].field_access);
+        all[i].permissions = perms[i];
+        all[i].field_access = access[i];
+    }
+    free(perms);
+    free(access);
+}
+
 static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
 {
-    db_stmt *s = db_prepare(c, "SELECT id, is_default, permissions, field_access FROM profiles WHERE deleted_at IS NULL", e);
+    db_stmt *s = db_prepare(c, "SELECT id, is_default, permissions, field_access, parent_id FROM profiles WHERE deleted_at IS NULL", e);
     if (!s) return -1;
     int cap = 16;
     *out = calloc((size_t)cap, sizeof **out);
@@ -214,6 +302,7 @@ static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
         profile_node *p = &(*out)[(*n)++];
         p->id = db_column_int64(s, 0);
         p->is_default = (int)db_column_int64(s, 1);
+        p->parent_id = db_column_is_null(s, 4) ? 0 : db_column_int64(s, 4);
         const char *perm = db_column_text(s, 2), *fa = db_column_text(s, 3);
         p->permissions = perm ? json_loads(perm, 0, NULL) : NULL;
         p->field_access = fa ? json_loads(fa, 0, NULL) : NULL;
@@ -221,6 +310,7 @@ static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
         if (!json_is_object(p->field_access)) json_decref(p->field_access), p->field_access = json_object();
     }
     db_finalize(s);
+    if (rc >= 0) resolve_inheritance(*out, *n);
     return rc < 0 ? err_set(e, 500, "db_error", "读取权限配置失败", "Cannot read profiles") : 0;
 }
 
@@ -429,7 +519,8 @@ int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
         if (strcmp(ent->name, "profiles") == 0) return 0;
         return verb == ACL_VIEW;
     }
-    if (ent->personal) return verb != ACL_IMPORT; /* the rows are one's own: see owner_predicate */
+    if (ent->personal) /* the rows are one's own: see owner_predicate */
+        return verb != ACL_IMPORT && verb != ACL_VIEW_ALL && verb != ACL_MODIFY_ALL;
     const entity_rights *er = entity_rights_of(snap(), u, ent);
     if (!er || !(er->verbs & (1u << ACL_VIEW))) return 0; /* no right without seeing */
     return (er->verbs >> verb) & 1u;
@@ -509,6 +600,8 @@ static void owner_predicate(const auth_user *u, const entity_def *ent, const cha
 static int sees_everything(const auth_user *u, const entity_def *ent, int writing)
 {
     if ((u && u->is_admin) || ent->is_system) return 1; /* system entities: acl_can decides */
+    if (ent->personal) return 0;                       /* an inbox stays one's own */
+    if (acl_can(u, ent, writing ? ACL_MODIFY_ALL : ACL_VIEW_ALL)) return 1;
     acl_sharing mode = acl_entity_sharing(ent);
     return writing ? mode == ACL_PUBLIC_READ_WRITE : mode != ACL_PRIVATE;
 }

@@ -5,9 +5,15 @@
  * The rules (issue 5, SPEC "System settings"):
  * - Administrators may do everything.
  * - Module rights come from profiles (权限配置): {entity: {view, create,
- *   edit, delete, import, export}}. A user's rights are the union of the
- *   profiles of the user's role; a user without a role gets the profiles
- *   marked is_default.
+ *   edit, delete, import, export, view_all, modify_all}}. A user's rights
+ *   are the union of the profiles of the user's role; a user without a role
+ *   gets the profiles marked is_default. A profile inherits the rights of
+ *   its parent profile (parent_id, ALLPASS AP-S4): verbs add up, and its
+ *   own field access wins over the parent's.
+ * - view_all (查看全部) reads every record of the module and modify_all
+ *   (修改全部, which includes view_all) changes every record, whatever the
+ *   owners and the sharing: a read-only after-sales role reads every
+ *   customer without customers being public to everyone.
  * - Field access comes from the same profiles: {entity: {field: "hidden" |
  *   "read" | "write"}}, unnamed fields are "write"; the most open value among
  *   the role's profiles that may view the entity wins.
@@ -39,11 +45,17 @@ typedef enum acl_verb {
     ACL_DELETE,
     ACL_IMPORT,
     ACL_EXPORT,
+    ACL_VIEW_ALL,   /* every record, not only one's own and one's subordinates' */
+    ACL_MODIFY_ALL, /* change every record (implies ACL_VIEW_ALL) */
     ACL_NVERBS
 } acl_verb;
 
 /* Verb names as in profiles.permissions: "view", "create", ... */
 extern const char *const acl_verb_names[ACL_NVERBS];
+/* The verbs (bits 1 << verb) that the given ones imply: every right needs
+ * view, view_all is viewing, modify_all is view_all, edit and delete. The
+ * metadata API serves this so the profile editor ticks the same. */
+unsigned acl_verb_closure(unsigned verbs);
 
 typedef enum acl_sharing {
     ACL_PRIVATE = 0,

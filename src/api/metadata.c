@@ -222,6 +222,21 @@ static void write_menu(strbuf *b, const http_request *req, const metadata *m, js
     sb_putc(b, ']');
 }
 
+/* "verbs":[{"name":"modify_all","implies":["view","edit",...]},...]: the
+ * module rights of profiles and what each brings along. */
+static void write_verbs(strbuf *b)
+{
+    sb_append(b, "\"verbs\":[");
+    for (int v = 0; v < ACL_NVERBS; v++) {
+        sb_printf(b, "%s{\"name\":\"%s\",\"implies\":[", v ? "," : "", acl_verb_names[v]);
+        unsigned implied = acl_verb_closure(1u << v) & ~(1u << v);
+        for (int w = 0, n = 0; w < ACL_NVERBS; w++)
+            if (implied & (1u << w)) sb_printf(b, "%s\"%s\"", n++ ? "," : "", acl_verb_names[w]);
+        sb_append(b, "]}");
+    }
+    sb_append(b, "],");
+}
+
 static void get_metadata(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -235,6 +250,7 @@ static void get_metadata(http_request *req, http_response *res)
         write_entity(b, req, &c.m->entities[i]);
     }
     sb_append(b, "],");
+    write_verbs(b);
     json_t *pref = api_user_setting(req->db, req->user->id, "menu");
     write_menu(b, req, c.m, pref);
     json_decref(pref);

@@ -77,12 +77,15 @@ static json_t *json_of(const sql_value *v)
     return v->kind == SV_TEXT ? json_loads(v->s, 0, NULL) : NULL;
 }
 
+static int tree_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
+                      const sql_value *old, err *e);
+
 static int profile_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
                          const sql_value *old, err *e)
 {
     int pi = meta_field_index(ent, "permissions"), fi = meta_field_index(ent, "field_access");
-    int rc = 0;
-    if (pi >= 0 && present[pi] && vals[pi].kind != SV_NULL) {
+    int rc = tree_rules(c, ent, vals, present, old, e); /* inheritance: no cycles */
+    if (!rc && pi >= 0 && present[pi] && vals[pi].kind != SV_NULL) {
         json_t *perm = json_of(&vals[pi]);
         rc = json_is_object(perm) ? check_permissions(c->m, perm, e)
                                   : invalid(e, "permissions", "模块权限必须是对象%.0s", "Module rights must be an object%.0s", "");
@@ -293,8 +296,16 @@ static int profile_delete_check(entity_ctx *c, const entity_def *ent, int64_t id
         json_decref(ids);
     }
     db_finalize(s);
+    if (used) return in_use(e, "仍有角色使用该权限配置", "A role still uses this profile");
+    int64_t heirs = 0;
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    const char *params[] = {idtext};
+    if (db_query_int64(c->db, "SELECT COUNT(*) FROM profiles WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT)",
+                       &heirs, e, 1, params) < 0)
+        return -1;
     (void)ent;
-    return used ? in_use(e, "仍有角色使用该权限配置", "A role still uses this profile") : 0;
+    return heirs ? in_use(e, "仍有权限配置继承该配置", "Another profile inherits from this one") : 0;
 }
 
 static int user_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)

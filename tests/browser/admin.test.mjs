@@ -141,6 +141,37 @@ describe('access control administration', () => {
     assert.equal(made.status, 201, JSON.stringify(made.body));
   });
 
+  it('查看全部 lets the after-sales role read every customer; a profile can inherit another (继承自)', async () => {
+    await signOut();
+    await signIn(page, srv.base);
+    const mine = await api('POST', '/accounts', { name: '管理员自己的客户有限公司' });
+    assert.equal(mine.status, 201);
+    await tab('profiles');
+    await page.locator('[data-profile="售后服务"]').click();
+    await page.locator('[data-test="cell-accounts-view_all"]').click();
+    assert.ok(await checked('cell-accounts-view'), '查看全部 ticks 查看');
+    await page.locator('[data-test=profile-save]').click();
+    await page.locator('.el-message--success').last().waitFor();
+    await page.locator('[data-test=profile-new]').click();
+    await page.locator('[data-test=profile-name]').fill('售后主管');
+    await choose('profile-parent', '售后服务');
+    await page.locator('[data-test="cell-contacts-modify_all"]').click();
+    for (const v of ['view', 'view_all', 'edit', 'delete']) assert.ok(await checked(`cell-contacts-${v}`), `修改全部 ticks ${v}`);
+    await screenshot(page, 'admin-05b-scopes');
+    await page.locator('[data-test=profile-save]').click();
+    await page.locator('.el-message--success').last().waitFor();
+    const profiles = (await api('GET', '/profiles?limit=100')).body.items;
+    const parent = profiles.find(p => p.name === '售后服务'), child = profiles.find(p => p.name === '售后主管');
+    assert.equal(parent.permissions.accounts.view_all, true);
+    assert.equal(child.parent_id, parent.id);
+    assert.equal(child.permissions.contacts.modify_all, true);
+    await signOut();
+    await signIn(page, srv.base, 'shouhou1', 'Shouhou#2026');
+    const seen = await api('GET', `/accounts/${mine.body.id}`);
+    assert.equal(seen.status, 200, 'the administrator\'s customer is readable now');
+    assert.equal((await api('PATCH', `/accounts/${mine.body.id}`, { description: '仍然只读' })).status, 403);
+  });
+
   it('customises the main menu: hides a module and moves another up', async () => {
     await page.locator('.topbar .el-dropdown').last().click();
     await page.locator('[data-test=customise-menu]').click();

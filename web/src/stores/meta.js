@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { get } from '../api/http.js';
 
 export const useMetaStore = defineStore('meta', {
-  state: () => ({ entities: [], menu: [], version: 0, loaded: false }),
+  state: () => ({ entities: [], menu: [], verbs: [], version: 0, loaded: false }),
   getters: {
     byName: s => Object.fromEntries(s.entities.map(e => [e.name, e])),
   },
@@ -14,6 +14,7 @@ export const useMetaStore = defineStore('meta', {
       const m = await get('/metadata');
       this.entities = m.entities || [];
       this.menu = m.menu || [];
+      this.verbs = m.verbs || []; // module rights of profiles and what each implies
       this.version = m.version || 0;
       this.loaded = true;
     },
