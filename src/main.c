@@ -31,6 +31,7 @@ static void usage(FILE *out)
           "  user add USERNAME [--name N] [--password PW] [--admin] [--db ...]\n"
           "  user passwd USERNAME [--password PW] [--db ...]\n"
           "  gen-data  [--db ...] --accounts N [--contacts M]   生成测试数据 / benchmark data\n"
+          "  routes    [--markdown]                   接口路由表 / the routes (docs/api.md list)\n"
           "  version\n",
           out);
 }
@@ -105,6 +106,22 @@ static int parse_listen(const char *text, app_config *cfg)
     if (port <= 0 || port > 65535) return -1;
     cfg->listen_host = host;
     cfg->listen_port = (unsigned)port;
+    return 0;
+}
+
+/* The dispatch table as declared: "METHOD PATTERN" lines, or the route
+ * list of docs/api.md (tests compare both with what is published). */
+static int cmd_routes(int argc, char **argv)
+{
+    strbuf sb = STRBUF_INIT;
+    if (arg_flag(argc, argv, "--markdown")) {
+        api_routes_markdown(&sb);
+    } else {
+        for (const route *const *t = api_all_routes; *t; t++)
+            for (const route *r = *t; r->method; r++) sb_printf(&sb, "%s %s\n", r->method, r->pattern);
+    }
+    fputs(sb_str(&sb), stdout);
+    sb_free(&sb);
     return 0;
 }
 
@@ -209,6 +226,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "init") == 0 || strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0) return cli_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "routes") == 0) return cmd_routes(argc - 1, argv + 1);
     if (strcmp(cmd, "gen-data") == 0) return cli_gen_data(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("kehu %s\n", KEHU_VERSION);

@@ -22,6 +22,13 @@ void api_imports_shutdown(void);
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
+/* The route list of docs/api.md, one table per tag, generated from the
+ * declarations (`kehu routes --markdown`). */
+void api_routes_markdown(strbuf *out);
+
+/* Parameters many routes declare (src/api/common.c). */
+extern const route_param API_ID_PARAM[];   /* :id, a record id */
+extern const route_param API_LIST_QUERY[]; /* q, filter, sort, limit, offset, deleted, pool, initial */
 
 /* Sets up the engine context for this request (current metadata, reloaded
  * when another process changed it). */

@@ -87,9 +87,21 @@ static void share(http_request *req, http_response *res)
 }
 
 const route api_calendar_routes[] = {
-    {"POST", "/api/v1/calendar/feed", new_feed, 0},
-    {"DELETE", "/api/v1/calendar/feed", stop_feed, 0},
-    {"GET", "/api/v1/calendar/feed/:secret", feed, ROUTE_PUBLIC},
-    {"POST", "/api/v1/calendar/share", share, 0},
+    {"POST", "/api/v1/calendar/feed", new_feed, 0,
+     .doc = {.tag = "calendar", .summary = "新的日历订阅地址 / new calendar feed URL", .id = "new_feed", .ok = "201",
+             .reply = "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"}}}"}},
+    {"DELETE", "/api/v1/calendar/feed", stop_feed, 0,
+     .doc = {.tag = "calendar", .summary = "停用日历订阅 / stop the calendar feed", .id = "stop_feed", .ok = "204"}},
+    {"GET", "/api/v1/calendar/feed/:secret", feed, ROUTE_PUBLIC,
+     .doc = {.tag = "calendar", .summary = "日历订阅（iCalendar）/ calendar feed (iCalendar)", .id = "calendar_feed",
+             .path = (const route_param[]){{"secret", "string", "the feed secret + .ics", 1}, {0}}, .ok = "200",
+             .reply_types = "text/calendar", .errors = "404"}},
+    {"POST", "/api/v1/calendar/share", share, 0,
+     .doc = {.tag = "calendar", .summary = "发布行程 / share my schedule", .id = "share_schedule",
+             .body = "{\"type\":\"object\",\"required\":[\"user_ids\",\"from\",\"to\"],\"properties\":{"
+                     "\"user_ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
+                     "\"from\":{\"type\":\"string\",\"format\":\"date\"},"
+                     "\"to\":{\"type\":\"string\",\"format\":\"date\"},\"note\":{\"type\":\"string\"}}}",
+             .ok = "200", .errors = "403 404 422"}},
     {0},
 };

@@ -7,6 +7,20 @@
 #include "../entity/meta_load.h"
 #include "api.h"
 
+const route_param API_ID_PARAM[] = {{"id", "integer", "record id", 1}, {0}};
+
+const route_param API_LIST_QUERY[] = {
+    {"q", "string", "quick search (name, pinyin, phone, ...)", 0},
+    {"filter", "string", "filter JSON (docs/api.md, Lists)", 0},
+    {"sort", "string", "f1,-f2", 0},
+    {"limit", "integer", "1..500, default 50", 0},
+    {"offset", "integer", "rows to skip", 0},
+    {"deleted", "boolean", "the recycle bin instead", 0},
+    {"pool", "boolean", "the public pool (公海) only", 0},
+    {"initial", "string", "first letter of the name (pinyin for Chinese): a-z or #", 0},
+    {0},
+};
+
 void api_entity_ctx(http_request *req, entity_ctx *c)
 {
     meta_refresh_if_stale(req->db);

@@ -643,10 +643,33 @@ static void status(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* What an upload may be: the file itself or a browser's form. */
+#define UPLOAD_TYPES "text/csv application/vnd.openxmlformats-officedocument.spreadsheetml.sheet multipart/form-data"
+static const route_param IMPORT_ID[] = {{"id", "string", "import id", 1}, {0}};
+
 const route api_import_routes[] = {
-    {"POST", "/api/v1/:entity/import/preview", preview, ROUTE_LARGE_BODY},
-    {"POST", "/api/v1/:entity/import", import_now, ROUTE_LARGE_BODY},
-    {"POST", "/api/v1/imports/:id/run", run, 0},
-    {"GET", "/api/v1/imports/:id", status, 0},
+    {"POST", "/api/v1/:entity/import/preview", preview, ROUTE_LARGE_BODY,
+     .doc = {.summary = "导入：上传并预览 / import: upload and preview", .id = "import_preview",
+             .body_types = UPLOAD_TYPES, .ok = "200", .reply = "ImportPreview", .errors = "403 404 422 503",
+             .only_if = "importable"}},
+    {"POST", "/api/v1/:entity/import", import_now, ROUTE_LARGE_BODY,
+     .doc = {.summary = "导入（一步）/ import in one call", .id = "import",
+             .query = (const route_param[]){{"duplicates", "string", "skip (default), update or create", 0},
+                                            {"match", "string", "field that finds duplicates (default: the name)", 0},
+                                            {"all_or_nothing", "boolean", "any bad row: store nothing", 0},
+                                            {"wait", "boolean", "answer when done", 0},
+                                            {0}},
+             .body_types = UPLOAD_TYPES, .ok = "200 202", .reply = "ImportJob", .errors = "403 404 422 503",
+             .only_if = "importable"}},
+    {"POST", "/api/v1/imports/:id/run", run, 0,
+     .doc = {.tag = "imports", .summary = "开始导入 / run an import", .id = "run_import", .path = IMPORT_ID,
+             .body = "{\"type\":\"object\",\"required\":[\"mapping\"],\"properties\":{"
+                     "\"mapping\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\",\"nullable\":true}},"
+                     "\"duplicates\":{\"type\":\"string\",\"enum\":[\"skip\",\"update\",\"create\"]},"
+                     "\"match\":{\"type\":\"string\"},\"all_or_nothing\":{\"type\":\"boolean\"}}}",
+             .ok = "202", .reply = "ImportJob", .errors = "403 404 409 422 503"}},
+    {"GET", "/api/v1/imports/:id", status, 0,
+     .doc = {.tag = "imports", .summary = "导入进度与结果 / import progress and result", .id = "get_import",
+             .path = IMPORT_ID, .ok = "200", .reply = "ImportJob", .errors = "404"}},
     {0},
 };

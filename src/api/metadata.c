@@ -493,9 +493,21 @@ static void put_picklist(http_request *req, http_response *res)
 extern void api_openapi(http_request *req, http_response *res);
 
 const route api_metadata_routes[] = {
-    {"GET", "/api/v1/metadata", get_metadata, 0},
-    {"POST", "/api/v1/metadata/entities/:entity/fields", post_custom_field, 0},
-    {"PUT", "/api/v1/metadata/picklists/:entity/:field", put_picklist, 0},
-    {"GET", "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC},
+    {"GET", "/api/v1/metadata", get_metadata, 0,
+     .doc = {.tag = "metadata", .summary = "元数据 / metadata", .id = "get_metadata", .ok = "200"}},
+    {"POST", "/api/v1/metadata/entities/:entity/fields", post_custom_field, 0,
+     .doc = {.tag = "metadata", .summary = "新增自定义字段 / add a custom field", .id = "post_custom_field",
+             .path = (const route_param[]){{"entity", "string", "entity name", 1}, {0}}, .body = "CustomField",
+             .ok = "201", .reply = "{\"type\":\"object\"}", .errors = "403 404 409 422"}},
+    {"PUT", "/api/v1/metadata/picklists/:entity/:field", put_picklist, 0,
+     .doc = {.tag = "metadata", .summary = "修改下拉选项 / replace picklist options", .id = "put_picklist",
+             .path = (const route_param[]){{"entity", "string", "entity name", 1}, {"field", "string", "picklist field", 1}, {0}},
+             .body = "{\"type\":\"object\",\"required\":[\"options\"],\"properties\":{\"options\":"
+                     "{\"type\":\"array\",\"minItems\":1,\"maxItems\":500,\"items\":{\"$ref\":"
+                     "\"#/components/schemas/PicklistOption\"}}}}",
+             .ok = "200", .reply = "{\"type\":\"object\"}", .errors = "403 404 422"}},
+    {"GET", "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC,
+     .doc = {.tag = "metadata", .summary = "本接口文档（OpenAPI 3.0）/ this document (OpenAPI 3.0)",
+             .id = "get_openapi", .ok = "200", .reply = "{\"type\":\"object\"}"}},
     {0},
 };

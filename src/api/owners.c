@@ -90,8 +90,16 @@ static void release(http_request *req, http_response *res)
 }
 
 const route api_owner_routes[] = {
-    {"POST", "/api/v1/:entity/:id/assign", assign, 0},
-    {"POST", "/api/v1/:entity/:id/claim", claim, 0},
-    {"POST", "/api/v1/:entity/:id/release", release, 0},
+    {"POST", "/api/v1/:entity/:id/assign", assign, 0,
+     .doc = {.summary = "分配负责人 / assign owner", .id = "assign", .path = API_ID_PARAM,
+             .body = "{\"type\":\"object\",\"required\":[\"owner_id\"],\"properties\":"
+                     "{\"owner_id\":{\"type\":\"integer\",\"nullable\":true}}}",
+             .ok = "200", .reply = ":entity", .errors = "403 404 409 422", .only_if = "owned"}},
+    {"POST", "/api/v1/:entity/:id/claim", claim, 0,
+     .doc = {.summary = "从公海领取 / claim from the pool", .id = "claim", .path = API_ID_PARAM, .ok = "200",
+             .reply = ":entity", .errors = "403 404 409", .only_if = "pool"}},
+    {"POST", "/api/v1/:entity/:id/release", release, 0,
+     .doc = {.summary = "退回公海 / release to the pool", .id = "release", .path = API_ID_PARAM, .ok = "200",
+             .reply = ":entity", .errors = "403 404 409", .only_if = "pool"}},
     {0},
 };

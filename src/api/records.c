@@ -411,18 +411,66 @@ static void related_records(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* The merge body: the survivor, the merged records and, per field, whose
+ * value wins. */
+#define MERGE_BODY                                                                                  \
+    "{\"type\":\"object\",\"required\":[\"target_id\",\"source_ids\"],\"properties\":{"               \
+    "\"target_id\":{\"type\":\"integer\"},"                                                          \
+    "\"source_ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"maxItems\":50},"          \
+    "\"fields\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}},"              \
+    "\"version\":{\"type\":\"integer\"}}}"
+
 const route api_records_routes[] = {
-    {"GET", "/api/v1/:entity", list_records, 0},
-    {"POST", "/api/v1/:entity", create_record, 0},
-    {"GET", "/api/v1/:entity/:id", get_record, 0},
-    {"GET", "/api/v1/:entity/export", export_records, 0},
-    {"GET", "/api/v1/:entity/duplicates", similar_records, 0},
-    {"POST", "/api/v1/:entity/mass-update", mass_update, 0},
-    {"POST", "/api/v1/:entity/merge", merge_records, 0},
-    {"PATCH", "/api/v1/:entity/:id", update_record, 0},
-    {"DELETE", "/api/v1/:entity/:id", delete_record, 0},
-    {"POST", "/api/v1/:entity/:id/restore", restore_record, 0},
-    {"GET", "/api/v1/:entity/:id/history", record_history, 0},
-    {"GET", "/api/v1/:entity/:id/related/:relation", related_records, 0},
+    {"GET", "/api/v1/:entity", list_records, 0,
+     .doc = {.summary = "列表 / list", .id = "list", .query = API_LIST_QUERY, .ok = "200",
+             .reply = ":entity_list", .errors = "403 404"}},
+    {"POST", "/api/v1/:entity", create_record, 0,
+     .doc = {.summary = "新建 / create", .id = "create", .body = ":entity_create", .ok = "201",
+             .reply = ":entity", .errors = "403 404 409 422"}},
+    {"GET", "/api/v1/:entity/:id", get_record, 0,
+     .doc = {.summary = "详情 / read", .id = "get", .path = API_ID_PARAM, .ok = "200",
+             .reply = ":entity", .errors = "404"}},
+    {"GET", "/api/v1/:entity/export", export_records, 0,
+     .doc = {.summary = "导出 / export (csv, xlsx, vcf)", .id = "export",
+             .query = (const route_param[]){{"format", "string", "xlsx (default), csv or vcf (people: vCard 3.0)", 0},
+                                            {"q", "string", "quick search", 0},
+                                            {"filter", "string", "filter JSON", 0},
+                                            {"sort", "string", "f1,-f2", 0},
+                                            {"fields", "string",
+                                             "columns in order, comma-separated field names (default: every visible field)", 0},
+                                            {0}},
+             .ok = "200", .reply_types = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet "
+                                          "text/csv text/vcard",
+             .errors = "403 404"}},
+    {"GET", "/api/v1/:entity/duplicates", similar_records, 0,
+     .doc = {.summary = "相似名称查重 / similar names", .id = "duplicates",
+             .query = (const route_param[]){{"name", "string", "name being typed", 1}, {0}}, .ok = "200",
+             .reply = "RecordList", .errors = "403 404", .only_if = "named"}},
+    {"POST", "/api/v1/:entity/mass-update", mass_update, 0,
+     .doc = {.summary = "批量修改 / mass update", .id = "mass_update",
+             .body = "{\"type\":\"object\",\"required\":[\"ids\",\"values\"],\"properties\":{"
+                     "\"ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
+                     "\"values\":{\"$ref\":\"#/components/schemas/:entity_update\"}}}",
+             .ok = "200", .errors = "403 404 409 422"}},
+    {"POST", "/api/v1/:entity/merge", merge_records, 0,
+     .doc = {.summary = "合并 / merge records", .id = "merge", .body = MERGE_BODY, .ok = "200",
+             .reply = ":entity", .errors = "403 404 409 422"}},
+    {"PATCH", "/api/v1/:entity/:id", update_record, 0,
+     .doc = {.summary = "修改 / update", .id = "update", .path = API_ID_PARAM, .body = ":entity_update",
+             .ok = "200", .reply = ":entity", .errors = "403 404 409 422"}},
+    {"DELETE", "/api/v1/:entity/:id", delete_record, 0,
+     .doc = {.summary = "删除到回收站 / delete", .id = "delete", .path = API_ID_PARAM, .ok = "204",
+             .errors = "403 404 409"}},
+    {"POST", "/api/v1/:entity/:id/restore", restore_record, 0,
+     .doc = {.summary = "从回收站恢复 / restore", .id = "restore", .path = API_ID_PARAM, .ok = "200",
+             .reply = ":entity", .errors = "403 404 409"}},
+    {"GET", "/api/v1/:entity/:id/history", record_history, 0,
+     .doc = {.summary = "修改记录 / history", .id = "history", .path = API_ID_PARAM, .ok = "200",
+             .reply = "History", .errors = "404"}},
+    {"GET", "/api/v1/:entity/:id/related/:relation", related_records, 0,
+     .doc = {.summary = "相关列表 / related list", .id = "related",
+             .path = (const route_param[]){{"id", "integer", "record id", 1}, {"relation", "string", "relation name", 1}, {0}},
+             .query = API_LIST_QUERY, .ok = "200", .reply = "RecordList", .errors = "403 404",
+             .only_if = "related"}},
     {0},
 };

@@ -33,7 +33,21 @@ static void account_stats(http_request *req, http_response *res)
 }
 
 const route api_report_routes[] = {
-    {"GET", "/api/v1/reports/group", any_group, 0},
-    {"GET", "/api/v1/reports/accounts", account_stats, 0},
+    {"GET", "/api/v1/reports/group", any_group, 0,
+     .doc = {.tag = "reports", .summary = "分组统计 / grouped counts", .id = "group_report",
+             .query = (const route_param[]){{"entity", "string", "module, e.g. accounts", 1},
+                                            {"by", "string", "group field (owner = owner_id)", 1},
+                                            {"sum", "string", "money or number field to add up", 0},
+                                            {"q", "string", "quick search", 0},
+                                            {"filter", "string", "filter JSON", 0},
+                                            {0}},
+             .ok = "200", .errors = "403 404 422"}},
+    {"GET", "/api/v1/reports/accounts", account_stats, 0,
+     .doc = {.tag = "reports", .summary = "客情统计 / customer statistics", .id = "account_stats",
+             .query = (const route_param[]){{"by", "string", "type, grade, industry, source, stage, province, city, owner", 1},
+                                            {"sum", "string", "money or number field to add up", 0},
+                                            {"filter", "string", "filter JSON", 0},
+                                            {0}},
+             .ok = "200", .errors = "403 422"}},
     {0},
 };

@@ -93,9 +93,27 @@ static void stages(http_request *req, http_response *res)
 }
 
 const route api_sales_routes[] = {
-    {"GET", "/api/v1/opportunities/:id/stages", stages, 0},
-    {"GET", "/api/v1/reminders", reminders, 0},
-    {"POST", "/api/v1/leads/:id/convert", convert_lead, 0},
-    {"GET", "/api/v1/reports/funnel", funnel, 0},
+    {"GET", "/api/v1/opportunities/:id/stages", stages, 0,
+     .doc = {.tag = "opportunities", .summary = "阶段历程与停留时间 / stage history and time in stage",
+             .id = "opportunity_stages", .path = (const route_param[]){{"id", "integer", "opportunity id", 1}, {0}},
+             .ok = "200", .errors = "404"}},
+    {"GET", "/api/v1/reminders", reminders, 0,
+     .doc = {.tag = "reports", .summary = "提醒 / reminders", .id = "reminders",
+             .query = (const route_param[]){{"days", "integer", "window in days, default 7", 0}, {0}}, .ok = "200"}},
+    {"POST", "/api/v1/leads/:id/convert", convert_lead, 0,
+     .doc = {.tag = "leads", .summary = "线索转换 / convert a lead", .id = "convert_lead",
+             .path = (const route_param[]){{"id", "integer", "lead id", 1}, {0}},
+             .body = "{\"type\":\"object\"}", .body_optional = 1, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"lead_id\":{\"type\":\"integer\"},"
+                      "\"account_id\":{\"type\":\"integer\"},\"contact_id\":{\"type\":\"integer\"},"
+                      "\"opportunity_id\":{\"type\":\"integer\",\"nullable\":true}}}",
+             .errors = "403 404 409 422"}},
+    {"GET", "/api/v1/reports/funnel", funnel, 0,
+     .doc = {.tag = "reports", .summary = "销售漏斗 / sales funnel", .id = "sales_funnel",
+             .query = (const route_param[]){{"owner", "integer", "owner user id", 0},
+                                            {"from", "string", "expected close from YYYY-MM-DD", 0},
+                                            {"to", "string", "expected close to YYYY-MM-DD", 0},
+                                            {0}},
+             .ok = "200", .errors = "403"}},
     {0},
 };

@@ -26,6 +26,8 @@ static void global_search(http_request *req, http_response *res)
 }
 
 const route api_search_routes[] = {
-    {"GET", "/api/v1/search", global_search, 0},
+    {"GET", "/api/v1/search", global_search, 0,
+     .doc = {.tag = "search", .summary = "全局搜索 / global search", .id = "global_search",
+             .query = (const route_param[]){{"q", "string", "search text", 1}, {0}}, .ok = "200"}},
     {0},
 };

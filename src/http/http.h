@@ -58,11 +58,44 @@ enum route_flags {
     ROUTE_NO_CSRF = 4,     /* sign-in itself: no session yet */
 };
 
+/* A parameter of a route's documentation: a :capture of the pattern (in
+ * order) or a query parameter. */
+typedef struct route_param {
+    const char *name;
+    const char *type; /* "integer", "string" or "boolean" */
+    const char *description;
+    int required;     /* query parameters only: path parameters always are */
+} route_param;
+
+/* What a route answers, declared beside its handler; the OpenAPI document
+ * (src/api/openapi.c) and the route list of docs/api.md (`kehu routes
+ * --markdown`) are generated from it. A schema is the name of a component
+ * (":entity" stands for the entity of a generic /api/v1/:entity route, so
+ * ":entity_create" is its create body) or an inline JSON Schema text
+ * starting with '{'. docs/engine.md ("Routes") shows a full declaration. */
+typedef struct route_doc {
+    const char *tag;      /* NULL on generic /api/v1/:entity routes: the entity */
+    const char *summary;  /* "中文 / English" */
+    const char *id;       /* operationId; generic routes append "_<entity>" */
+    const route_param *path;  /* the captures after :entity, {0}-ended; NULL: none */
+    const route_param *query; /* {0}-ended; NULL: none */
+    const char *body;         /* request body schema; NULL: no body */
+    const char *body_types;   /* not JSON: media types of a binary upload, space-separated */
+    int body_optional;
+    const char *ok;           /* success statuses, "200" or "200 202" */
+    const char *reply;        /* schema of the success body; NULL: not described */
+    const char *reply_types;  /* not JSON: media types of a binary answer, space-separated */
+    const char *errors;       /* error statuses it can answer, "401 404 422" */
+    const char *only_if;      /* generic routes: entities it exists for ("pool", "named",
+                                 "related", "importable"); NULL: every entity */
+} route_doc;
+
 typedef struct route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/:entity/:id/history"; a literal segment beats :capture */
     http_handler handler;
     int flags;
+    route_doc doc;
 } route;
 
 #define HTTP_MAX_BODY (1u << 20)        /* 1 MiB for JSON requests */
