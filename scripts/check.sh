@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # check.sh - every test of Kehu, as `make check` runs it:
+#   0. the layer check: no include runs up the layer order (tools/layers.sh)
 #   1. release build; cmocka unit tests (CTest) on SQLite and PostgreSQL
 #   2. API tests (node:test) against real servers on SQLite, then PostgreSQL
 #   3. the unit and API tests again under ASan+UBSan
@@ -58,6 +59,12 @@ run_node() { # name dir-with-tests [env...]
   f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
   record "$name" "$rc" "${p:-0}" "${f:-0}"
 }
+
+# Two tests: the check itself and its self-test on a made-up tree.
+step "layers (tools/layers.sh)"
+for t in tools/layers.sh tests/layers/selftest.sh; do
+  if bash "$t"; then record "$t" 0 1 0; else record "$t" 1 0 1; fi
+done
 
 step "build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j"$JOBS" || {

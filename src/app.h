@@ -5,7 +5,6 @@
 #define KEHU_APP_H
 
 #include "db/db.h"
-#include "entity/metadata.h"
 
 typedef struct app_config {
     const char *db_url;

@@ -12,12 +12,12 @@
 #include "auth/session.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "cli/prepare.h"
 #include "entity/entity_schema.h"
 #include "entity/meta_load.h"
 #include "http/server.h"
 #include "modules/access.h"
 #include "modules/sales.h"
-#include "schema/schema.h"
 
 #define KEHU_VERSION "0.1.0"
 

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "../auth/session.h"
-#include "../auth/text.h"
+#include "../util/utf8.h"
 #include "api.h"
 
 #define LABEL_MAX_CHARS 100
@@ -223,7 +223,7 @@ static void create_token(http_request *req, http_response *res)
     const char *label;
     const body_field fields[] = {{"label", 0, &label}};
     if (parse_body(req, res, fields, 1, 1) || !has_db(req, res)) return;
-    if (label && auth_utf8_count(label, strlen(label)) > LABEL_MAX_CHARS) {
+    if (label && utf8_count(label, strlen(label)) > LABEL_MAX_CHARS) {
         err e;
         err_clear(&e);
         err_set(&e, 422, "validation_failed", "名称最多 100 个字符",

@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "auth_internal.h"
-#include "text.h"
+#include "../util/utf8.h"
 
 char *auth_clip(arena *a, const char *s, size_t max_chars)
 {
@@ -15,7 +15,7 @@ char *auth_clip(arena *a, const char *s, size_t max_chars)
     while (p < end && chars < max_chars) {
         const char *start = p;
         uint32_t cp;
-        if (auth_utf8_next(&p, end, &cp) != 0) {
+        if (utf8_next(&p, end, &cp) != 0) {
             out[len++] = '?';
             p = start + 1;
         } else {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "../util/utf8.h"
 
 _Static_assert(PASSWORD_HASH_SIZE == crypto_pwhash_STRBYTES, "hash buffer matches libsodium");
 
@@ -32,9 +32,9 @@ static int one_character_repeated(const char *pw, size_t n)
 {
     const char *p = pw, *end = pw + n;
     uint32_t first, cp;
-    if (auth_utf8_next(&p, end, &first)) return 0;
+    if (utf8_next(&p, end, &first)) return 0;
     while (p < end) {
-        if (auth_utf8_next(&p, end, &cp) || cp != first) return 0;
+        if (utf8_next(&p, end, &cp) || cp != first) return 0;
     }
     return 1;
 }
@@ -58,7 +58,7 @@ int password_check_policy(const char *pw, const char *field, err *e)
     if (n > PASSWORD_MAX_BYTES)
         return policy_fail(e, field, "too_long", "密码太长：最多 128 个字节",
                            "The password is too long: at most 128 bytes");
-    if (auth_utf8_count(pw, n) < 0)
+    if (utf8_count(pw, n) < 0)
         return policy_fail(e, field, "invalid", "密码不是有效的 UTF-8 文本",
                            "The password is not valid UTF-8 text");
     if (one_character_repeated(pw, n))

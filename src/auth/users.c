@@ -8,10 +8,10 @@
 
 #include "../util/grams.h"
 #include "../util/pinyin.h"
+#include "../util/utf8.h"
 #include "auth_internal.h"
 #include "password.h"
 #include "session.h"
-#include "text.h"
 
 #define USERNAME_MIN_CHARS 2
 #define USERNAME_MAX_CHARS 64
@@ -32,7 +32,7 @@ static int check_username(const char *username, err *e)
     long chars = 0;
     uint32_t cp;
     while (p < end) {
-        if (auth_utf8_next(&p, end, &cp) || blank_or_control(cp)) {
+        if (utf8_next(&p, end, &cp) || blank_or_control(cp)) {
             err_set(e, 422, "validation_failed", "用户名不能包含空格或控制字符",
                     "The username cannot contain spaces or control characters");
             err_add_field(e, "username", "invalid");
@@ -51,7 +51,7 @@ static int check_username(const char *username, err *e)
 
 static int check_name(const char *name, err *e)
 {
-    long chars = auth_utf8_count(name, strlen(name));
+    long chars = utf8_count(name, strlen(name));
     if (chars < 0 || chars > NAME_MAX_CHARS) {
         err_set(e, 422, "validation_failed", "姓名最多 100 个字符",
                 "The name can have at most 100 characters");

@@ -14,7 +14,7 @@
 
 #include "../entity/entity_schema.h"
 #include "../entity/meta_load.h"
-#include "../schema/schema.h"
+#include "prepare.h"
 #include "../util/clock.h"
 #include "../util/grams.h"
 #include "../util/pinyin.h"

@@ -12,8 +12,8 @@
 #include "../acl/acl.h"
 #include "../auth/session.h"
 #include "../entity/meta_load.h"
-#include "../schema/schema.h"
 #include "cli.h"
+#include "prepare.h"
 
 #define PASSWORD_LINE_MAX 1024
 

@@ -14,43 +14,11 @@
 #include <time.h>
 
 #include "../util/clock.h"
+#include "../util/utf8.h"
 
 #define DEFAULT_TEXT_MAX 255
 #define DEFAULT_LONGTEXT_MAX 65535
 #define SCALED_INT_DIGITS 15 /* integer digits allowed before the point */
-
-/* ---- UTF-8 ---- */
-
-int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned c = *p;
-        if (c == 0) return 0;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        if (!len || c > 0xF4 || end - p < len) return 0;
-        for (int i = 1; i < len; i++)
-            if ((p[i] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && p[1] < 0xA0) return 0;                 /* overlong */
-        if (c == 0xED && p[1] >= 0xA0) return 0;                /* surrogates */
-        if (c == 0xF0 && p[1] < 0x90) return 0;                 /* overlong */
-        if (c == 0xF4 && p[1] >= 0x90) return 0;                /* > U+10FFFF */
-        p += len;
-    }
-    return 1;
-}
-
-size_t utf8_length(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
-    return count;
-}
 
 /* ---- exact decimals ---- */
 

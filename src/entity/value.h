@@ -50,9 +50,4 @@ void sql_split_sum(strbuf *sql, const char *expr);
 wide_sum db_split_sum(db_stmt *s, int col);
 void decimal_format_wide(wide_sum v, int scale, strbuf *sb);
 
-/* Validates UTF-8 (no overlongs, no surrogates, no NUL); 1 if valid. */
-int utf8_valid(const char *s, size_t n);
-/* Number of code points (for max_length in characters). */
-size_t utf8_length(const char *s, size_t n);
-
 #endif

@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../entity/value.h"
+#include "../util/utf8.h"
 #include "../util/clock.h"
 #include "web.h"
 

@@ -6,6 +6,7 @@
 #include "../acl/acl.h"
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
+#include "../util/utf8.h"
 
 static const entity_def *business_entity(const metadata *m, const char *name)
 {

@@ -19,9 +19,9 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/token.h"
+#include "cli/prepare.h"
 #include "db/db.h"
 #include "entity/meta_load.h"
-#include "schema/schema.h"
 #include "util/clock.h"
 
 #define PW "correct horse battery"

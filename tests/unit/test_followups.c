@@ -15,9 +15,9 @@
 #include <cmocka.h>
 
 #include "acl/acl.h"
+#include "cli/prepare.h"
 #include "entity/meta_load.h"
 #include "modules/sales.h"
-#include "schema/schema.h"
 #include "util/clock.h"
 
 static db_conn *DB;

@@ -15,9 +15,9 @@
 
 #include "acl/acl.h"
 #include "cli/data.h"
+#include "cli/prepare.h"
 #include "entity/entity.h"
 #include "entity/meta_load.h"
-#include "schema/schema.h"
 
 static db_conn *DB;
 static char path[64];

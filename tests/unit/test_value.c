@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "entity/value.h"
+#include "util/utf8.h"
 #include "fixture_entity.h"
 
 static arena *A;

@@ -1,10 +1,12 @@
 /* prepare.c - one call that brings any database, new or old, to what this
  * binary expects; every command that opens a database goes through it. */
-#include "../entity/entity_schema.h"
+#include "prepare.h"
+
 #include "../acl/acl.h"
+#include "../entity/entity_schema.h"
 #include "../entity/meta_load.h"
 #include "../modules/access.h"
-#include "schema.h"
+#include "../schema/schema.h"
 
 int schema_prepare(db_conn *c, err *e)
 {

@@ -1,6 +1,5 @@
-/* text.c - see text.h. A strict decoder: text that a browser would not
- * round-trip must not become a password or a username. */
-#include "text.h"
+/* utf8.c - see utf8.h. */
+#include "utf8.h"
 
 /* Length of a sequence by its lead byte, with the smallest code point it may
  * encode (anything below is an overlong form). */
@@ -29,7 +28,7 @@ static int seq_len(unsigned char b, uint32_t *cp, uint32_t *min)
     return -1;
 }
 
-int auth_utf8_next(const char **p, const char *end, uint32_t *cp)
+int utf8_next(const char **p, const char *end, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)*p;
     uint32_t v, min;
@@ -45,14 +44,31 @@ int auth_utf8_next(const char **p, const char *end, uint32_t *cp)
     return 0;
 }
 
-long auth_utf8_count(const char *s, size_t n)
+long utf8_count(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
     long count = 0;
     uint32_t cp;
     while (p < end) {
-        if (auth_utf8_next(&p, end, &cp)) return -1;
+        if (utf8_next(&p, end, &cp)) return -1;
         count++;
     }
+    return count;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    uint32_t cp;
+    while (p < end)
+        if (*p == '\0' || utf8_next(&p, end, &cp)) return 0;
+    return 1;
+}
+
+size_t utf8_length(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
     return count;
 }
