@@ -15,6 +15,7 @@
 #include "../acl/acl.h"
 #include "../auth/password.h"
 #include "../modules/access.h"
+#include "../modules/user_settings.h"
 #include "api.h"
 
 static void get_sharing(http_request *req, http_response *res)
@@ -156,20 +157,6 @@ static void patch_user(http_request *req, http_response *res)
 /* The fields a copy takes from its model (复制用户). */
 static const char *const COPIED_FIELDS[] = {"department_id", "role_id", NULL};
 
-static int copy_settings(db_conn *db, int64_t from, int64_t to, err *e)
-{
-    db_stmt *s = db_prepare(db,
-                            "INSERT INTO user_settings(user_id, key, value) "
-                            "SELECT ?, key, value FROM user_settings WHERE user_id = ?",
-                            e);
-    if (!s) return -1;
-    db_bind_int64(s, 1, to);
-    db_bind_int64(s, 2, from);
-    int rc = db_step(s);
-    db_finalize(s);
-    return rc < 0 ? err_set(e, 500, "db_error", "复制用户设置失败", "Cannot copy the user's settings") : 0;
-}
-
 /* The model's record as JSON (through the engine, so it must be visible). */
 static json_t *load_user_json(entity_ctx *c, const entity_def *users, int64_t id, err *e)
 {
@@ -207,7 +194,7 @@ static void copy_user(http_request *req, http_response *res)
     int rc = take_password(body, 1, &password, &e);
     if (!rc && db_begin(c.db, &e) == 0) {
         rc = entity_create_tx(&c, users, body, &id, &e) || user_set_password(c.db, id, password, &e) ||
-             copy_settings(c.db, model_id, id, &e) || db_commit(c.db, &e);
+             user_settings_copy(c.db, model_id, id, &e) || db_commit(c.db, &e);
         if (rc) db_rollback(c.db);
         else entity_committed(&c, users);
     } else {
@@ -265,19 +252,6 @@ static void user_logins(http_request *req, http_response *res)
 
 /* ---- the customised main menu ---- */
 
-json_t *api_user_setting(db_conn *db, int64_t user_id, const char *key)
-{
-    err e;
-    err_clear(&e);
-    db_stmt *s = db_prepare(db, "SELECT value FROM user_settings WHERE user_id = ? AND key = ?", &e);
-    if (!s) return NULL;
-    db_bind_int64(s, 1, user_id);
-    db_bind_text(s, 2, key);
-    json_t *v = db_step(s) == DB_ROW && db_column_text(s, 0) ? json_loads(db_column_text(s, 0), 0, NULL) : NULL;
-    db_finalize(s);
-    return v;
-}
-
 static void answer_menu(http_response *res, json_t *pref)
 {
     json_t *out = json_pack("{s:O,s:O}", "order", json_object_get(pref, "order") ? json_object_get(pref, "order") : json_array(),
@@ -294,30 +268,9 @@ static void get_menu(http_request *req, http_response *res)
     entity_ctx c;
     int64_t id = self_or_admin(req, res, &c);
     if (!id) return;
-    json_t *pref = api_user_setting(req->db, id, "menu");
+    json_t *pref = user_setting_get(req->db, id, "menu");
     answer_menu(res, pref);
     json_decref(pref);
-}
-
-/* {"order": [entity, ...], "hidden": [entity, ...]}: known entities only. */
-static int check_menu(const metadata *m, json_t *body, err *e)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        if (strcmp(key, "order") && strcmp(key, "hidden")) {
-            err_add_field(e, key, "unknown");
-            continue;
-        }
-        size_t i;
-        json_t *item;
-        int ok = json_is_array(v) && json_array_size(v) <= 200;
-        json_array_foreach(v, i, item) ok &= json_is_string(item) && meta_entity(m, json_string_value(item)) != NULL;
-        if (!ok) err_add_field(e, key, "invalid");
-    }
-    return e->nfields ? err_set(e, 422, "validation_failed", "菜单设置须为 order 和 hidden 两个模块名列表",
-                                "The menu is two lists of module names: order and hidden")
-                      : 0;
 }
 
 static void put_menu(http_request *req, http_response *res)
@@ -329,21 +282,7 @@ static void put_menu(http_request *req, http_response *res)
     if (!body) return;
     err e;
     err_clear(&e);
-    char *text = json_dumps(body, JSON_COMPACT);
-    db_stmt *s = NULL;
-    int rc = check_menu(c.m, body, &e);
-    if (!rc && (s = db_prepare(c.db,
-                               "INSERT INTO user_settings(user_id, key, value) VALUES (?, 'menu', ?) "
-                               "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
-                               &e))) {
-        db_bind_int64(s, 1, id);
-        db_bind_text(s, 2, text);
-        if (db_step(s) < 0) rc = err_set(&e, 500, "db_error", "保存菜单失败", "Cannot save the menu");
-        db_finalize(s);
-    } else if (!rc) {
-        rc = -1;
-    }
-    free(text);
+    int rc = user_menu_put(c.db, c.m, id, body, &e);
     if (rc) {
         json_decref(body);
         return http_error(req, res, &e);

@@ -43,8 +43,6 @@ int64_t api_parse_id(const char *text);
 int api_unknown_keys(json_t *body, const char *const *allowed, err *e);
 /* Answers an engine error; a 409 conflict carries the current record. */
 void api_engine_error(http_request *req, http_response *res, const err *e);
-/* A per-user setting (user_settings) as JSON; NULL when unset. */
-json_t *api_user_setting(db_conn *db, int64_t user_id, const char *key);
 /* Answers the record (with its version as ETag) with `status`. */
 void api_answer_record(http_request *req, http_response *res, entity_ctx *c, const entity_def *ent,
                        int64_t id, int status);

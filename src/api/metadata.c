@@ -5,14 +5,13 @@
  *   PUT  /api/v1/metadata/picklists/{entity}/{field}     replace a picklist's options
  * The answer is filtered by the user's rights: entities they may not view
  * and fields hidden from them are not mentioned at all. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../acl/acl.h"
-#include "../entity/entity_schema.h"
+#include "../entity/custom_fields.h"
 #include "../entity/meta_load.h"
-#include "../util/clock.h"
+#include "../modules/user_settings.h"
 #include "api.h"
 
 /* Menu areas in the order of the Chinese CRM products' left menus. */
@@ -251,7 +250,7 @@ static void get_metadata(http_request *req, http_response *res)
     }
     sb_append(b, "],");
     write_verbs(b);
-    json_t *pref = api_user_setting(req->db, req->user->id, "menu");
+    json_t *pref = user_setting_get(req->db, req->user->id, "menu");
     write_menu(b, req, c.m, pref);
     json_decref(pref);
     sb_printf(b, ",\"version\":%lld,\"user\":{\"id\":%lld,\"username\":", (long long)c.m->version,
@@ -273,162 +272,6 @@ static int require_admin(http_request *req, http_response *res)
     return -1;
 }
 
-/* Custom field names: lower-case ASCII, digits and _, starting with a
- * letter; stored as column cf_<name> so they never collide with built-ins. */
-static int valid_field_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 40 || !islower((unsigned char)s[0])) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_')) return 0;
-    return 1;
-}
-
-static const char *const CUSTOM_FIELD_KEYS[] = {"name", "type", "label_zh", "label_en", "required",
-                                                "max_length", "scale", "options", "link_entity",
-                                                "searchable", "group", NULL};
-
-static int check_field_body(json_t *body, const entity_def *ent, const metadata *m, err *e)
-{
-    api_unknown_keys(body, CUSTOM_FIELD_KEYS, e);
-    const char *name = json_string_value(json_object_get(body, "name"));
-    const char *type = json_string_value(json_object_get(body, "type"));
-    const char *label = json_string_value(json_object_get(body, "label_zh"));
-    if (!name || !valid_field_name(name)) err_add_field(e, "name", name ? "invalid_format" : "required");
-    int t = type ? field_type_from_name(type) : 0;
-    if (!t || t == FT_ID || t == FT_AUTONUMBER || t == FT_JSON) err_add_field(e, "type", type ? "invalid" : "required");
-    if (!label || !*label || strlen(label) > 60) err_add_field(e, "label_zh", label ? "invalid" : "required");
-    if (t == FT_LINK) {
-        const char *target = json_string_value(json_object_get(body, "link_entity"));
-        if (!target || !meta_entity(m, target)) err_add_field(e, "link_entity", "not_found");
-    }
-    json_t *opts = json_object_get(body, "options");
-    if ((t == FT_PICKLIST || t == FT_MULTIPICKLIST) && (!json_is_array(opts) || !json_array_size(opts)))
-        err_add_field(e, "options", "required");
-    if (e->nfields) return err_set(e, 422, "validation_failed", "字段定义有误，请检查名称、类型和显示名称",
-                                   "Invalid field definition: check name, type and label");
-    char column[64];
-    snprintf(column, sizeof column, "cf_%s", name);
-    if (meta_field(ent, column)) {
-        err_add_field(e, "name", "duplicate");
-        return err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists");
-    }
-    return 0;
-}
-
-/* Options of a picklist as rows; each needs a value and a Chinese label. */
-static int write_options_rows(db_conn *db, const char *entity, const char *field, json_t *opts,
-                              err *e)
-{
-    db_stmt *del = db_prepare(db, "DELETE FROM picklist_options WHERE entity = ? AND field = ?", e);
-    if (!del) return -1;
-    db_bind_text(del, 1, entity);
-    db_bind_text(del, 2, field);
-    int rc = db_step(del);
-    db_finalize(del);
-    if (rc < 0) return err_set(e, 500, "db_error", "保存选项失败", "Cannot save options");
-    size_t i;
-    json_t *o;
-    json_array_foreach(opts, i, o) {
-        const char *value = json_string_value(json_object_get(o, "value"));
-        const char *zh = json_string_value(json_object_get(o, "label_zh"));
-        const char *en = json_string_value(json_object_get(o, "label_en"));
-        json_t *active = json_object_get(o, "active");
-        json_t *prob = json_object_get(o, "probability");
-        int bad_prob = prob && (!json_is_integer(prob) || json_integer_value(prob) < 0 || json_integer_value(prob) > 100);
-        if (!value || !*value || strlen(value) > 60 || strchr(value, ',') || !zh || !*zh || strlen(zh) > 100 ||
-            (en && strlen(en) > 100) || (active && !json_is_boolean(active)) || bad_prob) {
-            err_add_field(e, "options", "invalid");
-            return err_setf(e, 422, "validation_failed", "第 %zu 个选项无效：需要值和中文名称",
-                            "Option %zu is invalid: it needs a value and a Chinese label", i + 1);
-        }
-        db_stmt *s = db_prepare(db,
-                                "INSERT INTO picklist_options(entity, field, value, label_zh, "
-                                "label_en, position, active, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                e);
-        if (!s) return -1;
-        db_bind_text(s, 1, entity);
-        db_bind_text(s, 2, field);
-        db_bind_text(s, 3, value);
-        db_bind_text(s, 4, zh);
-        db_bind_text(s, 5, en ? en : zh);
-        db_bind_int64(s, 6, (int64_t)i);
-        db_bind_int64(s, 7, active ? json_is_true(active) : 1);
-        if (prob) db_bind_int64(s, 8, json_integer_value(prob));
-        else db_bind_null(s, 8);
-        rc = db_step(s);
-        db_finalize(s);
-        if (rc == DB_ERR_UNIQUE) {
-            err_add_field(e, "options", "duplicate");
-            return err_set(e, 422, "validation_failed", "选项值不能重复", "Option values must be unique");
-        }
-        if (rc < 0) return err_set(e, 500, "db_error", "保存选项失败", "Cannot save options");
-    }
-    return 0;
-}
-
-static json_t *field_definition(json_t *body, const char *column)
-{
-    json_t *def = json_object();
-    json_object_set_new(def, "name", json_string(column));
-    json_object_set(def, "type", json_object_get(body, "type"));
-    json_t *label = json_object();
-    json_object_set(label, "zh", json_object_get(body, "label_zh"));
-    json_t *en = json_object_get(body, "label_en");
-    json_object_set(label, "en", en && json_is_string(en) ? en : json_object_get(body, "label_zh"));
-    json_object_set_new(def, "label", label);
-    static const char *const copied[] = {"required", "max_length", "scale", "link_entity",
-                                         "searchable", "group", NULL};
-    for (int i = 0; copied[i]; i++) {
-        json_t *v = json_object_get(body, copied[i]);
-        if (v) json_object_set(def, copied[i], v);
-    }
-    if (!json_object_get(def, "group")) json_object_set_new(def, "group", json_string("custom"));
-    return def;
-}
-
-static int add_custom_field(entity_ctx *c, const entity_def *ent, json_t *body, char **column_out,
-                            err *e)
-{
-    const char *name = json_string_value(json_object_get(body, "name"));
-    char *column = arena_printf(c->a, "cf_%s", name);
-    json_t *def = field_definition(body, column);
-    field_def f;
-    char *text = json_dumps(def, JSON_COMPACT);
-    int rc = meta_parse_field(ent->name, def, c->a, &f, e);
-    json_decref(def);
-    if (rc) return free(text), -1;
-    char now[ISO_TIME_LEN];
-    iso_now(now);
-    if (db_begin(c->db, e)) return free(text), -1;
-    db_stmt *s = db_prepare(c->db,
-                            "INSERT INTO custom_fields(entity, name, definition, created_at, "
-                            "created_by) VALUES (?, ?, ?, ?, ?)",
-                            e);
-    rc = -1;
-    if (s) {
-        db_bind_text(s, 1, ent->name);
-        db_bind_text(s, 2, column);
-        db_bind_text(s, 3, text);
-        db_bind_text(s, 4, now);
-        db_bind_int64(s, 5, c->user->id);
-        int step = db_step(s);
-        db_finalize(s);
-        rc = step == DB_ERR_UNIQUE ? err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists")
-             : step < 0            ? err_set(e, 500, "db_error", "保存字段失败", "Cannot save the field")
-                                   : 0;
-    }
-    free(text);
-    json_t *opts = json_object_get(body, "options");
-    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, ent->name, column, opts, e);
-    if (rc == 0) rc = entity_add_column(c->db, ent, &f, e);
-    if (rc == 0) rc = meta_bump_version(c->db, e);
-    if (rc == 0) rc = db_commit(c->db, e);
-    if (rc) db_rollback(c->db);
-    *column_out = column;
-    return rc;
-}
-
 static void post_custom_field(http_request *req, http_response *res)
 {
     if (require_admin(req, res)) return;
@@ -441,11 +284,9 @@ static void post_custom_field(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     char *column = NULL;
-    int rc = check_field_body(body, ent, c.m, &e);
-    if (rc == 0) rc = add_custom_field(&c, ent, body, &column, &e);
+    api_unknown_keys(body, CUSTOM_FIELD_KEYS, &e);
+    int rc = custom_field_add(&c, ent, body, &column, &e);
     json_decref(body);
-    if (rc == 0) rc = meta_reload(c.db, &e);
-    if (rc == 0) rc = acl_reload(c.db, &e); /* field access covers the new field */
     if (rc) return http_error(req, res, &e);
     const entity_def *fresh = meta_entity(meta_current(), ent->name);
     const field_def *f = fresh ? meta_field(fresh, column) : NULL;
@@ -466,24 +307,10 @@ static void put_picklist(http_request *req, http_response *res)
         return http_fail(req, res, 404, "not_found", "没有这个下拉字段", "No such picklist field");
     json_t *body = http_json_body(req, res);
     if (!body) return;
-    json_t *opts = json_object_get(body, "options");
     err e;
     err_clear(&e);
-    int rc;
-    if (!json_is_array(opts) || json_array_size(opts) == 0 || json_array_size(opts) > 500 ||
-        json_object_size(body) != 1) {
-        err_add_field(&e, "options", "invalid");
-        rc = err_set(&e, 422, "validation_failed", "需要 options 数组（1 到 500 个选项）",
-                     "An options array (1 to 500 options) is required");
-    } else if ((rc = db_begin(c.db, &e)) == 0) {
-        rc = write_options_rows(c.db, ent->name, f->name, opts, &e);
-        if (rc == 0) rc = meta_bump_version(c.db, &e);
-        if (rc == 0) rc = db_commit(c.db, &e);
-        if (rc) db_rollback(c.db);
-    }
+    int rc = picklist_replace(&c, ent, f, body, &e);
     json_decref(body);
-    if (rc == 0) rc = meta_reload(c.db, &e);
-    if (rc == 0) rc = acl_reload(c.db, &e); /* field access covers the new field */
     if (rc) return http_error(req, res, &e);
     const entity_def *fresh = meta_entity(meta_current(), ent->name);
     api_write_field(&res->body, req, meta_field(fresh, f->name), 2);

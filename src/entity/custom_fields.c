@@ -1,0 +1,203 @@
+/* custom_fields.c - see custom_fields.h. Definitions are rows of
+ * custom_fields (and picklist_options) read back by the metadata loader;
+ * each write bumps the metadata version so every process reloads. */
+#include "custom_fields.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../acl/acl.h"
+#include "../util/clock.h"
+#include "entity_schema.h"
+#include "meta_load.h"
+
+/* Custom field names: lower-case ASCII, digits and _, starting with a
+ * letter; stored as column cf_<name> so they never collide with built-ins. */
+static int valid_field_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 40 || !islower((unsigned char)s[0])) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_')) return 0;
+    return 1;
+}
+
+const char *const CUSTOM_FIELD_KEYS[] = {"name", "type", "label_zh", "label_en", "required",
+                                                "max_length", "scale", "options", "link_entity",
+                                                "searchable", "group", NULL};
+
+/* Adds to the fields e may already hold (unknown keys, from the caller). */
+static int check_field_body(json_t *body, const entity_def *ent, const metadata *m, err *e)
+{
+    const char *name = json_string_value(json_object_get(body, "name"));
+    const char *type = json_string_value(json_object_get(body, "type"));
+    const char *label = json_string_value(json_object_get(body, "label_zh"));
+    if (!name || !valid_field_name(name)) err_add_field(e, "name", name ? "invalid_format" : "required");
+    int t = type ? field_type_from_name(type) : 0;
+    if (!t || t == FT_ID || t == FT_AUTONUMBER || t == FT_JSON) err_add_field(e, "type", type ? "invalid" : "required");
+    if (!label || !*label || strlen(label) > 60) err_add_field(e, "label_zh", label ? "invalid" : "required");
+    if (t == FT_LINK) {
+        const char *target = json_string_value(json_object_get(body, "link_entity"));
+        if (!target || !meta_entity(m, target)) err_add_field(e, "link_entity", "not_found");
+    }
+    json_t *opts = json_object_get(body, "options");
+    if ((t == FT_PICKLIST || t == FT_MULTIPICKLIST) && (!json_is_array(opts) || !json_array_size(opts)))
+        err_add_field(e, "options", "required");
+    if (e->nfields) return err_set(e, 422, "validation_failed", "字段定义有误，请检查名称、类型和显示名称",
+                                   "Invalid field definition: check name, type and label");
+    char column[64];
+    snprintf(column, sizeof column, "cf_%s", name);
+    if (meta_field(ent, column)) {
+        err_add_field(e, "name", "duplicate");
+        return err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists");
+    }
+    return 0;
+}
+
+/* Options of a picklist as rows; each needs a value and a Chinese label. */
+static int write_options_rows(db_conn *db, const char *entity, const char *field, json_t *opts,
+                              err *e)
+{
+    db_stmt *del = db_prepare(db, "DELETE FROM picklist_options WHERE entity = ? AND field = ?", e);
+    if (!del) return -1;
+    db_bind_text(del, 1, entity);
+    db_bind_text(del, 2, field);
+    int rc = db_step(del);
+    db_finalize(del);
+    if (rc < 0) return err_set(e, 500, "db_error", "保存选项失败", "Cannot save options");
+    size_t i;
+    json_t *o;
+    json_array_foreach(opts, i, o) {
+        const char *value = json_string_value(json_object_get(o, "value"));
+        const char *zh = json_string_value(json_object_get(o, "label_zh"));
+        const char *en = json_string_value(json_object_get(o, "label_en"));
+        json_t *active = json_object_get(o, "active");
+        json_t *prob = json_object_get(o, "probability");
+        int bad_prob = prob && (!json_is_integer(prob) || json_integer_value(prob) < 0 || json_integer_value(prob) > 100);
+        if (!value || !*value || strlen(value) > 60 || strchr(value, ',') || !zh || !*zh || strlen(zh) > 100 ||
+            (en && strlen(en) > 100) || (active && !json_is_boolean(active)) || bad_prob) {
+            err_add_field(e, "options", "invalid");
+            return err_setf(e, 422, "validation_failed", "第 %zu 个选项无效：需要值和中文名称",
+                            "Option %zu is invalid: it needs a value and a Chinese label", i + 1);
+        }
+        db_stmt *s = db_prepare(db,
+                                "INSERT INTO picklist_options(entity, field, value, label_zh, "
+                                "label_en, position, active, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                e);
+        if (!s) return -1;
+        db_bind_text(s, 1, entity);
+        db_bind_text(s, 2, field);
+        db_bind_text(s, 3, value);
+        db_bind_text(s, 4, zh);
+        db_bind_text(s, 5, en ? en : zh);
+        db_bind_int64(s, 6, (int64_t)i);
+        db_bind_int64(s, 7, active ? json_is_true(active) : 1);
+        if (prob) db_bind_int64(s, 8, json_integer_value(prob));
+        else db_bind_null(s, 8);
+        rc = db_step(s);
+        db_finalize(s);
+        if (rc == DB_ERR_UNIQUE) {
+            err_add_field(e, "options", "duplicate");
+            return err_set(e, 422, "validation_failed", "选项值不能重复", "Option values must be unique");
+        }
+        if (rc < 0) return err_set(e, 500, "db_error", "保存选项失败", "Cannot save options");
+    }
+    return 0;
+}
+
+static json_t *field_definition(json_t *body, const char *column)
+{
+    json_t *def = json_object();
+    json_object_set_new(def, "name", json_string(column));
+    json_object_set(def, "type", json_object_get(body, "type"));
+    json_t *label = json_object();
+    json_object_set(label, "zh", json_object_get(body, "label_zh"));
+    json_t *en = json_object_get(body, "label_en");
+    json_object_set(label, "en", en && json_is_string(en) ? en : json_object_get(body, "label_zh"));
+    json_object_set_new(def, "label", label);
+    static const char *const copied[] = {"required", "max_length", "scale", "link_entity",
+                                         "searchable", "group", NULL};
+    for (int i = 0; copied[i]; i++) {
+        json_t *v = json_object_get(body, copied[i]);
+        if (v) json_object_set(def, copied[i], v);
+    }
+    if (!json_object_get(def, "group")) json_object_set_new(def, "group", json_string("custom"));
+    return def;
+}
+
+static int add_custom_field(entity_ctx *c, const entity_def *ent, json_t *body, char **column_out,
+                            err *e)
+{
+    const char *name = json_string_value(json_object_get(body, "name"));
+    char *column = arena_printf(c->a, "cf_%s", name);
+    json_t *def = field_definition(body, column);
+    field_def f;
+    char *text = json_dumps(def, JSON_COMPACT);
+    int rc = meta_parse_field(ent->name, def, c->a, &f, e);
+    json_decref(def);
+    if (rc) return free(text), -1;
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    if (db_begin(c->db, e)) return free(text), -1;
+    db_stmt *s = db_prepare(c->db,
+                            "INSERT INTO custom_fields(entity, name, definition, created_at, "
+                            "created_by) VALUES (?, ?, ?, ?, ?)",
+                            e);
+    rc = -1;
+    if (s) {
+        db_bind_text(s, 1, ent->name);
+        db_bind_text(s, 2, column);
+        db_bind_text(s, 3, text);
+        db_bind_text(s, 4, now);
+        db_bind_int64(s, 5, c->user->id);
+        int step = db_step(s);
+        db_finalize(s);
+        rc = step == DB_ERR_UNIQUE ? err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists")
+             : step < 0            ? err_set(e, 500, "db_error", "保存字段失败", "Cannot save the field")
+                                   : 0;
+    }
+    free(text);
+    json_t *opts = json_object_get(body, "options");
+    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, ent->name, column, opts, e);
+    if (rc == 0) rc = entity_add_column(c->db, ent, &f, e);
+    if (rc == 0) rc = meta_bump_version(c->db, e);
+    if (rc == 0) rc = db_commit(c->db, e);
+    if (rc) db_rollback(c->db);
+    *column_out = column;
+    return rc;
+}
+
+/* After a definition changed: this process reloads at once (the others on
+ * their next request, by the version), and field access covers the field. */
+static int reload(db_conn *db, err *e)
+{
+    return meta_reload(db, e) || acl_reload(db, e) ? -1 : 0;
+}
+
+int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **column, err *e)
+{
+    if (check_field_body(body, ent, c->m, e) || add_custom_field(c, ent, body, column, e)) return -1;
+    return reload(c->db, e);
+}
+
+int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, json_t *body, err *e)
+{
+    json_t *opts = json_object_get(body, "options");
+    if (!json_is_array(opts) || json_array_size(opts) == 0 || json_array_size(opts) > 500 ||
+        json_object_size(body) != 1) {
+        err_add_field(e, "options", "invalid");
+        return err_set(e, 422, "validation_failed", "需要 options 数组（1 到 500 个选项）",
+                       "An options array (1 to 500 options) is required");
+    }
+    if (db_begin(c->db, e)) return -1;
+    int rc = write_options_rows(c->db, ent->name, f->name, opts, e);
+    if (rc == 0) rc = meta_bump_version(c->db, e);
+    if (rc == 0) rc = db_commit(c->db, e);
+    if (rc) {
+        db_rollback(c->db);
+        return -1;
+    }
+    return reload(c->db, e);
+}

@@ -1,0 +1,26 @@
+/* custom_fields.h - what an administrator adds to the metadata at run time:
+ * custom fields (a real column cf_<name> per field, DESIGN "custom fields are
+ * real columns") and the options of picklists. Each change is one
+ * transaction and is in force in this process when the call returns. */
+#ifndef KEHU_CUSTOM_FIELDS_H
+#define KEHU_CUSTOM_FIELDS_H
+
+#include <jansson.h>
+
+#include "entity.h"
+
+/* The keys a custom field definition may have (for the caller's check of
+ * unknown keys): name, type, label_zh, label_en, required, max_length,
+ * scale, options, link_entity, searchable, group. */
+extern const char *const CUSTOM_FIELD_KEYS[];
+
+/* Adds the field `body` defines to ent: 422 for a bad definition (adding to
+ * the fields e already holds), 409 when the name exists. *column gets its
+ * column name (cf_<name>, from c->a). */
+int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **column, err *e);
+
+/* Replaces the options of picklist field f from {"options": [{"value",
+ * "label_zh", "label_en"?, "active"?, "probability"?}, ...]} (1 to 500). */
+int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, json_t *body, err *e);
+
+#endif
