@@ -14,6 +14,7 @@
 #include "cli/data.h"
 #include "cli/prepare.h"
 #include "entity/entity_schema.h"
+#include "entity/import_jobs.h"
 #include "entity/meta_load.h"
 #include "http/server.h"
 #include "modules/access.h"
@@ -194,7 +195,7 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     }
     rc = server_run(&a, api_all_routes);
-    api_imports_shutdown();
+    import_jobs_shutdown();
     db_pool_close(a.pool);
     acl_shutdown();
     meta_shutdown();

@@ -17,8 +17,6 @@ extern const route api_access_routes[];
 extern const route api_report_routes[];
 extern const route api_import_routes[];
 extern const route api_calendar_routes[];
-/* Waits for running imports and frees the jobs; at server stop. */
-void api_imports_shutdown(void);
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

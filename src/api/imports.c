@@ -7,484 +7,13 @@
  *   GET  /api/v1/imports/{id}              the job: status, counts, per-row errors
  *   POST /api/v1/{entity}/import?duplicates=&match=&all_or_nothing=&wait=true
  *        body: the file; the suggested mapping; one call (scripts, integrations)
- * Jobs live in the import_jobs table with the uploaded file, so whichever
- * `kehu serve` process gets the next request of the wizard can answer it
- * (DESIGN: uploads and all state in the database). A job runs in a thread
- * of the process that started it, with its own connection; that process
- * answers its progress from memory, and a writer thread copies the
- * progress to the table twice a second for the others - the heartbeat that
- * also tells a job cut off by a restart. Jobs belong to their uploader and
- * are forgotten an hour after they end (a day when never run). */
-#include <pthread.h>
-#include <sodium.h>
-#include <stdlib.h>
+ * The jobs themselves (storage, threads, progress) are src/entity/import_jobs.c. */
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../acl/acl.h"
-#include "../entity/meta_load.h"
-#include "../util/clock.h"
+#include "../entity/import_jobs.h"
 #include "../util/multipart.h"
 #include "api.h"
-
-#define RUNNING_MAX 8          /* imports running at once in one process */
-#define JOBS_PER_USER 4        /* uploads waiting to run: the fifth replaces the oldest */
-#define JOB_KEEP_SECONDS 3600  /* results stay readable for an hour */
-#define UPLOAD_KEEP_SECONDS 86400
-#define HEARTBEAT_US 500000
-#define STALE_SECONDS 60 /* a running job not heard of for this long was cut off */
-
-typedef enum { JOB_READY, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
-static const char *const STATE_NAMES[] = {"ready", "running", "done", "failed"};
-
-/* A job running in this process. */
-typedef struct import_job {
-    char id[33];
-    int64_t user_id;
-    auth_user user; /* a copy: the request that started the job is gone */
-    char username[128], name[128], lang[4];
-    char entity[64];
-    const char *db_url;
-    data_table table;
-    import_options opts;
-    char *mapped[TABLE_MAX_COLS];
-    _Atomic int state;
-    import_progress pr;
-    err e;
-    int refs; /* under jobs_lock: the threads and requests using it */
-} import_job;
-
-static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t jobs_ended = PTHREAD_COND_INITIALIZER;
-static import_job *running[RUNNING_MAX];
-
-static void job_free(import_job *j)
-{
-    table_free(&j->table);
-    for (int i = 0; i < TABLE_MAX_COLS; i++) free(j->mapped[i]);
-    json_decref(j->pr.errors);
-    pthread_mutex_destroy(&j->pr.lock);
-    free(j);
-}
-
-/* Gives back a reference; the last one frees the job. */
-static void job_put(import_job *j)
-{
-    pthread_mutex_lock(&jobs_lock);
-    int last = --j->refs == 0;
-    pthread_mutex_unlock(&jobs_lock);
-    if (last) job_free(j);
-}
-
-/* The caller's job if it runs in this process, with a reference. */
-static import_job *running_find(const char *id, int64_t user_id)
-{
-    import_job *found = NULL;
-    pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < RUNNING_MAX; i++)
-        if (running[i] && id && strcmp(running[i]->id, id) == 0 && running[i]->user_id == user_id) found = running[i];
-    if (found) found->refs++;
-    pthread_mutex_unlock(&jobs_lock);
-    return found;
-}
-
-void api_imports_shutdown(void)
-{
-    pthread_mutex_lock(&jobs_lock);
-    for (;;) {
-        int any = 0;
-        for (int i = 0; i < RUNNING_MAX; i++) any |= running[i] != NULL;
-        if (!any) break;
-        pthread_cond_wait(&jobs_ended, &jobs_lock);
-    }
-    pthread_mutex_unlock(&jobs_lock);
-}
-
-static import_job *job_new(http_request *req, const char *entity)
-{
-    import_job *j = calloc(1, sizeof *j);
-    unsigned char raw[16];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(j->id, sizeof j->id, raw, sizeof raw);
-    j->user_id = req->user->id;
-    j->user = *req->user;
-    snprintf(j->username, sizeof j->username, "%s", req->user->username ? req->user->username : "");
-    snprintf(j->name, sizeof j->name, "%s", req->user->name ? req->user->name : "");
-    j->user.username = j->username;
-    j->user.name = j->name;
-    j->user.csrf_token = NULL;
-    snprintf(j->lang, sizeof j->lang, "%s", req->lang);
-    snprintf(j->entity, sizeof j->entity, "%s", entity);
-    j->db_url = req->app->cfg.db_url;
-    j->refs = 1;
-    pthread_mutex_init(&j->pr.lock, NULL);
-    j->pr.errors = json_array();
-    return j;
-}
-
-/* ---- the import_jobs table ---- */
-
-static int job_db_fail(int rc, err *e)
-{
-    return rc == DB_ERR_BUSY ? err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The database is busy; please retry")
-                             : err_set(e, 500, "db_error", "读写导入任务失败", "Cannot store the import");
-}
-
-/* Forgets jobs past their keeping time (a running one whose process
- * stopped a day ago too), and the user's oldest waiting
- * uploads beyond JOBS_PER_USER - 1 (a new one is about to come). */
-static void forget_old(db_conn *db, int64_t user_id)
-{
-    char ended[ISO_TIME_LEN], uploaded[ISO_TIME_LEN];
-    iso_time(time(NULL) - JOB_KEEP_SECONDS, ended);
-    iso_time(time(NULL) - UPLOAD_KEEP_SECONDS, uploaded);
-    db_stmt *s = db_prepare(db,
-                            "DELETE FROM import_jobs WHERE (state IN ('done', 'failed') AND ended_at < ?)"
-                            " OR (state IN ('ready', 'running') AND updated_at < ?)", /* running: cut off long ago */
-                            NULL);
-    if (s) {
-        db_bind_text(s, 1, ended);
-        db_bind_text(s, 2, uploaded);
-        db_step(s);
-        db_finalize(s);
-    }
-    s = db_prepare(db,
-                   "DELETE FROM import_jobs WHERE user_id = ? AND state = 'ready' AND n NOT IN"
-                   " (SELECT n FROM import_jobs WHERE user_id = ? AND state = 'ready' ORDER BY n DESC LIMIT ?)",
-                   NULL);
-    if (s) {
-        db_bind_int64(s, 1, user_id);
-        db_bind_int64(s, 2, user_id);
-        db_bind_int64(s, 3, JOBS_PER_USER - 1);
-        db_step(s);
-        db_finalize(s);
-    }
-}
-
-/* Stores a new job: the upload (file, base64) waiting to run, or, with
- * file NULL, one that starts at once. */
-static int store_job(db_conn *db, const import_job *j, const char *file, size_t len, job_state state, err *e)
-{
-    forget_old(db, j->user_id);
-    char now[ISO_TIME_LEN];
-    iso_now(now);
-    char *b64 = NULL;
-    if (file) {
-        size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-        b64 = malloc(cap);
-        sodium_bin2base64(b64, cap, (const unsigned char *)file, len, sodium_base64_VARIANT_ORIGINAL);
-    }
-    db_stmt *s = db_prepare(db,
-                            "INSERT INTO import_jobs(id, user_id, entity, lang, state, file, created_at, updated_at)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            e);
-    int rc = -1;
-    if (s) {
-        db_bind_text(s, 1, j->id);
-        db_bind_int64(s, 2, j->user_id);
-        db_bind_text(s, 3, j->entity);
-        db_bind_text(s, 4, j->lang);
-        db_bind_text(s, 5, STATE_NAMES[state]);
-        db_bind_text(s, 6, b64);
-        db_bind_text(s, 7, now);
-        db_bind_text(s, 8, now);
-        int step = db_step(s);
-        db_finalize(s);
-        rc = step < 0 ? job_db_fail(step, e) : 0;
-    }
-    free(b64);
-    return rc;
-}
-
-/* Copies the progress to the table; with final, the end state too (and the
- * file goes). Best effort while running: a busy database skips a beat. */
-static int write_progress(db_conn *db, import_job *j, int final, err *e)
-{
-    char now[ISO_TIME_LEN];
-    iso_now(now);
-    pthread_mutex_lock(&j->pr.lock);
-    char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
-    pthread_mutex_unlock(&j->pr.lock);
-    int state = atomic_load(&j->state);
-    db_stmt *s = db_prepare(db,
-                            final ? "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
-                                    " failed = ?, errors = ?, updated_at = ?, state = ?, message = ?, ended_at = ?,"
-                                    " file = NULL WHERE id = ?"
-                                  /* a beat late behind the final write must not undo it */
-                                  : "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
-                                    " failed = ?, errors = ?, updated_at = ? WHERE id = ? AND state = 'running'",
-                            e);
-    if (!s) return free(errors), -1;
-    int k = 1;
-    db_bind_int64(s, k++, atomic_load(&j->pr.total));
-    db_bind_int64(s, k++, atomic_load(&j->pr.processed));
-    db_bind_int64(s, k++, atomic_load(&j->pr.created));
-    db_bind_int64(s, k++, atomic_load(&j->pr.updated));
-    db_bind_int64(s, k++, atomic_load(&j->pr.skipped));
-    db_bind_int64(s, k++, atomic_load(&j->pr.failed));
-    db_bind_text(s, k++, errors ? errors : "[]");
-    db_bind_text(s, k++, now);
-    if (final) {
-        db_bind_text(s, k++, STATE_NAMES[state]);
-        db_bind_text(s, k++, state == JOB_FAILED ? err_message(&j->e, j->lang) : NULL);
-        db_bind_text(s, k++, now);
-    }
-    db_bind_text(s, k, j->id);
-    int step = db_step(s);
-    db_finalize(s);
-    free(errors);
-    return step < 0 ? job_db_fail(step, e) : 0;
-}
-
-/* The caller's job as stored: its JSON into b, or -1 with 404. */
-static int stored_job_json(db_conn *db, const char *id, int64_t user_id, strbuf *b, err *e)
-{
-    db_stmt *s = db_prepare(db,
-                            "SELECT entity, state, total, processed, created, updated, skipped, failed, errors, message,"
-                            " updated_at, lang FROM import_jobs WHERE id = ? AND user_id = ?",
-                            e);
-    if (!s) return -1;
-    db_bind_text(s, 1, id);
-    db_bind_int64(s, 2, user_id);
-    int step = db_step(s);
-    if (step != DB_ROW) {
-        db_finalize(s);
-        return step < 0 ? job_db_fail(step, e) : err_set(e, 404, "not_found", "导入任务不存在", "No such import");
-    }
-    const char *state = db_column_text(s, 1), *message = db_column_is_null(s, 9) ? NULL : db_column_text(s, 9);
-    char stale[ISO_TIME_LEN];
-    iso_time(time(NULL) - STALE_SECONDS, stale);
-    /* Running, but its process has not written for a while: it stopped. */
-    int cut_off = strcmp(state, "running") == 0 && strcmp(db_column_text(s, 10), stale) < 0;
-    sb_append(b, "{\"id\":");
-    sb_json_string(b, id);
-    sb_append(b, ",\"entity\":");
-    sb_json_string(b, db_column_text(s, 0));
-    sb_printf(b, ",\"status\":\"%s\",\"total\":%lld,\"processed\":%lld,\"created\":%lld,\"updated\":%lld,"
-                 "\"skipped\":%lld,\"failed\":%lld,\"errors\":%s",
-              cut_off ? "failed" : state, (long long)db_column_int64(s, 2), (long long)db_column_int64(s, 3),
-              (long long)db_column_int64(s, 4), (long long)db_column_int64(s, 5), (long long)db_column_int64(s, 6),
-              (long long)db_column_int64(s, 7), db_column_is_null(s, 8) ? "[]" : db_column_text(s, 8));
-    if (cut_off)
-        message = strcmp(db_column_text(s, 11), "en") == 0
-                      ? "The import was cut off (the server restarted or failed); rows saved so far are in the list"
-                      : "导入被中断（服务重启或出错），已保存的行请在列表中查看";
-    if (message) sb_append(b, ",\"message\":"), sb_json_string(b, message);
-    sb_putc(b, '}');
-    db_finalize(s);
-    return 0;
-}
-
-/* Reads {"mapping","duplicates","match","all_or_nothing"} (from a body or
- * query parameters) into the job's options; 422 on anything unknown. */
-static int job_options(import_job *j, const entity_def *ent, json_t *mapping, const char *duplicates,
-                       const char *match, int all_or_nothing, err *e)
-{
-    int ncols = j->table.ncols[0];
-    import_options *o = &j->opts;
-    o->ncols = ncols;
-    o->fields = (const char **)j->mapped;
-    for (int col = 0; col < ncols; col++) {
-        const char *header = table_cell(&j->table, 0, col);
-        json_t *f = mapping ? json_object_get(mapping, header) : NULL;
-        /* the first column of a header gets it; a repeated header is ignored */
-        for (int k = 0; k < col && f; k++)
-            if (strcmp(table_cell(&j->table, 0, k), header) == 0) f = NULL;
-        if (f && !json_is_null(f) && !json_is_string(f)) {
-            err_add_field(e, "mapping", "invalid");
-            return err_set(e, 422, "validation_failed", "mapping 须为 {表头: 字段名或 null}", "mapping is {header: field or null}");
-        }
-        free(j->mapped[col]);
-        j->mapped[col] = json_is_string(f) && *json_string_value(f) ? strdup(json_string_value(f)) : NULL;
-    }
-    const char *const POLICIES[] = {"skip", "update", "create"};
-    o->duplicates = IMPORT_SKIP;
-    int known = !duplicates;
-    for (int i = 0; i < 3 && duplicates; i++)
-        if (strcmp(duplicates, POLICIES[i]) == 0) o->duplicates = (import_duplicates)i, known = 1;
-    if (!known) {
-        err_add_field(e, "duplicates", "not_an_option");
-        return err_set(e, 422, "validation_failed", "duplicates 只能是 skip、update 或 create", "duplicates is skip, update or create");
-    }
-    const char *m = match && *match ? match : ent->name_field;
-    o->match = m ? meta_field(ent, m) : NULL;
-    if (match && *match && (!o->match || !field_is_textual(o->match))) {
-        err_add_field(e, "match", "invalid");
-        return err_set(e, 422, "validation_failed", "查重字段须为文本字段", "The match field must be a text field");
-    }
-    o->all_or_nothing = all_or_nothing;
-    return 0;
-}
-
-
-static void job_json(const import_job *j, strbuf *b)
-{
-    import_job *m = (import_job *)j;
-    sb_append(b, "{\"id\":");
-    sb_json_string(b, j->id);
-    sb_append(b, ",\"entity\":");
-    sb_json_string(b, j->entity);
-    sb_printf(b, ",\"status\":\"%s\",\"total\":%ld,\"processed\":%ld,\"created\":%ld,\"updated\":%ld,"
-                 "\"skipped\":%ld,\"failed\":%ld,\"errors\":",
-              STATE_NAMES[atomic_load(&j->state)], atomic_load(&j->pr.total), atomic_load(&j->pr.processed),
-              atomic_load(&j->pr.created), atomic_load(&j->pr.updated), atomic_load(&j->pr.skipped),
-              atomic_load(&j->pr.failed));
-    pthread_mutex_lock(&m->pr.lock);
-    char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
-    pthread_mutex_unlock(&m->pr.lock);
-    sb_append(b, errors ? errors : "[]");
-    free(errors);
-    if (atomic_load(&j->state) == JOB_FAILED) {
-        sb_append(b, ",\"message\":");
-        sb_json_string(b, err_message(&j->e, j->lang));
-    }
-    sb_putc(b, '}');
-}
-
-/* ---- running ---- */
-
-/* Copies the progress to the table while the job runs (the heartbeat). */
-static void *progress_writer(void *arg)
-{
-    import_job *j = arg;
-    err e;
-    err_clear(&e);
-    db_conn *db = db_open(j->db_url, &e);
-    while (atomic_load(&j->state) == JOB_RUNNING) {
-        usleep(HEARTBEAT_US);
-        err_clear(&e);
-        if (db && atomic_load(&j->state) == JOB_RUNNING) write_progress(db, j, 0, &e);
-    }
-    if (db) db_close(db);
-    job_put(j);
-    return NULL;
-}
-
-static void *run_job(void *arg)
-{
-    import_job *j = arg;
-    err_clear(&j->e);
-    db_conn *db = db_open(j->db_url, &j->e);
-    int rc = -1;
-    if (db) {
-        arena *a = arena_new();
-        entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &j->user, .lang = j->lang};
-        const entity_def *ent = meta_entity(c.m, j->entity);
-        if (ent) {
-            /* the match field may belong to metadata that has since changed */
-            if (j->opts.match) j->opts.match = meta_field(ent, j->opts.match->name);
-            rc = entity_import(&c, ent, &j->table, &j->opts, &j->pr, &j->e);
-        }
-        arena_free(a);
-    }
-    table_free(&j->table); /* the rows are in the database now (or not at all) */
-    atomic_store(&j->state, rc ? JOB_FAILED : JOB_DONE);
-    if (db) {
-        err ignored;
-        err_clear(&ignored);
-        /* SQLite may be busy a moment (the heartbeat): the end must land. */
-        for (int i = 0; i < 20 && write_progress(db, j, 1, &ignored); i++) usleep(100000), err_clear(&ignored);
-        db_close(db);
-    }
-    /* Now the table has it all: this process stops answering for it. */
-    pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < RUNNING_MAX; i++)
-        if (running[i] == j) running[i] = NULL;
-    pthread_cond_broadcast(&jobs_ended);
-    pthread_mutex_unlock(&jobs_lock);
-    job_put(j);
-    return NULL;
-}
-
-/* Starts a job whose row says running: registered here, its thread and
- * its progress writer started (each holding a reference). */
-static int start(import_job *j, err *e)
-{
-    pthread_mutex_lock(&jobs_lock);
-    int slot = -1;
-    for (int i = 0; i < RUNNING_MAX && slot < 0; i++)
-        if (!running[i]) slot = i;
-    if (slot >= 0) running[slot] = j, j->refs += 2;
-    pthread_mutex_unlock(&jobs_lock);
-    if (slot < 0) return err_set(e, 503, "busy", "同时进行的导入过多，请稍后再试", "Too many imports at once; please retry later");
-    atomic_store(&j->state, JOB_RUNNING);
-    pthread_attr_t detached;
-    pthread_attr_init(&detached);
-    pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
-    pthread_t t;
-    int ok = pthread_create(&t, &detached, run_job, j) == 0;
-    if (ok && pthread_create(&t, &detached, progress_writer, j) != 0) job_put(j); /* no heartbeat: still runs */
-    pthread_attr_destroy(&detached);
-    if (ok) return 0;
-    pthread_mutex_lock(&jobs_lock);
-    running[slot] = NULL;
-    j->refs -= 2;
-    pthread_cond_broadcast(&jobs_ended);
-    pthread_mutex_unlock(&jobs_lock);
-    atomic_store(&j->state, JOB_READY);
-    return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The server is busy; please retry");
-}
-
-/* Takes a waiting upload for this run: of two runs at once (in any two
- * processes), one wins. */
-static int claim(db_conn *db, const import_job *j, err *e)
-{
-    char now[ISO_TIME_LEN];
-    iso_now(now);
-    db_stmt *s = db_prepare(db,
-                            "UPDATE import_jobs SET state = 'running', updated_at = ?"
-                            " WHERE id = ? AND user_id = ? AND state = 'ready'",
-                            e);
-    if (!s) return -1;
-    db_bind_text(s, 1, now);
-    db_bind_text(s, 2, j->id);
-    db_bind_int64(s, 3, j->user_id);
-    int step = db_step(s);
-    int64_t changed = step < 0 ? 0 : db_changes(s);
-    db_finalize(s);
-    if (step < 0) return job_db_fail(step, e);
-    return changed == 1 ? 0
-                        : err_set(e, 409, "conflict", "该导入已经开始或已结束，请重新上传",
-                                  "This import has already run; upload the file again");
-}
-
-/* Undoes a claim or a started job's row when the thread could not start. */
-static void unstart(db_conn *db, const import_job *j, int had_upload)
-{
-    db_stmt *s = db_prepare(db, had_upload ? "UPDATE import_jobs SET state = 'ready' WHERE id = ?"
-                                           : "DELETE FROM import_jobs WHERE id = ?",
-                            NULL);
-    if (s) db_bind_text(s, 1, j->id), db_step(s), db_finalize(s);
-}
-
-/* The waiting upload of the caller: its file read back into j->table.
- * 404 when unknown, 409 when it ran already. */
-static int load_upload(db_conn *db, import_job *j, err *e)
-{
-    db_stmt *s = db_prepare(db, "SELECT state, entity, file FROM import_jobs WHERE id = ? AND user_id = ?", e);
-    if (!s) return -1;
-    db_bind_text(s, 1, j->id);
-    db_bind_int64(s, 2, j->user_id);
-    int step = db_step(s), rc = 0;
-    if (step != DB_ROW) {
-        rc = step < 0 ? job_db_fail(step, e) : err_set(e, 404, "not_found", "导入任务不存在", "No such import");
-    } else if (strcmp(db_column_text(s, 0), "ready") != 0 || db_column_is_null(s, 2)) {
-        rc = err_set(e, 409, "conflict", "该导入已经开始或已结束，请重新上传", "This import has already run; upload the file again");
-    } else {
-        snprintf(j->entity, sizeof j->entity, "%s", db_column_text(s, 1));
-        const char *b64 = db_column_text(s, 2);
-        size_t n = db_column_bytes(s, 2), len = 0;
-        unsigned char *file = malloc(n / 4 * 3 + 3);
-        rc = sodium_base642bin(file, n / 4 * 3 + 3, b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ||
-                     table_read((const char *)file, len, &j->table, e)
-                 ? (e->status ? -1 : err_set(e, 500, "internal_error", "读取上传的文件失败", "Cannot read the upload"))
-                 : 0;
-        free(file);
-    }
-    db_finalize(s);
-    return rc;
-}
 
 /* ---- handlers ---- */
 
@@ -511,14 +40,14 @@ static import_job *upload(http_request *req, http_response *res, entity_ctx *c, 
                   "The form holds no readable file (multipart/form-data needs a part with a filename)");
         return NULL;
     }
-    import_job *j = job_new(req, (*ent)->name);
+    import_job *j = import_job_new(req->user, req->lang, (*ent)->name, req->app->cfg.db_url);
     if (table_read(file->data, file->len, &j->table, &e)) {
-        job_put(j);
+        import_job_put(j);
         http_error(req, res, &e);
         return NULL;
     }
     if (j->table.nrows < 2) {
-        job_put(j);
+        import_job_put(j);
         http_fail(req, res, 422, "bad_file", "文件只有表头，没有数据行", "The file has a header row but no data");
         return NULL;
     }
@@ -535,9 +64,9 @@ static void preview(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     strbuf body = STRBUF_INIT;
-    if (entity_import_preview(&c, ent, &j->table, &body, &e) || store_job(req->db, j, file.data, file.len, JOB_READY, &e)) {
+    if (entity_import_preview(&c, ent, &j->table, &body, &e) || import_job_save_upload(req->db, j, file.data, file.len, &e)) {
         sb_free(&body);
-        job_put(j);
+        import_job_put(j);
         return http_error(req, res, &e);
     }
     sb_append(&res->body, "{\"id\":");
@@ -545,19 +74,13 @@ static void preview(http_request *req, http_response *res)
     sb_putc(&res->body, ',');
     sb_append(&res->body, sb_str(&body) + 1);
     sb_free(&body);
-    job_put(j);
+    import_job_put(j);
     http_json(res, 200);
 }
 
 static int flag(const char *v)
 {
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
-
-/* Waits for a job (the one-shot import with wait=true), up to 10 minutes. */
-static void wait_for(import_job *j)
-{
-    for (int i = 0; i < 600 * 20 && atomic_load(&j->state) == JOB_RUNNING; i++) usleep(50000);
 }
 
 static void import_now(http_request *req, http_response *res)
@@ -569,24 +92,16 @@ static void import_now(http_request *req, http_response *res)
     if (!j) return;
     err e;
     err_clear(&e);
-    /* The suggested mapping: headers matched to fields by label or name. */
-    strbuf pv = STRBUF_INIT;
-    json_t *preview_json = entity_import_preview(&c, ent, &j->table, &pv, &e) == 0 ? json_loads(sb_str(&pv), 0, NULL) : NULL;
-    sb_free(&pv);
-    int rc = !preview_json ||
-             job_options(j, ent, json_object_get(preview_json, "mapping"), http_query(req, "duplicates"),
-                         http_query(req, "match"), flag(http_query(req, "all_or_nothing")), &e) ||
-             entity_import_check(&c, ent, &j->opts, &e) || store_job(req->db, j, NULL, 0, JOB_RUNNING, &e);
-    if (!rc && (rc = start(j, &e))) unstart(req->db, j, 0);
-    json_decref(preview_json);
+    int rc = import_job_run_now(&c, ent, j, http_query(req, "duplicates"), http_query(req, "match"),
+                                flag(http_query(req, "all_or_nothing")), &e);
     if (rc) {
-        job_put(j);
+        import_job_put(j);
         return http_error(req, res, &e);
     }
-    if (flag(http_query(req, "wait"))) wait_for(j);
-    job_json(j, &res->body);
-    http_json(res, atomic_load(&j->state) == JOB_RUNNING ? 202 : 200);
-    job_put(j);
+    if (flag(http_query(req, "wait"))) import_job_wait(j);
+    import_job_json(j, &res->body);
+    http_json(res, import_job_running(j) ? 202 : 200);
+    import_job_put(j);
 }
 
 static void run(http_request *req, http_response *res)
@@ -601,45 +116,38 @@ static void run(http_request *req, http_response *res)
     api_unknown_keys(body, KEYS, &e);
     json_t *mapping = json_object_get(body, "mapping"), *dup = json_object_get(body, "duplicates"),
            *match = json_object_get(body, "match"), *aon = json_object_get(body, "all_or_nothing");
-    import_job *j = job_new(req, "");
-    snprintf(j->id, sizeof j->id, "%s", req->params[0] ? req->params[0] : "");
+    import_job *j = import_job_new(req->user, req->lang, "", req->app->cfg.db_url);
     int rc = -1;
     if (e.nfields || !json_is_object(mapping) || (dup && !json_is_string(dup)) || (match && !json_is_string(match)) ||
         (aon && !json_is_boolean(aon))) {
         if (!e.nfields) err_add_field(&e, "mapping", "invalid_type");
         err_set(&e, 422, "validation_failed", "需要 mapping（表头对应字段），duplicates、match、all_or_nothing 可选",
                 "mapping (header to field) is required; duplicates, match and all_or_nothing are optional");
-    } else if (strlen(req->params[0] ? req->params[0] : "") != 32) {
-        err_set(&e, 404, "not_found", "导入任务不存在", "No such import");
-    } else if (load_upload(req->db, j, &e) == 0) {
-        const entity_def *ent = meta_entity(c.m, j->entity);
-        if (!ent) err_set(&e, 404, "not_found", "导入任务不存在", "No such import");
-        else
-            rc = job_options(j, ent, mapping, json_string_value(dup), json_string_value(match), json_is_true(aon), &e) ||
-                 entity_import_check(&c, ent, &j->opts, &e) || claim(req->db, j, &e);
-        if (!rc && (rc = start(j, &e))) unstart(req->db, j, 1);
+    } else {
+        rc = import_job_run_upload(&c, j, req->params[0] ? req->params[0] : "", mapping, json_string_value(dup),
+                                   json_string_value(match), json_is_true(aon), &e);
     }
     json_decref(body);
     if (rc) {
-        job_put(j);
+        import_job_put(j);
         return http_error(req, res, &e);
     }
-    job_json(j, &res->body);
-    job_put(j);
+    import_job_json(j, &res->body);
+    import_job_put(j);
     http_json(res, 202);
 }
 
 static void status(http_request *req, http_response *res)
 {
-    import_job *j = running_find(req->params[0], req->user->id);
+    import_job *j = import_job_find(req->params[0], req->user->id);
     if (j) { /* running here: live figures */
-        job_json(j, &res->body);
-        job_put(j);
+        import_job_json(j, &res->body);
+        import_job_put(j);
         return http_json(res, 200);
     }
     err e;
     err_clear(&e);
-    if (stored_job_json(req->db, req->params[0], req->user->id, &res->body, &e)) return http_error(req, res, &e);
+    if (import_job_stored_json(req->db, req->params[0], req->user->id, &res->body, &e)) return http_error(req, res, &e);
     http_json(res, 200);
 }
 
