@@ -23,6 +23,8 @@ extern const route *const api_all_routes[];
 /* The route list of docs/api.md, one table per tag, generated from the
  * declarations (`kehu routes --markdown`). */
 void api_routes_markdown(strbuf *out);
+/* A route pattern as OpenAPI and the docs write it: :id -> {id}. */
+void api_path_template(strbuf *out, const char *pattern);
 
 /* Parameters many routes declare (src/api/common.c). */
 extern const route_param API_ID_PARAM[];   /* :id, a record id */

@@ -152,7 +152,10 @@ static void user_password(json_t *schemas)
 
 /* ---- paths from the route declarations ---- */
 
-/* The answers the router gives before any handler runs (src/http/server.c). */
+/* Every status a route may declare, described once; an error status gets a
+ * shared response (components/responses). A status missing here leaves a
+ * dangling reference, which the validator of tests/api/routes.test.mjs
+ * reports. */
 static const char *const STATUS_TEXT[][2] = {
     {"200", "成功 / OK"},
     {"201", "已创建 / created"},
@@ -229,16 +232,7 @@ static const char *with_entity(arena *a, const char *text, const entity_def *ent
 static const char *openapi_path(arena *a, const char *pattern, const entity_def *ent)
 {
     strbuf sb = STRBUF_INIT;
-    const char *p = with_entity(a, pattern, ent);
-    while (*p) {
-        if (*p == ':') {
-            size_t n = strcspn(++p, "/");
-            sb_printf(&sb, "{%.*s}", (int)n, p);
-            p += n;
-        } else {
-            sb_putc(&sb, *p++);
-        }
-    }
+    api_path_template(&sb, with_entity(a, pattern, ent));
     const char *out = arena_strdup(a, sb_str(&sb));
     sb_free(&sb);
     return out;

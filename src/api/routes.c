@@ -17,12 +17,9 @@ const route *const api_all_routes[] = {
     NULL,
 };
 
-/* One line of the route list: | GET | `/api/v1/{entity}/{id}` | summary | statuses |. */
-static void markdown_row(strbuf *out, const route *r)
+void api_path_template(strbuf *out, const char *pattern)
 {
-    const route_doc *d = &r->doc;
-    sb_printf(out, "| %s | `", r->method);
-    for (const char *p = r->pattern; *p;) {
+    for (const char *p = pattern; *p;) {
         if (*p == ':') {
             size_t n = strcspn(++p, "/");
             sb_printf(out, "{%.*s}", (int)n, p);
@@ -31,6 +28,14 @@ static void markdown_row(strbuf *out, const route *r)
             sb_putc(out, *p++);
         }
     }
+}
+
+/* One line of the route list: | GET | `/api/v1/{entity}/{id}` | summary | statuses |. */
+static void markdown_row(strbuf *out, const route *r)
+{
+    const route_doc *d = &r->doc;
+    sb_printf(out, "| %s | `", r->method);
+    api_path_template(out, r->pattern);
     sb_printf(out, "` | %s%s | %s", d->summary ? d->summary : "", r->flags & ROUTE_PUBLIC ? " (no sign-in)" : "",
               d->ok ? d->ok : "200");
     if (d->errors) sb_printf(out, " · %s", d->errors);
