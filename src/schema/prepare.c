@@ -1,6 +1,7 @@
 /* prepare.c - one call that brings any database, new or old, to what this
  * binary expects; every command that opens a database goes through it. */
 #include "../entity/entity_schema.h"
+#include "../entity/entity_computed.h"
 #include "../acl/acl.h"
 #include "../entity/meta_load.h"
 #include "../modules/access.h"
@@ -10,7 +11,7 @@ int schema_prepare(db_conn *c, err *e)
 {
     if (schema_migrate_system(c, e)) return -1;
     if (db_begin(c, e)) return -1;
-    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e)) {
+    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e) || computed_backfill(c, meta_current(), e)) {
         db_rollback(c);
         return -1;
     }
