@@ -30,3 +30,10 @@ test('form values arrive as JSON numbers and are still exact', () => {
   assert.equal(evaluateScaled('amount * probability / 100', { amount: 1234.57, probability: 33.33 }, 2), '411.48');
   assert.equal(evaluateScaled('quantity * price', { quantity: '', price: 1 }, 2), null);
 });
+
+test('a form knows which expressions it can work out alone', async () => {
+  const { readsRelations } = await import('../../web/src/utils/expr.js');
+  assert.equal(readsRelations('round(amount * probability / 100, 2)'), false);
+  assert.equal(readsRelations("count(activities where status = 'done')"), true);
+  assert.equal(readsRelations('if(x > 0, sum(lines.amount), 0)'), true);
+});

@@ -383,9 +383,24 @@ const recordEnv = record => ({
   rows: rel => Array.isArray(record[rel]) ? record[rel] : []
 })
 
+// Trees of the expressions met so far: metadata serves a few, forms
+// evaluate them on every keystroke.
+const trees = new Map()
+const treeOf = text => {
+  if (typeof text !== 'string') return text
+  if (!trees.has(text)) trees.set(text, parse(text))
+  return trees.get(text)
+}
+
+// Whether the expression sums related records (a form cannot, without them).
+export function readsRelations (tree) {
+  const walk = n => n.k === 'agg' || [n.a, n.b, ...(n.args || [])].some(x => x && walk(x))
+  return walk(treeOf(tree))
+}
+
 // The raw value of an expression over a record.
 export function evaluate (tree, record) {
-  return ev(typeof tree === 'string' ? parse(tree) : tree, recordEnv(record || {}))
+  return ev(treeOf(tree), recordEnv(record || {}))
 }
 
 // The value for a field of `scale` digits as exact text ("12.30"), or null;
