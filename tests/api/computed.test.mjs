@@ -7,7 +7,8 @@
 // done_activities, revenue_per_employee; on opportunities: weighted_amount.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { Server, assertError, filterParam, BACKEND } from './harness.mjs';
 
 const srv = new Server();
 let admin;
@@ -90,6 +91,16 @@ test('aggregates follow related records: create, update, move, delete, restore',
   assert.equal((await get('accounts', a.id)).done_activities, 2);
 });
 
+test('merging accounts: the kept one sums the opportunities it takes over', async () => {
+  const keep = await account('合并计算保留有限公司');
+  const dup = await account('合并计算重复有限公司');
+  await admin.post('/api/v1/opportunities', { name: '保留的机会', account_id: keep.id, amount: 10 });
+  await admin.post('/api/v1/opportunities', { name: '转来的机会', account_id: dup.id, amount: 5.55 });
+  const r = await admin.post('/api/v1/accounts/merge', { target_id: keep.id, source_ids: [dup.id] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await get('accounts', keep.id)).open_pipeline, 15.55);
+});
+
 test('computed fields sort and filter like any field', async () => {
   const names = ['排序计算甲公司', '排序计算乙公司', '排序计算丙公司'];
   const amounts = [300, 100, 200];
@@ -142,4 +153,28 @@ test('large sums stay exact; overflow answers 422 computation_failed and nothing
   const list = await admin.get(`/api/v1/opportunities?filter=${filterParam({ field: 'account_id', op: 'eq', value: a.id })}`);
   assert.equal(list.json.total, 92, 'the opportunity that would overflow its account is not stored');
   assert.equal((await admin.get(`/api/v1/accounts/${a.id}`)).text, before.text);
+});
+
+test('an existing database gets the new columns, computed once at start', async () => {
+  const old = new Server();
+  await old.start();
+  const c = await old.client();
+  const a = (await c.post('/api/v1/accounts', { name: '升级前的客户有限公司' })).json;
+  await c.post('/api/v1/opportunities', { name: '升级前的机会', account_id: a.id, amount: 88.8, probability: 50 });
+  await old.stop();
+  // as a database from before computed fields: no column, no remembered definitions
+  const sql = stmt => (BACKEND === 'sqlite' ? execFileSync('sqlite3', [old.db, stmt]) : execFileSync('psql', [old.db, '-qAt', '-c', stmt]));
+  sql('ALTER TABLE accounts DROP COLUMN open_pipeline');
+  sql('UPDATE opportunities SET weighted_amount = NULL');
+  sql("DELETE FROM settings WHERE key LIKE 'computed:%'");
+  await old.start({ db: old.db, dir: old.dir });
+  try {
+    const c2 = await old.client();
+    assert.equal((await c2.get(`/api/v1/accounts/${a.id}`)).json.open_pipeline, 88.8);
+    const o = (await c2.get(`/api/v1/opportunities?filter=${filterParam({ field: 'account_id', op: 'eq', value: a.id })}`)).json.items[0];
+    assert.equal(o.weighted_amount, 44.4);
+  } finally {
+    await old.stop();
+    old.cleanup();
+  }
 });
