@@ -90,6 +90,7 @@ typedef struct record_ctx {
     const entity_def *ent;
     int64_t id;
     const sql_value *vals; /* by field index */
+    int fresh;             /* just created: nothing can link to it yet */
     err *e;                /* database errors while reading related rows */
 } record_ctx;
 
@@ -122,6 +123,7 @@ static int record_rows(void *ctx, const char *relation, const expr_node *agg, ex
                        expr_error *xe)
 {
     record_ctx *r = ctx;
+    if (r->fresh) return 0; /* no rows: spare the query */
     const relation_def *rel = NULL;
     for (int i = 0; i < r->ent->nrelations; i++)
         if (strcmp(r->ent->relations[i].name, relation) == 0) rel = &r->ent->relations[i];
@@ -210,18 +212,14 @@ static int store(entity_ctx *c, const entity_def *ent, int64_t id, const sql_val
 static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value *before, const sql_value *after,
                            int depth, err *e);
 
-/* Recomputes a stored record; when a value changed, stores it (with a new
- * version when bump) and passes the change on to the parents that sum it. */
-static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, int bump, int depth, err *e)
+/* Computes every computed field of a record from vals (its values by
+ * field index), in order, into vals; changed[k] marks those that moved.
+ * Returns 1 when any did, 0 when none, -1 with e when one cannot be. */
+static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, int fresh, char *changed,
+                       err *e)
 {
-    if (!ent->computed || !ent->computed->norder || depth > MAX_CASCADE) return 0;
-    sql_value *vals;
-    int live = 0;
-    int found = load_record(c, ent, id, &vals, &live, e);
-    if (found <= 0 || !live) return found < 0 ? -1 : 0;
-    record_ctx rc = {c, ent, id, vals, e};
+    record_ctx rc = {c, ent, id, vals, fresh, e};
     expr_env env = {&rc, record_field, record_rows};
-    char *changed = arena_alloc(c->a, (size_t)ent->nfields);
     int any = 0;
     for (int k = 0; k < ent->computed->norder; k++) {
         int idx = ent->computed->order[k];
@@ -237,9 +235,31 @@ static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, int bump, i
         changed[idx] = 1;
         any = 1;
     }
-    if (!any) return 0;
+    return any;
+}
+
+/* Recomputes a stored record (vals, updated in place); when a value
+ * changed, stores it (with a new version when bump) and, with cascade,
+ * passes the change on to the parents that sum the record. */
+static int refresh_loaded(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, int bump, int cascade,
+                          int depth, err *e)
+{
+    char *changed = arena_alloc(c->a, (size_t)ent->nfields);
+    int any = compute_all(c, ent, id, vals, 0, changed, e);
+    if (any <= 0) return any;
     if (store(c, ent, id, vals, changed, bump, e)) return -1;
-    return refresh_parents(c, ent, vals, vals, depth + 1, e);
+    return cascade ? refresh_parents(c, ent, vals, vals, depth + 1, e) : 0;
+}
+
+/* The same for a record read here; a missing or deleted one is left alone. */
+static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, int bump, int depth, err *e)
+{
+    if (!ent->computed || !ent->computed->norder || depth > MAX_CASCADE) return 0;
+    sql_value *vals;
+    int live = 0;
+    int found = load_record(c, ent, id, &vals, &live, e);
+    if (found <= 0 || !live) return found < 0 ? -1 : 0;
+    return refresh_loaded(c, ent, id, vals, bump, 1, depth, e);
 }
 
 static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value *before, const sql_value *after,
@@ -264,16 +284,63 @@ int computed_refresh(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
     return refresh(c, ent, id, 0, 0, e);
 }
 
+static int same(const sql_value *x, const sql_value *y)
+{
+    if (x->kind != y->kind) return 0;
+    if (x->kind == SV_INT) return x->i == y->i;
+    if (x->kind == SV_TEXT) return strcmp(x->s, y->s) == 0;
+    return 1;
+}
+
+/* Whether a field marked in `which` differs between before and after. */
+static int any_changed(const entity_def *ent, const char *which, const sql_value *before, const sql_value *after)
+{
+    for (int k = 0; k < ent->nfields; k++)
+        if (which[k] && !same(&before[k], &after[k])) return 1;
+    return 0;
+}
+
+int computed_fill(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, err *e)
+{
+    if (!ent->computed || !ent->computed->norder) return 0;
+    sql_value *row = arena_alloc(c->a, sizeof *row * (size_t)ent->nfields);
+    for (int k = 0; k < ent->nfields; k++)
+        if (present[k]) row[k] = vals[k]; /* the rest is NULL in the new row */
+    char *changed = arena_alloc(c->a, (size_t)ent->nfields);
+    if (compute_all(c, ent, 0, row, 1, changed, e) < 0) return -1;
+    for (int k = 0; k < ent->nfields; k++)
+        if (changed[k]) vals[k] = row[k], present[k] = 1;
+    return 0;
+}
+
 int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const sql_value *old, err *e)
 {
-    if (!ent->computed) return 0;
-    if (refresh(c, ent, id, 0, 0, e)) return -1;
-    if (!ent->computed->ndependents) return 0;
+    entity_computed *ec = ent->computed;
+    if (!ec || (!old && !ec->ndependents)) return 0; /* a new record's own values came with its INSERT */
     sql_value *now = NULL;
     int live = 0;
     int found = load_record(c, ent, id, &now, &live, e);
-    if (found < 0) return -1;
-    return refresh_parents(c, ent, old, found ? now : NULL, 1, e);
+    if (found <= 0) return found;
+    int deleted_at = meta_field_index(ent, "deleted_at");
+    /* created, deleted or restored: everything counts; an update only
+     * through the fields that are read */
+    int moved = !old || (deleted_at >= 0 && (old[deleted_at].kind == SV_NULL) != live);
+    if (old && live && ec->norder && (moved || any_changed(ent, ec->inputs, old, now)) &&
+        refresh_loaded(c, ent, id, now, 0, 0, 0, e))
+        return -1;
+    /* now holds the new computed values: a parent summing them sees the change */
+    for (int d = 0; d < ec->ndependents; d++) {
+        const computed_dependent *dep = &ec->dependents[d];
+        if (!moved && !any_changed(ent, dep->reads, old, now)) continue;
+        const entity_def *parent = meta_entity(c->m, dep->parent);
+        int idx = meta_field_index(ent, dep->link_field);
+        if (!parent || idx < 0) continue;
+        int64_t before = old && old[idx].kind == SV_INT ? old[idx].i : 0;
+        int64_t after = now[idx].kind == SV_INT ? now[idx].i : 0;
+        if (before && refresh(c, parent, before, 1, 1, e)) return -1;
+        if (after && after != before && refresh(c, parent, after, 1, 1, e)) return -1;
+    }
+    return 0;
 }
 
 /* ---- at start ---- */

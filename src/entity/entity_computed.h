@@ -19,8 +19,13 @@
  * computation_failed naming the field; the caller rolls back. */
 int computed_refresh(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
 
-/* After record id of ent was created (old NULL), updated, deleted or
- * restored (old: its values before, indexed like ent->fields): its own
+/* Before a new record's INSERT: its computed fields from the values it
+ * is created with (vals/present indexed like ent->fields, as in a write's
+ * change set); nothing links to it yet, so aggregates are over no rows. */
+int computed_fill(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, err *e);
+
+/* After record id of ent was created (old NULL: computed_fill gave its own
+ * values), updated, deleted or restored (old: its values before, indexed like ent->fields): its own
  * computed fields, and those of the parents whose aggregates read it,
  * under the link it had before and the one it has now. A parent whose
  * value changes gets a new version (its ETag changes). */

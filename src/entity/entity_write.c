@@ -503,6 +503,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
         if (next_autonumber(c, ent, &ent->fields[i], &cs.vals[i], e)) return -1;
         cs.present[i] = 1;
     }
+    if (computed_fill(c, ent, cs.vals, cs.present, e)) return -1;
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
     if (computed_after_write(c, ent, *id_out, NULL, e)) return -1;

@@ -548,10 +548,11 @@ void expr_each_field(const expr_node *n, void (*fn)(void *ctx, const char *name)
         if (n->args[i]) expr_each_field(n->args[i], fn, ctx);
 }
 
-void expr_each_relation(const expr_node *n, void (*fn)(void *ctx, const char *relation), void *ctx)
+void expr_each_relation(const expr_node *n, void (*fn)(void *ctx, const char *relation, const expr_node *aggregate),
+                        void *ctx)
 {
     if (n->kind == N_AGG) {
-        fn(ctx, n->name);
+        fn(ctx, n->name, n);
         return;
     }
     for (int i = 0; i < n->nargs; i++)

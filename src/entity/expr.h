@@ -93,9 +93,10 @@ int expr_check(const expr_node *n, expr_type_fn types, void *ctx, expr_type *typ
 /* Calls fn for every field of the record itself the expression reads
  * (not those inside aggregates), for the order of computed fields. */
 void expr_each_field(const expr_node *n, void (*fn)(void *ctx, const char *name), void *ctx);
-/* Calls fn for every aggregate: its relation and the field it reads
- * (NULL for count) and its filter's fields. */
-void expr_each_relation(const expr_node *n, void (*fn)(void *ctx, const char *relation), void *ctx);
+/* Calls fn for every aggregate with the relation it reads (see
+ * expr_aggregate_fields for the related fields it needs). */
+void expr_each_relation(const expr_node *n, void (*fn)(void *ctx, const char *relation, const expr_node *aggregate),
+                        void *ctx);
 /* The related-record fields an aggregate reads (its field and the names in
  * its filter), for the rows callback to select. */
 void expr_aggregate_fields(const expr_node *aggregate, void (*fn)(void *ctx, const char *name), void *ctx);

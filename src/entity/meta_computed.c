@@ -101,8 +101,21 @@ static entity_computed *computed_of(arena *a, entity_def *ent)
     if (!ent->computed) {
         ent->computed = arena_alloc(a, sizeof *ent->computed);
         ent->computed->order = arena_alloc(a, sizeof(int) * (size_t)(ent->nfields + 1));
+        ent->computed->inputs = arena_alloc(a, (size_t)ent->nfields + 1);
     }
     return ent->computed;
+}
+
+typedef struct reads_ctx {
+    const entity_def *ent;
+    char *reads;
+} reads_ctx;
+
+static void mark_read(void *ctx, const char *name)
+{
+    reads_ctx *r = ctx;
+    int k = meta_field_index(r->ent, name);
+    if (k >= 0) r->reads[k] = 1;
 }
 
 typedef struct dep_ctx {
@@ -111,21 +124,29 @@ typedef struct dep_ctx {
     entity_def *parent;
 } dep_ctx;
 
-/* The rows of `relation` are summed by the parent: tell their entity. */
-static void add_dependent(void *ctx, const char *relation)
+/* The rows of `relation` are summed by the parent: tell their entity,
+ * with the fields whose change matters to the parent. */
+static void add_dependent(void *ctx, const char *relation, const expr_node *aggregate)
 {
     dep_ctx *d = ctx;
     const relation_def *r = relation_named(d->parent, relation);
     entity_def *child = r ? (entity_def *)meta_entity(d->m, r->entity) : NULL;
     if (!child) return;
     entity_computed *cc = computed_of(d->a, child);
+    computed_dependent *dep = NULL;
     for (int i = 0; i < cc->ndependents; i++)
         if (strcmp(cc->dependents[i].parent, d->parent->name) == 0 && strcmp(cc->dependents[i].link_field, r->field) == 0)
-            return;
-    computed_dependent *more = arena_alloc(d->a, sizeof *more * (size_t)(cc->ndependents + 1));
-    if (cc->ndependents) memcpy(more, cc->dependents, sizeof *more * (size_t)cc->ndependents);
-    more[cc->ndependents++] = (computed_dependent){d->parent->name, r->field};
-    cc->dependents = more;
+            dep = &cc->dependents[i];
+    if (!dep) {
+        computed_dependent *more = arena_alloc(d->a, sizeof *more * (size_t)(cc->ndependents + 1));
+        if (cc->ndependents) memcpy(more, cc->dependents, sizeof *more * (size_t)cc->ndependents);
+        dep = &more[cc->ndependents++];
+        *dep = (computed_dependent){d->parent->name, r->field, arena_alloc(d->a, (size_t)child->nfields + 1)};
+        cc->dependents = more;
+    }
+    reads_ctx rc = {child, dep->reads};
+    mark_read(&rc, r->field);
+    expr_aggregate_fields(aggregate, mark_read, &rc);
 }
 
 int meta_prepare_computed(metadata *m, arena *a, err *e)
@@ -144,8 +165,12 @@ int meta_prepare_computed(metadata *m, arena *a, err *e)
             if (ent->fields[i].computed_expr && place(&o, i))
                 return refuse(e, ent, o.cycle, "计算字段之间循环引用", "computed fields refer to each other in a cycle");
         dep_ctx d = {m, a, ent};
+        reads_ctx own = {ent, ent->computed->inputs};
         for (int i = 0; i < ent->nfields; i++)
-            if (ent->fields[i].computed_expr) expr_each_relation(ent->fields[i].computed_expr, add_dependent, &d);
+            if (ent->fields[i].computed_expr) {
+                expr_each_relation(ent->fields[i].computed_expr, add_dependent, &d);
+                expr_each_field(ent->fields[i].computed_expr, mark_read, &own);
+            }
     }
     return 0;
 }

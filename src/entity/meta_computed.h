@@ -13,11 +13,13 @@
 typedef struct computed_dependent {
     const char *parent;     /* entity with an aggregate over our rows */
     const char *link_field; /* our link field that points at the parent */
+    char *reads;            /* by our field index: what its aggregates read (the link too) */
 } computed_dependent;
 
 typedef struct entity_computed {
     int *order; /* indexes in fields of the computed fields, inputs before the fields that read them */
     int norder;
+    char *inputs; /* by field index: read by our computed fields outside aggregates */
     computed_dependent *dependents;
     int ndependents;
 } entity_computed;

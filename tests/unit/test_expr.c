@@ -150,6 +150,12 @@ static void field_names(void *ctx, const char *name)
     strcat(ctx, " ");
 }
 
+static void relation_names(void *ctx, const char *relation, const expr_node *aggregate)
+{
+    (void)aggregate;
+    field_names(ctx, relation);
+}
+
 static void dependencies(void **state)
 {
     (void)state;
@@ -161,7 +167,7 @@ static void dependencies(void **state)
     expr_each_field(n, field_names, seen);
     assert_string_equal(seen, "quantity price ");
     seen[0] = '\0';
-    expr_each_relation(n, field_names, seen);
+    expr_each_relation(n, relation_names, seen);
     assert_string_equal(seen, "lines ");
     arena_free(a);
 }
