@@ -164,8 +164,12 @@ static int cannot_compute(const field_def *f, const expr_error *xe, err *e)
 }
 
 /* The stored row of a record (every field), and whether it is live.
- * Returns 1 found, 0 missing, -1 error. */
-static int load_record(entity_ctx *c, const entity_def *ent, int64_t id, sql_value **vals, int *live, err *e)
+ * Returns 1 found, 0 missing, -1 error. lock: a parent about to be
+ * recomputed; on PostgreSQL its row is locked first, so two transactions
+ * that change its children take turns and the second sums what the first
+ * committed (SQLite runs one writer at a time anyway). */
+static int load_record(entity_ctx *c, const entity_def *ent, int64_t id, int lock, sql_value **vals, int *live,
+                       err *e)
 {
     const field_def **fields = arena_alloc(c->a, sizeof *fields * (size_t)(ent->nfields + 1));
     strbuf sql = STRBUF_INIT;
@@ -174,7 +178,8 @@ static int load_record(entity_ctx *c, const entity_def *ent, int64_t id, sql_val
         sb_printf(&sql, "%s, ", ent->fields[k].name);
         fields[k] = &ent->fields[k];
     }
-    sb_printf(&sql, "CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END FROM %s WHERE id = ?", ent->table);
+    sb_printf(&sql, "CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END FROM %s WHERE id = ?%s", ent->table,
+              lock && db_dialect_of(c->db) == DB_POSTGRES ? " FOR UPDATE" : "");
     static const field_def live_flag = {.name = "live", .type = FT_INTEGER};
     fields[ent->nfields] = &live_flag;
     int n = read_rows(c, sb_str(&sql), id, fields, ent->nfields + 1, vals, e);
@@ -257,7 +262,7 @@ static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, int bump, i
     if (!ent->computed || !ent->computed->norder || depth > MAX_CASCADE) return 0;
     sql_value *vals;
     int live = 0;
-    int found = load_record(c, ent, id, &vals, &live, e);
+    int found = load_record(c, ent, id, 1, &vals, &live, e);
     if (found <= 0 || !live) return found < 0 ? -1 : 0;
     return refresh_loaded(c, ent, id, vals, bump, 1, depth, e);
 }
@@ -319,7 +324,7 @@ int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const
     if (!ec || (!old && !ec->ndependents)) return 0; /* a new record's own values came with its INSERT */
     sql_value *now = NULL;
     int live = 0;
-    int found = load_record(c, ent, id, &now, &live, e);
+    int found = load_record(c, ent, id, 0, &now, &live, e);
     if (found <= 0) return found;
     int deleted_at = meta_field_index(ent, "deleted_at");
     /* created, deleted or restored: everything counts; an update only
@@ -337,8 +342,10 @@ int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const
         if (!parent || idx < 0) continue;
         int64_t before = old && old[idx].kind == SV_INT ? old[idx].i : 0;
         int64_t after = now[idx].kind == SV_INT ? now[idx].i : 0;
-        if (before && refresh(c, parent, before, 1, 1, e)) return -1;
-        if (after && after != before && refresh(c, parent, after, 1, 1, e)) return -1;
+        int64_t lo = before < after ? before : after, hi = before < after ? after : before;
+        /* the lower id first: two moves in opposite directions lock in one order */
+        if (lo && refresh(c, parent, lo, 1, 1, e)) return -1;
+        if (hi && hi != lo && refresh(c, parent, hi, 1, 1, e)) return -1;
     }
     return 0;
 }

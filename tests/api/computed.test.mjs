@@ -101,6 +101,16 @@ test('merging accounts: the kept one sums the opportunities it takes over', asyn
   assert.equal((await get('accounts', keep.id)).open_pipeline, 15.55);
 });
 
+test('concurrent writes under one account add up: the sum is never a stale one', async () => {
+  const a = await account('并发汇总测试有限公司');
+  const rs = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    admin.post('/api/v1/opportunities', { name: `并发${i}`, account_id: a.id, amount: i + 0.01 })));
+  const stored = rs.filter(r => r.status === 201).map(r => r.json.amount);
+  for (const r of rs) assert.ok(r.status === 201 || r.status === 503, r.text);
+  const want = stored.reduce((x, y) => x + Math.round(y * 100), 0) / 100;
+  assert.equal((await get('accounts', a.id)).open_pipeline, want);
+});
+
 test('computed fields sort and filter like any field', async () => {
   const names = ['排序计算甲公司', '排序计算乙公司', '排序计算丙公司'];
   const amounts = [300, 100, 200];
