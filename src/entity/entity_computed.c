@@ -217,11 +217,44 @@ static int store(entity_ctx *c, const entity_def *ent, int64_t id, const sql_val
 static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value *before, const sql_value *after,
                            int depth, err *e);
 
-/* Computes every computed field of a record from vals (its values by
- * field index), in order, into vals; changed[k] marks those that moved.
- * Returns 1 when any did, 0 when none, -1 with e when one cannot be. */
-static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, int fresh, char *changed,
-                       err *e)
+typedef struct needs_ctx {
+    const entity_def *ent;
+    const char *relation;
+    const char *changed;
+    int yes;
+} needs_ctx;
+
+static void reads_relation(void *ctx, const char *relation, const expr_node *aggregate)
+{
+    needs_ctx *n = ctx;
+    (void)aggregate;
+    n->yes |= strcmp(relation, n->relation) == 0;
+}
+
+static void reads_changed(void *ctx, const char *name)
+{
+    needs_ctx *n = ctx;
+    int k = meta_field_index(n->ent, name);
+    n->yes |= k >= 0 && n->changed[k];
+}
+
+/* Whether field f may move when only the rows of `relation` changed: it
+ * sums them, or reads a field that moved in this pass. */
+static int may_move(const entity_def *ent, const field_def *f, const char *relation, const char *changed)
+{
+    needs_ctx n = {ent, relation, changed, 0};
+    expr_each_relation(f->computed_expr, reads_relation, &n);
+    if (!n.yes) expr_each_field(f->computed_expr, reads_changed, &n);
+    return n.yes;
+}
+
+/* Computes the computed fields of a record from vals (its values by field
+ * index), in order, into vals; changed[k] marks those that moved. only:
+ * just the rows of that relation changed, so the fields that cannot move
+ * are left as stored (NULL: all). Returns 1 when any moved, 0 when none,
+ * -1 with e when one cannot be computed. */
+static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, int fresh,
+                       const char *only, char *changed, err *e)
 {
     record_ctx rc = {c, ent, id, vals, fresh, e};
     expr_env env = {&rc, record_field, record_rows};
@@ -229,6 +262,7 @@ static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_val
     for (int k = 0; k < ent->computed->norder; k++) {
         int idx = ent->computed->order[k];
         const field_def *f = &ent->fields[idx];
+        if (only && !may_move(ent, f, only, changed)) continue;
         int64_t v = 0;
         int is_null = 0;
         expr_error xe;
@@ -246,25 +280,25 @@ static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_val
 /* Recomputes a stored record (vals, updated in place); when a value
  * changed, stores it (with a new version when bump) and, with cascade,
  * passes the change on to the parents that sum the record. */
-static int refresh_loaded(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, int bump, int cascade,
-                          int depth, err *e)
+static int refresh_loaded(entity_ctx *c, const entity_def *ent, int64_t id, sql_value *vals, const char *only,
+                          int bump, int cascade, int depth, err *e)
 {
     char *changed = arena_alloc(c->a, (size_t)ent->nfields);
-    int any = compute_all(c, ent, id, vals, 0, changed, e);
+    int any = compute_all(c, ent, id, vals, 0, only, changed, e);
     if (any <= 0) return any;
     if (store(c, ent, id, vals, changed, bump, e)) return -1;
     return cascade ? refresh_parents(c, ent, vals, vals, depth + 1, e) : 0;
 }
 
 /* The same for a record read here; a missing or deleted one is left alone. */
-static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, int bump, int depth, err *e)
+static int refresh(entity_ctx *c, const entity_def *ent, int64_t id, const char *only, int bump, int depth, err *e)
 {
     if (!ent->computed || !ent->computed->norder || depth > MAX_CASCADE) return 0;
     sql_value *vals;
     int live = 0;
     int found = load_record(c, ent, id, 1, &vals, &live, e);
     if (found <= 0 || !live) return found < 0 ? -1 : 0;
-    return refresh_loaded(c, ent, id, vals, bump, 1, depth, e);
+    return refresh_loaded(c, ent, id, vals, only, bump, 1, depth, e);
 }
 
 static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value *before, const sql_value *after,
@@ -279,14 +313,14 @@ static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value
         if (before && before[idx].kind == SV_INT) ids[0] = before[idx].i;
         if (after && after[idx].kind == SV_INT && after[idx].i != ids[0]) ids[1] = after[idx].i;
         for (int k = 0; k < 2; k++)
-            if (ids[k] && refresh(c, parent, ids[k], 1, depth, e)) return -1;
+            if (ids[k] && refresh(c, parent, ids[k], dep->relation, 1, depth, e)) return -1;
     }
     return 0;
 }
 
 int computed_refresh(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
 {
-    return refresh(c, ent, id, 0, 0, e);
+    return refresh(c, ent, id, NULL, 0, 0, e);
 }
 
 static int same(const sql_value *x, const sql_value *y)
@@ -312,7 +346,7 @@ int computed_fill(entity_ctx *c, const entity_def *ent, sql_value *vals, char *p
     for (int k = 0; k < ent->nfields; k++)
         if (present[k]) row[k] = vals[k]; /* the rest is NULL in the new row */
     char *changed = arena_alloc(c->a, (size_t)ent->nfields);
-    if (compute_all(c, ent, 0, row, 1, changed, e) < 0) return -1;
+    if (compute_all(c, ent, 0, row, 1, NULL, changed, e) < 0) return -1;
     for (int k = 0; k < ent->nfields; k++)
         if (changed[k]) vals[k] = row[k], present[k] = 1;
     return 0;
@@ -331,7 +365,7 @@ int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const
      * through the fields that are read */
     int moved = !old || (deleted_at >= 0 && (old[deleted_at].kind == SV_NULL) != live);
     if (old && live && ec->norder && (moved || any_changed(ent, ec->inputs, old, now)) &&
-        refresh_loaded(c, ent, id, now, 0, 0, 0, e))
+        refresh_loaded(c, ent, id, now, NULL, 0, 0, 0, e))
         return -1;
     /* now holds the new computed values: a parent summing them sees the change */
     for (int d = 0; d < ec->ndependents; d++) {
@@ -344,8 +378,8 @@ int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const
         int64_t after = now[idx].kind == SV_INT ? now[idx].i : 0;
         int64_t lo = before < after ? before : after, hi = before < after ? after : before;
         /* the lower id first: two moves in opposite directions lock in one order */
-        if (lo && refresh(c, parent, lo, 1, 1, e)) return -1;
-        if (hi && hi != lo && refresh(c, parent, hi, 1, 1, e)) return -1;
+        if (lo && refresh(c, parent, lo, dep->relation, 1, 1, e)) return -1;
+        if (hi && hi != lo && refresh(c, parent, hi, dep->relation, 1, 1, e)) return -1;
     }
     return 0;
 }
@@ -413,7 +447,7 @@ static int backfill_entity(db_conn *db, const metadata *m, const entity_def *ent
         for (int i = 0; i < n; i++) {
             err one;
             err_clear(&one);
-            if (refresh(&c, ent, ids[i], 0, 0, &one) == 0) continue;
+            if (refresh(&c, ent, ids[i], NULL, 0, 0, &one) == 0) continue;
             if (one.status == 500) {
                 *e = one;
                 n = -1;

@@ -141,7 +141,7 @@ static void add_dependent(void *ctx, const char *relation, const expr_node *aggr
         computed_dependent *more = arena_alloc(d->a, sizeof *more * (size_t)(cc->ndependents + 1));
         if (cc->ndependents) memcpy(more, cc->dependents, sizeof *more * (size_t)cc->ndependents);
         dep = &more[cc->ndependents++];
-        *dep = (computed_dependent){d->parent->name, r->field, arena_alloc(d->a, (size_t)child->nfields + 1)};
+        *dep = (computed_dependent){d->parent->name, r->field, r->name, arena_alloc(d->a, (size_t)child->nfields + 1)};
         cc->dependents = more;
     }
     reads_ctx rc = {child, dep->reads};

@@ -13,6 +13,7 @@
 typedef struct computed_dependent {
     const char *parent;     /* entity with an aggregate over our rows */
     const char *link_field; /* our link field that points at the parent */
+    const char *relation;   /* the parent's relation over us */
     char *reads;            /* by our field index: what its aggregates read (the link too) */
 } computed_dependent;
 
