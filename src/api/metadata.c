@@ -88,6 +88,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"companion\":");
         sb_json_string(b, f->companion);
     }
+    if (f->computed) { /* forms evaluate it as the user types (web/src/utils/expr.js) */
+        sb_append(b, ",\"computed\":");
+        sb_json_string(b, f->computed);
+    }
     if (f->default_value) {
         sb_append(b, ",\"default\":");
         sb_append(b, f->default_value);

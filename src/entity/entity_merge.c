@@ -8,6 +8,7 @@
 #include "../util/clock.h"
 #include "../util/strbuf.h"
 #include "entity.h"
+#include "entity_computed.h"
 #include "total_cache.h"
 
 static int invalid(err *e, const char *field, const char *zh, const char *en)
@@ -165,6 +166,7 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
     if (!rc) rc = move_history(c, ent, target_id, ids, n, e);
     if (!rc) rc = entity_update_tx(c, ent, target_id, body, if_match, e);
     if (!rc) rc = repoint_links(c, ent, target_id, ids, n, e);
+    if (!rc) rc = computed_refresh(c, ent, target_id, e); /* the target now sums the sources' related records */
     if (!rc) rc = entity_log(c, ent, target_id, "merge", NULL, sb_str(&list), NULL, e);
     sb_free(&list);
     json_decref(body);

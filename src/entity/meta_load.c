@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../util/arena.h"
+#include "meta_computed.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -290,6 +291,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     json_array_foreach(jfields, i, jf) {
         if (n >= MAX_FIELDS_PER_ENTITY) break;
         if (meta_parse_field(ent->name, jf, a, &fields[n], e) != 0) return -1;
+        fields[n].computed = jstr(a, jf, "computed"); /* built-in fields only: see meta_computed.h */
         if (seed && seed_options(c, ent->name, jf, e) != 0) return -1;
         n++;
     }
@@ -340,6 +342,10 @@ static int load(db_conn *c, int seed, err *e)
             return -1;
         }
         m->nentities++;
+    }
+    if (meta_prepare_computed(m, a, e)) {
+        arena_free(a);
+        return -1;
     }
     published *p = arena_alloc(a, sizeof *p);
     p->a = a;

@@ -71,6 +71,10 @@ typedef struct field_def {
      * converting): shown on records, never chosen by a client. */
     const char **server_values;
     int nserver_values;
+    /* Computed fields (entity_computed.h): the expression text from
+     * metadata, and its tree once checked; NULL for ordinary fields. */
+    const char *computed;
+    struct expr_node *computed_expr;
 } field_def;
 
 typedef struct relation_def {
@@ -107,6 +111,7 @@ typedef struct entity_def {
     int vcard;     /* people (contacts): exported as vCards too */
     int personal;  /* one's own inbox (messages): every user uses it for their own records,
                       whatever the profiles; superiors and sharing do not reach it */
+    struct entity_computed *computed; /* its computed fields and who sums its rows; NULL: none */
 } entity_def;
 
 typedef struct metadata {

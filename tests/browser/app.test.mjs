@@ -280,6 +280,22 @@ describe('web application', () => {
     await page.locator('.el-message-box').getByRole('button', { name: '离开' }).click();
   });
 
+  it('shows computed fields as the user types, from the expression the server evaluates', async () => {
+    await openMenu('accounts');
+    await page.locator('[data-test=create]').click();
+    const value = page.locator('[data-field=revenue_per_employee] [data-test=computed-value]');
+    await fill('annual_revenue', '1000');
+    await fill('employees', '3');
+    await page.locator('[data-field=employees] input').first().blur();
+    await value.getByText('333.33').waitFor();
+    await fill('employees', '0');
+    await page.locator('[data-field=employees] input').first().blur();
+    await value.getByText('除数为零').waitFor();
+    await screenshot(page, '10c-computed-field');
+    await page.locator('[data-test=entity-form]').getByRole('button', { name: '取消' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: '离开' }).click();
+  });
+
   it('prefills the link when creating from a related list', async () => {
     await openMenu('accounts');
     await page.locator('[data-test=list-table]').getByText(ACCOUNT).click();

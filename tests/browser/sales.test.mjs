@@ -96,6 +96,11 @@ describe('sales screens', () => {
     await view.locator('.opp', { hasText: '看板商机乙' }).waitFor();
     await view.locator('[data-test=activity-timeline]', { hasText: '回访杭州看板' }).waitFor();
     assert.notEqual((await view.locator('[data-test=next-follow-up] b').innerText()).trim(), '未安排');
+    // totals are the account's computed fields, as stored by the server
+    const account = await api('GET', `/accounts/${ids.account}`);
+    const pipeline = (await view.locator('[data-total=open_pipeline]', { hasText: '在谈机会金额' }).innerText()).replace(/[^0-9.]/g, '');
+    assert.equal(Number(pipeline), account.body.open_pipeline);
+    await view.locator('[data-total=done_activities]', { hasText: '已完成行动数' }).waitFor();
     await screenshot(page, 'sales-05-account-360');
     await view.locator('[data-test=new-activity]').click();
     await page.waitForURL(/\/activities\/new\?account_id=/);

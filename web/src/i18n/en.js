@@ -120,7 +120,7 @@ export default {
     copy: 'Copy', copied: 'Copied', thisWeek: 'This week', nextWeek: 'Next week', thisMonth: 'This month',
   },
   a360: {
-    tab: 'Customer 360', pipeline: 'Open pipeline', nextFollowUp: 'Next follow-up', none: 'None planned', hot: 'Hot',
+    tab: 'Customer 360', nextFollowUp: 'Next follow-up', none: 'None planned', hot: 'Hot',
     newActivity: 'New follow-up', newContact: 'New contact', newOpportunity: 'New opportunity',
     contacts: 'Contacts ({n})', opportunities: 'Opportunities ({n})', timeline: 'Activities',
     noContacts: 'No contacts yet', noOpportunities: 'No opportunities yet', noActivities: 'No activities yet',

@@ -121,7 +121,7 @@ export default {
     copy: '复制', copied: '已复制', thisWeek: '本周', nextWeek: '下周', thisMonth: '本月',
   },
   a360: {
-    tab: '客户全景', pipeline: '在谈金额', nextFollowUp: '下次跟进', none: '未安排', hot: '热点客户',
+    tab: '客户全景', nextFollowUp: '下次跟进', none: '未安排', hot: '热点客户',
     newActivity: '新建跟进记录', newContact: '新增联系人', newOpportunity: '新增销售机会',
     contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '跟进记录',
     noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
