@@ -521,6 +521,7 @@ int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
     }
     if (ent->personal) /* the rows are one's own: see owner_predicate */
         return verb != ACL_IMPORT && verb != ACL_VIEW_ALL && verb != ACL_MODIFY_ALL;
+    if (ent->owner) return acl_can(u, ent->owner, verb); /* owned lines: the parent's rights */
     const entity_rights *er = entity_rights_of(snap(), u, ent);
     if (!er || !(er->verbs & (1u << ACL_VIEW))) return 0; /* no right without seeing */
     return (er->verbs >> verb) & 1u;
@@ -558,7 +559,8 @@ acl_sharing acl_entity_sharing(const entity_def *ent)
     const snapshot *s = snap();
     for (int i = 0; s && i < s->nsharing; i++)
         if (strcmp(s->sharing[i].entity, ent->name) == 0) return s->sharing[i].mode;
-    return ACL_PRIVATE;
+    int dflt = ent->sharing ? acl_sharing_from_name(ent->sharing) : -1;
+    return dflt >= 0 ? (acl_sharing)dflt : ACL_PRIVATE;
 }
 
 static const char *const SHARING_NAMES[] = {"private", "public_read", "public_read_write"};

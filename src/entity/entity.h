@@ -33,6 +33,9 @@ typedef struct entity_ctx {
     const char *lang; /* "zh" or "en" */
     int trusted; /* a domain action of the server itself: may write read-only
                   * (not system) fields, e.g. a lead's conversion stamps */
+    int as_line; /* writing an owned line through its parent (entity_lines.c):
+                  * the parent's rights and version were checked, so the
+                  * line's own are not, and its history goes on the parent */
 } entity_ctx;
 
 typedef struct list_params {
@@ -46,6 +49,7 @@ typedef struct list_params {
     const char *fields;       /* exports: comma-separated field names in column order; NULL all */
     const char *link_field;   /* related lists: only rows whose link_field = link_id */
     int64_t link_id;
+    int lines;                /* exports: one row per owned line (header columns, then line columns) */
 } list_params;
 
 /* {"items":[...],"total":N} */

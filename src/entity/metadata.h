@@ -71,6 +71,10 @@ typedef struct field_def {
      * converting): shown on records, never chosen by a client. */
     const char **server_values;
     int nserver_values;
+    /* FT_LINK: what picking a record copies into the form, as JSON text
+     * {"this_field": "field_of_the_linked_record"} (a product's unit and
+     * price into a quote line); a form rule, served in metadata. */
+    const char *fill;
 } field_def;
 
 typedef struct relation_def {
@@ -79,6 +83,11 @@ typedef struct relation_def {
     const char *field;  /* its link field that points at us */
     const char *label_zh;
     const char *label_en;
+    /* Owned lines (docs/engine.md): the other entity's records belong to
+     * this one, are read and written with it under its rights and version,
+     * and are ordered by `position` (an integer field of theirs). */
+    int owned;
+    const char *position;
 } relation_def;
 
 typedef struct layout_group {
@@ -107,6 +116,11 @@ typedef struct entity_def {
     int vcard;     /* people (contacts): exported as vCards too */
     int personal;  /* one's own inbox (messages): every user uses it for their own records,
                       whatever the profiles; superiors and sharing do not reach it */
+    /* For the lines of an owned relation: the entity that owns them and
+     * that relation. Such an entity is not served on its own. */
+    const struct entity_def *owner;
+    const char *sharing; /* default sharing mode until an admin sets one ("public_read" for a catalogue) */
+    const relation_def *owner_relation;
 } entity_def;
 
 typedef struct metadata {
