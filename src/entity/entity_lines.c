@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../acl/acl.h"
 #include "../util/clock.h"
 #include "total_cache.h"
 
@@ -130,45 +131,78 @@ static int described(const relation_def *r, const field_def *f)
     return !f->system && strcmp(f->name, r->field) != 0 && strcmp(f->name, r->position) != 0;
 }
 
-static void value_text(const field_def *f, json_t *line, strbuf *sb)
+/* A field's value as history keeps it: the linked record's name for a
+ * link, numbers as written, null for empty. */
+static json_t *value_text(const field_def *f, json_t *line)
 {
-    json_t *v = json_object_get(line, f->companion ? f->companion : f->name);
+    json_t *v = f->companion ? json_object_get(line, f->companion) : NULL;
     if (!v || json_is_null(v)) v = json_object_get(line, f->name);
-    if (!v || json_is_null(v)) sb_append(sb, "空");
-    else if (json_is_string(v)) sb_append(sb, json_string_value(v));
-    else {
-        char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
-        sb_append(sb, t ? t : "");
-        free(t);
-    }
+    if (!v || json_is_null(v)) return json_null();
+    if (json_is_string(v)) return json_string(json_string_value(v));
+    char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    json_t *text = json_string(t ? t : "");
+    free(t);
+    return text;
 }
 
-/* "第3行：产品=笔记本电脑；数量=2" - every described field that is set, or,
- * with `other`, only those that differ from it (the first set field when
- * none does: a line that only moved). */
+/* A line in the history, as JSON text {"#": position, field: text, ...}:
+ * every described field that is set, or, with `other`, only those that
+ * differ from it (the first set field when none does: a line that only
+ * moved). Kept as data so that entity_lines_history_text renders it in
+ * the reader's language without the fields hidden from the reader. */
 static char *describe(arena *a, const entity_def *le, const relation_def *r, json_t *line, json_t *other)
 {
-    strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "第%lld行", (long long)json_integer_value(json_object_get(line, r->position)));
+    json_t *d = json_object();
+    json_object_set(d, "#", json_object_get(line, r->position));
     int n = 0;
     for (int i = 0; i < le->nfields; i++) {
         const field_def *f = &le->fields[i];
         json_t *v = json_object_get(line, f->name);
         if (!described(r, f) || (other ? same_value(v, json_object_get(other, f->name)) : !v || json_is_null(v)))
             continue;
-        sb_printf(&sb, "%s%s=", n++ ? "；" : "：", f->label_zh);
-        value_text(f, line, &sb);
+        json_object_set_new(d, f->name, value_text(f, line));
+        n++;
     }
     for (int i = 0; i < le->nfields && !n; i++) { /* only moved: say which line */
         const field_def *f = &le->fields[i];
         json_t *v = json_object_get(line, f->name);
         if (!described(r, f) || !v || json_is_null(v)) continue;
-        sb_printf(&sb, "：%s=", f->label_zh);
-        value_text(f, line, &sb);
+        json_object_set_new(d, f->name, value_text(f, line));
         n++;
     }
-    char *text = arena_strdup(a, sb_str(&sb));
+    char *t = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = arena_strdup(a, t ? t : "{}");
+    free(t);
+    json_decref(d);
+    return text;
+}
+
+const char *entity_lines_history_text(entity_ctx *c, const entity_def *ent, const char *action, const char *field,
+                                      const char *stored)
+{
+    if (!stored || !action || strcmp(action, "line") != 0 || stored[0] != '{') return stored;
+    const relation_def *r = NULL;
+    for (int i = 0; field && i < ent->nrelations && !r; i++)
+        if (ent->relations[i].owned && strcmp(ent->relations[i].name, field) == 0) r = &ent->relations[i];
+    const entity_def *le = r ? meta_entity(c->m, r->entity) : NULL;
+    json_t *d = le ? json_loads(stored, 0, NULL) : NULL;
+    if (!d) return stored;
+    int en = strcmp(c->lang, "en") == 0;
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, en ? "Line %lld" : "第%lld行", (long long)json_integer_value(json_object_get(d, "#")));
+    int n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(d, key, v) {
+        const field_def *f = meta_field(le, key);
+        if (!f || acl_field_access(c->user, le, f) == 0) continue; /* hidden from this reader */
+        sb_append(&sb, n++ ? (en ? "; " : "；") : (en ? ": " : "："));
+        sb_printf(&sb, "%s=%s", en ? f->label_en : f->label_zh,
+                  json_is_string(v) ? json_string_value(v) : (en ? "(empty)" : "空"));
+    }
+    const char *text = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
+    json_decref(d);
     return text;
 }
 

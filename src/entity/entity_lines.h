@@ -24,6 +24,11 @@ int entity_lines_write(entity_ctx *c, const entity_def *ent, int64_t id, json_t 
 /* Appends ,"<relation>":[...] for each owned relation of a record whose
  * JSON object was just written to out (its closing brace is moved). */
 int entity_lines_append(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, err *e);
+/* A history value as the reader sees it: a line change (action "line",
+ * stored as JSON) in c->lang without the line fields hidden from the
+ * reader; any other value as stored. */
+const char *entity_lines_history_text(entity_ctx *c, const entity_def *ent, const char *action, const char *field,
+                                      const char *stored);
 /* Merge: the sources' lines move to the target, after its own. */
 int entity_lines_merge(entity_ctx *c, const entity_def *ent, int64_t target, const int64_t *ids, int n,
                        err *e);

@@ -497,10 +497,11 @@ int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out
         sb_json_string(out, field);
         sb_append(out, ",\"field_label\":");
         sb_json_string(out, field_label(ent, field, c->lang));
+        const char *action = db_column_text(s, 1);
         sb_append(out, ",\"old_value\":");
-        sb_json_string(out, db_column_text(s, 3));
+        sb_json_string(out, entity_lines_history_text(c, ent, action, field, db_column_text(s, 3)));
         sb_append(out, ",\"new_value\":");
-        sb_json_string(out, db_column_text(s, 4));
+        sb_json_string(out, entity_lines_history_text(c, ent, action, field, db_column_text(s, 4)));
         sb_append(out, ",\"changed_by\":");
         if (db_column_is_null(s, 5)) sb_append(out, "null");
         else sb_int64(out, db_column_int64(s, 5));

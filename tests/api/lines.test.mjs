@@ -240,3 +240,29 @@ test('a user who cannot see the quote can neither read nor write its lines', asy
   assertError(assert, r, 422);
   assert.equal((await ok(await wang.get(`/api/v1/quotes/${q.id}`))).lines[0].description, '王芳的明细');
 });
+
+test('a line field hidden from a profile is hidden in the lines and in their history', async () => {
+  const ALL = { view: true, create: true, edit: true, delete: true, export: true };
+  const p = await created(await admin.post('/api/v1/profiles', {
+    name: '看不到单价', permissions: { quotes: ALL, accounts: ALL, products: { view: true } }, field_access: { quote_lines: { price: 'hidden' } } }));
+  const role = await created(await admin.post('/api/v1/roles', { name: '单价保密岗', profile_ids: [p.id] }));
+  const u = await created(await admin.post('/api/v1/users', { username: 'noprice', name: '周单价', password: 'Pass#2026word', role_id: role.id }));
+  const c = await srv.client('noprice', 'Pass#2026word');
+  const q = await created(await admin.post('/api/v1/quotes', { subject: '单价保密', account_id: account.id, owner_id: u.id,
+    lines: [{ description: '保密行', quantity: 1, price: 777 }] }));
+  await ok(await admin.patch(`/api/v1/quotes/${q.id}`, { lines: [{ id: q.lines[0].id, description: '保密行', quantity: 2, price: 888 }] }));
+  const seen = await ok(await c.get(`/api/v1/quotes/${q.id}`));
+  assert.equal(seen.lines[0].price, undefined);
+  assert.equal(seen.lines[0].quantity, 2);
+  const text = JSON.stringify((await ok(await c.get(`/api/v1/quotes/${q.id}/history`))).items.filter(h => h.action === 'line'));
+  assert.ok(!/777|888|单价/.test(text), text);
+  assert.match(text, /数量=2/);
+  const full = JSON.stringify((await ok(await admin.get(`/api/v1/quotes/${q.id}/history`))).items);
+  assert.match(full, /单价=888/);
+  const en = await c.get(`/api/v1/quotes/${q.id}/history`, { headers: { 'Accept-Language': 'en' } });
+  assert.match(JSON.stringify(en.json.items), /Line 1: Quantity=2/);
+  // writing the hidden field is refused for the line
+  const w = await c.patch(`/api/v1/quotes/${q.id}`, { lines: [{ id: q.lines[0].id, quantity: 2, price: 1 }] });
+  assertError(assert, w, 422);
+  assert.equal(w.json.error.fields['lines[0].price'], 'unknown');
+});
