@@ -175,13 +175,13 @@ static unsigned profile_verbs(const profile_node *p, const char *entity)
 }
 
 /* The most open access to `field` among the profiles that may view the
- * entity (verbs_of: the entity whose rights count, an owned line's
+ * entity (verbs_entity: the entity whose rights count, an owned line's
  * document); a profile that does not name the field allows writing. */
-static int merged_access(profile_node **pick, int n, const char *verbs_of, const char *entity, const char *field)
+static int merged_access(profile_node **pick, int n, const char *verbs_entity, const char *entity, const char *field)
 {
     int best = ACL_HIDDEN;
     for (int j = 0; j < n; j++) {
-        if (!(profile_verbs(pick[j], verbs_of) & (1u << ACL_VIEW))) continue;
+        if (!(profile_verbs(pick[j], verbs_entity) & (1u << ACL_VIEW))) continue;
         int acc = access_of(json_object_get(json_object_get(pick[j]->field_access, entity), field));
         if (acc > best) best = acc;
     }
@@ -200,13 +200,13 @@ static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n
         entity_rights *er = &out->ents[out->nents++];
         er->entity = arena_strdup(a, ent->name);
         /* owned lines: the verbs of their document, their own field access */
-        const char *verbs_of = ent->owner ? ent->owner->name : ent->name;
-        for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], verbs_of);
+        const char *verbs_entity = ent->owner ? ent->owner->name : ent->name;
+        for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], verbs_entity);
         if (!(er->verbs & (1u << ACL_VIEW))) continue;
         er->fields = arena_alloc(a, sizeof *er->fields * (size_t)ent->nfields);
         er->access = arena_alloc(a, (size_t)ent->nfields);
         for (int f = 0; f < ent->nfields; f++) {
-            int acc = merged_access(pick, n, verbs_of, ent->name, ent->fields[f].name);
+            int acc = merged_access(pick, n, verbs_entity, ent->name, ent->fields[f].name);
             if (acc == ACL_WRITE) continue;
             er->fields[er->nfields] = arena_strdup(a, ent->fields[f].name);
             er->access[er->nfields++] = (unsigned char)acc;
