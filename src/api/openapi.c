@@ -71,6 +71,14 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
             if (f->required) json_array_append_new(required, json_string(f->name));
         }
     }
+    for (int i = 0; i < ent->nrelations; i++) { /* owned lines travel in the record */
+        const relation_def *r = &ent->relations[i];
+        if (!r->owned) continue;
+        json_object_set_new(props, r->name, json_pack("{s:s,s:o}", "type", "array", "items", ref(r->entity)));
+        json_object_set_new(input, r->name, json_pack("{s:s,s:i,s:s,s:{s:s}}", "type", "array", "maxItems", LINES_MAX,
+                                                      "description", "all lines in order; id: keep and update, none: add, left out: delete",
+                                                      "items", "type", "object"));
+    }
     char name[128];
     json_object_set_new(schemas, ent->name,
                         json_pack("{s:s,s:s,s:o}", "type", "object", "title", ent->label_zh,
@@ -485,7 +493,7 @@ void api_openapi(http_request *req, http_response *res)
     session_paths(paths);
     for (int i = 0; i < m->nentities; i++) {
         entity_schemas(schemas, &m->entities[i]);
-        entity_paths(paths, &m->entities[i]);
+        if (!m->entities[i].owner) entity_paths(paths, &m->entities[i]); /* owned lines: no routes */
     }
     access_paths(paths, schemas);
     import_paths(paths, schemas);

@@ -117,6 +117,9 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
  * history records the merge. One transaction; the user must be able to
  * edit the target and delete the sources. 1..50 distinct sources. */
 #define MERGE_MAX_SOURCES 50
+/* At most this many lines per owned relation in one document (docs/engine.md,
+ * "Owned lines"); more is 413 too_many_lines. */
+#define LINES_MAX 1000
 int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const int64_t *source_ids,
                  int nsources, json_t *choose, int64_t if_match, err *e);
 /* {"items":[{id, action, field, field_label, old_value, new_value, changed_by,

@@ -9,10 +9,6 @@
 #include "entity.h"
 #include "entity_select.h"
 
-/* At most this many lines per relation in one document; more is 413
- * too_many_lines (documented in docs/engine.md). */
-#define LINES_MAX 1000
-
 /* The body without the owned relations' keys (a new reference), and those
  * keys in *lines (a new object, or NULL when the body names none). */
 json_t *entity_lines_split(const entity_def *ent, json_t *body, json_t **lines);
