@@ -17,6 +17,7 @@ WORK=$(mktemp -d /tmp/kehu-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { echo "apt-get install wrk"; exit 1; }
 wrkrun() { "$ANCHOR_SRC/wrkrun.sh" "$@"; }
+. "$ROOT/bench/signin.sh"
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), $(date -u +%F)"
 echo "# kehu $(git rev-parse --short HEAD), wrk $CONNS connections x $DUR, server threads 2"
@@ -37,11 +38,7 @@ for n in $SIZES; do
   "$KEHU" serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
     --admin-password 'Bench#2026pw' >/dev/null 2>&1 & server=$!
   for i in $(seq 1 100); do curl -sf http://127.0.0.1:8098/api/v1/openapi.json >/dev/null && break; sleep 0.1; done
-  cookie=$(curl -s -c - -H 'Content-Type: application/json' -d '{"username":"admin","password":"Bench#2026pw"}' \
-    http://127.0.0.1:8098/api/v1/session | awk '/kehu_session/ {print $7}')
-  csrf=$(curl -s -b "kehu_session=$cookie" http://127.0.0.1:8098/api/v1/session | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
-  export KEHU_TOKEN=$(curl -s -b "kehu_session=$cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-    -d '{"label":"bench"}' http://127.0.0.1:8098/api/v1/tokens | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  kehu_signin http://127.0.0.1:8098 'Bench#2026pw'
   H="Authorization: Bearer $KEHU_TOKEN"
   B=http://127.0.0.1:8098/api/v1
   filter=$(python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))' '{"field":"city","op":"eq","value":"南京"}')

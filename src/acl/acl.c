@@ -175,12 +175,13 @@ static unsigned profile_verbs(const profile_node *p, const char *entity)
 }
 
 /* The most open access to `field` among the profiles that may view the
- * entity; a profile that does not name the field allows writing. */
-static int merged_access(profile_node **pick, int n, const char *entity, const char *field)
+ * entity (verbs_entity: the entity whose rights count, an owned line's
+ * document); a profile that does not name the field allows writing. */
+static int merged_access(profile_node **pick, int n, const char *verbs_entity, const char *entity, const char *field)
 {
     int best = ACL_HIDDEN;
     for (int j = 0; j < n; j++) {
-        if (!(profile_verbs(pick[j], entity) & (1u << ACL_VIEW))) continue;
+        if (!(profile_verbs(pick[j], verbs_entity) & (1u << ACL_VIEW))) continue;
         int acc = access_of(json_object_get(json_object_get(pick[j]->field_access, entity), field));
         if (acc > best) best = acc;
     }
@@ -198,12 +199,14 @@ static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n
         if (ent->is_system) continue;
         entity_rights *er = &out->ents[out->nents++];
         er->entity = arena_strdup(a, ent->name);
-        for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], ent->name);
+        /* owned lines: the verbs of their document, their own field access */
+        const char *verbs_entity = ent->owner ? ent->owner->name : ent->name;
+        for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], verbs_entity);
         if (!(er->verbs & (1u << ACL_VIEW))) continue;
         er->fields = arena_alloc(a, sizeof *er->fields * (size_t)ent->nfields);
         er->access = arena_alloc(a, (size_t)ent->nfields);
         for (int f = 0; f < ent->nfields; f++) {
-            int acc = merged_access(pick, n, ent->name, ent->fields[f].name);
+            int acc = merged_access(pick, n, verbs_entity, ent->name, ent->fields[f].name);
             if (acc == ACL_WRITE) continue;
             er->fields[er->nfields] = arena_strdup(a, ent->fields[f].name);
             er->access[er->nfields++] = (unsigned char)acc;
@@ -521,6 +524,7 @@ int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
     }
     if (ent->personal) /* the rows are one's own: see owner_predicate */
         return verb != ACL_IMPORT && verb != ACL_VIEW_ALL && verb != ACL_MODIFY_ALL;
+    if (ent->owner) return acl_can(u, ent->owner, verb); /* owned lines: the parent's rights */
     const entity_rights *er = entity_rights_of(snap(), u, ent);
     if (!er || !(er->verbs & (1u << ACL_VIEW))) return 0; /* no right without seeing */
     return (er->verbs >> verb) & 1u;
@@ -558,7 +562,8 @@ acl_sharing acl_entity_sharing(const entity_def *ent)
     const snapshot *s = snap();
     for (int i = 0; s && i < s->nsharing; i++)
         if (strcmp(s->sharing[i].entity, ent->name) == 0) return s->sharing[i].mode;
-    return ACL_PRIVATE;
+    int dflt = ent->sharing ? acl_sharing_from_name(ent->sharing) : -1;
+    return dflt >= 0 ? (acl_sharing)dflt : ACL_PRIVATE;
 }
 
 static const char *const SHARING_NAMES[] = {"private", "public_read", "public_read_write"};

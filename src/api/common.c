@@ -39,6 +39,14 @@ const entity_def *api_entity(http_request *req, http_response *res, const entity
         http_fail(req, res, 404, "not_found", "请求的资源不存在", "Not found");
         return NULL;
     }
+    if (ent->owner) { /* owned lines travel with their parent only (docs/engine.md) */
+        err e;
+        err_clear(&e);
+        err_setf(&e, 404, "not_found", "「%s」只能随「%s」读写%.0s%.0s", "%.0s%.0s%s are read and written with their %s",
+                 ent->label_zh, ent->owner->label_zh, ent->label_en, ent->owner->label_en);
+        http_error(req, res, &e);
+        return NULL;
+    }
     return ent;
 }
 

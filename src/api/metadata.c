@@ -92,6 +92,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"computed\":");
         sb_json_string(b, f->computed);
     }
+    if (f->fill) {
+        sb_append(b, ",\"fill\":");
+        sb_append(b, f->fill);
+    }
     if (f->default_value) {
         sb_append(b, ",\"default\":");
         sb_append(b, f->default_value);
@@ -119,6 +123,10 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     sb_append(b, "}");
     if (ent->pool) sb_append(b, ",\"pool\":true");
     if (ent->personal) sb_append(b, ",\"personal\":true");
+    if (ent->owner) {
+        sb_append(b, ",\"owned_by\":");
+        sb_json_string(b, ent->owner->name);
+    }
     if (!ent->is_system) {
         sb_append(b, ",\"sharing\":");
         sb_json_string(b, acl_sharing_name(acl_entity_sharing(ent)));
@@ -159,6 +167,10 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
         sb_json_string(b, ent->relations[i].entity);
         sb_append(b, ",\"field\":");
         sb_json_string(b, ent->relations[i].field);
+        if (ent->relations[i].owned) {
+            sb_append(b, ",\"owned\":true,\"position\":");
+            sb_json_string(b, ent->relations[i].position);
+        }
         sb_putc(b, ',');
         label_pair(b, req, ent->relations[i].label_zh, ent->relations[i].label_en);
         sb_putc(b, '}');

@@ -76,6 +76,14 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
             if (f->required) json_array_append_new(required, json_string(f->name));
         }
     }
+    for (int i = 0; i < ent->nrelations; i++) { /* owned lines travel in the record */
+        const relation_def *r = &ent->relations[i];
+        if (!r->owned) continue;
+        json_object_set_new(props, r->name, json_pack("{s:s,s:o}", "type", "array", "items", ref(r->entity)));
+        json_object_set_new(input, r->name, json_pack("{s:s,s:i,s:s,s:{s:s}}", "type", "array", "maxItems", LINES_MAX,
+                                                      "description", "all lines in order; id: keep and update, none: add, left out: delete",
+                                                      "items", "type", "object"));
+    }
     char name[128];
     json_object_set_new(schemas, ent->name,
                         json_pack("{s:s,s:s,s:o}", "type", "object", "title", ent->label_zh,
@@ -382,8 +390,9 @@ static json_t *route_paths(arena *a, const metadata *m, int *bad)
                 add_route(paths, a, r, NULL, bad);
                 continue;
             }
-            for (int i = 0; i < m->nentities; i++)
-                if (route_applies(r->doc.only_if, &m->entities[i])) add_route(paths, a, r, &m->entities[i], bad);
+            for (int i = 0; i < m->nentities; i++) /* owned lines travel in their record: no routes of their own */
+                if (!m->entities[i].owner && route_applies(r->doc.only_if, &m->entities[i]))
+                    add_route(paths, a, r, &m->entities[i], bad);
         }
     return paths;
 }

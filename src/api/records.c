@@ -337,6 +337,8 @@ static void export_records(http_request *req, http_response *res)
     if (!format) format = "xlsx";
     p.fields = http_query(req, "fields");
     int vcf = strcmp(format, "vcf") == 0;
+    const char *lines = http_query(req, "lines");
+    p.lines = lines && (strcmp(lines, "1") == 0 || strcmp(lines, "true") == 0);
     if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 && !vcf)
         return http_fail(req, res, 400, "bad_param", "format 只能是 csv、xlsx 或 vcf", "format must be csv, xlsx or vcf");
     err e;
@@ -391,8 +393,8 @@ static void related_records(http_request *req, http_response *res)
     const relation_def *rel = NULL;
     for (int i = 0; i < ent->nrelations; i++)
         if (strcmp(ent->relations[i].name, req->params[2]) == 0) rel = &ent->relations[i];
-    const entity_def *other = rel ? meta_entity(c.m, rel->entity) : NULL;
-    if (!other || !meta_field(other, rel->field)) {
+    const entity_def *other = rel && !rel->owned ? meta_entity(c.m, rel->entity) : NULL;
+    if (!other || !meta_field(other, rel->field)) { /* owned lines come with the record itself */
         http_fail(req, res, 404, "not_found", "没有这个相关列表", "No such related list");
         return;
     }
@@ -438,6 +440,7 @@ const route api_records_routes[] = {
                                             {"sort", "string", "f1,-f2", 0},
                                             {"fields", "string",
                                              "columns in order, comma-separated field names (default: every visible field)", 0},
+                                            {"lines", "boolean", "records with owned lines: one row per line (1 or true)", 0},
                                             {0}},
              .ok = "200", .reply_types = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet "
                                           "text/csv text/vcard",

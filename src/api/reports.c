@@ -11,7 +11,7 @@ static void group_report(http_request *req, http_response *res, const char *enti
     entity_ctx c;
     api_entity_ctx(req, &c);
     const entity_def *ent = entity_name ? meta_entity(c.m, entity_name) : NULL;
-    if (!ent) return http_fail(req, res, 400, "bad_param", "参数 entity 须为模块名", "Parameter entity must name a module");
+    if (!ent || ent->owner) return http_fail(req, res, 400, "bad_param", "参数 entity 须为模块名", "Parameter entity must name a module");
     list_params p;
     if (api_list_params(req, res, &p)) return;
     const char *by = http_query(req, "by");

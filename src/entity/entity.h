@@ -33,6 +33,9 @@ typedef struct entity_ctx {
     const char *lang; /* "zh" or "en" */
     int trusted; /* a domain action of the server itself: may write read-only
                   * (not system) fields, e.g. a lead's conversion stamps */
+    int as_line; /* writing an owned line through its parent (entity_lines.c):
+                  * the parent's rights and version were checked, so the
+                  * line's own are not, and its history goes on the parent */
 } entity_ctx;
 
 typedef struct list_params {
@@ -46,6 +49,7 @@ typedef struct list_params {
     const char *fields;       /* exports: comma-separated field names in column order; NULL all */
     const char *link_field;   /* related lists: only rows whose link_field = link_id */
     int64_t link_id;
+    int lines;                /* exports: one row per owned line (header columns, then line columns) */
 } list_params;
 
 /* {"items":[...],"total":N} */
@@ -113,6 +117,9 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
  * history records the merge. One transaction; the user must be able to
  * edit the target and delete the sources. 1..50 distinct sources. */
 #define MERGE_MAX_SOURCES 50
+/* At most this many lines per owned relation in one document (docs/engine.md,
+ * "Owned lines"); more is 413 too_many_lines. */
+#define LINES_MAX 1000
 int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const int64_t *source_ids,
                  int nsources, json_t *choose, int64_t if_match, err *e);
 /* {"items":[{id, action, field, field_label, old_value, new_value, changed_by,

@@ -309,6 +309,9 @@ static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value
         const entity_def *parent = meta_entity(c->m, dep->parent);
         int idx = meta_field_index(ent, dep->link_field);
         if (!parent || idx < 0) continue;
+        /* lines written with their document: it is refreshed once after all
+         * of them (entity_lines.c), not once per line */
+        if (c->as_line && parent == ent->owner) continue;
         int64_t ids[2] = {0, 0};
         if (before && before[idx].kind == SV_INT) ids[0] = before[idx].i;
         if (after && after[idx].kind == SV_INT && after[idx].i != ids[0]) ids[1] = after[idx].i;
@@ -374,6 +377,9 @@ int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const
         const entity_def *parent = meta_entity(c->m, dep->parent);
         int idx = meta_field_index(ent, dep->link_field);
         if (!parent || idx < 0) continue;
+        /* lines written with their document: it is refreshed once after all
+         * of them (entity_lines.c), not once per line */
+        if (c->as_line && parent == ent->owner) continue;
         int64_t before = old && old[idx].kind == SV_INT ? old[idx].i : 0;
         int64_t after = now[idx].kind == SV_INT ? now[idx].i : 0;
         int64_t lo = before < after ? before : after, hi = before < after ? after : before;

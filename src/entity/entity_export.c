@@ -10,6 +10,7 @@
 
 #include "../acl/acl.h"
 #include "../util/clock.h"
+#include "entity_lines.h"
 #include "entity_select.h"
 #include "value.h"
 
@@ -147,6 +148,24 @@ static int export_columns(const entity_def *ent, const select_plan *plan, const 
     return 0;
 }
 
+/* lines=1: the columns of an owned line after the record's (its own
+ * fields, not its stamps or the link back), read from the SQL columns that
+ * follow the record's plan. */
+static void line_columns(const select_plan *plan, const select_plan *lplan, const relation_def *line, arena *a,
+                         export_column **cols, int *n)
+{
+    int at = 0;
+    for (int i = 0; i < plan->nfields; i++) at += plan->fields[i]->type == FT_LINK || plan->fields[i]->type == FT_USER ? 2 : 1;
+    export_column *all = arena_alloc(a, sizeof *all * (size_t)(*n + lplan->nfields + 1));
+    memcpy(all, *cols, sizeof *all * (size_t)*n);
+    for (int i = 0; i < lplan->nfields; i++) {
+        const field_def *f = lplan->fields[i];
+        if (!f->system && strcmp(f->name, line->field) != 0) all[(*n)++] = (export_column){f, at};
+        at += f->type == FT_LINK || f->type == FT_USER ? 2 : 1;
+    }
+    *cols = all;
+}
+
 static void header_row(entity_ctx *c, const export_column *cols, int n, export_sink *k)
 {
     int en = strcmp(c->lang, "en") == 0;
@@ -259,10 +278,10 @@ static int read_file(const char *path, strbuf *out, err *e)
     return 0;
 }
 
-static int count_check(entity_ctx *c, const entity_def *ent, const query *w, err *e)
+static int count_check(entity_ctx *c, const entity_def *ent, const char *lines_join, const query *w, err *e)
 {
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
+    sb_printf(&sql, "SELECT COUNT(*) FROM %s t%s WHERE %s", ent->table, lines_join, sb_str(&w->sql));
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     if (!s) return -1;
@@ -287,17 +306,35 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
     query_init(&w, c->a);
     query_init(&order, c->a);
     strbuf ids = STRBUF_INIT, sql = STRBUF_INIT;
-    select_plan plan;
+    select_plan plan, lplan;
     select_plan_build(c, ent, &plan);
+    /* lines=1: one row per owned line, the record's columns repeated. */
+    const relation_def *line = p->lines ? entity_lines_relation(ent) : NULL;
+    const entity_def *lent = line ? meta_entity(c->m, line->entity) : NULL;
+    if (!lent) line = NULL;
+    strbuf ljoin = STRBUF_INIT;
+    lplan.columns = (strbuf)STRBUF_INIT;
+    lplan.joins = (strbuf)STRBUF_INIT;
+    if (line) {
+        select_plan_build_as(c, lent, "l", "lj", &lplan);
+        sb_printf(&ljoin, " LEFT JOIN %s l ON l.%s = t.id AND l.deleted_at IS NULL", lent->table, line->field);
+    }
     char path[] = "/tmp/kehu-export-XXXXXX";
     int fd = -1, rc = -1, ncols = 0;
     export_column *cols = NULL;
     export_sink k = {.xlsx = xlsx, .csv = out};
     if (export_columns(ent, &plan, p, c->a, &cols, &ncols, e) || entity_page_sql(c, ent, p, &w, &order, &ids, e) ||
-        count_check(c, ent, &w, e))
+        count_check(c, ent, sb_str(&ljoin), &w, e))
         goto done;
-    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE %s %s", sb_str(&plan.columns), ent->table,
-              sb_str(&plan.joins), sb_str(&w.sql), sb_str(&order.sql));
+    if (line) {
+        line_columns(&plan, &lplan, line, c->a, &cols, &ncols);
+        sb_printf(&sql, "SELECT %s, %s FROM %s t%s%s%s WHERE %s %s, l.%s, l.id", sb_str(&plan.columns),
+                  sb_str(&lplan.columns), ent->table, sb_str(&plan.joins), sb_str(&ljoin), sb_str(&lplan.joins),
+                  sb_str(&w.sql), sb_str(&order.sql), line->position);
+    } else {
+        sb_printf(&sql, "SELECT %s FROM %s t%s WHERE %s %s", sb_str(&plan.columns), ent->table,
+                  sb_str(&plan.joins), sb_str(&w.sql), sb_str(&order.sql));
+    }
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     if (!s) goto done;
     query_bind_all(&w, s);
@@ -337,6 +374,8 @@ done:
         unlink(path);
     }
     select_plan_free(&plan);
+    select_plan_free(&lplan);
+    sb_free(&ljoin);
     sb_free(&ids);
     sb_free(&sql);
     query_free(&w);

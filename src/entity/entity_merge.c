@@ -9,6 +9,7 @@
 #include "../util/strbuf.h"
 #include "entity.h"
 #include "entity_computed.h"
+#include "entity_lines.h"
 #include "total_cache.h"
 
 static int invalid(err *e, const char *field, const char *zh, const char *en)
@@ -164,6 +165,7 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
     /* Sources leave first, so a unique value (the name) may move to the target. */
     for (int i = 0; i < n && !rc; i++) rc = entity_delete_tx(c, ent, ids[i], e);
     if (!rc) rc = move_history(c, ent, target_id, ids, n, e);
+    if (!rc) rc = entity_lines_merge(c, ent, target_id, ids, n, e);
     if (!rc) rc = entity_update_tx(c, ent, target_id, body, if_match, e);
     if (!rc) rc = repoint_links(c, ent, target_id, ids, n, e);
     if (!rc) rc = computed_refresh(c, ent, target_id, e); /* the target now sums the sources' related records */

@@ -11,6 +11,7 @@
 
 #include "../acl/acl.h"
 #include "entity_select.h"
+#include "entity_lines.h"
 #include "../util/grams.h"
 #include "entity_schema.h"
 #include "filter.h"
@@ -25,6 +26,12 @@ static const entity_def *link_target(entity_ctx *c, const field_def *f)
 
 void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p)
 {
+    select_plan_build_as(c, ent, "t", "j", p);
+}
+
+void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alias, const char *join,
+                          select_plan *p)
+{
     p->columns = (strbuf)STRBUF_INIT;
     p->joins = (strbuf)STRBUF_INIT;
     p->fields = arena_alloc(c->a, sizeof *p->fields * (size_t)ent->nfields);
@@ -34,13 +41,13 @@ void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p)
         if (acl_field_access(c->user, ent, f) == 0) continue;
         p->fields[p->nfields++] = f;
         if (p->columns.len) sb_append(&p->columns, ", ");
-        sb_printf(&p->columns, "t.%s", f->name);
+        sb_printf(&p->columns, "%s.%s", alias, f->name);
         if (f->type != FT_LINK && f->type != FT_USER) continue;
         const entity_def *target = link_target(c, f);
         const char *table = target ? target->table : "users";
         const char *name = target && target->name_field ? target->name_field : "name";
-        sb_printf(&p->columns, ", j%d.%s", i, name);
-        sb_printf(&p->joins, " LEFT JOIN %s j%d ON j%d.id = t.%s", table, i, i, f->name);
+        sb_printf(&p->columns, ", %s%d.%s", join, i, name);
+        sb_printf(&p->joins, " LEFT JOIN %s %s%d ON %s%d.id = %s.%s", table, join, i, join, i, alias, f->name);
     }
 }
 
@@ -424,6 +431,7 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
     }
     select_plan_free(&plan);
     query_free(&w);
+    if (rc == 0 && entity_lines_append(c, ent, id, out, e)) rc = -1;
     return rc;
 }
 
@@ -451,6 +459,9 @@ int64_t entity_version(entity_ctx *c, const entity_def *ent, int64_t id)
 static const char *field_label(const entity_def *ent, const char *name, const char *lang)
 {
     const field_def *f = name ? meta_field(ent, name) : NULL;
+    for (int i = 0; !f && name && i < ent->nrelations; i++) /* owned lines' history */
+        if (ent->relations[i].owned && strcmp(ent->relations[i].name, name) == 0)
+            return strcmp(lang, "en") == 0 ? ent->relations[i].label_en : ent->relations[i].label_zh;
     if (!f) return name;
     return strcmp(lang, "en") == 0 ? f->label_en : f->label_zh;
 }
@@ -486,10 +497,11 @@ int entity_history(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out
         sb_json_string(out, field);
         sb_append(out, ",\"field_label\":");
         sb_json_string(out, field_label(ent, field, c->lang));
+        const char *action = db_column_text(s, 1);
         sb_append(out, ",\"old_value\":");
-        sb_json_string(out, db_column_text(s, 3));
+        sb_json_string(out, entity_lines_history_text(c, ent, action, field, db_column_text(s, 3)));
         sb_append(out, ",\"new_value\":");
-        sb_json_string(out, db_column_text(s, 4));
+        sb_json_string(out, entity_lines_history_text(c, ent, action, field, db_column_text(s, 4)));
         sb_append(out, ",\"changed_by\":");
         if (db_column_is_null(s, 5)) sb_append(out, "null");
         else sb_int64(out, db_column_int64(s, 5));

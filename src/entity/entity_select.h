@@ -14,6 +14,9 @@ typedef struct select_plan {
 } select_plan;
 
 void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p);
+/* The same for the row aliased `alias`, its link joins aliased join0, join1... */
+void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alias, const char *join,
+                          select_plan *p);
 void select_plan_free(select_plan *p);
 /* Appends the current row as a JSON object. */
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out);

@@ -114,6 +114,12 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
         json_array_foreach(sv, k, v)
             if (json_is_string(v)) f->server_values[f->nserver_values++] = arena_strdup(a, json_string_value(v));
     }
+    json_t *fill = json_object_get(jf, "fill");
+    if (f->type == FT_LINK && json_is_object(fill)) {
+        char *text = json_dumps(fill, JSON_COMPACT);
+        f->fill = arena_strdup(a, text ? text : "{}");
+        free(text);
+    }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return 0;
 }
@@ -263,6 +269,8 @@ static void parse_layout(arena *a, json_t *je, entity_def *ent)
         r->name = jstr(a, v, "name");
         r->entity = jstr(a, v, "entity");
         r->field = jstr(a, v, "field");
+        r->owned = json_is_true(json_object_get(v, "owned"));
+        r->position = jstr(a, v, "position");
         jlabel(a, v, &r->label_zh, &r->label_en);
     }
 }
@@ -283,6 +291,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->pool = json_is_true(json_object_get(je, "pool"));
     ent->vcard = json_is_true(json_object_get(je, "vcard"));
     ent->personal = json_is_true(json_object_get(je, "personal"));
+    ent->sharing = jstr(a, je, "sharing");
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
     add_system_fields(a, ent, fields, &n);
@@ -306,6 +315,29 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
+    return 0;
+}
+
+/* Marks the lines of every owned relation with their owner, after all
+ * entities are built; a relation that cannot hold lines is a bad file. */
+static int link_owned_lines(metadata *m, err *e)
+{
+    for (int i = 0; i < m->nentities; i++) {
+        entity_def *ent = &m->entities[i];
+        for (int k = 0; k < ent->nrelations; k++) {
+            const relation_def *r = &ent->relations[k];
+            if (!r->owned) continue;
+            entity_def *lines = (entity_def *)meta_entity(m, r->entity);
+            const field_def *link = lines ? meta_field(lines, r->field) : NULL;
+            const field_def *pos = lines && r->position ? meta_field(lines, r->position) : NULL;
+            if (!link || link->type != FT_LINK || strcmp(link->link_entity, ent->name) != 0 || !pos ||
+                pos->type != FT_INTEGER || lines->owner || lines == ent)
+                return err_setf(e, 500, "bad_metadata", "%s 的明细关系 %s 无效", "Owned relation %s.%s is invalid",
+                                ent->name, r->name);
+            lines->owner = ent;
+            lines->owner_relation = r;
+        }
+    }
     return 0;
 }
 
@@ -343,7 +375,7 @@ static int load(db_conn *c, int seed, err *e)
         }
         m->nentities++;
     }
-    if (meta_prepare_computed(m, a, e)) {
+    if (link_owned_lines(m, e) || meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;
     }

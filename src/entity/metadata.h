@@ -75,6 +75,10 @@ typedef struct field_def {
      * metadata, and its tree once checked; NULL for ordinary fields. */
     const char *computed;
     struct expr_node *computed_expr;
+    /* FT_LINK: what picking a record copies into the form, as JSON text
+     * {"this_field": "field_of_the_linked_record"} (a product's unit and
+     * price into a quote line); a form rule, served in metadata. */
+    const char *fill;
 } field_def;
 
 typedef struct relation_def {
@@ -83,6 +87,11 @@ typedef struct relation_def {
     const char *field;  /* its link field that points at us */
     const char *label_zh;
     const char *label_en;
+    /* Owned lines (docs/engine.md): the other entity's records belong to
+     * this one, are read and written with it under its rights and version,
+     * and are ordered by `position` (an integer field of theirs). */
+    int owned;
+    const char *position;
 } relation_def;
 
 typedef struct layout_group {
@@ -112,6 +121,11 @@ typedef struct entity_def {
     int personal;  /* one's own inbox (messages): every user uses it for their own records,
                       whatever the profiles; superiors and sharing do not reach it */
     struct entity_computed *computed; /* its computed fields and who sums its rows; NULL: none */
+    /* For the lines of an owned relation: the entity that owns them and
+     * that relation. Such an entity is not served on its own. */
+    const struct entity_def *owner;
+    const char *sharing; /* default sharing mode until an admin sets one ("public_read" for a catalogue) */
+    const relation_def *owner_relation;
 } entity_def;
 
 typedef struct metadata {

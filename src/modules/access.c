@@ -358,7 +358,7 @@ int access_seed(db_conn *db, err *e)
     }
     arena *a = arena_new();
     auth_user server = {.id = 0, .username = "system", .name = "系统", .is_admin = 1};
-    entity_ctx c = {db, a, meta_current(), &server, "zh", 1};
+    entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &server, .lang = "zh", .trusted = 1};
     char role[200];
     int64_t admin_profile = 0, id = 0;
     int failed =

@@ -311,7 +311,7 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     db_finalize(s);
     arena *a = arena_new();
     auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1};
-    entity_ctx c = {db, a, meta_current(), &admin, "zh", 0};
+    entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &admin, .lang = "zh"};
     char *changed = calloc((size_t)act->nfields, 1);
     changed[meta_field_index(act, "next_follow_up_at")] = 1;
     size_t i;

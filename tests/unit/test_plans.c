@@ -28,7 +28,7 @@ static char *plan(const auth_user *u, const char *entity, list_params p)
 {
     static char out[2048];
     arena *a = arena_new();
-    entity_ctx c = {DB, a, meta_current(), u, "zh", 0};
+    entity_ctx c = {.db = DB, .a = a, .m = meta_current(), .user = u, .lang = "zh"};
     strbuf sb = STRBUF_INIT;
     err e;
     err_clear(&e);

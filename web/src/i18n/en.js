@@ -72,7 +72,7 @@ export default {
     required: 'is required', unknown: 'unknown field', read_only: 'cannot be changed', invalid_type: 'wrong type',
     invalid_format: 'invalid format', too_long: 'too long', not_an_option: 'not a valid option',
     out_of_range: 'out of range', too_many_decimals: 'too many decimal places', not_found: 'linked record not found',
-    duplicate: 'already exists', not_in_account: 'belongs to another customer',
+    duplicate: 'already exists', not_in_account: 'belongs to another customer', too_many: 'too many lines',
   },
   recycle: {
     title: 'Recycle bin', tip: 'Deleted records are kept here; restoring puts them back in their list.', restoreSelected: 'Restore selected',
@@ -190,6 +190,10 @@ export default {
     text: 'Text', longtext: 'Long text', integer: 'Integer', decimal: 'Decimal', money: 'Money', percent: 'Percent',
     date: 'Date', datetime: 'Date and time', boolean: 'Yes/No', picklist: 'Picklist', multipicklist: 'Multi-select picklist',
     email: 'Email', phone: 'Phone', url: 'URL', link: 'Link', user: 'User', autonumber: 'Auto number', id: 'ID',
+  },
+  lines: {
+    add: 'Add line', remove: 'Remove line', up: 'Move up', down: 'Move down', no: 'No.', empty: 'No lines yet: click "Add line" or press Enter in the table',
+    keys: 'Enter adds a line · Alt+↑/↓ moves · Delete on an empty line removes it', lineError: 'Line {n}: {field} {reason}', none: 'No lines',
   },
   error: {
     network: 'Cannot reach the server; check the network', forbidden: 'You are not allowed to do this', notFound: 'Page not found',

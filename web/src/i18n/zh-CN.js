@@ -74,6 +74,7 @@ export default {
     invalid_format: '格式不正确', too_long: '内容过长', not_an_option: '不是有效选项',
     out_of_range: '超出范围', too_many_decimals: '小数位数过多', not_found: '关联记录不存在',
     duplicate: '已存在相同的值', not_in_account: '不属于所选客户',
+    too_many: '行数过多',
   },
   recycle: {
     title: '回收站', tip: '删除的记录保存在这里，恢复后回到原来的列表。', restoreSelected: '恢复所选',
@@ -191,6 +192,10 @@ export default {
     text: '单行文本', longtext: '多行文本', integer: '整数', decimal: '小数', money: '金额', percent: '百分比',
     date: '日期', datetime: '日期时间', boolean: '是/否', picklist: '下拉单选', multipicklist: '下拉多选',
     email: '电子邮件', phone: '电话', url: '网址', link: '关联', user: '用户', autonumber: '自动编号', id: '编号',
+  },
+  lines: {
+    add: '添加明细', remove: '删除此行', up: '上移', down: '下移', no: '行号', empty: '还没有明细，点“添加明细”或在表格中按 Enter',
+    keys: 'Enter 添加一行 · Alt+↑/↓ 移动 · 空行按 Delete 删除', lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
   },
   error: {
     network: '无法连接服务器，请检查网络', forbidden: '您没有权限执行此操作', notFound: '页面不存在',

@@ -398,6 +398,18 @@ export function readsRelations (tree) {
   return walk(treeOf(tree))
 }
 
+// The names of the relations an expression sums or counts.
+export function relationsRead (tree) {
+  const names = new Set()
+  const walk = n => {
+    if (!n) return
+    if (n.k === 'agg') names.add(n.rel)
+    for (const x of [n.a, n.b, n.where, ...(n.args || [])]) if (x && typeof x === 'object') walk(x)
+  }
+  walk(treeOf(tree))
+  return [...names]
+}
+
 // The raw value of an expression over a record.
 export function evaluate (tree, record) {
   return ev(treeOf(tree), recordEnv(record || {}))

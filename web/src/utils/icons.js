@@ -4,7 +4,7 @@
 // icons, plus the ones the interface itself uses. An unknown name shows
 // the Document icon.
 import {
-  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
+  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
   Coin, Collection, Compass, Connection, CreditCard, DataAnalysis, DataLine, Delete, Discount, Document,
   Download, Edit, EditPen, Expand, Files, Filter, Finished, Flag, Fold, Folder, Goods, Grid, Guide, Headset,
   Histogram, HomeFilled, House, Iphone, Key, Link, List, Location, Lock, MapLocation, Management, Medal, Memo,
@@ -15,7 +15,7 @@ import {
 } from '@element-plus/icons-vue';
 
 export const Icons = {
-  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
+  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
   Coin, Collection, Compass, Connection, CreditCard, DataAnalysis, DataLine, Delete, Discount, Document,
   Download, Edit, EditPen, Expand, Files, Filter, Finished, Flag, Fold, Folder, Goods, Grid, Guide, Headset,
   Histogram, HomeFilled, House, Iphone, Key, Link, List, Location, Lock, MapLocation, Management, Medal, Memo,

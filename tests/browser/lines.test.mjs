@@ -1,0 +1,113 @@
+// lines.test.mjs - the generic line-items editor (owned lines) on quotes:
+// lines typed with the keyboard, a product picked and its unit and price
+// filled from metadata's "fill", the lines on the detail page, a line
+// edited, and a server error shown at its line and field.
+import { describe, it as nodeIt, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+
+let srv, browser, page;
+const api = (method, path, body) => apiInPage(page, method, path, body);
+const it = checkedIt(nodeIt, assert, 'lines-', () => ({ page, browser }));
+const visibleOption = text => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+const editor = () => page.locator('[data-test=line-items]');
+const row = i => editor().locator(`tr[data-line="${i}"]`);
+const cell = (i, field) => row(i).locator(`td[data-field="${field}"] input`).first();
+const lineTexts = async field => editor().locator(`td[data-field="${field}"] input`).evaluateAll(els => els.map(e => e.value));
+
+describe('line-items editor', () => {
+  const ids = {};
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+    ids.account = (await api('POST', '/accounts', { name: '上海明细科技有限公司' })).body.id;
+    ids.laptop = (await api('POST', '/products', { name: '商务笔记本电脑', unit: '台', price: 4999, tax_rate: 13 })).body.id;
+    await api('POST', '/products', { name: '无线鼠标', unit: '个', price: 99 });
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('creates a quote with three lines typed with the keyboard and a picked product', async () => {
+    await page.goto(`${srv.base}/quotes/new`);
+    await page.locator('[data-test=entity-form]').waitFor();
+    await page.locator('[data-field="subject"] input').fill('明细编辑器测试报价');
+    await page.locator('[data-field="account_id"] .el-select__wrapper').click();
+    await page.locator('[data-field="account_id"] input').fill('上海明细');
+    await visibleOption('上海明细科技有限公司').click();
+
+    // the first line: 添加明细 focuses its product; type, and Enter picks
+    await page.locator('[data-test=line-add]').click();
+    await page.keyboard.type('笔记本');
+    await visibleOption('商务笔记本电脑').waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    // the product's unit, list price, price and tax rate come with it (metadata "fill")
+    await assert.doesNotReject(async () => {
+      for (let i = 0; i < 40 && (await cell(0, 'unit').inputValue()) !== '台'; i++) await page.waitForTimeout(100);
+    });
+    assert.equal(await cell(0, 'unit').inputValue(), '台');
+    assert.equal(await cell(0, 'price').inputValue(), '4999.00');
+    assert.equal(await cell(0, 'tax_rate').inputValue(), '13.00');
+    await cell(0, 'quantity').fill('2');
+    await page.keyboard.press('Enter'); // Enter adds the next line and goes to it
+    await row(1).waitFor();
+    await cell(1, 'description').fill('上门安装调试');
+    await cell(1, 'price').fill('300');
+    await page.keyboard.press('Enter');
+    await row(2).waitFor();
+    await page.keyboard.press('Delete'); // an empty line goes with Delete
+    await row(2).waitFor({ state: 'detached' });
+    await cell(1, 'description').click();
+    await page.keyboard.press('Enter');
+    await cell(2, 'description').fill('运费');
+    await cell(2, 'price').fill('50');
+    await page.keyboard.press('Alt+ArrowUp'); // move 运费 above 上门安装调试
+    assert.deepEqual((await lineTexts('description')).slice(1), ['运费', '上门安装调试']);
+    await editor().scrollIntoViewIfNeeded();
+    await screenshot(page, 'lines-01-editor');
+
+    await page.locator('[data-test=save]').click();
+    await page.locator('[data-test=record-title]', { hasText: '明细编辑器测试报价' }).waitFor();
+    ids.quote = Number(page.url().match(/quotes\/(\d+)/)[1]);
+    const saved = (await api('GET', `/quotes/${ids.quote}`)).body;
+    assert.deepEqual(saved.lines.map(l => [l.product_name, l.description, l.quantity, l.price, l.unit]), [
+      ['商务笔记本电脑', null, 2, 4999, '台'], [null, '运费', 1, 50, null], [null, '上门安装调试', 1, 300, null]]);
+  });
+
+  it('shows the lines read-only on the detail page', async () => {
+    const table = page.locator('[data-test=line-table]');
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 3);
+    assert.match(await rows.nth(0).innerText(), /商务笔记本电脑/);
+    assert.match(await rows.nth(0).innerText(), /4,?999\.00/);
+    assert.match(await rows.nth(1).innerText(), /运费/);
+    assert.equal(await page.locator('.el-tabs__item', { hasText: '报价明细' }).count(), 0, 'no related-list tab for owned lines');
+    await table.scrollIntoViewIfNeeded();
+    await screenshot(page, 'lines-02-detail');
+  });
+
+  it('edits a line; a server error shows at its line and field, and the fix saves', async () => {
+    await page.locator('[data-test=edit]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    await row(2).waitFor();
+    await cell(2, 'quantity').fill(''); // the server requires a quantity
+    await cell(2, 'price').fill('350');
+    await page.locator('[data-test=save]').click();
+    const err = row(2).locator('[data-test=line-error]');
+    await err.waitFor();
+    assert.match(await err.innerText(), /第 3 行/);
+    assert.match(await err.innerText(), /数量/);
+    assert.ok(await row(2).locator('td[data-field="quantity"].is-error').count());
+    await page.waitForTimeout(200); // the form focuses the first field in error
+    await err.scrollIntoViewIfNeeded();
+    await screenshot(page, 'lines-03-server-error');
+    browser.problems.length = 0; // the 422 is the point of this step
+    await cell(2, 'quantity').fill('3');
+    await page.locator('[data-test=save]').click();
+    await page.locator('[data-test=line-table]').waitFor();
+    const saved = (await api('GET', `/quotes/${ids.quote}`)).body;
+    assert.deepEqual(saved.lines.map(l => [l.description, l.quantity, l.price]).slice(1), [['运费', 1, 50], ['上门安装调试', 3, 350]]);
+    const hist = (await api('GET', `/quotes/${ids.quote}/history`)).body.items;
+    assert.ok(hist.some(h => h.action === 'line' && /数量=3/.test(h.new_value)), JSON.stringify(hist));
+  });
+});
