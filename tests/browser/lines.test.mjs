@@ -62,6 +62,12 @@ describe('line-items editor', () => {
     await cell(2, 'price').fill('50');
     await page.keyboard.press('Alt+ArrowUp'); // move 运费 above 上门安装调试
     assert.deepEqual((await lineTexts('description')).slice(1), ['运费', '上门安装调试']);
+    // amounts and totals follow as one types, from the expressions the server runs
+    const live = name => page.locator(`[data-field=${name}] [data-test=computed-value]`).first();
+    assert.equal(await live('amount').innerText(), '9998.00');
+    assert.equal(await live('tax').innerText(), '1299.74');
+    assert.equal(await page.locator('[data-field=subtotal] [data-test=computed-value]').innerText(), '10348.00');
+    assert.equal(await page.locator('[data-field=total] [data-test=computed-value]').innerText(), '11647.74');
     await editor().scrollIntoViewIfNeeded();
     await screenshot(page, 'lines-01-editor');
 
@@ -71,6 +77,7 @@ describe('line-items editor', () => {
     const saved = (await api('GET', `/quotes/${ids.quote}`)).body;
     assert.deepEqual(saved.lines.map(l => [l.product_name, l.description, l.quantity, l.price, l.unit]), [
       ['商务笔记本电脑', null, 2, 4999, '台'], [null, '运费', 1, 50, null], [null, '上门安装调试', 1, 300, null]]);
+    assert.deepEqual([saved.subtotal, saved.tax_total, saved.total], [10348, 1299.74, 11647.74], 'the server agrees');
   });
 
   it('shows the lines read-only on the detail page', async () => {
