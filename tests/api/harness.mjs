@@ -73,6 +73,7 @@ after(async () => {
 process.on('exit', () => { for (const srv of started) if (srv.proc?.exitCode === null) srv.proc.kill('SIGKILL'); });
 
 const FILE_TIMEOUT_S = Number(process.env.KEHU_TEST_FILE_TIMEOUT || 600);
+const START_TIMEOUT_S = Number(process.env.KEHU_TEST_START_TIMEOUT || 90);
 setTimeout(() => {
   console.error(`test file ran longer than ${FILE_TIMEOUT_S} s (KEHU_TEST_FILE_TIMEOUT): stopped`);
   for (const srv of started) console.error(`--- kehu on ${srv.base}:\n${srv.log.slice(-3000)}`);
@@ -99,15 +100,18 @@ export class Server {
     this.proc.stdout.on('data', d => { this.log += d; });
     this.proc.stderr.on('data', d => { this.log += d; });
     this.exited = new Promise(ok => this.proc.on('exit', (code, signal) => ok({ code, signal })));
-    for (let i = 0; i < 200; i++) {
+    // Waits on the process, not a count of tries: under ASan on a busy
+    // machine --demo takes many seconds before it serves.
+    const deadline = Date.now() + START_TIMEOUT_S * 1000;
+    while (Date.now() < deadline) {
       try {
         const r = await fetch(`${this.base}/api/v1/openapi.json`);
         if (r.ok) return this;
       } catch { /* not up yet */ }
-      if (this.proc.exitCode !== null) break;
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) break;
       await new Promise(r => setTimeout(r, 50));
     }
-    throw new Error(`kehu did not start:\n${this.log}`);
+    throw new Error(`kehu did not start within ${START_TIMEOUT_S} s or exited:\n${this.log}`);
   }
 
   // Stops with SIGTERM and waits; returns {code, signal}. The harness checks

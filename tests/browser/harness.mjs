@@ -80,12 +80,13 @@ export async function startServer() {
     },
   };
   servers.add(srv);
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(base + '/')).ok) break; } catch { /* not up yet */ }
-    if (proc.exitCode !== null) throw new Error(`kehu exited:\n${log}`);
+  const deadline = Date.now() + Number(process.env.KEHU_TEST_START_TIMEOUT || 90) * 1000;
+  while (Date.now() < deadline) {
+    try { if ((await fetch(base + '/')).ok) return srv; } catch { /* not up yet */ }
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`kehu exited:\n${log}`);
     await new Promise(r => setTimeout(r, 50));
   }
-  return srv;
+  throw new Error(`kehu did not start in time:\n${log}`);
 }
 
 // A fresh browser profile per run; the flags keep chromium off the network
