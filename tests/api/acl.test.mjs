@@ -210,6 +210,9 @@ async function assertExportHides(user, entity, id, field, value) {
     assert.ok(!cells.includes(label), `hidden column ${label} in the Excel export`);
     assert.ok(!cells.some(c => c.includes(value) || c === String(Number(value))), `hidden value ${value} in the Excel export`);
   }
+  // Asking for the hidden field by name gets it neither.
+  const named = await user.get(`/api/v1/${entity}/export?format=csv&fields=${field},${shown.name}${one}`);
+  assert.ok(!named.text.includes(value) && !named.text.includes(hidden.label_zh), `fields=${field}: ${named.status} ${named.text.slice(0, 200)}`);
 }
 
 test('field access: hidden never leaves, read-only refuses writes with 403; the union of profiles wins', async () => {
