@@ -77,7 +77,7 @@ declared_skip() { # test-name: 0 when DECLARED_SKIPS allows it
 finish() { # name rc counter
   local name=$1 rc=$2 counter=$3 p f why=""
   read -r p f < <("$counter" "$WORK/$name.log")
-  [ "$counter" = count_one ] && [ "$rc" -ne 0 ] && p=0
+  [ "$counter" = count_one ] && [ "$rc" -ne 0 ] && { p=0; f=1; why="exit code $rc"; }
   if [ $((p + f)) -eq 0 ]; then f=1; why="no test ran"; fi
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; why="exit code $rc"; fi
   [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && why="time limit"
