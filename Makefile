@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 DB    ?= kehu.db
 
-.PHONY: all deps test-deps build run check unit api api-sqlite api-postgres asan fuzz bench clean
+.PHONY: all deps test-deps build run check mutate unit api api-sqlite api-postgres asan fuzz bench clean
 
 all: build
 
@@ -25,6 +25,11 @@ run: build
 # ASan+UBSan, and a short fuzz run of the filter parser.
 check: test-deps
 	@bash scripts/check.sh
+
+# Do the tests notice a broken product? Plants known bugs one at a time
+# (slow, about 2 minutes each; docs/testing.md has the last result).
+mutate: test-deps
+	@bash tests/mutate.sh
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

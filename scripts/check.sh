@@ -3,11 +3,19 @@
 #   0. the layer check: no include runs up the layer order (tools/layers.sh)
 #   1. release build; cmocka unit tests (CTest) on SQLite and PostgreSQL
 #   2. API tests (node:test) against real servers on SQLite, then PostgreSQL
-#   3. the unit and API tests again under ASan+UBSan
-#   4. a short libFuzzer run of the filter parser
+#   3. the unit and API tests again under ASan+UBSan (beside 1-2, in parallel)
+#   4. a short libFuzzer run of the filter parser and the upload readers
 #   5. browser tests (Playwright + Debian's chromium) when the web app exists
 # A PostgreSQL server is started on loopback for the run and stopped after.
-# The last line sums up: "N passed, N failed".
+#
+# Every stage runs under a time limit (coreutils timeout): a hung stage fails
+# with a message instead of running into CI's limit. Each stage writes a log
+# that is printed whole when the stage ends, so parallel stages stay readable.
+#
+# The last line sums up test cases: "N passed, N failed". A cmocka case, a
+# node test and a fuzz run count one each. A skipped, cancelled or todo test
+# is a failure unless DECLARED_SKIPS below names it with a reason; a stage
+# that ran no test, or ended badly without a failed case, is one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -18,9 +26,16 @@ PG_DIR="$WORK/pg"
 PG_PORT=${KEHU_PG_PORT:-55432}
 # A port already taken (another cluster, an earlier run) moves us to the next.
 while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
-passed=0
-failed=0
-failures=()
+
+# Skips that are allowed, one per line: "<regex on the test name>|<reason>".
+# Nothing is skipped on purpose today; a new entry needs a reason people accept.
+DECLARED_SKIPS=(
+)
+
+# Time limits per stage, in seconds (KEHU_CHECK_TIMEOUT_SCALE multiplies them
+# on a slow machine).
+SCALE=${KEHU_CHECK_TIMEOUT_SCALE:-1}
+limit() { echo $(($1 * SCALE)); }
 
 cleanup() {
   bash scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1 || true
@@ -28,96 +43,154 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n==== %s ====\n' "$*"; }
+# Prints a block of output whole, never interleaved with another stage's.
+say() { flock "$WORK/print.lock" cat; }
 
-# Adds a stage's counts; a stage that ran nothing it could count but
-# failed counts as one failure.
-record() { # name exit-code passed failed
-  passed=$((passed + $3)); failed=$((failed + $4))
-  if [ "$2" -ne 0 ] || [ "$4" -ne 0 ]; then
-    failures+=("$1"); [ "$4" -eq 0 ] && failed=$((failed + 1))
-  fi
+# A stage's result is a file "<passed> <failed>" in $WORK/results/<name>.
+mkdir -p "$WORK/results"
+result() { # name passed failed [why]
+  echo "$2 $3" > "$WORK/results/$1"
+  local state=ok; [ "$3" -ne 0 ] && state="FAILED${4:+ ($4)}"
+  printf '==== %s: %s passed, %s failed - %s ====\n' "$1" "$2" "$3" "$state"
 }
 
-run_ctest() { # name build-dir
-  local log="$WORK/$1.log"
-  (cd "$2" && ctest --output-on-failure -j"$JOBS") 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
-  local total fails
-  total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
-  fails=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$log" | tail -1)
-  record "$1" "$rc" $(( ${total:-0} - ${fails:-0} )) "${fails:-0}"
+# Runs a command under a time limit into the stage's log; answers its exit
+# code (124 when the limit ended it).
+run_limited() { # name seconds command...
+  local name=$1 secs=$2; shift 2
+  timeout -k 30 "$secs" "$@" > "$WORK/$name.log" 2>&1
+  local rc=$?
+  [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "stage $name stopped after its time limit of $secs s" >> "$WORK/$name.log"
+  return "$rc"
 }
 
-run_node() { # name dir-with-tests [env...]
+declared_skip() { # test-name: 0 when DECLARED_SKIPS allows it
+  local entry
+  for entry in "${DECLARED_SKIPS[@]}"; do
+    [[ $1 =~ ${entry%%|*} ]] && return 0
+  done
+  return 1
+}
+
+# Counts the stage's cases from its log with the counter of its kind (which
+# prints "<passed> <failed>"), prints the log whole and records the result.
+finish() { # name rc counter
+  local name=$1 rc=$2 counter=$3 p f why=""
+  read -r p f < <("$counter" "$WORK/$name.log")
+  [ "$counter" = count_one ] && [ "$rc" -ne 0 ] && { p=0; f=1; why="exit code $rc"; }
+  if [ $((p + f)) -eq 0 ]; then f=1; why="no test ran"; fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; why="exit code $rc"; fi
+  [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && why="time limit"
+  { cat "$WORK/$name.log"; result "$name" "$p" "$f" "$why"; } | say
+}
+
+# cmocka's own summary of each group (CTest -V prints every program's output,
+# prefixed "N: "): Running N / PASSED N / FAILED N / SKIPPED N. Cases a crash
+# never reported are failures; a skipped case is one unless declared.
+count_cmocka() {
+  local log=$1 p f running skipped_ok=0 skipped_bad=0 name
+  sum() { sed -n "s/^[0-9]*: $1.*/\1/p" "$log" | awk '{ s += $1 } END { print s + 0 }'; }
+  p=$(sum '\[  PASSED  \] \([0-9]*\) test(s)\.')
+  f=$(sum '\[  FAILED  \] \([0-9]*\) test(s), listed below:')
+  running=$(sum '\[==========\] Running \([0-9]*\) test(s)\.')
+  # each skipped case is named twice (when run, and in the list): count the
+  # runs, per program (CTest prefixes each program's lines with its number)
+  while read -r name; do
+    if declared_skip "$name"; then skipped_ok=$((skipped_ok + 1)); else skipped_bad=$((skipped_bad + 1)); fi
+  done < <(awk '{ k = $1 } /\[==========\] Running/ { run[k] = 1 } /\[==========\] [0-9]+ test\(s\) run/ { run[k] = 0 }
+                run[k] && /\[  SKIPPED \] / { sub(/.*\[  SKIPPED \] /, ""); print }' "$log")
+  local lost=$((running - p - f - skipped_ok - skipped_bad))
+  [ "$lost" -gt 0 ] && f=$((f + lost))
+  grep -q 'No tests were found' "$log" && f=$((f + 1))
+  echo "$p $((f + skipped_bad))"
+}
+
+# node:test's spec summary: a cancelled or todo test, and a skipped one not
+# declared, are failures.
+count_node() {
+  local log=$1 ok=0 name
+  n() { sed -n "s/^ℹ $1 \([0-9]*\)\$/\1/p" "$log" | tail -1 | awk '{ print $1 + 0 } END { if (NR == 0) print 0 }' | head -1; }
+  while read -r name; do declared_skip "$name" && ok=$((ok + 1)); done < <(sed -n 's/^ *﹣ \(.*\) ([0-9.]*ms) # .*/\1/p' "$log")
+  echo "$(n pass) $(($(n fail) + $(n cancelled) + $(n todo) + $(n skipped) - ok))"
+}
+
+count_one() { echo "1 0"; } # a stage that is one check (fuzz run, layers): finish counts a bad exit as its failure
+
+ctest_stage() { # name build-dir
+  run_limited "$1" "$(limit 900)" bash -c "cd '$2' && ctest -V -j$JOBS --timeout 300"
+  finish "$1" $? count_cmocka
+}
+
+node_stage() { # name seconds dir-with-tests [env...]
+  local name=$1 secs=$2 dir=$3; shift 3
+  run_limited "$name" "$secs" env "$@" bash -c "cd tests && node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec $dir"
+  finish "$name" $? count_node
+}
+
+build_stage() { # name build-dir cmake-options... ($TARGETS: only these)
   local name=$1 dir=$2; shift 2
-  local log="$WORK/$name.log"
-  (cd tests && env "$@" node --test --test-concurrency=1 --test-reporter=spec "$dir") 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
-  local p f
-  p=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
-  record "$name" "$rc" "${p:-0}" "${f:-0}"
+  local targets=${TARGETS:+--target $TARGETS}
+  if run_limited "$name" "$(limit 1800)" bash -c "cmake -S . -B '$dir' $* >/dev/null && cmake --build '$dir' -j$JOBS $targets"; then
+    { tail -3 "$WORK/$name.log"; echo "==== $name: built ===="; } | say; return 0
+  fi
+  { cat "$WORK/$name.log"; result "$name" 0 1 "build failed"; } | say; return 1
 }
-
-# Two tests: the check itself and its self-test on a made-up tree.
-step "layers (tools/layers.sh)"
-for t in tools/layers.sh tests/layers/selftest.sh; do
-  if bash "$t"; then record "$t" 0 1 0; else record "$t" 1 0 1; fi
-done
-
-step "build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j"$JOBS" || {
-  echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-
-step "PostgreSQL on 127.0.0.1:$PG_PORT"
-PG_URL=$(bash scripts/pg.sh start "$PG_DIR" "$PG_PORT") || { echo "cannot start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
-echo "$PG_URL"
-
-step "unit tests (SQLite and PostgreSQL)"
-KEHU_TEST_PG_URL=$PG_URL run_ctest unit build
-
-step "API tests on SQLite"
-run_node api-sqlite api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
-
-step "API tests on PostgreSQL"
-run_node api-postgres api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
-
-step "ASan+UBSan build: unit and API tests"
-if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF >/dev/null &&
-   cmake --build build-asan -j"$JOBS"; then
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  KEHU_TEST_PG_URL=$PG_URL run_ctest unit-asan build-asan
-  run_node api-asan api/ KEHU_BIN="$ROOT/build-asan/kehu" KEHU_TEST_DB=sqlite
-  unset ASAN_OPTIONS UBSAN_OPTIONS
-else
-  record asan-build 1 0 0
-fi
 
 # Each target starts from its seeds in tests/fuzz/corpus/<name>.
 fuzz() { # target corpus seconds
   mkdir -p "$WORK/corpus-$2" && cp tests/fuzz/corpus/"$2"/* "$WORK/corpus-$2/" 2>/dev/null
-  if ./build-fuzz/tests/fuzz/"$1" -max_total_time="$3" -print_final_stats=0 "$WORK/corpus-$2" > "$WORK/fuzz-$2.log" 2>&1; then
-    tail -2 "$WORK/fuzz-$2.log"; record "fuzz-$2" 0 1 0
-  else
-    tail -40 "$WORK/fuzz-$2.log"; record "fuzz-$2" 1 0 1
-  fi
+  run_limited "fuzz-$2" "$(limit $(($3 + 120)))" ./build-fuzz/tests/fuzz/"$1" -max_total_time="$3" -print_final_stats=0 "$WORK/corpus-$2"
+  local rc=$?
+  [ "$rc" -eq 0 ] && { tail -2 "$WORK/fuzz-$2.log" > "$WORK/fuzz-$2.tail"; mv "$WORK/fuzz-$2.tail" "$WORK/fuzz-$2.log"; }
+  finish "fuzz-$2" "$rc" count_one
 }
-step "fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each)"
-if CC=clang cmake -S . -B build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
-   cmake --build build-fuzz -j"$JOBS" --target filter_fuzz upload_fuzz >/dev/null; then
+
+# Two tests: the check itself and its self-test on a made-up tree.
+for t in tools/layers.sh tests/layers/selftest.sh; do
+  name=layers-$(basename "$t" .sh)
+  run_limited "$name" "$(limit 300)" bash "$t"
+  finish "$name" $? count_one
+done
+
+echo "==== build ===="
+build_stage build build -DCMAKE_BUILD_TYPE=RelWithDebInfo || { echo "0 passed, 1 failed"; exit 1; }
+
+echo "==== PostgreSQL on 127.0.0.1:$PG_PORT ===="
+PG_URL=$(bash scripts/pg.sh start "$PG_DIR" "$PG_PORT" 2>/dev/null) || { echo "cannot start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+echo "$PG_URL"
+
+# The sanitizer stages run beside the release ones: their build is mostly
+# compiling while the release tests mostly wait on servers.
+sanitized() {
+  build_stage asan-build build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF || return
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  KEHU_TEST_PG_URL=$PG_URL ctest_stage unit-asan build-asan
+  node_stage api-asan "$(limit 2400)" api/ KEHU_BIN="$ROOT/build-asan/kehu" KEHU_TEST_DB=sqlite KEHU_TEST_FILE_TIMEOUT=900
+}
+sanitized &
+SANITIZED=$!
+
+KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
+node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
+node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
+if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+  node_stage browser "$(limit 1200)" browser/ KEHU_BIN="$ROOT/build/kehu"
+fi
+wait "$SANITIZED"
+
+echo "==== fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each) ===="
+if CC=clang TARGETS="filter_fuzz upload_fuzz" build_stage fuzz-build build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug; then
   fuzz filter_fuzz filter 45
   fuzz upload_fuzz upload 45
-else
-  record fuzz-build 1 0 0
 fi
 
-if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  step "browser tests (chromium)"
-  run_node browser browser/ KEHU_BIN="$ROOT/build/kehu"
-fi
-
-step "summary"
-[ ${#failures[@]} -gt 0 ] && echo "failed stages: ${failures[*]}"
+echo "==== summary ===="
+passed=0; failed=0; bad=()
+for f in "$WORK"/results/*; do
+  read -r p n < "$f"
+  passed=$((passed + p)); failed=$((failed + n))
+  [ "$n" -ne 0 ] && bad+=("$(basename "$f")")
+done
+[ ${#bad[@]} -gt 0 ] && echo "failed stages: ${bad[*]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,6 +35,9 @@ int password_verify(const char *hash, const char *pw);
  * a sign-in for an unknown user takes as long as one with a wrong password. */
 void password_verify_dummy(const char *pw);
 
+/* How many argon2 verifications (real or dummy) this process has run. */
+long password_verifications(void);
+
 /* 1 when the hash was made with other parameters than the current ones and
  * should be replaced after a successful verification. */
 int password_needs_rehash(const char *hash);

@@ -215,12 +215,27 @@ static int check_server_values(entity_ctx *c, const entity_def *ent, const chang
     return 0;
 }
 
+/* Text of nothing but blanks, the full-width space 　 and the no-break
+ * space included: value parsing trims only ASCII blanks, and a name typed
+ * with a Chinese input method as 　 must not count as filled in. */
+static int blank_text(const sql_value *v)
+{
+    if (v->kind != SV_TEXT) return 0;
+    for (const char *p = v->s; *p;) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        else if (strncmp(p, "\u3000", 3) == 0) p += 3;
+        else if (strncmp(p, "\u00a0", 2) == 0) p += 2;
+        else return 0;
+    }
+    return 1;
+}
+
 static int check_required(const entity_def *ent, const change_set *cs, int creating, err *e)
 {
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (!f->required) continue;
-        int missing = cs->present[i] ? cs->vals[i].kind == SV_NULL : creating;
+        int missing = cs->present[i] ? cs->vals[i].kind == SV_NULL || blank_text(&cs->vals[i]) : creating;
         if (!missing) continue;
         err_add_field(e, f->name, "required");
         err_setf(e, 422, "validation_failed", "「%s」不能为空%.0s", "%.0s%s is required",

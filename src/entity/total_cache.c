@@ -61,7 +61,9 @@ int total_cache_get(const char *entity, const char *key, int64_t *total)
     slot *s = &slots[hash(key) % SLOTS];
     uint64_t *g = generation_of(entity);
     if (g && s->key && strcmp(s->key, key) == 0 && strcmp(s->entity, entity) == 0 &&
-        s->generation == *g && time(NULL) - s->at <= TOTAL_CACHE_SECONDS) {
+        s->generation == *g && time(NULL) - s->at < TOTAL_CACHE_SECONDS) {
+        /* < and not <=: time() counts whole seconds, so an entry put late in
+         * a second would otherwise live almost a second longer than promised. */
         *total = s->total;
         hit = 1;
     }

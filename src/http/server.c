@@ -23,6 +23,7 @@
 
 #include "../util/utf8.h"
 #include "../util/clock.h"
+#include "../util/pinyin.h"
 #include "web.h"
 
 typedef struct request_state {
@@ -397,6 +398,7 @@ int server_run(app *a, const route *const *routes)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
+    pinyin_prepare(); /* not in the first write's transaction (seconds on a busy machine) */
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO, (uint16_t)a->cfg.listen_port,

@@ -62,6 +62,11 @@ static void build_table(void)
     utrans_close(t);
 }
 
+void pinyin_prepare(void)
+{
+    pthread_once(&once, build_table);
+}
+
 /* Decodes one UTF-8 code point; returns its length (1 for invalid bytes). */
 static int next_code_point(const unsigned char *s, uint32_t *cp)
 {

@@ -22,4 +22,9 @@ void pinyin_search_words(const char *text, strbuf *out);
 /* The A-Z bucket of a text: 'a'..'z', or '#' for anything else. */
 char pinyin_initial(const char *text);
 
+/* Builds the table now instead of at the first call, which is otherwise
+ * the first write of a name: inside its transaction, while other
+ * processes on the database wait for its locks. */
+void pinyin_prepare(void);
+
 #endif

@@ -178,22 +178,59 @@ test('metadata and menu show only what the user may use', async () => {
   assert.ok(!mine.entities.some(x => x.name === 'profiles'), 'profiles are for administrators');
 });
 
+// A hidden field is in neither export (CSV and Excel, Chinese and English
+// headers) by label or by value, while the record and a visible field are:
+// the labels come from the administrator's metadata, not from a literal.
+async function assertExportHides(user, entity, id, field, value) {
+  const meta = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === entity);
+  const hidden = meta.fields.find(f => f.name === field);
+  const shown = meta.fields.find(f => f.name === 'name' || f.name === 'subject');
+  assert.ok(hidden && shown, `metadata of ${entity}.${field}`);
+  const ExcelJS = (await import('exceljs')).default;
+  const one = '&filter=' + filterParam({ field: 'id', op: 'eq', value: id });
+  for (const [lang, label, shownLabel] of [['zh-CN', hidden.label_zh, shown.label_zh], ['en', hidden.label_en, shown.label_en]]) {
+    const headers = { 'Accept-Language': lang };
+    const csv = await user.get(`/api/v1/${entity}/export?format=csv${one}`, { headers });
+    assert.equal(csv.status, 200, csv.text);
+    const [head, row] = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    assert.ok(row, 'the record is exported');
+    assert.ok(head.includes(shownLabel), `${shownLabel} in ${head}`);
+    assert.ok(!head.includes(label), `hidden column ${label} in the CSV export: ${head}`);
+    assert.ok(!csv.text.includes(value), `hidden value ${value} in the CSV export`);
+    const res = await fetch(srv.base + `/api/v1/${entity}/export?format=xlsx${one}`,
+      { headers: { Authorization: `Bearer ${user.token}`, ...headers } });
+    assert.equal(res.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()));
+    const sheet = wb.worksheets[0];
+    assert.equal(sheet.rowCount, 2, 'header and the record');
+    const cells = [];
+    sheet.eachRow(r => r.eachCell(c => cells.push(String(c.value))));
+    assert.ok(cells.includes(shownLabel), `${shownLabel} in the Excel export`);
+    assert.ok(!cells.includes(label), `hidden column ${label} in the Excel export`);
+    assert.ok(!cells.some(c => c.includes(value) || c === String(Number(value))), `hidden value ${value} in the Excel export`);
+  }
+  // Asking for the hidden field by name gets it neither.
+  const named = await user.get(`/api/v1/${entity}/export?format=csv&fields=${field},${shown.name}${one}`);
+  assert.ok(!named.text.includes(value) && !named.text.includes(hidden.label_zh), `fields=${field}: ${named.status} ${named.text.slice(0, 200)}`);
+}
+
 test('field access: hidden never leaves, read-only refuses writes with 403; the union of profiles wins', async () => {
-  await admin.patch(`/api/v1/accounts/${ids.accounts}`, { credit_limit: 5000, grade: 'A' });
+  // A value found nowhere else, so its absence from an export means something.
+  await admin.patch(`/api/v1/accounts/${ids.accounts}`, { credit_limit: 73519.27, grade: 'A' });
   const r = await owner.get(`/api/v1/accounts/${ids.accounts}`);
   assert.equal(r.json.credit_limit, undefined);
   assert.equal(r.json.grade, 'A');
   const list = await owner.get('/api/v1/accounts');
   assert.ok(list.json.items.every(x => !('credit_limit' in x)));
-  const csv = await owner.get('/api/v1/accounts/export?format=csv');
-  assert.ok(!csv.text.includes('信用额度'), 'no hidden column in the export');
+  await assertExportHides(owner, 'accounts', ids.accounts, 'credit_limit', '73519.27');
   assertError(assert, await owner.get('/api/v1/accounts?filter=' + filterParam({ field: 'credit_limit', op: 'gt', value: 1 })), 400, 'bad_filter');
   assertError(assert, await owner.get('/api/v1/accounts?sort=credit_limit'), 400);
   assertError(assert, await owner.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' }), 403, 'forbidden');
   assertError(assert, await owner.patch(`/api/v1/accounts/${ids.accounts}`, { credit_limit: 1 }), 422, 'validation_failed');
   // The manager's second profile names accounts without restrictions.
   const b = await boss.get(`/api/v1/accounts/${ids.accounts}`);
-  assert.equal(b.json.credit_limit, 5000);
+  assert.equal(b.json.credit_limit, 73519.27);
   assert.equal((await boss.patch(`/api/v1/accounts/${ids.accounts}`, { grade: 'B' })).status, 200);
 });
 

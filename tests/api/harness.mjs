@@ -1,6 +1,15 @@
 // harness.mjs - starts a real `kehu serve` on a fresh database (SQLite file,
 // or a new PostgreSQL database when KEHU_TEST_DB=postgres) and gives tests a
 // small HTTP client. Every test file gets its own server and database.
+//
+// The harness also guards the run, in one place for every file:
+// - each server started here is stopped after the file's tests, passed or
+//   failed, so a failed assertion never leaves a server keeping the run alive;
+// - a server that exits non-zero when stopped with SIGTERM, dies on its own,
+//   or prints a sanitizer report (ASan, LSan, UBSan) fails the file;
+// - a file that runs longer than KEHU_TEST_FILE_TIMEOUT seconds (default
+//   600) is ended with a message and a failure instead of hanging the run.
+import { after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,34 +41,85 @@ export function newDatabase(dir) {
   return base.replace(/\/[^/?]*(\?.*)?$/, `/${name}`);
 }
 
-export class Server {
-  constructor() { this.proc = null; this.log = ''; }
+// What in a server's output means the sanitizers found something.
+export const SANITIZER_REPORT =
+  /ERROR: (AddressSanitizer|LeakSanitizer)|UndefinedBehaviorSanitizer|runtime error:|SUMMARY: \w+Sanitizer/;
 
-  async start({ db, dir, args = [], env = {} } = {}) {
+const started = new Set(); // every Server this file started
+
+// Why a stopped server's end is wrong, or null when it is fine: SIGTERM
+// (or no stop at all) must end in exit code 0; a deliberate SIGKILL may end
+// any way; a sanitizer report is wrong in every case.
+export function serverProblem(srv, { code, signal }) {
+  const report = srv.log.match(SANITIZER_REPORT);
+  if (report) return `sanitizer report in the server's output (${report[0]})`;
+  if (srv.stopSignal === 'SIGKILL' || srv.expectFailure) return null;
+  if (code !== 0) return `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
+  return null;
+}
+
+after(async () => {
+  const problems = [];
+  for (const srv of started) {
+    const end = await srv.stop(srv.stopSignal || 'SIGTERM');
+    const problem = serverProblem(srv, end);
+    if (problem) problems.push(`kehu on ${srv.base} (${srv.db}): ${problem}\n${srv.log.slice(-6000)}`);
+    srv.cleanup();
+  }
+  if (problems.length) throw new Error(`server ended badly:\n${problems.join('\n')}`);
+}, { timeout: 60_000 });
+
+// Never leave a server behind, whatever way this process ends.
+process.on('exit', () => { for (const srv of started) if (srv.proc?.exitCode === null) srv.proc.kill('SIGKILL'); });
+
+const FILE_TIMEOUT_S = Number(process.env.KEHU_TEST_FILE_TIMEOUT || 600);
+const START_TIMEOUT_S = Number(process.env.KEHU_TEST_START_TIMEOUT || 90);
+setTimeout(() => {
+  console.error(`test file ran longer than ${FILE_TIMEOUT_S} s (KEHU_TEST_FILE_TIMEOUT): stopped`);
+  for (const srv of started) console.error(`--- kehu on ${srv.base}:\n${srv.log.slice(-3000)}`);
+  process.exit(1);
+}, FILE_TIMEOUT_S * 1000).unref();
+
+export class Server {
+  constructor() { this.proc = null; this.log = ''; this.stopSignal = null; this.expectFailure = false; }
+
+  // adminPassword: null starts without --admin-password (a first start then
+  // prints a generated one); expectFailure: a server meant to exit non-zero.
+  async start({ db, dir, args = [], env = {}, adminPassword = ADMIN_PASSWORD, expectFailure = false } = {}) {
     this.dir = dir || mkdtempSync(join(tmpdir(), 'kehu-api-'));
     this.db = db || newDatabase(this.dir);
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    this.expectFailure = expectFailure;
+    const pw = adminPassword === null ? [] : ['--admin-password', adminPassword];
+    const childEnv = { ...process.env, KEHU_PWHASH_FAST: '1', ...env };
+    if (adminPassword === null) delete childEnv.KEHU_ADMIN_PASSWORD;
     this.proc = spawn(KEHU_BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`,
-      '--admin-password', ADMIN_PASSWORD, '--threads', '2', ...args], {
-      env: { ...process.env, KEHU_PWHASH_FAST: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      ...pw, '--threads', '2', ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.add(this);
     this.proc.stdout.on('data', d => { this.log += d; });
     this.proc.stderr.on('data', d => { this.log += d; });
     this.exited = new Promise(ok => this.proc.on('exit', (code, signal) => ok({ code, signal })));
-    for (let i = 0; i < 200; i++) {
+    // Waits on the process, not a count of tries: under ASan on a busy
+    // machine --demo takes many seconds before it serves.
+    const deadline = Date.now() + START_TIMEOUT_S * 1000;
+    while (Date.now() < deadline) {
       try {
         const r = await fetch(`${this.base}/api/v1/openapi.json`);
         if (r.ok) return this;
       } catch { /* not up yet */ }
-      if (this.proc.exitCode !== null) break;
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) break;
       await new Promise(r => setTimeout(r, 50));
     }
-    throw new Error(`kehu did not start:\n${this.log}`);
+    throw new Error(`kehu did not start within ${START_TIMEOUT_S} s or exited:\n${this.log}`);
   }
 
-  // Stops with SIGTERM and waits; returns {code, signal}.
+  // Stops with SIGTERM and waits; returns {code, signal}. The harness checks
+  // the end after the file's tests (serverProblem).
   async stop(signal = 'SIGTERM') {
-    if (!this.proc || this.proc.exitCode !== null) return this.exited;
+    if (!this.proc) return { code: 0, signal: null };
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
+    this.stopSignal = signal;
     this.proc.kill(signal);
     return this.exited;
   }

@@ -154,12 +154,26 @@ test('broken rows are reported by row number; the good ones go in; all-or-nothin
   assert.equal(byRow[5].type, 'not_an_option');
   assert.equal(byRow[6].name, 'too_long');
   assert.equal(byRow[7].name, 'duplicate');
-  assert.ok(fields);
+  assert.deepEqual(Object.keys(byRow).map(Number), [3, 4, 5, 6, 7], 'exactly the broken rows are reported');
+  for (const e of job.errors)
+    for (const k of Object.keys(e.fields)) assert.ok(fields.split(',').includes(k), `row ${e.row}: ${k} is not a column of the file`);
+  assert.deepEqual(await names(wang, '好行'), ['好行一公司', '好行二公司'], 'the good rows went in');
   p = await upload(wang, 'accounts', csv.replaceAll('好行', '全有或全无'));
   const all = await runJob(wang, p.json.id, { mapping, all_or_nothing: true, duplicates: 'create' });
   assert.equal(all.created, 0);
   assert.ok(all.failed > 0);
   assert.deepEqual(await names(wang, '全有或全无'), []);
+});
+
+test('a required field of only blanks (spaces, full-width 　) is a row error, not a record', async () => {
+  const csv = '客户名称,城市\n空白名称检查甲公司,南京\n   ,无名一\n\u3000\u3000,无名二\n\" \u3000 \",无名三\n';
+  const p = await upload(wang, 'accounts', csv);
+  assert.equal(p.status, 200, p.text);
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping, duplicates: 'create' });
+  assert.deepEqual([job.created, job.failed], [1, 3], JSON.stringify(job.errors));
+  assert.deepEqual(job.errors.map(e => [e.row, e.fields.name]), [[3, 'required'], [4, 'required'], [5, 'required']]);
+  for (const city of ['无名一', '无名二', '无名三'])
+    assert.equal((await wang.get('/api/v1/accounts?filter=' + filterParam({ field: 'city', op: 'eq', value: city }))).json.total, 0);
 });
 
 test('duplicate policies: skip, update, create', async () => {

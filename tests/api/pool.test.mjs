@@ -64,6 +64,32 @@ test('two users claim the same pool customer at once: exactly one wins', async (
   }
 });
 
+// The condition itself, without a race: a claim takes a customer only while
+// it has no owner. An administrator sees every customer, so only the
+// condition stops them; on SQLite the concurrent test above runs the claims
+// one after the other and could not tell.
+test('claiming a customer that already has an owner is 409 owner_changed, for an administrator too', async () => {
+  const id = await poolAccount('已有负责人领取测试公司');
+  assert.equal((await b.post(`/api/v1/accounts/${id}/claim`)).status, 200);
+  const before = (await admin.get(`/api/v1/accounts/${id}`)).json;
+  assert.equal(before.owner_id, b.user.id);
+  assertError(assert, await admin.post(`/api/v1/accounts/${id}/claim`), 409, 'owner_changed');
+  assertError(assert, await b.post(`/api/v1/accounts/${id}/claim`), 409, 'owner_changed');
+  const after = (await admin.get(`/api/v1/accounts/${id}`)).json;
+  assert.equal(after.owner_id, b.user.id, 'the owner stays');
+  assert.equal(after.version, before.version, 'nothing was written');
+  const owners = (await admin.get(`/api/v1/accounts/${id}/history`)).json.items.filter(i => i.action === 'owner');
+  assert.equal(owners.length, 2, 'released to the pool, then claimed by 李欣; no third change');
+  // A customer an administrator owns is not in the pool either.
+  const own = (await admin.post('/api/v1/accounts', { name: '管理员自己的客户公司' })).json;
+  assertError(assert, await admin.post(`/api/v1/accounts/${own.id}/claim`), 409, 'owner_changed');
+  // From the pool the same claim succeeds.
+  const free = await poolAccount('管理员领取公海客户公司');
+  const r = await admin.post(`/api/v1/accounts/${free}/claim`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.owner_id, admin.user.id);
+});
+
 test('only administrators assign; the new owner must be an active user', async () => {
   const id = await poolAccount('分配测试有限公司');
   assertError(assert, await a.post(`/api/v1/accounts/${id}/assign`, { owner_id: a.user.id }), 403, 'forbidden');

@@ -151,6 +151,33 @@ test('required fields and clearing a required field give 422 with field errors',
   assertError(assert, blank, 422, 'validation_failed');
 });
 
+// Empty, null and blank (ASCII and full-width spaces, as a Chinese input
+// method types them) are all "not filled in", on create and on PATCH.
+const BLANKS = ['', null, '   ', '\u3000', ' \u3000\t\u00a0'];
+
+test('a required field given as "", null or only spaces is 422 on create and on PATCH', async () => {
+  const count = async () => (await admin.get('/api/v1/accounts?limit=1')).json.total;
+  const before = await count();
+  for (const name of BLANKS) {
+    const r = await admin.post('/api/v1/accounts', { name, city: '空白必填' });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.equal(r.json.error.fields.name, 'required', `create with name ${JSON.stringify(name)}`);
+    const c = await admin.post('/api/v1/contacts', { name });
+    assertError(assert, c, 422, 'validation_failed');
+    assert.equal(c.json.error.fields.name, 'required', `contact with name ${JSON.stringify(name)}`);
+  }
+  assert.equal(await count(), before, 'no record was created');
+  const acc = (await admin.post('/api/v1/accounts', { name: '必填字段检查有限公司' })).json;
+  for (const name of BLANKS) {
+    const r = await admin.patch(`/api/v1/accounts/${acc.id}`, { name });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.equal(r.json.error.fields.name, 'required', `PATCH with name ${JSON.stringify(name)}`);
+  }
+  const back = (await admin.get(`/api/v1/accounts/${acc.id}`)).json;
+  assert.equal(back.name, '必填字段检查有限公司');
+  assert.equal(back.version, acc.version);
+});
+
 test('server-owned fields cannot be set by clients', async () => {
   const r = await admin.post('/api/v1/accounts', { name: '深圳腾讯计算机系统有限公司', id: 5, created_at: '2000-01-01T00:00:00Z', code: 'KH-999999' });
   assertError(assert, r, 422, 'validation_failed');

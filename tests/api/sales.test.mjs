@@ -118,7 +118,10 @@ test('reminders: planned activities in the window, the follow-ups 下次回访�
   srv.addUser('hanmei', 'Han#2026pw', { name: '韩梅' });
   const han = await srv.client('hanmei', 'Han#2026pw');
   const acc = (await han.post('/api/v1/accounts', { name: '韩梅的客户有限公司' })).json;
-  const iso = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  // One base time for the whole test: recomputing "now" per call would race
+  // the second boundary between writing a time and asserting it.
+  const base = Date.now();
+  const iso = days => new Date(base + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
   const mk = body => han.post('/api/v1/activities', { account_id: acc.id, ...body });
   await mk({ subject: '逾期回访', status: 'planned', next_follow_up_at: iso(-2) });
   await mk({ subject: '三天后拜访', kind: 'visit', status: 'planned', start_at: iso(3) });
@@ -143,7 +146,10 @@ test('下次回访时间 plans one follow-up: moved when the time changes, cance
   srv.addUser('lucy', 'Lucy#2026pw', { name: '露西' });
   const lucy = await srv.client('lucy', 'Lucy#2026pw');
   const acc = (await lucy.post('/api/v1/accounts', { name: '回访计划测试有限公司' })).json;
-  const iso = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  // One base time for the whole test: recomputing "now" per call would race
+  // the second boundary between writing a time and asserting it.
+  const base = Date.now();
+  const iso = days => new Date(base + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
   const call = (await lucy.post('/api/v1/activities', { subject: '首次电话', kind: 'call', status: 'done', account_id: acc.id, next_follow_up_at: iso(2) })).json;
   const plans = async () => (await lucy.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ field: 'follow_up_of', op: 'eq', value: call.id }))}`)).json.items;
   let p = await plans();

@@ -31,6 +31,22 @@ test('sign-in sets an HttpOnly SameSite cookie and returns the user and a CSRF t
   assert.equal(me.json.csrf_token, r.json.csrf_token);
 });
 
+test('sign-in is JSON only: a form post, text or no Content-Type is 415 and signs nobody in', async () => {
+  const creds = { username: 'admin', password: ADMIN_PASSWORD };
+  for (const [type, raw] of [
+    ['application/x-www-form-urlencoded', new URLSearchParams(creds).toString()],
+    ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="username"\r\n\r\nadmin\r\n--x--\r\n`],
+    ['text/plain', JSON.stringify(creds)],
+    [null, new TextEncoder().encode(JSON.stringify(creds))], // bytes: fetch adds no Content-Type
+  ]) {
+    const r = await srv.request('POST', '/api/v1/session', { raw, headers: type ? { 'Content-Type': type } : {} });
+    assert.equal(r.status, 415, `${type}: ${r.status} ${r.text}`);
+    assert.equal(r.headers.get('set-cookie'), null, `${type}: no session`);
+  }
+  const ok = await srv.request('POST', '/api/v1/session', { raw: JSON.stringify(creds), headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  assert.equal(ok.status, 200, ok.text);
+});
+
 test('every sign-in gets a new session token', async () => {
   const a = (await login()).headers.get('set-cookie').split(';')[0];
   const b = (await login()).headers.get('set-cookie').split(';')[0];

@@ -7,6 +7,7 @@ import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './h
 
 const ACCOUNT = '南京奥派信息产业股份公司';
 const CONTACT = '张三丰';
+const OTHER_OWNER = '杭州云帆电子有限公司'; // a customer of another salesperson
 
 let srv;
 let browser;
@@ -148,24 +149,46 @@ describe('web application', () => {
   });
 
   it('finds both through the list filters, quick search and the A-Z bar', async () => {
+    // Records each filter must leave out, so a count of 1 means the filter
+    // worked; they go to the recycle bin at the end, out of later tests' way.
+    const other = await api('POST', '/users', { username: 'zhaoliu', name: '赵六', password: 'ZhaoLiu#2026' });
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const seeded = [];
+    for (const [entity, body] of [['accounts', { name: OTHER_OWNER, owner_id: other.body.id }],
+      ['accounts', { name: '上海申城贸易有限公司' }], ['contacts', { name: '李四光' }]]) {
+      const r = await api('POST', `/${entity}`, body);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      seeded.push(`/${entity}/${r.body.id}`);
+    }
+    try {
+      await filtersLeaveOthersOut();
+    } finally {
+      for (const path of seeded) await api('DELETE', path);
+    }
+  });
+
+  async function filtersLeaveOthersOut() {
+    const table = page.locator('[data-test=list-table]');
     await openMenu('accounts');
+    await table.getByText(OTHER_OWNER).waitFor();
+    assert.equal(await (await rowsOfList()).count(), 3, 'three customers before filtering');
     await page.locator('[data-test=toggle-filters]').click();
     const panel = page.locator('[data-test=filter-panel]');
     await panel.locator('[data-filter=name] input').fill('奥派');
     await panel.locator('[data-test=filter-search]').click();
-    await page.waitForTimeout(300);
+    await table.getByText(OTHER_OWNER).waitFor({ state: 'detached' });
     assert.equal(await (await rowsOfList()).count(), 1);
     await assert.doesNotReject((await rowsOfList()).first().getByText(ACCOUNT).waitFor());
     await panel.locator('[data-filter=name] input').fill('不存在的客户');
     await panel.locator('[data-test=filter-search]').click();
     await page.getByText('没有符合条件的记录').waitFor();
     await panel.getByRole('button', { name: '重置' }).click();
-    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+    await table.getByText(OTHER_OWNER).waitFor();
     await panel.locator('[data-filter=owner_id] .el-select__wrapper').click();
     await visibleOption('我负责的').click();
     await panel.locator('[data-test=filter-search]').click();
-    await page.waitForTimeout(300);
-    assert.equal(await (await rowsOfList()).count(), 1);
+    await table.getByText(OTHER_OWNER).waitFor({ state: 'detached' });
+    assert.equal(await (await rowsOfList()).count(), 2, 'my two customers, not 赵六\'s');
     await panel.getByRole('button', { name: '重置' }).click();
     // A picklist (any of) and a date range (创建时间, added as a condition).
     await panel.locator('[data-filter=type] .el-select__wrapper').click();
@@ -181,7 +204,8 @@ describe('web application', () => {
     await range.nth(1).fill(today);
     await range.nth(1).press('Enter');
     await panel.locator('[data-test=filter-search]').click();
-    await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+    await table.getByText(ACCOUNT).waitFor();
+    await table.getByText(OTHER_OWNER).waitFor();
     await range.nth(0).fill('2020-01-01');
     await range.nth(1).fill('2020-12-31');
     await range.nth(1).press('Enter');
@@ -190,7 +214,9 @@ describe('web application', () => {
     await panel.getByRole('button', { name: '重置' }).click();
     if (await page.locator('[data-test=initial-bar]').count()) {
       await page.locator('[data-initial=N]').click();
+      await table.getByText(OTHER_OWNER).waitFor({ state: 'detached' });
       await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
+      assert.equal(await (await rowsOfList()).count(), 1, 'only 南京 under N');
       await page.locator('[data-initial=Z]').click();
       await page.getByText('没有符合条件的记录').waitFor();
       await page.locator('[data-test=initial-bar] button', { hasText: '全部' }).click();
@@ -198,13 +224,14 @@ describe('web application', () => {
     await screenshot(page, '07-account-list');
 
     await openMenu('contacts');
+    await table.getByText('李四光').waitFor();
     await page.locator('[data-test=quick-search] input').fill('张三');
     await page.locator('[data-test=quick-search] input').press('Enter');
-    await page.waitForTimeout(300);
+    await table.getByText('李四光').waitFor({ state: 'detached' });
     assert.equal(await (await rowsOfList()).count(), 1);
     await (await rowsOfList()).first().getByText(CONTACT).waitFor();
     await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
-  });
+  }
 
   it('edits a field and shows the change in the history tab', async () => {
     await openMenu('accounts');
@@ -264,8 +291,9 @@ describe('web application', () => {
     const bin = page.locator('[data-test=recycle-table]');
     await bin.getByText(ACCOUNT).waitFor();
     await screenshot(page, '10-recycle-bin');
-    await bin.locator('[data-restore]').first().click();
-    await page.getByText('回收站是空的').waitFor();
+    // the bin also holds the records the filter test put there
+    await bin.locator('tr', { hasText: ACCOUNT }).locator('[data-restore]').click();
+    await bin.getByText(ACCOUNT).waitFor({ state: 'detached' });
     await openMenu('accounts');
     await (await rowsOfList()).first().getByText(ACCOUNT).waitFor();
   });

@@ -2,6 +2,13 @@
 // (the binary serves the embedded web app itself) and Debian's chromium
 // driven by playwright-core. `npx playwright install` is not possible here,
 // so the browser is /usr/bin/chromium (KEHU_CHROMIUM overrides).
+//
+// Like the API harness, this one guards the run in one place: every server
+// and browser started here is ended after the file's tests even when setup
+// or a test failed, a server that does not exit 0 on SIGTERM (or prints a
+// sanitizer report) fails the file, and a file running longer than
+// KEHU_TEST_FILE_TIMEOUT seconds (default 600) is stopped with a failure.
+import { after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +31,27 @@ function freePort() {
   });
 }
 
+const SANITIZER_REPORT =
+  /ERROR: (AddressSanitizer|LeakSanitizer)|UndefinedBehaviorSanitizer|runtime error:|SUMMARY: \w+Sanitizer/;
+const servers = new Set();  // every server this file started
+const browsers = new Set(); // every browser still open
+
+after(async () => {
+  const problems = [];
+  for (const b of browsers) await b.close().catch(e => problems.push(`browser close: ${e.message}`));
+  for (const srv of servers) {
+    const problem = await srv.stop();
+    if (problem) problems.push(`kehu on ${srv.base}: ${problem}\n${srv.log().slice(-6000)}`);
+  }
+  if (problems.length) throw new Error(`server or browser ended badly:\n${problems.join('\n')}`);
+}, { timeout: 60_000 });
+
+const FILE_TIMEOUT_S = Number(process.env.KEHU_TEST_FILE_TIMEOUT || 600);
+setTimeout(() => {
+  console.error(`test file ran longer than ${FILE_TIMEOUT_S} s (KEHU_TEST_FILE_TIMEOUT): stopped`);
+  process.exit(1);
+}, FILE_TIMEOUT_S * 1000).unref();
+
 export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'kehu-browser-'));
   const port = await freePort();
@@ -34,19 +62,31 @@ export async function startServer() {
   let log = '';
   proc.stdout.on('data', d => { log += d; });
   proc.stderr.on('data', d => { log += d; });
-  const exited = new Promise(ok => proc.on('exit', ok));
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(base + '/')).ok) break; } catch { /* not up yet */ }
-    if (proc.exitCode !== null) throw new Error(`kehu exited:\n${log}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-  return {
+  const exited = new Promise(ok => proc.on('exit', (code, signal) => ok({ code, signal })));
+  process.on('exit', () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); });
+  let ended = null; // the problem with how it ended, once stopped
+  const srv = {
     base, dir, log: () => log,
+    // Stops (once) and answers why the end was wrong, or null.
     async stop() {
-      if (proc.exitCode === null) { proc.kill('SIGTERM'); await exited; }
-      rmSync(dir, { recursive: true, force: true });
+      if (ended === null) {
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+        const { code, signal } = await exited;
+        const report = log.match(SANITIZER_REPORT);
+        ended = report ? `sanitizer report (${report[0]})` : code !== 0 ? `exit code ${code}, signal ${signal}` : '';
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return ended || null;
     },
   };
+  servers.add(srv);
+  const deadline = Date.now() + Number(process.env.KEHU_TEST_START_TIMEOUT || 90) * 1000;
+  while (Date.now() < deadline) {
+    try { if ((await fetch(base + '/')).ok) return srv; } catch { /* not up yet */ }
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`kehu exited:\n${log}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`kehu did not start in time:\n${log}`);
 }
 
 // A fresh browser profile per run; the flags keep chromium off the network
@@ -66,10 +106,15 @@ export async function startBrowser({ width = 1366, height = 768 } = {}) {
   const problems = [];
   context.on('page', p => watch(p, problems));
   for (const p of context.pages()) watch(p, problems);
-  return {
+  const browser = {
     context, problems,
-    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+    async close() {
+      if (!browsers.delete(browser)) return;
+      await context.close(); rmSync(profile, { recursive: true, force: true });
+    },
   };
+  browsers.add(browser);
+  return browser;
 }
 
 // Console errors and Vue warnings fail the run: a component Element Plus

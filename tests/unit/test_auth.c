@@ -337,22 +337,21 @@ static void test_unknown_user_takes_as_long(void **state)
     make_user(conn(state), "timed");
     auth_user u;
     err e;
-    /* Warm the dummy hash, then compare the best of three of each. */
-    login(state, "nobody-timed", PW, "10.3.0.1", &u, &e);
-    int64_t wrong = INT64_MAX, unknown = INT64_MAX;
-    for (int i = 0; i < 3; i++) {
-        int64_t t0 = clock_us();
-        login(state, "timed", "wrong password", "10.3.0.2", &u, &e);
-        int64_t t1 = clock_us();
-        login(state, "nobody-timed", "wrong password", "10.3.0.3", &u, &e);
-        int64_t t2 = clock_us();
-        if (t1 - t0 < wrong) wrong = t1 - t0;
-        if (t2 - t1 < unknown) unknown = t2 - t1;
+    /* Counted, not timed: a wall clock on a busy machine cannot tell. A wrong
+     * password, an unknown user and a right password each cost exactly one
+     * argon2 verification (the unknown user's against the dummy hash, made
+     * with the same cost), so none answers sooner than the others. */
+    struct { const char *user, *pw, *addr; } tries[] = {
+        {"timed", "wrong password", "10.3.0.2"},
+        {"nobody-timed", "wrong password", "10.3.0.3"},
+        {"nobody-timed", PW, "10.3.0.4"},
+        {"timed", PW, "10.3.0.5"},
+    };
+    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        long before = password_verifications();
+        login(state, tries[i].user, tries[i].pw, tries[i].addr, &u, &e);
+        assert_int_equal(password_verifications() - before, 1);
     }
-    /* Both pay for one argon2 verification; without the dummy the unknown
-     * user would answer in a fraction of it. */
-    assert_true(unknown * 2 > wrong);
-    assert_true(wrong * 2 > unknown);
 }
 
 static void test_throttle_by_username(void **state)
