@@ -162,9 +162,9 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
     strbuf list = STRBUF_INIT;
     for (int i = 0; i < n; i++) sb_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
     /* Sources leave first, so a unique value (the name) may move to the target. */
-    for (int i = 0; i < n && !rc; i++) rc = entity_delete_tx(c, ent, ids[i], e);
+    for (int i = 0; i < n && !rc; i++) rc = entity_delete(c, ent, ids[i], 0, e);
     if (!rc) rc = move_history(c, ent, target_id, ids, n, e);
-    if (!rc) rc = entity_update_tx(c, ent, target_id, body, if_match, e);
+    if (!rc) rc = entity_update(c, ent, target_id, body, if_match, e);
     if (!rc) rc = repoint_links(c, ent, target_id, ids, n, e);
     if (!rc) rc = computed_refresh(c, ent, target_id, e); /* the target now sums the sources' related records */
     if (!rc) rc = entity_log(c, ent, target_id, "merge", NULL, sb_str(&list), NULL, e);
@@ -186,10 +186,7 @@ int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const 
     if (db_begin(c->db, e)) return -1;
     int rc = merge_tx(c, ent, target_id, source_ids, nsources, choose, if_match, sources, e);
     for (int i = 0; i < nsources; i++) json_decref(sources[i]);
-    if (rc == 0 && db_commit(c->db, e) == 0) {
-        entity_committed(c, ent);
-        return 0;
-    }
+    if (rc == 0 && db_commit(c->db, e) == 0) return 0;
     db_rollback(c->db);
     return -1;
 }

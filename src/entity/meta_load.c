@@ -14,6 +14,7 @@
 
 #include "../util/arena.h"
 #include "meta_computed.h"
+#include "hook_registry.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -283,6 +284,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->pool = json_is_true(json_object_get(je, "pool"));
     ent->vcard = json_is_true(json_object_get(je, "vcard"));
     ent->personal = json_is_true(json_object_get(je, "personal"));
+    ent->hooks = entity_hooks_for(ent->name); /* the same lists in every rebuilt version */
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
     add_system_fields(a, ent, fields, &n);

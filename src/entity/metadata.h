@@ -112,6 +112,7 @@ typedef struct entity_def {
     int personal;  /* one's own inbox (messages): every user uses it for their own records,
                       whatever the profiles; superiors and sharing do not reach it */
     struct entity_computed *computed; /* its computed fields and who sums its rows; NULL: none */
+    struct entity_hooks *hooks; /* the module rules of this entity name (hooks.h) */
 } entity_def;
 
 typedef struct metadata {
