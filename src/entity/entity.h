@@ -89,6 +89,25 @@ int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
 int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *action, const char *field,
                const char *old_value, const char *new_value, err *e);
 
+/* ---- ledgers (metadata "immutable": true) ----
+ * Records of an immutable entity are created, never updated, deleted,
+ * restored, merged or given another owner (each refused with 422
+ * `immutable`). A correction is a reversing entry: a new record copying
+ * the reversed one with the fields of metadata "reversal.negate" negated
+ * and "reversal.link" pointing back; `overrides` (may be NULL) sets other
+ * writable fields of it (a note, a date). 409 already_reversed the second
+ * time, 422 not_reversible for a reversal itself. Needs the create right
+ * and a visible live record. */
+int entity_reverse(entity_ctx *c, const entity_def *ent, int64_t id, json_t *overrides, int64_t *id_out, err *e);
+/* A balance declared in metadata "balances": {"balance","items":[{group
+ * fields (links with their name), sums, entries}],"total"}, ordered by
+ * the group fields. values[i] (text, NULL for any) selects rows by the
+ * i-th group_by field. Needs the view right; reads the balance table
+ * only, never the ledger. 404 for an unknown name. */
+int entity_balance(entity_ctx *c, const entity_def *ent, const char *name, const char *const *values, int64_t limit,
+                   int64_t offset, strbuf *out, err *e);
+const balance_def *entity_balance_def(const entity_def *ent, const char *name);
+
 /* Merges the records source_ids into target_id (合并): every record of any
  * entity that links to a source is pointed at the target, the sources'
  * history moves to the target, fields empty on the target are filled from

@@ -15,6 +15,7 @@
 
 #include "../acl/acl.h"
 #include "entity.h"
+#include "ledger.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -286,6 +287,7 @@ static int resolve_columns(entity_ctx *c, const entity_def *ent, const import_op
     if (!acl_can(c->user, ent, ACL_IMPORT))
         return err_setf(e, 403, "forbidden", "没有导入「%s」的权限%.0s", "%.0sNo permission to import %s",
                         ent->label_zh, ent->label_en);
+    if (ent->immutable && o->match && o->duplicates == IMPORT_UPDATE) return ledger_refuse(ent, e);
     int mapped = 0;
     for (int col = 0; col < o->ncols; col++) {
         cols[col] = NULL;

@@ -9,6 +9,7 @@
 #include "../util/strbuf.h"
 #include "entity.h"
 #include "entity_computed.h"
+#include "ledger.h"
 #include "total_cache.h"
 
 static int invalid(err *e, const char *field, const char *zh, const char *en)
@@ -176,6 +177,7 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
 int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const int64_t *source_ids,
                  int nsources, json_t *choose, int64_t if_match, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_EDIT) || !acl_can(c->user, ent, ACL_DELETE))
         return err_setf(e, 403, "forbidden", "没有合并「%s」的权限", "No permission to merge %s", ent->label_zh,
                         ent->label_en);

@@ -16,6 +16,7 @@
 #include "entity_schema.h"
 #include "entity.h"
 #include "hooks.h"
+#include "ledger.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -488,6 +489,7 @@ static int create_in_tx(entity_ctx *c, const entity_def *ent, json_t *body, int6
     }
     if (computed_fill(c, ent, cs.vals, cs.present, e)) return -1;
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
+    if (ent->nbalances && ledger_record(c, ent, cs.vals, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
     if (computed_after_write(c, ent, *id_out, NULL, e)) return -1;
     if (note_rules_change(c, ent, e)) return -1;
@@ -665,6 +667,7 @@ static int update_in_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t
 int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
                   err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (db_begin(c->db, e) != 0) return -1;
     return end_write(c, update_in_tx(c, ent, id, body, if_match, e), e);
 }
@@ -726,12 +729,14 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
 
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "删除", "delete", e);
     return set_deleted(c, ent, id, if_match, 1, e);
 }
 
 int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "恢复", "restore", e);
     return set_deleted(c, ent, id, 0, 0, e);
 }
@@ -791,6 +796,7 @@ static int set_owner_in_tx(entity_ctx *c, const entity_def *ent, int64_t id, int
 int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
                      int64_t expected_owner, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (db_begin(c->db, e) != 0) return -1;
     return end_write(c, set_owner_in_tx(c, ent, id, new_owner, expected_owner, e), e);
 }

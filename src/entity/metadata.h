@@ -91,6 +91,19 @@ typedef struct layout_group {
     const char *label_en;
 } layout_group;
 
+/* A balance of a ledger: sums of `sum` fields per value of the `group_by`
+ * fields, kept in its own table (`table`) in the same transaction as every
+ * insert, so reading it never scans the ledger (entity_ledger.c). */
+typedef struct balance_def {
+    const char *name; /* /balances/{name} */
+    const char *label_zh, *label_en;
+    const char *table; /* <entity table>_bal_<name> */
+    const char **group_by;
+    int ngroup_by;
+    const char **sum;
+    int nsum;
+} balance_def;
+
 typedef struct entity_def {
     const char *name;  /* API name, plural snake_case: "accounts" */
     const char *table; /* SQL table name (same as name for built-ins) */
@@ -113,6 +126,16 @@ typedef struct entity_def {
                       whatever the profiles; superiors and sharing do not reach it */
     struct entity_computed *computed; /* its computed fields and who sums its rows; NULL: none */
     struct entity_hooks *hooks; /* the module rules of this entity name (hooks.h) */
+    /* An append-only ledger: records are created, never updated, deleted,
+     * restored or merged; a correction is a reversing entry that negates
+     * the `negate` fields and points at the reversed one through
+     * `reverses_field`. */
+    int immutable;
+    const char **negate;
+    int nnegate;
+    const char *reverses_field;
+    balance_def *balances;
+    int nbalances;
 } entity_def;
 
 typedef struct metadata {
