@@ -56,8 +56,9 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
 /* How many records match filter_json (the list API's filter language; NULL
  * or "" for all) as the context's user sees them: live records only (not
  * the recycle bin), visibility and field access applied as in a list, so
- * module code asking about records never forgets either. A user without
- * the view right sees none. Served by the list's indexes; no cache, so a
+ * module code asking about records never forgets either. The rows are
+ * those the list would show: the public pool (公海), listed on its own,
+ * is not counted. A user without the view right sees none. Served by the list's indexes; no cache, so a
  * count inside a transaction sees its own writes. */
 int entity_count(entity_ctx *c, const entity_def *ent, const char *filter_json, int64_t *n, err *e);
 /* 1 when at least one such record exists, 0 when none, -1 on error. */
