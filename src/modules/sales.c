@@ -44,8 +44,10 @@ static int belongs_elsewhere(entity_ctx *c, const char *entity, int64_t id, int6
 {
     const entity_def *ent = meta_entity(c->m, entity);
     if (!ent) return 0;
-    json_t *f = json_pack("{s:[{s:s,s:s,s:I},{s:s,s:s,s:I}]}", "and", "field", "id", "op", "eq", "value",
-                          (json_int_t)id, "field", "account_id", "op", "ne", "value", (json_int_t)account);
+    /* ne also matches an empty field: a record without a customer may join any */
+    json_t *f = json_pack("{s:[{s:s,s:s,s:I},{s:s,s:s},{s:s,s:s,s:I}]}", "and", "field", "id", "op", "eq", "value",
+                          (json_int_t)id, "field", "account_id", "op", "notnull", "field", "account_id", "op", "ne",
+                          "value", (json_int_t)account);
     char *text = json_dumps(f, JSON_COMPACT);
     int rc = entity_exists(c, ent, text, e);
     free(text);
