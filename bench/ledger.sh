@@ -39,8 +39,8 @@ token=$(curl -s -b "kehu_session=$cookie" -H "X-CSRF-Token: $csrf" -H 'Content-T
   -d '{"label":"bench"}' http://127.0.0.1:8096/api/v1/tokens | sed 's/.*"token":"\([^"]*\)".*/\1/')
 H="Authorization: Bearer $token"
 B=http://127.0.0.1:8096/api/v1
-echo "# one customer's balance: $(curl -s -H "$H" "$B/receipts/balances/by_account?account_id=42")"
-wrkrun "balance one customer" "$B/receipts/balances/by_account?account_id=42" "$CONNS" "$DUR" -H "$H"
-wrkrun "balances page of 50" "$B/receipts/balances/by_account?limit=50&offset=5000" "$CONNS" "$DUR" -H "$H"
+echo "# one customer's balance: $(curl -s -H "$H" "$B/receipts/balances?name=by_account&account_id=42")"
+wrkrun "balance one customer" "$B/receipts/balances?name=by_account&account_id=42" "$CONNS" "$DUR" -H "$H"
+wrkrun "balances page of 50" "$B/receipts/balances?name=by_account&limit=50&offset=5000" "$CONNS" "$DUR" -H "$H"
 wrkrun "scan: group the whole ledger by customer" "$B/reports/group?entity=receipts&by=account_id&sum=amount" "$CONNS" "$DUR" -H "$H"
 kill $server; wait $server 2>/dev/null || true

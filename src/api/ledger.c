@@ -1,9 +1,12 @@
 /* ledger.c - the routes of append-only ledgers (metadata "immutable"):
  *   POST /api/v1/{entity}/{id}/reverse          a reversing entry (body optional:
  *                                               fields the reversal sets, e.g. note)
- *   GET  /api/v1/{entity}/balances/{name}       a declared balance, filterable by
- *                                               its group_by fields (?account_id=3),
- *                                               limit and offset
+ *   GET  /api/v1/{entity}/balances?name=N       a declared balance (name: the first
+ *                                               one when absent), filterable by its
+ *                                               group_by fields (&account_id=3),
+ *                                               limit and offset. The name is a query
+ *                                               parameter: /{entity}/balances/{name}
+ *                                               would be ambiguous beside /{entity}/{id}/history.
  * The rules are the engine's (entity_reverse, entity_balance). */
 #include <string.h>
 
@@ -35,7 +38,9 @@ static void read_balance(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const entity_def *ent = api_entity(req, res, &c, req->params[0]);
     if (!ent) return;
-    const balance_def *b = entity_balance_def(ent, req->params[1]);
+    const char *name = http_query(req, "name");
+    if (!name) name = ent->nbalances ? ent->balances[0].name : "";
+    const balance_def *b = entity_balance_def(ent, name);
     const char **values = arena_alloc(req->a, sizeof *values * (size_t)(b ? b->ngroup_by + 1 : 1));
     for (int i = 0; b && i < b->ngroup_by; i++) values[i] = http_query(req, b->group_by[i]);
     int64_t limit, offset;
@@ -44,7 +49,7 @@ static void read_balance(http_request *req, http_response *res)
         return;
     err e;
     err_clear(&e);
-    if (entity_balance(&c, ent, req->params[1], values, limit, offset, &res->body, &e)) return http_error(req, res, &e);
+    if (entity_balance(&c, ent, name, values, limit, offset, &res->body, &e)) return http_error(req, res, &e);
     http_json(res, 200);
 }
 
@@ -54,10 +59,10 @@ const route api_ledger_routes[] = {
              .body = "{\"type\":\"object\",\"description\":\"fields the reversing entry sets besides the copy (a note, a date); "
                      "never the negated amounts or the link\"}",
              .body_optional = 1, .ok = "201", .reply = ":entity", .errors = "403 404 409 422", .only_if = "reversible"}},
-    {"GET", "/api/v1/:entity/balances/:name", read_balance, 0,
+    {"GET", "/api/v1/:entity/balances", read_balance, 0,
      .doc = {.summary = "账本余额 / ledger balance", .id = "balance",
-             .path = (const route_param[]){{"name", "string", "balance name (metadata balances)", 1}, {0}},
-             .query = (const route_param[]){{"limit", "integer", "rows per page (default 50, at most 500)", 0},
+             .query = (const route_param[]){{"name", "string", "balance name (metadata balances); default: the first", 0},
+                                            {"limit", "integer", "rows per page (default 50, at most 500)", 0},
                                             {"offset", "integer", "rows to skip", 0},
                                             {0}},
              .ok = "200",

@@ -95,7 +95,7 @@ typedef struct layout_group {
  * fields, kept in its own table (`table`) in the same transaction as every
  * insert, so reading it never scans the ledger (entity_ledger.c). */
 typedef struct balance_def {
-    const char *name; /* /balances/{name} */
+    const char *name; /* /balances?name= */
     const char *label_zh, *label_en;
     const char *table; /* <entity table>_bal_<name> */
     const char **group_by;

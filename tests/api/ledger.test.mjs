@@ -23,7 +23,7 @@ const receipt = async (account_id, amount, extra = {}) => {
   return r.json;
 };
 const balance = async accountId => {
-  const r = await admin.get(`/api/v1/receipts/balances/by_account?account_id=${accountId}`);
+  const r = await admin.get(`/api/v1/receipts/balances?name=by_account&account_id=${accountId}`);
   assert.equal(r.status, 200, r.text);
   return r.json.items[0];
 };
@@ -122,20 +122,21 @@ test('balances stay exact through many inserts and reversals', async () => {
     assert.equal(b.account_name, a.name);
   }
   // the whole list, ordered by customer, paged
-  const all = (await admin.get('/api/v1/receipts/balances/by_account?limit=500')).json;
+  const all = (await admin.get('/api/v1/receipts/balances?name=by_account&limit=500')).json;
   assert.ok(all.total >= 3);
   const ids = all.items.map(i => i.account_id);
   assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
-  const page = (await admin.get('/api/v1/receipts/balances/by_account?limit=1&offset=1')).json;
+  const page = (await admin.get('/api/v1/receipts/balances?name=by_account&limit=1&offset=1')).json;
   assert.equal(page.items.length, 1);
   assert.equal(page.items[0].account_id, ids[1]);
-  assertError(assert, await admin.get('/api/v1/receipts/balances/nope'), 404, 'not_found');
-  assertError(assert, await admin.get('/api/v1/accounts/balances/by_account'), 404, 'not_found');
-  assertError(assert, await admin.get('/api/v1/receipts/balances/by_account?account_id=abc'), 422);
-  assertError(assert, await admin.get('/api/v1/receipts/balances/by_account?limit=-1'), 400);
+  assert.equal((await admin.get('/api/v1/receipts/balances?limit=1')).json.balance, 'by_account', 'the first by default');
+  assertError(assert, await admin.get('/api/v1/receipts/balances?name=nope'), 404, 'not_found');
+  assertError(assert, await admin.get('/api/v1/accounts/balances?name=by_account'), 404, 'not_found');
+  assertError(assert, await admin.get('/api/v1/receipts/balances?name=by_account&account_id=abc'), 422);
+  assertError(assert, await admin.get('/api/v1/receipts/balances?name=by_account&limit=-1'), 400);
   // a customer without receipts has no balance row
   const none = await account('无收款有限公司');
-  assert.equal((await admin.get(`/api/v1/receipts/balances/by_account?account_id=${none.id}`)).json.total, 0);
+  assert.equal((await admin.get(`/api/v1/receipts/balances?name=by_account&account_id=${none.id}`)).json.total, 0);
 });
 
 test('concurrent inserts keep the balance exact', async () => {
