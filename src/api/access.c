@@ -88,11 +88,9 @@ static int create_user(entity_ctx *c, const entity_def *users, json_t *body, con
                        int64_t *id, err *e)
 {
     if (db_begin(c->db, e)) return -1;
-    if (entity_create_tx(c, users, body, id, e) == 0 && user_set_password(c->db, *id, password, e) == 0 &&
-        db_commit(c->db, e) == 0) {
-        entity_committed(c, users);
+    if (entity_create(c, users, body, id, e) == 0 && user_set_password(c->db, *id, password, e) == 0 &&
+        db_commit(c->db, e) == 0)
         return 0;
-    }
     db_rollback(c->db);
     return -1;
 }
@@ -143,10 +141,9 @@ static void patch_user(http_request *req, http_response *res)
         err_set(&e, 403, "forbidden", "只有系统管理员可以修改用户", "Only administrators can change users");
     else if (take_password(body, 0, &password, &e) == 0 && db_begin(c.db, &e) == 0) {
         /* An administrator's reset ends the user's sessions (src/auth). */
-        rc = entity_update_tx(&c, users, id, body, api_if_match(req), &e) ||
+        rc = entity_update(&c, users, id, body, api_if_match(req), &e) ||
              (password && user_set_password(c.db, id, password, &e)) || db_commit(c.db, &e);
         if (rc) db_rollback(c.db);
-        else entity_committed(&c, users);
     }
     forget_password(password);
     json_decref(body);
@@ -193,10 +190,9 @@ static void copy_user(http_request *req, http_response *res)
     int64_t id = 0;
     int rc = take_password(body, 1, &password, &e);
     if (!rc && db_begin(c.db, &e) == 0) {
-        rc = entity_create_tx(&c, users, body, &id, &e) || user_set_password(c.db, id, password, &e) ||
+        rc = entity_create(&c, users, body, &id, &e) || user_set_password(c.db, id, password, &e) ||
              user_settings_copy(c.db, model_id, id, &e) || db_commit(c.db, &e);
         if (rc) db_rollback(c.db);
-        else entity_committed(&c, users);
     } else {
         rc = -1;
     }

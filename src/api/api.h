@@ -17,6 +17,7 @@ extern const route api_access_routes[];
 extern const route api_report_routes[];
 extern const route api_import_routes[];
 extern const route api_calendar_routes[];
+extern const route api_ledger_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

@@ -104,6 +104,44 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
     sb_putc(b, '}');
 }
 
+static void write_names(strbuf *b, const char *key, const char *const *names, int n)
+{
+    sb_printf(b, "\"%s\":[", key);
+    for (int i = 0; i < n; i++) {
+        if (i) sb_putc(b, ',');
+        sb_json_string(b, names[i]);
+    }
+    sb_putc(b, ']');
+}
+
+/* "immutable", the reversal and the balances of a ledger, so the UI
+ * offers reversing instead of editing and can show the balances. */
+static void write_ledger(strbuf *b, const http_request *req, const entity_def *ent)
+{
+    sb_append(b, ",\"immutable\":true");
+    if (ent->reverses_field) {
+        sb_append(b, ",\"reversal\":{");
+        write_names(b, "negate", ent->negate, ent->nnegate);
+        sb_append(b, ",\"link\":");
+        sb_json_string(b, ent->reverses_field);
+        sb_putc(b, '}');
+    }
+    sb_append(b, ",\"balances\":[");
+    for (int i = 0; i < ent->nbalances; i++) {
+        const balance_def *bal = &ent->balances[i];
+        sb_printf(b, "%s{\"name\":", i ? "," : "");
+        sb_json_string(b, bal->name);
+        sb_putc(b, ',');
+        label_pair(b, req, bal->label_zh, bal->label_en);
+        sb_putc(b, ',');
+        write_names(b, "group_by", bal->group_by, bal->ngroup_by);
+        sb_putc(b, ',');
+        write_names(b, "sum", bal->sum, bal->nsum);
+        sb_putc(b, '}');
+    }
+    sb_putc(b, ']');
+}
+
 static void write_entity(strbuf *b, const http_request *req, const entity_def *ent)
 {
     sb_append(b, "{\"name\":");
@@ -118,9 +156,13 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     sb_json_string(b, ent->name_field);
     /* What this user may do here, so the UI offers only that. */
     sb_append(b, ",\"permissions\":{");
-    for (int v = 0; v < ACL_NVERBS; v++)
-        sb_printf(b, "%s\"%s\":%s", v ? "," : "", acl_verb_names[v], acl_can(req->user, ent, (acl_verb)v) ? "true" : "false");
+    for (int v = 0; v < ACL_NVERBS; v++) {
+        /* a ledger's records are never edited or deleted, whoever asks */
+        int can = acl_can(req->user, ent, (acl_verb)v) && !(ent->immutable && (v == ACL_EDIT || v == ACL_DELETE));
+        sb_printf(b, "%s\"%s\":%s", v ? "," : "", acl_verb_names[v], can ? "true" : "false");
+    }
     sb_append(b, "}");
+    if (ent->immutable) write_ledger(b, req, ent);
     if (ent->pool) sb_append(b, ",\"pool\":true");
     if (ent->personal) sb_append(b, ",\"personal\":true");
     if (ent->owner) {

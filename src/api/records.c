@@ -266,7 +266,7 @@ static void mass_update(http_request *req, http_response *res)
             rc = err_set(&e, 422, "validation_failed", "ids 必须是记录编号", "ids must be record ids");
             break;
         }
-        rc = entity_update_tx(&c, ent, json_integer_value(id), values, 0, &e);
+        rc = entity_update(&c, ent, json_integer_value(id), values, 0, &e);
         if (rc && e.status == 404)
             err_setf(&e, 404, "not_found", "编号为 %lld 的记录不存在或无权修改，未做任何修改",
                      "Record %lld does not exist or cannot be changed; nothing was changed",
@@ -274,7 +274,6 @@ static void mass_update(http_request *req, http_response *res)
     }
     if (rc == 0) rc = db_commit(c.db, &e);
     if (rc) db_rollback(c.db);
-    else entity_committed(&c, ent);
     json_decref(body);
     if (rc) return http_error(req, res, &e);
     sb_printf(&res->body, "{\"updated\":%zu}", n);

@@ -8,12 +8,12 @@
 #include "../db/db.h"
 #include "../util/err.h"
 
-/* Inserts `accounts` customers and `contacts` contacts (spread over the
- * customers) owned by owner_id, in one transaction. */
-int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, err *e);
+/* Inserts `accounts` customers, `contacts` contacts and `receipts` 收款单
+ * (both spread over the customers) owned by owner_id, in one transaction. */
+int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e);
 /* A small realistic data set, only when there are no customers yet. */
 int cli_demo_data(db_conn *c, err *e);
-/* kehu gen-data --accounts N [--contacts M] [--db ...] */
+/* kehu gen-data --accounts N [--contacts M] [--receipts R] [--db ...] */
 int cli_gen_data(int argc, char **argv);
 
 #endif

@@ -255,7 +255,7 @@ int cli_demo_data(db_conn *db, err *e)
     int64_t admin_id = 0;
     if (db_query_int64(db, "SELECT MIN(id) FROM users WHERE is_admin = 1", &admin_id, e, 0, NULL) < 0)
         return -1;
-    if (gen_data(db, 60, 150, admin_id, e)) return -1;
+    if (gen_data(db, 60, 150, 0, admin_id, e)) return -1;
     arena *a = arena_new();
     auth_user admin = {.id = admin_id, .username = "admin", .name = "系统管理员", .is_admin = 1};
     entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &admin, .lang = "zh"};

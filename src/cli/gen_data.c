@@ -126,6 +126,19 @@ static void bind_grams(db_stmt *s, int k, const char *name, const char *const *t
     sb_free(&words);
 }
 
+/* id, owner_id, created_at, updated_at, created_by, updated_by: the first
+ * six columns of every generated row. Returns the next parameter. */
+static int bind_stamps(db_stmt *s, int64_t id, int64_t owner, const char *now)
+{
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, owner);
+    db_bind_text(s, 3, now);
+    db_bind_text(s, 4, now);
+    db_bind_int64(s, 5, owner);
+    db_bind_int64(s, 6, owner);
+    return 7;
+}
+
 static int step_ok(db_stmt *s, err *e)
 {
     int rc = db_step(s);
@@ -149,13 +162,7 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         snprintf(phone, sizeof phone, "0%03d-%08llu", (int)(10 + rnd() % 890), (unsigned long long)(rnd() % 100000000));
         snprintf(email, sizeof email, "contact%lld@example.cn", (long long)i);
         snprintf(addr, sizeof addr, "%s市%s路%d号", CITIES[city][1], BRAND1[rnd() % N(BRAND1)], (int)(1 + rnd() % 999));
-        int k = 1;
-        db_bind_int64(s, k++, i);
-        db_bind_int64(s, k++, owner);
-        db_bind_text(s, k++, now);
-        db_bind_text(s, k++, now);
-        db_bind_int64(s, k++, owner);
-        db_bind_int64(s, k++, owner);
+        int k = bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, code);
         db_bind_text(s, k++, name);
         db_bind_text(s, k++, TYPES[rnd() % N(TYPES)]);
@@ -194,13 +201,7 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
         snprintf(mobile, sizeof mobile, "1%d%09llu", (int)(3 + rnd() % 7), (unsigned long long)(rnd() % 1000000000));
         snprintf(email, sizeof email, "p%lld@example.cn", (long long)i);
         int64_t account = accounts > 0 ? 1 + (i - 1) % accounts : 0;
-        int k = 1;
-        db_bind_int64(s, k++, i);
-        db_bind_int64(s, k++, owner);
-        db_bind_text(s, k++, now);
-        db_bind_text(s, k++, now);
-        db_bind_int64(s, k++, owner);
-        db_bind_int64(s, k++, owner);
+        int k = bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, name);
         if (account) db_bind_int64(s, k++, account);
         else db_bind_null(s, k++);
@@ -217,6 +218,60 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
     }
     db_finalize(s);
     return 0;
+}
+
+static const char *const METHODS[] = {"transfer", "transfer", "transfer", "cash", "cheque", "acceptance"};
+
+/* A ledger of `count` receipts (收款单) spread over the customers, for the
+ * balance benchmark; amounts from 0.01 to 99,999.99. */
+static int insert_receipts(db_conn *c, int64_t count, int64_t accounts, int64_t owner, const char *now, err *e)
+{
+    if (!count) return 0;
+    if (!meta_entity(meta_current(), "receipts") || accounts <= 0)
+        return err_set(e, 422, "bad_param", "没有收款单实体或没有客户", "No receipts entity or no customers");
+    db_stmt *s = db_prepare(c,
+        "INSERT INTO receipts (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
+        " code, account_id, amount, received_on, method, py_full, py_initials) VALUES (?,1,?,?,?,?,?,?,?,?,?,?,?,'')", e);
+    if (!s) return -1;
+    char code[32], day[16];
+    for (int64_t i = 1; i <= count; i++) {
+        snprintf(code, sizeof code, "SK-%06lld", (long long)i);
+        snprintf(day, sizeof day, "2026-%02d-%02d", (int)(1 + i % 12), (int)(1 + i % 28));
+        int k = bind_stamps(s, i, owner, now);
+        db_bind_text(s, k++, code);
+        db_bind_int64(s, k++, 1 + (i - 1) % accounts);
+        db_bind_int64(s, k++, 1 + (int64_t)(rnd() % 9999999));
+        db_bind_text(s, k++, day);
+        db_bind_text(s, k++, METHODS[rnd() % N(METHODS)]);
+        db_bind_text(s, k++, code);
+        if (step_ok(s, e)) return db_finalize(s), -1;
+    }
+    db_finalize(s);
+    char value[32];
+    snprintf(value, sizeof value, "%lld", (long long)count);
+    const char *params[] = {value};
+    int64_t ignored;
+    if (db_dialect_of(c) == DB_POSTGRES &&
+        db_exec(c, "SELECT setval(pg_get_serial_sequence('receipts','id'), GREATEST((SELECT MAX(id) FROM receipts), 1))", e))
+        return -1;
+    return db_query_int64(c, "DELETE FROM sequences WHERE name = 'receipts.code' RETURNING 1", &ignored, e, 0, NULL) < 0 ||
+                   db_query_int64(c, "INSERT INTO sequences(name, value) VALUES ('receipts.code', CAST(? AS BIGINT)) RETURNING value",
+                                  &ignored, e, 1, params) < 0
+               ? -1
+               : 0;
+}
+
+/* Rows went in beside the engine: the balances are made again from them
+ * (schema sync fills a balance table it creates). */
+static int rebuild_balances(db_conn *c, err *e)
+{
+    const entity_def *ent = meta_entity(meta_current(), "receipts");
+    for (int k = 0; ent && k < ent->nbalances; k++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", ent->balances[k].table);
+        if (db_exec(c, sql, e)) return -1;
+    }
+    return entity_schema_sync(c, meta_current(), e);
 }
 
 /* Ids were given explicitly: move the id generator and the auto-number
@@ -256,7 +311,7 @@ static int rebuild_search_index(db_conn *c, err *e)
     return entity_schema_sync(c, meta_current(), e);
 }
 
-int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, err *e)
+int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e)
 {
     char now[ISO_TIME_LEN];
     iso_now(now);
@@ -269,26 +324,28 @@ int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t owner_id, e
     if (db_begin(c, e)) return -1;
     if (pause_search_triggers(c, e) || insert_accounts(c, accounts, owner_id, now, e) ||
         insert_contacts(c, contacts, accounts, owner_id, now, e) ||
-        advance_counters(c, accounts, e) || rebuild_search_index(c, e) || db_commit(c, e)) {
+        insert_receipts(c, receipts, accounts, owner_id, now, e) || advance_counters(c, accounts, e) ||
+        rebuild_search_index(c, e) || (receipts && rebuild_balances(c, e)) || db_commit(c, e)) {
         db_rollback(c);
         return -1;
     }
     /* Fresh statistics so the planner picks the list indexes. */
-    db_exec(c, db_dialect_of(c) == DB_POSTGRES ? "ANALYZE accounts; ANALYZE contacts" : "ANALYZE", e);
+    db_exec(c, db_dialect_of(c) == DB_POSTGRES ? "ANALYZE accounts; ANALYZE contacts; ANALYZE receipts" : "ANALYZE", e);
     return 0;
 }
 
 int cli_gen_data(int argc, char **argv)
 {
     const char *url = "kehu.db";
-    int64_t accounts = 0, contacts = 0;
+    int64_t accounts = 0, contacts = 0, receipts = 0;
     for (int i = 1; i < argc - 1; i++) {
         if (strcmp(argv[i], "--db") == 0) url = argv[i + 1];
         if (strcmp(argv[i], "--accounts") == 0) accounts = atoll(argv[i + 1]);
         if (strcmp(argv[i], "--contacts") == 0) contacts = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--receipts") == 0) receipts = atoll(argv[i + 1]);
     }
-    if (accounts <= 0 || accounts > 100000000 || contacts < 0) {
-        fprintf(stderr, "用法 / usage: kehu gen-data --accounts N [--contacts M] [--db FILE|URL]\n");
+    if (accounts <= 0 || accounts > 100000000 || contacts < 0 || receipts < 0) {
+        fprintf(stderr, "用法 / usage: kehu gen-data --accounts N [--contacts M] [--receipts R] [--db FILE|URL]\n");
         return 2;
     }
     err e;
@@ -298,7 +355,7 @@ int cli_gen_data(int argc, char **argv)
     int64_t t0 = clock_us();
     int rc = !c || schema_prepare(c, &e) ||
              db_query_int64(c, "SELECT COALESCE(MIN(id), 1) FROM users", &admin, &e, 0, NULL) < 0 ||
-             gen_data(c, accounts, contacts, admin, &e);
+             gen_data(c, accounts, contacts, receipts, admin, &e);
     if (c) db_close(c);
     acl_shutdown();
     meta_shutdown();

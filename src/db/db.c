@@ -80,9 +80,13 @@ db_conn *db_open(const char *url, err *e)
     return is_pg_url(url) ? db_pg_open(url, e) : db_sqlite_open(url, e);
 }
 
+static void tx_free(db_conn *c);
+
 void db_close(db_conn *c)
 {
-    if (c) c->ops->close(c);
+    if (!c) return;
+    tx_free(c);
+    c->ops->close(c);
 }
 
 db_dialect db_dialect_of(const db_conn *c)
@@ -335,33 +339,117 @@ int db_query_int64(db_conn *c, const char *sql, int64_t *out, err *e, int nparam
 
 /* ---- transactions ---------------------------------------------------- */
 
+/* What a level must restore when it is a savepoint rolled back alone. */
+typedef struct db_tx_level {
+    int savepoint;
+    int doomed_before;
+    size_t ncallbacks_before;
+} db_tx_level;
+
+typedef struct db_tx_entry {
+    db_tx_callback fn;
+    void *arg;
+    int on_commit; /* 1: after a commit, 0: after a rollback */
+} db_tx_entry;
+
 int db_in_transaction(const db_conn *c)
 {
     return c && c->ops->in_transaction(c);
 }
 
+int db_tx_depth(const db_conn *c)
+{
+    return c ? c->tx_depth : 0;
+}
+
+static void tx_free(db_conn *c)
+{
+    free(c->tx_levels);
+    free(c->tx_callbacks);
+    c->tx_levels = NULL;
+    c->tx_callbacks = NULL;
+    c->tx_levels_cap = 0;
+    c->tx_ncallbacks = c->tx_callbacks_cap = 0;
+}
+
+/* Pushes one level; -1 when out of memory. */
+static int push_level(db_conn *c, int savepoint)
+{
+    if (c->tx_depth == c->tx_levels_cap) {
+        int cap = c->tx_levels_cap ? c->tx_levels_cap * 2 : 8;
+        db_tx_level *l = realloc(c->tx_levels, sizeof *l * (size_t)cap);
+        if (!l) {
+            db_set_errmsg(c, "out of memory");
+            return DB_ERROR;
+        }
+        c->tx_levels = l;
+        c->tx_levels_cap = cap;
+    }
+    c->tx_levels[c->tx_depth++] =
+        (db_tx_level){savepoint, c->tx_doomed, c->tx_ncallbacks};
+    return 0;
+}
+
+/* The outermost level ended: forget the transaction's state first, so a
+ * callback may begin a new one, then run the callbacks of the outcome. */
+static void finish(db_conn *c, int committed)
+{
+    db_tx_entry *list = c->tx_callbacks;
+    size_t n = c->tx_ncallbacks;
+    c->tx_callbacks = NULL;
+    c->tx_ncallbacks = c->tx_callbacks_cap = 0;
+    c->tx_depth = 0;
+    c->tx_doomed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (list[i].on_commit == committed) list[i].fn(c, list[i].arg);
+    free(list);
+}
+
 static int begin_raw(db_conn *c)
 {
     if (c->ops->in_transaction(c)) {
-        db_set_errmsg(c, "a transaction is already open (nesting is not supported)");
+        db_set_errmsg(c, "a transaction was opened outside db_begin");
         return DB_ERROR;
     }
-    return c->ops->exec(c, c->ops->begin_sql);
+    if (push_level(c, 0) < 0) return DB_ERROR;
+    int rc = c->ops->exec(c, c->ops->begin_sql);
+    if (rc < 0) c->tx_depth = 0;
+    return rc;
 }
 
 int db_begin(db_conn *c, err *e)
 {
     if (!c) return err_set(e, 500, "db_error", "没有数据库连接", "No database connection");
-    int rc = begin_raw(c);
+    int rc = c->tx_depth ? push_level(c, 0) : begin_raw(c);
     return rc < 0 ? db_fail(c, rc, e, "开始事务失败", "Could not begin a transaction") : 0;
 }
 
-int db_commit(db_conn *c, err *e)
+static void savepoint_sql(char *sql, size_t n, const char *verb, int depth)
 {
-    if (!c) return err_set(e, 500, "db_error", "没有数据库连接", "No database connection");
-    if (!c->ops->in_transaction(c)) {
-        db_set_errmsg(c, "no transaction is open");
-        return db_fail(c, DB_ERROR, e, "提交事务失败", "Commit failed");
+    snprintf(sql, n, "%s kehu_sp%d", verb, depth);
+}
+
+int db_savepoint(db_conn *c, err *e)
+{
+    if (!c || !c->tx_depth) return db_begin(c, e);
+    if (push_level(c, 1) < 0) return db_fail(c, DB_ERROR, e, "开始事务失败", "Could not begin a transaction");
+    char sql[48];
+    savepoint_sql(sql, sizeof sql, "SAVEPOINT", c->tx_depth);
+    int rc = c->ops->exec(c, sql);
+    if (rc < 0) {
+        c->tx_depth--;
+        return db_fail(c, rc, e, "开始事务失败", "Could not begin a transaction");
+    }
+    return 0;
+}
+
+static int commit_outermost(db_conn *c, err *e)
+{
+    if (c->tx_doomed) {
+        c->ops->exec(c, "ROLLBACK");
+        finish(c, 0);
+        return err_set(e, 500, "transaction_aborted", "事务中的一步已失败，整个事务已回滚",
+                       "A step inside the transaction failed; the whole transaction was rolled back");
     }
     int rc = c->ops->commit(c);
     if (rc < 0) {
@@ -369,16 +457,102 @@ int db_commit(db_conn *c, err *e)
          * it so, rather than leave a write lock behind. */
         char keep[sizeof c->errmsg];
         memcpy(keep, c->errmsg, sizeof keep);
-        db_rollback(c);
+        if (c->ops->in_transaction(c)) c->ops->exec(c, "ROLLBACK");
+        finish(c, 0);
         memcpy(c->errmsg, keep, sizeof keep);
         return db_fail(c, rc, e, "提交事务失败", "Commit failed");
     }
+    finish(c, 1);
     return 0;
+}
+
+int db_commit(db_conn *c, err *e)
+{
+    if (!c) return err_set(e, 500, "db_error", "没有数据库连接", "No database connection");
+    if (!c->tx_depth) {
+        db_set_errmsg(c, "no transaction is open");
+        return db_fail(c, DB_ERROR, e, "提交事务失败", "Commit failed");
+    }
+    if (c->tx_depth == 1) return commit_outermost(c, e);
+    const db_tx_level *l = &c->tx_levels[c->tx_depth - 1];
+    if (l->savepoint) {
+        char sql[48];
+        savepoint_sql(sql, sizeof sql, "RELEASE SAVEPOINT", c->tx_depth);
+        if (c->ops->exec(c, sql) < 0) c->tx_doomed = 1; /* the outer commit will say so */
+    }
+    c->tx_depth--;
+    return 0;
+}
+
+/* Undoes a savepoint level alone: the outer levels go on as they were
+ * when it began. */
+static void rollback_savepoint(db_conn *c)
+{
+    const db_tx_level l = c->tx_levels[c->tx_depth - 1];
+    char sql[64];
+    savepoint_sql(sql, sizeof sql, "ROLLBACK TO SAVEPOINT", c->tx_depth);
+    int rc = c->ops->exec(c, sql);
+    savepoint_sql(sql, sizeof sql, "RELEASE SAVEPOINT", c->tx_depth);
+    if (rc >= 0) rc = c->ops->exec(c, sql);
+    c->tx_depth--;
+    c->tx_doomed = rc < 0 ? 1 : l.doomed_before;
+    /* What the savepoint did is gone: its on-commit callbacks would announce
+     * nothing, its on-rollback ones are due now. */
+    db_tx_entry *list = c->tx_callbacks;
+    size_t keep = l.ncallbacks_before, n = c->tx_ncallbacks;
+    c->tx_ncallbacks = keep;
+    for (size_t i = keep; i < n; i++)
+        if (!list[i].on_commit) list[i].fn(c, list[i].arg);
 }
 
 void db_rollback(db_conn *c)
 {
-    if (c && c->ops->in_transaction(c)) c->ops->exec(c, "ROLLBACK");
+    if (!c) return;
+    if (c->tx_depth > 1) {
+        if (c->tx_levels[c->tx_depth - 1].savepoint) return rollback_savepoint(c);
+        c->tx_doomed = 1; /* an inner level cannot undo its part alone */
+        c->tx_depth--;
+        return;
+    }
+    if (c->ops->in_transaction(c)) c->ops->exec(c, "ROLLBACK");
+    if (c->tx_depth) finish(c, 0);
+}
+
+void db_rollback_all(db_conn *c)
+{
+    if (!c) return;
+    if (c->ops->in_transaction(c)) c->ops->exec(c, "ROLLBACK");
+    if (c->tx_depth) finish(c, 0);
+}
+
+static int add_callback(db_conn *c, db_tx_callback fn, void *arg, int on_commit, err *e)
+{
+    if (!c->tx_depth) {
+        if (on_commit) fn(c, arg);
+        return 0;
+    }
+    db_tx_entry *list = c->tx_callbacks;
+    for (size_t i = 0; i < c->tx_ncallbacks; i++)
+        if (list[i].fn == fn && list[i].arg == arg && list[i].on_commit == on_commit) return 0;
+    if (c->tx_ncallbacks == c->tx_callbacks_cap) {
+        size_t cap = c->tx_callbacks_cap ? c->tx_callbacks_cap * 2 : 8;
+        list = realloc(list, sizeof *list * cap);
+        if (!list) return err_set(e, 500, "db_error", "内存不足", "Out of memory");
+        c->tx_callbacks = list;
+        c->tx_callbacks_cap = cap;
+    }
+    list[c->tx_ncallbacks++] = (db_tx_entry){fn, arg, on_commit};
+    return 0;
+}
+
+int db_on_commit(db_conn *c, db_tx_callback fn, void *arg, err *e)
+{
+    return add_callback(c, fn, arg, 1, e);
+}
+
+int db_on_rollback(db_conn *c, db_tx_callback fn, void *arg, err *e)
+{
+    return add_callback(c, fn, arg, 0, e);
 }
 
 /* ---- migrations ------------------------------------------------------ */

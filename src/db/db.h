@@ -85,13 +85,41 @@ int db_exec(db_conn *c, const char *sql, err *e);
 int db_query_int64(db_conn *c, const char *sql, int64_t *out, err *e, int nparams,
                    const char *const *params);
 
-/* Transactions. db_begin on SQLite takes the write lock at once (BEGIN
- * IMMEDIATE) so two writers never deadlock on upgrade. Nesting is not
- * supported: db_begin inside a transaction fails. */
+/* Transactions nest: db_begin inside a transaction opens an inner level
+ * (only a depth count), and only the outermost db_commit commits. Every
+ * db_begin is ended by exactly one db_commit or db_rollback. An inner
+ * db_rollback cannot undo its part alone, so it dooms the whole
+ * transaction: inner commits still succeed, and the outermost db_commit
+ * rolls everything back and fails (500 transaction_aborted). A failed
+ * outermost commit has already rolled back; a db_rollback after it is a
+ * harmless no-op. db_begin on SQLite takes the write lock at once (BEGIN
+ * IMMEDIATE) so two writers never deadlock on upgrade. */
 int db_begin(db_conn *c, err *e);
 int db_commit(db_conn *c, err *e);
 void db_rollback(db_conn *c); /* safe to call when no transaction is open */
 int db_in_transaction(const db_conn *c);
+int db_tx_depth(const db_conn *c); /* 0 outside a transaction */
+/* An inner level that can fail alone (a SAVEPOINT): its db_rollback undoes
+ * only what was done since, without dooming the outer levels (one bad row
+ * of an import). Outside a transaction it is a plain db_begin. */
+int db_savepoint(db_conn *c, err *e);
+/* Ends every open level at once, rolling back (a request handler that
+ * left one open). */
+void db_rollback_all(db_conn *c);
+
+/* Callbacks run after the outermost level ends: on-commit ones after a
+ * commit, on-rollback ones after a rollback (or a failed commit), each
+ * list in registration order, then forgotten. A savepoint rolled back
+ * drops the on-commit callbacks registered inside it and runs its
+ * on-rollback ones. Registering the same (fn, arg) twice in one
+ * transaction runs it once, so a write may register its cache
+ * invalidation every time. Outside a transaction an on-commit callback
+ * runs at once and an on-rollback one is ignored. Callbacks run outside
+ * any transaction and may use the connection. -1 (e filled) when out of
+ * memory. */
+typedef void (*db_tx_callback)(db_conn *c, void *arg);
+int db_on_commit(db_conn *c, db_tx_callback fn, void *arg, err *e);
+int db_on_rollback(db_conn *c, db_tx_callback fn, void *arg, err *e);
 
 /* Versioned schema migrations: each is applied once, in order, inside one
  * transaction, and recorded in schema_migrations. Safe when several

@@ -49,6 +49,16 @@ struct db_conn {
     db_pool *pool; /* NULL when opened with db_open */
     db_conn *pool_prev, *pool_next;
     char errmsg[512];
+    /* Nested transactions, kept by db.c alone: how many db_begin are open,
+     * whether an inner level rolled back (the outermost commit then fails),
+     * what each level must restore if it is a savepoint, and the callbacks
+     * to run once the outermost level ends. */
+    int tx_depth;
+    int tx_doomed;
+    struct db_tx_level *tx_levels;
+    int tx_levels_cap;
+    struct db_tx_entry *tx_callbacks;
+    size_t tx_ncallbacks, tx_callbacks_cap;
 };
 
 struct db_stmt {

@@ -57,15 +57,23 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
 /* The record as a JSON object; 404 when missing or not visible. */
 int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
                err *e);
+/* How many records match filter_json (the list API's filter language; NULL
+ * or "" for all) as the context's user sees them: live records only (not
+ * the recycle bin), visibility and field access applied as in a list, so
+ * module code asking about records never forgets either. The rows are
+ * those the list would show: the public pool (公海), listed on its own,
+ * is not counted. A user without the view right sees none. Served by the list's indexes; no cache, so a
+ * count inside a transaction sees its own writes. */
+int entity_count(entity_ctx *c, const entity_def *ent, const char *filter_json, int64_t *n, err *e);
+/* 1 when at least one such record exists, 0 when none, -1 on error. */
+int entity_exists(entity_ctx *c, const entity_def *ent, const char *filter_json, err *e);
+
+/* Every write below is one unit of work: its own transaction, or a level
+ * of the caller's when one is open (db_begin nests), so a domain action
+ * that writes several records wraps them in db_begin/db_commit and any
+ * failure undoes them all. Each write registers the refresh of cached
+ * totals and access rules to run after the outermost commit. */
 int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
-/* The same inside a transaction the caller opened (and commits or rolls
- * back): for domain actions that write several records at once. */
-int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
-int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
-                     int64_t if_match, err *e);
-/* After the commit of a caller's transaction that used the _tx variants:
- * drops cached totals and reloads the access rules when they changed. */
-void entity_committed(entity_ctx *c, const entity_def *ent);
 
 /* Changes a record's owner (0 = no owner: the public pool) if, and only
  * if, its current owner is `expected_owner` (-1: any, 0: none). The check
@@ -74,40 +82,36 @@ void entity_committed(entity_ctx *c, const entity_def *ent);
  * the history as action "owner". 404 when not visible. */
 int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
                      int64_t expected_owner, err *e);
-/* The same inside the caller's transaction. */
-int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
-                        int64_t expected_owner, err *e);
 
-/* Domain rules that run inside every write of one entity, after the body
- * is validated and before anything is stored: vals/present are indexed like
- * ent->fields (set present[i] to write a field); old is the stored record
- * (NULL on create). Returning non-zero refuses the write with e. Modules
- * register their hooks once at start-up (see src/modules). */
-typedef int (*entity_write_hook)(entity_ctx *c, const entity_def *ent, sql_value *vals,
-                                 char *present, const sql_value *old, err *e);
-void entity_register_hook(const char *entity, entity_write_hook hook);
-/* Runs inside a write's transaction once the record is stored (id known):
- * for domain rules that add or change other records, such as the
- * occurrences of a repeating activity or the planned follow-up of one.
- * created: 1 on create, 0 on update; body: the request; changed[i]: field
- * i was given (create) or changed (update). Non-zero undoes the write. */
-typedef int (*entity_after_write)(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
-                                  const char *changed, err *e);
-void entity_register_after_write(const char *entity, entity_after_write after);
-/* A rule that may refuse moving a record to the recycle bin (e.g. a role
- * still held by users); runs inside the delete's transaction. */
-typedef int (*entity_delete_check)(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
-void entity_register_delete_check(const char *entity, entity_delete_check check);
+/* Module rules that run inside writes (before/after create, update,
+ * delete, restore, owner change) are registered in hooks.h. */
 /* if_match: expected version, 0 for none (last write wins). */
 int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
                   err *e);
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e);
 int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
-/* The same as entity_delete inside the caller's transaction. */
-int entity_delete_tx(entity_ctx *c, const entity_def *ent, int64_t id, err *e);
 /* Adds a line to a record's history (inside the caller's transaction). */
 int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *action, const char *field,
                const char *old_value, const char *new_value, err *e);
+
+/* ---- ledgers (metadata "immutable": true) ----
+ * Records of an immutable entity are created, never updated, deleted,
+ * restored, merged or given another owner (each refused with 422
+ * `immutable`). A correction is a reversing entry: a new record copying
+ * the reversed one with the fields of metadata "reversal.negate" negated
+ * and "reversal.link" pointing back; `overrides` (may be NULL) sets other
+ * writable fields of it (a note, a date). 409 already_reversed the second
+ * time, 422 not_reversible for a reversal itself. Needs the create right
+ * and a visible live record. */
+int entity_reverse(entity_ctx *c, const entity_def *ent, int64_t id, json_t *overrides, int64_t *id_out, err *e);
+/* A balance declared in metadata "balances": {"balance","items":[{group
+ * fields (links with their name), sums, entries}],"total"}, ordered by
+ * the group fields. values[i] (text, NULL for any) selects rows by the
+ * i-th group_by field. Needs the view right; reads the balance table
+ * only, never the ledger. 404 for an unknown name. */
+int entity_balance(entity_ctx *c, const entity_def *ent, const char *name, const char *const *values, int64_t limit,
+                   int64_t offset, strbuf *out, err *e);
+const balance_def *entity_balance_def(const entity_def *ent, const char *name);
 
 /* Merges the records source_ids into target_id (合并): every record of any
  * entity that links to a source is pointed at the target, the sources'

@@ -15,6 +15,7 @@
 
 #include "../acl/acl.h"
 #include "entity.h"
+#include "ledger.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -272,16 +273,11 @@ static row_result import_row(entity_ctx *c, const entity_def *ent, const data_ta
     else if (!bad) {
         int64_t id = o->duplicates != IMPORT_CREATE && o->match ? existing_id(c, ent, o->match, body) : 0, new_id = 0;
         if (id && o->duplicates == IMPORT_SKIP) res = ROW_SKIPPED;
-        else if (id) res = entity_update_tx(c, ent, id, body, 0, e) ? ROW_FAILED : ROW_UPDATED;
-        else res = entity_create_tx(c, ent, body, &new_id, e) ? ROW_FAILED : ROW_CREATED;
+        else if (id) res = entity_update(c, ent, id, body, 0, e) ? ROW_FAILED : ROW_UPDATED;
+        else res = entity_create(c, ent, body, &new_id, e) ? ROW_FAILED : ROW_CREATED;
     }
     json_decref(body);
     return res;
-}
-
-static int savepoint(entity_ctx *c, const char *sql, err *e)
-{
-    return db_exec(c->db, sql, e);
 }
 
 /* The field of each mapped column, checked: importable, mapped once. */
@@ -291,6 +287,7 @@ static int resolve_columns(entity_ctx *c, const entity_def *ent, const import_op
     if (!acl_can(c->user, ent, ACL_IMPORT))
         return err_setf(e, 403, "forbidden", "没有导入「%s」的权限%.0s", "%.0sNo permission to import %s",
                         ent->label_zh, ent->label_en);
+    if (ent->immutable && o->match && o->duplicates == IMPORT_UPDATE) return ledger_refuse(ent, e);
     int mapped = 0;
     for (int col = 0; col < o->ncols; col++) {
         cols[col] = NULL;
@@ -334,7 +331,7 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
     for (int r = 1; r < t->nrows && !rc; r++) {
         err row_e;
         err_clear(&row_e);
-        if (savepoint(c, "SAVEPOINT import_row", e)) {
+        if (db_savepoint(c->db, e)) { /* a bad row fails alone */
             rc = -1;
             break;
         }
@@ -344,15 +341,14 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
         row_result res = import_row(c, ent, t, r, o, cols, &row_e);
         c->a = keep;
         if (res == ROW_FAILED) {
-            rc = savepoint(c, "ROLLBACK TO SAVEPOINT import_row", e);
+            db_rollback(c->db); /* this row's savepoint only */
             row_error(pr, r + 1, &row_e); /* spreadsheet row number, header = 1 */
             atomic_fetch_add(&pr->failed, 1);
+        } else {
+            atomic_fetch_add(res == ROW_CREATED ? &pr->created : res == ROW_UPDATED ? &pr->updated : &pr->skipped, 1);
+            rc = db_commit(c->db, e);
         }
         arena_free(row_arena);
-        if (res != ROW_FAILED) {
-            atomic_fetch_add(res == ROW_CREATED ? &pr->created : res == ROW_UPDATED ? &pr->updated : &pr->skipped, 1);
-        }
-        if (!rc) rc = savepoint(c, "RELEASE SAVEPOINT import_row", e);
         atomic_fetch_add(&pr->processed, 1);
         if (!rc && !o->all_or_nothing && ++in_batch == IMPORT_BATCH) {
             in_batch = 0;

@@ -298,11 +298,11 @@ static int write_line(entity_ctx *lc, const relation_def *r, const entity_def *l
     err_clear(&le_err);
     int rc = 0;
     if (lid) {
-        if (!unchanged(body, stored)) rc = entity_update_tx(lc, le, lid, body, 0, &le_err);
+        if (!unchanged(body, stored)) rc = entity_line_update(lc, le, lid, body, 0, &le_err);
     } else {
         int64_t new_id;
         json_object_set_new(body, r->field, json_integer(parent));
-        rc = entity_create_tx(lc, le, body, &new_id, &le_err);
+        rc = entity_line_create(lc, le, body, &new_id, &le_err);
     }
     json_decref(body);
     if (rc == 0) return 0;

@@ -28,6 +28,12 @@ const char *entity_lines_history_text(entity_ctx *c, const entity_def *ent, cons
 /* Merge: the sources' lines move to the target, after its own. */
 int entity_lines_merge(entity_ctx *c, const entity_def *ent, int64_t target, const int64_t *ids, int n,
                        err *e);
+/* One line through the engine's own create or update of a record (types,
+ * required fields, links, hooks, computed fields), inside the caller's
+ * transaction: a refused line leaves the document's transaction intact, so
+ * every bad line can be reported; c->as_line skips the line's own rights. */
+int entity_line_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e);
+int entity_line_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match, err *e);
 /* The owned relation whose lines an export writes one row each (NULL when
  * the entity has none); the joined line plan uses alias "l". */
 const relation_def *entity_lines_relation(const entity_def *ent);

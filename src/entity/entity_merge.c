@@ -10,6 +10,7 @@
 #include "entity.h"
 #include "entity_computed.h"
 #include "entity_lines.h"
+#include "ledger.h"
 #include "total_cache.h"
 
 static int invalid(err *e, const char *field, const char *zh, const char *en)
@@ -163,10 +164,10 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
     strbuf list = STRBUF_INIT;
     for (int i = 0; i < n; i++) sb_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
     /* Sources leave first, so a unique value (the name) may move to the target. */
-    for (int i = 0; i < n && !rc; i++) rc = entity_delete_tx(c, ent, ids[i], e);
+    for (int i = 0; i < n && !rc; i++) rc = entity_delete(c, ent, ids[i], 0, e);
     if (!rc) rc = move_history(c, ent, target_id, ids, n, e);
     if (!rc) rc = entity_lines_merge(c, ent, target_id, ids, n, e);
-    if (!rc) rc = entity_update_tx(c, ent, target_id, body, if_match, e);
+    if (!rc) rc = entity_update(c, ent, target_id, body, if_match, e);
     if (!rc) rc = repoint_links(c, ent, target_id, ids, n, e);
     if (!rc) rc = computed_refresh(c, ent, target_id, e); /* the target now sums the sources' related records */
     if (!rc) rc = entity_log(c, ent, target_id, "merge", NULL, sb_str(&list), NULL, e);
@@ -178,6 +179,7 @@ static int merge_tx(entity_ctx *c, const entity_def *ent, int64_t target_id, con
 int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const int64_t *source_ids,
                  int nsources, json_t *choose, int64_t if_match, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_EDIT) || !acl_can(c->user, ent, ACL_DELETE))
         return err_setf(e, 403, "forbidden", "没有合并「%s」的权限", "No permission to merge %s", ent->label_zh,
                         ent->label_en);
@@ -188,10 +190,7 @@ int entity_merge(entity_ctx *c, const entity_def *ent, int64_t target_id, const 
     if (db_begin(c->db, e)) return -1;
     int rc = merge_tx(c, ent, target_id, source_ids, nsources, choose, if_match, sources, e);
     for (int i = 0; i < nsources; i++) json_decref(sources[i]);
-    if (rc == 0 && db_commit(c->db, e) == 0) {
-        entity_committed(c, ent);
-        return 0;
-    }
+    if (rc == 0 && db_commit(c->db, e) == 0) return 0;
     db_rollback(c->db);
     return -1;
 }

@@ -16,52 +16,10 @@
 #include "entity_schema.h"
 #include "entity.h"
 #include "entity_lines.h"
+#include "hooks.h"
+#include "ledger.h"
 #include "total_cache.h"
 #include "value.h"
-
-#define MAX_HOOKS 32
-static struct {
-    const char *entity;
-    entity_write_hook hook;
-} hooks[MAX_HOOKS];
-static int nhooks;
-
-static struct {
-    const char *entity;
-    entity_delete_check check;
-} delete_checks[MAX_HOOKS];
-static int ndelete_checks;
-
-/* Called from one thread at start-up, before requests run. */
-void entity_register_hook(const char *entity, entity_write_hook hook)
-{
-    if (nhooks < MAX_HOOKS) hooks[nhooks++] = (typeof(hooks[0])){entity, hook};
-}
-
-static struct {
-    const char *entity;
-    entity_after_write after;
-} after_writes[MAX_HOOKS];
-static int nafter_writes;
-
-void entity_register_after_write(const char *entity, entity_after_write after)
-{
-    if (nafter_writes < MAX_HOOKS) after_writes[nafter_writes++] = (typeof(after_writes[0])){entity, after};
-}
-
-static int run_after_writes(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
-                            const char *changed, err *e)
-{
-    for (int i = 0; i < nafter_writes; i++)
-        if (strcmp(after_writes[i].entity, ent->name) == 0 && after_writes[i].after(c, ent, id, body, created, changed, e))
-            return -1;
-    return 0;
-}
-
-void entity_register_delete_check(const char *entity, entity_delete_check check)
-{
-    if (ndelete_checks < MAX_HOOKS) delete_checks[ndelete_checks++] = (typeof(delete_checks[0])){entity, check};
-}
 
 /* The acting user as a stamp: the server's own set-up writes (user 0) are
  * stamped by nobody. */
@@ -79,14 +37,41 @@ static int note_rules_change(entity_ctx *c, const entity_def *ent, err *e)
     return ent->is_system ? acl_bump_version(c->db, e) : 0;
 }
 
-void entity_committed(entity_ctx *c, const entity_def *ent)
+static void invalidate_totals(db_conn *db, void *entity_name)
+{
+    (void)db;
+    total_cache_invalidate(entity_name);
+}
+
+static void reload_rules(db_conn *db, void *unused)
+{
+    (void)unused;
+    err ignore;
+    err_clear(&ignore);
+    acl_reload(db, &ignore);
+}
+
+/* Every write registers what must be refreshed once its transaction
+ * commits, whoever opened it: the cached totals of the entity (dropped
+ * inside the transaction too, but a reader in between could have cached
+ * the old count under the new generation) and the access rules when a
+ * system entity changed. Registering twice runs once. */
+static int on_commit_refresh(entity_ctx *c, const entity_def *ent, err *e)
 {
     total_cache_invalidate(ent->name);
-    if (ent->is_system) {
-        err ignore;
-        err_clear(&ignore);
-        acl_reload(c->db, &ignore);
+    if (db_on_commit(c->db, invalidate_totals, (void *)ent->name, e)) return -1;
+    return ent->is_system ? db_on_commit(c->db, reload_rules, NULL, e) : 0;
+}
+
+/* One unit of work: a write is its own transaction, or a level of the
+ * caller's when one is open; rc is the body's result. */
+static int end_write(entity_ctx *c, int rc, err *e)
+{
+    if (rc) {
+        db_rollback(c->db);
+        return -1;
     }
+    return db_commit(c->db, e);
 }
 
 typedef struct change_set {
@@ -476,13 +461,12 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
     return rc;
 }
 
-static int run_hooks(entity_ctx *c, const entity_def *ent, change_set *cs, const sql_value *old,
-                     err *e)
+/* The module rules of this write (hooks.h); id is 0 before a create. */
+static int run_hooks(entity_ctx *c, const entity_def *ent, unsigned event, int after, int64_t id, json_t *body,
+                     change_set *cs, const sql_value *old, err *e)
 {
-    for (int i = 0; i < nhooks; i++)
-        if (strcmp(hooks[i].entity, ent->name) == 0 && hooks[i].hook(c, ent, cs->vals, cs->present, old, e))
-            return -1;
-    return 0;
+    hook_change ch = {ent, event, after, id, body, cs ? cs->vals : NULL, cs ? cs->present : NULL, old};
+    return hooks_run(c, &ch, e);
 }
 
 static change_set new_change_set(entity_ctx *c, const entity_def *ent)
@@ -499,7 +483,7 @@ static int forbid(const entity_def *ent, const char *zh_verb, const char *en_ver
                     zh_verb, ent->label_zh, en_verb, ent->label_en);
 }
 
-static int create_record_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
+int entity_line_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
 {
     if (!c->as_line && !acl_can(c->user, ent, ACL_CREATE)) return forbid(ent, "新建", "create", e);
     change_set cs = new_change_set(c, ent);
@@ -510,7 +494,7 @@ static int create_record_tx(entity_ctx *c, const entity_def *ent, json_t *body, 
         cs.present[owner_idx] = 1;
         cs.vals[owner_idx] = (sql_value){.kind = SV_INT, .i = c->user->id};
     }
-    if (run_hooks(c, ent, &cs, NULL, e)) return -1;
+    if (run_hooks(c, ent, ON_CREATE, 0, 0, body, &cs, NULL, e)) return -1;
     if (check_required(ent, &cs, 1, e) != 0) return set_validation_message(e, ent), -1;
     if (check_server_values(c, ent, &cs, e)) return -1;
     char now[ISO_TIME_LEN];
@@ -523,19 +507,19 @@ static int create_record_tx(entity_ctx *c, const entity_def *ent, json_t *body, 
     }
     if (computed_fill(c, ent, cs.vals, cs.present, e)) return -1;
     if (insert_row(c, ent, &cs, now, id_out, e)) return -1;
+    if (ent->nbalances && ledger_record(c, ent, cs.vals, e)) return -1;
     if (write_history(c, ent, *id_out, "create", NULL, NULL, NULL, now, e)) return -1;
     if (computed_after_write(c, ent, *id_out, NULL, e)) return -1;
     if (note_rules_change(c, ent, e)) return -1;
-    if (run_after_writes(c, ent, *id_out, body, 1, cs.present, e)) return -1;
-    total_cache_invalidate(ent->name);
-    return 0;
+    if (run_hooks(c, ent, ON_CREATE, 1, *id_out, body, &cs, NULL, e)) return -1;
+    return on_commit_refresh(c, ent, e);
 }
 
 /* The record, then its owned lines when the body has them. */
-int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
+static int create_with_lines(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
 {
     json_t *lines = NULL, *own = entity_lines_split(ent, body, &lines);
-    int rc = create_record_tx(c, ent, own, id_out, e);
+    int rc = entity_line_create(c, ent, own, id_out, e);
     if (rc == 0 && lines) rc = entity_lines_write(c, ent, *id_out, lines, e);
     json_decref(own);
     json_decref(lines);
@@ -545,12 +529,7 @@ int entity_create_tx(entity_ctx *c, const entity_def *ent, json_t *body, int64_t
 int entity_create(entity_ctx *c, const entity_def *ent, json_t *body, int64_t *id_out, err *e)
 {
     if (db_begin(c->db, e) != 0) return -1;
-    /* Invalidated again after the commit: a reader between the two could
-     * have cached the old count under the new generation. */
-    if (entity_create_tx(c, ent, body, id_out, e) == 0 && db_commit(c->db, e) == 0)
-        return entity_committed(c, ent), 0;
-    db_rollback(c->db);
-    return -1;
+    return end_write(c, create_with_lines(c, ent, body, id_out, e), e);
 }
 
 /* How load_current looks for the record: as a reader, as a writer, or as
@@ -676,18 +655,7 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
     return rc;
 }
 
-int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
-                  err *e)
-{
-    if (db_begin(c->db, e) != 0) return -1;
-    if (entity_update_tx(c, ent, id, body, if_match, e) == 0 && db_commit(c->db, e) == 0)
-        return entity_committed(c, ent), 0;
-    db_rollback(c->db);
-    return -1;
-}
-
-static int update_record_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
-                            int64_t if_match, err *e)
+int entity_line_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match, err *e)
 {
     if (!c->as_line && !acl_can(c->user, ent, ACL_EDIT)) return forbid(ent, "编辑", "edit", e);
     json_t *jv = json_object_get(body, "version");
@@ -709,7 +677,7 @@ static int update_record_tx(entity_ctx *c, const entity_def *ent, int64_t id, js
     /* Only real changes are written and logged. */
     for (int i = 0; i < ent->nfields; i++)
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
-    if (run_hooks(c, ent, &cs, old, e)) return -1;
+    if (run_hooks(c, ent, ON_UPDATE, 0, id, body, &cs, old, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;
@@ -725,22 +693,29 @@ static int update_record_tx(entity_ctx *c, const entity_def *ent, int64_t id, js
     int any = 0;
     for (int i = 0; i < ent->nfields; i++) any |= cs.present[i];
     if (any && computed_after_write(c, ent, id, old, e)) return -1;
-    if (any && run_after_writes(c, ent, id, body, 0, cs.present, e)) return -1;
-    total_cache_invalidate(ent->name);
-    return 0;
+    if (any && run_hooks(c, ent, ON_UPDATE, 1, id, body, &cs, old, e)) return -1;
+    return on_commit_refresh(c, ent, e);
 }
 
 /* The record, then its owned lines when the body has them (the record's
  * version bumps either way, so If-Match covers the lines). */
-int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body,
-                     int64_t if_match, err *e)
+static int update_with_lines(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
+                             err *e)
 {
     json_t *lines = NULL, *own = entity_lines_split(ent, body, &lines);
-    int rc = update_record_tx(c, ent, id, own, if_match, e);
+    int rc = entity_line_update(c, ent, id, own, if_match, e);
     if (rc == 0 && lines) rc = entity_lines_write(c, ent, id, lines, e);
     json_decref(own);
     json_decref(lines);
     return rc;
+}
+
+int entity_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int64_t if_match,
+                  err *e)
+{
+    if (ent->immutable) return ledger_refuse(ent, e);
+    if (db_begin(c->db, e) != 0) return -1;
+    return end_write(c, update_with_lines(c, ent, id, body, if_match, e), e);
 }
 
 /* Moves a record to the recycle bin (deleting) or back, inside the
@@ -753,8 +728,8 @@ static int set_deleted_tx(entity_ctx *c, const entity_def *ent, int64_t id, int6
     char now[ISO_TIME_LEN];
     iso_now(now);
     if (load_current(c, ent, id, !deleting, FOR_WRITE, old, &version, e)) return -1;
-    for (int i = 0; deleting && i < ndelete_checks; i++)
-        if (strcmp(delete_checks[i].entity, ent->name) == 0 && delete_checks[i].check(c, ent, id, e)) return -1;
+    unsigned event = deleting ? ON_DELETE : ON_RESTORE;
+    if (run_hooks(c, ent, event, 0, id, NULL, NULL, old, e)) return -1;
     if (if_match && if_match != version) return conflict(e);
     if (!deleting) { /* a restored record must not duplicate a live one */
         change_set cs = {old, arena_alloc(c->a, (size_t)ent->nfields)};
@@ -777,26 +752,17 @@ static int set_deleted_tx(entity_ctx *c, const entity_def *ent, int64_t id, int6
     int rc = step_write(s, ent, e);
     db_finalize(s);
     if (rc || write_history(c, ent, id, deleting ? "delete" : "restore", NULL, NULL, NULL, now, e) ||
-        computed_after_write(c, ent, id, old, e) || note_rules_change(c, ent, e))
+        computed_after_write(c, ent, id, old, e) || note_rules_change(c, ent, e) ||
+        run_hooks(c, ent, event, 1, id, NULL, NULL, old, e))
         return -1;
-    total_cache_invalidate(ent->name);
-    return 0;
+    return on_commit_refresh(c, ent, e);
 }
 
 static int set_deleted(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match,
                        int deleting, err *e)
 {
     if (db_begin(c->db, e) != 0) return -1;
-    if (set_deleted_tx(c, ent, id, if_match, deleting, e) == 0 && db_commit(c->db, e) == 0)
-        return entity_committed(c, ent), 0;
-    db_rollback(c->db);
-    return -1;
-}
-
-int entity_delete_tx(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
-{
-    if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "删除", "delete", e);
-    return set_deleted_tx(c, ent, id, 0, 1, e);
+    return end_write(c, set_deleted_tx(c, ent, id, if_match, deleting, e), e);
 }
 
 int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *action, const char *field,
@@ -809,12 +775,14 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
 
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "删除", "delete", e);
     return set_deleted(c, ent, id, if_match, 1, e);
 }
 
 int entity_restore(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (!acl_can(c->user, ent, ACL_DELETE)) return forbid(ent, "恢复", "restore", e);
     return set_deleted(c, ent, id, 0, 0, e);
 }
@@ -825,8 +793,8 @@ static const char *owner_text(arena *a, int64_t owner)
     return owner ? arena_printf(a, "%lld", (long long)owner) : NULL;
 }
 
-int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
-                        int64_t expected_owner, err *e)
+static int set_owner_in_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
+                           int64_t expected_owner, err *e)
 {
     char now[ISO_TIME_LEN];
     iso_now(now);
@@ -836,6 +804,10 @@ int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
     if (load_current(c, ent, id, 0, FOR_OWNER_CHANGE, old, &version, e)) return -1;
     int64_t current = old[owner_idx].kind == SV_INT ? old[owner_idx].i : 0;
+    change_set cs = new_change_set(c, ent);
+    cs.present[owner_idx] = 1;
+    cs.vals[owner_idx] = new_owner ? (sql_value){.kind = SV_INT, .i = new_owner} : (sql_value){.kind = SV_NULL};
+    if (run_hooks(c, ent, ON_OWNER, 0, id, NULL, &cs, old, e)) return -1;
     query q;
     query_init(&q, c->a);
     query_sqlf(&q, "UPDATE %s SET version = version + 1, updated_at = ", ent->table);
@@ -861,18 +833,16 @@ int entity_set_owner_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_
     if (changed == 0)
         return err_set(e, 409, "owner_changed", "负责人已经变更（可能刚被他人领取），请刷新后再试",
                        "The owner has changed (someone may have just claimed it); reload and try again");
-    if (write_history(c, ent, id, "owner", "owner_id", owner_text(c->a, current), owner_text(c->a, new_owner), now, e))
+    if (write_history(c, ent, id, "owner", "owner_id", owner_text(c->a, current), owner_text(c->a, new_owner), now, e) ||
+        run_hooks(c, ent, ON_OWNER, 1, id, NULL, &cs, old, e))
         return -1;
-    total_cache_invalidate(ent->name);
-    return 0;
+    return on_commit_refresh(c, ent, e);
 }
 
 int entity_set_owner(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
                      int64_t expected_owner, err *e)
 {
+    if (ent->immutable) return ledger_refuse(ent, e);
     if (db_begin(c->db, e) != 0) return -1;
-    if (entity_set_owner_tx(c, ent, id, new_owner, expected_owner, e) == 0 && db_commit(c->db, e) == 0)
-        return entity_committed(c, ent), 0;
-    db_rollback(c->db);
-    return -1;
+    return end_write(c, set_owner_in_tx(c, ent, id, new_owner, expected_owner, e), e);
 }

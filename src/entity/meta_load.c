@@ -14,6 +14,7 @@
 
 #include "../util/arena.h"
 #include "meta_computed.h"
+#include "hook_registry.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -275,6 +276,78 @@ static void parse_layout(arena *a, json_t *je, entity_def *ent)
     }
 }
 
+static int bad_ledger(const entity_def *ent, const char *what, err *e)
+{
+    return err_setf(e, 500, "bad_metadata", "实体 %s 的账本定义有误：%s", "Entity %s: bad ledger definition: %s",
+                    ent->name, what, ent->name, what);
+}
+
+static int identifier_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 40) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    return 1;
+}
+
+static int summable(const field_def *f)
+{
+    return f && (f->type == FT_INTEGER || f->type == FT_MONEY || f->type == FT_DECIMAL || f->type == FT_PERCENT);
+}
+
+/* A list of field names of ent; NULL (and *n = -1) when one is unknown or
+ * fails `ok`. */
+static const char **field_list(arena *a, const entity_def *ent, json_t *names, int (*ok)(const field_def *), int *n)
+{
+    const char **out = arena_alloc(a, sizeof *out * (json_array_size(names) + 1));
+    size_t i;
+    json_t *v;
+    *n = 0;
+    json_array_foreach(names, i, v) {
+        const field_def *f = meta_field(ent, json_string_value(v));
+        if (!f || !ok(f)) return *n = -1, NULL;
+        out[(*n)++] = f->name;
+    }
+    return out;
+}
+
+/* Grouping by an empty value would need NULL-aware keys: group_by fields
+ * are required and not scaled numbers. */
+static int groupable(const field_def *f)
+{
+    return f->required && !field_is_scaled(f) && f->type != FT_MULTIPICKLIST && f->type != FT_JSON &&
+           f->type != FT_LONGTEXT;
+}
+
+/* "immutable", "reversal": {"negate": [...], "link": field} and
+ * "balances": [{name, label, group_by, sum}] (see balance_def). */
+static int parse_ledger(arena *a, json_t *je, entity_def *ent, err *e)
+{
+    ent->immutable = json_is_true(json_object_get(je, "immutable"));
+    json_t *rev = json_object_get(je, "reversal"), *bals = json_object_get(je, "balances"), *v;
+    if ((rev || bals) && !ent->immutable) return bad_ledger(ent, "reversal/balances need \"immutable\": true", e);
+    if (rev) {
+        ent->negate = field_list(a, ent, json_object_get(rev, "negate"), summable, &ent->nnegate);
+        const field_def *link = meta_field(ent, json_string_value(json_object_get(rev, "link")));
+        if (ent->nnegate <= 0 || !link || link->type != FT_LINK || strcmp(link->link_entity, ent->name) != 0)
+            return bad_ledger(ent, "reversal needs negate (number fields) and link (a link to itself)", e);
+        ent->reverses_field = link->name;
+    }
+    ent->balances = arena_alloc(a, sizeof *ent->balances * (json_array_size(bals) + 1));
+    size_t i;
+    json_array_foreach(bals, i, v) {
+        balance_def *b = &ent->balances[ent->nbalances++];
+        b->name = jstr(a, v, "name");
+        jlabel(a, v, &b->label_zh, &b->label_en);
+        b->group_by = field_list(a, ent, json_object_get(v, "group_by"), groupable, &b->ngroup_by);
+        b->sum = field_list(a, ent, json_object_get(v, "sum"), summable, &b->nsum);
+        if (!identifier_ok(b->name) || b->ngroup_by <= 0 || b->nsum <= 0)
+            return bad_ledger(ent, "a balance needs a name, group_by (required fields) and sum (number fields)", e);
+        b->table = arena_printf(a, "%s_bal_%s", ent->table, b->name);
+    }
+    return 0;
+}
+
 #define MAX_FIELDS_PER_ENTITY 256
 
 static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int seed, err *e)
@@ -292,6 +365,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->vcard = json_is_true(json_object_get(je, "vcard"));
     ent->personal = json_is_true(json_object_get(je, "personal"));
     ent->sharing = jstr(a, je, "sharing");
+    ent->hooks = entity_hooks_for(ent->name); /* the same lists in every rebuilt version */
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
     add_system_fields(a, ent, fields, &n);
@@ -315,7 +389,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
-    return 0;
+    return parse_ledger(a, je, ent, e);
 }
 
 /* Marks the lines of every owned relation with their owner, after all

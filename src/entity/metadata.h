@@ -100,6 +100,19 @@ typedef struct layout_group {
     const char *label_en;
 } layout_group;
 
+/* A balance of a ledger: sums of `sum` fields per value of the `group_by`
+ * fields, kept in its own table (`table`) in the same transaction as every
+ * insert, so reading it never scans the ledger (entity_ledger.c). */
+typedef struct balance_def {
+    const char *name; /* /balances?name= */
+    const char *label_zh, *label_en;
+    const char *table; /* <entity table>_bal_<name> */
+    const char **group_by;
+    int ngroup_by;
+    const char **sum;
+    int nsum;
+} balance_def;
+
 typedef struct entity_def {
     const char *name;  /* API name, plural snake_case: "accounts" */
     const char *table; /* SQL table name (same as name for built-ins) */
@@ -126,6 +139,17 @@ typedef struct entity_def {
     const struct entity_def *owner;
     const char *sharing; /* default sharing mode until an admin sets one ("public_read" for a catalogue) */
     const relation_def *owner_relation;
+    struct entity_hooks *hooks; /* the module rules of this entity name (hooks.h) */
+    /* An append-only ledger: records are created, never updated, deleted,
+     * restored or merged; a correction is a reversing entry that negates
+     * the `negate` fields and points at the reversed one through
+     * `reverses_field`. */
+    int immutable;
+    const char **negate;
+    int nnegate;
+    const char *reverses_field;
+    balance_def *balances;
+    int nbalances;
 } entity_def;
 
 typedef struct metadata {

@@ -243,7 +243,7 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
         return;
     }
     st->rt->handler(req, res);
-    if (db_in_transaction(req->db)) db_rollback(req->db); /* a handler that forgot: never leak a lock */
+    db_rollback_all(req->db); /* a handler that forgot: never leak a lock */
 }
 
 static enum MHD_Result queue_response(struct MHD_Connection *c, request_state *st,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
+#include "../entity/hooks.h"
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/utf8.h"
@@ -78,27 +79,21 @@ static json_t *json_of(const sql_value *v)
     return v->kind == SV_TEXT ? json_loads(v->s, 0, NULL) : NULL;
 }
 
-static int tree_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                      const sql_value *old, err *e);
-
-static int profile_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                         const sql_value *old, err *e)
+static int profile_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    int pi = meta_field_index(ent, "permissions"), fi = meta_field_index(ent, "field_access");
-    int rc = tree_rules(c, ent, vals, present, old, e); /* inheritance: no cycles */
-    if (!rc && pi >= 0 && present[pi] && vals[pi].kind != SV_NULL) {
-        json_t *perm = json_of(&vals[pi]);
+    int rc = 0;
+    if (hook_changed(ch, "permissions") && hook_value(ch, "permissions")->kind != SV_NULL) {
+        json_t *perm = json_of(hook_value(ch, "permissions"));
         rc = json_is_object(perm) ? check_permissions(c->m, perm, e)
                                   : invalid(e, "permissions", "模块权限必须是对象%.0s", "Module rights must be an object%.0s", "");
         json_decref(perm);
     }
-    if (!rc && fi >= 0 && present[fi] && vals[fi].kind != SV_NULL) {
-        json_t *fa = json_of(&vals[fi]);
+    if (!rc && hook_changed(ch, "field_access") && hook_value(ch, "field_access")->kind != SV_NULL) {
+        json_t *fa = json_of(hook_value(ch, "field_access"));
         rc = json_is_object(fa) ? check_field_access(c->m, fa, e)
                                 : invalid(e, "field_access", "字段权限必须是对象%.0s", "Field access must be an object%.0s", "");
         json_decref(fa);
     }
-    (void)old;
     return rc;
 }
 
@@ -120,12 +115,11 @@ static int makes_cycle(entity_ctx *c, const entity_def *ent, int64_t self, int64
     return 0;
 }
 
-static int tree_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                      const sql_value *old, err *e)
+static int tree_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    int p = meta_field_index(ent, "parent_id"), id = meta_field_index(ent, "id");
-    if (!old || p < 0 || !present[p] || vals[p].kind != SV_INT) return 0;
-    int cycle = makes_cycle(c, ent, old[id].i, vals[p].i, e);
+    if (hook_event(ch) != ON_UPDATE || !hook_changed(ch, "parent_id") || hook_value(ch, "parent_id")->kind != SV_INT)
+        return 0;
+    int cycle = makes_cycle(c, hook_entity(ch), hook_id(ch), hook_int(ch, "parent_id", 0), e);
     if (cycle < 0) return -1;
     if (cycle) {
         err_add_field(e, "parent_id", "cycle");
@@ -161,13 +155,10 @@ static int count_profiles(entity_ctx *c, json_t *ids, int64_t *n, err *e)
 
 #define ROLE_MAX_PROFILES 50
 
-static int role_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                      const sql_value *old, err *e)
+static int role_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    if (tree_rules(c, ent, vals, present, old, e)) return -1;
-    int pi = meta_field_index(ent, "profile_ids");
-    if (pi < 0 || !present[pi] || vals[pi].kind == SV_NULL) return 0;
-    json_t *ids = json_of(&vals[pi]);
+    if (!hook_changed(ch, "profile_ids") || hook_value(ch, "profile_ids")->kind == SV_NULL) return 0;
+    json_t *ids = json_of(hook_value(ch, "profile_ids"));
     int ok = json_is_array(ids) && json_array_size(ids) <= ROLE_MAX_PROFILES;
     size_t i, j;
     json_t *id;
@@ -212,29 +203,29 @@ static int valid_username(const char *s)
     return 1;
 }
 
-static int user_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                      const sql_value *old, err *e)
+static int user_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    int un = meta_field_index(ent, "username"), adm = meta_field_index(ent, "is_admin"),
-        st = meta_field_index(ent, "status"), id = meta_field_index(ent, "id");
-    if (present[un] && vals[un].kind == SV_TEXT && !valid_username(vals[un].s)) {
+    const char *username = hook_text(ch, "username");
+    if (hook_changed(ch, "username") && username && !valid_username(username)) {
         err_add_field(e, "username", "invalid_format");
         return err_set(e, 422, "validation_failed", "用户名至少 2 个字符，不能含空格",
                        "A username has at least 2 characters and no spaces");
     }
-    if (!old) return 0;
-    int was_admin = old[adm].kind == SV_INT && old[adm].i && old[st].kind == SV_TEXT &&
-                    strcmp(old[st].s, "active") == 0;
-    int demoted = present[adm] && !(vals[adm].kind == SV_INT && vals[adm].i);
-    int deactivated = present[st] && !(vals[st].kind == SV_TEXT && strcmp(vals[st].s, "active") == 0);
+    if (hook_event(ch) != ON_UPDATE) return 0;
+    const sql_value *old_admin = hook_old(ch, "is_admin"), *old_status = hook_old(ch, "status");
+    int was_admin = old_admin->kind == SV_INT && old_admin->i && old_status->kind == SV_TEXT &&
+                    strcmp(old_status->s, "active") == 0;
+    const char *status = hook_text(ch, "status");
+    int demoted = hook_changed(ch, "is_admin") && !hook_int(ch, "is_admin", 0);
+    int deactivated = hook_changed(ch, "status") && !(status && strcmp(status, "active") == 0);
     if (!was_admin || !(demoted || deactivated)) return 0;
-    if (old[id].i == c->user->id) {
+    if (hook_id(ch) == c->user->id) {
         err_add_field(e, deactivated ? "status" : "is_admin", "self");
         return err_set(e, 422, "validation_failed", "不能停用自己或取消自己的管理员身份",
                        "You cannot deactivate yourself or drop your own administrator right");
     }
     int64_t others = 0;
-    if (other_active_admins(c, old[id].i, &others, e)) return -1;
+    if (other_active_admins(c, hook_id(ch), &others, e)) return -1;
     if (!others) {
         err_add_field(e, deactivated ? "status" : "is_admin", "last_admin");
         return err_set(e, 422, "validation_failed", "系统至少要保留一位启用的管理员",
@@ -260,32 +251,33 @@ static int count_where(entity_ctx *c, const char *sql, int64_t id, int64_t *n, e
     return db_query_int64(c->db, sql, n, e, nparams, params) < 0 ? -1 : 0;
 }
 
-static int role_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+static int role_delete_check(entity_ctx *c, hook_change *ch, err *e)
 {
+    int64_t id = hook_id(ch);
     int64_t n = 0;
     if (count_where(c,
                     "SELECT (SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND role_id = CAST(? AS BIGINT))"
                     " + (SELECT COUNT(*) FROM roles WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT))",
                     id, &n, e))
         return -1;
-    (void)ent;
     return n ? in_use(e, "该角色下还有用户或下级角色，请先调整", "Users or roles still hang under this role") : 0;
 }
 
-static int department_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+static int department_delete_check(entity_ctx *c, hook_change *ch, err *e)
 {
+    int64_t id = hook_id(ch);
     int64_t n = 0;
     if (count_where(c,
                     "SELECT (SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND department_id = CAST(? AS BIGINT))"
                     " + (SELECT COUNT(*) FROM departments WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT))",
                     id, &n, e))
         return -1;
-    (void)ent;
     return n ? in_use(e, "该部门下还有用户或下级部门，请先调整", "Users or departments still belong to this department") : 0;
 }
 
-static int profile_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+static int profile_delete_check(entity_ctx *c, hook_change *ch, err *e)
 {
+    int64_t id = hook_id(ch);
     db_stmt *s = db_prepare(c->db, "SELECT profile_ids FROM roles WHERE deleted_at IS NULL", e);
     if (!s) return -1;
     int used = 0, rc;
@@ -305,19 +297,18 @@ static int profile_delete_check(entity_ctx *c, const entity_def *ent, int64_t id
     if (db_query_int64(c->db, "SELECT COUNT(*) FROM profiles WHERE deleted_at IS NULL AND parent_id = CAST(? AS BIGINT)",
                        &heirs, e, 1, params) < 0)
         return -1;
-    (void)ent;
     return heirs ? in_use(e, "仍有权限配置继承该配置", "Another profile inherits from this one") : 0;
 }
 
-static int user_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
+static int user_delete_check(entity_ctx *c, hook_change *ch, err *e)
 {
+    int64_t id = hook_id(ch);
     if (id == c->user->id)
         return err_set(e, 422, "validation_failed", "不能删除自己", "You cannot delete yourself");
     int64_t n = 0, others = 0;
     if (count_where(c, "SELECT COUNT(*) FROM users WHERE id = CAST(? AS BIGINT) AND is_admin = 1", id, &n, e) ||
         other_active_admins(c, id, &others, e))
         return -1;
-    (void)ent;
     if (n && !others)
         return err_set(e, 422, "validation_failed", "系统至少要保留一位启用的管理员",
                        "There must remain at least one active administrator");
@@ -326,14 +317,16 @@ static int user_delete_check(entity_ctx *c, const entity_def *ent, int64_t id, e
 
 void access_init(void)
 {
-    entity_register_hook("profiles", profile_rules);
-    entity_register_hook("roles", role_rules);
-    entity_register_hook("departments", tree_rules);
-    entity_register_hook("users", user_rules);
-    entity_register_delete_check("roles", role_delete_check);
-    entity_register_delete_check("departments", department_delete_check);
-    entity_register_delete_check("profiles", profile_delete_check);
-    entity_register_delete_check("users", user_delete_check);
+    entity_before("profiles", ON_WRITE, tree_rules); /* inheritance: no cycles */
+    entity_before("profiles", ON_WRITE, profile_rules);
+    entity_before("roles", ON_WRITE, tree_rules);
+    entity_before("roles", ON_WRITE, role_rules);
+    entity_before("departments", ON_WRITE, tree_rules);
+    entity_before("users", ON_WRITE, user_rules);
+    entity_before("roles", ON_DELETE, role_delete_check);
+    entity_before("departments", ON_DELETE, department_delete_check);
+    entity_before("profiles", ON_DELETE, profile_delete_check);
+    entity_before("users", ON_DELETE, user_delete_check);
 }
 
 /* ---- first run ---- */
@@ -341,7 +334,7 @@ void access_init(void)
 static int seed_one(entity_ctx *c, const char *entity, const char *json, int64_t *id, err *e)
 {
     json_t *body = json_loads(json, 0, NULL);
-    int rc = entity_create_tx(c, meta_entity(c->m, entity), body, id, e);
+    int rc = entity_create(c, meta_entity(c->m, entity), body, id, e);
     json_decref(body);
     return rc;
 }

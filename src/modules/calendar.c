@@ -175,10 +175,10 @@ static int send_one(entity_ctx *c, const entity_def *msgs, int64_t to, const cha
     entity_ctx trusted = *c;
     trusted.trusted = 1; /* sender_id is the server's to set */
     int64_t id = 0;
-    int rc = entity_create_tx(&trusted, msgs, body, &id, e);
+    int rc = entity_create(&trusted, msgs, body, &id, e);
     json_decref(body);
     /* The message belongs to its recipient: only they see it. */
-    return rc ? rc : entity_set_owner_tx(&trusted, msgs, id, to, c->user->id, e);
+    return rc ? rc : entity_set_owner(&trusted, msgs, id, to, c->user->id, e);
 }
 
 int calendar_share(entity_ctx *c, json_t *user_ids, const char *from, const char *to, const char *note,
@@ -213,10 +213,7 @@ int calendar_share(entity_ctx *c, json_t *user_ids, const char *from, const char
         if (!rc) (*sent)++;
     }
     sb_free(&text);
-    if (!rc && db_commit(c->db, e) == 0) {
-        entity_committed(c, msgs);
-        return 0;
-    }
+    if (!rc && db_commit(c->db, e) == 0) return 0;
     db_rollback(c->db);
     *sent = 0;
     return -1;

@@ -8,70 +8,72 @@
 
 #include "../acl/acl.h"
 #include "../auth/session.h"
+#include "../entity/hooks.h"
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
 
 /* Changing the stage sets the probability to the stage's default unless
  * the same write sets a probability of its own. */
-static int stage_sets_probability(entity_ctx *c, const entity_def *ent, sql_value *vals,
-                                  char *present, const sql_value *old, err *e)
+static int stage_sets_probability(entity_ctx *c, hook_change *ch, err *e)
 {
-    int stage = meta_field_index(ent, "stage"), prob = meta_field_index(ent, "probability");
-    if (stage < 0 || prob < 0 || !present[stage] || present[prob] || vals[stage].kind != SV_TEXT)
+    (void)c;
+    const field_def *stage = meta_field(hook_entity(ch), "stage");
+    if (!stage || !meta_field(hook_entity(ch), "probability") || !hook_changed(ch, "stage") ||
+        hook_changed(ch, "probability") || !hook_text(ch, "stage"))
         return 0;
-    const picklist_option *o = meta_option(&ent->fields[stage], vals[stage].s);
+    const picklist_option *o = meta_option(stage, hook_text(ch, "stage"));
     if (!o || o->probability < 0) return 0;
-    vals[prob] = (sql_value){.kind = SV_INT, .i = (int64_t)o->probability * 100}; /* percent, 2 places */
-    present[prob] = 1;
-    return 0;
-}
-
-/* The value a field will have after this write: the new one when given,
- * else the stored one (old is NULL on create). */
-static const sql_value *effective(const sql_value *vals, const char *present, const sql_value *old, int i)
-{
-    static const sql_value NONE = {.kind = SV_NULL};
-    return i < 0 ? &NONE : present[i] ? &vals[i] : old ? &old[i] : &NONE;
+    return hook_set_int(ch, "probability", (int64_t)o->probability * 100, e); /* percent, 2 places */
 }
 
 /* Losing a deal says why (丢单原因): the funnel's lost column is read for it. */
-static int lost_needs_reason(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, const sql_value *old,
-                             err *e)
+static int lost_needs_reason(entity_ctx *c, hook_change *ch, err *e)
 {
     (void)c;
-    int stage = meta_field_index(ent, "stage"), reason = meta_field_index(ent, "lost_reason");
-    if (stage < 0 || reason < 0 || !(present[stage] || present[reason])) return 0;
-    const sql_value *s = effective(vals, present, old, stage), *r = effective(vals, present, old, reason);
-    if (s->kind != SV_TEXT || strcmp(s->s, "lost") != 0 || r->kind == SV_TEXT) return 0;
+    if (!(hook_changed(ch, "stage") || hook_changed(ch, "lost_reason"))) return 0;
+    const char *stage = hook_text(ch, "stage");
+    if (!stage || strcmp(stage, "lost") != 0 || hook_text(ch, "lost_reason")) return 0;
     err_add_field(e, "lost_reason", "required");
     return err_set(e, 422, "validation_failed", "输单时请选择丢单原因", "A lost deal needs a lost reason");
 }
 
+/* Does the user see a live record of `entity` with this id whose customer
+ * is another than `account`? 1 yes, 0 no, -1 error. */
+static int belongs_elsewhere(entity_ctx *c, const char *entity, int64_t id, int64_t account, err *e)
+{
+    const entity_def *ent = meta_entity(c->m, entity);
+    if (!ent) return 0;
+    /* ne also matches an empty field: a record without a customer may join any */
+    json_t *f = json_pack("{s:[{s:s,s:s,s:I},{s:s,s:s},{s:s,s:s,s:I}]}", "and", "field", "id", "op", "eq", "value",
+                          (json_int_t)id, "field", "account_id", "op", "notnull", "field", "account_id", "op", "ne",
+                          "value", (json_int_t)account);
+    char *text = json_dumps(f, JSON_COMPACT);
+    int rc = entity_exists(c, ent, text, e);
+    free(text);
+    json_decref(f);
+    return rc;
+}
+
 /* A contact or opportunity named beside a customer must be that
- * customer's: 刘明 of 苏州明达 cannot be the contact of 杭州云帆's deal. */
-static int links_agree(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present, const sql_value *old,
-                       err *e)
+ * customer's: 刘明 of 苏州明达 cannot be the contact of 杭州云帆's deal.
+ * Asked through the engine, so a contact in the recycle bin (or one the
+ * user cannot see) does not count; naming one is refused by the engine's
+ * own link check instead. */
+static int links_agree(entity_ctx *c, hook_change *ch, err *e)
 {
     static const struct {
-        const char *field, *table, *zh, *en;
+        const char *field, *entity, *zh, *en;
     } CHILDREN[] = {{"contact_id", "contacts", "联系人不属于所选客户", "The contact belongs to another customer"},
                     {"opportunity_id", "opportunities", "销售机会不属于所选客户", "The opportunity belongs to another customer"}};
-    int acc = meta_field_index(ent, "account_id");
-    if (acc < 0) return 0;
-    const sql_value *a = effective(vals, present, old, acc);
+    const sql_value *a = hook_value(ch, "account_id");
     for (size_t k = 0; k < sizeof CHILDREN / sizeof *CHILDREN; k++) {
-        int f = meta_field_index(ent, CHILDREN[k].field);
-        if (f < 0 || !(present[f] || present[acc])) continue;
-        const sql_value *child = effective(vals, present, old, f);
+        if (!(hook_changed(ch, CHILDREN[k].field) || hook_changed(ch, "account_id"))) continue;
+        const sql_value *child = hook_value(ch, CHILDREN[k].field);
         if (a->kind != SV_INT || child->kind != SV_INT) continue;
-        char sql[128], id[24];
-        snprintf(sql, sizeof sql, "SELECT COALESCE(account_id, 0) FROM %s WHERE id = CAST(? AS BIGINT)", CHILDREN[k].table);
-        snprintf(id, sizeof id, "%lld", (long long)child->i);
-        const char *params[] = {id};
-        int64_t owner_acc = 0;
-        if (db_query_int64(c->db, sql, &owner_acc, e, 1, params) < 0) return -1;
-        if (owner_acc && owner_acc != a->i) {
+        int elsewhere = belongs_elsewhere(c, CHILDREN[k].entity, child->i, a->i, e);
+        if (elsewhere < 0) return -1;
+        if (elsewhere) {
             err_add_field(e, CHILDREN[k].field, "not_in_account");
             return err_set(e, 422, "validation_failed", CHILDREN[k].zh, CHILDREN[k].en);
         }
@@ -114,11 +116,6 @@ static time_t occurrence(const struct tm *first, const char *repeat, int k)
     return timegm(&tm);
 }
 
-static const char *text_of(const sql_value *v)
-{
-    return v->kind == SV_TEXT ? v->s : NULL;
-}
-
 /* Occurrences of a series up to `until` (inclusive), the first included. */
 static int count_occurrences(const char *start, const char *repeat, const char *until)
 {
@@ -137,18 +134,17 @@ static int count_occurrences(const char *start, const char *repeat, const char *
 
 /* A repeating activity needs a start and an end date, at most a year of
  * occurrences; occurrences themselves do not repeat. */
-static int repeat_rules(entity_ctx *c, const entity_def *ent, sql_value *vals, char *present,
-                        const sql_value *old, err *e)
+static int repeat_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    int rep = meta_field_index(ent, "repeat"), until = meta_field_index(ent, "repeat_until"), start = meta_field_index(ent, "start_at");
-    if (rep < 0 || !present[rep]) return 0;
-    const char *repeat = text_of(&vals[rep]);
+    if (!hook_changed(ch, "repeat")) return 0;
+    const char *repeat = hook_text(ch, "repeat");
     if (!repeat || strcmp(repeat, "none") == 0) return 0;
-    if (old) { /* the series is made once, on create */
+    if (hook_event(ch) != ON_CREATE) { /* the series is made once, on create */
         err_add_field(e, "repeat", "read_only");
         return err_set(e, 422, "validation_failed", "重复设置只能在新建时指定", "Repetition is set when the activity is created");
     }
-    const char *u = present[until] ? text_of(&vals[until]) : NULL, *s = present[start] ? text_of(&vals[start]) : NULL;
+    const char *u = hook_changed(ch, "repeat_until") ? hook_text(ch, "repeat_until") : NULL,
+               *s = hook_changed(ch, "start_at") ? hook_text(ch, "start_at") : NULL;
     if (!u || !s) {
         err_add_field(e, u ? "start_at" : "repeat_until", "required");
         return err_set(e, 422, "validation_failed", "重复日程需要开始时间和重复截止日期",
@@ -176,11 +172,11 @@ static void shift(json_t *body, const char *field, time_t delta)
 
 /* After the first activity of a series exists: its occurrences, each a
  * normal activity pointing at the first through series_id. */
-static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
-                         const char *changed, err *e)
+static int expand_series(entity_ctx *c, hook_change *ch, err *e)
 {
-    (void)changed;
-    if (!created) return 0;
+    const entity_def *ent = hook_entity(ch);
+    json_t *body = hook_body(ch);
+    int64_t id = hook_id(ch);
     const char *repeat = json_string_value(json_object_get(body, "repeat"));
     const char *until = json_string_value(json_object_get(body, "repeat_until"));
     const char *start = json_string_value(json_object_get(body, "start_at"));
@@ -200,7 +196,7 @@ static int expand_series(entity_ctx *c, const entity_def *ent, int64_t id, json_
         shift(copy, "end_at", delta);
         shift(copy, "next_follow_up_at", delta);
         int64_t occ = 0;
-        rc = entity_create_tx(&trusted, ent, copy, &occ, e);
+        rc = entity_create(&trusted, ent, copy, &occ, e);
         json_decref(copy);
     }
     return rc;
@@ -230,12 +226,8 @@ static int64_t planned_follow_up(entity_ctx *c, int64_t origin, int64_t *version
  * lead, opportunity and owner, which the reminders and the calendar then
  * show and which is done like any other; clearing it cancels the planned
  * one. The follow-up's own 下次回访 chains the next one. */
-static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json_t *body, int created,
-                          const char *changed, err *e)
+static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
 {
-    int nf = meta_field_index(ent, "next_follow_up_at");
-    if (nf < 0 || !changed[nf]) return 0;
-    (void)created, (void)body;
     db_stmt *s = db_prepare(c->db,
                             "SELECT subject, kind, next_follow_up_at, account_id, contact_id, lead_id, opportunity_id,"
                             " owner_id FROM activities WHERE id = ?",
@@ -264,7 +256,7 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
     } else if (!next) {
         if (existing) {
             json_t *cancel = json_pack("{s:s}", "status", "cancelled");
-            rc = entity_update_tx(&trusted, ent, existing, cancel, version, e);
+            rc = entity_update(&trusted, ent, existing, cancel, version, e);
             json_decref(cancel);
         }
     } else {
@@ -272,22 +264,28 @@ static int plan_follow_up(entity_ctx *c, const entity_def *ent, int64_t id, json
         iso_time(parse_iso(next) + FOLLOW_UP_MINUTES * 60, end);
         json_t *when = json_pack("{s:s,s:s}", "start_at", next, "end_at", end);
         if (existing) {
-            rc = entity_update_tx(&trusted, ent, existing, when, version, e);
+            rc = entity_update(&trusted, ent, existing, when, version, e);
         } else {
             json_object_update(plan, when);
             json_object_set_new(plan, "status", json_string("planned"));
             json_object_set_new(plan, "follow_up_of", json_integer(id));
             int64_t made = 0;
-            rc = entity_create_tx(&trusted, ent, plan, &made, e);
+            rc = entity_create(&trusted, ent, plan, &made, e);
             /* the origin's owner follows up, also when a manager set the
              * time; a deactivated owner's go to whoever set it */
             if (!rc && owner && owner != c->user->id && user_is_active(c->db, owner))
-                rc = entity_set_owner_tx(&trusted, ent, made, owner, -1, e);
+                rc = entity_set_owner(&trusted, ent, made, owner, -1, e);
         }
         json_decref(when);
     }
     json_decref(plan);
     return rc;
+}
+
+static int follow_up_after_write(entity_ctx *c, hook_change *ch, err *e)
+{
+    if (!hook_changed(ch, "next_follow_up_at")) return 0;
+    return plan_follow_up(c, hook_entity(ch), hook_id(ch), e);
 }
 
 int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
@@ -312,8 +310,6 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     arena *a = arena_new();
     auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1};
     entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &admin, .lang = "zh"};
-    char *changed = calloc((size_t)act->nfields, 1);
-    changed[meta_field_index(act, "next_follow_up_at")] = 1;
     size_t i;
     json_t *id;
     int rc = 0;
@@ -324,7 +320,7 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
         err_clear(&one);
         /* one activity that cannot be planned (an owner gone, links that
          * disagree) must not keep the server from starting */
-        if (plan_follow_up(&c, act, json_integer_value(id), NULL, 0, changed, &one) || db_commit(db, &one)) {
+        if (plan_follow_up(&c, act, json_integer_value(id), &one) || db_commit(db, &one)) {
             db_rollback(db);
             skipped++;
         }
@@ -332,7 +328,6 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     if (skipped)
         fprintf(stderr, "kehu: %d 条行动记录的回访未能排上 / follow-ups of %d activities could not be planned\n", skipped,
                 skipped);
-    free(changed);
     arena_free(a);
     json_decref(ids);
     int64_t ignored;
@@ -345,13 +340,13 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
 
 void sales_init(void)
 {
-    entity_register_hook("opportunities", stage_sets_probability);
-    entity_register_hook("opportunities", lost_needs_reason);
-    entity_register_hook("opportunities", links_agree);
-    entity_register_hook("activities", repeat_rules);
-    entity_register_hook("activities", links_agree);
-    entity_register_after_write("activities", expand_series);
-    entity_register_after_write("activities", plan_follow_up);
+    entity_before("opportunities", ON_WRITE, stage_sets_probability);
+    entity_before("opportunities", ON_WRITE, lost_needs_reason);
+    entity_before("opportunities", ON_WRITE, links_agree);
+    entity_before("activities", ON_WRITE, repeat_rules);
+    entity_before("activities", ON_WRITE, links_agree);
+    entity_after("activities", ON_CREATE, expand_series);
+    entity_after("activities", ON_WRITE, follow_up_after_write);
 }
 
 /* ---- lead conversion ---- */
@@ -453,7 +448,7 @@ static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_con
         put_option(c, acc, "accounts", "industry", l->industry);
         put_option(c, acc, "accounts", "source", l->source);
         put_text(acc, "description", l->description);
-        if (entity_create_tx(c, meta_entity(c->m, "accounts"), acc, &out->account_id, e)) goto done;
+        if (entity_create(c, meta_entity(c->m, "accounts"), acc, &out->account_id, e)) goto done;
     }
     put_text(con, "name", l->name);
     put_text(con, "title", l->title);
@@ -462,14 +457,14 @@ static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_con
     put_text(con, "email", l->email);
     put_text(con, "description", l->description);
     json_object_set_new(con, "account_id", json_integer(out->account_id));
-    if (entity_create_tx(c, meta_entity(c->m, "contacts"), con, &out->contact_id, e)) goto done;
+    if (entity_create(c, meta_entity(c->m, "contacts"), con, &out->contact_id, e)) goto done;
     if (json_is_true(json_object_get(body, "create_opportunity")) || json_object_size(opp)) {
         char *name = arena_printf(c->a, "%s 商机", l->company && *l->company ? l->company : l->name);
         put_text(opp, "name", name);
         put_option(c, opp, "opportunities", "source", "lead");
         json_object_set_new(opp, "account_id", json_integer(out->account_id));
         json_object_set_new(opp, "contact_id", json_integer(out->contact_id));
-        if (entity_create_tx(c, meta_entity(c->m, "opportunities"), opp, &out->opportunity_id, e)) goto done;
+        if (entity_create(c, meta_entity(c->m, "opportunities"), opp, &out->opportunity_id, e)) goto done;
     }
     rc = 0;
 done:
@@ -512,7 +507,7 @@ static int move_activities(entity_ctx *c, int64_t lead_id, const lead_conversion
     json_array_foreach(moves, i, m) {
         int64_t id = json_integer_value(json_object_get(m, "id"));
         json_object_del(m, "id");
-        if (json_object_size(m) && (rc = entity_update_tx(c, act, id, m, 0, e))) break;
+        if (json_object_size(m) && (rc = entity_update(c, act, id, m, 0, e))) break;
     }
     json_decref(moves);
     return rc;
@@ -529,7 +524,7 @@ static int mark_converted(entity_ctx *c, const entity_def *leads, int64_t id, co
     if (out->opportunity_id)
         json_object_set_new(stamp, "converted_opportunity_id", json_integer(out->opportunity_id));
     c->trusted = 1;
-    int rc = entity_update_tx(c, leads, id, stamp, 0, e);
+    int rc = entity_update(c, leads, id, stamp, 0, e);
     c->trusted = 0;
     json_decref(stamp);
     return rc;

@@ -372,10 +372,6 @@ static void test_transactions(void **state)
 
     assert_int_equal(db_begin(c, &e), 0);
     exec_ok(c, "INSERT INTO t_tx (v) VALUES ('dropped')");
-    /* Nesting fails without disturbing the open transaction. */
-    err_clear(&e);
-    assert_int_not_equal(db_begin(c, &e), 0);
-    assert_int_equal(e.status, 500);
     assert_true(db_in_transaction(c));
     db_rollback(c);
     assert_false(db_in_transaction(c));
@@ -401,6 +397,167 @@ static void test_transactions(void **state)
     if (f->pg) assert_int_not_equal(rc, 0);
 
     drop_table(c, "t_tx");
+    db_close(c);
+}
+
+/* Callbacks write what ran into a log the test reads. */
+typedef struct tx_log {
+    char text[128];
+} tx_log;
+
+static void log_commit_a(db_conn *c, void *arg)
+{
+    (void)c;
+    strcat(((tx_log *)arg)->text, "A");
+}
+
+static void log_commit_b(db_conn *c, void *arg)
+{
+    (void)c;
+    strcat(((tx_log *)arg)->text, "B");
+}
+
+static void log_rollback(db_conn *c, void *arg)
+{
+    (void)c;
+    strcat(((tx_log *)arg)->text, "R");
+}
+
+static void test_nested_transactions(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *c = open_conn(f);
+    err e;
+    err_clear(&e);
+    make_table(c, "t_nest", "v TEXT");
+
+    /* Inner levels commit nothing; the outermost commit keeps them all. */
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('outer')");
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_tx_depth(c), 2);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('inner')");
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_int_equal(db_tx_depth(c), 1);
+    assert_true(db_in_transaction(c));
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_int_equal(db_tx_depth(c), 0);
+    assert_false(db_in_transaction(c));
+    assert_int_equal(count_rows(c, "t_nest"), 2);
+
+    /* An inner failure dooms the whole: the outer commit rolls back and says so. */
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('doomed outer')");
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('doomed inner')");
+    db_rollback(c);
+    assert_int_equal(db_tx_depth(c), 1);
+    assert_int_equal(db_begin(c, &e), 0); /* a sibling after it commits, but in vain */
+    assert_int_equal(db_commit(c, &e), 0);
+    err_clear(&e);
+    assert_int_not_equal(db_commit(c, &e), 0);
+    assert_int_equal(e.status, 500);
+    assert_string_equal(e.code, "transaction_aborted");
+    assert_false(db_in_transaction(c));
+    assert_int_equal(db_tx_depth(c), 0);
+    db_rollback(c); /* after a failed commit: a no-op */
+    assert_int_equal(count_rows(c, "t_nest"), 2);
+
+    /* The next transaction starts clean. */
+    err_clear(&e);
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('after')");
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_int_equal(count_rows(c, "t_nest"), 3);
+
+    /* A savepoint fails alone: the outer transaction goes on. */
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('kept')");
+    assert_int_equal(db_savepoint(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('undone')");
+    assert_int_equal(db_begin(c, &e), 0); /* an inner write failing inside it */
+    assert_int_not_equal(db_exec(c, "INSERT INTO no_such_table VALUES (1)", &e), 0);
+    db_rollback(c);
+    db_rollback(c); /* the savepoint: undoes its part and clears the doom */
+    assert_int_equal(db_savepoint(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('released')");
+    assert_int_equal(db_commit(c, &e), 0);
+    err_clear(&e);
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_int_equal(count_rows(c, "t_nest"), 5);
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM t_nest WHERE v = 'undone'"), 0);
+
+    /* Rolling back every level at once (a handler that forgot). */
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_nest (v) VALUES ('leaked')");
+    db_rollback_all(c);
+    assert_int_equal(db_tx_depth(c), 0);
+    assert_false(db_in_transaction(c));
+    assert_int_equal(count_rows(c, "t_nest"), 5);
+
+    drop_table(c, "t_nest");
+    db_close(c);
+}
+
+static void test_tx_callbacks(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *c = open_conn(f);
+    err e;
+    err_clear(&e);
+    tx_log log = {""};
+
+    /* After the outermost commit only, in registration order, once each. */
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_b, &log, &e), 0);
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_a, &log, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_b, &log, &e), 0); /* again: runs once */
+    assert_int_equal(db_on_rollback(c, log_rollback, &log, &e), 0);
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_string_equal(log.text, "");
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_string_equal(log.text, "BA");
+
+    /* A rollback runs the on-rollback ones only. */
+    log.text[0] = '\0';
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_a, &log, &e), 0);
+    assert_int_equal(db_on_rollback(c, log_rollback, &log, &e), 0);
+    db_rollback(c);
+    assert_string_equal(log.text, "R");
+
+    /* A doomed transaction: its failed commit is a rollback. */
+    log.text[0] = '\0';
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_a, &log, &e), 0);
+    assert_int_equal(db_on_rollback(c, log_rollback, &log, &e), 0);
+    db_rollback(c);
+    assert_string_equal(log.text, "");
+    assert_int_not_equal(db_commit(c, &e), 0);
+    assert_string_equal(log.text, "R");
+
+    /* A savepoint rolled back drops its on-commit callbacks and runs its
+     * on-rollback ones at once; the outer commit runs the rest. */
+    log.text[0] = '\0';
+    err_clear(&e);
+    assert_int_equal(db_begin(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_a, &log, &e), 0);
+    assert_int_equal(db_savepoint(c, &e), 0);
+    assert_int_equal(db_on_commit(c, log_commit_b, &log, &e), 0);
+    assert_int_equal(db_on_rollback(c, log_rollback, &log, &e), 0);
+    db_rollback(c);
+    assert_string_equal(log.text, "R");
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_string_equal(log.text, "RA");
+
+    /* Outside a transaction: on-commit at once, on-rollback never. */
+    log.text[0] = '\0';
+    assert_int_equal(db_on_commit(c, log_commit_a, &log, &e), 0);
+    assert_int_equal(db_on_rollback(c, log_rollback, &log, &e), 0);
+    assert_string_equal(log.text, "A");
     db_close(c);
 }
 
@@ -812,6 +969,8 @@ int main(void)
         cmocka_unit_test(test_placeholders_in_literals),
         cmocka_unit_test(test_constraint_errors),
         cmocka_unit_test(test_transactions),
+        cmocka_unit_test(test_nested_transactions),
+        cmocka_unit_test(test_tx_callbacks),
         cmocka_unit_test(test_statement_cache),
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_query_int64),

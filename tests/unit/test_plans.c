@@ -105,7 +105,7 @@ static int setup(void **state)
     assert_non_null(DB);
     assert_int_equal(schema_prepare(DB, &e), 0);
     /* Enough rows, spread over two owners, for ANALYZE to see real shapes. */
-    assert_int_equal(gen_data(DB, 3000, 3000, 1, &e), 0);
+    assert_int_equal(gen_data(DB, 3000, 3000, 0, 1, &e), 0);
     assert_int_equal(db_exec(DB, "UPDATE accounts SET owner_id = 2 WHERE id % 10 = 0; ANALYZE;", &e), 0);
     return 0;
 }
