@@ -80,9 +80,11 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
         const relation_def *r = &ent->relations[i];
         if (!r->owned) continue;
         json_object_set_new(props, r->name, json_pack("{s:s,s:o}", "type", "array", "items", ref(r->entity)));
-        json_object_set_new(input, r->name, json_pack("{s:s,s:i,s:s,s:{s:s}}", "type", "array", "maxItems", LINES_MAX,
+        char line[128];
+        snprintf(line, sizeof line, "%s_update", r->entity);
+        json_object_set_new(input, r->name, json_pack("{s:s,s:i,s:s,s:o}", "type", "array", "maxItems", LINES_MAX,
                                                       "description", "all lines in order; id: keep and update, none: add, left out: delete",
-                                                      "items", "type", "object"));
+                                                      "items", ref(line)));
     }
     char name[128];
     json_object_set_new(schemas, ent->name,
@@ -90,6 +92,14 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
                                   "properties", props));
     json_t *in = json_pack("{s:s,s:o,s:b}", "type", "object", "properties", input,
                            "additionalProperties", 0);
+    if (ent->owner) { /* a line: written only inside its document, as one element of its array */
+        json_object_set_new(input, "id", json_pack("{s:s,s:s}", "type", "integer", "description",
+                                                   "a line of this document to keep and update; none: a new line"));
+        snprintf(name, sizeof name, "%s_update", ent->name);
+        json_object_set_new(schemas, name, in);
+        json_decref(required);
+        return;
+    }
     snprintf(name, sizeof name, "%s_create", ent->name);
     json_t *create = json_deep_copy(in);
     if (json_array_size(required)) json_object_set(create, "required", required);
