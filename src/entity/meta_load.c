@@ -14,6 +14,8 @@
 
 #include "../util/arena.h"
 #include "meta_computed.h"
+#include "entity_action.h"
+#include "entity_state.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -115,7 +117,7 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
             if (json_is_string(v)) f->server_values[f->nserver_values++] = arena_strdup(a, json_string_value(v));
     }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
-    return 0;
+    return meta_parse_field_rules(entity, jf, a, f, e);
 }
 
 static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
@@ -306,7 +308,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
-    return 0;
+    return meta_parse_actions(je, a, ent, e);
 }
 
 static int64_t stored_version(db_conn *c)

@@ -75,6 +75,14 @@ typedef struct field_def {
      * metadata, and its tree once checked; NULL for ordinary fields. */
     const char *computed;
     struct expr_node *computed_expr;
+    /* A picklist that is a state machine, and the conditional rules of a
+     * field (filter JSON text): see entity_state.h and docs/engine.md. */
+    const struct field_states *states;
+    const char *required_when, *readonly_when, *visible_when;
+    /* "set_from": when field set_from_field changes (and this one is not
+     * given in the same write), this field takes the chosen option's
+     * property set_from_option ("probability"). */
+    const char *set_from_field, *set_from_option;
 } field_def;
 
 typedef struct relation_def {
@@ -112,6 +120,8 @@ typedef struct entity_def {
     int personal;  /* one's own inbox (messages): every user uses it for their own records,
                       whatever the profiles; superiors and sharing do not reach it */
     struct entity_computed *computed; /* its computed fields and who sums its rows; NULL: none */
+    const struct action_def *actions; /* declared actions (entity_action.h) */
+    int nactions;
 } entity_def;
 
 typedef struct metadata {
