@@ -41,6 +41,13 @@ static void run(http_request *req, http_response *res)
 }
 
 const route api_action_routes[] = {
-    {"POST", "/api/v1/:entity/:id/actions/:name", run, 0},
+    {"POST", "/api/v1/:entity/:id/actions/:name", run, 0,
+     .doc = {.summary = "执行操作 / run a declared action", .id = "run_action",
+             .path = (const route_param[]){{"id", "integer", "record id", 1},
+                                           {"name", "string", "action name (metadata: entity actions)", 1}, {0}},
+             .body = "{\"type\":\"object\"}", .body_optional = 1, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"record\":{\"type\":\"object\"},"
+                      "\"result\":{\"type\":\"object\"}}}",
+             .errors = "400 403 404 409 422", .only_if = "actions"}},
     {0},
 };
