@@ -251,9 +251,10 @@ static int action_verb(const action_def *act)
     return ACL_EDIT;
 }
 
+/* A record without a state yet (older or imported rows) may start any action. */
 static int from_allowed(const action_def *act, const char *state)
 {
-    if (!act->nfrom) return 1;
+    if (!act->nfrom || !state) return 1;
     for (int k = 0; state && k < act->nfrom; k++)
         if (strcmp(act->from[k], state) == 0) return 1;
     return 0;
