@@ -604,7 +604,7 @@ static int conflict(err *e)
 }
 
 static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const change_set *cs,
-                      const sql_value *old, const char *now, err *e)
+                      const sql_value *old, const char *now, int64_t if_match, err *e)
 {
     query q;
     query_init(&q, c->a);
@@ -633,11 +633,15 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
     }
     query_sql(&q, " WHERE id = ");
     query_bind_int(&q, id);
+    /* If-Match holds at the write itself: on PostgreSQL a concurrent
+     * writer of the same version committed in between leaves no row */
+    if (if_match) query_sql(&q, " AND version = "), query_bind_int(&q, if_match);
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
     int rc = -1;
     if (s) {
         query_bind_all(&q, s);
         rc = step_write(s, ent, e);
+        if (!rc && if_match && db_changes(s) == 0) rc = conflict(e);
         db_finalize(s);
     }
     query_free(&q);
@@ -682,7 +686,7 @@ int entity_update_tx(entity_ctx *c, const entity_def *ent, int64_t id, json_t *b
     for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;
-    if (update_row(c, ent, id, &cs, old, now, e)) return -1;
+    if (update_row(c, ent, id, &cs, old, now, if_match, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs.present[i]) continue;
         const field_def *f = &ent->fields[i];
