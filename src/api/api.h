@@ -18,6 +18,7 @@ extern const route api_report_routes[];
 extern const route api_import_routes[];
 extern const route api_calendar_routes[];
 extern const route api_ledger_routes[];
+extern const route api_action_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
@@ -50,6 +51,11 @@ void api_answer_record(http_request *req, http_response *res, entity_ctx *c, con
 /* Answers a failed write; a stale version's 409 carries the current record. */
 void api_answer_write_error(http_request *req, http_response *res, entity_ctx *c,
                             const entity_def *ent, int64_t id, const err *e);
+/* Runs the declared action `action` of entity/id_text with the request's
+ * body and If-Match and answers {"record","result"} (result_only: the
+ * result alone, as the alias routes of older verbs answer). */
+void api_run_action(http_request *req, http_response *res, const char *entity, const char *id_text,
+                    const char *action, int result_only);
 /* The version of If-Match ("3", W/"3" or 3); 0 without, -1 unparseable. */
 int64_t api_if_match(http_request *req);
 /* The list parameters of the query string (q, filter, sort, limit, offset,

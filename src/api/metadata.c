@@ -10,6 +10,8 @@
 
 #include "../acl/acl.h"
 #include "../entity/custom_fields.h"
+#include "../entity/entity_action.h"
+#include "../entity/entity_state.h"
 #include "../entity/meta_load.h"
 #include "../modules/user_settings.h"
 #include "api.h"
@@ -101,6 +103,7 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, f->default_value);
     }
     if (f->type == FT_PICKLIST || f->type == FT_MULTIPICKLIST) write_options(b, req, f);
+    entity_rules_json(b, f);
     sb_putc(b, '}');
 }
 
@@ -217,7 +220,9 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
         label_pair(b, req, ent->relations[i].label_zh, ent->relations[i].label_en);
         sb_putc(b, '}');
     }
-    sb_append(b, "]}");
+    sb_putc(b, ']');
+    entity_actions_json(b, req->user, ent);
+    sb_putc(b, '}');
 }
 
 /* Where the user's customised menu (定制主菜单) puts an entity: its place

@@ -1,31 +1,16 @@
 /* sales.c - the sales actions and reports of /api/v1:
- *   POST /api/v1/leads/{id}/convert      lead -> customer + contact (+ opportunity)
+ *   POST /api/v1/leads/{id}/convert      alias of the leads action "convert"
  *   GET  /api/v1/reports/funnel          pipeline by stage (count, amount, weighted) */
 #include <string.h>
 
 #include "../modules/sales.h"
 #include "api.h"
 
+/* The route lead conversion had before actions: an alias of
+ * POST /api/v1/leads/{id}/actions/convert answering the action's result. */
 static void convert_lead(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "线索不存在", "Lead not found");
-    json_t *body = req->body_len ? http_json_body(req, res) : json_object();
-    if (!body) return;
-    err e;
-    err_clear(&e);
-    lead_conversion out;
-    int rc = lead_convert(&c, id, body, &out, &e);
-    json_decref(body);
-    if (rc) return http_error(req, res, &e);
-    sb_printf(&res->body, "{\"lead_id\":%lld,\"account_id\":%lld,\"contact_id\":%lld,\"opportunity_id\":",
-              (long long)id, (long long)out.account_id, (long long)out.contact_id);
-    if (out.opportunity_id) sb_int64(&res->body, out.opportunity_id);
-    else sb_append(&res->body, "null");
-    sb_putc(&res->body, '}');
-    http_json(res, 200);
+    api_run_action(req, res, "leads", req->params[0], "convert", 1);
 }
 
 /* "YYYY-MM-DD" or absent; anything else answers 400. */

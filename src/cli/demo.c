@@ -10,6 +10,7 @@
 #include "../auth/session.h"
 #include "../entity/entity.h"
 #include "../entity/meta_load.h"
+#include "../entity/entity_action.h"
 #include "../modules/sales.h"
 #include "../util/clock.h"
 #include "data.h"
@@ -235,12 +236,14 @@ static int demo_team_records(entity_ctx *c, const int64_t team[NTEAM], err *e)
 /* A few leads already converted, as a student would after 实验四. */
 static int demo_conversions(entity_ctx *c, err *e)
 {
+    const entity_def *leads = meta_entity(c->m, "leads");
     for (int64_t id = 2; id <= 4; id++) {
-        json_t *body = json_pack("{s:b}", "create_opportunity", 1);
-        lead_conversion out;
+        json_t *body = json_pack("{s:b}", "create_opportunity", 1), *out = NULL;
         err ignored;
         err_clear(&ignored);
-        lead_convert(c, id, body, &out, &ignored); /* a company name taken by gen-data: left unconverted */
+        /* a company name taken by gen-data: left unconverted */
+        entity_action_run(c, leads, id, "convert", body, 0, &out, &ignored);
+        json_decref(out);
         json_decref(body);
     }
     (void)e;

@@ -11,6 +11,7 @@
 #include "../acl/acl.h"
 #include "../util/clock.h"
 #include "entity_schema.h"
+#include "filter.h"
 #include "meta_load.h"
 
 /* Custom field names: lower-case ASCII, digits and _, starting with a
@@ -26,7 +27,30 @@ static int valid_field_name(const char *s)
 
 const char *const CUSTOM_FIELD_KEYS[] = {"name", "type", "label_zh", "label_en", "required",
                                                 "max_length", "scale", "options", "link_entity",
-                                                "searchable", "group", NULL};
+                                                "searchable", "group", "required_when", "readonly_when",
+                                                "visible_when", NULL};
+
+/* Conditional rules of a custom field are filters over the entity's
+ * fields, checked as the list API checks a filter. */
+static void check_field_rules(json_t *body, const entity_def *ent, err *e)
+{
+    arena *a = arena_new();
+    static const char *const RULES[] = {"required_when", "readonly_when", "visible_when"};
+    for (int i = 0; i < 3; i++) {
+        json_t *r = json_object_get(body, RULES[i]);
+        if (!r) continue;
+        char *text = json_is_object(r) && json_object_size(r) ? json_dumps(r, JSON_COMPACT) : NULL;
+        filter_ctx fc = {.entity = ent};
+        query q;
+        query_init(&q, a);
+        err bad;
+        err_clear(&bad);
+        if (!text || filter_compile(&fc, text, strlen(text), &q, &bad)) err_add_field(e, RULES[i], "invalid");
+        query_free(&q);
+        free(text);
+    }
+    arena_free(a);
+}
 
 /* Adds to the fields e may already hold (unknown keys, from the caller). */
 static int check_field_body(json_t *body, const entity_def *ent, const metadata *m, err *e)
@@ -45,6 +69,7 @@ static int check_field_body(json_t *body, const entity_def *ent, const metadata 
     json_t *opts = json_object_get(body, "options");
     if ((t == FT_PICKLIST || t == FT_MULTIPICKLIST) && (!json_is_array(opts) || !json_array_size(opts)))
         err_add_field(e, "options", "required");
+    check_field_rules(body, ent, e);
     if (e->nfields) return err_set(e, 422, "validation_failed", "字段定义有误，请检查名称、类型和显示名称",
                                    "Invalid field definition: check name, type and label");
     char column[64];
@@ -118,7 +143,8 @@ static json_t *field_definition(json_t *body, const char *column)
     json_object_set(label, "en", en && json_is_string(en) ? en : json_object_get(body, "label_zh"));
     json_object_set_new(def, "label", label);
     static const char *const copied[] = {"required", "max_length", "scale", "link_entity",
-                                         "searchable", "group", NULL};
+                                         "searchable", "group", "required_when", "readonly_when",
+                                         "visible_when", NULL};
     for (int i = 0; copied[i]; i++) {
         json_t *v = json_object_get(body, copied[i]);
         if (v) json_object_set(def, copied[i], v);

@@ -18,6 +18,7 @@
 #include "entity_lines.h"
 #include "hooks.h"
 #include "ledger.h"
+#include "entity_state.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -219,7 +220,7 @@ static int check_required(const entity_def *ent, const change_set *cs, int creat
 {
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
-        if (!f->required) continue;
+        if (!f->required || f->visible_when) continue; /* a hidden field is not required: entity_state.c */
         int missing = cs->present[i] ? cs->vals[i].kind == SV_NULL || blank_text(&cs->vals[i]) : creating;
         if (!missing) continue;
         err_add_field(e, f->name, "required");
@@ -495,6 +496,7 @@ int entity_line_create(entity_ctx *c, const entity_def *ent, json_t *body, int64
         cs.vals[owner_idx] = (sql_value){.kind = SV_INT, .i = c->user->id};
     }
     if (run_hooks(c, ent, ON_CREATE, 0, 0, body, &cs, NULL, e)) return -1;
+    if (entity_rules_apply(c, ent, body, cs.vals, cs.present, NULL, e)) return -1;
     if (check_required(ent, &cs, 1, e) != 0) return set_validation_message(e, ent), -1;
     if (check_server_values(c, ent, &cs, e)) return -1;
     char now[ISO_TIME_LEN];
@@ -678,6 +680,7 @@ int entity_line_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t 
     for (int i = 0; i < ent->nfields; i++)
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (run_hooks(c, ent, ON_UPDATE, 0, id, body, &cs, old, e)) return -1;
+    if (entity_rules_apply(c, ent, body, cs.vals, cs.present, old, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;

@@ -15,6 +15,8 @@
 #include "../util/arena.h"
 #include "meta_computed.h"
 #include "hook_registry.h"
+#include "entity_action.h"
+#include "entity_state.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -122,7 +124,7 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
         free(text);
     }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
-    return 0;
+    return meta_parse_field_rules(entity, jf, a, f, e);
 }
 
 static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
@@ -389,7 +391,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
-    return parse_ledger(a, je, ent, e);
+    return parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) ? -1 : 0;
 }
 
 /* Marks the lines of every owned relation with their owner, after all

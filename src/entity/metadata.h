@@ -79,6 +79,14 @@ typedef struct field_def {
      * {"this_field": "field_of_the_linked_record"} (a product's unit and
      * price into a quote line); a form rule, served in metadata. */
     const char *fill;
+    /* A picklist that is a state machine, and the conditional rules of a
+     * field (filter JSON text): see entity_state.h and docs/engine.md. */
+    const struct field_states *states;
+    const char *required_when, *readonly_when, *visible_when;
+    /* "set_from": when field set_from_field changes (and this one is not
+     * given in the same write), this field takes the chosen option's
+     * property set_from_option ("probability"). */
+    const char *set_from_field, *set_from_option;
 } field_def;
 
 typedef struct relation_def {
@@ -150,6 +158,8 @@ typedef struct entity_def {
     const char *reverses_field;
     balance_def *balances;
     int nbalances;
+    const struct action_def *actions; /* declared actions (entity_action.h) */
+    int nactions;
 } entity_def;
 
 typedef struct metadata {

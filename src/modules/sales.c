@@ -9,34 +9,10 @@
 #include "../acl/acl.h"
 #include "../auth/session.h"
 #include "../entity/hooks.h"
+#include "../entity/entity_action.h"
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
-
-/* Changing the stage sets the probability to the stage's default unless
- * the same write sets a probability of its own. */
-static int stage_sets_probability(entity_ctx *c, hook_change *ch, err *e)
-{
-    (void)c;
-    const field_def *stage = meta_field(hook_entity(ch), "stage");
-    if (!stage || !meta_field(hook_entity(ch), "probability") || !hook_changed(ch, "stage") ||
-        hook_changed(ch, "probability") || !hook_text(ch, "stage"))
-        return 0;
-    const picklist_option *o = meta_option(stage, hook_text(ch, "stage"));
-    if (!o || o->probability < 0) return 0;
-    return hook_set_int(ch, "probability", (int64_t)o->probability * 100, e); /* percent, 2 places */
-}
-
-/* Losing a deal says why (丢单原因): the funnel's lost column is read for it. */
-static int lost_needs_reason(entity_ctx *c, hook_change *ch, err *e)
-{
-    (void)c;
-    if (!(hook_changed(ch, "stage") || hook_changed(ch, "lost_reason"))) return 0;
-    const char *stage = hook_text(ch, "stage");
-    if (!stage || strcmp(stage, "lost") != 0 || hook_text(ch, "lost_reason")) return 0;
-    err_add_field(e, "lost_reason", "required");
-    return err_set(e, 422, "validation_failed", "输单时请选择丢单原因", "A lost deal needs a lost reason");
-}
 
 /* Does the user see a live record of `entity` with this id whose customer
  * is another than `account`? 1 yes, 0 no, -1 error. */
@@ -338,84 +314,12 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
                     : 0;
 }
 
-void sales_init(void)
-{
-    entity_before("opportunities", ON_WRITE, stage_sets_probability);
-    entity_before("opportunities", ON_WRITE, lost_needs_reason);
-    entity_before("opportunities", ON_WRITE, links_agree);
-    entity_before("activities", ON_WRITE, repeat_rules);
-    entity_before("activities", ON_WRITE, links_agree);
-    entity_after("activities", ON_CREATE, expand_series);
-    entity_after("activities", ON_WRITE, follow_up_after_write);
-}
 
-/* ---- lead conversion ---- */
-
-typedef struct lead_row {
-    const char *name, *company, *title, *mobile, *phone, *email, *source, *industry, *province,
-        *city, *address, *status, *description;
-} lead_row;
-
-static int load_lead(entity_ctx *c, const entity_def *leads, int64_t id, lead_row *l, err *e)
-{
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT t.name, t.company, t.title, t.mobile, t.phone, t.email, t.source, t.industry,"
-                  " t.province, t.city, t.address, t.status, t.description FROM leads t WHERE t.deleted_at IS NULL"
-                  " AND t.id = ");
-    query_bind_int(&q, id);
-    query_sql(&q, " AND ");
-    acl_visible_predicate(c->user, leads, "t", &q);
-    /* Two conversions of one lead at once: the second waits here. */
-    if (db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    int rc = -1;
-    if (s) {
-        query_bind_all(&q, s);
-        int step = db_step(s);
-        if (step == DB_ROW) {
-            const char **cols[] = {&l->name,     &l->company, &l->title,   &l->mobile,  &l->phone,
-                                   &l->email,    &l->source,  &l->industry, &l->province, &l->city,
-                                   &l->address,  &l->status,  &l->description};
-            for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) *cols[i] = arena_strdup(c->a, db_column_text(s, i));
-            rc = 0;
-        } else {
-            err_set(e, step == DB_DONE ? 404 : 500, step == DB_DONE ? "not_found" : "db_error",
-                    "线索不存在或无权查看", "Lead not found");
-        }
-        db_finalize(s);
-    }
-    query_free(&q);
-    return rc;
-}
-
-/* Copies a lead value into a new record when the target has that option. */
-static void put_text(json_t *o, const char *key, const char *v)
-{
-    if (v && *v && !json_object_get(o, key)) json_object_set_new(o, key, json_string(v));
-}
-
-static void put_option(entity_ctx *c, json_t *o, const char *entity, const char *key, const char *v)
-{
-    const field_def *f = meta_field(meta_entity(c->m, entity), key);
-    if (v && f && meta_option(f, v)) put_text(o, key, v);
-}
-
-/* Field overrides from the request, or a new empty object. */
-static json_t *overrides(json_t *body, const char *key, err *e)
-{
-    json_t *v = json_object_get(body, key);
-    if (v && !json_is_object(v)) {
-        err_add_field(e, key, "invalid_type");
-        err_setf(e, 422, "validation_failed", "%s 必须是对象", "%s must be an object", key, key);
-        return NULL;
-    }
-    return v ? json_deep_copy(v) : json_object();
-}
+/* ---- lead conversion: the action "convert" of leads.json ---- */
 
 static int check_body(json_t *body, err *e)
 {
-    static const char *const known[] = {"account_id", "account", "contact", "create_opportunity", "opportunity", NULL};
+    static const char *const known[] = {"account_id", "account", "contact", "create_opportunity", "opportunity", "version", NULL};
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v) {
@@ -426,45 +330,50 @@ static int check_body(json_t *body, err *e)
     json_t *link = json_object_get(body, "account_id"), *flag = json_object_get(body, "create_opportunity");
     if (link && !json_is_integer(link)) err_add_field(e, "account_id", "invalid_type");
     if (flag && !json_is_boolean(flag)) err_add_field(e, "create_opportunity", "invalid_type");
+    const char *const objects[] = {"account", "contact", "opportunity"};
+    for (int i = 0; i < 3; i++) {
+        json_t *o = json_object_get(body, objects[i]);
+        if (o && !json_is_object(o)) err_add_field(e, objects[i], "invalid_type");
+    }
     return e->nfields ? err_set(e, 422, "validation_failed", "转换参数有误", "Invalid conversion request") : 0;
 }
 
-static int make_records(entity_ctx *c, json_t *body, const lead_row *l, lead_conversion *out, err *e)
+/* One of the action's declared copies (leads.json) of the lead, with the
+ * request's field overrides over it. */
+static int copy_lead(entity_ctx *c, const entity_def *leads, const action_def *act, const char *name, json_t *lead,
+                     json_t *overrides, int64_t *made, err *e)
 {
-    json_t *acc = overrides(body, "account", e), *con = overrides(body, "contact", e),
-           *opp = overrides(body, "opportunity", e);
+    json_t *mapping = entity_action_copy(act, name);
+    if (!mapping) return err_setf(e, 500, "bad_metadata", "线索转换缺少 %s 的复制定义", "Lead conversion has no %s copy", name, name);
+    int rc = entity_copy(c, leads, mapping, lead, overrides, made, e);
+    json_decref(mapping);
+    return rc;
+}
+
+/* Field overrides from the request, or a new empty object. */
+static json_t *overrides(json_t *body, const char *key)
+{
+    json_t *v = json_object_get(body, key);
+    return v ? json_deep_copy(v) : json_object();
+}
+
+static int make_records(entity_ctx *c, const entity_def *leads, const action_def *act, json_t *lead, json_t *body,
+                        lead_conversion *out, err *e)
+{
+    json_t *acc = overrides(body, "account"), *con = overrides(body, "contact"), *opp = overrides(body, "opportunity");
     int rc = -1;
-    if (!acc || !con || !opp) goto done;
     json_t *link = json_object_get(body, "account_id");
-    if (link) {
-        out->account_id = json_integer_value(link);
-    } else {
-        put_text(acc, "name", l->company && *l->company ? l->company : l->name);
-        put_text(acc, "phone", l->phone);
-        put_text(acc, "email", l->email);
-        put_text(acc, "province", l->province);
-        put_text(acc, "city", l->city);
-        put_text(acc, "address", l->address);
-        put_option(c, acc, "accounts", "industry", l->industry);
-        put_option(c, acc, "accounts", "source", l->source);
-        put_text(acc, "description", l->description);
-        if (entity_create(c, meta_entity(c->m, "accounts"), acc, &out->account_id, e)) goto done;
-    }
-    put_text(con, "name", l->name);
-    put_text(con, "title", l->title);
-    put_text(con, "mobile", l->mobile);
-    put_text(con, "phone", l->phone);
-    put_text(con, "email", l->email);
-    put_text(con, "description", l->description);
+    if (link) out->account_id = json_integer_value(link);
+    else if (copy_lead(c, leads, act, "account", lead, acc, &out->account_id, e)) goto done;
     json_object_set_new(con, "account_id", json_integer(out->account_id));
-    if (entity_create(c, meta_entity(c->m, "contacts"), con, &out->contact_id, e)) goto done;
+    if (copy_lead(c, leads, act, "contact", lead, con, &out->contact_id, e)) goto done;
     if (json_is_true(json_object_get(body, "create_opportunity")) || json_object_size(opp)) {
-        char *name = arena_printf(c->a, "%s 商机", l->company && *l->company ? l->company : l->name);
-        put_text(opp, "name", name);
-        put_option(c, opp, "opportunities", "source", "lead");
+        const char *company = json_string_value(json_object_get(lead, "company"));
+        if (!company || !*company) company = json_string_value(json_object_get(lead, "name"));
+        if (!json_object_get(opp, "name")) json_object_set_new(opp, "name", json_sprintf("%s 商机", company ? company : ""));
         json_object_set_new(opp, "account_id", json_integer(out->account_id));
         json_object_set_new(opp, "contact_id", json_integer(out->contact_id));
-        if (entity_create(c, meta_entity(c->m, "opportunities"), opp, &out->opportunity_id, e)) goto done;
+        if (copy_lead(c, leads, act, "opportunity", lead, opp, &out->opportunity_id, e)) goto done;
     }
     rc = 0;
 done:
@@ -513,43 +422,36 @@ static int move_activities(entity_ctx *c, int64_t lead_id, const lead_conversion
     return rc;
 }
 
-static int mark_converted(entity_ctx *c, const entity_def *leads, int64_t id, const lead_conversion *out,
-                          err *e)
+/* The C part of the convert action: the records made from the lead (the
+ * field copying is declared in leads.json), its activities moved along,
+ * and the conversion stamps added to the lead's update. */
+static int convert_lead(entity_ctx *c, const entity_def *leads, const action_def *act, int64_t id, json_t *lead,
+                        json_t *body, json_t *changes, json_t *result, err *e)
 {
+    lead_conversion out = {0};
+    if (check_body(body, e) || make_records(c, leads, act, lead, body, &out, e) || move_activities(c, id, &out, e))
+        return -1;
     char now[ISO_TIME_LEN];
     iso_now(now);
-    json_t *stamp = json_pack("{s:s,s:s,s:I,s:I}", "status", "converted", "converted_at", now,
-                              "converted_account_id", (json_int_t)out->account_id,
-                              "converted_contact_id", (json_int_t)out->contact_id);
-    if (out->opportunity_id)
-        json_object_set_new(stamp, "converted_opportunity_id", json_integer(out->opportunity_id));
-    c->trusted = 1;
-    int rc = entity_update(c, leads, id, stamp, 0, e);
-    c->trusted = 0;
-    json_decref(stamp);
-    return rc;
+    json_object_set_new(changes, "converted_at", json_string(now));
+    json_object_set_new(changes, "converted_account_id", json_integer(out.account_id));
+    json_object_set_new(changes, "converted_contact_id", json_integer(out.contact_id));
+    if (out.opportunity_id) json_object_set_new(changes, "converted_opportunity_id", json_integer(out.opportunity_id));
+    json_object_set_new(result, "lead_id", json_integer(id));
+    json_object_set_new(result, "account_id", json_integer(out.account_id));
+    json_object_set_new(result, "contact_id", json_integer(out.contact_id));
+    json_object_set_new(result, "opportunity_id", out.opportunity_id ? json_integer(out.opportunity_id) : json_null());
+    return 0;
 }
 
-int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *out, err *e)
+void sales_init(void)
 {
-    const entity_def *leads = meta_entity(c->m, "leads");
-    memset(out, 0, sizeof *out);
-    if (!acl_can(c->user, leads, ACL_EDIT))
-        return err_set(e, 403, "forbidden", "没有转换线索的权限", "No permission to convert leads");
-    if (check_body(body, e) || db_begin(c->db, e)) return -1;
-    lead_row l;
-    if (load_lead(c, leads, lead_id, &l, e)) goto fail;
-    if (l.status && strcmp(l.status, "converted") == 0) {
-        err_set(e, 409, "already_converted", "该线索已经转换过了", "This lead has already been converted");
-        goto fail;
-    }
-    if (make_records(c, body, &l, out, e) || move_activities(c, lead_id, out, e) ||
-        mark_converted(c, leads, lead_id, out, e))
-        goto fail;
-    if (db_commit(c->db, e) == 0) return 0;
-fail:
-    db_rollback(c->db);
-    return -1;
+    entity_before("opportunities", ON_WRITE, links_agree);
+    entity_before("activities", ON_WRITE, repeat_rules);
+    entity_before("activities", ON_WRITE, links_agree);
+    entity_after("activities", ON_CREATE, expand_series);
+    entity_after("activities", ON_WRITE, follow_up_after_write);
+    entity_register_action("lead_convert", convert_lead);
 }
 
 /* ---- funnel ---- */

@@ -15,11 +15,13 @@ typedef struct lead_conversion {
     int64_t account_id, contact_id, opportunity_id; /* 0 when not made */
 } lead_conversion;
 
-/* body: {"account_id"?: link an existing customer instead of creating one,
- *        "account"?: {...}, "contact"?: {...} field overrides,
- *        "create_opportunity"?: bool, "opportunity"?: {...}}.
- * All or nothing; a lead converted before answers 409 already_converted. */
-int lead_convert(entity_ctx *c, int64_t lead_id, json_t *body, lead_conversion *out, err *e);
+/* Lead conversion is the action "convert" of leads (metadata/entities/
+ * leads.json, POST /api/v1/leads/{id}/actions/convert): sales_init
+ * registers its handler "lead_convert", which takes the body
+ * {"account_id"?: link an existing customer instead of creating one,
+ *  "account"?: {...}, "contact"?: {...} field overrides,
+ *  "create_opportunity"?: bool, "opportunity"?: {...}}
+ * and answers {lead_id, account_id, contact_id, opportunity_id}. */
 
 /* {"items":[{stage,label,probability,count,amount,weighted_amount}],
  *  "total":{count,amount,weighted_amount}} over the opportunities the user

@@ -89,7 +89,7 @@ export default {
     account: 'Customer', newAccount: 'New customer "{name}"', existingAccount: 'Link an existing customer', pickAccount: 'Customer',
     createOpportunity: 'Also create an opportunity', oppName: 'Opportunity', amount: 'Amount', stage: 'Stage',
     claim: 'Claim', release: 'Release to pool', assign: 'Assign', assignTo: 'Assign to', toPool: '(empty: back to the pool)',
-    sameName: 'A customer of this name exists and is chosen', complete: 'Done', completed: 'Marked as done',
+    sameName: 'A customer of this name exists and is chosen', movedTo: '{field} is now {state}', ran: '{action}: done', complete: 'Done', completed: 'Marked as done',
     releaseConfirm: 'Give this customer back to the public pool? Colleagues may then claim it.',
     done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
   },
@@ -97,7 +97,7 @@ export default {
     title: 'Pipeline', menu: 'Pipeline board', mine: 'Mine only', from: 'Close from', to: 'Close to', asList: 'List',
     colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
     moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',
-    lostTitle: 'Lost: {name}', lostTip: 'Why was it lost? The reason helps later analysis.', lostPick: 'Select', lostConfirm: 'Mark as lost',
+    askTitle: '{stage}: {name}', askTip: 'Please fill in the following before the move', askConfirm: 'Confirm: {stage}',
   },
   stages: {
     tab: 'Stage history', timeIn: 'Time in each stage', periods: 'Stage changes', none: '(none)',

@@ -91,7 +91,7 @@ export default {
     account: '客户', newAccount: '新建客户“{name}”', existingAccount: '关联已有客户', pickAccount: '选择客户',
     createOpportunity: '同时创建销售机会', oppName: '机会名称', amount: '预计金额', stage: '销售阶段',
     claim: '领取', release: '退回公海', assign: '分配', assignTo: '分配给', toPool: '（不选则退回公海）',
-    sameName: '已有同名客户，默认关联到该客户', complete: '完成', completed: '已完成',
+    sameName: '已有同名客户，默认关联到该客户', movedTo: '{field}已改为“{state}”', ran: '已{action}', complete: '完成', completed: '已完成',
     releaseConfirm: '确定把该客户退回公海吗？退回后其他同事可以领取。',
     done: { claim: '已领取，该客户现在归您负责', release: '已退回公海', assign: '已分配' },
   },
@@ -99,7 +99,7 @@ export default {
     title: '销售看板', menu: '销售看板', mine: '只看我的', from: '预计成交起', to: '预计成交止', asList: '列表',
     colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',
     moved: '“{name}”已移到“{stage}”', conflict: '该机会已被他人修改，已刷新看板', amountHidden: '您无权查看金额，漏斗只显示数量。',
-    lostTitle: '输单：{name}', lostTip: '请选择丢单原因，便于日后分析', lostPick: '请选择', lostConfirm: '确认输单',
+    askTitle: '{stage}：{name}', askTip: '进入该阶段前请先填写以下内容', askConfirm: '确认{stage}',
   },
   stages: {
     tab: '阶段历程', timeIn: '各阶段停留时间', periods: '阶段变化', none: '（未填写）',
