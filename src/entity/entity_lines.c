@@ -253,7 +253,8 @@ static void add_line_errors(err *e, const relation_def *r, size_t i, const err *
 {
     char name[sizeof e->fields[0].name];
     for (int k = 0; k < le->nfields; k++) {
-        snprintf(name, sizeof name, "%s[%zu].%s", r->name, i, le->fields[k].name);
+        int n = snprintf(name, sizeof name, "%s[%zu].%s", r->name, i, le->fields[k].name);
+        if (n < 0) continue; /* a longer name is cut to what an error field holds */
         err_add_field(e, name, le->fields[k].reason);
     }
     if (!le->nfields) {
