@@ -96,6 +96,23 @@ test('a correction is a reversing entry, once, and its amount cannot be chosen',
   assert.equal((await balance(acc.id)).amount, 0);
 });
 
+test('冲销 is the ledger\'s declared action: the record page offers it and it reverses like the route', async () => {
+  const acc = await account('冲销操作测试有限公司');
+  const r = await receipt(acc.id, 88.8);
+  const meta = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === 'receipts');
+  const act = meta.actions.find(a => a.name === 'reverse');
+  assert.equal(act.label.zh, '冲销');
+  assert.equal(act.permitted, true);
+  assert.ok(act.confirm);
+  const done = await admin.post(`/api/v1/receipts/${r.id}/actions/reverse`, {});
+  assert.equal(done.status, 200, done.text);
+  const made = (await admin.get(`/api/v1/receipts/${done.json.result.reversal_id}`)).json;
+  assert.deepEqual([made.amount, made.reverses_id], [-88.8, r.id]);
+  assert.equal(done.json.record.amount, 88.8, 'the original stays as it is');
+  assertError(assert, await admin.post(`/api/v1/receipts/${r.id}/actions/reverse`, {}), 409, 'already_reversed');
+  assert.equal((await balance(acc.id)).amount, 0);
+});
+
 test('balances stay exact through many inserts and reversals', async () => {
   const accs = [await account('余额甲有限公司'), await account('余额乙有限公司'), await account('余额丙有限公司')];
   const expected = new Map(accs.map(a => [a.id, { sum: 0n, n: 0 }]));
