@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/err.h"
+
 typedef enum node_kind {
     N_NUM, N_TEXT, N_BOOL, N_NULL, N_FIELD, N_NEG, N_NOT, N_AND, N_OR,
     N_ADD, N_SUB, N_MUL, N_DIV, N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE, N_IN,
@@ -47,24 +49,21 @@ static expr_int pow10i(int n)
     return p;
 }
 
-static int set_error(expr_error *err, expr_errcode code, int pos, const char *zh, const char *en, ...)
+static int set_error(expr_error *xerr, expr_errcode code, int pos, const char *zh, const char *en, ...)
 {
     /* Both formats take the same arguments in the same order. */
     va_list ap;
-    err->code = code;
-    err->pos = pos;
+    xerr->code = code;
+    xerr->pos = pos;
     va_start(ap, en);
-    vsnprintf(err->zh, sizeof err->zh, zh, ap);
-    va_end(ap);
-    va_start(ap, en);
-    vsnprintf(err->en, sizeof err->en, en, ap);
+    err_format_pair(xerr->zh, sizeof xerr->zh, xerr->en, sizeof xerr->en, zh, en, ap);
     va_end(ap);
     return -1;
 }
 
-static int overflow(expr_error *err)
+static int overflow(expr_error *xerr)
 {
-    return set_error(err, EXPR_E_OVERFLOW, 0, "数值超出可精确保存的范围", "The number is too large to be kept exactly");
+    return set_error(xerr, EXPR_E_OVERFLOW, 0, "数值超出可精确保存的范围", "The number is too large to be kept exactly");
 }
 
 static int in_range(expr_int m)
@@ -78,7 +77,7 @@ static int in_range(expr_int m)
 typedef struct parser {
     arena *a;
     const char *text, *p;
-    expr_error *err;
+    expr_error *xerr;
 } parser;
 
 static void skip_space(parser *ps)
@@ -89,10 +88,10 @@ static void skip_space(parser *ps)
 static int syntax(parser *ps, const char *what_zh, const char *what_en)
 {
     int at = (int)(ps->p - ps->text);
-    ps->err->code = EXPR_E_PARSE;
-    ps->err->pos = at;
-    snprintf(ps->err->zh, sizeof ps->err->zh, "表达式第 %d 个字符处有误：%s", at + 1, what_zh);
-    snprintf(ps->err->en, sizeof ps->err->en, "Expression error at character %d: %s", at + 1, what_en);
+    ps->xerr->code = EXPR_E_PARSE;
+    ps->xerr->pos = at;
+    snprintf(ps->xerr->zh, sizeof ps->xerr->zh, "表达式第 %d 个字符处有误：%s", at + 1, what_zh);
+    snprintf(ps->xerr->en, sizeof ps->xerr->en, "Expression error at character %d: %s", at + 1, what_en);
     return -1;
 }
 
@@ -171,7 +170,7 @@ static expr_node *number_literal(parser *ps)
     expr_node *n = node(ps, N_NUM, 0);
     if (len >= sizeof buf) {
         ps->p = start;
-        return overflow(ps->err), NULL;
+        return overflow(ps->xerr), NULL;
     }
     memcpy(buf, start, len);
     buf[len] = '\0';
@@ -244,7 +243,7 @@ static expr_node *call(parser *ps, const char *name)
     size_t f = 0;
     while (f < sizeof FUNCS / sizeof FUNCS[0] && strcmp(FUNCS[f].name, name) != 0) f++;
     if (f == sizeof FUNCS / sizeof FUNCS[0])
-        return set_error(ps->err, EXPR_E_UNKNOWN, (int)(ps->p - ps->text), "未知函数 %s", "Unknown function %s", name),
+        return set_error(ps->xerr, EXPR_E_UNKNOWN, (int)(ps->p - ps->text), "未知函数 %s", "Unknown function %s", name),
                NULL;
     func_kind fn = FUNCS[f].fn;
     if (fn == F_SUM || fn == F_COUNT || ((fn == F_MIN || fn == F_MAX) && relation_argument_follows(ps)))
@@ -343,7 +342,7 @@ static expr_node *in_list(parser *ps, expr_node *l, int negated)
         if (n == 64) return syntax(ps, "列表过长", "list too long"), NULL;
         skip_space(ps);
         expr_node *v = *ps->p == '\'' ? text_literal(ps) : isdigit((unsigned char)*ps->p) ? number_literal(ps) : NULL;
-        if (!v) return ps->err->code ? NULL : (syntax(ps, "列表中只能是常量", "the list holds literals only"), NULL);
+        if (!v) return ps->xerr->code ? NULL : (syntax(ps, "列表中只能是常量", "the list holds literals only"), NULL);
         items[n++] = v;
     } while (accept(ps, ","));
     if (!accept(ps, ")")) return syntax(ps, "缺少右括号", "\")\" expected"), NULL;
@@ -397,17 +396,17 @@ static expr_node *parse_or(parser *ps)
     return l;
 }
 
-expr_node *expr_parse(arena *a, const char *text, expr_error *err)
+expr_node *expr_parse(arena *a, const char *text, expr_error *xerr)
 {
-    memset(err, 0, sizeof *err);
-    parser ps = {a, text, text, err};
+    memset(xerr, 0, sizeof *xerr);
+    parser ps = {a, text, text, xerr};
     if (strlen(text) > EXPR_MAX_LENGTH) {
-        set_error(err, EXPR_E_PARSE, 0, "表达式过长", "The expression is too long");
+        set_error(xerr, EXPR_E_PARSE, 0, "表达式过长", "The expression is too long");
         return NULL;
     }
     expr_node *n = parse_or(&ps);
     if (!n) {
-        if (!err->code) syntax(&ps, "表达式无效", "invalid expression");
+        if (!xerr->code) syntax(&ps, "表达式无效", "invalid expression");
         return NULL;
     }
     skip_space(&ps);
@@ -421,7 +420,7 @@ typedef struct checker {
     expr_type_fn types;
     void *ctx;
     const char *relation; /* inside an aggregate: names are of its rows */
-    expr_error *err;
+    expr_error *xerr;
 } checker;
 
 static const char *TYPE_ZH[] = {"未知", "数值", "文本", "真假值", "任意"};
@@ -429,9 +428,9 @@ static const char *TYPE_EN[] = {"unknown", "number", "text", "boolean", "any"};
 
 static int type_error(checker *ck, expr_type want, expr_type got)
 {
-    ck->err->code = EXPR_E_TYPE;
-    snprintf(ck->err->zh, sizeof ck->err->zh, "此处应为%s，实际是%s", TYPE_ZH[want], TYPE_ZH[got]);
-    snprintf(ck->err->en, sizeof ck->err->en, "A %s is expected here, not a %s", TYPE_EN[want], TYPE_EN[got]);
+    ck->xerr->code = EXPR_E_TYPE;
+    snprintf(ck->xerr->zh, sizeof ck->xerr->zh, "此处应为%s，实际是%s", TYPE_ZH[want], TYPE_ZH[got]);
+    snprintf(ck->xerr->en, sizeof ck->xerr->en, "A %s is expected here, not a %s", TYPE_EN[want], TYPE_EN[got]);
     return -1;
 }
 
@@ -479,16 +478,16 @@ static int check_call(checker *ck, const expr_node *n, expr_type *t)
 static int check_aggregate(checker *ck, const expr_node *n, expr_type *t)
 {
     if (ck->relation)
-        return set_error(ck->err, EXPR_E_TYPE, 0, "汇总函数不能嵌套", "Aggregates cannot be nested");
+        return set_error(ck->xerr, EXPR_E_TYPE, 0, "汇总函数不能嵌套", "Aggregates cannot be nested");
     if (ck->types(ck->ctx, n->name, NULL) == ET_UNKNOWN)
-        return set_error(ck->err, EXPR_E_UNKNOWN, 0, "未知关联 %s", "Unknown relation %s", n->name);
+        return set_error(ck->xerr, EXPR_E_UNKNOWN, 0, "未知关联 %s", "Unknown relation %s", n->name);
     checker inner = *ck;
     inner.relation = n->name;
     *t = ET_NUM;
     if (n->field) {
         expr_type ft = ck->types(ck->ctx, n->name, n->field);
         if (ft == ET_UNKNOWN)
-            return set_error(ck->err, EXPR_E_UNKNOWN, 0, "未知字段 %s.%s", "Unknown field %s.%s", n->name, n->field);
+            return set_error(ck->xerr, EXPR_E_UNKNOWN, 0, "未知字段 %s.%s", "Unknown field %s.%s", n->name, n->field);
         if (ft != ET_NUM) return type_error(ck, ET_NUM, ft);
     }
     return n->args[0] ? check_as(&inner, n->args[0], ET_BOOL) : 0;
@@ -505,8 +504,8 @@ static int check(checker *ck, const expr_node *n, expr_type *t)
         *t = ck->types(ck->ctx, ck->relation, n->name);
         if (*t != ET_UNKNOWN) return 0;
         if (ck->relation)
-            return set_error(ck->err, EXPR_E_UNKNOWN, 0, "未知字段 %s.%s", "Unknown field %s.%s", ck->relation, n->name);
-        return set_error(ck->err, EXPR_E_UNKNOWN, 0, "未知字段 %s", "Unknown field %s", n->name);
+            return set_error(ck->xerr, EXPR_E_UNKNOWN, 0, "未知字段 %s.%s", "Unknown field %s.%s", ck->relation, n->name);
+        return set_error(ck->xerr, EXPR_E_UNKNOWN, 0, "未知字段 %s", "Unknown field %s", n->name);
     case N_NEG: *t = ET_NUM; return check_as(ck, n->args[0], ET_NUM);
     case N_NOT: *t = ET_BOOL; return check_as(ck, n->args[0], ET_BOOL);
     case N_AND: case N_OR:
@@ -533,10 +532,10 @@ static int check(checker *ck, const expr_node *n, expr_type *t)
     return -1;
 }
 
-int expr_check(const expr_node *n, expr_type_fn types, void *ctx, expr_type *type, expr_error *err)
+int expr_check(const expr_node *n, expr_type_fn types, void *ctx, expr_type *type, expr_error *xerr)
 {
-    memset(err, 0, sizeof *err);
-    checker ck = {types, ctx, NULL, err};
+    memset(xerr, 0, sizeof *xerr);
+    checker ck = {types, ctx, NULL, xerr};
     return check(&ck, n, type);
 }
 
@@ -590,10 +589,10 @@ int expr_number(const char *text, expr_value *out)
 }
 
 /* Brings v to scale s (s >= v->scale), refusing overflow. */
-static int rescale_up(expr_value *v, int s, expr_error *err)
+static int rescale_up(expr_value *v, int s, expr_error *xerr)
 {
     expr_int p = pow10i(s - v->scale), m;
-    if (__builtin_mul_overflow(v->m, p, &m) || !in_range(m)) return overflow(err);
+    if (__builtin_mul_overflow(v->m, p, &m) || !in_range(m)) return overflow(xerr);
     v->m = m;
     v->scale = s;
     return 0;
@@ -606,10 +605,10 @@ static void truncate_to(expr_value *v, int s)
     v->scale = s;
 }
 
-int expr_round(expr_value *v, int scale, expr_error *err)
+int expr_round(expr_value *v, int scale, expr_error *xerr)
 {
     if (v->kind != EV_NUM) return 0;
-    if (scale >= v->scale) return rescale_up(v, scale, err);
+    if (scale >= v->scale) return rescale_up(v, scale, xerr);
     expr_int p = pow10i(v->scale - scale);
     expr_int q = v->m / p, r = v->m % p;
     /* half away from zero: |r| >= p/2 (p is even, a power of ten) */
@@ -617,41 +616,41 @@ int expr_round(expr_value *v, int scale, expr_error *err)
     else if (-r >= p / 2) q--;
     v->m = q;
     v->scale = scale;
-    return in_range(q) ? 0 : overflow(err);
+    return in_range(q) ? 0 : overflow(xerr);
 }
 
-static int arith(node_kind k, expr_value a, expr_value b, expr_value *out, expr_error *err)
+static int arith(node_kind k, expr_value a, expr_value b, expr_value *out, expr_error *xerr)
 {
     if (a.kind == EV_NULL || b.kind == EV_NULL) return out->kind = EV_NULL, 0;
     expr_int m;
     if (k == N_ADD || k == N_SUB) {
         int s = a.scale > b.scale ? a.scale : b.scale;
-        if (rescale_up(&a, s, err) || rescale_up(&b, s, err)) return -1;
+        if (rescale_up(&a, s, xerr) || rescale_up(&b, s, xerr)) return -1;
         m = k == N_ADD ? a.m + b.m : a.m - b.m; /* both < 10^36: no wrap */
-        if (!in_range(m)) return overflow(err);
+        if (!in_range(m)) return overflow(xerr);
         *out = (expr_value){.kind = EV_NUM, .m = m, .scale = s};
         return 0;
     }
     if (k == N_MUL) {
-        if (__builtin_mul_overflow(a.m, b.m, &m)) return overflow(err);
+        if (__builtin_mul_overflow(a.m, b.m, &m)) return overflow(xerr);
         *out = (expr_value){.kind = EV_NUM, .m = m, .scale = a.scale + b.scale};
         if (out->scale > EXPR_MAX_SCALE) truncate_to(out, EXPR_MAX_SCALE);
-        return in_range(out->m) ? 0 : overflow(err);
+        return in_range(out->m) ? 0 : overflow(xerr);
     }
     /* N_DIV: a.m * 10^k / b.m has scale a.scale + k - b.scale = s */
     if (b.m == 0)
-        return set_error(err, EXPR_E_DIV_ZERO, 0, "除数为零", "Division by zero");
+        return set_error(xerr, EXPR_E_DIV_ZERO, 0, "除数为零", "Division by zero");
     int s = a.scale > b.scale ? a.scale : b.scale;
     if (s < EXPR_DIV_SCALE) s = EXPR_DIV_SCALE;
     int k10 = s + b.scale - a.scale;
     expr_int num;
-    if (__builtin_mul_overflow(a.m, pow10i(k10), &num)) return overflow(err);
+    if (__builtin_mul_overflow(a.m, pow10i(k10), &num)) return overflow(xerr);
     *out = (expr_value){.kind = EV_NUM, .m = num / b.m, .scale = s};
-    return in_range(out->m) ? 0 : overflow(err);
+    return in_range(out->m) ? 0 : overflow(xerr);
 }
 
 /* -1, 0, 1; both numbers or both text or both booleans. */
-static int compare(expr_value a, expr_value b, expr_error *err)
+static int compare(expr_value a, expr_value b, expr_error *xerr)
 {
     if (a.kind == EV_TEXT && b.kind == EV_TEXT) {
         int c = strcmp(a.s, b.s);
@@ -659,14 +658,14 @@ static int compare(expr_value a, expr_value b, expr_error *err)
     }
     if (a.kind == EV_NUM && b.kind == EV_NUM) {
         int s = a.scale > b.scale ? a.scale : b.scale;
-        if (rescale_up(&a, s, err) || rescale_up(&b, s, err)) return -2;
+        if (rescale_up(&a, s, xerr) || rescale_up(&b, s, xerr)) return -2;
     }
     return a.m < b.m ? -1 : a.m > b.m;
 }
 
-static int eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *err);
+static int eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr);
 
-static int comparison_value(const expr_node *n, expr_value a, expr_value b, expr_value *out, expr_error *err)
+static int comparison_value(const expr_node *n, expr_value a, expr_value b, expr_value *out, expr_error *xerr)
 {
     out->kind = EV_BOOL;
     if (a.kind == EV_NULL || b.kind == EV_NULL) {
@@ -675,8 +674,8 @@ static int comparison_value(const expr_node *n, expr_value a, expr_value b, expr
         return 0;
     }
     if (a.kind != b.kind)
-        return set_error(err, EXPR_E_TYPE, 0, "不能比较不同类型的值", "Values of different types cannot be compared");
-    int c = compare(a, b, err);
+        return set_error(xerr, EXPR_E_TYPE, 0, "不能比较不同类型的值", "Values of different types cannot be compared");
+    int c = compare(a, b, xerr);
     if (c == -2) return -1;
     switch (n->kind) {
     case N_EQ: out->m = c == 0; break;
@@ -689,57 +688,57 @@ static int comparison_value(const expr_node *n, expr_value a, expr_value b, expr
     return 0;
 }
 
-static int want_number(const expr_value *v, expr_error *err)
+static int want_number(const expr_value *v, expr_error *xerr)
 {
     if (v->kind == EV_NUM || v->kind == EV_NULL) return 0;
-    return set_error(err, EXPR_E_TYPE, 0, "此处应为数值", "A number is expected here");
+    return set_error(xerr, EXPR_E_TYPE, 0, "此处应为数值", "A number is expected here");
 }
 
 /* A condition: true only for true (null and false are not). */
-static int truth(const expr_node *n, const expr_env *env, int *yes, expr_error *err)
+static int truth(const expr_node *n, const expr_env *env, int *yes, expr_error *xerr)
 {
     expr_value v;
-    if (eval(n, env, &v, err)) return -1;
+    if (eval(n, env, &v, xerr)) return -1;
     if (v.kind != EV_BOOL && v.kind != EV_NULL)
-        return set_error(err, EXPR_E_TYPE, 0, "此处应为条件", "A condition is expected here");
+        return set_error(xerr, EXPR_E_TYPE, 0, "此处应为条件", "A condition is expected here");
     *yes = v.kind == EV_BOOL && v.m;
     return 0;
 }
 
-static int eval_call(const expr_node *n, const expr_env *env, expr_value *out, expr_error *err)
+static int eval_call(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
 {
     expr_value a, b;
     switch (n->fn) {
     case F_IF: {
         int yes;
-        if (truth(n->args[0], env, &yes, err)) return -1;
-        return eval(n->args[yes ? 1 : 2], env, out, err);
+        if (truth(n->args[0], env, &yes, xerr)) return -1;
+        return eval(n->args[yes ? 1 : 2], env, out, xerr);
     }
     case F_COALESCE:
         for (int i = 0; i < n->nargs; i++) {
-            if (eval(n->args[i], env, out, err)) return -1;
+            if (eval(n->args[i], env, out, xerr)) return -1;
             if (out->kind != EV_NULL) return 0;
         }
         return 0;
     case F_ABS:
-        if (eval(n->args[0], env, out, err) || want_number(out, err)) return -1;
+        if (eval(n->args[0], env, out, xerr) || want_number(out, xerr)) return -1;
         if (out->m < 0) out->m = -out->m;
         return 0;
     case F_ROUND:
-        if (eval(n->args[0], env, &a, err) || eval(n->args[1], env, &b, err) || want_number(&a, err) ||
-            want_number(&b, err))
+        if (eval(n->args[0], env, &a, xerr) || eval(n->args[1], env, &b, xerr) || want_number(&a, xerr) ||
+            want_number(&b, xerr))
             return -1;
         if (a.kind == EV_NULL) return *out = a, 0;
         if (b.kind == EV_NULL || b.scale != 0 || b.m < 0 || b.m > EXPR_MAX_SCALE)
-            return set_error(err, EXPR_E_TYPE, 0, "round 的位数应为 0 到 %d 的整数",
+            return set_error(xerr, EXPR_E_TYPE, 0, "round 的位数应为 0 到 %d 的整数",
                              "round takes 0 to %d digits", EXPR_MAX_SCALE);
         *out = a;
-        return expr_round(out, (int)b.m, err);
+        return expr_round(out, (int)b.m, xerr);
     default: /* F_MIN, F_MAX over arguments: null when any is null */
         for (int i = 0; i < n->nargs; i++) {
-            if (eval(n->args[i], env, &a, err) || want_number(&a, err)) return -1;
+            if (eval(n->args[i], env, &a, xerr) || want_number(&a, xerr)) return -1;
             if (a.kind == EV_NULL) return out->kind = EV_NULL, 0;
-            int c = i ? compare(a, *out, err) : 0;
+            int c = i ? compare(a, *out, xerr) : 0;
             if (c == -2) return -1;
             if (i == 0 || (n->fn == F_MIN ? c < 0 : c > 0)) *out = a;
         }
@@ -753,110 +752,110 @@ typedef struct agg_state {
     int64_t count;
 } agg_state;
 
-static int visit_row(void *state, const expr_env *row, expr_error *err)
+static int visit_row(void *state, const expr_env *row, expr_error *xerr)
 {
     agg_state *st = state;
     int yes = 1;
-    if (st->n->args[0] && truth(st->n->args[0], row, &yes, err)) return -1;
+    if (st->n->args[0] && truth(st->n->args[0], row, &yes, xerr)) return -1;
     if (!yes) return 0;
     if (st->n->fn == F_COUNT) {
         st->count++;
         return 0;
     }
     expr_value v;
-    if (row->field(row->ctx, st->n->field, &v, err) || want_number(&v, err)) return -1;
+    if (row->field(row->ctx, st->n->field, &v, xerr) || want_number(&v, xerr)) return -1;
     if (v.kind == EV_NULL) return 0;
     if (st->acc.kind == EV_NULL) return st->acc = v, 0;
-    if (st->n->fn == F_SUM) return arith(N_ADD, st->acc, v, &st->acc, err);
-    int c = compare(v, st->acc, err);
+    if (st->n->fn == F_SUM) return arith(N_ADD, st->acc, v, &st->acc, xerr);
+    int c = compare(v, st->acc, xerr);
     if (c == -2) return -1;
     if (st->n->fn == F_MIN ? c < 0 : c > 0) st->acc = v;
     return 0;
 }
 
-static int eval_aggregate(const expr_node *n, const expr_env *env, expr_value *out, expr_error *err)
+static int eval_aggregate(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
 {
     if (!env->rows)
-        return set_error(err, EXPR_E_UNKNOWN, 0, "此处不能汇总关联记录 %s", "Related records %s cannot be summed here",
+        return set_error(xerr, EXPR_E_UNKNOWN, 0, "此处不能汇总关联记录 %s", "Related records %s cannot be summed here",
                          n->name);
     agg_state st = {n, {.kind = EV_NULL}, 0};
-    if (env->rows(env->ctx, n->name, n, visit_row, &st, err)) return -1;
+    if (env->rows(env->ctx, n->name, n, visit_row, &st, xerr)) return -1;
     if (n->fn == F_COUNT) *out = (expr_value){.kind = EV_NUM, .m = st.count};
     else if (n->fn == F_SUM && st.acc.kind == EV_NULL) *out = (expr_value){.kind = EV_NUM};
     else *out = st.acc;
     return 0;
 }
 
-static int eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *err)
+static int eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
 {
     expr_value a, b;
     switch (n->kind) {
     case N_NUM: case N_TEXT: case N_BOOL: *out = n->v; return 0;
     case N_NULL: *out = (expr_value){.kind = EV_NULL}; return 0;
-    case N_FIELD: return env->field(env->ctx, n->name, out, err);
+    case N_FIELD: return env->field(env->ctx, n->name, out, xerr);
     case N_NEG:
-        if (eval(n->args[0], env, out, err) || want_number(out, err)) return -1;
+        if (eval(n->args[0], env, out, xerr) || want_number(out, xerr)) return -1;
         out->m = -out->m;
         return 0;
     case N_NOT: {
         expr_value v;
-        if (eval(n->args[0], env, &v, err)) return -1;
+        if (eval(n->args[0], env, &v, xerr)) return -1;
         *out = v.kind == EV_NULL ? v : (expr_value){.kind = EV_BOOL, .m = !v.m};
         return 0;
     }
     case N_AND: case N_OR: {
         int l, r = 0;
-        if (truth(n->args[0], env, &l, err)) return -1;
+        if (truth(n->args[0], env, &l, xerr)) return -1;
         /* short-circuit: the right side may divide by what the left excludes */
         if (n->kind == N_AND ? l : !l) {
-            if (truth(n->args[1], env, &r, err)) return -1;
+            if (truth(n->args[1], env, &r, xerr)) return -1;
         }
         *out = (expr_value){.kind = EV_BOOL, .m = n->kind == N_AND ? l && r : l || r};
         return 0;
     }
     case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-        if (eval(n->args[0], env, &a, err) || eval(n->args[1], env, &b, err) || want_number(&a, err) ||
-            want_number(&b, err))
+        if (eval(n->args[0], env, &a, xerr) || eval(n->args[1], env, &b, xerr) || want_number(&a, xerr) ||
+            want_number(&b, xerr))
             return -1;
-        return arith(n->kind, a, b, out, err);
+        return arith(n->kind, a, b, out, xerr);
     case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
-        if (eval(n->args[0], env, &a, err) || eval(n->args[1], env, &b, err)) return -1;
-        return comparison_value(n, a, b, out, err);
+        if (eval(n->args[0], env, &a, xerr) || eval(n->args[1], env, &b, xerr)) return -1;
+        return comparison_value(n, a, b, out, xerr);
     case N_IN: {
-        if (eval(n->args[0], env, &a, err)) return -1;
+        if (eval(n->args[0], env, &a, xerr)) return -1;
         int found = 0;
         for (int i = 1; i < n->nargs && a.kind != EV_NULL && !found; i++) {
             if (n->args[i]->v.kind != a.kind)
-                return set_error(err, EXPR_E_TYPE, 0, "不能比较不同类型的值", "Values of different types cannot be compared");
-            int c = compare(a, n->args[i]->v, err);
+                return set_error(xerr, EXPR_E_TYPE, 0, "不能比较不同类型的值", "Values of different types cannot be compared");
+            int c = compare(a, n->args[i]->v, xerr);
             if (c == -2) return -1;
             found = c == 0;
         }
         *out = (expr_value){.kind = EV_BOOL, .m = a.kind != EV_NULL && (n->negated ? !found : found)};
         return 0;
     }
-    case N_CALL: return eval_call(n, env, out, err);
-    case N_AGG: return eval_aggregate(n, env, out, err);
+    case N_CALL: return eval_call(n, env, out, xerr);
+    case N_AGG: return eval_aggregate(n, env, out, xerr);
     }
     return -1;
 }
 
-int expr_eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *err)
+int expr_eval(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
 {
-    memset(err, 0, sizeof *err);
-    return eval(n, env, out, err);
+    memset(xerr, 0, sizeof *xerr);
+    return eval(n, env, out, xerr);
 }
 
 int expr_eval_scaled(const expr_node *n, const expr_env *env, int scale, int64_t *out, int *is_null,
-                     expr_error *err)
+                     expr_error *xerr)
 {
     expr_value v;
-    if (expr_eval(n, env, &v, err)) return -1;
+    if (expr_eval(n, env, &v, xerr)) return -1;
     *is_null = v.kind == EV_NULL;
     if (*is_null) return 0;
-    if (v.kind != EV_NUM) return set_error(err, EXPR_E_TYPE, 0, "结果应为数值", "The result must be a number");
-    if (expr_round(&v, scale, err)) return -1;
-    if (v.m > INT64_MAX || v.m < -INT64_MAX) return overflow(err);
+    if (v.kind != EV_NUM) return set_error(xerr, EXPR_E_TYPE, 0, "结果应为数值", "The result must be a number");
+    if (expr_round(&v, scale, xerr)) return -1;
+    if (v.m > INT64_MAX || v.m < -INT64_MAX) return overflow(xerr);
     *out = (int64_t)v.m;
     return 0;
 }

@@ -28,16 +28,23 @@ int err_set(err *e, int status, const char *code, const char *zh, const char *en
 
 /* Both formats receive the same arguments; an argument one language does
  * not need is skipped with a zero-width conversion such as "%.0s". */
+void err_format_pair(char *zh, size_t zh_size, char *en, size_t en_size, const char *zh_fmt, const char *en_fmt,
+                     va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    vsnprintf(zh, zh_size, zh_fmt, ap);
+    vsnprintf(en, en_size, en_fmt, again);
+    va_end(again);
+}
+
 int err_setf(err *e, int status, const char *code, const char *zh_fmt, const char *en_fmt, ...)
 {
     e->status = status;
     e->code = code;
     va_list ap;
     va_start(ap, en_fmt);
-    vsnprintf(e->zh, sizeof e->zh, zh_fmt, ap);
-    va_end(ap);
-    va_start(ap, en_fmt);
-    vsnprintf(e->en, sizeof e->en, en_fmt, ap);
+    err_format_pair(e->zh, sizeof e->zh, e->en, sizeof e->en, zh_fmt, en_fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -6,6 +6,9 @@
 #ifndef KEHU_ERR_H
 #define KEHU_ERR_H
 
+#include <stdarg.h>
+#include <stddef.h>
+
 #define ERR_MAX_FIELDS 32
 
 typedef struct err_field {
@@ -27,6 +30,10 @@ void err_clear(err *e);
  * `return err_set(...)`. */
 int err_set(err *e, int status, const char *code, const char *zh, const char *en);
 int err_setf(err *e, int status, const char *code, const char *zh_fmt, const char *en_fmt, ...);
+/* The two messages of one event from a format per language taking the
+ * same arguments (as err_setf; for other structs that carry zh and en). */
+void err_format_pair(char *zh, size_t zh_size, char *en, size_t en_size, const char *zh_fmt, const char *en_fmt,
+                     va_list ap);
 /* Adds a field-level reason (kept once per field). */
 void err_add_field(err *e, const char *field, const char *reason);
 const char *err_message(const err *e, const char *lang); /* lang "zh" or "en" */

@@ -28,7 +28,10 @@ async function signInAs(username, password) {
 async function linkOptions(field, q) {
   await page.locator(`[data-field="${field}"] .el-select__wrapper`).click();
   if (q !== undefined) await page.locator(`[data-field="${field}"] input`).fill(q);
-  await page.waitForTimeout(400); // the remote search answers
+  // the remote search answers: wait for the network to go quiet rather than
+  // a fixed time, which a busy machine overruns
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(100);
   const texts = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
   return texts.map(s => s.trim());
 }
