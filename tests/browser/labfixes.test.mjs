@@ -26,6 +26,8 @@ async function signInAs(username, password) {
 }
 // The options a link picker offers once opened (and after typing `q`).
 async function linkOptions(field, q) {
+  // a dropdown just closed (the customer picked) may still be fading out
+  await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
   await page.locator(`[data-field="${field}"] .el-select__wrapper`).click();
   if (q !== undefined) await page.locator(`[data-field="${field}"] input`).fill(q);
   // the remote search answers: wait for the network to go quiet rather than
