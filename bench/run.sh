@@ -7,40 +7,18 @@
 # Needs: wrk (apt), a built build/kehu, the anchor source for the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 SIZES=${*:-100000 1000000}
-DUR=${BENCH_DURATION:-10s}
-CONNS=${BENCH_CONNS:-16}
-ANCHOR_SRC=${ANCHOR_SRC:-$ROOT/../shared/bench-anchor}
-KEHU=${KEHU_BIN:-$ROOT/build/kehu}
-WORK=$(mktemp -d /tmp/kehu-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-command -v wrk >/dev/null || { echo "apt-get install wrk"; exit 1; }
-wrkrun() { "$ANCHOR_SRC/wrkrun.sh" "$@"; }
-. "$ROOT/bench/signin.sh"
+. bench/common.sh
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), $(date -u +%F)"
 echo "# kehu $(git rev-parse --short HEAD), wrk $CONNS connections x $DUR, server threads 2"
 
-if [ -f "$ANCHOR_SRC/mhd_hello.c" ]; then
-  gcc -O2 -o "$WORK/mhd_hello" "$ANCHOR_SRC/mhd_hello.c" -lmicrohttpd
-  "$WORK/mhd_hello" 8099 2 2>/dev/null & anchor=$!
-  sleep 0.5
-  wrkrun hello http://127.0.0.1:8099/ "$CONNS" "$DUR"
-  kill $anchor; wait $anchor 2>/dev/null || true
-else
-  echo "# anchor not found at $ANCHOR_SRC: no ratio"
-fi
+bench_anchor
 
 for n in $SIZES; do
   db="$WORK/bench-$n.db"
   "$KEHU" gen-data --db "$db" --accounts "$n" --contacts "$n" 2>&1 | tail -1
-  "$KEHU" serve --db "$db" --listen 127.0.0.1:8098 --threads 2 --no-access-log \
-    --admin-password 'Bench#2026pw' >/dev/null 2>&1 & server=$!
-  for i in $(seq 1 100); do curl -sf http://127.0.0.1:8098/api/v1/openapi.json >/dev/null && break; sleep 0.1; done
-  kehu_signin http://127.0.0.1:8098 'Bench#2026pw'
-  H="Authorization: Bearer $KEHU_TOKEN"
-  B=http://127.0.0.1:8098/api/v1
+  kehu_start "$db" 8098
   filter=$(python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))' '{"field":"city","op":"eq","value":"南京"}')
   q=$(python3 -c 'import urllib.parse;print(urllib.parse.quote("恒兴"))')
   wrkrun "detail n=$n" "$B/accounts/42" "$CONNS" "$DUR" -H "$H"
