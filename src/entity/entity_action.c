@@ -7,7 +7,6 @@
 #include "../acl/acl.h"
 #include "../util/arena.h"
 #include "entity_state.h"
-#include "total_cache.h"
 
 /* ---- loading ---- */
 
@@ -101,16 +100,20 @@ const action_def *entity_action_find(const entity_def *ent, const char *name)
 
 /* ---- handlers ---- */
 
-#define MAX_ACTION_HANDLERS 64
-static struct {
+/* Registered at start-up, before requests run; grows as modules add
+ * handlers (none is ever dropped). */
+static struct action_handler {
     const char *name;
     entity_action_handler fn;
-} handlers[MAX_ACTION_HANDLERS];
+} *handlers;
 static int nhandlers;
 
 void entity_register_action(const char *handler_name, entity_action_handler fn)
 {
-    if (nhandlers < MAX_ACTION_HANDLERS) handlers[nhandlers++].name = handler_name, handlers[nhandlers - 1].fn = fn;
+    struct action_handler *grown = realloc(handlers, sizeof *handlers * (size_t)(nhandlers + 1));
+    if (!grown) abort(); /* start-up only: no memory means no server */
+    handlers = grown;
+    handlers[nhandlers++] = (struct action_handler){handler_name, fn};
 }
 
 /* The engine's own handler, for the 冲销 action a ledger declares: a

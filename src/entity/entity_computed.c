@@ -202,13 +202,7 @@ static int store(entity_ctx *c, const entity_def *ent, int64_t id, const sql_val
     }
     query_sql(&q, " WHERE id = ");
     query_bind_int(&q, id);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    int rc = -1;
-    if (s) {
-        query_bind_all(&q, s);
-        rc = db_step(s) < 0 ? err_set(e, 500, "db_error", "保存计算字段失败", "Cannot store computed fields") : 0;
-        db_finalize(s);
-    }
+    int rc = query_exec(c->db, &q, "保存计算字段失败", "Cannot store computed fields", e);
     query_free(&q);
     if (rc == 0) total_cache_invalidate(ent->name);
     return rc;
@@ -355,10 +349,19 @@ int computed_fill(entity_ctx *c, const entity_def *ent, sql_value *vals, char *p
     return 0;
 }
 
+/* Does only the document that owns these lines sum them? */
+static int owner_is_only_dependent(const entity_computed *ec, const entity_def *ent)
+{
+    for (int d = 0; d < ec->ndependents; d++)
+        if (!ent->owner || strcmp(ec->dependents[d].parent, ent->owner->name) != 0) return 0;
+    return 1;
+}
+
 int computed_after_write(entity_ctx *c, const entity_def *ent, int64_t id, const sql_value *old, err *e)
 {
     entity_computed *ec = ent->computed;
     if (!ec || (!old && !ec->ndependents)) return 0; /* a new record's own values came with its INSERT */
+    if (!old && c->as_line && owner_is_only_dependent(ec, ent)) return 0; /* its document is refreshed once */
     sql_value *now = NULL;
     int live = 0;
     int found = load_record(c, ent, id, 0, &now, &live, e);

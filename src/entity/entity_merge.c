@@ -109,13 +109,7 @@ static int repoint_links(entity_ctx *c, const entity_def *ent, int64_t target, c
                 query_bind_int(&q, ids[j]);
             }
             query_sql(&q, ")");
-            db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-            int rc = -1;
-            if (s) {
-                query_bind_all(&q, s);
-                rc = db_step(s) < 0 ? err_set(e, 500, "db_error", "转移关联记录失败", "Cannot move linked records") : 0;
-                db_finalize(s);
-            }
+            int rc = query_exec(c->db, &q, "转移关联记录失败", "Cannot move linked records", e);
             query_free(&q);
             if (rc) return -1;
             total_cache_invalidate(other->name);
@@ -139,13 +133,7 @@ static int move_history(entity_ctx *c, const entity_def *ent, int64_t target, co
         query_bind_int(&q, ids[j]);
     }
     query_sql(&q, ")");
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    int rc = -1;
-    if (s) {
-        query_bind_all(&q, s);
-        rc = db_step(s) < 0 ? err_set(e, 500, "db_error", "转移修改记录失败", "Cannot move the history") : 0;
-        db_finalize(s);
-    }
+    int rc = query_exec(c->db, &q, "转移修改记录失败", "Cannot move the history", e);
     query_free(&q);
     return rc;
 }

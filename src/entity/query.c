@@ -78,6 +78,16 @@ void query_bind_null(query *q)
     query_bind_value(q, (sql_value){.kind = SV_NULL});
 }
 
+int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *e)
+{
+    db_stmt *s = db_prepare(c, sb_str(&q->sql), e);
+    if (!s) return -1;
+    query_bind_all(q, s);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", zh, en) : 0;
+}
+
 void query_bind_all(const query *q, db_stmt *s)
 {
     for (int i = 0; i < q->nvalues; i++) {

@@ -37,5 +37,8 @@ void query_bind_text(query *q, const char *s); /* copied into the arena */
 void query_bind_null(query *q);
 /* Binds every collected value to a prepared statement, starting at index 1. */
 void query_bind_all(const query *q, db_stmt *s);
+/* Runs q as one statement that returns no rows (UPDATE, DELETE); a
+ * failure is 500 db_error with the message given. The caller frees q. */
+int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *e);
 
 #endif

@@ -31,9 +31,10 @@ test('form values arrive as JSON numbers and are still exact', () => {
   assert.equal(evaluateScaled('quantity * price', { quantity: '', price: 1 }, 2), null);
 });
 
-test('a form knows which expressions it can work out alone', async () => {
-  const { readsRelations } = await import('../../web/src/utils/expr.js');
-  assert.equal(readsRelations('round(amount * probability / 100, 2)'), false);
-  assert.equal(readsRelations("count(activities where status = 'done')"), true);
-  assert.equal(readsRelations('if(x > 0, sum(lines.amount), 0)'), true);
+test('a form knows which relations an expression reads (it works out those over its own lines)', async () => {
+  const { relationsRead } = await import('../../web/src/utils/expr.js');
+  assert.deepEqual(relationsRead('round(amount * probability / 100, 2)'), []);
+  assert.deepEqual(relationsRead("count(activities where status = 'done')"), ['activities']);
+  assert.deepEqual(relationsRead('if(x > 0, sum(lines.amount), 0) + count(lines)'), ['lines']);
+  assert.deepEqual(relationsRead("sum(lines.tax) + count(activities where sum_flag = 1)").sort(), ['activities', 'lines']);
 });

@@ -392,12 +392,6 @@ const treeOf = text => {
   return trees.get(text)
 }
 
-// Whether the expression sums related records (a form cannot, without them).
-export function readsRelations (tree) {
-  const walk = n => n.k === 'agg' || [n.a, n.b, ...(n.args || [])].some(x => x && walk(x))
-  return walk(treeOf(tree))
-}
-
 // The names of the relations an expression sums or counts.
 export function relationsRead (tree) {
   const names = new Set()
