@@ -8,7 +8,6 @@
  * Each row runs under a savepoint, so a bad row leaves nothing behind and
  * the others go on; rows commit in batches for speed, or all in one
  * transaction with all_or_nothing (any error: nothing is stored). */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,23 +140,6 @@ static int64_t id_by_name(entity_ctx *c, const entity_def *target, const char *n
     return id;
 }
 
-/* Excel keeps dates as days since 1899-12-30 (fractions: time of day), as
- * the wall-clock time the user typed, which for us is China time: the text
- * goes without a zone, so the engine reads it as China time. Serials of
- * date-formatted cells arrive as text already (table.c); this is for a
- * number cell that the user maps to a date field. */
-static int excel_serial(const char *text, char *out, size_t n, int with_time)
-{
-    char *end;
-    double d = strtod(text, &end);
-    if (end == text || *end || !(d >= 1 && d <= 2958465)) return 0;
-    time_t secs = (time_t)llround((d - 25569.0) * 86400.0);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(out, n, with_time ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d", &tm);
-    return 1;
-}
-
 /* "2026-12-03 09:00:00" (a date-time cell) into a date field: its day. */
 static const char *date_of(arena *a, const char *text)
 {
@@ -190,7 +172,8 @@ static json_t *cell_json(entity_ctx *c, const field_def *f, const char *text, er
         return link_error(f, id < 0 ? "ambiguous" : "not_found", e), NULL;
     }
     case FT_DATE: case FT_DATETIME:
-        if (excel_serial(text, buf, sizeof buf, f->type == FT_DATETIME)) return json_string(buf);
+        /* a plain number cell mapped to a date field is a serial too */
+        if (table_serial_text(text, buf, sizeof buf) == 0) text = buf;
         return json_string(f->type == FT_DATE ? date_of(c->a, text) : text);
     case FT_TEXT: case FT_LONGTEXT: case FT_EMAIL: case FT_PHONE: case FT_URL:
         return json_string(text);

@@ -335,10 +335,7 @@ static void XMLCALL styles_end(void *ud, const XML_Char *tag)
     if (is(tag, "cellXfs")) x->in_cellxfs = 0;
 }
 
-/* A serial of a date-formatted cell as the wall-clock text Excel shows
- * ("2026-12-03" or "2026-12-03 09:00:00"): Excel keeps no time zone, so the
- * time is the local (China) time the user typed, and import reads it so. */
-static int serial_text(const char *v, char *out, size_t n)
+int table_serial_text(const char *v, char *out, size_t n)
 {
     char *end;
     double d = strtod(v, &end);
@@ -386,7 +383,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *tag)
         } else if (strcmp(x->type, "b") == 0) {
             v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
         } else if (strcmp(x->type, "n") == 0 && x->style >= 0 && x->style < x->nstyles &&
-                   x->date_style[x->style] && serial_text(v, date, sizeof date) == 0) {
+                   x->date_style[x->style] && table_serial_text(v, date, sizeof date) == 0) {
             v = date;
         }
         if (set_cell(&x->row, x->col, v, x->e)) fail(x, current_parser, "", "");

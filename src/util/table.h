@@ -28,6 +28,12 @@ typedef struct data_table {
  * *t (free with table_free) or returns -1 with e (422 bad_file). */
 int table_read(const char *data, size_t n, data_table *t, err *e);
 void table_free(data_table *t);
+/* An Excel date serial (days since 1899-12-30, the time of day as a
+ * fraction) as the wall-clock text Excel shows, "2026-12-03" or
+ * "2026-12-03 09:00:00": Excel keeps no time zone, so the time is the
+ * local (China) time the user typed, and import reads it so. Date-formatted
+ * cells arrive in a table as this text already. -1 when v is no serial. */
+int table_serial_text(const char *v, char *out, size_t n);
 /* The cell or "" when out of range. */
 const char *table_cell(const data_table *t, int row, int col);
 
