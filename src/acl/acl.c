@@ -44,7 +44,7 @@ typedef struct role_node {
 } role_node;
 
 typedef struct profile_node {
-    int64_t id, parent_id;
+    int64_t id, parent_id, company_id;
     int is_default;
     json_t *permissions, *field_access; /* freed once the snapshot is built */
 } profile_node;
@@ -54,10 +54,17 @@ typedef struct snapshot {
     int64_t version;      /* settings.acl_version it was loaded at */
     int64_t meta_version; /* and the metadata's (custom fields have access rules too) */
     arena *a;
-    role_node *roles;
+    role_node *roles; /* sorted by id */
     int nroles;
-    rights default_rights;
+    /* Each company's rights for users without a role (its is_default
+     * profiles), sorted by company. */
+    struct company_rights {
+        int64_t company_id;
+        rights r;
+    } *defaults;
+    int ndefaults;
     struct sharing_entry {
+        int64_t company_id;
         const char *entity;
         acl_sharing mode;
     } *sharing;
@@ -294,7 +301,8 @@ static void resolve_inheritance(profile_node *all, int n)
 
 static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
 {
-    db_stmt *s = db_prepare(c, "SELECT id, is_default, permissions, field_access, parent_id FROM profiles WHERE deleted_at IS NULL", e);
+    db_stmt *s = db_prepare(c, "SELECT id, is_default, permissions, field_access, parent_id, company_id FROM profiles"
+                                " WHERE deleted_at IS NULL ORDER BY company_id, id", e);
     if (!s) return -1;
     int cap = 16;
     *out = calloc((size_t)cap, sizeof **out);
@@ -306,6 +314,7 @@ static int load_profiles(db_conn *c, profile_node **out, int *n, err *e)
         p->id = db_column_int64(s, 0);
         p->is_default = (int)db_column_int64(s, 1);
         p->parent_id = db_column_is_null(s, 4) ? 0 : db_column_int64(s, 4);
+        p->company_id = db_column_int64(s, 5);
         const char *perm = db_column_text(s, 2), *fa = db_column_text(s, 3);
         p->permissions = perm ? json_loads(perm, 0, NULL) : NULL;
         p->field_access = fa ? json_loads(fa, 0, NULL) : NULL;
@@ -342,10 +351,16 @@ static int load_roles(db_conn *c, arena *a, snapshot *snap_out, err *e)
     return rc < 0 ? err_set(e, 500, "db_error", "读取角色失败", "Cannot read roles") : 0;
 }
 
+/* Roles are loaded in id order: a company per student makes thousands. */
 static role_node *find_role(const snapshot *s, int64_t id)
 {
-    for (int i = 0; s && i < s->nroles; i++)
-        if (s->roles[i].id == id) return &s->roles[i];
+    int lo = 0, hi = s ? s->nroles - 1 : -1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->roles[mid].id == id) return &s->roles[mid];
+        if (s->roles[mid].id < id) lo = mid + 1;
+        else hi = mid - 1;
+    }
     return NULL;
 }
 
@@ -395,7 +410,7 @@ static int load_subordinates(db_conn *c, arena *a, snapshot *sn, err *e)
 
 static int load_sharing(db_conn *c, arena *a, snapshot *sn, err *e)
 {
-    db_stmt *s = db_prepare(c, "SELECT key, value FROM settings WHERE key LIKE 'sharing.%'", e);
+    db_stmt *s = db_prepare(c, "SELECT key, value, company_id FROM company_settings WHERE key LIKE 'sharing.%'", e);
     if (!s) return -1;
     int cap = 8, rc;
     sn->sharing = arena_alloc(a, sizeof *sn->sharing * (size_t)cap);
@@ -407,6 +422,7 @@ static int load_sharing(db_conn *c, arena *a, snapshot *sn, err *e)
             memcpy(bigger, sn->sharing, sizeof *bigger * (size_t)sn->nsharing);
             sn->sharing = bigger;
         }
+        sn->sharing[sn->nsharing].company_id = db_column_int64(s, 2);
         sn->sharing[sn->nsharing].entity = arena_strdup(a, db_column_text(s, 0) + strlen("sharing."));
         sn->sharing[sn->nsharing++].mode = (acl_sharing)mode;
     }
@@ -433,10 +449,17 @@ static void build_rights(snapshot *sn, const metadata *m, profile_node *profiles
         json_decref(ids);
         merge_rights(sn->a, m, pick, n, &sn->roles[r].r);
     }
-    int n = 0;
-    for (int i = 0; i < nprofiles; i++)
-        if (profiles[i].is_default) pick[n++] = &profiles[i];
-    merge_rights(sn->a, m, pick, n, &sn->default_rights);
+    /* profiles come ordered by company: one run of defaults per company */
+    sn->defaults = arena_alloc(sn->a, sizeof *sn->defaults * (size_t)(nprofiles + 1));
+    for (int i = 0; i < nprofiles;) {
+        int64_t company = profiles[i].company_id;
+        int n = 0;
+        for (; i < nprofiles && profiles[i].company_id == company; i++)
+            if (profiles[i].is_default) pick[n++] = &profiles[i];
+        if (!n) continue;
+        sn->defaults[sn->ndefaults].company_id = company;
+        merge_rights(sn->a, m, pick, n, &sn->defaults[sn->ndefaults++].r);
+    }
     free(pick);
 }
 
@@ -500,7 +523,10 @@ static const rights *rights_of(const snapshot *s, const auth_user *u)
 {
     if (!s) return NULL;
     const role_node *r = u->role_id ? find_role(s, u->role_id) : NULL;
-    return r ? &r->r : &s->default_rights;
+    if (r) return &r->r;
+    for (int i = 0; i < s->ndefaults; i++)
+        if (s->defaults[i].company_id == u->company_id) return &s->defaults[i].r;
+    return NULL;
 }
 
 static const entity_rights *entity_rights_of(const snapshot *s, const auth_user *u, const entity_def *ent)
@@ -556,12 +582,13 @@ int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_i
     return acl_can_assign(u, ent) && is_subordinate(role_of(snap(), u), owner_id);
 }
 
-acl_sharing acl_entity_sharing(const entity_def *ent)
+acl_sharing acl_entity_sharing(const auth_user *u, const entity_def *ent)
 {
     if (ent->personal) return ACL_PRIVATE;
     const snapshot *s = snap();
-    for (int i = 0; s && i < s->nsharing; i++)
-        if (strcmp(s->sharing[i].entity, ent->name) == 0) return s->sharing[i].mode;
+    for (int i = 0; s && u && i < s->nsharing; i++)
+        if (s->sharing[i].company_id == u->company_id && strcmp(s->sharing[i].entity, ent->name) == 0)
+            return s->sharing[i].mode;
     int dflt = ent->sharing ? acl_sharing_from_name(ent->sharing) : -1;
     return dflt >= 0 ? (acl_sharing)dflt : ACL_PRIVATE;
 }
@@ -607,32 +634,66 @@ static int sees_everything(const auth_user *u, const entity_def *ent, int writin
     if ((u && u->is_admin) || ent->is_system) return 1; /* system entities: acl_can decides */
     if (ent->personal) return 0;                       /* an inbox stays one's own */
     if (acl_can(u, ent, writing ? ACL_MODIFY_ALL : ACL_VIEW_ALL)) return 1;
-    acl_sharing mode = acl_entity_sharing(ent);
+    acl_sharing mode = acl_entity_sharing(u, ent);
     return writing ? mode == ACL_PUBLIC_READ_WRITE : mode != ACL_PRIVATE;
+}
+
+void acl_company_predicate(const auth_user *u, const char *alias, query *q)
+{
+    if (u && u->company_id == 0) { /* the server's own jobs */
+        query_sql(q, "(1=1)");
+        return;
+    }
+    query_sqlf(q, "(%s%scompany_id = ", alias ? alias : "", alias ? "." : "");
+    query_bind_int(q, u ? u->company_id : -1);
+    query_sql(q, ")");
+}
+
+/* Every predicate starts with the company: the tenant boundary comes
+ * first, then what the user may see inside it. */
+static void company_and(const auth_user *u, const char *alias, query *q)
+{
+    query_sql(q, "(");
+    acl_company_predicate(u, alias, q);
+    query_sql(q, " AND ");
 }
 
 void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
+    company_and(u, alias, q);
     if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
     else owner_predicate(u, ent, alias, 1, q);
+    query_sql(q, ")");
 }
 
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
+    company_and(u, alias, q);
     if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
     else owner_predicate(u, ent, alias, 0, q);
+    query_sql(q, ")");
+}
+
+void acl_pool_predicate(const auth_user *u, const char *alias, query *q)
+{
+    company_and(u, alias, q);
+    query_sqlf(q, "%s%sowner_id IS NULL)", alias ? alias : "", alias ? "." : "");
 }
 
 void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
+    company_and(u, alias, q);
     owner_predicate(u, ent, alias, 0, q);
+    query_sql(q, ")");
 }
 
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
                          int with_pool, query *q)
 {
+    company_and(u, alias, q);
     if (sees_everything(u, ent, 1)) query_sql(q, "(1=1)");
     else owner_predicate(u, ent, alias, with_pool, q);
+    query_sql(q, ")");
 }
 
 static int profile_access(const auth_user *u, const entity_def *ent, const field_def *f)

@@ -26,6 +26,10 @@
  *   that everyone may read (profiles: administrators only) and only
  *   administrators change.
  *
+ * - Companies (tenants): every predicate below keeps to the user's company,
+ *   and rights, roles, profiles and sharing are each company's own. An
+ *   administrator (is_admin) administers one company.
+ *
  * The rules live in a snapshot loaded from the database (roles, profiles,
  * users' roles, sharing), replaced as a whole when they change: at once in
  * the process that changed them, within a second in other processes
@@ -88,6 +92,10 @@ int acl_can_assign(const auth_user *u, const entity_def *ent);
 /* May records be given to `owner_id` by this user? Administrators: anyone;
  * others: themselves and the users below them in the role tree. */
 int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_id);
+/* Appends one parenthesised SQL condition to q selecting the rows of the
+ * user's company (every company for the server's own jobs, company_id 0).
+ * Every predicate below starts with it. */
+void acl_company_predicate(const auth_user *u, const char *alias, query *q);
 /* Appends one parenthesised SQL condition to q selecting the rows of `ent`
  * (column qualifier `alias`) that this user may see, the public pool
  * included. */
@@ -97,6 +105,8 @@ void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char
  * predicate must stay an index range on the owner, or a user with few
  * records would scan the whole table. */
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
+/* The public pool of the user's company: rows without an owner. */
+void acl_pool_predicate(const auth_user *u, const char *alias, query *q);
 /* The rows of the user and of the users below them in the role tree, for
  * everyone alike (administrators too), whatever the sharing: what is theirs
  * to act on, such as reminders. A subset of the list predicate. */
@@ -112,8 +122,8 @@ int acl_field_access(const auth_user *u, const entity_def *ent, const field_def 
  * because it is server-owned): writing it is refused with 403. */
 int acl_field_restricted(const auth_user *u, const entity_def *ent, const field_def *f);
 
-/* Default sharing of a business entity. */
-acl_sharing acl_entity_sharing(const entity_def *ent);
+/* Default sharing of a business entity in the user's company. */
+acl_sharing acl_entity_sharing(const auth_user *u, const entity_def *ent);
 const char *acl_sharing_name(acl_sharing s);
 int acl_sharing_from_name(const char *name); /* -1 when unknown */
 

@@ -22,7 +22,7 @@ static void get_sharing(http_request *req, http_response *res)
 {
     entity_ctx c;
     api_entity_ctx(req, &c);
-    access_sharing_json(c.m, &res->body);
+    access_sharing_json(c.m, c.user, &res->body);
     http_json(res, 200);
 }
 
@@ -46,7 +46,7 @@ static void put_sharing(http_request *req, http_response *res)
     int rc = access_set_sharing(&c, body, &e);
     json_decref(body);
     if (rc) return http_error(req, res, &e);
-    access_sharing_json(c.m, &res->body);
+    access_sharing_json(c.m, c.user, &res->body);
     http_json(res, 200);
 }
 

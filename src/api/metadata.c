@@ -174,7 +174,7 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     }
     if (!ent->is_system) {
         sb_append(b, ",\"sharing\":");
-        sb_json_string(b, acl_sharing_name(acl_entity_sharing(ent)));
+        sb_json_string(b, acl_sharing_name(acl_entity_sharing(req->user, ent)));
     }
     sb_append(b, ",\"fields\":[");
     int n = 0;
@@ -321,17 +321,25 @@ static void get_metadata(http_request *req, http_response *res)
     sb_json_string(b, req->user->username);
     sb_append(b, ",\"name\":");
     sb_json_string(b, req->user->name);
-    sb_printf(b, ",\"is_admin\":%s}}", req->user->is_admin ? "true" : "false");
+    sb_printf(b, ",\"is_admin\":%s,\"platform_admin\":%s,\"company_id\":%lld}}", req->user->is_admin ? "true" : "false",
+              req->user->platform_admin ? "true" : "false", (long long)req->user->company_id);
     http_json(res, 200);
 }
 
 /* ---- custom fields ---- */
 
+/* Fields and picklist options are one set for the whole platform until
+ * each company keeps its own: a company's administrator changing them
+ * would change every other company's forms, so only platform
+ * administrators may. */
 static int require_admin(http_request *req, http_response *res)
 {
-    if (req->user->is_admin) return 0;
-    http_fail(req, res, 403, "forbidden", "只有系统管理员可以修改字段设置",
-              "Only administrators can change fields");
+    if (req->user->is_admin && req->user->platform_admin) return 0;
+    if (req->user->is_admin)
+        http_fail(req, res, 403, "forbidden", "字段和下拉选项由平台管理员统一维护",
+                  "Fields and picklist options are kept by the platform administrators");
+    else
+        http_fail(req, res, 403, "forbidden", "只有系统管理员可以修改字段设置", "Only administrators can change fields");
     return -1;
 }
 

@@ -10,6 +10,7 @@ const route *const api_all_routes[] = {
     api_sales_routes,
     api_owner_routes,
     api_access_routes,
+    api_company_routes,
     api_report_routes,
     api_import_routes,
     api_calendar_routes,

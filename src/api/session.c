@@ -105,6 +105,9 @@ static void write_user(strbuf *sb, const auth_user *u)
     sb_append(sb, ",\"name\":");
     sb_json_string(sb, u->name ? u->name : "");
     sb_append(sb, u->is_admin ? ",\"is_admin\":true" : ",\"is_admin\":false");
+    sb_append(sb, u->platform_admin ? ",\"platform_admin\":true" : ",\"platform_admin\":false");
+    sb_append(sb, ",\"company_id\":");
+    sb_int64(sb, u->company_id);
     sb_append(sb, ",\"role_id\":");
     json_id_or_null(sb, u->role_id);
     sb_append(sb, ",\"department_id\":");

@@ -75,9 +75,10 @@ static int load_user(db_conn *c, const char *username, arena *a, auth_user *out,
                      err *e)
 {
     db_stmt *s = db_prepare(c,
-                            "SELECT id, username, name, password_hash, is_admin, role_id,"
-                            " department_id, status FROM users"
-                            " WHERE username = ? AND deleted_at IS NULL",
+                            "SELECT u.id, u.username, u.name, u.password_hash, u.is_admin, u.role_id,"
+                            " u.department_id, u.status, u.company_id, u.platform_admin, c.status"
+                            " FROM users u JOIN companies c ON c.id = u.company_id"
+                            " WHERE u.username = ? AND u.deleted_at IS NULL",
                             e);
     if (!s) return -1;
     db_bind_text(s, 1, username);
@@ -91,8 +92,12 @@ static int load_user(db_conn *c, const char *username, arena *a, auth_user *out,
         out->is_admin = db_column_int64(s, 4) != 0;
         out->role_id = db_column_int64(s, 5);
         out->department_id = db_column_int64(s, 6);
-        const char *status = db_column_text(s, 7);
-        row->active = status && strcmp(status, "active") == 0;
+        out->company_id = db_column_int64(s, 8);
+        out->platform_admin = db_column_int64(s, 9) != 0;
+        /* a suspended company's users are stopped like deactivated ones */
+        const char *status = db_column_text(s, 7), *company_status = db_column_text(s, 10);
+        row->active = status && strcmp(status, "active") == 0 && company_status &&
+                      strcmp(company_status, "active") == 0;
     }
     db_finalize(s);
     return rc == DB_ROW || rc == DB_DONE ? 0 : auth_db_fail(rc, e);

@@ -122,8 +122,10 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     db_stmt *s = db_prepare(c,
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
                             " s.expires_at, s.revoked_at, u.id, u.username, u.name,"
-                            " u.is_admin, u.role_id, u.department_id, u.status, u.deleted_at"
+                            " u.is_admin, u.role_id, u.department_id, u.status, u.deleted_at,"
+                            " u.company_id, u.platform_admin, c.status"
                             " FROM sessions s JOIN users u ON u.id = s.user_id"
+                            " JOIN companies c ON c.id = u.company_id"
                             " WHERE s.token_hash = ? AND s.kind = ?",
                             e);
     if (!s) return -1;
@@ -138,7 +140,7 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     const char *status = db_column_text(s, 12);
     int live = token_equal(db_column_text(s, 1), hash) && (!expires || strcmp(expires, now) > 0) &&
                db_column_is_null(s, 5) && status && strcmp(status, "active") == 0 &&
-               db_column_is_null(s, 13);
+               db_column_is_null(s, 13) && strcmp(db_column_text(s, 16), "active") == 0;
     if (live) {
         out->session_id = db_column_int64(s, 0);
         out->csrf_token = kind == SESSION_COOKIE_KIND ? auth_col_text(s, 2, a) : NULL;
@@ -148,6 +150,8 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
         out->is_admin = db_column_int64(s, 9) != 0;
         out->role_id = db_column_int64(s, 10);
         out->department_id = db_column_int64(s, 11);
+        out->company_id = db_column_int64(s, 14);
+        out->platform_admin = db_column_int64(s, 15) != 0;
     }
     const char *last_seen = live ? auth_col_text(s, 3, a) : NULL;
     db_finalize(s);

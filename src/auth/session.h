@@ -19,7 +19,9 @@ typedef struct auth_user {
     int64_t id;
     const char *username;
     const char *name;
-    int is_admin;
+    int is_admin;          /* administers the user's company */
+    int platform_admin;    /* creates companies (/api/v1/companies) */
+    int64_t company_id;    /* the tenant; 0 only for the server's own jobs, which see every company */
     int64_t role_id;       /* 0 when none */
     int64_t department_id; /* 0 when none */
     int64_t session_id;    /* the sessions row that authenticated the request */

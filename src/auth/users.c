@@ -79,27 +79,29 @@ int user_create(db_conn *c, const char *username, const char *name, const char *
     if (password_hash(password, hash, e)) return -1;
     iso_now(now);
     db_stmt *s = db_prepare(c,
-                            "INSERT INTO users(username, name, password_hash, is_admin, status,"
+                            "INSERT INTO users(username, name, password_hash, is_admin, platform_admin, status,"
                             " password_changed_at, created_at, updated_at, py_full, py_initials,"
-                            " search_grams) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
+                            " search_grams) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) RETURNING id",
                             e);
     if (!s) return -1;
     db_bind_text(s, 1, username);
     db_bind_text(s, 2, name);
     db_bind_text(s, 3, hash);
     db_bind_int64(s, 4, is_admin ? 1 : 0);
-    db_bind_text(s, 5, now);
+    /* made from the command line: the machine's owner runs the platform */
+    db_bind_int64(s, 5, is_admin ? 1 : 0);
     db_bind_text(s, 6, now);
     db_bind_text(s, 7, now);
+    db_bind_text(s, 8, now);
     /* The keys the records engine keeps for every entity with a name:
      * pinyin for sorting and the A-Z bar, words for quick search. */
     strbuf py_full = STRBUF_INIT, py_initials = STRBUF_INIT, words = STRBUF_INIT;
     pinyin_keys(name, &py_full, &py_initials);
     grams_of_text(username, &words);
     grams_of_text(name, &words);
-    db_bind_text(s, 8, sb_str(&py_full));
-    db_bind_text(s, 9, sb_str(&py_initials));
-    db_bind_text(s, 10, sb_str(&words));
+    db_bind_text(s, 9, sb_str(&py_full));
+    db_bind_text(s, 10, sb_str(&py_initials));
+    db_bind_text(s, 11, sb_str(&words));
     sb_free(&py_full);
     sb_free(&py_initials);
     sb_free(&words);

@@ -260,7 +260,7 @@ int cli_demo_data(db_conn *db, err *e)
         return -1;
     if (gen_data(db, 60, 150, 0, admin_id, e)) return -1;
     arena *a = arena_new();
-    auth_user admin = {.id = admin_id, .username = "admin", .name = "系统管理员", .is_admin = 1};
+    auth_user admin = {.id = admin_id, .username = "admin", .name = "系统管理员", .is_admin = 1, .company_id = 1};
     entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &admin, .lang = "zh"};
     int64_t team[NTEAM] = {0};
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||

@@ -254,8 +254,8 @@ static int insert_receipts(db_conn *c, int64_t count, int64_t accounts, int64_t 
     if (db_dialect_of(c) == DB_POSTGRES &&
         db_exec(c, "SELECT setval(pg_get_serial_sequence('receipts','id'), GREATEST((SELECT MAX(id) FROM receipts), 1))", e))
         return -1;
-    return db_query_int64(c, "DELETE FROM sequences WHERE name = 'receipts.code' RETURNING 1", &ignored, e, 0, NULL) < 0 ||
-                   db_query_int64(c, "INSERT INTO sequences(name, value) VALUES ('receipts.code', CAST(? AS BIGINT)) RETURNING value",
+    return db_query_int64(c, "DELETE FROM counters WHERE company_id = 1 AND name = 'receipts.code' RETURNING 1", &ignored, e, 0, NULL) < 0 ||
+                   db_query_int64(c, "INSERT INTO counters(company_id, name, value) VALUES (1, 'receipts.code', CAST(? AS BIGINT)) RETURNING value",
                                   &ignored, e, 1, params) < 0
                ? -1
                : 0;
@@ -287,9 +287,9 @@ static int advance_counters(db_conn *c, int64_t accounts, err *e)
     snprintf(value, sizeof value, "%lld", (long long)accounts);
     const char *params[] = {value};
     int64_t ignored;
-    if (db_query_int64(c, "DELETE FROM sequences WHERE name = 'accounts.code' RETURNING 1", &ignored, e, 0, NULL) < 0)
+    if (db_query_int64(c, "DELETE FROM counters WHERE company_id = 1 AND name = 'accounts.code' RETURNING 1", &ignored, e, 0, NULL) < 0)
         return -1;
-    return db_query_int64(c, "INSERT INTO sequences(name, value) VALUES ('accounts.code', CAST(? AS BIGINT)) RETURNING value",
+    return db_query_int64(c, "INSERT INTO counters(company_id, name, value) VALUES (1, 'accounts.code', CAST(? AS BIGINT)) RETURNING value",
                           &ignored, e, 1, params) < 0 ? -1 : 0;
 }
 

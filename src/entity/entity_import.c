@@ -123,7 +123,8 @@ static int64_t id_by_name(entity_ctx *c, const entity_def *target, const char *n
         query_bind_text(&q, name);
         query_sql(&q, " OR t.username = ");
         query_bind_text(&q, name);
-        query_sql(&q, ")");
+        query_sql(&q, ") AND ");
+        acl_company_predicate(c->user, "t", &q);
     }
     query_sql(&q, " ORDER BY t.id LIMIT 2");
     err ignore;

@@ -34,33 +34,48 @@ static int table_exists(db_conn *c, const char *table, err *e)
     return db_query_int64(c, sql, &n, e, 1, params) < 0 ? -1 : n > 0;
 }
 
+/* A balance row is one company's: company_id is the first key of every
+ * balance table, so a company's balances are one index range and two
+ * companies' customers never add up. */
 static void column_list(strbuf *sql, const balance_def *b)
 {
-    for (int i = 0; i < b->ngroup_by; i++) sb_printf(sql, "%s%s", i ? ", " : "", b->group_by[i]);
+    sb_append(sql, "company_id");
+    for (int i = 0; i < b->ngroup_by; i++) sb_printf(sql, ", %s", b->group_by[i]);
     for (int i = 0; i < b->nsum; i++) sb_printf(sql, ", %s", b->sum[i]);
     sb_append(sql, ", entries");
+}
+
+static int keyed_by_company(db_conn *c, const char *table)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT company_id FROM %s LIMIT 1", table);
+    err ignore;
+    err_clear(&ignore);
+    db_stmt *s = db_prepare(c, sql, &ignore);
+    if (s) db_finalize(s);
+    return s != NULL;
 }
 
 /* A new balance of an existing ledger starts from the rows already there. */
 static int create_balance(db_conn *c, const entity_def *ent, const balance_def *b, err *e)
 {
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "CREATE TABLE %s (", b->table);
+    sb_printf(&sql, "CREATE TABLE %s (company_id BIGINT NOT NULL, ", b->table);
     for (int i = 0; i < b->ngroup_by; i++)
         sb_printf(&sql, "%s %s NOT NULL, ", b->group_by[i], entity_column_type(meta_field(ent, b->group_by[i]), db_dialect_of(c)));
     for (int i = 0; i < b->nsum; i++) sb_printf(&sql, "%s BIGINT NOT NULL DEFAULT 0, ", b->sum[i]);
-    sb_append(&sql, "entries BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (");
-    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, "%s%s", i ? ", " : "", b->group_by[i]);
+    sb_append(&sql, "entries BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (company_id");
+    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, ", %s", b->group_by[i]);
     sb_append(&sql, "))");
     int rc = db_exec(c, sb_str(&sql), e);
     sb_clear(&sql);
     sb_printf(&sql, "INSERT INTO %s (", b->table);
     column_list(&sql, b);
-    sb_append(&sql, ") SELECT ");
-    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, "%s%s", i ? ", " : "", b->group_by[i]);
+    sb_append(&sql, ") SELECT company_id");
+    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, ", %s", b->group_by[i]);
     for (int i = 0; i < b->nsum; i++) sb_printf(&sql, ", COALESCE(SUM(%s), 0)", b->sum[i]);
-    sb_printf(&sql, ", COUNT(*) FROM %s WHERE deleted_at IS NULL GROUP BY ", ent->table);
-    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, "%s%s", i ? ", " : "", b->group_by[i]);
+    sb_printf(&sql, ", COUNT(*) FROM %s WHERE deleted_at IS NULL GROUP BY company_id", ent->table);
+    for (int i = 0; i < b->ngroup_by; i++) sb_printf(&sql, ", %s", b->group_by[i]);
     if (!rc) rc = db_exec(c, sb_str(&sql), e);
     sb_free(&sql);
     return rc;
@@ -69,8 +84,17 @@ static int create_balance(db_conn *c, const entity_def *ent, const balance_def *
 int ledger_schema(db_conn *c, const entity_def *ent, err *e)
 {
     for (int k = 0; k < ent->nbalances; k++) {
-        int exists = table_exists(c, ent->balances[k].table, e);
-        if (exists < 0 || (!exists && create_balance(c, ent, &ent->balances[k], e))) return -1;
+        const balance_def *b = &ent->balances[k];
+        int exists = table_exists(c, b->table, e);
+        if (exists < 0) return -1;
+        /* a balance table from before companies is made again from its ledger */
+        if (exists && !keyed_by_company(c, b->table)) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "DROP TABLE %s", b->table);
+            if (db_exec(c, sql, e)) return -1;
+            exists = 0;
+        }
+        if (!exists && create_balance(c, ent, b, e)) return -1;
     }
     return 0;
 }
@@ -90,9 +114,10 @@ static int check_room(entity_ctx *c, const entity_def *ent, const balance_def *b
     query_init(&q, c->a);
     query_sql(&q, "SELECT ");
     for (int i = 0; i < b->nsum; i++) query_sqlf(&q, "%s%s", i ? ", " : "", b->sum[i]);
-    query_sqlf(&q, " FROM %s WHERE ", b->table);
+    query_sqlf(&q, " FROM %s WHERE company_id = ", b->table);
+    query_bind_int(&q, c->user->company_id);
     for (int i = 0; i < b->ngroup_by; i++) {
-        query_sqlf(&q, "%s%s = ", i ? " AND " : "", b->group_by[i]);
+        query_sqlf(&q, " AND %s = ", b->group_by[i]);
         query_bind_value(&q, *value_of(ent, vals, b->group_by[i]));
     }
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
@@ -124,8 +149,9 @@ static int upsert(entity_ctx *c, const entity_def *ent, const balance_def *b, co
     query_sqlf(&q, "INSERT INTO %s (", b->table);
     column_list(&q.sql, b);
     query_sql(&q, ") VALUES (");
+    query_bind_int(&q, c->user->company_id); /* the entry was just written in the user's company */
     for (int i = 0; i < b->ngroup_by; i++) {
-        if (i) query_sql(&q, ", ");
+        query_sql(&q, ", ");
         query_bind_value(&q, *value_of(ent, vals, b->group_by[i]));
     }
     for (int i = 0; i < b->nsum; i++) {
@@ -133,8 +159,8 @@ static int upsert(entity_ctx *c, const entity_def *ent, const balance_def *b, co
         query_sql(&q, ", ");
         query_bind_int(&q, v->kind == SV_INT ? v->i : 0);
     }
-    query_sql(&q, ", 1) ON CONFLICT (");
-    for (int i = 0; i < b->ngroup_by; i++) query_sqlf(&q, "%s%s", i ? ", " : "", b->group_by[i]);
+    query_sql(&q, ", 1) ON CONFLICT (company_id");
+    for (int i = 0; i < b->ngroup_by; i++) query_sqlf(&q, ", %s", b->group_by[i]);
     query_sql(&q, ") DO UPDATE SET ");
     for (int i = 0; i < b->nsum; i++) query_sqlf(&q, "%s = %s.%s + excluded.%s, ", b->sum[i], b->table, b->sum[i], b->sum[i]);
     query_sqlf(&q, "entries = %s.entries + 1", b->table);
@@ -305,7 +331,7 @@ const balance_def *entity_balance_def(const entity_def *ent, const char *name)
 static int balance_where(entity_ctx *c, const entity_def *ent, const balance_def *b, const char *const *values,
                          query *w, err *e)
 {
-    query_sql(w, "1 = 1");
+    acl_company_predicate(c->user, "b", w);
     for (int i = 0; i < b->ngroup_by; i++) {
         if (!values[i]) continue;
         const field_def *f = meta_field(ent, b->group_by[i]);

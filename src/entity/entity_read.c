@@ -240,7 +240,7 @@ int entity_where(entity_ctx *c, const entity_def *ent, const list_params *p, que
         if (!ent->pool)
             return err_setf(e, 400, "bad_param", "「%s」没有公海%.0s", "%.0s%s have no public pool",
                             ent->label_zh, ent->label_en);
-        query_sql(w, "t.owner_id IS NULL");
+        acl_pool_predicate(c->user, "t", w);
     } else {
         acl_list_predicate(c->user, ent, "t", w);
     }

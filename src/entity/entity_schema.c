@@ -60,7 +60,8 @@ static int create_table(db_conn *c, const entity_def *ent, err *e)
     strbuf sql = STRBUF_INIT;
     db_dialect d = db_dialect_of(c);
     sb_printf(&sql,
-              "CREATE TABLE IF NOT EXISTS %s (id %s, version BIGINT NOT NULL DEFAULT 1, "
+              "CREATE TABLE IF NOT EXISTS %s (id %s, company_id BIGINT NOT NULL DEFAULT 1, "
+              "version BIGINT NOT NULL DEFAULT 1, "
               "owner_id BIGINT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
               "created_by BIGINT, updated_by BIGINT, deleted_at TEXT",
               ent->table, schema_id_column(d));
@@ -85,6 +86,14 @@ static const char *add_text_column_sql(const char *table, const char *column)
     return sql;
 }
 
+/* Tables from before companies: their rows become the default company's. */
+static int add_company_column(db_conn *c, const char *table, err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN company_id BIGINT NOT NULL DEFAULT 1", table);
+    return exec_sql(c, sql, e);
+}
+
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e)
 {
     char sql[256];
@@ -102,21 +111,37 @@ static int create_index(db_conn *c, const char *name, const char *table, const c
     return exec_sql(c, sql, e);
 }
 
+/* Indexes of the time before companies: the same shapes without the
+ * company in front. Dropped once their successors exist. */
+static int drop_old_index(db_conn *c, const char *name, err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", name);
+    return exec_sql(c, sql, e);
+}
+
+/* Every list index starts with the company: each statement names it (see
+ * acl_company_predicate), so a company's rows are one index range, and
+ * uniqueness holds within a company. Index names carry "_c_" so the
+ * indexes made before companies can be told apart and dropped. */
 static int create_indexes(db_conn *c, const entity_def *ent, err *e)
 {
-    char name[128], cols[160];
-    snprintf(name, sizeof name, "%s_owner", ent->table);
+    char name[128], old[128], cols[200];
+    snprintf(name, sizeof name, "%s_c_owner", ent->table);
     /* Lists sort by the pinyin of the name by default (see meta_load.c). */
-    snprintf(cols, sizeof cols, "owner_id, %s, id", ent->name_field ? "py_full" : "id");
+    snprintf(cols, sizeof cols, "company_id, owner_id, %s, id", ent->name_field ? "py_full" : "id");
     if (create_index(c, name, ent->table, cols, 0, e)) return -1;
-    if (ent->name_field) {
-        snprintf(name, sizeof name, "%s_pinyin", ent->table);
-        if (create_index(c, name, ent->table, "py_full, id", 0, e)) return -1;
-        snprintf(name, sizeof name, "%s_initials", ent->table);
-        if (create_index(c, name, ent->table, "py_initials, id", 0, e)) return -1;
+    snprintf(old, sizeof old, "%s_owner", ent->table);
+    if (drop_old_index(c, old, e)) return -1;
+    static const char *const plain[][2] = {{"pinyin", "py_full, id"}, {"initials", "py_initials, id"}, {"updated", "updated_at, id"}};
+    for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++) {
+        if (k < 2 && !ent->name_field) continue;
+        snprintf(name, sizeof name, "%s_c_%s", ent->table, plain[k][0]);
+        snprintf(cols, sizeof cols, "company_id, %s", plain[k][1]);
+        if (create_index(c, name, ent->table, cols, 0, e)) return -1;
+        snprintf(old, sizeof old, "%s_%s", ent->table, plain[k][0]);
+        if (drop_old_index(c, old, e)) return -1;
     }
-    snprintf(name, sizeof name, "%s_updated", ent->table);
-    if (create_index(c, name, ent->table, "updated_at, id", 0, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (f->system) continue;
@@ -126,12 +151,19 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
         if (!(link || named || filtered || f->unique || f->type == FT_AUTONUMBER)) continue;
         /* Filtered and link fields (related lists) carry the default list order (pinyin of the
          * name) so "grade = A, sorted by name" is read from the index. */
-        snprintf(name, sizeof name, "%s_%s", ent->table, f->name);
-        snprintf(cols, sizeof cols, "%s, %sid", f->name, (filtered || link) && ent->name_field ? "py_full, " : "");
-        if (create_index(c, name, ent->table, f->unique ? f->name : cols, 0, e)) return -1;
+        char unique_cols[160];
+        snprintf(unique_cols, sizeof unique_cols, "company_id, %s", f->name);
+        snprintf(name, sizeof name, "%s_c_%s", ent->table, f->name);
+        snprintf(cols, sizeof cols, "company_id, %s, %sid", f->name,
+                 (filtered || link) && ent->name_field ? "py_full, " : "");
+        if (create_index(c, name, ent->table, f->unique ? unique_cols : cols, 0, e)) return -1;
+        snprintf(old, sizeof old, "%s_%s", ent->table, f->name);
+        if (drop_old_index(c, old, e)) return -1;
         if (f->unique || f->type == FT_AUTONUMBER) {
-            snprintf(name, sizeof name, "%s_%s_uniq", ent->table, f->name);
-            if (create_index(c, name, ent->table, f->name, 1, e)) return -1;
+            snprintf(name, sizeof name, "%s_c_%s_uniq", ent->table, f->name);
+            if (create_index(c, name, ent->table, unique_cols, 1, e)) return -1;
+            snprintf(old, sizeof old, "%s_%s_uniq", ent->table, f->name);
+            if (drop_old_index(c, old, e)) return -1;
         }
     }
     return 0;
@@ -278,6 +310,7 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
          * CREATE is a no-op there; the rest (search and pinyin columns,
          * indexes) follows metadata as for any entity. */
         if (create_table(c, ent, e)) return -1;
+        if (!has_column(c, ent->table, "company_id") && add_company_column(c, ent->table, e)) return -1;
         if (entity_has_search(ent) && !has_column(c, ent->table, "search_grams") &&
             exec_sql(c, add_text_column_sql(ent->table, "search_grams"), e))
             return -1;

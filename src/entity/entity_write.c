@@ -261,6 +261,8 @@ static int check_links(entity_ctx *c, const entity_def *ent, const change_set *c
         if (f->type == FT_USER) {
             query_sql(&q, "SELECT COUNT(*) FROM users t WHERE t.deleted_at IS NULL AND t.status = 'active' AND t.id = ");
             query_bind_int(&q, cs->vals[i].i);
+            query_sql(&q, " AND ");
+            acl_company_predicate(c->user, "t", &q);
         } else {
             const entity_def *target = meta_entity(c->m, f->link_entity);
             if (!target) continue;
@@ -292,10 +294,13 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
         if (!f->unique || !cs->present[i] || cs->vals[i].kind == SV_NULL) continue;
         query q;
         query_init(&q, c->a);
-        query_sqlf(&q, "SELECT COUNT(*) FROM %s WHERE deleted_at IS NULL AND %s = ", ent->table, f->name);
+        /* unique within the company: other companies' names are not taken */
+        query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, f->name);
         query_bind_value(&q, cs->vals[i]);
-        query_sql(&q, " AND id <> ");
+        query_sql(&q, " AND t.id <> ");
         query_bind_int(&q, self_id);
+        query_sql(&q, " AND ");
+        acl_company_predicate(c->user, "t", &q);
         int dup = query_exists(c, &q, e);
         if (dup < 0) return -1;
         if (dup) {
@@ -307,19 +312,25 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
     return 0;
 }
 
+/* Numbers count per company: each company's customers start at KH-000001. */
 static int next_autonumber(entity_ctx *c, const entity_def *ent, const field_def *f,
                            sql_value *out, err *e)
 {
-    char seq[160];
+    char seq[160], company[24];
     snprintf(seq, sizeof seq, "%s.%s", ent->name, f->name);
-    const char *params[] = {seq};
+    snprintf(company, sizeof company, "%lld", (long long)c->user->company_id);
+    const char *params[] = {company, seq};
     int64_t n = 0;
-    int rc = db_query_int64(c->db, "UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value",
-                            &n, e, 1, params);
+    int rc = db_query_int64(c->db,
+                            "UPDATE counters SET value = value + 1 WHERE company_id = CAST(? AS BIGINT) AND name = ?"
+                            " RETURNING value",
+                            &n, e, 2, params);
     if (rc < 0) return -1;
     if (rc == 1) { /* first number of this sequence */
         n = 1;
-        if (db_query_int64(c->db, "INSERT INTO sequences(name, value) VALUES (?, 1) RETURNING value", &n, e, 1, params) < 0)
+        if (db_query_int64(c->db,
+                           "INSERT INTO counters(company_id, name, value) VALUES (CAST(? AS BIGINT), ?, 1) RETURNING value",
+                           &n, e, 2, params) < 0)
             return -1;
     }
     out->kind = SV_TEXT;
@@ -406,9 +417,12 @@ static const char *search_text(arena *a, const entity_def *ent, const change_set
 static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, const char *now,
                       int64_t *id_out, err *e)
 {
+    if (c->user->company_id <= 0) /* the server's all-company jobs must say whose record it is */
+        return err_set(e, 500, "internal", "记录未指定所属公司", "A record needs its company");
     query q;
     query_init(&q, c->a);
-    query_sqlf(&q, "INSERT INTO %s (version, created_at, updated_at, created_by, updated_by", ent->table);
+    query_sqlf(&q, "INSERT INTO %s (company_id, version, created_at, updated_at, created_by, updated_by",
+               ent->table);
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
     for (int i = 0; i < ent->nfields; i++)
         if (cs->present[i] && (!ent->fields[i].system || i == owner_idx)) query_sqlf(&q, ", %s", ent->fields[i].name);
@@ -419,7 +433,9 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
     }
     const char *grams = search_text(c->a, ent, cs, NULL);
     if (grams) query_sql(&q, ", search_grams");
-    query_sql(&q, ") VALUES (1, ");
+    query_sql(&q, ") VALUES (");
+    query_bind_int(&q, c->user->company_id);
+    query_sql(&q, ", 1, ");
     query_bind_text(&q, now);
     query_sql(&q, ", ");
     query_bind_text(&q, now);
@@ -796,9 +812,26 @@ static const char *owner_text(arena *a, int64_t owner)
     return owner ? arena_printf(a, "%lld", (long long)owner) : NULL;
 }
 
+/* A record goes only to an active user of its own company. */
+static int check_new_owner(entity_ctx *c, int64_t owner, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COUNT(*) FROM users t WHERE t.deleted_at IS NULL AND t.status = 'active' AND t.id = ");
+    query_bind_int(&q, owner);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    int found = query_exists(c, &q, e);
+    if (found) return found < 0 ? -1 : 0;
+    err_add_field(e, "owner_id", "not_found");
+    return err_set(e, 422, "validation_failed", "请指定一个有效的在职用户作为负责人（或 null 退回公海）",
+                   "Give an active user as owner_id (or null for the pool)");
+}
+
 static int set_owner_in_tx(entity_ctx *c, const entity_def *ent, int64_t id, int64_t new_owner,
                            int64_t expected_owner, err *e)
 {
+    if (new_owner && check_new_owner(c, new_owner, e)) return -1;
     char now[ISO_TIME_LEN];
     iso_now(now);
     /* Read the current owner through the visibility rules (404 if hidden). */

@@ -142,6 +142,7 @@ static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
         {"created_by", FT_USER, "创建人", "Created by"},
         {"updated_by", FT_USER, "修改人", "Updated by"},
         {"deleted_at", FT_DATETIME, "删除时间", "Deleted at"}, /* set while in the recycle bin */
+        {"company_id", FT_ID, "所属公司", "Company"},            /* the tenant: set by the engine, never changed */
     };
     for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++) {
         field_def *f = &out[(*n)++];

@@ -133,7 +133,9 @@ static int count_profiles(entity_ctx *c, json_t *ids, int64_t *n, err *e)
 {
     query q;
     query_init(&q, c->a);
-    query_sql(&q, "SELECT COUNT(*) FROM profiles WHERE deleted_at IS NULL AND id IN (");
+    query_sql(&q, "SELECT COUNT(*) FROM profiles t WHERE t.deleted_at IS NULL AND ");
+    acl_company_predicate(c->user, "t", &q); /* a role takes its own company's profiles */
+    query_sql(&q, " AND t.id IN (");
     size_t i;
     json_t *id;
     json_array_foreach(ids, i, id) {
@@ -183,15 +185,17 @@ static int role_rules(entity_ctx *c, hook_change *ch, err *e)
 
 /* ---- users: there is always an active administrator ---- */
 
+/* Each company keeps an administrator of its own. */
 static int other_active_admins(entity_ctx *c, int64_t user_id, int64_t *n, err *e)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)user_id);
-    const char *params[] = {id};
+    const char *params[] = {id, id};
     return db_query_int64(c->db,
-                          "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND is_admin = 1 "
-                          "AND status = 'active' AND id <> CAST(? AS BIGINT)",
-                          n, e, 1, params) < 0 ? -1 : 0;
+                          "SELECT COUNT(*) FROM users o WHERE o.deleted_at IS NULL AND o.is_admin = 1 "
+                          "AND o.status = 'active' AND o.id <> CAST(? AS BIGINT) "
+                          "AND o.company_id = (SELECT u.company_id FROM users u WHERE u.id = CAST(? AS BIGINT))",
+                          n, e, 2, params) < 0 ? -1 : 0;
 }
 
 static int valid_username(const char *s)
@@ -339,23 +343,16 @@ static int seed_one(entity_ctx *c, const char *entity, const char *json, int64_t
     return rc;
 }
 
-int access_seed(db_conn *db, err *e)
+/* The starting profiles, the root role 管理员 and the department 总公司 of
+ * one company, inside the caller's transaction. */
+int access_seed_company(db_conn *db, int64_t company_id, err *e)
 {
-    if (db_begin(db, e)) return -1;
-    db_stmt *s = db_prepare(db, "INSERT INTO settings(key, value) VALUES ('acl_seeded', '1')", e);
-    int rc = s ? db_step(s) : DB_ERROR;
-    if (s) db_finalize(s);
-    if (rc == DB_ERR_UNIQUE) { /* seeded before (or by another process just now) */
-        db_rollback(db);
-        return 0;
-    }
     arena *a = arena_new();
-    auth_user server = {.id = 0, .username = "system", .name = "系统", .is_admin = 1};
+    auth_user server = {.id = 0, .username = "system", .name = "系统", .is_admin = 1, .company_id = company_id};
     entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &server, .lang = "zh", .trusted = 1};
     char role[200];
     int64_t admin_profile = 0, id = 0;
     int failed =
-        rc < 0 ||
         seed_one(&c, "profiles",
                  "{\"name\":\"系统管理员\",\"description\":\"可进行所有操作\","
                  "\"permissions\":{\"*\":{\"view\":true,\"create\":true,\"edit\":true,\"delete\":true,\"import\":true,\"export\":true}}}",
@@ -375,8 +372,22 @@ int access_seed(db_conn *db, err *e)
                  seed_one(&c, "departments", "{\"name\":\"总公司\",\"code\":\"HQ\"}", &id, e);
     }
     arena_free(a);
-    if (failed && rc >= 0 && !e->status) err_set(e, 500, "db_error", "初始化权限失败", "Cannot seed access control");
-    if (failed || db_commit(db, e)) {
+    if (failed && !e->status) err_set(e, 500, "db_error", "初始化权限失败", "Cannot seed access control");
+    return failed ? -1 : 0;
+}
+
+int access_seed(db_conn *db, err *e)
+{
+    if (db_begin(db, e)) return -1;
+    db_stmt *s = db_prepare(db, "INSERT INTO settings(key, value) VALUES ('acl_seeded', '1')", e);
+    int rc = s ? db_step(s) : DB_ERROR;
+    if (s) db_finalize(s);
+    if (rc == DB_ERR_UNIQUE) { /* seeded before (or by another process just now) */
+        db_rollback(db);
+        return 0;
+    }
+    if (rc < 0 && !e->status) err_set(e, 500, "db_error", "初始化权限失败", "Cannot seed access control");
+    if (rc < 0 || access_seed_company(db, 1, e) || db_commit(db, e)) {
         db_rollback(db);
         return -1;
     }
@@ -386,16 +397,18 @@ int access_seed(db_conn *db, err *e)
 int access_seed_admin_role(db_conn *c, err *e)
 {
     return db_exec(c,
-                   "UPDATE users SET role_id = (SELECT MIN(id) FROM roles WHERE name = '管理员' AND deleted_at IS NULL),"
+                   "UPDATE users SET role_id = (SELECT MIN(r.id) FROM roles r WHERE r.name = '管理员'"
+                   "  AND r.deleted_at IS NULL AND r.company_id = users.company_id),"
                    " department_id = COALESCE(department_id,"
-                   "  (SELECT MIN(id) FROM departments WHERE name = '总公司' AND deleted_at IS NULL))"
+                   "  (SELECT MIN(d.id) FROM departments d WHERE d.name = '总公司' AND d.deleted_at IS NULL"
+                   "   AND d.company_id = users.company_id))"
                    " WHERE is_admin = 1 AND role_id IS NULL",
                    e);
 }
 
 /* ---- sharing ---- */
 
-void access_sharing_json(const metadata *m, strbuf *out)
+void access_sharing_json(const metadata *m, const auth_user *u, strbuf *out)
 {
     sb_putc(out, '{');
     int first = 1;
@@ -405,23 +418,25 @@ void access_sharing_json(const metadata *m, strbuf *out)
         if (!first) sb_putc(out, ',');
         sb_json_string(out, ent->name);
         sb_putc(out, ':');
-        sb_json_string(out, acl_sharing_name(acl_entity_sharing(ent)));
+        sb_json_string(out, acl_sharing_name(acl_entity_sharing(u, ent)));
         first = 0;
     }
     sb_putc(out, '}');
 }
 
-static int store_sharing(db_conn *db, const char *entity, const char *mode, err *e)
+/* Sharing is each company's own (company_settings). */
+static int store_sharing(db_conn *db, int64_t company_id, const char *entity, const char *mode, err *e)
 {
     char key[96];
     snprintf(key, sizeof key, "sharing.%s", entity);
     db_stmt *s = db_prepare(db,
-                            "INSERT INTO settings(key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            "INSERT INTO company_settings(company_id, key, value) VALUES (?, ?, ?) "
+                            "ON CONFLICT (company_id, key) DO UPDATE SET value = excluded.value",
                             e);
     if (!s) return -1;
-    db_bind_text(s, 1, key);
-    db_bind_text(s, 2, mode);
+    db_bind_int64(s, 1, company_id);
+    db_bind_text(s, 2, key);
+    db_bind_text(s, 3, mode);
     int rc = db_step(s);
     db_finalize(s);
     return rc < 0 ? err_set(e, 500, "db_error", "保存共享设置失败", "Cannot save sharing") : 0;
@@ -439,7 +454,7 @@ int access_set_sharing(entity_ctx *c, json_t *body, err *e)
         return err_set(e, 422, "validation_failed", "共享设置有误：模块须为业务模块，取值为 private、public_read 或 public_read_write",
                        "Invalid sharing: business modules only, each private, public_read or public_read_write");
     if (db_begin(c->db, e)) return -1;
-    json_object_foreach(body, key, v) if (store_sharing(c->db, key, json_string_value(v), e)) goto fail;
+    json_object_foreach(body, key, v) if (store_sharing(c->db, c->user->company_id, key, json_string_value(v), e)) goto fail;
     if (acl_bump_version(c->db, e) || db_commit(c->db, e)) goto fail;
     return acl_reload(c->db, e);
 fail:

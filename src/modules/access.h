@@ -15,14 +15,16 @@ void access_init(void);
 /* First run of a database: profiles 系统管理员 (everything), 标准用户 (every
  * business module, for users without a role) and 只读用户 (view and export),
  * the root role 管理员 and the root department 总公司. Runs once per
- * database (settings.acl_seeded). */
+ * database (settings.acl_seeded), for the default company. */
 int access_seed(db_conn *c, err *e);
+/* The same set-up for one (new) company, inside the caller's transaction. */
+int access_seed_company(db_conn *c, int64_t company_id, err *e);
 /* Gives administrators without a role the root role 管理员 (and, when they
  * have none, the department 总公司). */
 int access_seed_admin_role(db_conn *c, err *e);
 
 /* {"accounts":"private",...} for every business entity. */
-void access_sharing_json(const metadata *m, strbuf *out);
+void access_sharing_json(const metadata *m, const auth_user *u, strbuf *out);
 /* body: {entity: "private"|"public_read"|"public_read_write", ...}; all
  * validated first (422 naming the bad keys), then stored in one
  * transaction; the rules are reloaded. */

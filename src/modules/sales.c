@@ -284,7 +284,8 @@ int sales_plan_pending_follow_ups(db_conn *db, int64_t admin_id, err *e)
     while (db_step(s) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
     db_finalize(s);
     arena *a = arena_new();
-    auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1};
+    /* once, at the first start after follow-ups came: the database held one company then */
+    auth_user admin = {.id = admin_id, .username = "admin", .name = "admin", .is_admin = 1, .company_id = 1};
     entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &admin, .lang = "zh"};
     size_t i;
     json_t *id;

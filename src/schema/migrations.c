@@ -122,6 +122,40 @@ static const struct {
      " errors TEXT, message TEXT,"
      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT);"
      "CREATE INDEX import_jobs_user ON import_jobs(user_id, state, n);"},
+    /* Companies (tenants). What existed becomes the first company, the
+     * default one (id 1 on both backends: the first row of a new table);
+     * its administrators become platform administrators, who create the
+     * other companies. Entity tables get their company_id column from
+     * entity_schema.c; here the tables that are not entities: the per
+     * company settings (sharing) and the auto-number counters, which
+     * count per company. */
+    {5, "companies",
+     "CREATE TABLE companies ("
+     " id %ID%,"
+     " name TEXT NOT NULL,"
+     " code TEXT NOT NULL,"
+     " status TEXT NOT NULL DEFAULT 'active'," /* active, suspended */
+     " created_at TEXT, created_by BIGINT);"
+     "CREATE UNIQUE INDEX companies_code ON companies(code);"
+     "CREATE UNIQUE INDEX companies_name ON companies(name);"
+     "INSERT INTO companies(name, code) VALUES ('本公司', 'default');"
+     /* users sign in by name: a name is unique across companies (the
+      * engine's own unique index on it is per company) */
+     "CREATE UNIQUE INDEX users_login ON users(username);"
+     "ALTER TABLE users ADD COLUMN company_id BIGINT NOT NULL DEFAULT 1;"
+     "ALTER TABLE users ADD COLUMN platform_admin INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE users SET platform_admin = is_admin;"
+     "CREATE TABLE company_settings ("
+     " company_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+     " PRIMARY KEY (company_id, key));"
+     "INSERT INTO company_settings(company_id, key, value)"
+     " SELECT 1, key, value FROM settings WHERE key LIKE 'sharing.%';"
+     "DELETE FROM settings WHERE key LIKE 'sharing.%';"
+     "CREATE TABLE counters ("
+     " company_id BIGINT NOT NULL, name TEXT NOT NULL, value BIGINT NOT NULL,"
+     " PRIMARY KEY (company_id, name));"
+     "INSERT INTO counters(company_id, name, value) SELECT 1, name, value FROM sequences;"
+     "DROP TABLE sequences;"},
 };
 
 const char *schema_id_column(db_dialect d)
