@@ -27,7 +27,7 @@ void api_entity_ctx(http_request *req, entity_ctx *c)
     acl_refresh_if_stale(req->db);
     /* Whole-struct assignment: every field not named is zero, so a flag
      * added later (such as trusted) can never be left as stack garbage. */
-    *c = (entity_ctx){.db = req->db, .a = req->a, .m = meta_current(), .user = req->user,
+    *c = (entity_ctx){.db = req->db, .a = req->a, .m = meta_for_company(req->db, req->user->company_id), .user = req->user,
                       .lang = req->lang};
 }
 

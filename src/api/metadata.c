@@ -328,24 +328,29 @@ static void get_metadata(http_request *req, http_response *res)
 
 /* ---- custom fields ---- */
 
-/* Fields and picklist options are one set for the whole platform until
- * each company keeps its own: a company's administrator changing them
- * would change every other company's forms, so only platform
- * administrators may. */
 static int require_admin(http_request *req, http_response *res)
 {
-    if (req->user->is_admin && req->user->platform_admin) return 0;
-    if (req->user->is_admin)
-        http_fail(req, res, 403, "forbidden", "字段和下拉选项由平台管理员统一维护",
-                  "Fields and picklist options are kept by the platform administrators");
-    else
-        http_fail(req, res, 403, "forbidden", "只有系统管理员可以修改字段设置", "Only administrators can change fields");
+    if (req->user->is_admin) return 0;
+    http_fail(req, res, 403, "forbidden", "只有系统管理员可以修改字段设置", "Only administrators can change fields");
+    return -1;
+}
+
+/* Custom fields are one set for the whole platform until each company
+ * keeps its own: a company's administrator adding one would change every
+ * other company's forms, so only platform administrators may. (Picklist
+ * options are each company's: see meta_for_company.) */
+static int require_platform_admin(http_request *req, http_response *res)
+{
+    if (require_admin(req, res)) return -1;
+    if (req->user->platform_admin) return 0;
+    http_fail(req, res, 403, "forbidden", "自定义字段由平台管理员统一维护",
+              "Custom fields are kept by the platform administrators");
     return -1;
 }
 
 static void post_custom_field(http_request *req, http_response *res)
 {
-    if (require_admin(req, res)) return;
+    if (require_platform_admin(req, res)) return;
     entity_ctx c;
     api_entity_ctx(req, &c);
     const entity_def *ent = api_entity(req, res, &c, req->params[0]);
@@ -359,7 +364,7 @@ static void post_custom_field(http_request *req, http_response *res)
     int rc = custom_field_add(&c, ent, body, &column, &e);
     json_decref(body);
     if (rc) return http_error(req, res, &e);
-    const entity_def *fresh = meta_entity(meta_current(), ent->name);
+    const entity_def *fresh = meta_entity(meta_for_company(req->db, req->user->company_id), ent->name);
     const field_def *f = fresh ? meta_field(fresh, column) : NULL;
     if (!f) return http_fail(req, res, 500, "internal_error", "字段已保存但未能加载", "Field saved but not loaded");
     api_write_field(&res->body, req, f, 2);
@@ -383,7 +388,7 @@ static void put_picklist(http_request *req, http_response *res)
     int rc = picklist_replace(&c, ent, f, body, &e);
     json_decref(body);
     if (rc) return http_error(req, res, &e);
-    const entity_def *fresh = meta_entity(meta_current(), ent->name);
+    const entity_def *fresh = meta_entity(meta_for_company(req->db, req->user->company_id), ent->name);
     api_write_field(&res->body, req, meta_field(fresh, f->name), 2);
     http_json(res, 200);
 }

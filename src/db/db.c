@@ -313,6 +313,14 @@ int64_t db_changes(db_stmt *s)
 
 /* ---- one-shot helpers ------------------------------------------------ */
 
+int db_refresh_statistics(db_conn *c, const char *table, err *e)
+{
+    if (c->dialect != DB_POSTGRES) return 0;
+    char sql[160];
+    snprintf(sql, sizeof sql, "ANALYZE %s", table);
+    return db_exec(c, sql, e);
+}
+
 int db_exec(db_conn *c, const char *sql, err *e)
 {
     if (!c || !sql) return err_set(e, 500, "db_error", "没有数据库连接", "No database connection");

@@ -78,6 +78,12 @@ int64_t db_changes(db_stmt *s);
 /* One-shot helpers. db_exec runs SQL without parameters (may hold several
  * statements separated by ';' - used for migrations). */
 int db_exec(db_conn *c, const char *sql, err *e);
+/* Refreshes the planner's statistics of a table that grew fast (a bulk
+ * import). PostgreSQL plans from them: a table it believes empty makes
+ * every index that starts with company_id look alike, and a lookup by
+ * name may walk the whole company. SQLite's plans do not depend on them
+ * here (tests/unit/test_plans.c): nothing to do. */
+int db_refresh_statistics(db_conn *c, const char *table, err *e);
 /* Runs a statement whose first column of the first row is an integer (e.g.
  * SELECT COUNT(*) or INSERT ... RETURNING id) with text parameters (NULL
  * entries bind NULL). Returns 0 and sets *out, or -1 with e filled.

@@ -82,13 +82,14 @@ static int check_field_body(json_t *body, const entity_def *ent, const metadata 
 }
 
 /* Options of a picklist as rows; each needs a value and a Chinese label. */
-static int write_options_rows(db_conn *db, const char *entity, const char *field, json_t *opts,
+static int write_options_rows(db_conn *db, int64_t company, const char *entity, const char *field, json_t *opts,
                               err *e)
 {
-    db_stmt *del = db_prepare(db, "DELETE FROM picklist_options WHERE entity = ? AND field = ?", e);
+    db_stmt *del = db_prepare(db, "DELETE FROM picklist_options WHERE company_id = ? AND entity = ? AND field = ?", e);
     if (!del) return -1;
-    db_bind_text(del, 1, entity);
-    db_bind_text(del, 2, field);
+    db_bind_int64(del, 1, company);
+    db_bind_text(del, 2, entity);
+    db_bind_text(del, 3, field);
     int rc = db_step(del);
     db_finalize(del);
     if (rc < 0) return err_set(e, 500, "db_error", "保存选项失败", "Cannot save options");
@@ -109,9 +110,10 @@ static int write_options_rows(db_conn *db, const char *entity, const char *field
         }
         db_stmt *s = db_prepare(db,
                                 "INSERT INTO picklist_options(entity, field, value, label_zh, "
-                                "label_en, position, active, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                "label_en, position, active, probability, company_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 e);
         if (!s) return -1;
+        db_bind_int64(s, 9, company);
         db_bind_text(s, 1, entity);
         db_bind_text(s, 2, field);
         db_bind_text(s, 3, value);
@@ -186,7 +188,7 @@ static int add_custom_field(entity_ctx *c, const entity_def *ent, json_t *body, 
     }
     free(text);
     json_t *opts = json_object_get(body, "options");
-    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, ent->name, column, opts, e);
+    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, 0, ent->name, column, opts, e); /* the platform's field */
     if (rc == 0) rc = entity_add_column(c->db, ent, &f, e);
     if (rc == 0) rc = meta_bump_version(c->db, e);
     if (rc == 0) rc = db_commit(c->db, e);
@@ -218,7 +220,8 @@ int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, j
                        "An options array (1 to 500 options) is required");
     }
     if (db_begin(c->db, e)) return -1;
-    int rc = write_options_rows(c->db, ent->name, f->name, opts, e);
+    /* the company's own set from now on; others keep theirs */
+    int rc = write_options_rows(c->db, c->user->company_id, ent->name, f->name, opts, e);
     if (rc == 0) rc = meta_bump_version(c->db, e);
     if (rc == 0) rc = db_commit(c->db, e);
     if (rc) {

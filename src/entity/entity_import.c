@@ -304,6 +304,12 @@ int entity_import_check(entity_ctx *c, const entity_def *ent, const import_optio
     return resolve_columns(c, ent, o, cols, e);
 }
 
+static int is_power_of_ten(int n)
+{
+    while (n >= 10 && n % 10 == 0) n /= 10;
+    return n == 1;
+}
+
 int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, const import_options *o,
                   import_progress *pr, err *e)
 {
@@ -338,6 +344,8 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
             in_batch = 0;
             rc = db_commit(c->db, e) || db_begin(c->db, e);
         }
+        /* the planner learns the table grew (at 1,000 rows, then 10,000 ...) */
+        if (!rc && is_power_of_ten(r) && r >= 1000) rc = db_refresh_statistics(c->db, ent->table, e);
     }
     if (rc || (o->all_or_nothing && atomic_load(&pr->failed))) {
         db_rollback(c->db);

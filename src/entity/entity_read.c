@@ -183,11 +183,13 @@ static void append_pinyin_ids(entity_ctx *c, const entity_def *ent, const char *
     char *upper = arena_strdup(c->a, lower);
     upper[strlen(upper) - 1]++;
     static const char *const KEYS[] = {"py_initials", "py_full"};
+    /* the company first: the pinyin indexes start with it */
     for (int k = 0; k < 2; k++) {
-        query_sqlf(w, "%sSELECT id FROM %s WHERE deleted_at IS %sNULL AND %s >= ", k ? " UNION ALL " : "", ent->table,
-                   deleted ? "NOT " : "", KEYS[k]);
+        query_sqlf(w, "%sSELECT p.id FROM %s p WHERE ", k ? " UNION ALL " : "", ent->table);
+        acl_company_predicate(c->user, "p", w);
+        query_sqlf(w, " AND p.deleted_at IS %sNULL AND p.%s >= ", deleted ? "NOT " : "", KEYS[k]);
         query_bind_text(w, lower);
-        query_sqlf(w, " AND %s < ", KEYS[k]);
+        query_sqlf(w, " AND p.%s < ", KEYS[k]);
         query_bind_text(w, upper);
     }
 }

@@ -340,7 +340,8 @@ static void *run_job(void *arg)
     int rc = -1;
     if (db) {
         arena *a = arena_new();
-        entity_ctx c = {.db = db, .a = a, .m = meta_current(), .user = &j->user, .lang = j->lang};
+        entity_ctx c = {.db = db, .a = a, .m = meta_for_company(db, j->user.company_id), .user = &j->user,
+                        .lang = j->lang};
         const entity_def *ent = meta_entity(c.m, j->entity);
         if (ent) {
             /* the match field may belong to metadata that has since changed */

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -165,19 +166,25 @@ static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
 }
 
 /* Options: from the database when present (admins edit them there); the
- * file's options seed the database on first start. */
-static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, err *e)
+ * file's options seed the database on first start, as the platform's set
+ * (company 0). A company that changed a picklist has rows of its own,
+ * which replace the platform's for that company. */
+static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, int64_t company, err *e)
 {
     db_stmt *s = db_prepare(c,
-                            "SELECT value, label_zh, label_en, active, probability FROM picklist_options "
-                            "WHERE entity = ? AND field = ? ORDER BY position, id",
+                            "SELECT value, label_zh, label_en, active, probability, company_id FROM picklist_options "
+                            "WHERE company_id IN (0, ?) AND entity = ? AND field = ? ORDER BY company_id DESC, position, id",
                             e);
     if (!s) return -1;
-    db_bind_text(s, 1, entity);
-    db_bind_text(s, 2, f->name);
+    db_bind_int64(s, 1, company);
+    db_bind_text(s, 2, entity);
+    db_bind_text(s, 3, f->name);
     int cap = 16, n = 0, rc;
     picklist_option *opts = arena_alloc(a, sizeof *opts * (size_t)cap);
+    int64_t whose = -1;
     while ((rc = db_step(s)) == DB_ROW) {
+        if (whose < 0) whose = db_column_int64(s, 5);
+        if (db_column_int64(s, 5) != whose) break; /* the company's own set hides the platform's */
         if (n == cap) {
             picklist_option *bigger = arena_alloc(a, sizeof *opts * (size_t)cap * 2);
             memcpy(bigger, opts, sizeof *opts * (size_t)cap);
@@ -205,7 +212,7 @@ static int seed_options(db_conn *c, const char *entity, json_t *jf, err *e)
     const char *field = json_string_value(json_object_get(jf, "name"));
     int64_t count = 0;
     const char *params[] = {entity, field};
-    if (db_query_int64(c, "SELECT COUNT(*) FROM picklist_options WHERE entity = ? AND field = ?",
+    if (db_query_int64(c, "SELECT COUNT(*) FROM picklist_options WHERE company_id = 0 AND entity = ? AND field = ?",
                        &count, e, 2, params) < 0)
         return -1;
     if (count > 0) return 0;
@@ -353,7 +360,7 @@ static int parse_ledger(arena *a, json_t *je, entity_def *ent, err *e)
 
 #define MAX_FIELDS_PER_ENTITY 256
 
-static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int seed, err *e)
+static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int seed, int64_t company, err *e)
 {
     ent->name = jstr(a, je, "name");
     if (!ent->name) return err_set(e, 500, "bad_metadata", "实体定义缺少名称", "Entity without a name");
@@ -384,7 +391,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     if (load_custom_fields(c, a, ent, fields, &n, MAX_FIELDS_PER_ENTITY, e) != 0) return -1;
     for (int k = 0; k < n; k++)
         if ((fields[k].type == FT_PICKLIST || fields[k].type == FT_MULTIPICKLIST) &&
-            load_options(c, a, ent->name, &fields[k], e) != 0)
+            load_options(c, a, ent->name, &fields[k], company, e) != 0)
             return -1;
     ent->fields = fields;
     ent->nfields = n;
@@ -428,10 +435,14 @@ static int64_t stored_version(db_conn *c)
     return v;
 }
 
-static int load(db_conn *c, int seed, err *e)
+/* Builds a version: the platform's (company 0, published as current) or
+ * one company's, with its own picklists; *out when not NULL receives it
+ * instead of publishing. */
+static int build(db_conn *c, int seed, int64_t company, const metadata **out, err *e)
 {
     arena *a = arena_new(); /* lives as long as the process: see meta_current */
     metadata *m = arena_alloc(a, sizeof *m);
+    m->company_id = company;
     int count = 0;
     while (metadata_files[count].name) count++;
     m->entities = arena_alloc(a, sizeof(entity_def) * (size_t)(count + 1));
@@ -444,7 +455,7 @@ static int load(db_conn *c, int seed, err *e)
             return err_setf(e, 500, "bad_metadata", "元数据文件 %s 无效：%s", "Metadata file %s is invalid: %s",
                             metadata_files[i].name, je.text);
         }
-        int rc = build_entity(c, a, root, &m->entities[m->nentities], seed, e);
+        int rc = build_entity(c, a, root, &m->entities[m->nentities], seed, company, e);
         json_decref(root);
         if (rc != 0) {
             arena_free(a);
@@ -460,12 +471,82 @@ static int load(db_conn *c, int seed, err *e)
     p->a = a;
     p->next = all_versions;
     all_versions = p;
-    atomic_store(&current, m);
+    if (out) *out = m;
+    else atomic_store(&current, m);
     return 0;
+}
+
+static int load(db_conn *c, int seed, err *e)
+{
+    return build(c, seed, 0, NULL, e);
+}
+
+/* ---- each company's version ---- */
+
+/* The version each company reads, for the platform version it was made
+ * from; a company without picklists of its own reads the platform's. */
+typedef struct company_meta {
+    int64_t company_id, version;
+    const metadata *m;
+} company_meta;
+static company_meta *companies;
+static int ncompanies, companies_cap;
+static pthread_mutex_t companies_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static company_meta *company_entry(int64_t company_id)
+{
+    for (int i = 0; i < ncompanies; i++)
+        if (companies[i].company_id == company_id) return &companies[i];
+    if (ncompanies == companies_cap) {
+        companies_cap = companies_cap ? companies_cap * 2 : 16;
+        companies = realloc(companies, sizeof *companies * (size_t)companies_cap);
+    }
+    companies[ncompanies] = (company_meta){.company_id = company_id, .version = -1};
+    return &companies[ncompanies++];
+}
+
+static int has_own_picklists(db_conn *c, int64_t company_id)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)company_id);
+    const char *params[] = {id};
+    int64_t n = 0;
+    err ignore;
+    err_clear(&ignore);
+    return db_query_int64(c, "SELECT COUNT(*) FROM (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT) LIMIT 1) x",
+                          &n, &ignore, 1, params) == 0 && n > 0;
+}
+
+const metadata *meta_for_company(db_conn *c, int64_t company_id)
+{
+    const metadata *base = meta_current();
+    if (company_id <= 0 || !base) return base;
+    pthread_mutex_lock(&companies_lock);
+    company_meta *cm = company_entry(company_id);
+    if (cm->version != base->version) {
+        const metadata *own = base;
+        err e;
+        err_clear(&e);
+        if (has_own_picklists(c, company_id)) {
+            pthread_mutex_lock(&reload_lock);
+            if (build(c, 0, company_id, &own, &e)) own = base; /* logged below; the platform's set serves */
+            pthread_mutex_unlock(&reload_lock);
+            if (own == base) fprintf(stderr, "kehu: company %lld metadata: %s\n", (long long)company_id, e.en);
+        }
+        *cm = (company_meta){.company_id = company_id, .version = base->version, .m = own};
+    }
+    const metadata *m = cm->m;
+    pthread_mutex_unlock(&companies_lock);
+    return m;
 }
 
 void meta_shutdown(void)
 {
+    pthread_mutex_lock(&companies_lock);
+    free(companies);
+    companies = NULL;
+    ncompanies = companies_cap = 0;
+    pthread_mutex_unlock(&companies_lock);
     pthread_mutex_lock(&reload_lock);
     atomic_store(&current, NULL);
     while (all_versions) {

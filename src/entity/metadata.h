@@ -166,6 +166,7 @@ typedef struct metadata {
     entity_def *entities;
     int nentities;
     int64_t version; /* bumps with every custom field / picklist change */
+    int64_t company_id; /* whose picklists these are; 0: the platform's set */
 } metadata;
 
 const entity_def *meta_entity(const metadata *m, const char *name);

@@ -156,6 +156,14 @@ static const struct {
      " PRIMARY KEY (company_id, name));"
      "INSERT INTO counters(company_id, name, value) SELECT 1, name, value FROM sequences;"
      "DROP TABLE sequences;"},
+    /* Picklist options are each company's: a company that changes a
+     * picklist keeps its own rows; the rows of company 0 are the
+     * platform's set (seeded from the entity files), which every other
+     * company reads. */
+    {6, "picklists per company",
+     "ALTER TABLE picklist_options ADD COLUMN company_id BIGINT NOT NULL DEFAULT 0;"
+     "DROP INDEX picklist_options_key;"
+     "CREATE UNIQUE INDEX picklist_options_company ON picklist_options(company_id, entity, field, value);"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -195,11 +195,35 @@ test('a company administrator administers only that company', async () => {
   // the last administrator is counted per company
   const demote = await bossB.patch(`/api/v1/users/${bossB.user.id}`, { is_admin: false });
   assertError(assert, demote, 422);
-  // fields and picklists are one set for the platform: not a company administrator's to change
+  // custom fields are one set for the platform: not a company administrator's to add
   assertError(assert, await bossB.post('/api/v1/metadata/entities/accounts/fields',
-    { name: 'cf_b_only', label_zh: '乙方字段', type: 'text' }), 403, 'forbidden');
-  assertError(assert, await bossB.req('PUT', '/api/v1/metadata/picklists/accounts/grade',
-    { body: { options: [{ value: 'X', label_zh: '乙' }] } }), 403, 'forbidden');
+    { name: 'b_only', label_zh: '乙方字段', type: 'text' }), 403, 'forbidden');
+});
+
+test('picklist options are each company\'s own', async () => {
+  const grade = async who => (await who.get('/api/v1/metadata')).json.entities
+    .find(e => e.name === 'accounts').fields.find(f => f.name === 'grade').options.map(o => o.value);
+  const platformGrades = await grade(platform);
+  const put = await bossB.req('PUT', '/api/v1/metadata/picklists/accounts/grade',
+    { body: { options: [{ value: 'VIP', label_zh: '贵宾' }, { value: 'N', label_zh: '普通' }] } });
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(await grade(bossB), ['VIP', 'N']);
+  assert.deepEqual(await grade(sellerB), ['VIP', 'N'], 'the whole company reads it');
+  assert.deepEqual(await grade(platform), platformGrades, 'company A keeps its options');
+  assert.equal((await sellerB.post('/api/v1/accounts', { name: '乙方贵宾客户', grade: 'VIP' })).status, 201);
+  assertError(assert, await sellerA.post('/api/v1/accounts', { name: '甲方贵宾客户', grade: 'VIP' }), 422, 'validation_failed');
+  // a new company starts from the platform's set, not from B's
+  const c = await created(await platform.post('/api/v1/companies', {
+    name: '己方公司', admin: { username: 'boss_f', name: '己方管理员', password: PW } }));
+  const bossF = await srv.client('boss_f', PW);
+  assert.equal(bossF.user.company_id, c.id);
+  assert.deepEqual(await grade(bossF), platformGrades);
+  // company A's own change stays A's
+  const aGrades = [{ value: 'A', label_zh: '重点' }, { value: 'B', label_zh: '一般' }];
+  assert.equal((await platform.req('PUT', '/api/v1/metadata/picklists/accounts/grade', { body: { options: aGrades } })).status, 200);
+  assert.deepEqual(await grade(platform), ['A', 'B']);
+  assert.deepEqual(await grade(bossB), ['VIP', 'N']);
+  assert.deepEqual(await grade(bossF), platformGrades);
 });
 
 test('uniqueness and auto-numbers hold per company; imports see only their company', async () => {

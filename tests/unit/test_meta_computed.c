@@ -19,7 +19,7 @@ static field_def quote_fields[8];
 static field_def line_fields[3];
 static relation_def quote_relations[] = {{.name = "lines", .entity = "quote_lines", .field = "quote_id"}};
 static entity_def entities[2];
-static metadata m = {entities, 2, 1};
+static metadata m = {.entities = entities, .nentities = 2, .version = 1};
 
 static void reset(const char *amount, const char *total, const char *tax)
 {
