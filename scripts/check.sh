@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check.sh - every test of Kehu, as `make check` runs it:
-#   0. the layer check: no include runs up the layer order (tools/layers.sh)
+#   0. the layer checks: no include runs up the layer order (tools/layers.sh),
+#      no generic web view names an entity (tools/web-generic.mjs)
 #   1. release build; cmocka unit tests (CTest) on SQLite and PostgreSQL
 #   2. API tests (node:test) against real servers on SQLite, then PostgreSQL
 #   3. the unit and API tests again under ASan+UBSan (beside 1-2, in parallel)
@@ -145,10 +146,12 @@ fuzz() { # target corpus seconds
   finish "fuzz-$2" "$rc" count_one
 }
 
-# Two tests: the check itself and its self-test on a made-up tree.
-for t in tools/layers.sh tests/layers/selftest.sh; do
-  name=layers-$(basename "$t" .sh)
-  run_limited "$name" "$(limit 300)" bash "$t"
+# Each check with its self-test on a made-up tree: the C layers, and the
+# generic web views that must name no entity (tools/web-generic.mjs).
+for t in tools/layers.sh tests/layers/selftest.sh tools/web-generic.mjs tests/layers/web-generic-selftest.sh; do
+  name=layers-$(basename "${t%.*}")
+  run=bash; [ "${t##*.}" = mjs ] && run=node
+  run_limited "$name" "$(limit 300)" "$run" "$t"
   finish "$name" $? count_one
 done
 

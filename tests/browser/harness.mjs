@@ -21,7 +21,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const KEHU_BIN = process.env.KEHU_BIN || resolve(here, '../../build/kehu');
 export const CHROMIUM = process.env.KEHU_CHROMIUM || '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'Admin#2026pass';
-export const SCREENSHOTS = join(here, 'screenshots');
+// KEHU_SCREENSHOTS puts them elsewhere (a directory under /tmp).
+export const SCREENSHOTS = process.env.KEHU_SCREENSHOTS || join(here, 'screenshots');
 
 function freePort() {
   return new Promise((ok, fail) => {

@@ -1,5 +1,6 @@
 // router.js - the pages. Entity pages are generic (/accounts, /accounts/12,
-// /accounts/12/edit, /accounts/new): the metadata says what each one shows.
+// /accounts/12/edit, /accounts/new): the metadata says what each one shows;
+// a module's own pages (the pipeline board) are registered by the module.
 // The guard restores the session on reload, sends anonymous users to the
 // sign-in page, and loads the metadata once signed in.
 import { createRouter, createWebHistory } from 'vue-router';
@@ -10,6 +11,7 @@ import { setUnauthorizedHandler } from './api/http.js';
 import { i18n } from './i18n/index.js';
 import AppLayout from './components/layout/AppLayout.vue';
 import LoginView from './views/LoginView.vue';
+import { moduleRoutes } from './modules/index.js';
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
@@ -19,10 +21,7 @@ const routes = [
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue') },
       { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
-      { path: 'account-stats', name: 'account-stats', component: () => import('./views/AccountStatsView.vue') },
-      { path: 'address-book', name: 'address-book', component: () => import('./views/AddressBookView.vue') },
-      { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue') },
-      { path: 'pipeline', name: 'pipeline', component: () => import('./views/PipelineView.vue') },
+      ...moduleRoutes(), // the modules' own pages (web/src/modules), before the entity patterns
       { path: 'recycle-bin', name: 'recycle-bin', component: () => import('./views/RecycleBinView.vue') },
       { path: 'admin/access/:tab?', name: 'admin-access', component: () => import('./views/admin/AccessView.vue'), meta: { admin: true } },
       { path: 'admin/fields/:entity?', name: 'admin-fields', component: () => import('./views/admin/FieldsView.vue'), meta: { admin: true } },

@@ -192,8 +192,12 @@ export default {
     email: 'Email', phone: 'Phone', url: 'URL', link: 'Link', user: 'User', autonumber: 'Auto number', id: 'ID',
   },
   lines: {
-    add: 'Add line', remove: 'Remove line', up: 'Move up', down: 'Move down', no: 'No.', empty: 'No lines yet: click "Add line" or press Enter in the table',
-    keys: 'Enter adds a line · Alt+↑/↓ moves · Delete on an empty line removes it', lineError: 'Line {n}: {field} {reason}', none: 'No lines',
+    add: 'Add line', remove: 'Remove line', up: 'Move up', down: 'Move down', no: 'No.', empty: 'No lines yet: click "Add line" or press Insert',
+    keys: {
+      title: 'Shortcuts', addKey: 'Insert / Enter', add: 'add a line below', moveKey: 'Alt+↑ / Alt+↓', move: 'move this line up / down',
+      removeKey: 'Ctrl+Delete', remove: 'remove this line (Delete on an empty one)', saveKey: 'Ctrl+Enter', save: 'save',
+    },
+    lineError: 'Line {n}: {field} {reason}', none: 'No lines',
   },
   error: {
     network: 'Cannot reach the server; check the network', forbidden: 'You are not allowed to do this', notFound: 'Page not found',

@@ -194,8 +194,12 @@ export default {
     email: '电子邮件', phone: '电话', url: '网址', link: '关联', user: '用户', autonumber: '自动编号', id: '编号',
   },
   lines: {
-    add: '添加明细', remove: '删除此行', up: '上移', down: '下移', no: '行号', empty: '还没有明细，点“添加明细”或在表格中按 Enter',
-    keys: 'Enter 添加一行 · Alt+↑/↓ 移动 · 空行按 Delete 删除', lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
+    add: '添加明细', remove: '删除此行', up: '上移', down: '下移', no: '行号', empty: '还没有明细，点“添加明细”或按 Insert',
+    keys: {
+      title: '快捷键', addKey: 'Insert / Enter', add: '在下方添加一行', moveKey: 'Alt+↑ / Alt+↓', move: '上移 / 下移此行',
+      removeKey: 'Ctrl+Delete', remove: '删除此行（空行按 Delete 即可）', saveKey: 'Ctrl+Enter', save: '保存',
+    },
+    lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
   },
   error: {
     network: '无法连接服务器，请检查网络', forbidden: '您没有权限执行此操作', notFound: '页面不存在',

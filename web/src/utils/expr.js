@@ -404,6 +404,19 @@ export function relationsRead (tree) {
   return [...names]
 }
 
+// The names of the record's own fields an expression reads (not those of
+// the rows it sums or counts).
+export function fieldsRead (tree) {
+  const names = new Set()
+  const walk = n => {
+    if (!n || n.k === 'agg') return
+    if (n.k === 'field') names.add(n.name)
+    for (const x of [n.a, n.b, ...(n.args || [])]) if (x && typeof x === 'object') walk(x)
+  }
+  walk(treeOf(tree))
+  return [...names]
+}
+
 // The raw value of an expression over a record.
 export function evaluate (tree, record) {
   return ev(treeOf(tree), recordEnv(record || {}))

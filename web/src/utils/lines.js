@@ -7,7 +7,7 @@
 // computeLine works out a line's computed fields (amount, tax) as the user
 // types, from the same expressions the server runs (web/src/utils/expr.js).
 import { get } from '../api/http.js';
-import { evaluateScaled } from './expr.js';
+import { evaluateScaled, fieldsRead, relationsRead } from './expr.js';
 import { isEditable } from './fields.js';
 
 export function ownedRelations(meta, entity) {
@@ -79,4 +79,24 @@ export function lineComputer(lineEntity) {
     }
     return line;
   };
+}
+
+// The document's totals: its computed fields that sum its lines, or read
+// such a total (价税合计 = 金额合计 + 税额合计). Forms and the record page
+// show them below the lines they add up.
+export function documentTotals(meta, entity) {
+  const owned = new Set(ownedRelations(meta, entity).map(r => r.name));
+  const computed = (entity?.fields || []).filter(f => f.computed);
+  const totals = new Set();
+  for (let grew = owned.size > 0; grew;) {
+    grew = false;
+    for (const f of computed) {
+      if (totals.has(f.name)) continue;
+      if (relationsRead(f.computed).some(n => owned.has(n)) || fieldsRead(f.computed).some(n => totals.has(n))) {
+        totals.add(f.name);
+        grew = true;
+      }
+    }
+  }
+  return totals;
 }

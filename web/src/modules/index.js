@@ -1,0 +1,14 @@
+// index.js - every module of the web app registers here (registry.js says
+// what a module may add). A new module: a folder with an index.js that
+// exports register(kehu), and one line below.
+import { kehu } from './registry.js';
+import accounts from './accounts/index.js';
+import contacts from './contacts/index.js';
+import leads from './leads/index.js';
+import opportunities from './opportunities/index.js';
+import activities from './activities/index.js';
+import messages from './messages/index.js';
+
+for (const register of [contacts, accounts, leads, opportunities, activities, messages]) register(kehu);
+
+export * from './registry.js';

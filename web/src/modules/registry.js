@@ -1,0 +1,56 @@
+// registry.js - what a module adds to the generic app (docs/engine.md, "Web
+// modules"). The list, detail and form views know no entity: they ask here
+// for the pages, menu items, record tabs, record actions and record hooks
+// the modules registered. Each module's web/src/modules/<module>/index.js
+// exports register(kehu) and calls the functions of `kehu` below;
+// modules/index.js runs them all once, before the router is made.
+const routes = [];
+const menus = [];
+const tabs = [];
+const actions = [];
+const openers = [];
+const relationRules = [];
+
+export const kehu = {
+  // A page of its own: a vue-router route under the app's layout
+  // ({path: 'pipeline', name: 'pipeline', component: () => import(...)}).
+  route(r) { routes.push(r); },
+  // A menu item in a menu area of the metadata ("sales"), after the area's
+  // entities: {area, key, path, label (i18n key), icon (Icons name), entity
+  // (shown only while the user may see that entity)}.
+  menu(item) { menus.push(item); },
+  // A tab on the detail page of `entity`: {name, label (i18n key),
+  // component, props(record) -> its props (default {record}), first (before
+  // the fields), open (the tab the page opens on)}.
+  recordTab(entity, tab) { tabs.push({ ...tab, entity }); },
+  // A button (with its dialogs) on the record page of `entity`:
+  // {component, action}. The component gets {entity, record, action} and
+  // emits "changed" when the record changed. With `action`, it stands for
+  // that declared action (metadata "actions") and the generic button is not
+  // shown; the prop `action` is the declared action while the user may run
+  // it now, else null: the component then hides its button (it stays
+  // mounted, so a dialog open over it can show the outcome).
+  recordAction(entity, a) { actions.push({ ...a, entity }); },
+  // Runs when a record of `entity` is opened on its detail page:
+  // fn(record) may answer the record as it is after (a message marked read).
+  onRecordOpen(entity, fn) { openers.push({ entity, fn }); },
+  // Whether the related list `relation` of `entity` is shown for a record:
+  // fn(record) -> boolean (a repeating activity's occurrences).
+  relatedWhen(entity, relation, fn) { relationRules.push({ entity, relation, fn }); },
+};
+
+export const moduleRoutes = () => routes;
+export const menuItems = area => menus.filter(m => m.area === area);
+export const recordTabs = entity => tabs.filter(x => x.entity === entity);
+export const recordActions = entity => actions.filter(x => x.entity === entity);
+
+// The record after every opener of its entity has seen it.
+export async function openRecord(entity, record) {
+  let r = record;
+  for (const o of openers) if (o.entity === entity) r = (await o.fn(r)) || r;
+  return r;
+}
+
+export function relatedShown(entity, relation, record) {
+  return relationRules.every(x => x.entity !== entity || x.relation !== relation || x.fn(record));
+}
