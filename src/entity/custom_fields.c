@@ -10,6 +10,7 @@
 
 #include "../acl/acl.h"
 #include "../util/clock.h"
+#include "../util/pinyin.h"
 #include "entity_schema.h"
 #include "filter.h"
 #include "meta_load.h"
@@ -50,6 +51,92 @@ static void check_field_rules(json_t *body, const entity_def *ent, err *e)
         free(text);
     }
     arena_free(a);
+}
+
+/* ---- names from labels ---- */
+
+/* An ASCII code from a Chinese label, as users of Chinese CRMs expect not
+ * to type one: the pinyin of the label (客户等级 -> kehudengji), letters,
+ * digits and _ only, starting with a letter, at most max characters; a
+ * label with nothing to spell gives "field". */
+static void code_from_label(const char *label, size_t max, char *out, size_t size)
+{
+    strbuf full = STRBUF_INIT;
+    pinyin_keys(label, &full, NULL);
+    size_t n = 0;
+    for (const char *p = sb_str(&full); *p && n + 1 < size && n < max; p++)
+        if (islower((unsigned char)*p) || isdigit((unsigned char)*p)) {
+            if (n == 0 && isdigit((unsigned char)*p)) out[n++] = 'f'; /* a name starts with a letter */
+            out[n++] = *p;
+        }
+    out[n] = '\0';
+    if (n == 0) snprintf(out, size, "field");
+    sb_free(&full);
+}
+
+/* base, base_2, base_3 ...: the first that taken() refuses not. */
+static void first_free(char *name, size_t size, size_t max, int (*taken)(const char *, void *), void *arg)
+{
+    char base[64];
+    snprintf(base, sizeof base, "%s", name);
+    for (int k = 2; taken(name, arg) && k < 1000; k++) {
+        char suffix[8];
+        int len = snprintf(suffix, sizeof suffix, "_%d", k);
+        size_t keep = strlen(base) + (size_t)len > max ? max - (size_t)len : strlen(base);
+        snprintf(name, size, "%.*s%s", (int)keep, base, suffix);
+    }
+}
+
+static int field_taken(const char *name, void *ent)
+{
+    char column[80];
+    snprintf(column, sizeof column, "cf_%s", name);
+    return meta_field(ent, column) != NULL;
+}
+
+static int option_taken(const char *value, void *opts)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach((json_t *)opts, i, o) {
+        const char *v = json_string_value(json_object_get(o, "value"));
+        if (v && strcmp(v, value) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Options without a value get one from their Chinese label (重点客户 ->
+ * zhongdiankehu), distinct within the list. */
+static void fill_option_values(json_t *opts)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(opts, i, o) {
+        json_t *v = json_object_get(o, "value");
+        const char *zh = json_string_value(json_object_get(o, "label_zh"));
+        if (!json_is_object(o) || (v && !(json_is_string(v) && !*json_string_value(v))) || !zh || !*zh) continue;
+        char code[64];
+        code_from_label(zh, 40, code, sizeof code);
+        first_free(code, sizeof code, 40, option_taken, opts);
+        json_object_set_new(o, "value", json_string(code));
+    }
+}
+
+/* A field without a name gets one from its Chinese label, free on the
+ * entity; its options get values the same way. Those who care still name
+ * them. */
+static void fill_names(json_t *body, const entity_def *ent)
+{
+    json_t *name = json_object_get(body, "name");
+    const char *label = json_string_value(json_object_get(body, "label_zh"));
+    if ((!name || (json_is_string(name) && !*json_string_value(name))) && label && *label) {
+        char code[64];
+        code_from_label(label, 40, code, sizeof code);
+        first_free(code, sizeof code, 40, field_taken, (void *)ent);
+        json_object_set_new(body, "name", json_string(code));
+    }
+    json_t *opts = json_object_get(body, "options");
+    if (json_is_array(opts)) fill_option_values(opts);
 }
 
 /* Adds to the fields e may already hold (unknown keys, from the caller). */
@@ -206,6 +293,7 @@ static int reload(db_conn *db, err *e)
 
 int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **column, err *e)
 {
+    fill_names(body, ent);
     if (check_field_body(body, ent, c->m, e) || add_custom_field(c, ent, body, column, e)) return -1;
     return reload(c->db, e);
 }
@@ -219,6 +307,7 @@ int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, j
         return err_set(e, 422, "validation_failed", "需要 options 数组（1 到 500 个选项）",
                        "An options array (1 to 500 options) is required");
     }
+    fill_option_values(opts);
     if (db_begin(c->db, e)) return -1;
     /* the company's own set from now on; others keep theirs */
     int rc = write_options_rows(c->db, c->user->company_id, ent->name, f->name, opts, e);

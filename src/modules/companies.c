@@ -219,6 +219,23 @@ int companies_create(entity_ctx *c, json_t *body, int64_t *id, err *e)
     return rc ? -1 : 0;
 }
 
+/* Suspending signs the company's users out for good: their sign-ins and
+ * API tokens end, so reactivating asks them to sign in again. */
+static int end_sessions(entity_ctx *c, int64_t company_id, err *e)
+{
+    char now[ISO_TIME_LEN], id[24];
+    iso_now(now);
+    snprintf(id, sizeof id, "%lld", (long long)company_id);
+    const char *params[] = {now, id};
+    int64_t ignored;
+    return db_query_int64(c->db,
+                          "UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id IN"
+                          " (SELECT u.id FROM users u WHERE u.company_id = CAST(? AS BIGINT)) RETURNING 1",
+                          &ignored, e, 2, params) < 0
+               ? -1
+               : 0;
+}
+
 int companies_update(entity_ctx *c, int64_t id, json_t *body, err *e)
 {
     if (!c->user->platform_admin) return forbidden(e);
@@ -245,5 +262,6 @@ int companies_update(entity_ctx *c, int64_t id, json_t *body, err *e)
         return err_set(e, 409, "duplicate", "已有同名的公司", "A company with this name exists");
     }
     if (rc < 0) return -1;
-    return rc == 1 ? err_set(e, 404, "not_found", "公司不存在", "No such company") : 0;
+    if (rc == 1) return err_set(e, 404, "not_found", "公司不存在", "No such company");
+    return status && strcmp(status, "suspended") == 0 ? end_sessions(c, id, e) : 0;
 }

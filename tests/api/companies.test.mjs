@@ -251,6 +251,8 @@ test('a suspended company\'s users are signed out and cannot sign in; reactivate
   assertError(assert, login, 403, 'account_disabled');
   assert.equal((await sellerA.get('/api/v1/accounts')).status, 200, 'other companies go on');
   assert.equal((await platform.patch(`/api/v1/companies/${B.company}`, { status: 'active', name: '乙方贸易集团' })).status, 200);
-  assert.equal((await sellerB.get('/api/v1/accounts')).status, 200);
+  assertError(assert, await sellerB.get('/api/v1/accounts'), 401, 'unauthorized'); // signed out for good
+  const again = await srv.client('seller_b', PW);
+  assert.equal((await again.get('/api/v1/accounts')).status, 200);
   assert.equal((await platform.get(`/api/v1/companies/${B.company}`)).json.name, '乙方贸易集团');
 });

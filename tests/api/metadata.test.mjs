@@ -47,3 +47,26 @@ test('the OpenAPI document is valid OpenAPI 3 and covers every entity and custom
   assert.ok(doc.components.schemas.contacts.properties.cf_hobby_level);
   assert.deepEqual(doc.components.schemas.accounts_create.required, ['name']);
 });
+
+test('a custom field named only in Chinese gets its name and option codes from the pinyin', async () => {
+  const r = await admin.post('/api/v1/metadata/entities/contacts/fields', {
+    label_zh: '微信群', type: 'picklist',
+    options: [{ label_zh: '重点客户群' }, { label_zh: '重点客户群', value: '' }, { value: 'own', label_zh: '自定代码' }],
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.name, 'cf_weixinqun');
+  assert.deepEqual(r.json.options.map(o => o.value), ['zhongdiankehuqun', 'zhongdiankehuqun_2', 'own']);
+  const again = await admin.post('/api/v1/metadata/entities/contacts/fields', { label_zh: '微信群', type: 'text' });
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.name, 'cf_weixinqun_2', 'a free name, not a clash');
+  const digits = await admin.post('/api/v1/metadata/entities/contacts/fields', { label_zh: '2026年度', type: 'text' });
+  assert.equal(digits.json.name, 'cf_f2026niandu', 'a name starts with a letter');
+  // a new option of an existing picklist gets its code the same way
+  const put = await admin.req('PUT', '/api/v1/metadata/picklists/contacts/cf_weixinqun',
+    { body: { options: [...r.json.options.map(o => ({ value: o.value, label_zh: o.label_zh })), { label_zh: '普通群' }] } });
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(put.json.options.map(o => o.value).at(-1), 'putongqun');
+  // a name given by hand still wins, and still has to be ASCII
+  assert.equal((await admin.post('/api/v1/metadata/entities/contacts/fields', { name: 'wechat', label_zh: '微信', type: 'text' })).json.name, 'cf_wechat');
+  assert.equal((await admin.post('/api/v1/metadata/entities/contacts/fields', { name: '微信', label_zh: '微信', type: 'text' })).status, 422);
+});

@@ -440,6 +440,14 @@ describe('web application', () => {
     await editor.locator('[data-option="2"] input').nth(1).fill('暂无意向');
     await page.locator('[data-test=picklist-save]').click();
     await page.locator('[data-test=fields-table]').getByText('暂无意向').waitFor();
+
+    // Only the Chinese label: the name comes from its pinyin.
+    await page.locator('[data-test=add-field]').click();
+    assert.match(await dialog.locator('input[name=name]').getAttribute('placeholder'), /拼音/);
+    await dialog.locator('input[name=label_zh]').fill('客户来源渠道');
+    await dialog.locator('input[name=label_en]').fill('Source channel');
+    await dialog.locator('[data-test=field-save]').click();
+    await page.locator('[data-test=fields-table]').getByText('cf_kehulaiyuanqudao').waitFor();
     await screenshot(page, '12-fields');
 
     await openMenu('accounts');

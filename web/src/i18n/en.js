@@ -183,7 +183,7 @@ export default {
     options: 'Options', optionValue: 'Value', active: 'Active', maxLength: 'Max length', scale: 'Decimal places',
     linkEntity: 'Linked object', fieldAdded: 'Field “{label}” added', optionsSaved: 'Options saved',
     optionsTitle: 'Options of “{label}”', addOption: 'Add option', noOptions: 'At least one option is needed',
-    nameInvalid: 'Lower-case letters, digits and underscores, starting with a letter', source: 'Source',
+    namePinyin: 'Blank: made from the Chinese label\'s pinyin', nameInvalid: 'Lower-case letters, digits and underscores, starting with a letter', source: 'Source',
     optionValueInvalid: 'Option values must be filled in and distinct',
   },
   types: {

@@ -185,7 +185,7 @@ export default {
     options: '下拉选项', optionValue: '选项值', active: '启用', maxLength: '最大长度', scale: '小数位数',
     linkEntity: '关联对象', fieldAdded: '字段“{label}”已添加', optionsSaved: '选项已保存',
     optionsTitle: '编辑“{label}”的选项', addOption: '添加选项', noOptions: '至少需要一个选项',
-    nameInvalid: '只能使用小写字母、数字和下划线，以字母开头', source: '来源',
+    namePinyin: '留空则按显示名称的拼音生成', nameInvalid: '只能使用小写字母、数字和下划线，以字母开头', source: '来源',
     optionValueInvalid: '选项值不能为空且不能重复',
   },
   types: {
