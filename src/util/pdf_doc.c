@@ -301,36 +301,55 @@ static void column_widths(flow *f)
     }
 }
 
-/* Height of a row: its tallest cell at its column's width. */
-static double row_height(flow *f, const char *const *cells, int header)
+static const char *cell_text(flow *f, const char *const *cells, int header, int c)
+{
+    return header ? f->d->columns[c].title : cells[c];
+}
+
+static double baseline(PangoLayout *l)
+{
+    return (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+}
+
+/* A row's height, and in *base where its cells' first baselines line up:
+ * figures (DejaVu) and Chinese (Noto, taller ascent) side by side must sit
+ * on one line, not each at the top of its cell. */
+static double row_height(flow *f, const char *const *cells, int header, double *base)
 {
     const pdf_document *d = f->d;
-    double h = 0;
+    double b = 0, h = 0;
     for (int c = 0; c < d->ncolumns; c++) {
-        const char *t = header ? d->columns[c].title : cells[c];
-        double hc = layout_height(set_text(f, t, cell_style(&d->columns[c], header), f->widths[c] - 2 * PAD_X, 0));
+        PangoLayout *l = set_text(f, cell_text(f, cells, header, c), cell_style(&d->columns[c], header),
+                                  f->widths[c] - 2 * PAD_X, 0);
+        if (baseline(l) > b) b = baseline(l);
+    }
+    for (int c = 0; c < d->ncolumns; c++) {
+        PangoLayout *l = set_text(f, cell_text(f, cells, header, c), cell_style(&d->columns[c], header),
+                                  f->widths[c] - 2 * PAD_X, 0);
+        double hc = b - baseline(l) + layout_height(l);
         if (hc > h) h = hc;
     }
+    if (base) *base = b;
     return h + 2 * PAD_Y;
 }
 
-static void draw_row(flow *f, const char *const *cells, int header, double h)
+static void draw_row(flow *f, const char *const *cells, int header, double h, double base)
 {
     const pdf_document *d = f->d;
     double x = MARGIN_X;
-    for (int c = 0; c < d->ncolumns; c++) {
-        const char *t = header ? d->columns[c].title : cells[c];
-        if (f->draw) {
-            cairo_rectangle(f->cr, x, f->y, f->widths[c], h);
-            if (header) {
-                cairo_set_source_rgb(f->cr, 0.91, 0.92, 0.94);
-                cairo_fill_preserve(f->cr);
-            }
-            cairo_set_source_rgb(f->cr, 0.45, 0.45, 0.45);
-            cairo_set_line_width(f->cr, 0.5);
-            cairo_stroke(f->cr);
+    for (int c = 0; c < d->ncolumns && f->draw; c++) {
+        cairo_rectangle(f->cr, x, f->y, f->widths[c], h);
+        if (header) {
+            cairo_set_source_rgb(f->cr, 0.91, 0.92, 0.94);
+            cairo_fill_preserve(f->cr);
         }
-        text_at(f, t, cell_style(&d->columns[c], header), x + PAD_X, f->y + PAD_Y, f->widths[c] - 2 * PAD_X, 0);
+        cairo_set_source_rgb(f->cr, 0.45, 0.45, 0.45);
+        cairo_set_line_width(f->cr, 0.5);
+        cairo_stroke(f->cr);
+        const char *t = cell_text(f, cells, header, c);
+        style st = cell_style(&d->columns[c], header);
+        double drop = base - baseline(set_text(f, t, st, f->widths[c] - 2 * PAD_X, 0));
+        text_at(f, t, st, x + PAD_X, f->y + PAD_Y + drop, f->widths[c] - 2 * PAD_X, 0);
         x += f->widths[c];
     }
     f->y += h;
@@ -338,8 +357,8 @@ static void draw_row(flow *f, const char *const *cells, int header, double h)
 
 static void table_header(flow *f)
 {
-    double h = row_height(f, NULL, 1);
-    draw_row(f, NULL, 1, h);
+    double base, h = row_height(f, NULL, 1, &base);
+    draw_row(f, NULL, 1, h, base);
 }
 
 static void table(flow *f)
@@ -347,14 +366,14 @@ static void table(flow *f)
     const pdf_document *d = f->d;
     if (!d->ncolumns) return;
     /* the header row with at least one line under it */
-    need(f, row_height(f, NULL, 1) + (d->nrows ? row_height(f, d->cells, 0) : 0));
+    need(f, row_height(f, NULL, 1, NULL) + (d->nrows ? row_height(f, d->cells, 0, NULL) : 0));
     table_header(f);
     f->in_table = 1;
     for (int r = 0; r < d->nrows; r++) {
         const char *const *cells = d->cells + (size_t)r * (size_t)d->ncolumns;
-        double h = row_height(f, cells, 0);
+        double base, h = row_height(f, cells, 0, &base);
         need(f, h);
-        draw_row(f, cells, 0, h);
+        draw_row(f, cells, 0, h, base);
     }
     f->in_table = 0;
     f->y += 6;
