@@ -56,6 +56,7 @@ typedef struct flow {
     double y;
     int in_table; /* a page break repeats the table's header row */
     double *widths;
+    double *cell_base, *cell_height; /* scratch: a row's cells as measured */
 } flow;
 
 static int en(const flow *f)
@@ -321,14 +322,12 @@ static double row_height(flow *f, const char *const *cells, int header, double *
     for (int c = 0; c < d->ncolumns; c++) {
         PangoLayout *l = set_text(f, cell_text(f, cells, header, c), cell_style(&d->columns[c], header),
                                   f->widths[c] - 2 * PAD_X, 0);
-        if (baseline(l) > b) b = baseline(l);
+        f->cell_base[c] = baseline(l);
+        f->cell_height[c] = layout_height(l);
+        if (f->cell_base[c] > b) b = f->cell_base[c];
     }
-    for (int c = 0; c < d->ncolumns; c++) {
-        PangoLayout *l = set_text(f, cell_text(f, cells, header, c), cell_style(&d->columns[c], header),
-                                  f->widths[c] - 2 * PAD_X, 0);
-        double hc = b - baseline(l) + layout_height(l);
-        if (hc > h) h = hc;
-    }
+    for (int c = 0; c < d->ncolumns; c++)
+        if (b - f->cell_base[c] + f->cell_height[c] > h) h = b - f->cell_base[c] + f->cell_height[c];
     if (base) *base = b;
     return h + 2 * PAD_Y;
 }
@@ -346,10 +345,11 @@ static void draw_row(flow *f, const char *const *cells, int header, double h, do
         cairo_set_source_rgb(f->cr, 0.45, 0.45, 0.45);
         cairo_set_line_width(f->cr, 0.5);
         cairo_stroke(f->cr);
-        const char *t = cell_text(f, cells, header, c);
-        style st = cell_style(&d->columns[c], header);
-        double drop = base - baseline(set_text(f, t, st, f->widths[c] - 2 * PAD_X, 0));
-        text_at(f, t, st, x + PAD_X, f->y + PAD_Y + drop, f->widths[c] - 2 * PAD_X, 0);
+        PangoLayout *l = set_text(f, cell_text(f, cells, header, c), cell_style(&d->columns[c], header),
+                                  f->widths[c] - 2 * PAD_X, 0);
+        cairo_set_source_rgb(f->cr, 0, 0, 0);
+        cairo_move_to(f->cr, x + PAD_X, f->y + PAD_Y + base - baseline(l));
+        pango_cairo_show_layout(f->cr, l);
         x += f->widths[c];
     }
     f->y += h;
@@ -538,8 +538,10 @@ static int render_locked(const pdf_document *d, strbuf *out, int *pages, err *e)
         rc = err_set(e, 500, "pdf_failed", "缺少中文字体 Noto Sans CJK（Debian 软件包 fonts-noto-cjk）",
                      "The Noto Sans CJK font is missing (Debian package fonts-noto-cjk)");
     } else {
-        double *widths = g_new0(double, d->ncolumns ? d->ncolumns : 1);
-        flow f = {.d = d, .cr = cr, .layout = pango_layout_new(pc), .widths = widths};
+        int n = d->ncolumns ? d->ncolumns : 1;
+        double *widths = g_new0(double, 3 * n);
+        flow f = {.d = d, .cr = cr, .layout = pango_layout_new(pc), .widths = widths, .cell_base = widths + n,
+                  .cell_height = widths + 2 * n};
         column_widths(&f);
         lay_out(&f); /* measure: how many pages */
         f.pages = f.page;

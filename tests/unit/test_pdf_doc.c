@@ -38,7 +38,7 @@ static pdf_document document(const char **cells, int nrows)
 static const char **rows(int n, const char *description)
 {
     const char **cells = calloc((size_t)n * NCOLS, sizeof *cells);
-    static char numbers[1000][8];
+    static char numbers[1000][12];
     for (int r = 0; r < n; r++) {
         snprintf(numbers[r % 1000], sizeof numbers[0], "%d", r + 1);
         const char *row[NCOLS] = {numbers[r % 1000], "联想 ThinkPad X1 笔记本电脑", description, "2", "台", "6,172.50", "12,345.00", "1,604.85"};
