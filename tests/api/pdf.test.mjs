@@ -118,3 +118,18 @@ test('the metadata says what prints; an English reader gets an English page and 
   for (const s of ['Quotation', 'Account', 'Total in words', '人民币贰万玖仟零肆拾元玖角玖分', 'Page 1 of 1'])
     assert.ok(text.includes(s), `${s} missing from:\n${text}`);
 });
+
+test('a line field hidden from the reader is no column of their PDF', async () => {
+  const ALL = { view: true, create: true, edit: true, delete: true, export: true };
+  const p = await created(await admin.post('/api/v1/profiles', { name: '打印不见单价', permissions: { quotes: ALL, accounts: ALL, products: { view: true } },
+    field_access: { quote_lines: { price: 'hidden', amount: 'hidden', tax: 'hidden' } } }));
+  const role = await created(await admin.post('/api/v1/roles', { name: '打印单价保密岗', profile_ids: [p.id] }));
+  const u = await created(await admin.post('/api/v1/users', { username: 'printnoprice', name: '周打印', password: 'Pass#2026word', role_id: role.id }));
+  const c = await srv.client('printnoprice', 'Pass#2026word');
+  const q = await created(await admin.post('/api/v1/quotes', { subject: '保密报价', account_id: account.id, owner_id: u.id,
+    lines: [{ description: '保密行', quantity: 1, price: 777.77 }] }));
+  const text = poppler('pdftotext', '-layout', (await pdf(c, `/api/v1/quotes/${q.id}/pdf`)).file, '-');
+  assert.match(text, /数量/);
+  assert.match(text, /保密行/);
+  assert.ok(!/单价|777/.test(text.split('金额合计')[0]), text);
+});
