@@ -36,7 +36,7 @@ void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alia
     p->joins = (strbuf)STRBUF_INIT;
     p->fields = arena_alloc(c->a, sizeof *p->fields * (size_t)ent->nfields);
     p->nfields = 0;
-    p->text_lang = c->as_text ? c->lang : NULL;
+    p->text_lang = c->as_text ? (c->lang ? c->lang : "zh") : NULL;
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (acl_field_access(c->user, ent, f) == 0) continue;
