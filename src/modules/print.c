@@ -26,10 +26,13 @@ const char *print_company_name(entity_ctx *c)
     err e;
     err_clear(&e);
     const char *name = NULL;
-    db_stmt *s = db_prepare(c->db, "SELECT value FROM settings WHERE key = 'company_name'", &e);
-    if (s && db_step(s) == DB_ROW && db_column_text(s, 0) && *db_column_text(s, 0))
-        name = arena_strdup(c->a, db_column_text(s, 0));
-    if (s) db_finalize(s);
+    db_stmt *s = c->user ? db_prepare(c->db, "SELECT name FROM companies WHERE id = ?", &e) : NULL;
+    if (s) {
+        db_bind_int64(s, 1, c->user->company_id);
+        if (db_step(s) == DB_ROW && db_column_text(s, 0) && *db_column_text(s, 0))
+            name = arena_strdup(c->a, db_column_text(s, 0));
+        db_finalize(s);
+    }
     return name ? name : english(c) ? "Our company" : "本公司";
 }
 

@@ -15,8 +15,9 @@
  * record is not there for the user. */
 int print_pdf(entity_ctx *c, const entity_def *ent, int64_t id, strbuf *out, const char **file_name, err *e);
 
-/* The name on the letterhead: the setting company_name, or 本公司 until
- * one is set. */
+/* The name on the letterhead: the name of the user's company (companies,
+ * PATCH /api/v1/companies/{id}); the first company is called 本公司 until
+ * renamed. */
 const char *print_company_name(entity_ctx *c);
 
 #endif

@@ -23,6 +23,8 @@ before(async () => {
   admin = await srv.client();
   wang = await srv.client('wangfang', 'Wang#2026pw');
   li = await srv.client('lilei', 'Li#2026pwd!');
+  // the letterhead is the company's name
+  assert.equal((await admin.patch(`/api/v1/companies/${admin.user.company_id}`, { name: '南京云帆科技有限公司' })).status, 200);
   account = await created(await wang.post('/api/v1/accounts', { name: '苏州云帆精密机械有限公司' }));
   laptop = await created(await admin.post('/api/v1/products', { name: '笔记本电脑', unit: '台', price: 33.33 }));
   router = await created(await admin.post('/api/v1/products', { name: '企业路由器', unit: '台', price: 12800 }));
@@ -64,7 +66,7 @@ test('a quote is a PDF download with its Chinese name, the CJK font embedded, an
   assert.match(fonts, /\+NotoSansCJKsc-Regular\s+CID Type 0C\s+Identity-H\s+yes\s+yes/, fonts);
   assert.equal(pages(r.file), 1);
   const text = poppler('pdftotext', '-layout', r.file, '-');
-  for (const s of ['报 价 单', quote.code, '2026-12-03', '苏州云帆精密机械有限公司', '机房改造报价', '笔记本电脑', '企业路由器',
+  for (const s of ['南京云帆科技有限公司', '报 价 单', quote.code, '2026-12-03', '苏州云帆精密机械有限公司', '机房改造报价', '笔记本电脑', '企业路由器',
     '含三年维保', '25,600.00', '¥29,040.99', '人民币贰万玖仟零肆拾元玖角玖分', '合同签订后预付三成', '需方（盖章）'])
     assert.ok(text.includes(s), `${s} missing from:\n${text}`);
 });
