@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # Build and run time.
 pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev
-      libxlsxwriter-dev libzip-dev libexpat1-dev)
+      libxlsxwriter-dev libzip-dev libexpat1-dev
+      libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core)
 # Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers.
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium fonts-noto-cjk wrk)
+  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils)
 fi
 # Node.js may come from elsewhere with npm inside it (Debian's npm package
 # then conflicts): ask for the commands, not the package names.
@@ -31,7 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Node packages of the tests and the web app, only when their lock changed.
+# A node_modules that is a symbolic link is another checkout's (a git
+# worktree sharing it): npm ci would empty the directory it points at.
 for dir in tests web; do
+  [ -L "$dir/node_modules" ] && continue
   if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] ||
        [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
     echo "install-deps: npm ci in $dir"

@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "modules/access.h"
 #include "modules/sales.h"
+#include "util/pdf_doc.h"
 
 #define KEHU_VERSION "0.1.0"
 
@@ -199,6 +200,7 @@ static int cmd_serve(int argc, char **argv)
     db_pool_close(a.pool);
     acl_shutdown();
     meta_shutdown();
+    pdf_shutdown();
     return rc;
 }
 

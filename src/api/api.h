@@ -20,6 +20,7 @@ extern const route api_import_routes[];
 extern const route api_calendar_routes[];
 extern const route api_ledger_routes[];
 extern const route api_action_routes[];
+extern const route api_print_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
@@ -62,6 +63,9 @@ int64_t api_if_match(http_request *req);
 /* The list parameters of the query string (q, filter, sort, limit, offset,
  * deleted, pool, initial); answers 400 and returns -1 when malformed. */
 int api_list_params(http_request *req, http_response *res, list_params *p);
+/* Content-Disposition of a download: attachment, `ascii_name` for old
+ * clients and the UTF-8 `name` (报价单-BJ-000001.pdf) as filename*. */
+void api_attachment(http_request *req, http_response *res, const char *ascii_name, const char *name);
 /* Integer query parameter name in 0..max (dflt when absent); answers 400
  * and returns -1 when malformed. */
 int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt, int64_t max,

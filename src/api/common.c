@@ -78,3 +78,19 @@ void api_engine_error(http_request *req, http_response *res, const err *e)
 {
     http_error(req, res, e);
 }
+
+void api_attachment(http_request *req, http_response *res, const char *ascii_name, const char *name)
+{
+    /* RFC 6266 with RFC 5987's filename*: attr-chars as they are, every
+     * other byte of the UTF-8 name percent-encoded. */
+    strbuf encoded = STRBUF_INIT;
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("-._~", *s))
+            sb_putc(&encoded, (char)*s);
+        else
+            sb_printf(&encoded, "%%%02X", *s);
+    }
+    http_set_header(res, "Content-Disposition",
+                    arena_printf(req->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_name, sb_str(&encoded)));
+    sb_free(&encoded);
+}

@@ -13,6 +13,7 @@
 #include "../entity/entity_action.h"
 #include "../entity/entity_state.h"
 #include "../entity/meta_load.h"
+#include "../entity/meta_print.h"
 #include "../modules/user_settings.h"
 #include "api.h"
 
@@ -222,6 +223,10 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     }
     sb_putc(b, ']');
     entity_actions_json(b, req->user, ent);
+    if (ent->print) { /* prints as PDF: the record page offers 打印/PDF */
+        sb_append(b, ",\"print\":");
+        sb_append(b, ent->print->json);
+    }
     sb_putc(b, '}');
 }
 

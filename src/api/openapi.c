@@ -241,6 +241,7 @@ static int route_applies(const char *only_if, const entity_def *ent)
     if (strcmp(only_if, "reversible") == 0) return ent->reverses_field != NULL;
     if (strcmp(only_if, "balances") == 0) return ent->nbalances > 0;
     if (strcmp(only_if, "actions") == 0) return ent->nactions > 0;
+    if (strcmp(only_if, "printable") == 0) return ent->print != NULL;
     if (strcmp(only_if, "owned") == 0 || strcmp(only_if, "importable") == 0) return !ent->is_system;
     return 0; /* a condition this file does not know documents nothing: the route test sees it */
 }

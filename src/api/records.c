@@ -353,17 +353,9 @@ static void export_records(http_request *req, http_response *res)
     time_t now = time(NULL) + CHINA_OFFSET_SECONDS;
     struct tm tm;
     strftime(day, sizeof day, "%Y%m%d", gmtime_r(&now, &tm));
-    /* RFC 6266: an ASCII fallback name, and the Chinese one percent-encoded. */
     const char *label = strcmp(req->lang, "en") == 0 ? ent->label_en : ent->label_zh;
-    strbuf encoded = STRBUF_INIT;
-    for (const unsigned char *s = (const unsigned char *)label; *s; s++) {
-        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) sb_putc(&encoded, (char)*s);
-        else sb_printf(&encoded, "%%%02X", *s);
-    }
-    http_set_header(res, "Content-Disposition",
-                    arena_printf(req->a, "attachment; filename=\"%s-%s.%s\"; filename*=UTF-8''%s-%s.%s",
-                                 ent->name, day, format, sb_str(&encoded), day, format));
-    sb_free(&encoded);
+    api_attachment(req, res, arena_printf(req->a, "%s-%s.%s", ent->name, day, format),
+                   arena_printf(req->a, "%s-%s.%s", label, day, format));
 }
 
 /* GET /api/v1/{entity}/duplicates?name=: similar names while typing. */

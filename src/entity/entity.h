@@ -36,6 +36,8 @@ typedef struct entity_ctx {
     int as_line; /* writing an owned line through its parent (entity_lines.c):
                   * the parent's rights and version were checked, so the
                   * line's own are not, and its history goes on the parent */
+    int as_text; /* reads give every value as people read it, in `lang` (money
+                  * "12345.67" exactly, picklist labels; ids stay numbers): printing */
 } entity_ctx;
 
 typedef struct list_params {

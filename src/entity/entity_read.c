@@ -36,6 +36,7 @@ void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alia
     p->joins = (strbuf)STRBUF_INIT;
     p->fields = arena_alloc(c->a, sizeof *p->fields * (size_t)ent->nfields);
     p->nfields = 0;
+    p->text_lang = c->as_text ? (c->lang ? c->lang : "zh") : NULL;
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (acl_field_access(c->user, ent, f) == 0) continue;
@@ -66,7 +67,15 @@ void select_row_json(const select_plan *p, db_stmt *s, strbuf *out)
         if (i) sb_putc(out, ',');
         sb_json_string(out, f->name);
         sb_putc(out, ':');
-        value_to_json(f, s, col++, out);
+        if (p->text_lang && f->type != FT_LINK && f->type != FT_USER && f->type != FT_ID &&
+            !db_column_is_null(s, col)) {
+            strbuf text = STRBUF_INIT;
+            value_to_text(f, s, col++, p->text_lang, &text);
+            sb_json_string(out, sb_str(&text));
+            sb_free(&text);
+        } else {
+            value_to_json(f, s, col++, out);
+        }
         if (f->type == FT_LINK || f->type == FT_USER) {
             sb_putc(out, ',');
             sb_json_string(out, f->companion);

@@ -11,6 +11,7 @@ typedef struct select_plan {
     strbuf joins;   /* " LEFT JOIN users j2 ON j2.id = t.owner_id ..." */
     const field_def **fields; /* visible fields in output order */
     int nfields;
+    const char *text_lang; /* entity_ctx.as_text: values as display text in this language */
 } select_plan;
 
 void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p);

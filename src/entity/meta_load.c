@@ -18,6 +18,7 @@
 #include "hook_registry.h"
 #include "entity_action.h"
 #include "entity_state.h"
+#include "meta_print.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -399,7 +400,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
-    return parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) ? -1 : 0;
+    return parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) || meta_parse_print(je, a, ent, e) ? -1 : 0;
 }
 
 /* Marks the lines of every owned relation with their owner, after all
@@ -463,7 +464,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (link_owned_lines(m, e) || meta_prepare_computed(m, a, e)) {
+    if (link_owned_lines(m, e) || meta_check_prints(m, e) || meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;
     }

@@ -160,6 +160,7 @@ typedef struct entity_def {
     int nbalances;
     const struct action_def *actions; /* declared actions (entity_action.h) */
     int nactions;
+    const struct print_layout *print; /* how its PDF looks (meta_print.h); NULL: not printable */
 } entity_def;
 
 typedef struct metadata {

@@ -96,6 +96,15 @@ describe('line-items editor', () => {
     await screenshot(page, 'lines-02-detail');
   });
 
+  it('打印/PDF on the detail page downloads the quote as a PDF with its Chinese name', async () => {
+    const button = page.locator('[data-test=print-pdf]');
+    assert.equal(await button.getAttribute('href'), `/api/v1/quotes/${ids.quote}/pdf`);
+    await button.scrollIntoViewIfNeeded();
+    await screenshot(page, 'lines-02b-print');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    assert.match(download.suggestedFilename(), /^报价单-BJ-\d{6}\.pdf$/);
+  });
+
   it('edits a line; a server error shows at its line and field, and the fix saves', async () => {
     await page.locator('[data-test=edit]').click();
     await page.locator('[data-test=entity-form]').waitFor();
