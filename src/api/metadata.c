@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
+#include "../auth/password.h"
 #include "../entity/custom_fields.h"
 #include "../entity/entity_action.h"
 #include "../entity/entity_state.h"
@@ -304,6 +305,17 @@ static void write_verbs(strbuf *b)
     sb_append(b, "],");
 }
 
+/* What a new password must be, for forms to say beside the field. */
+static void write_password_policy(strbuf *b)
+{
+    sb_printf(b, ",\"password_policy\":{\"min_bytes\":%d,\"max_bytes\":%d,\"label_zh\":", PASSWORD_MIN_BYTES,
+              PASSWORD_MAX_BYTES);
+    sb_json_string(b, PASSWORD_RULE_ZH);
+    sb_append(b, ",\"label_en\":");
+    sb_json_string(b, PASSWORD_RULE_EN);
+    sb_putc(b, '}');
+}
+
 static void get_metadata(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -321,6 +333,7 @@ static void get_metadata(http_request *req, http_response *res)
     json_t *pref = user_setting_get(req->db, req->user->id, "menu");
     write_menu(b, req, c.m, pref);
     json_decref(pref);
+    write_password_policy(b);
     sb_printf(b, ",\"version\":%lld,\"user\":{\"id\":%lld,\"username\":", (long long)c.m->version,
               (long long)req->user->id);
     sb_json_string(b, req->user->username);

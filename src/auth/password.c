@@ -48,6 +48,9 @@ static int policy_fail(err *e, const char *field, const char *reason, const char
     return -1;
 }
 
+const char PASSWORD_RULE_ZH[] = "8 至 128 个字节（一个汉字占 3 个字节），不能全部是同一个字符";
+const char PASSWORD_RULE_EN[] = "8 to 128 bytes (a Chinese character counts as 3), not one character repeated";
+
 int password_check_policy(const char *pw, const char *field, err *e)
 {
     size_t n = pw ? strlen(pw) : 0;

@@ -23,6 +23,11 @@
  * too_short, too_long, invalid (not UTF-8) or weak; returns -1. */
 int password_check_policy(const char *pw, const char *field, err *e);
 
+/* The same policy in words, for forms to show beside a password field (the
+ * metadata serves them as password_policy). */
+extern const char PASSWORD_RULE_ZH[];
+extern const char PASSWORD_RULE_EN[];
+
 /* Hashes pw (argon2id, current cost) into out. -1 with e (500) when the
  * memory for argon2 cannot be had. Does not check the policy. */
 int password_hash(const char *pw, char out[PASSWORD_HASH_SIZE], err *e);

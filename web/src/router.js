@@ -24,6 +24,7 @@ const routes = [
       ...moduleRoutes(), // the modules' own pages (web/src/modules), before the entity patterns
       { path: 'recycle-bin', name: 'recycle-bin', component: () => import('./views/RecycleBinView.vue') },
       { path: 'admin/access/:tab?', name: 'admin-access', component: () => import('./views/admin/AccessView.vue'), meta: { admin: true } },
+      { path: 'admin/companies', name: 'admin-companies', component: () => import('./views/admin/CompaniesView.vue'), meta: { platformAdmin: true } },
       { path: 'admin/fields/:entity?', name: 'admin-fields', component: () => import('./views/admin/FieldsView.vue'), meta: { admin: true } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityListView.vue'), meta: { entity: true } },
       { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
@@ -46,6 +47,7 @@ router.beforeEach(async to => {
     try { await meta.load(); } catch { /* a 401 is handled below; others show an empty menu */ }
   }
   if (to.meta.admin && !session.isAdmin) return { name: 'home' };
+  if (to.meta.platformAdmin && !session.isPlatformAdmin) return { name: 'home' };
   if (to.meta.entity && !meta.entity(to.params.entity)) {
     return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } };
   }

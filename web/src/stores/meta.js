@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { get } from '../api/http.js';
 
 export const useMetaStore = defineStore('meta', {
-  state: () => ({ entities: [], menu: [], verbs: [], version: 0, loaded: false }),
+  state: () => ({ entities: [], menu: [], verbs: [], passwordPolicy: null, version: 0, loaded: false }),
   getters: {
     byName: s => Object.fromEntries(s.entities.map(e => [e.name, e])),
   },
@@ -15,6 +15,7 @@ export const useMetaStore = defineStore('meta', {
       this.entities = m.entities || [];
       this.menu = m.menu || [];
       this.verbs = m.verbs || []; // module rights of profiles and what each implies
+      this.passwordPolicy = m.password_policy || null; // the rule new passwords pass, in words
       this.version = m.version || 0;
       this.loaded = true;
     },

@@ -4,10 +4,12 @@ import { defineStore } from 'pinia';
 import { get, post, del, setCsrfToken } from '../api/http.js';
 
 export const useSessionStore = defineStore('session', {
-  state: () => ({ user: null, checked: false, expired: false }),
+  state: () => ({ user: null, company: null, checked: false, expired: false }),
   getters: {
     signedIn: s => !!s.user,
     isAdmin: s => !!(s.user && s.user.is_admin),
+    // Creates, renames and suspends companies (公司管理).
+    isPlatformAdmin: s => !!(s.user && s.user.platform_admin),
   },
   actions: {
     accept(body) {
@@ -32,8 +34,16 @@ export const useSessionStore = defineStore('session', {
       try { await del('/session', { quiet401: true }); } catch { /* already gone */ }
       this.clear();
     },
+    // The user's company (its name in the user menu); a rename elsewhere
+    // calls this again.
+    async loadCompany() {
+      const id = this.user?.company_id;
+      if (!id) { this.company = null; return; }
+      try { this.company = await get(`/companies/${id}`); } catch { this.company = null; }
+    },
     clear() {
       this.user = null;
+      this.company = null;
       setCsrfToken('');
     },
   },
