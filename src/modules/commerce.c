@@ -214,8 +214,56 @@ static int restored_invoice_fits(entity_ctx *c, hook_change *ch, err *e)
     return 0;
 }
 
+/* ---- receipts allocated to orders ---- */
+
+/* A receipt against an order: the order's customer's, not for a
+ * cancelled order, and not more than the order still has outstanding
+ * (its total less what its receipts already brought: the computed
+ * 未收款). The order's row is locked on PostgreSQL, so two receipts at
+ * once take turns. A reversal (冲销) is the ledger's own correction and
+ * is not checked again. */
+static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
+{
+    int64_t order_id = hook_int(ch, "sales_order_id", 0);
+    if (!order_id || hook_int(ch, "reverses_id", 0)) return 0;
+    const char *sql = db_dialect_of(c->db) == DB_POSTGRES
+                          ? "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL FOR UPDATE"
+                          : "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL";
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, order_id);
+    int step = db_step(s);
+    char status[32] = "";
+    int64_t account = 0, outstanding = 0;
+    if (step == DB_ROW) {
+        snprintf(status, sizeof status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
+        account = db_column_int64(s, 1);
+        outstanding = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
+    }
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order");
+    if (step != DB_ROW) return 0; /* the engine's link check answers */
+    if (strcmp(status, "cancelled") == 0)
+        return refuse_field(e, "sales_order_id", "cancelled", "已取消的订单不能收款", "A cancelled order takes no receipts");
+    if (!hook_int(ch, "account_id", 0) && hook_set_int(ch, "account_id", account, e)) return -1;
+    if (hook_int(ch, "account_id", 0) != account)
+        return refuse_field(e, "account_id", "not_order_account", "收款单的客户必须是订单的客户",
+                            "The receipt's customer must be the order's");
+    int64_t amount = scaled(ch, "amount", 0);
+    if (amount <= 0) return refuse_field(e, "amount", "not_positive", "收款金额必须大于零", "The amount must be above zero");
+    if (amount <= outstanding) return 0;
+    strbuf due = STRBUF_INIT;
+    decimal_format(outstanding, 2, &due);
+    err_add_field(e, "amount", "over_allocated");
+    err_setf(e, 422, "over_allocated", "收款金额超过订单未收款金额 %s 元", "The amount is more than the %s outstanding on the order",
+             sb_str(&due), sb_str(&due));
+    sb_free(&due);
+    return -1;
+}
+
 void commerce_init(void)
 {
+    entity_before("receipts", ON_CREATE, receipt_fits_order);
     entity_before("quote_lines", ON_WRITE, line_amounts_sane);
     entity_before("sales_order_lines", ON_WRITE, line_amounts_sane);
     entity_before("invoices", ON_WRITE, invoice_follows_order);

@@ -278,3 +278,39 @@ test('two invoices for the last units at once: exactly one is written', async ()
   const rs = await Promise.all([admin.post('/api/v1/invoices', body), admin.post('/api/v1/invoices', body)]);
   assert.deepEqual(rs.map(r => r.status).sort(), [201, 422], rs.map(r => r.text).join('\n'));
 });
+
+test('receipts allocated to an order: 已收款 and 未收款 follow at once; over-allocation and a cancelled order are refused', async () => {
+  const o = await approvedOrder(); // 430.99
+  const pay = (amount, extra = {}) => admin.post('/api/v1/receipts', { sales_order_id: o.id, amount, received_on: '2026-12-02', method: 'transfer', ...extra });
+  const first = created(await pay(400));
+  assert.equal(first.account_id, account.id, 'the customer comes from the order');
+  let now = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
+  assert.deepEqual([now.received_total, now.outstanding], [400, 30.99]);
+  let r = await pay(31);
+  assertError(assert, r, 422, 'over_allocated');
+  assert.equal(r.json.error.fields.amount, 'over_allocated');
+  assert.match(r.json.error.message, /30\.99/);
+  assertError(assert, await pay(0), 422);
+  assertError(assert, await pay(-5), 422);
+  r = await pay(1, { account_id: other.id });
+  assert.equal(r.json.error.fields.account_id, 'not_order_account', r.text);
+  created(await pay(30.99));
+  now = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
+  assert.deepEqual([now.received_total, now.outstanding], [430.99, 0]);
+  // a reversal (冲销) gives the amount back to the order
+  ok(await act('receipts', first.id, 'reverse'));
+  now = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
+  assert.deepEqual([now.received_total, now.outstanding], [30.99, 400]);
+  // two receipts for the last 400 at once: one is written
+  const rs = await Promise.all([pay(300), pay(300)]);
+  assert.deepEqual(rs.map(x => x.status).sort(), [201, 422], rs.map(x => x.text).join('\n'));
+  assert.equal(ok(await admin.get(`/api/v1/sales_orders/${o.id}`)).outstanding, 100);
+  // a cancelled order takes no receipts
+  const c = await approvedOrder();
+  ok(await act('sales_orders', c.id, 'cancel'));
+  r = await admin.post('/api/v1/receipts', { sales_order_id: c.id, amount: 1 });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields.sales_order_id, 'cancelled');
+  // a receipt without an order is still an ordinary receipt
+  created(await admin.post('/api/v1/receipts', { account_id: other.id, amount: 99 }));
+});
