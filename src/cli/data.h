@@ -13,6 +13,11 @@
 int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e);
 /* A small realistic data set, only when there are no customers yet. */
 int cli_demo_data(db_conn *c, err *e);
+/* The money half of the demo (demo_commerce.c): products, quotes, sales
+ * orders, invoices and receipts, as the administrator, after the sales
+ * records. */
+struct entity_ctx;
+int demo_commerce(struct entity_ctx *c, err *e);
 /* kehu gen-data --accounts N [--contacts M] [--receipts R] [--db ...] */
 int cli_gen_data(int argc, char **argv);
 

@@ -307,7 +307,7 @@ test('receipts allocated to an order: 已收款 and 未收款 follow at once; ov
   assert.equal(ok(await admin.get(`/api/v1/sales_orders/${o.id}`)).outstanding, 100);
   // a cancelled order takes no receipts
   const c = await approvedOrder();
-  ok(await act('sales_orders', c.id, 'cancel'));
+  assert.equal(ok(await act('sales_orders', c.id, 'cancel')).record.outstanding, 0, 'nothing is owed on a cancelled order');
   r = await admin.post('/api/v1/receipts', { sales_order_id: c.id, amount: 1 });
   assertError(assert, r, 422);
   assert.equal(r.json.error.fields.sales_order_id, 'cancelled');
