@@ -6,7 +6,6 @@
  * as a salesperson would click it. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "../entity/entity.h"
 #include "../entity/entity_action.h"
@@ -34,22 +33,6 @@ typedef struct demo_line {
     const char *quantity;
 } demo_line;
 
-static void day_after(int offset_days, char *out, size_t n)
-{
-    time_t t = time(NULL) + (time_t)offset_days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d", &tm);
-}
-
-static int create(entity_ctx *c, const char *entity, json_t *body, int64_t *id, err *e)
-{
-    int64_t ignored;
-    int rc = entity_create(c, meta_entity(c->m, entity), body, id ? id : &ignored, e);
-    json_decref(body);
-    return rc;
-}
-
 /* Runs the declared actions in order; *made gets the id the last one's
  * copy made (an order, an invoice), if any. */
 static int run(entity_ctx *c, const char *entity, int64_t id, const char *const *actions, json_t *last_body,
@@ -76,7 +59,7 @@ static int demo_products(entity_ctx *c, int64_t ids[N(PRODUCTS)], err *e)
         json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "name", PRODUCTS[i].name, "spec", PRODUCTS[i].spec, "unit",
                               PRODUCTS[i].unit, "category", PRODUCTS[i].category, "price", PRODUCTS[i].price, "cost",
                               PRODUCTS[i].cost, "tax_rate", PRODUCTS[i].tax_rate);
-        if (create(c, "products", b, &ids[i], e)) return -1;
+        if (demo_create(c, "products", b, &ids[i], e)) return -1;
     }
     return 0;
 }
@@ -99,21 +82,21 @@ static int document(entity_ctx *c, const char *entity, const char *subject, int6
                     const demo_line *lines, const int64_t *products, int64_t *id, err *e)
 {
     char date[16], later[16];
-    day_after(day, date, sizeof date);
-    day_after(day + 30, later, sizeof later);
+    demo_day(day, date, sizeof date);
+    demo_day(day + 30, later, sizeof later);
     int quote = strcmp(entity, "quotes") == 0;
     json_t *b = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o}", "subject", subject, "account_id", (json_int_t)account,
                           quote ? "quote_date" : "order_date", date, quote ? "valid_until" : "delivery_date", later,
                           "payment_terms", "合同签订后预付 30%，验收合格后 30 日内付清", "delivery_terms",
                           "送货上门，含安装调试", "lines", lines_of(lines, products));
-    return create(c, entity, b, id, e);
+    return demo_create(c, entity, b, id, e);
 }
 
 static int receipt(entity_ctx *c, int64_t order, const char *amount, int day, err *e)
 {
     char date[16];
-    day_after(day, date, sizeof date);
-    return create(c, "receipts",
+    demo_day(day, date, sizeof date);
+    return demo_create(c, "receipts",
                   json_pack("{s:I,s:s,s:s,s:s,s:s}", "sales_order_id", (json_int_t)order, "amount", amount, "received_on",
                             date, "method", "transfer", "note", "银行转账，已核对到账"),
                   NULL, e);
@@ -149,7 +132,7 @@ static int first_batch_invoiced(entity_ctx *c, int64_t order, const char *quanti
                                " ORDER BY position LIMIT 1",
                                order, e);
     if (line < 0) return -1;
-    return create(c, "invoices",
+    return demo_create(c, "invoices",
                   json_pack("{s:I,s:s,s:[{s:I,s:s}]}", "sales_order_id", (json_int_t)order, "description",
                             "首批到货先行开票", "lines", "order_line_id", (json_int_t)line, "quantity", quantity),
                   NULL, e);
@@ -172,7 +155,7 @@ int demo_commerce(entity_ctx *c, err *e)
                              *const ISSUE[] = {"issue", NULL}, *const CANCEL[] = {"cancel", NULL};
     int64_t q = 0, o = 0, inv = 0;
     char date[16];
-    day_after(-20, date, sizeof date);
+    demo_day(-20, date, sizeof date);
     return /* quotes: a draft, one with the customer, a rejected one */
         document(c, "quotes", "办公电脑及外设采购报价", 1, -3, OFFICE, p, &q, e) ||
         document(c, "quotes", "CRM 系统及年度维保报价", 2, -10, CRM, p, &q, e) || run(c, "quotes", q, SUBMIT, NULL, NULL, e) ||

@@ -53,21 +53,41 @@ static int order_invoiceable(const char *status)
     return 0;
 }
 
-/* The order's status and customer: 1 found, 0 not, -1 error. An integrity
- * rule, so it reads the row whoever asks (the engine has already checked
- * that the user may see the order the invoice links to). */
-static int order_of(entity_ctx *c, int64_t order_id, char *status, size_t n, int64_t *account, err *e)
+typedef struct order_row {
+    char status[32];
+    int64_t account_id, outstanding;
+} order_row;
+
+/* A live order's status, customer and outstanding amount: 1 found, 0
+ * not, -1 error. `lock`: its row is locked on PostgreSQL, so writes that
+ * check against it take turns. An integrity rule, so it reads the row
+ * whoever asks (the engine checks that the user may see the order a
+ * record links to). */
+static int order_of(entity_ctx *c, int64_t order_id, int lock, order_row *out, err *e)
 {
-    db_stmt *s = db_prepare(c->db, "SELECT status, account_id FROM sales_orders WHERE id = ? AND deleted_at IS NULL", e);
+    db_stmt *s = db_prepare(c->db,
+                            lock && db_dialect_of(c->db) == DB_POSTGRES
+                                ? "SELECT status, account_id, outstanding FROM sales_orders"
+                                  " WHERE id = ? AND deleted_at IS NULL FOR UPDATE"
+                                : "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL",
+                            e);
     if (!s) return -1;
     db_bind_int64(s, 1, order_id);
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
-        snprintf(status, n, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
-        *account = db_column_int64(s, 1);
+        snprintf(out->status, sizeof out->status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
+        out->account_id = db_column_int64(s, 1);
+        out->outstanding = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
     }
     db_finalize(s);
     return step < 0 ? err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order") : found;
+}
+
+/* The record's customer is the order's: taken from it when not given. */
+static int same_customer(hook_change *ch, const order_row *o, const char *zh, const char *en, err *e)
+{
+    if (!hook_int(ch, "account_id", 0)) return hook_set_int(ch, "account_id", o->account_id, e);
+    return hook_int(ch, "account_id", 0) == o->account_id ? 0 : refuse_field(e, "account_id", "not_order_account", zh, en);
 }
 
 /* An invoice is made for an approved (or later) order, for its customer;
@@ -79,20 +99,15 @@ static int invoice_follows_order(entity_ctx *c, hook_change *ch, err *e)
         return refuse_field(e, "sales_order_id", "read_only", "发票所属的订单不能更改",
                             "An invoice cannot move to another order");
     if (hook_event(ch) == ON_UPDATE && !hook_changed(ch, "account_id")) return 0;
-    int64_t order_id = hook_int(ch, "sales_order_id", 0), account = 0;
+    int64_t order_id = hook_int(ch, "sales_order_id", 0);
     if (!order_id) return 0; /* required: the engine says so */
-    char status[32];
-    int found = order_of(c, order_id, status, sizeof status, &account, e);
-    if (found < 0) return -1;
-    if (!found) return 0; /* the engine's link check answers */
-    if (hook_event(ch) == ON_CREATE && !order_invoiceable(status))
+    order_row o;
+    int found = order_of(c, order_id, 0, &o, e);
+    if (found <= 0) return found; /* not found: the engine's link check answers */
+    if (hook_event(ch) == ON_CREATE && !order_invoiceable(o.status))
         return refuse_field(e, "sales_order_id", "not_invoiceable", "只有已审批且未取消的订单才能开票",
                             "Only an approved order that is not cancelled can be invoiced");
-    if (hook_int(ch, "account_id", 0) == 0) return hook_set_int(ch, "account_id", account, e);
-    if (hook_int(ch, "account_id", 0) != account)
-        return refuse_field(e, "account_id", "not_order_account", "发票的客户必须是订单的客户",
-                            "The invoice's customer must be the order's");
-    return 0;
+    return same_customer(ch, &o, "发票的客户必须是订单的客户", "The invoice's customer must be the order's", e);
 }
 
 typedef struct order_line {
@@ -226,34 +241,17 @@ static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
 {
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
     if (!order_id || hook_int(ch, "reverses_id", 0)) return 0;
-    const char *sql = db_dialect_of(c->db) == DB_POSTGRES
-                          ? "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL FOR UPDATE"
-                          : "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL";
-    db_stmt *s = db_prepare(c->db, sql, e);
-    if (!s) return -1;
-    db_bind_int64(s, 1, order_id);
-    int step = db_step(s);
-    char status[32] = "";
-    int64_t account = 0, outstanding = 0;
-    if (step == DB_ROW) {
-        snprintf(status, sizeof status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
-        account = db_column_int64(s, 1);
-        outstanding = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
-    }
-    db_finalize(s);
-    if (step < 0) return err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order");
-    if (step != DB_ROW) return 0; /* the engine's link check answers */
-    if (strcmp(status, "cancelled") == 0)
+    order_row o;
+    int found = order_of(c, order_id, 1, &o, e);
+    if (found <= 0) return found; /* not found: the engine's link check answers */
+    if (strcmp(o.status, "cancelled") == 0)
         return refuse_field(e, "sales_order_id", "cancelled", "已取消的订单不能收款", "A cancelled order takes no receipts");
-    if (!hook_int(ch, "account_id", 0) && hook_set_int(ch, "account_id", account, e)) return -1;
-    if (hook_int(ch, "account_id", 0) != account)
-        return refuse_field(e, "account_id", "not_order_account", "收款单的客户必须是订单的客户",
-                            "The receipt's customer must be the order's");
+    if (same_customer(ch, &o, "收款单的客户必须是订单的客户", "The receipt's customer must be the order's", e)) return -1;
     int64_t amount = scaled(ch, "amount", 0);
     if (amount <= 0) return refuse_field(e, "amount", "not_positive", "收款金额必须大于零", "The amount must be above zero");
-    if (amount <= outstanding) return 0;
+    if (amount <= o.outstanding) return 0;
     strbuf due = STRBUF_INIT;
-    decimal_format(outstanding, 2, &due);
+    decimal_format(o.outstanding, 2, &due);
     err_add_field(e, "amount", "over_allocated");
     err_setf(e, 422, "over_allocated", "收款金额超过订单未收款金额 %s 元", "The amount is more than the %s outstanding on the order",
              sb_str(&due), sb_str(&due));

@@ -65,6 +65,13 @@ test('totals and rounding: 3 × ¥33.33 at 13 % is 99.99 + 13.00, and the total 
   const empty = await newQuote([]);
   assert.equal(empty.total_in_words, '零元整');
   // validity, payment and delivery terms
+  // the contact and the opportunity must be the customer's own
+  const elsewhere = created(await admin.post('/api/v1/contacts', { name: '外单位联系人', account_id: other.id }));
+  for (const entity of ['quotes', 'sales_orders']) {
+    const r2 = await admin.post(`/api/v1/${entity}`, { subject: '联系人不符', account_id: account.id, contact_id: elsewhere.id });
+    assertError(assert, r2, 422);
+    assert.equal(r2.json.error.fields.contact_id, 'not_in_account');
+  }
   const t = await newQuote(LINES(), { valid_until: '2026-12-31', payment_terms: '合同签订后预付30%，到货验收后付清', delivery_terms: '送货上门' });
   assert.deepEqual([t.valid_until, t.payment_terms, t.delivery_terms], ['2026-12-31', '合同签订后预付30%，到货验收后付清', '送货上门']);
 });
