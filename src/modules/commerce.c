@@ -24,9 +24,27 @@ static int64_t scaled(hook_change *ch, const char *field, int64_t dflt)
     return v && v->kind == SV_INT ? v->i : dflt;
 }
 
+/* A product newly put on a line must be on sale (在售): a 停售 one stays
+ * on the lines that already have it, but is not sold again. */
+static int product_on_sale(entity_ctx *c, hook_change *ch, err *e)
+{
+    int64_t product = meta_field(hook_entity(ch), "product_id") && hook_changed(ch, "product_id")
+                          ? hook_int(ch, "product_id", 0)
+                          : 0;
+    if (!product) return 0;
+    db_stmt *s = db_prepare(c->db, "SELECT status FROM products WHERE id = ?", e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, product);
+    int step = db_step(s);
+    int stopped = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "stopped") == 0;
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取产品失败", "Cannot read the product");
+    return stopped ? refuse_field(e, "product_id", "stopped", "该产品已停售", "The product is discontinued") : 0;
+}
+
 static int line_amounts_sane(entity_ctx *c, hook_change *ch, err *e)
 {
-    (void)c;
+    if (product_on_sale(c, ch, e)) return -1;
     if (scaled(ch, "quantity", 1) <= 0)
         return refuse_field(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
     if (scaled(ch, "price", 0) < 0 || scaled(ch, "list_price", 0) < 0)

@@ -76,7 +76,7 @@ test('totals and rounding: 3 × ¥33.33 at 13 % is 99.99 + 13.00, and the total 
   assert.deepEqual([t.valid_until, t.payment_terms, t.delivery_terms], ['2026-12-31', '合同签订后预付30%，到货验收后付清', '送货上门']);
 });
 
-test('bad lines: zero or negative quantity, three decimals in a price, a discount over 100 % - nothing is written', async () => {
+test('bad lines: zero or negative quantity, three decimals in a price, a discount over 100 %, an unknown or stopped product - nothing is written', async () => {
   const before = ok(await admin.get('/api/v1/quotes')).total;
   const bad = async (line, field, reason) => {
     for (const entity of ['quotes', 'sales_orders']) {
@@ -92,7 +92,14 @@ test('bad lines: zero or negative quantity, three decimals in a price, a discoun
   await bad({ price: -1 }, 'price', 'negative');
   await bad({ discount: 100.5 }, 'discount', 'out_of_range');
   await bad({ discount: -5 }, 'discount', 'out_of_range');
-  assert.equal(ok(await admin.get('/api/v1/quotes')).total, before);
+  await bad({ product_id: 999999 }, 'product_id', 'not_found');
+  const old = created(await admin.post('/api/v1/products', { name: '旧型号打印机', price: 1000 }));
+  const q = await newQuote([{ product_id: old.id, quantity: 1, price: 1000 }]);
+  ok(await admin.patch(`/api/v1/products/${old.id}`, { status: 'stopped' }));
+  await bad({ product_id: old.id }, 'product_id', 'stopped');
+  // a line that already has it stays editable
+  ok(await admin.patch(`/api/v1/quotes/${q.id}`, { lines: [{ id: q.lines[0].id, product_id: old.id, quantity: 2, price: 1000 }] }));
+  assert.equal(ok(await admin.get('/api/v1/quotes')).total, before + 1);
   // 100 % and 0.01 are fine
   await newQuote([{ description: '赠品', quantity: 0.01, price: 1, discount: 100 }]);
 });
