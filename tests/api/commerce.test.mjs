@@ -328,3 +328,20 @@ test('receipts allocated to an order: 已收款 and 未收款 follow at once; ov
   // a receipt without an order is still an ordinary receipt
   created(await admin.post('/api/v1/receipts', { account_id: other.id, amount: 99 }));
 });
+
+test('a 1,000-line quote converts whole: every line, each rounded at the 分, and the same totals', async () => {
+  const lines = Array.from({ length: 1000 }, (_, i) => ({ description: `配件 ${i + 1}`, quantity: 3, price: 33.33, tax_rate: 13 }));
+  const q = await newQuote(lines);
+  assert.deepEqual([q.subtotal, q.tax_total, q.total, q.total_in_words], [99990, 13000, 112990, '壹拾壹万贰仟玖佰玖拾元整']);
+  ok(await act('quotes', q.id, 'submit'));
+  ok(await act('quotes', q.id, 'accept'));
+  // two conversions at once: one order
+  const rs = await Promise.all([act('quotes', q.id, 'convert'), act('quotes', q.id, 'convert')]);
+  assert.deepEqual(rs.map(r => r.status).sort(), [200, 409], rs.map(r => r.text.slice(0, 200)).join('\n'));
+  const o = ok(await admin.get(`/api/v1/sales_orders/${rs.find(r => r.status === 200).json.result.sales_order_id}`));
+  assert.equal(o.lines.length, 1000);
+  assert.deepEqual([o.lines[999].position, o.lines[999].description, o.lines[999].amount, o.lines[999].tax], [1000, '配件 1000', 99.99, 13]);
+  assert.deepEqual([o.subtotal, o.tax_total, o.total], [q.subtotal, q.tax_total, q.total]);
+  const f = encodeURIComponent(JSON.stringify({ field: 'quote_id', op: 'eq', value: q.id }));
+  assert.equal(ok(await admin.get(`/api/v1/sales_orders?filter=${f}`)).total, 1);
+});
