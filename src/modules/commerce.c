@@ -4,10 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../acl/acl.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
+
+/* The statement of q, prepared with its values bound (NULL with e). */
+static db_stmt *prepared(entity_ctx *c, query *q, err *e)
+{
+    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
+    if (s) query_bind_all(q, s);
+    query_free(q);
+    return s;
+}
 
 /* ---- every line of a commercial document ---- */
 
@@ -32,9 +42,14 @@ static int product_on_sale(entity_ctx *c, hook_change *ch, err *e)
                           ? hook_int(ch, "product_id", 0)
                           : 0;
     if (!product) return 0;
-    db_stmt *s = db_prepare(c->db, "SELECT status FROM products WHERE id = ?", e);
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT status FROM products t WHERE t.id = ");
+    query_bind_int(&q, product);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    db_stmt *s = prepared(c, &q, e);
     if (!s) return -1;
-    db_bind_int64(s, 1, product);
     int step = db_step(s);
     int stopped = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "stopped") == 0;
     db_finalize(s);
@@ -79,18 +94,20 @@ typedef struct order_row {
 /* A live order's status, customer and outstanding amount: 1 found, 0
  * not, -1 error. `lock`: its row is locked on PostgreSQL, so writes that
  * check against it take turns. An integrity rule, so it reads the row
- * whoever asks (the engine checks that the user may see the order a
- * record links to). */
+ * whoever in the company asks (the engine checks that the user may see
+ * the order a record links to); another company's order is not found, so
+ * nothing of it shows in an answer. */
 static int order_of(entity_ctx *c, int64_t order_id, int lock, order_row *out, err *e)
 {
-    db_stmt *s = db_prepare(c->db,
-                            lock && db_dialect_of(c->db) == DB_POSTGRES
-                                ? "SELECT status, account_id, outstanding FROM sales_orders"
-                                  " WHERE id = ? AND deleted_at IS NULL FOR UPDATE"
-                                : "SELECT status, account_id, outstanding FROM sales_orders WHERE id = ? AND deleted_at IS NULL",
-                            e);
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT status, account_id, outstanding FROM sales_orders t WHERE t.id = ");
+    query_bind_int(&q, order_id);
+    query_sql(&q, " AND t.deleted_at IS NULL AND ");
+    acl_company_predicate(c->user, "t", &q); /* another company's order is not there */
+    if (lock && db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
+    db_stmt *s = prepared(c, &q, e);
     if (!s) return -1;
-    db_bind_int64(s, 1, order_id);
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
         snprintf(out->status, sizeof out->status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));

@@ -345,3 +345,20 @@ test('a 1,000-line quote converts whole: every line, each rounded at the 分, an
   const f = encodeURIComponent(JSON.stringify({ field: 'quote_id', op: 'eq', value: q.id }));
   assert.equal(ok(await admin.get(`/api/v1/sales_orders?filter=${f}`)).total, 1);
 });
+
+test('another company\'s order is not there: no receipt, no invoice against it, and nothing of it in the answer', async () => {
+  const o = await approvedOrder([{ description: '甲方订单', quantity: 1, price: 1234.56, tax_rate: 0 }]);
+  created(await admin.post('/api/v1/companies', {
+    name: '乙方商贸有限公司', code: 'yifang_c', admin: { username: 'boss_c', name: '乙方管理员', password: 'Pass#2026word' } }));
+  const boss = await srv.client('boss_c', 'Pass#2026word');
+  const acc = created(await boss.post('/api/v1/accounts', { name: '乙方的客户' }));
+  for (const [path, body] of [
+    ['/api/v1/receipts', { account_id: acc.id, sales_order_id: o.id, amount: 99999 }],
+    ['/api/v1/invoices', { account_id: acc.id, sales_order_id: o.id, lines: [{ order_line_id: o.lines[0].id, quantity: 1 }] }]]) {
+    const r = await boss.post(path, body);
+    assertError(assert, r, 422);
+    assert.equal(r.json.error.fields.sales_order_id, 'not_found', r.text);
+    assert.doesNotMatch(r.text, /1234\.56|over_allocated|not_invoiceable/);
+  }
+  assertError(assert, await boss.get(`/api/v1/sales_orders/${o.id}`), 404);
+});
