@@ -31,6 +31,10 @@ MUTANTS=(
   "filter-gt%src/entity/filter.c%s/{\"gt\", \" > \"}/{\"gt\", \" >= \"}/%list%the filter operator gt means >="
   "pinyin-sort%src/entity/filter.c%s/f->sort_column ? f->sort_column : f->name/f->name/%list search%names sort by code point instead of pinyin"
   "history-old%src/entity/entity_write.c%/^static int write_history/,/^}/ s/db_bind_text(s, 5, old_v);/db_bind_text(s, 5, new_v);/%records pool%history records the new value as the old one"
+  "over-invoice%src/modules/commerce.c%s/if (step != DB_ROW || invoiced <= ordered) return 0;/if (1) return 0;/%commerce%an order line is invoiced for more than was ordered"
+  "over-allocate%src/modules/commerce.c%s/if (amount <= o.outstanding) return 0;/if (1) return 0;/%commerce%a receipt takes more than the order's outstanding amount"
+  "lines-unlocked%src/entity/entity_state.c%s/int refused = st \&\& st->locked \&\& !editable_in(st, r->name);/int refused = 0; (void)st;/%commerce%an approved order's lines can still be changed"
+  "rmb-zero%src/util/rmb.c%s/if (pending_zero) put(w, DIGIT\[0\]);/(void)pending_zero;/%commerce%大写 drops the 零 of 壹万零伍元"
 )
 
 WORK=$(mktemp -d /tmp/kehu-mutate.XXXXXX)

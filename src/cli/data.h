@@ -3,6 +3,8 @@
 #ifndef KEHU_CLI_DATA_H
 #define KEHU_CLI_DATA_H
 
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../db/db.h"
@@ -13,6 +15,15 @@
 int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e);
 /* A small realistic data set, only when there are no customers yet. */
 int cli_demo_data(db_conn *c, err *e);
+/* The money half of the demo (demo_commerce.c): products, quotes, sales
+ * orders, invoices and receipts, as the administrator, after the sales
+ * records. */
+struct entity_ctx;
+int demo_commerce(struct entity_ctx *c, err *e);
+/* Shared by the demo's files (demo.c): the date `offset_days` from today
+ * ("YYYY-MM-DD"), and a record made through the engine (body is taken). */
+void demo_day(int offset_days, char *out, size_t n);
+int demo_create(struct entity_ctx *c, const char *entity, json_t *body, int64_t *id, err *e);
 /* kehu gen-data --accounts N [--contacts M] [--receipts R] [--db ...] */
 int cli_gen_data(int argc, char **argv);
 

@@ -140,7 +140,8 @@ static int demo_activities(entity_ctx *c, err *e)
 
 /* ---- the sales team ---- */
 
-static const char *const MODULES[] = {"accounts", "contacts", "leads", "opportunities", "activities"};
+static const char *const MODULES[] = {"accounts", "contacts",    "leads",    "opportunities", "activities",
+                                      "quotes",   "sales_orders", "invoices", "receipts"};
 static const struct {
     const char *username, *name, *mobile;
     int manager;
@@ -164,6 +165,7 @@ static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
     for (size_t i = 0; i < N(MODULES); i++)
         json_object_set_new(perms, MODULES[i], json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1,
                                                          "delete", 1, "import", 1, "export", 1));
+    json_object_set_new(perms, "products", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* the catalogue is read */
     int64_t profile = 0, dept = 0, manager_role = 0, rep_role = 0, root = root_role(c, e);
     if (create(c, "profiles", json_pack("{s:s,s:o}", "name", "销售人员", "permissions", perms), &profile, e) ||
         create(c, "departments", json_pack("{s:s,s:s}", "name", "销售部", "code", "XS"), &dept, e) ||
@@ -233,6 +235,17 @@ static int demo_team_records(entity_ctx *c, const int64_t team[NTEAM], err *e)
     return 0;
 }
 
+/* The helpers above, for the money half of the demo (demo_commerce.c). */
+void demo_day(int offset_days, char *out, size_t n)
+{
+    day_text(offset_days, 0, out, n);
+}
+
+int demo_create(entity_ctx *c, const char *entity, json_t *body, int64_t *id, err *e)
+{
+    return create(c, entity, body, id, e);
+}
+
 /* A few leads already converted, as a student would after 实验四. */
 static int demo_conversions(entity_ctx *c, err *e)
 {
@@ -265,7 +278,8 @@ int cli_demo_data(db_conn *db, err *e)
     int64_t team[NTEAM] = {0};
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
                      demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
-                     demo_conversions(&c, e)
+                     demo_conversions(&c, e) || demo_commerce(&c, e) || follow_account_owner(&c, "quotes", e) ||
+                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e)
                  ? -1
                  : 0;
     if (!rc)

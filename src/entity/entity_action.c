@@ -180,34 +180,28 @@ static const relation_def *relation(const entity_def *ent, const char *name)
     return NULL;
 }
 
-#define COPY_MAX_LINES 1000
-
-/* The lines of the source (its relation "from") become lines of the new
- * record (its relation "to"), field by field. */
-static int copy_lines(entity_ctx *c, const entity_def *from, const entity_def *to, const json_t *lines,
-                      int64_t source_id, int64_t new_id, err *e)
+/* The lines of the source (its relation "from", as the record read
+ * carries them, in position order) as the "lines" of the new record's
+ * create body (its relation "to"), field by field: the engine then writes
+ * them with the new record, in its transaction, under its rights, and
+ * computes the lines' amounts and the record's totals once. */
+static int mapped_lines(entity_ctx *c, const entity_def *from, const entity_def *to, const json_t *lines,
+                        const json_t *source, json_t *body, err *e)
 {
     const relation_def *rf = relation(from, json_string_value(json_object_get(lines, "from")));
     const relation_def *rt = relation(to, json_string_value(json_object_get(lines, "to")));
-    const entity_def *lf = rf ? meta_entity(c->m, rf->entity) : NULL, *lt = rt ? meta_entity(c->m, rt->entity) : NULL;
-    if (!lf || !lt) return err_set(e, 500, "bad_metadata", "复制行的关系定义无效", "The copy's line relations are invalid");
-    list_params p = {.limit = COPY_MAX_LINES, .link_field = rf->field, .link_id = source_id, .sort = "id"};
-    strbuf sb = STRBUF_INIT;
-    int rc = entity_list(c, lf, &p, &sb, e);
-    json_t *list = rc ? NULL : json_loads(sb_str(&sb), 0, NULL);
-    sb_free(&sb);
+    const entity_def *lt = rt && rt->owned ? meta_entity(c->m, rt->entity) : NULL;
+    if (!rf || !rf->owned || !lt)
+        return err_set(e, 500, "bad_metadata", "复制行的关系定义无效", "The copy's line relations are invalid");
+    json_t *out = json_array(), *line;
     size_t i;
-    json_t *line;
-    json_array_foreach(json_object_get(list, "items"), i, line) {
-        json_t *body = json_pack("{s:I}", rt->field, (json_int_t)new_id);
-        put_mapped(lt, body, json_object_get(lines, "fields"), line);
-        int64_t made = 0;
-        rc = entity_create(c, lt, body, &made, e);
-        json_decref(body);
-        if (rc) break;
+    json_array_foreach(json_object_get(source, rf->name), i, line) {
+        json_t *copy = json_object();
+        put_mapped(lt, copy, json_object_get(lines, "fields"), line);
+        json_array_append_new(out, copy);
     }
-    json_decref(list);
-    return rc;
+    json_object_set_new(body, rt->name, out);
+    return 0;
 }
 
 int entity_copy(entity_ctx *c, const entity_def *from, const json_t *mapping, const json_t *source,
@@ -221,11 +215,10 @@ int entity_copy(entity_ctx *c, const entity_def *from, const json_t *mapping, co
     json_t *v;
     json_object_foreach(json_object_get(mapping, "values"), key, v)
         if (!json_object_get(body, key) && fits(meta_field(to, key), v)) json_object_set(body, key, v);
-    int rc = entity_create(c, to, body, new_id, e);
-    json_decref(body);
     const json_t *lines = json_object_get(mapping, "lines");
-    if (!rc && lines)
-        rc = copy_lines(c, from, to, lines, json_integer_value(json_object_get(source, "id")), *new_id, e);
+    int rc = lines ? mapped_lines(c, from, to, lines, source, body, e) : 0;
+    if (rc == 0) rc = entity_create(c, to, body, new_id, e);
+    json_decref(body);
     return rc;
 }
 

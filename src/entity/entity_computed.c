@@ -145,7 +145,7 @@ static int record_rows(void *ctx, const char *relation, const expr_node *agg, ex
     if (n < 0) return xe->code = EXPR_E_UNKNOWN, -1; /* r->e holds the database error */
     for (int i = 0; i < n; i++) {
         row_ctx rc = {names.fields, rows + (size_t)i * (size_t)ncols, names.n};
-        expr_env env = {&rc, row_field, NULL};
+        expr_env env = {&rc, row_field, NULL, NULL};
         if (visit(state, &env, xe)) return -1;
     }
     return 0;
@@ -242,6 +242,31 @@ static int may_move(const entity_def *ent, const field_def *f, const char *relat
     return n.yes;
 }
 
+static int same(const sql_value *x, const sql_value *y)
+{
+    if (x->kind != y->kind) return 0;
+    if (x->kind == SV_INT) return x->i == y->i;
+    if (x->kind == SV_TEXT) return strcmp(x->s, y->s) == 0;
+    return 1;
+}
+
+/* A computed field's value: a number rounded to the field's scale, or
+ * for a text field (大写金额: rmb_upper) the text as it comes. */
+static int computed_value(const field_def *f, const expr_env *env, sql_value *now, expr_error *xe)
+{
+    if (f->type == FT_TEXT) {
+        expr_value v;
+        if (expr_eval(f->computed_expr, env, &v, xe)) return -1;
+        *now = v.kind == EV_TEXT ? (sql_value){.kind = SV_TEXT, .s = v.s} : (sql_value){.kind = SV_NULL};
+        return 0;
+    }
+    int64_t v = 0;
+    int is_null = 0;
+    if (expr_eval_scaled(f->computed_expr, env, f->type == FT_INTEGER ? 0 : f->scale, &v, &is_null, xe)) return -1;
+    *now = is_null ? (sql_value){.kind = SV_NULL} : (sql_value){.kind = SV_INT, .i = v};
+    return 0;
+}
+
 /* Computes the computed fields of a record from vals (its values by field
  * index), in order, into vals; changed[k] marks those that moved. only:
  * just the rows of that relation changed, so the fields that cannot move
@@ -251,19 +276,16 @@ static int compute_all(entity_ctx *c, const entity_def *ent, int64_t id, sql_val
                        const char *only, char *changed, err *e)
 {
     record_ctx rc = {c, ent, id, vals, fresh, e};
-    expr_env env = {&rc, record_field, record_rows};
+    expr_env env = {&rc, record_field, record_rows, c->a};
     int any = 0;
     for (int k = 0; k < ent->computed->norder; k++) {
         int idx = ent->computed->order[k];
         const field_def *f = &ent->fields[idx];
         if (only && !may_move(ent, f, only, changed)) continue;
-        int64_t v = 0;
-        int is_null = 0;
+        sql_value now;
         expr_error xe;
-        if (expr_eval_scaled(f->computed_expr, &env, f->type == FT_INTEGER ? 0 : f->scale, &v, &is_null, &xe))
-            return cannot_compute(f, &xe, e);
-        sql_value now = is_null ? (sql_value){.kind = SV_NULL} : (sql_value){.kind = SV_INT, .i = v};
-        if (now.kind == vals[idx].kind && (now.kind == SV_NULL || now.i == vals[idx].i)) continue;
+        if (computed_value(f, &env, &now, &xe)) return cannot_compute(f, &xe, e);
+        if (same(&now, &vals[idx])) continue;
         vals[idx] = now; /* later computed fields read the new value */
         changed[idx] = 1;
         any = 1;
@@ -318,14 +340,6 @@ static int refresh_parents(entity_ctx *c, const entity_def *ent, const sql_value
 int computed_refresh(entity_ctx *c, const entity_def *ent, int64_t id, err *e)
 {
     return refresh(c, ent, id, NULL, 0, 0, e);
-}
-
-static int same(const sql_value *x, const sql_value *y)
-{
-    if (x->kind != y->kind) return 0;
-    if (x->kind == SV_INT) return x->i == y->i;
-    if (x->kind == SV_TEXT) return strcmp(x->s, y->s) == 0;
-    return 1;
 }
 
 /* Whether a field marked in `which` differs between before and after. */

@@ -21,6 +21,7 @@
 #include "../acl/acl.h"
 #include "../util/clock.h"
 #include "entity_computed.h"
+#include "entity_state.h"
 #include "total_cache.h"
 
 const relation_def *entity_lines_relation(const entity_def *ent)
@@ -298,6 +299,10 @@ static int write_line(entity_ctx *lc, const relation_def *r, const entity_def *l
     err le_err;
     err_clear(&le_err);
     int rc = 0;
+    if ((!lid || !unchanged(body, stored)) && entity_lines_locked(lc, le->owner, parent, r, e)) {
+        json_decref(body);
+        return -1;
+    }
     if (lid) {
         if (!unchanged(body, stored)) rc = entity_line_update(lc, le, lid, body, 0, &le_err);
     } else {
@@ -377,7 +382,7 @@ static int write_relation(entity_ctx *c, const entity_def *ent, const relation_d
     json_array_foreach(before, k, old) {
         int kept = 0;
         for (size_t j = 0; j < nseen && !kept; j++) kept = seen[j] == line_id(old);
-        if (rc == 0 && !kept) rc = delete_line(c, le, line_id(old), e);
+        if (rc == 0 && !kept) rc = entity_lines_locked(c, ent, id, r, e) || delete_line(c, le, line_id(old), e);
     }
     /* the document's totals, once for all its lines */
     if (rc == 0) rc = computed_refresh(c, ent, id, e);

@@ -7,6 +7,7 @@
  * app's utils/recordFilter.js is its twin for the forms. */
 #include "entity_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,6 +346,30 @@ static int check_locked(const entity_def *ent, json_t *body, const char *present
     return err_setf(e, 422, "locked", "「%s」为「%s」的记录已锁定，不能修改这些字段%.0s%.0s",
                     "%.0s%.0sA record whose %s is %s is locked; these fields cannot change", sf->label_zh,
                     option_label(sf, old[si].s, 0), sf->label_en, option_label(sf, old[si].s, 1));
+}
+
+int entity_lines_locked(entity_ctx *c, const entity_def *ent, int64_t id, const relation_def *r, err *e)
+{
+    const field_def *sf = entity_state_field(ent);
+    if (!sf) return 0;
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", sf->name, ent->table);
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, id);
+    int step = db_step(s);
+    const char *state = step == DB_ROW && !db_column_is_null(s, 0) ? arena_strdup(c->a, db_column_text(s, 0)) : NULL;
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取记录状态失败", "Cannot read the record's state");
+    const state_def *st = state ? state_find(sf->states, state) : NULL;
+    int refused = st && st->locked && !editable_in(st, r->name);
+    if (refused) {
+        err_add_field(e, r->name, "locked");
+        err_setf(e, 422, "locked", "「%s」为「%s」的记录已锁定，不能修改「%s」%.0s%.0s%.0s",
+                 "%.0s%.0s%.0sA record whose %s is %s is locked; its %s cannot change", sf->label_zh,
+                 option_label(sf, state, 0), r->label_zh, sf->label_en, option_label(sf, state, 1), r->label_en);
+    }
+    return refused ? -1 : 0;
 }
 
 /* The option property of the source field (a stage's probability). */

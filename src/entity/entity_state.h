@@ -62,6 +62,12 @@ int record_matches(const entity_def *ent, const json_t *filter, const sql_value 
 int entity_rules_apply(entity_ctx *c, const entity_def *ent, json_t *body, sql_value *vals, char *present,
                        const sql_value *old, err *e);
 
+/* Owned lines of a record in a locking state (an approved order's lines)
+ * do not change unless the state's "except" names their relation: 0 when
+ * they may, else 422 locked naming the relation. Reads the stored state
+ * inside the caller's transaction. */
+int entity_lines_locked(entity_ctx *c, const entity_def *ent, int64_t id, const relation_def *r, err *e);
+
 /* Appends the field's rules to its metadata object (",\"states\":..."). */
 void entity_rules_json(strbuf *b, const field_def *f);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/rmb.h"
 
 typedef enum node_kind {
     N_NUM, N_TEXT, N_BOOL, N_NULL, N_FIELD, N_NEG, N_NOT, N_AND, N_OR,
@@ -19,7 +20,7 @@ typedef enum node_kind {
     N_CALL, N_AGG,
 } node_kind;
 
-typedef enum func_kind { F_ROUND, F_MIN, F_MAX, F_ABS, F_IF, F_COALESCE, F_SUM, F_COUNT } func_kind;
+typedef enum func_kind { F_ROUND, F_MIN, F_MAX, F_ABS, F_IF, F_COALESCE, F_SUM, F_COUNT, F_RMB_UPPER } func_kind;
 
 struct expr_node {
     node_kind kind;
@@ -209,6 +210,7 @@ static const struct {
 } FUNCS[] = {
     {"round", F_ROUND, 2, 2}, {"min", F_MIN, 2, 16},    {"max", F_MAX, 2, 16},       {"abs", F_ABS, 1, 1},
     {"if", F_IF, 3, 3},       {"coalesce", F_COALESCE, 2, 16}, {"sum", F_SUM, 1, 1}, {"count", F_COUNT, 1, 1},
+    {"rmb_upper", F_RMB_UPPER, 1, 1},
 };
 
 /* sum(rel.field [where cond]), count(rel [where cond]), min/max(rel.field [where cond]) */
@@ -460,6 +462,7 @@ static int check_call(checker *ck, const expr_node *n, expr_type *t)
         *t = ET_NUM;
         return check_as(ck, n->args[0], ET_NUM) || check_as(ck, n->args[1], ET_NUM);
     case F_ABS: *t = ET_NUM; return check_as(ck, n->args[0], ET_NUM);
+    case F_RMB_UPPER: *t = ET_TEXT; return check_as(ck, n->args[0], ET_NUM);
     case F_IF: return check_as(ck, n->args[0], ET_BOOL) || check_same(ck, n->args[1], n->args[2], t);
     default: /* min, max, coalesce: all arguments of one type */
         *t = ET_ANY;
@@ -705,6 +708,20 @@ static int truth(const expr_node *n, const expr_env *env, int *yes, expr_error *
     return 0;
 }
 
+/* rmb_upper(x): x rounded to the 分, in Chinese capitals (util/rmb.h);
+ * the text lives in the environment's arena. */
+static int rmb_words(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
+{
+    if (eval(n->args[0], env, out, xerr) || want_number(out, xerr)) return -1;
+    if (out->kind == EV_NULL) return 0;
+    if (!env->a) return set_error(xerr, EXPR_E_TYPE, 0, "此处不能使用 rmb_upper", "rmb_upper cannot be used here");
+    if (expr_round(out, 2, xerr)) return -1;
+    char *words = out->m > INT64_MAX || out->m < -INT64_MAX ? NULL : arena_alloc(env->a, RMB_UPPER_MAX);
+    if (!words || rmb_upper((int64_t)out->m, words, RMB_UPPER_MAX)) return overflow(xerr);
+    *out = (expr_value){.kind = EV_TEXT, .s = words};
+    return 0;
+}
+
 static int eval_call(const expr_node *n, const expr_env *env, expr_value *out, expr_error *xerr)
 {
     expr_value a, b;
@@ -724,6 +741,7 @@ static int eval_call(const expr_node *n, const expr_env *env, expr_value *out, e
         if (eval(n->args[0], env, out, xerr) || want_number(out, xerr)) return -1;
         if (out->m < 0) out->m = -out->m;
         return 0;
+    case F_RMB_UPPER: return rmb_words(n, env, out, xerr);
     case F_ROUND:
         if (eval(n->args[0], env, &a, xerr) || eval(n->args[1], env, &b, xerr) || want_number(&a, xerr) ||
             want_number(&b, xerr))

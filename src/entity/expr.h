@@ -8,8 +8,10 @@
  * Literals (12, 3.50, 'text', true, false, null), field references, + - * /,
  * unary minus, = != < <= > >=, [not] in (...), and/or/not, and the
  * functions round(x, digits), min(a, b, ...), max(a, b, ...), abs(x),
- * if(cond, a, b), coalesce(a, b, ...), plus the aggregates sum, count,
- * min and max over a relation with an optional `where` filter.
+ * if(cond, a, b), coalesce(a, b, ...), rmb_upper(x) (x rounded to the 分
+ * in Chinese capitals: the text of a computed text field such as 大写金额),
+ * plus the aggregates sum, count, min and max over a relation with an
+ * optional `where` filter.
  *
  * Numbers are exact: a 128-bit mantissa and a scale (fraction digits),
  * never a double. + - * are exact; a / b keeps EXPR_DIV_SCALE fraction
@@ -78,6 +80,7 @@ typedef struct expr_env {
     void *ctx;
     expr_field_fn field;
     expr_rows_fn rows; /* NULL: no relations here (rows of an aggregate) */
+    arena *a;          /* where text results (rmb_upper) live; NULL: none may be made */
 } expr_env;
 
 /* Parses text into a tree allocated in a; NULL with err on bad syntax. */

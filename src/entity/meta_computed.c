@@ -50,14 +50,17 @@ static int refuse(err *e, const entity_def *ent, const field_def *f, const char 
 
 static int parse_one(const metadata *m, arena *a, entity_def *ent, field_def *f, err *e)
 {
-    if (f->type != FT_INTEGER && !field_is_scaled(f))
-        return refuse(e, ent, f, "只有整数、金额、百分比和小数字段可以计算", "only integer, money, percent and decimal fields can be computed");
+    if (f->type != FT_INTEGER && f->type != FT_TEXT && !field_is_scaled(f))
+        return refuse(e, ent, f, "只有整数、金额、百分比、小数和文本字段可以计算",
+                      "only integer, money, percent, decimal and text fields can be computed");
     expr_error xe;
     f->computed_expr = expr_parse(a, f->computed, &xe);
     expr_type t;
     type_ctx tc = {m, ent};
     if (!f->computed_expr || expr_check(f->computed_expr, types_in, &tc, &t, &xe)) return refuse(e, ent, f, xe.zh, xe.en);
-    if (t != ET_NUM && t != ET_ANY) return refuse(e, ent, f, "结果应为数值", "the result must be a number");
+    if (f->type == FT_TEXT && t != ET_TEXT && t != ET_ANY)
+        return refuse(e, ent, f, "文本字段的结果应为文本", "a text field's result must be text");
+    if (f->type != FT_TEXT && t != ET_NUM && t != ET_ANY) return refuse(e, ent, f, "结果应为数值", "the result must be a number");
     f->readonly = 1;
     return 0;
 }

@@ -450,6 +450,8 @@ void sales_init(void)
     entity_before("opportunities", ON_WRITE, links_agree);
     entity_before("activities", ON_WRITE, repeat_rules);
     entity_before("activities", ON_WRITE, links_agree);
+    entity_before("quotes", ON_WRITE, links_agree);
+    entity_before("sales_orders", ON_WRITE, links_agree);
     entity_after("activities", ON_CREATE, expand_series);
     entity_after("activities", ON_WRITE, follow_up_after_write);
     entity_register_action("lead_convert", convert_lead);

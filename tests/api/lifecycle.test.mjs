@@ -130,6 +130,21 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok(linaCount >= 15, `李娜's customers: ${linaCount}`);
   assert.ok(zhangCount > linaCount * 2, `张伟 sees the team's: ${zhangCount}`);
   assert.ok((await admin.get('/api/v1/leads?limit=50')).json.items.some(l => l.status === 'converted'));
+  // the money half: a catalogue, quotes, orders along their life, invoices and receipts
+  assert.ok(await total('/api/v1/products?limit=1') >= 6);
+  const quotes = (await admin.get('/api/v1/quotes?limit=50')).json.items;
+  assert.deepEqual([...new Set(quotes.map(q => q.status))].sort(), ['draft', 'ordered', 'rejected', 'sent']);
+  const orders = (await admin.get('/api/v1/sales_orders?limit=50&sort=code')).json.items;
+  assert.ok(['draft', 'approved', 'executing', 'completed', 'cancelled'].every(s => orders.some(o => o.status === s)));
+  const done = orders.find(o => o.status === 'completed');
+  assert.deepEqual([done.invoiced_total, done.received_total, done.outstanding], [done.total, done.total, 0]);
+  assert.match(done.total_in_words, /^[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+$/);
+  const invoices = (await admin.get('/api/v1/invoices?limit=50')).json.items;
+  assert.deepEqual([...new Set(invoices.map(i => i.status))].sort(), ['draft', 'issued', 'void']);
+  // the team's profile reaches them; the catalogue is read-only for it
+  assert.ok((await lina.get('/api/v1/sales_orders?limit=1')).json.total >= 1);
+  assertError(assert, await lina.post('/api/v1/products', { name: '自建产品' }), 403);
+  assert.ok((await zhang.get('/api/v1/metadata')).json.menu.find(g => g.key === 'orders').items.includes('invoices'));
   await srv.stop();
   const again = await new Server().start({ db: srv.db, dir: srv.dir, args: ['--demo'] });
   const a2 = await again.client();

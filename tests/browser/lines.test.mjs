@@ -71,6 +71,7 @@ describe('line-items editor', () => {
     assert.equal(await live('tax').innerText(), '1299.74');
     assert.equal(await page.locator('[data-field=subtotal] [data-test=computed-value]').innerText(), '¥10,348.00');
     assert.equal(await page.locator('[data-field=total] [data-test=computed-value]').innerText(), '¥11,647.74');
+    assert.equal(await page.locator('[data-field=total_in_words] [data-test=computed-value]').innerText(), '壹万壹仟陆佰肆拾柒元柒角肆分');
     await editor().scrollIntoViewIfNeeded();
     await screenshot(page, 'lines-01-editor');
 
@@ -81,6 +82,7 @@ describe('line-items editor', () => {
     assert.deepEqual(saved.lines.map(l => [l.product_name, l.description, l.quantity, l.price, l.unit]), [
       ['商务笔记本电脑', null, 2, 4999, '台'], [null, '运费', 1, 50, null], [null, '上门安装调试', 1, 300, null]]);
     assert.deepEqual([saved.subtotal, saved.tax_total, saved.total], [10348, 1299.74, 11647.74], 'the server agrees');
+    assert.equal(saved.total_in_words, '壹万壹仟陆佰肆拾柒元柒角肆分');
   });
 
   it('shows the lines read-only on the detail page', async () => {

@@ -39,7 +39,7 @@ static int rows_of(void *ctx, const char *relation, const expr_node *agg, expr_r
     json_t *rows = json_object_get(ctx, relation), *row;
     size_t i;
     json_array_foreach(rows, i, row) {
-        expr_env env = {row, field_of, NULL};
+        expr_env env = {row, field_of, NULL, NULL};
         if (visit(state, &env, err)) return -1;
     }
     return 0;
@@ -67,8 +67,8 @@ static void shared_cases(void **state)
         const char *want = json_string_value(json_object_get(c, "expected"));
         const char *want_err = json_string_value(json_object_get(c, "error"));
         expr_error err;
-        expr_env env = {inputs ? inputs : json_object(), field_of, rows_of};
-        char got[128] = "";
+        expr_env env = {inputs ? inputs : json_object(), field_of, rows_of, a};
+        char got[256] = "";
         int rc = -1;
         expr_node *n = expr_parse(a, text, &err);
         if (n && scale) {

@@ -99,10 +99,21 @@ static void bad_definitions_refuse_the_start(void **state)
     refuses("tax + 1", NULL, "amount * 2", "amount", "cycle");
     refuses("amount + 1", NULL, NULL, "amount", "cycle");
     reset(NULL, NULL, NULL);
-    quote_fields[7].computed = "price"; /* a text field cannot be computed */
+    quote_fields[7].computed = "price"; /* a text field computes text (rmb_upper), not a number */
     err e;
     assert_int_equal(prepare(&e), -1);
     assert_non_null(strstr(e.en, "quotes.title"));
+    assert_non_null(strstr(e.en, "must be text"));
+    reset(NULL, NULL, NULL);
+    quote_fields[7].computed = "rmb_upper(price)"; /* 大写金额 */
+    assert_int_equal(prepare(&e), 0);
+    reset(NULL, NULL, NULL);
+    quote_fields[5].computed = "rmb_upper(price)"; /* text into a money field */
+    assert_int_equal(prepare(&e), -1);
+    assert_non_null(strstr(e.en, "must be a number"));
+    reset(NULL, NULL, NULL);
+    quote_fields[3].computed = "rmb_upper(price)"; /* a picklist is never computed */
+    assert_int_equal(prepare(&e), -1);
 }
 
 int main(void)

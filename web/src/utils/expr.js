@@ -50,7 +50,8 @@ export function toValue (v) {
 // ---------------------------------------------------------------- parse
 
 const FUNCS = {
-  round: [2, 2], min: [2, 16], max: [2, 16], abs: [1, 1], if: [3, 3], coalesce: [2, 16], sum: [1, 1], count: [1, 1]
+  round: [2, 2], min: [2, 16], max: [2, 16], abs: [1, 1], if: [3, 3], coalesce: [2, 16], sum: [1, 1], count: [1, 1],
+  rmb_upper: [1, 1]
 }
 const RESERVED = ['and', 'or', 'not', 'in', 'where']
 
@@ -297,6 +298,10 @@ function call (n, env) {
       for (const a of n.args) { v = ev(a, env); if (v.kind !== 'null') break }
       return v
     }
+    case 'rmb_upper': {
+      const v = wantNumber(ev(n.args[0], env))
+      return v.kind === 'null' ? v : { kind: 'text', s: rmbUpper(round(v, 2).m) }
+    }
     case 'abs': {
       const v = wantNumber(ev(n.args[0], env))
       return v.kind === 'null' || v.m >= 0n ? v : num(-v.m, v.scale)
@@ -417,16 +422,51 @@ export function fieldsRead (tree) {
   return [...names]
 }
 
+// An amount of 分 (BigInt) in Chinese capitals, the rules of src/util/rmb.c
+// (整 after 元 only, one 零 per run of zeros, 万/亿/万亿, 负); 10^16 元 or
+// more has no written form.
+const DIGIT = '零壹贰叁肆伍陆柒捌玖'
+const PLACE = ['', '拾', '佰', '仟']
+export function rmbUpper (fen) {
+  const neg = fen < 0n
+  const abs = neg ? -fen : fen
+  const yuan = abs / 100n
+  if (yuan >= 10n ** 16n) throw overflow()
+  const jiao = Number(abs / 10n % 10n), cents = Number(abs % 10n)
+  const d = yuan.toString().split('').reverse().map(Number)
+  const group = k => d.slice(4 * k, 4 * k + 4).some(x => x)
+  const unit = k => k === 1 ? (group(1) ? '万' : '') : k === 2 ? (group(2) || group(3) ? '亿' : '') : k === 3 ? (group(3) ? '万' : '') : ''
+  let out = neg ? '负' : '', started = false, pendingZero = false
+  for (let p = yuan ? d.length - 1 : -1; p >= 0; p--) {
+    if (d[p] === 0) pendingZero = started
+    else {
+      if (pendingZero) out += '零'
+      pendingZero = false
+      out += DIGIT[d[p]] + PLACE[p % 4]
+      started = true
+    }
+    if (p % 4 === 0) out += unit(p / 4)
+  }
+  if (yuan) out += '元'
+  if (!jiao && !cents) return out + (yuan ? '整' : '零元整')
+  if (jiao) out += DIGIT[jiao] + '角'
+  else if (yuan) out += '零'
+  if (cents) out += DIGIT[cents] + '分'
+  return out
+}
+
 // The raw value of an expression over a record.
 export function evaluate (tree, record) {
   return ev(treeOf(tree), recordEnv(record || {}))
 }
 
-// The value for a field of `scale` digits as exact text ("12.30"), or null;
+// The value for a field of `scale` digits as exact text ("12.30"), the text
+// of a text result (rmb_upper), or null;
 // throws ExprError (overflow past the stored column, division by zero, ...).
 export function evaluateScaled (tree, record, scale) {
   const v = evaluate(tree, record)
   if (v.kind === 'null') return null
+  if (v.kind === 'text') return v.s // a computed text field (大写金额)
   if (v.kind !== 'num') throw typeError('结果应为数值', 'The result must be a number')
   const r = round(v, scale)
   if (r.m > INT64_MAX || r.m < -INT64_MAX) throw overflow()
