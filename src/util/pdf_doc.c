@@ -577,8 +577,11 @@ void pdf_shutdown(void)
     if (font_map) {
         g_object_unref(font_map);
         font_map = NULL;
-        cairo_debug_reset_static_data();
-        FcFini();
+        /* No cairo_debug_reset_static_data or FcFini here: pango may still
+         * hold scaled fonts in caches it frees lazily, and cairo asserts
+         * (cairo-hash.c, live_entries == 0) when its tables are reset
+         * under them; what cairo and fontconfig keep until exit is
+         * theirs (tests/lsan.supp). */
     }
     pthread_mutex_unlock(&lock);
 }
