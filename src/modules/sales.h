@@ -23,10 +23,17 @@ typedef struct lead_conversion {
  *  "create_opportunity"?: bool, "opportunity"?: {...}}
  * and answers {lead_id, account_id, contact_id, opportunity_id}. */
 
-/* {"items":[{stage,label,probability,count,amount,weighted_amount}],
- *  "total":{count,amount,weighted_amount}} over the opportunities the user
- * may see; owner_id 0 = everyone visible; from/to bound the expected close
- * date (NULL = open). */
+/* The sales funnel (funnel.c) over the opportunities the user may see;
+ * owner_id 0 = everyone visible; from/to bound the expected close date
+ * (NULL = open):
+ * {"items":[{stage,label,probability,count,amount,weighted_amount}] what is
+ *   in each stage now, "total":{count,amount,weighted_amount},
+ *  "bands":[{stage,label,won,count,amount,rate}] the funnel: the open stages
+ *   in metadata order, then the won state; count = deals that reached the
+ *   stage or went beyond (history included, so a lost deal counts up to
+ *   where it dropped out), never more than the band above; rate = percent
+ *   of the band above (one decimal, null for the first or an empty one),
+ *  "lost":{count,amount}, "win_rate", "amount_hidden"}. */
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);
 

@@ -114,6 +114,49 @@ test('the funnel sums count, amount and weighted amount per stage', async () => 
   assertError(assert, await xu.get('/api/v1/reports/funnel?owner=abc'), 400, 'bad_param');
 });
 
+test('the funnel narrows: each band holds the deals that reached its stage or beyond, lost ones up to where they dropped out', async () => {
+  srv.addUser('loudou', 'Lou#2026pw', { name: '娄斗' });
+  const lou = await srv.client('loudou', 'Lou#2026pw');
+  const empty = (await lou.get('/api/v1/reports/funnel')).json;
+  assert.deepEqual(empty.bands.map(b => b.stage), ['prospecting', 'qualification', 'proposal', 'negotiation', 'commit', 'won'],
+    'the open stages in metadata order, then the won state; 输单 is no band');
+  assert.ok(empty.bands.every(b => b.count === 0 && b.rate === null), JSON.stringify(empty.bands));
+  assert.equal(empty.win_rate, null);
+  const acc = (await lou.post('/api/v1/accounts', { name: '娄斗的漏斗客户有限公司' })).json;
+  const mk = async (name, stage, amount) => {
+    const r = await lou.post('/api/v1/opportunities', { name, account_id: acc.id, stage, amount });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  await mk('甲', 'prospecting', 1000);
+  await mk('乙', 'proposal', 2000);
+  const lost = await mk('丙', 'prospecting', 3000);
+  assert.equal((await lou.patch(`/api/v1/opportunities/${lost.id}`, { stage: 'negotiation' })).status, 200);
+  assert.equal((await lou.patch(`/api/v1/opportunities/${lost.id}`, { stage: 'lost', lost_reason: 'price' })).status, 200);
+  await mk('丁', 'won', 4000);
+  await mk('戊', 'commit', 5000);
+  const f = (await lou.get('/api/v1/reports/funnel')).json;
+  const band = Object.fromEntries(f.bands.map(b => [b.stage, b]));
+  assert.deepEqual(f.bands.map(b => b.count), [5, 4, 4, 3, 2, 1]);
+  assert.deepEqual(f.bands.map(b => b.amount), [15000, 14000, 14000, 12000, 9000, 4000]);
+  assert.deepEqual(f.bands.map(b => b.rate), [null, 80, 100, 75, 66.7, 50]);
+  assert.equal(band.won.won, true);
+  assert.equal(band.won.label, '赢单');
+  assert.deepEqual(f.lost, { count: 1, amount: 3000 });
+  assert.equal(f.win_rate, 20);
+  for (let i = 1; i < f.bands.length; i++) assert.ok(f.bands[i].count <= f.bands[i - 1].count, 'never wider below');
+  // the stock per stage is still there beside the bands
+  assert.equal(f.items.find(i => i.stage === 'lost').count, 1);
+  assert.equal(f.total.count, 5);
+  // bounded like the rest: only 戊 closes in 2027
+  const r = await lou.patch(`/api/v1/opportunities/${(await lou.get('/api/v1/opportunities?q=' + encodeURIComponent('戊'))).json.items[0].id}`, { expected_close_date: '2027-01-10' });
+  assert.equal(r.status, 200, r.text);
+  const y = (await lou.get('/api/v1/reports/funnel?from=2027-01-01')).json;
+  assert.deepEqual(y.bands.map(b => b.count), [1, 1, 1, 1, 1, 0]);
+  const en = await lou.get('/api/v1/reports/funnel', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(en.json.bands.at(-1).label, 'Closed won');
+});
+
 test('reminders: planned activities in the window, the follow-ups 下次回访时间 plans, customers due for contact', async () => {
   srv.addUser('hanmei', 'Han#2026pw', { name: '韩梅' });
   const han = await srv.client('hanmei', 'Han#2026pw');

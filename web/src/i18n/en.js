@@ -94,6 +94,10 @@ export default {
     done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
   },
   pipeline: {
+    rateNone: 'conversion —', winRateNone: 'Win rate —', 
+    funnelEmpty: 'No opportunities yet: once there are some, the funnel of their stages shows here', rate: 'conversion {rate}%', deals: '{n} deals',
+    winRate: 'Win rate {rate}%', lostDeals: 'Lost: {n}', funnelTip: 'Each band holds the deals that reached that stage or went further (lost ones count up to where they dropped out); amounts are expected amounts.',
+    moveTo: 'Move to stage…', moveHint: 'With a card focused, Alt+→ / Alt+← moves it to the next / previous stage it may go to; Enter opens it', noMove: 'No stage to move to',
     title: 'Pipeline', menu: 'Pipeline board', mine: 'Mine only', from: 'Close from', to: 'Close to', asList: 'List',
     colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
     moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',

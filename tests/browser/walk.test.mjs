@@ -1,0 +1,120 @@
+// walk.test.mjs - issue 15, what the classroom walk found on the sales
+// screens: the funnel narrows (bands never widen downward, an empty state),
+// the pipeline board fits at 1440 px and moves cards without a mouse (移到阶段…
+// menu, Alt+→ / Alt+←) only where the state machine allows.
+import { describe, it as nodeIt, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+
+let srv, browser, page;
+const api = (method, path, body) => apiInPage(page, method, path, body);
+const it = checkedIt(nodeIt, assert, 'walk-', () => ({ page, browser }));
+// The board moves a card at once and saves behind it: wait for the server.
+async function stageBecomes(id, stage) {
+  for (let i = 0; i < 50; i++) {
+    if ((await api('GET', `/opportunities/${id}`)).body.stage === stage) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`opportunity ${id} did not reach ${stage}`);
+}
+
+describe('the walk: funnel and pipeline board', () => {
+  const ids = {};
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('an empty pipeline draws no bands but says there is nothing yet', async () => {
+    await page.goto(`${srv.base}/pipeline`);
+    await page.locator('[data-test=funnel-empty]').waitFor();
+    assert.equal(await page.locator('[data-test=funnel-chart] [data-band]').count(), 0);
+  });
+
+  it('the funnel narrows: deals that reached each stage, amounts beside counts, conversion rates between', async () => {
+    const acc = (await api('POST', '/accounts', { name: '杭州漏斗科技有限公司' })).body;
+    ids.account = acc.id;
+    // Many won deals and few early ones: counted per stage, 赢单 would be the widest band.
+    const deals = [['漏斗初洽', 'prospecting', 10000], ['漏斗方案', 'proposal', 20000], ['漏斗谈判', 'negotiation', 30000],
+      ['漏斗赢单一', 'won', 40000], ['漏斗赢单二', 'won', 50000], ['漏斗赢单三', 'won', 60000]];
+    for (const [name, stage, amount] of deals)
+      ids[name] = (await api('POST', '/opportunities', { name, stage, amount, account_id: acc.id })).body.id;
+    await page.reload();
+    const rows = page.locator('[data-test=funnel-chart] [data-band]');
+    await rows.first().waitFor();
+    const stages = await rows.evaluateAll(rs => rs.map(r => r.dataset.band));
+    assert.deepEqual(stages, ['prospecting', 'qualification', 'proposal', 'negotiation', 'commit', 'won']);
+    const counts = await rows.evaluateAll(rs => rs.map(r => Number(r.dataset.count)));
+    assert.deepEqual(counts, [6, 5, 5, 4, 3, 3]);
+    const widths = await page.locator('[data-test=funnel-chart] .band').evaluateAll(bs => bs.map(b => b.getBoundingClientRect().width));
+    for (let i = 1; i < widths.length; i++) assert.ok(widths[i] <= widths[i - 1] + 0.5, `band ${i} wider than the one above: ${widths}`);
+    assert.ok(widths[0] > widths.at(-1), 'and it does narrow');
+    const won = await page.locator('[data-band=won]').innerText();
+    assert.match(won, /3 个机会/);
+    assert.match(won, /¥150,000/);
+    assert.match(await page.locator('[data-rate=qualification]').innerText(), /转化率 83\.3%/);
+    assert.match(await page.locator('[data-test=funnel-win-rate]').innerText(), /赢单率 50(\.0)?%/);
+    await page.locator('[data-test=funnel-chart]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'walk-01-funnel');
+  });
+
+  it('at 1440 px every stage column is in view, and none makes the page scroll sideways', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('[data-test=kanban]').scrollIntoViewIfNeeded();
+    const board = await page.locator('[data-test=kanban]').evaluate(b => ({ scroll: b.scrollWidth, client: b.clientWidth }));
+    assert.ok(board.scroll <= board.client + 1, `the board scrolls: ${JSON.stringify(board)}`);
+    const cols = await page.locator('[data-test=kanban] [data-stage]').evaluateAll(cs => cs.map(c => c.getBoundingClientRect().right));
+    assert.equal(cols.length, 7);
+    assert.ok(cols.every(r => r <= 1440), `columns past the edge: ${cols}`);
+    await screenshot(page, 'walk-02-board-1440');
+  });
+
+  it('a card moves from its 移到阶段… menu, which offers only the moves the state machine allows', async () => {
+    const card = page.locator('[data-card="漏斗初洽"]');
+    await card.locator('[data-test=move-menu]').click();
+    const menu = page.locator('.el-dropdown-menu:visible');
+    await menu.locator('[data-move-to]').first().waitFor();
+    const offered = await menu.locator('[data-move-to]').evaluateAll(is => is.map(i => i.dataset.moveTo));
+    assert.deepEqual(offered, ['qualification', 'proposal', 'negotiation', 'commit', 'won', 'lost']);
+    await page.waitForTimeout(200);
+    await screenshot(page, 'walk-03-move-menu');
+    await menu.locator('[data-move-to=proposal]').click();
+    await page.locator('[data-stage=proposal] [data-card="漏斗初洽"]').waitFor();
+    await stageBecomes(ids['漏斗初洽'], 'proposal');
+    // 赢单 is terminal in metadata: the menu of a won deal offers nothing
+    assert.equal(await page.locator('[data-card="漏斗赢单一"] [data-test=move-menu]').isDisabled(), true);
+  });
+
+  it('a move to 输单 from the menu asks the 丢单原因 first; a lost deal cannot jump to 赢单', async () => {
+    await page.locator('[data-card="漏斗方案"] [data-test=move-menu]').click();
+    await page.locator('.el-dropdown-menu:visible [data-move-to=lost]').click();
+    const dialog = page.locator('[data-test=lost-dialog]');
+    await dialog.locator('[data-test=lost-reason] .el-select__wrapper').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '价格' }).click();
+    await dialog.locator('[data-test=lost-submit]').click();
+    await page.locator('[data-stage=lost] [data-card="漏斗方案"]').waitFor();
+    await page.locator('[data-card="漏斗方案"] [data-test=move-menu]').click();
+    await page.locator('.el-dropdown-menu:visible [data-move-to=prospecting]').waitFor();
+    const offered = await page.locator('.el-dropdown-menu:visible [data-move-to]').evaluateAll(is => is.map(i => i.dataset.moveTo));
+    assert.ok(!offered.includes('won') && offered.includes('prospecting'), offered.join());
+    await page.locator('.page-title').click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('.el-dropdown-menu')].some(m => m.checkVisibility()));
+  });
+
+  it('from the keyboard: Alt+→ moves a focused card to the next stage, Alt+← back; the focus stays on it', async () => {
+    const card = page.locator('[data-card="漏斗谈判"]');
+    await card.focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.locator('[data-stage=commit] [data-card="漏斗谈判"]').waitFor();
+    await stageBecomes(ids['漏斗谈判'], 'commit');
+    await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.locator('[data-stage=negotiation] [data-card="漏斗谈判"]').waitFor();
+    await stageBecomes(ids['漏斗谈判'], 'negotiation');
+    await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/opportunities\/\d+$/);
+  });
+});
