@@ -1,7 +1,10 @@
 // walk.test.mjs - issue 15, what the classroom walk found on the sales
 // screens: the funnel narrows (bands never widen downward, an empty state),
 // the pipeline board fits at 1440 px and moves cards without a mouse (移到阶段…
-// menu, Alt+→ / Alt+←) only where the state machine allows.
+// menu, Alt+→ / Alt+←) only where the state machine allows; a follow-up that
+// falls due pops up without a reload (in the page and as a browser
+// notification), the bell counts a new one without a reload, and 完成 from
+// the bell asks the 行动结果.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
@@ -116,5 +119,59 @@ describe('the walk: funnel and pipeline board', () => {
     await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/opportunities\/\d+$/);
+  });
+});
+
+describe('the walk: reminders fire without a reload', () => {
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    // A browser notification is recorded instead of shown; the user said yes.
+    await page.addInitScript(() => {
+      window.__notes = [];
+      window.Notification = class {
+        static permission = 'granted';
+        static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options) { window.__notes.push({ title, body: options?.body }); }
+      };
+    });
+    await page.clock.install();
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('a new follow-up joins the bell within the minute, pops up when it falls due, and 完成 asks the 行动结果', async () => {
+    const badge = page.locator('[data-test=reminder-bell] .el-badge__content');
+    assert.equal(await badge.isVisible(), false, 'nothing due yet');
+    const acc = (await api('POST', '/accounts', { name: '宁波提醒电器有限公司' })).body;
+    const due = new Date(Date.now() + 2 * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const act = (await api('POST', '/activities', { subject: '两分钟后回访宁波', kind: 'call', account_id: acc.id, start_at: due })).body;
+    await page.clock.fastForward(61000); // the bell's minute
+    await page.locator('[data-test=reminder-bell] .el-badge__content', { hasText: '1' }).waitFor();
+    assert.equal(await page.locator('.due-notice').count(), 0, 'not due yet: no notice');
+    await page.locator('[data-test=upcoming] li', { hasText: '两分钟后回访宁波' }).waitFor(); // the home page's 近期待办 too
+    await page.clock.fastForward(62000); // past the due time
+    const notice = page.locator('.due-notice', { hasText: '两分钟后回访宁波' });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /待办到期[\s\S]*宁波提醒电器有限公司/);
+    const notes = await page.evaluate(() => window.__notes);
+    assert.deepEqual(notes.map(n => n.title), ['两分钟后回访宁波']);
+    await screenshot(page, 'walk-04-due-notice');
+    // announced once: the next minute does not repeat it
+    await page.clock.fastForward(61000);
+    assert.equal(await page.locator('.due-notice').count(), 1);
+    assert.equal((await page.evaluate(() => window.__notes)).length, 1);
+
+    await page.locator('[data-test=reminder-bell]').click();
+    await page.locator('[data-test=reminder-list] li', { hasText: '两分钟后回访宁波' }).locator('[data-test=reminder-done]').click();
+    const dialog = page.locator('[data-test=done-dialog]');
+    await dialog.locator('[data-test=ask-result] textarea').fill('客户要求下周送样');
+    await dialog.locator('[data-test=ask-next_follow_up_at]').waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'walk-05-done-asks-result');
+    await dialog.locator('[data-test=done-submit]').click();
+    await page.locator('.el-message--success', { hasText: '两分钟后回访宁波' }).waitFor();
+    const saved = (await api('GET', `/activities/${act.id}`)).body;
+    assert.deepEqual([saved.status, saved.result], ['done', '客户要求下周送样']);
+    await badge.waitFor({ state: 'hidden' });
   });
 });

@@ -82,6 +82,7 @@ export default {
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
   reminders: {
+    dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
     kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户' },
   },
