@@ -174,4 +174,20 @@ describe('the walk: reminders fire without a reload', () => {
     assert.deepEqual([saved.status, saved.result], ['done', '客户要求下周送样']);
     await badge.waitFor({ state: 'hidden' });
   });
+
+  it("a customer's 跟进记录 are in the order they happened, not the order they were written down", async () => {
+    const acc = (await api('POST', '/accounts', { name: '温州时序鞋业有限公司' })).body;
+    const at = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const log = body => api('POST', '/activities', { account_id: acc.id, kind: 'call', ...body });
+    await log({ subject: '后天回访', start_at: at(2) });
+    await log({ subject: '三天前拜访', kind: 'visit', status: 'done', start_at: at(-3) });
+    await log({ subject: '十天前电话', status: 'done', start_at: at(-10) });
+    await log({ subject: '刚记下的备注', kind: 'other', status: 'done' });
+    await page.goto(`${srv.base}/accounts/${acc.id}`);
+    const items = page.locator('[data-test=activity-timeline] [data-activity]');
+    await items.nth(3).waitFor();
+    assert.deepEqual(await items.evaluateAll(is => is.map(i => i.dataset.activity)), ['后天回访', '刚记下的备注', '三天前拜访', '十天前电话']);
+    await page.locator('[data-test=activity-timeline]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'walk-06-timeline');
+  });
 });
