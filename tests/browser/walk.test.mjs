@@ -4,7 +4,8 @@
 // menu, Alt+→ / Alt+←) only where the state machine allows; a follow-up that
 // falls due pops up without a reload (in the page and as a browser
 // notification), the bell counts a new one without a reload, and 完成 from
-// the bell asks the 行动结果.
+// the bell asks the 行动结果; a customer's 跟进记录 go by time; 站内消息 are
+// written to colleagues, roles or departments.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
@@ -189,5 +190,50 @@ describe('the walk: reminders fire without a reload', () => {
     assert.deepEqual(await items.evaluateAll(is => is.map(i => i.dataset.activity)), ['后天回访', '刚记下的备注', '三天前拜访', '十天前电话']);
     await page.locator('[data-test=activity-timeline]').scrollIntoViewIfNeeded();
     await screenshot(page, 'walk-06-timeline');
+  });
+});
+
+describe('the walk: 站内消息 to users, roles and departments', () => {
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('新建 on 站内消息 writes to a department (and the ones below) and a colleague; each finds it in the inbox', async () => {
+    const sales = (await api('POST', '/departments', { name: '销售部' })).body;
+    const east = (await api('POST', '/departments', { name: '华东销售组', parent_id: sales.id })).body;
+    const users = {};
+    for (const [username, name, department_id] of [['lina', '李娜', east.id], ['wangqiang', '王强', sales.id], ['zhaomin', '赵敏', null], ['sunli', '孙丽', null]])
+      users[username] = (await api('POST', '/users', { username, name, password: 'Pass#2026word', department_id })).body;
+    await page.goto(`${srv.base}/messages`);
+    await page.locator('[data-test=create]').click();
+    await page.waitForURL(/\/messages\/new$/);
+    await page.locator('[data-test=compose-message]').waitFor();
+    await page.locator('[data-test=compose-send]').click(); // nothing chosen yet
+    await page.locator('.el-form-item__error', { hasText: '请至少选择' }).waitFor();
+    const pick = async (select, text) => {
+      await page.locator(`[data-test=${select}] .el-select__wrapper`).click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: text }).click();
+      await page.keyboard.press('Escape');
+    };
+    await pick('to-departments', '销售部');
+    await pick('to-users', '赵敏');
+    await page.locator('input[data-test=compose-subject], [data-test=compose-subject] input').first().fill('周四下午培训新产品');
+    await page.locator('textarea[data-test=compose-body], [data-test=compose-body] textarea').first().fill('地点：3 楼会议室，请带笔记本电脑。');
+    await screenshot(page, 'walk-07-compose');
+    await page.locator('[data-test=compose-send]').click();
+    await page.locator('.el-message--success', { hasText: '已发送给 3 位同事' }).waitFor();
+    await page.waitForURL(/\/messages$/);
+    const inbox = async username => {
+      const login = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: 'Pass#2026word' }) });
+      const cookie = login.headers.get('set-cookie').split(';')[0];
+      return (await (await fetch(srv.base + '/api/v1/messages', { headers: { cookie } })).json()).items.map(m => m.subject);
+    };
+    assert.deepEqual(await inbox('lina'), ['周四下午培训新产品'], 'the sub-department is included');
+    assert.deepEqual(await inbox('wangqiang'), ['周四下午培训新产品']);
+    assert.deepEqual(await inbox('zhaomin'), ['周四下午培训新产品']);
+    assert.deepEqual(await inbox('sunli'), []);
   });
 });

@@ -26,8 +26,11 @@ const routes = [
       { path: 'admin/access/:tab?', name: 'admin-access', component: () => import('./views/admin/AccessView.vue'), meta: { admin: true } },
       { path: 'admin/companies', name: 'admin-companies', component: () => import('./views/admin/CompaniesView.vue'), meta: { platformAdmin: true } },
       { path: 'admin/fields/:entity?', name: 'admin-fields', component: () => import('./views/admin/FieldsView.vue'), meta: { admin: true } },
+      // a message is written to recipients, not filled in as a record of one's own
+      { path: 'messages/new', name: 'compose-message', component: () => import('./views/MessageComposeView.vue') },
       { path: ':entity', name: 'list', component: () => import('./views/EntityListView.vue'), meta: { entity: true } },
-      { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
+      { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true },
+        beforeEnter: to => (to.params.entity === 'messages' ? { name: 'compose-message' } : true) },
       { path: ':entity/:id(\\d+)', name: 'detail', component: () => import('./views/EntityDetailView.vue'), meta: { entity: true } },
       { path: ':entity/:id(\\d+)/edit', name: 'edit', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

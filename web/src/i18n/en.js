@@ -79,6 +79,12 @@ export default {
     restored: '{n} records restored', deletedAt: 'Deleted at', empty: 'The recycle bin is empty',
   },
   search: { title: 'Search', results: 'Results for “{q}”', none: 'Nothing found for “{q}”', hint: 'Type something to search' },
+  compose: {
+    title: 'New message', recipients: 'To', users: 'Colleagues', roles: 'Roles', departments: 'Departments',
+    tip: 'Pick colleagues, roles and departments together; a department includes the ones below it. Only active colleagues get it, not you.',
+    subject: 'Subject', body: 'Message', send: 'Send', sent: 'Sent to {n} colleagues',
+    subjectRequired: 'Please give a subject', recipientsRequired: 'Choose at least one colleague, role or department',
+  },
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',

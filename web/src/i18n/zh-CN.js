@@ -81,6 +81,12 @@ export default {
     restored: '已恢复 {n} 条记录', deletedAt: '删除时间', empty: '回收站是空的',
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
+  compose: {
+    title: '写消息', recipients: '收件人', users: '按同事', roles: '按角色', departments: '按部门',
+    tip: '可以同时选择同事、角色和部门；部门包括其下级部门，只发给在职同事，不发给自己。',
+    subject: '标题', body: '内容', send: '发送', sent: '已发送给 {n} 位同事',
+    subjectRequired: '请填写标题', recipientsRequired: '请至少选择一位同事、一个角色或一个部门',
+  },
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
