@@ -543,7 +543,7 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
 
 static void reminder_json(strbuf *out, int *n, const char *kind, const char *entity, db_stmt *s, const char *now)
 {
-    /* columns: id, title, due, account id, account name */
+    /* columns: id, title, due, account id, account name, follow_up_of, owner id, owner name */
     if ((*n)++) sb_putc(out, ',');
     sb_append(out, "{\"kind\":");
     sb_json_string(out, kind);
@@ -556,6 +556,12 @@ static void reminder_json(strbuf *out, int *n, const char *kind, const char *ent
     else sb_int64(out, db_column_int64(s, 3));
     sb_append(out, ",\"account_name\":");
     sb_json_string(out, db_column_text(s, 4));
+    /* whose it is: a manager's list holds the team's too */
+    sb_append(out, ",\"owner_id\":");
+    if (db_column_is_null(s, 6)) sb_append(out, "null");
+    else sb_int64(out, db_column_int64(s, 6));
+    sb_append(out, ",\"owner_name\":");
+    sb_json_string(out, db_column_is_null(s, 7) ? NULL : db_column_text(s, 7));
     sb_putc(out, '}');
 }
 
@@ -589,8 +595,8 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
      * earlier activity's 下次回访时间 (follow_up) and the rest (scheduled). */
     query q;
     query_init(&q, c->a);
-    query_sql(&q, "SELECT t.id, t.subject, t.start_at, t.account_id, a.name, t.follow_up_of FROM activities t"
-                  " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.deleted_at IS NULL AND t.status = 'planned'"
+    query_sql(&q, "SELECT t.id, t.subject, t.start_at, t.account_id, a.name, t.follow_up_of, t.owner_id, u.name"
+                  " FROM activities t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id WHERE t.deleted_at IS NULL AND t.status = 'planned'"
                   " AND t.start_at IS NOT NULL AND t.start_at <= ");
     query_bind_text(&q, until);
     query_sql(&q, " AND ");
@@ -600,8 +606,8 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
     /* Customers whose 下次联系时间 has come (contact). */
     if (acc && meta_field(acc, "next_contact_at") && acl_can(c->user, acc, ACL_VIEW)) {
         query_init(&q, c->a);
-        query_sql(&q, "SELECT t.id, t.name, t.next_contact_at, t.id, t.name, NULL FROM accounts t"
-                      " WHERE t.deleted_at IS NULL AND t.next_contact_at IS NOT NULL AND t.next_contact_at <= ");
+        query_sql(&q, "SELECT t.id, t.name, t.next_contact_at, t.id, t.name, NULL, t.owner_id, u.name FROM accounts t"
+                      " LEFT JOIN users u ON u.id = t.owner_id WHERE t.deleted_at IS NULL AND t.next_contact_at IS NOT NULL AND t.next_contact_at <= ");
         query_bind_text(&q, until);
         query_sql(&q, " AND ");
         acl_own_predicate(c->user, acc, "t", &q);

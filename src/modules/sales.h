@@ -37,8 +37,17 @@ typedef struct lead_conversion {
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);
 
-/* {"items":[{kind:"follow_up"|"scheduled",entity,id,title,due_at,overdue,
- * account_id,account_name}],"total"}: the user's planned activities whose
+/* 业绩简报 (team_report.c): per salesperson whose records the user may
+ * see, {"from","to" (UTC, [from, to) ), "items":[{owner_id,owner_name,
+ * won_count,won_amount (won within the period), open_count,open_amount,
+ * weighted_amount (the open pipeline now), activities_done (done within the
+ * period)}], "total":{same, owner_id 0}, "amount_hidden"}. The period is the
+ * China-time days from_day..to_day ("YYYY-MM-DD", inclusive), this month
+ * when NULL. */
+int sales_team_report(entity_ctx *c, const char *from_day, const char *to_day, strbuf *out, err *e);
+
+/* {"items":[{kind:"follow_up"|"scheduled"|"contact",entity,id,title,due_at,overdue,
+ * account_id,account_name,owner_id,owner_name}],"total"}: the user's planned activities whose
  * next follow-up (下次回访时间) or start falls within `days` from now,
  * overdue ones first. Subordinates' join when roles exist (issue 5). */
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);

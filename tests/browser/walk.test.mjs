@@ -5,7 +5,9 @@
 // falls due pops up without a reload (in the page and as a browser
 // notification), the bell counts a new one without a reload, and 完成 from
 // the bell asks the 行动结果; a customer's 跟进记录 go by time; 站内消息 are
-// written to colleagues, roles or departments.
+// written to colleagues, roles or departments; a manager's home has KPIs per
+// salesperson and says whose each task is; on a 390 px phone the day's work
+// comes first and the calendar opens on the day.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
@@ -235,5 +237,72 @@ describe('the walk: 站内消息 to users, roles and departments', () => {
     assert.deepEqual(await inbox('wangqiang'), ['周四下午培训新产品']);
     assert.deepEqual(await inbox('zhaomin'), ['周四下午培训新产品']);
     assert.deepEqual(await inbox('sunli'), []);
+  });
+});
+
+describe("the walk: a manager's home, and the phone", () => {
+  const DAY = 86400000;
+  const iso = t => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+    const all = { view: true, create: true, edit: true, delete: true };
+    const profile = (await api('POST', '/profiles', { name: '销售', permissions: { accounts: all, contacts: all, opportunities: all, activities: all } })).body;
+    const boss = (await api('POST', '/roles', { name: '销售经理', profile_ids: [profile.id] })).body;
+    const rep = (await api('POST', '/roles', { name: '销售代表', parent_id: boss.id, profile_ids: [profile.id] })).body;
+    const user = async (username, name, role_id) => (await api('POST', '/users', { username, name, password: 'Pass#2026word', role_id })).body;
+    const zhang = await user('zhangwei', '张伟', boss.id);
+    const lina = await user('lina', '李娜', rep.id);
+    const wang = await user('wangqiang', '王强', rep.id);
+    const acc = (await api('POST', '/accounts', { name: '苏州明达精密机械有限公司', owner_id: lina.id })).body;
+    for (const [name, stage, amount, owner] of [['明达数控改造', 'won', 180000, lina], ['明达二期', 'proposal', 90000, lina], ['明达备件', 'negotiation', 30000, wang]])
+      await api('POST', '/opportunities', { name, stage, amount, account_id: acc.id, owner_id: owner.id });
+    await api('POST', '/activities', { subject: '李娜回访明达采购部', kind: 'call', account_id: acc.id, start_at: iso(Date.now() + DAY), owner_id: lina.id });
+    await api('POST', '/activities', { subject: '王强已拜访明达', kind: 'visit', status: 'done', account_id: acc.id, owner_id: wang.id });
+    await api('POST', '/activities', { subject: '张伟准备季度汇报', kind: 'task', start_at: iso(Date.now() + 2 * DAY), owner_id: zhang.id });
+    await page.context().clearCookies();
+    await signIn(page, srv.base, 'zhangwei', 'Pass#2026word');
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it("the manager's home: won this month, pipeline and activities per salesperson; 近期待办 says whose", async () => {
+    await page.goto(`${srv.base}/`);
+    const kpis = page.locator('[data-test=team-kpis]');
+    await kpis.locator('[data-test=team-table] tr[data-owner="李娜"]').waitFor();
+    assert.match(await kpis.locator('[data-kpi=won]').innerText(), /1 个[\s\S]*¥180,000/);
+    assert.match(await kpis.locator('[data-kpi=pipeline]').innerText(), /2 个[\s\S]*¥120,000/);
+    assert.match(await kpis.locator('[data-kpi=activities]').innerText(), /1/);
+    assert.match(await kpis.locator('tr[data-owner="李娜"]').innerText(), /1 · ¥180,000\s+1 · ¥90,000\s+0/);
+    assert.match(await kpis.locator('tr[data-owner="王强"]').innerText(), /0 · ¥0\s+1 · ¥30,000\s+1/);
+    const upcoming = page.locator('[data-test=upcoming]');
+    const linas = upcoming.locator('li', { hasText: '李娜回访明达采购部' });
+    await linas.waitFor();
+    assert.equal((await linas.locator('[data-test=upcoming-owner]').innerText()).trim(), '李娜');
+    assert.equal(await upcoming.locator('li', { hasText: '张伟准备季度汇报' }).locator('[data-test=upcoming-owner]').count(), 0, 'not on one\'s own');
+    await screenshot(page, 'walk-08-manager-home');
+  });
+
+  it('on a 390 px phone the home page shows 近期待办 in the first screen, and the calendar opens on the day', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${srv.base}/`);
+      const task = page.locator('[data-test=upcoming] li', { hasText: '李娜回访明达采购部' });
+      await task.waitFor();
+      const box = await task.boundingBox();
+      assert.ok(box.y + box.height <= 844, `近期待办 below the first screen: ${JSON.stringify(box)}`);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= 391, `the page scrolls sideways: ${scroll}`);
+      await screenshot(page, 'walk-09-phone-home');
+      await page.goto(`${srv.base}/calendar`);
+      await page.locator('[data-test=calendar-day]').waitFor();
+      assert.equal(await page.locator('[data-test=calendar-week]').count(), 0);
+      await page.waitForTimeout(300);
+      await screenshot(page, 'walk-10-phone-calendar');
+      // a chosen view in the address still wins
+      await page.goto(`${srv.base}/calendar?view=week`);
+      await page.locator('[data-test=calendar-week]').waitFor();
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
   });
 });

@@ -30,6 +30,8 @@ export default {
     tooShort: 'At least 8 characters',
   },
   home: {
+    kpiTitle: 'Performance', kpiTip: 'this month; the pipeline is all open deals now', kpiWon: 'Won this month', kpiPipeline: 'Open pipeline', kpiActivities: 'Activities done this month',
+    kpiDeals: '{n} deals', kpiOwner: 'Salesperson', whose: 'Owner',
     welcome: 'Hello, {name}', today: 'Today is {date}', counts: 'Overview', recent: 'Recently updated',
     distribution: '{entity} by {field}', unset: 'Not set', shortcuts: 'Shortcuts',
     newRecord: 'Add to {entity}', upcoming: 'Coming up', upcomingTip: 'next 7 days, overdue first',

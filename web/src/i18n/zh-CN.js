@@ -31,6 +31,8 @@ export default {
     tooShort: '新密码至少 8 位',
   },
   home: {
+    kpiTitle: '业绩简报', kpiTip: '本月；在谈机会为当前全部', kpiWon: '本月赢单', kpiPipeline: '在谈机会', kpiActivities: '本月完成行动',
+    kpiDeals: '{n} 个', kpiOwner: '销售人员', whose: '负责人',
     welcome: '{name}，您好', today: '今天是 {date}', counts: '数据概览', recent: '最近更新',
     distribution: '{entity}分布（按{field}）', unset: '未填写', shortcuts: '快捷入口',
     newRecord: '新建{entity}', upcoming: '近期待办', upcomingTip: '未来 7 天，逾期的在前',
