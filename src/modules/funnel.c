@@ -13,11 +13,6 @@
 #include "../entity/value.h"
 #include "sales.h"
 
-/* amount * probability / 10000 per row without passing int64 (probability
- * is in hundredths of a percent), the same as the plain product truncated. */
-#define WEIGHTED_SQL                                                                                         \
-    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
-
 /* Where each option stands in the funnel: open stages 0, 1, ... in order,
  * won states all at `nopen` (the last band), other closed states (lost) -1. */
 typedef struct funnel_ranks {
@@ -71,7 +66,7 @@ static void history_rank_sql(query *q, const field_def *stage, const funnel_rank
                  " AND h.field = 'stage' AND h.action = 'update')");
 }
 
-static void money(strbuf *out, const char *key, wide_sum v)
+void sales_json_money(strbuf *out, const char *key, wide_sum v)
 {
     sb_printf(out, ",\"%s\":", key);
     decimal_format_wide(v, 2, out);
@@ -90,8 +85,8 @@ static void stage_row(strbuf *out, const picklist_option *o, const char *lang, i
     sb_append(out, ",\"label\":");
     sb_json_string(out, option_label(o, lang));
     sb_printf(out, ",\"probability\":%d,\"count\":%lld", o->probability < 0 ? 0 : o->probability, (long long)count);
-    money(out, "amount", amount);
-    money(out, "weighted_amount", weighted);
+    sales_json_money(out, "amount", amount);
+    sales_json_money(out, "weighted_amount", weighted);
     sb_putc(out, '}');
 }
 
@@ -157,7 +152,7 @@ static int read_groups(entity_ctx *c, const entity_def *opp, const field_def *st
     if (amounts) {
         sql_split_sum(&q.sql, "t.amount");
         query_sql(&q, ", ");
-        sql_split_sum(&q.sql, WEIGHTED_SQL);
+        sql_split_sum(&q.sql, SALES_WEIGHTED_SQL);
     } else {
         query_sql(&q, "0, 0, 0, 0");
     }
@@ -203,7 +198,7 @@ static void bands_json(strbuf *out, const field_def *stage, const funnel_ranks *
         sb_append(out, ",\"label\":");
         sb_json_string(out, option_label(o, lang));
         sb_printf(out, ",\"won\":%s,\"count\":%lld", b == r->nopen ? "true" : "false", (long long)s->reached[b]);
-        money(out, "amount", s->reached_amount[b]);
+        sales_json_money(out, "amount", s->reached_amount[b]);
         rate(out, "rate", s->reached[b], b ? s->reached[b - 1] : 0);
         sb_putc(out, '}');
     }
@@ -213,7 +208,7 @@ static void bands_json(strbuf *out, const field_def *stage, const funnel_ranks *
     for (int i = 0; i < stage->noptions; i++)
         if (r->rank[i] < 0) lost += s->count[i], lost_amount += s->amount[i];
     sb_printf(out, ",\"lost\":{\"count\":%lld", (long long)lost);
-    money(out, "amount", lost_amount);
+    sales_json_money(out, "amount", lost_amount);
     sb_putc(out, '}');
     int64_t entered = r->nopen ? s->reached[0] : 0;
     rate(out, "win_rate", r->won_option >= 0 ? s->reached[r->nopen] : 0, r->won_option >= 0 ? entered : 0);
@@ -248,8 +243,8 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
         tc += s.count[n], ta += s.amount[n], tw += s.weighted[n];
     }
     sb_printf(out, "],\"total\":{\"count\":%lld", (long long)tc);
-    money(out, "amount", ta);
-    money(out, "weighted_amount", tw);
+    sales_json_money(out, "amount", ta);
+    sales_json_money(out, "weighted_amount", tw);
     sb_putc(out, '}');
     bands_json(out, stage, &r, &s, c->lang);
     sb_printf(out, ",\"amount_hidden\":%s}", amounts ? "false" : "true");

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "../entity/entity.h"
+#include "../entity/value.h"
 
 /* Registers the entity hooks; call once at start-up. */
 void sales_init(void);
@@ -34,6 +35,15 @@ typedef struct lead_conversion {
  *   where it dropped out), never more than the band above; rate = percent
  *   of the band above (one decimal, null for the first or an empty one),
  *  "lost":{count,amount}, "win_rate", "amount_hidden"}. */
+/* amount * probability / 10000 per row of opportunities `t` without
+ * passing int64 (probability is in hundredths of a percent), the same as
+ * the plain product truncated: the weighted amount of the reports. */
+#define SALES_WEIGHTED_SQL                                                                                   \
+    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
+
+/* Appends ,"key":<exact decimal of v in 分> to a JSON object being written. */
+void sales_json_money(strbuf *out, const char *key, wide_sum v);
+
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);
 

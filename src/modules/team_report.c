@@ -82,9 +82,6 @@ static void add_open(person *p, db_stmt *s)
 }
 static void add_done(person *p, db_stmt *s) { p->done += db_column_int64(s, 2); }
 
-#define WEIGHTED_SQL                                                                                         \
-    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
-
 static void head(query *q, const char *table, int amounts, const char *sum)
 {
     query_sql(q, "SELECT t.owner_id, u.name, COUNT(*), ");
@@ -135,7 +132,7 @@ static int opportunity_figures(entity_ctx *c, const char *from, const char *to, 
     if (per_owner(c, &q, t, add_won, e)) return -1;
     /* the open pipeline now, whatever its close date */
     query_init(&q, c->a);
-    head(&q, "opportunities", *amounts, WEIGHTED_SQL);
+    head(&q, "opportunities", *amounts, SALES_WEIGHTED_SQL);
     acl_visible_predicate(c->user, opp, "t", &q);
     query_sqlf(&q, " AND t.%s", stage->name);
     states_in(&q, stage, "", 1);
@@ -161,21 +158,15 @@ static int activity_figures(entity_ctx *c, const char *from, const char *to, tea
     return per_owner(c, &q, t, add_done, e);
 }
 
-static void money(strbuf *out, const char *key, wide_sum v)
-{
-    sb_printf(out, ",\"%s\":", key);
-    decimal_format_wide(v, 2, out);
-}
-
 static void person_json(strbuf *out, const person *p)
 {
     sb_printf(out, "{\"owner_id\":%lld,\"owner_name\":", (long long)p->id);
     sb_json_string(out, p->name);
     sb_printf(out, ",\"won_count\":%lld", (long long)p->won);
-    money(out, "won_amount", p->won_amount);
+    sales_json_money(out, "won_amount", p->won_amount);
     sb_printf(out, ",\"open_count\":%lld", (long long)p->open);
-    money(out, "open_amount", p->open_amount);
-    money(out, "weighted_amount", p->weighted);
+    sales_json_money(out, "open_amount", p->open_amount);
+    sales_json_money(out, "weighted_amount", p->weighted);
     sb_printf(out, ",\"activities_done\":%lld}", (long long)p->done);
 }
 
