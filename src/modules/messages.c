@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../acl/acl.h"
+#include "../entity/query.h"
 #include "../util/utf8.h"
 
 int messages_deliver(entity_ctx *c, const entity_def *msgs, int64_t to, const char *kind, const char *subject,
@@ -20,8 +22,24 @@ int messages_deliver(entity_ctx *c, const entity_def *msgs, int64_t to, const ch
     return rc ? rc : entity_set_owner(&trusted, msgs, id, to, c->user->id, e);
 }
 
-/* Every id of the array exists as a live row of `table`; names the field
- * otherwise. 0 ok, 1 a bad id, -1 error. */
+/* Runs `sql` + " AND <the user's company>" with one integer parameter;
+ * the statement to step, or NULL. Users, roles and departments are each
+ * company's own: a message never crosses companies. */
+static db_stmt *in_company(entity_ctx *c, const char *sql, int64_t param, query *q, err *e)
+{
+    query_init(q, c->a);
+    query_sql(q, sql);
+    query_bind_int(q, param);
+    query_sql(q, " AND ");
+    acl_company_predicate(c->user, NULL, q);
+    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
+    if (s) query_bind_all(q, s);
+    else query_free(q);
+    return s; /* the caller frees q after the statement */
+}
+
+/* Every id of the array exists as a live row of `table` in the user's
+ * company; names the field otherwise. 0 ok, 1 a bad id, -1 error. */
 static int ids_exist(entity_ctx *c, const char *table, const char *field, json_t *ids, err *e)
 {
     if (!ids) return 0;
@@ -31,12 +49,13 @@ static int ids_exist(entity_ctx *c, const char *table, const char *field, json_t
     json_array_foreach(ids, i, v) {
         if (!json_is_integer(v)) return err_add_field(e, field, "invalid_type"), 1;
         char sql[128];
-        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ? AND deleted_at IS NULL", table);
-        db_stmt *s = db_prepare(c->db, sql, e);
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE deleted_at IS NULL AND id = ", table);
+        query q;
+        db_stmt *s = in_company(c, sql, json_integer_value(v), &q, e);
         if (!s) return -1;
-        db_bind_int64(s, 1, json_integer_value(v));
         int found = db_step(s) == DB_ROW;
         db_finalize(s);
+        query_free(&q);
         if (!found) return err_add_field(e, field, "not_found"), 1;
     }
     return 0;
@@ -47,15 +66,17 @@ static int with_sub_departments(entity_ctx *c, json_t *named, json_t *out, err *
 {
     json_array_extend(out, named);
     for (size_t done = 0; done < json_array_size(out) && json_array_size(out) <= MESSAGE_MAX_RECIPIENTS; done++) {
-        db_stmt *s = db_prepare(c->db, "SELECT id FROM departments WHERE parent_id = ? AND deleted_at IS NULL", e);
+        query q;
+        db_stmt *s = in_company(c, "SELECT id FROM departments WHERE deleted_at IS NULL AND parent_id = ",
+                                json_integer_value(json_array_get(out, done)), &q, e);
         if (!s) return -1;
-        db_bind_int64(s, 1, json_integer_value(json_array_get(out, done)));
         while (db_step(s) == DB_ROW) {
             int64_t id = db_column_int64(s, 0), seen = 0;
             for (size_t k = 0; k < json_array_size(out) && !seen; k++) seen = json_integer_value(json_array_get(out, k)) == id;
             if (!seen) json_array_append_new(out, json_integer(id));
         }
         db_finalize(s);
+        query_free(&q);
     }
     return 0;
 }
@@ -67,11 +88,10 @@ static int users_where(entity_ctx *c, const char *col, json_t *ids, json_t *reci
     json_t *v;
     json_array_foreach(ids, i, v) {
         char sql[160];
-        snprintf(sql, sizeof sql,
-                 "SELECT id FROM users WHERE %s = ? AND status = 'active' AND deleted_at IS NULL ORDER BY id", col);
-        db_stmt *s = db_prepare(c->db, sql, e);
+        snprintf(sql, sizeof sql, "SELECT id FROM users WHERE status = 'active' AND deleted_at IS NULL AND %s = ", col);
+        query q;
+        db_stmt *s = in_company(c, sql, json_integer_value(v), &q, e);
         if (!s) return -1;
-        db_bind_int64(s, 1, json_integer_value(v));
         while (db_step(s) == DB_ROW) {
             int64_t id = db_column_int64(s, 0), seen = id == c->user->id;
             for (size_t k = 0; k < json_array_size(recipients) && !seen; k++)
@@ -79,6 +99,7 @@ static int users_where(entity_ctx *c, const char *col, json_t *ids, json_t *reci
             if (!seen) json_array_append_new(recipients, json_integer(id));
         }
         db_finalize(s);
+        query_free(&q);
     }
     return 0;
 }

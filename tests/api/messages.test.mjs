@@ -59,3 +59,22 @@ test('a message goes to the users named, the holders of a role and the members o
   assertError(assert, await zc.post('/api/v1/messages/send', { subject: 'x', user_ids: 'lina' }), 422, 'validation_failed');
   assert.equal((await admin.get('/api/v1/messages?limit=0')).json.total, before);
 });
+
+test('a message stays in its company: users, roles and departments of another company are not found', async () => {
+  const other = await admin.post('/api/v1/companies', {
+    name: '丙方商贸有限公司', code: 'bingfang', admin: { username: 'boss_c', name: '丙方管理员', password: 'Pass#2026word' } });
+  assert.equal(other.status, 201, other.text);
+  const bossC = await srv.client('boss_c', 'Pass#2026word');
+  const dept = (await bossC.post('/api/v1/departments', { name: '丙方销售部' })).json;
+  const role = (await bossC.post('/api/v1/roles', { name: '丙方代表' })).json;
+  const seller = (await bossC.post('/api/v1/users', { username: 'seller_c', name: '丙方销售', password: 'Pass#2026word', department_id: dept.id, role_id: role.id })).json;
+  for (const [key, id] of [['user_ids', seller.id], ['role_ids', role.id], ['department_ids', dept.id]]) {
+    const r = await admin.post('/api/v1/messages/send', { subject: '越界', [key]: [id] });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.equal(r.json.error.fields[key], 'not_found', key);
+  }
+  assert.equal((await (await srv.client('seller_c', 'Pass#2026word')).get('/api/v1/messages')).json.total, 0);
+  // inside its own company it works
+  const r = await bossC.post('/api/v1/messages/send', { subject: '丙方内部通知', department_ids: [dept.id] });
+  assert.deepEqual(r.json.recipient_ids, [seller.id]);
+});
