@@ -21,6 +21,7 @@ extern const route api_calendar_routes[];
 extern const route api_ledger_routes[];
 extern const route api_action_routes[];
 extern const route api_print_routes[];
+extern const route api_message_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

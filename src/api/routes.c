@@ -14,6 +14,7 @@ const route *const api_all_routes[] = {
     api_report_routes,
     api_import_routes,
     api_calendar_routes,
+    api_message_routes,
     api_ledger_routes,
     api_action_routes,
     api_print_routes,

@@ -1,6 +1,7 @@
 /* sales.c - the sales actions and reports of /api/v1:
  *   POST /api/v1/leads/{id}/convert      alias of the leads action "convert"
- *   GET  /api/v1/reports/funnel          pipeline by stage (count, amount, weighted) */
+ *   GET  /api/v1/reports/funnel          pipeline by stage (count, amount, weighted) and the funnel
+ *   GET  /api/v1/reports/team            业绩简报 per salesperson */
 #include <string.h>
 
 #include "../modules/sales.h"
@@ -45,6 +46,19 @@ static void funnel(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     if (sales_funnel(&c, owner_id, from, to, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
+/* GET /api/v1/reports/team?from=&to= (业绩简报) */
+static void team(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const char *from, *to;
+    if (date_param(req, res, "from", &from) || date_param(req, res, "to", &to)) return;
+    err e;
+    err_clear(&e);
+    if (sales_team_report(&c, from, to, &res->body, &e)) return http_error(req, res, &e);
     http_json(res, 200);
 }
 
@@ -93,6 +107,12 @@ const route api_sales_routes[] = {
                       "\"account_id\":{\"type\":\"integer\"},\"contact_id\":{\"type\":\"integer\"},"
                       "\"opportunity_id\":{\"type\":\"integer\",\"nullable\":true}}}",
              .errors = "403 404 409 422"}},
+    {"GET", "/api/v1/reports/team", team, 0,
+     .doc = {.tag = "reports", .summary = "业绩简报 / team figures per salesperson", .id = "team_report",
+             .query = (const route_param[]){{"from", "string", "first day YYYY-MM-DD (China time), default: this month", 0},
+                                            {"to", "string", "last day YYYY-MM-DD, inclusive", 0},
+                                            {0}},
+             .ok = "200"}},
     {"GET", "/api/v1/reports/funnel", funnel, 0,
      .doc = {.tag = "reports", .summary = "销售漏斗 / sales funnel", .id = "sales_funnel",
              .query = (const route_param[]){{"owner", "integer", "owner user id", 0},

@@ -8,6 +8,7 @@
 #include "../acl/acl.h"
 #include "../util/clock.h"
 #include "../util/contentline.h"
+#include "messages.h"
 
 #define FEED_PAST_DAYS 90
 #define FEED_FUTURE_DAYS 366
@@ -168,19 +169,6 @@ static int schedule_text(entity_ctx *c, const entity_def *act, const char *from,
     return 0;
 }
 
-static int send_one(entity_ctx *c, const entity_def *msgs, int64_t to, const char *subject, const char *text, err *e)
-{
-    json_t *body = json_pack("{s:s,s:s,s:s,s:I}", "subject", subject, "kind", "schedule", "body", text,
-                             "sender_id", (json_int_t)c->user->id);
-    entity_ctx trusted = *c;
-    trusted.trusted = 1; /* sender_id is the server's to set */
-    int64_t id = 0;
-    int rc = entity_create(&trusted, msgs, body, &id, e);
-    json_decref(body);
-    /* The message belongs to its recipient: only they see it. */
-    return rc ? rc : entity_set_owner(&trusted, msgs, id, to, c->user->id, e);
-}
-
 int calendar_share(entity_ctx *c, json_t *user_ids, const char *from, const char *to, const char *note,
                    int *sent, err *e)
 {
@@ -209,7 +197,7 @@ int calendar_share(entity_ctx *c, json_t *user_ids, const char *from, const char
     int rc = schedule_text(c, act, from, to, &text, e) || db_begin(c->db, e);
     json_array_foreach(user_ids, i, id) {
         if (rc) break;
-        rc = send_one(c, msgs, json_integer_value(id), subject, sb_str(&text), e);
+        rc = messages_deliver(c, msgs, json_integer_value(id), "schedule", subject, sb_str(&text), e);
         if (!rc) (*sent)++;
     }
     sb_free(&text);

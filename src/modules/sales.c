@@ -457,98 +457,6 @@ void sales_init(void)
     entity_register_action("lead_convert", convert_lead);
 }
 
-/* ---- funnel ---- */
-
-static void funnel_row(strbuf *out, const picklist_option *o, const char *lang, int64_t count, wide_sum amount,
-                       wide_sum weighted)
-{
-    sb_append(out, "{\"stage\":");
-    sb_json_string(out, o->value);
-    sb_append(out, ",\"label\":");
-    sb_json_string(out, strcmp(lang, "en") == 0 ? o->label_en : o->label_zh);
-    sb_printf(out, ",\"probability\":%d,\"count\":%lld,\"amount\":", o->probability < 0 ? 0 : o->probability,
-              (long long)count);
-    decimal_format_wide(amount, 2, out);
-    sb_append(out, ",\"weighted_amount\":");
-    decimal_format_wide(weighted, 2, out);
-    sb_putc(out, '}');
-}
-
-/* amount * probability / 10000 per row without passing int64 (probability
- * is in hundredths of a percent), the same as the plain product truncated. */
-#define WEIGHTED_SQL                                                                                         \
-    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
-
-
-int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
-                 err *e)
-{
-    const entity_def *opp = meta_entity(c->m, "opportunities");
-    if (!acl_can(c->user, opp, ACL_VIEW))
-        return err_set(e, 403, "forbidden", "没有查看销售机会的权限", "No permission to view opportunities");
-    const field_def *stage = meta_field(opp, "stage");
-    /* A user who may not see amounts gets counts only: sums would leak them. */
-    int amounts = acl_field_access(c->user, opp, meta_field(opp, "amount")) != ACL_HIDDEN;
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT t.stage, COUNT(*), ");
-    if (amounts) {
-        sql_split_sum(&q.sql, "t.amount");
-        query_sql(&q, ", ");
-        sql_split_sum(&q.sql, WEIGHTED_SQL);
-    } else {
-        query_sql(&q, "0, 0, 0, 0");
-    }
-    query_sql(&q, " FROM opportunities t WHERE t.deleted_at IS NULL AND ");
-    acl_visible_predicate(c->user, opp, "t", &q);
-    if (owner_id) query_sql(&q, " AND t.owner_id = "), query_bind_int(&q, owner_id);
-    if (from) query_sql(&q, " AND t.expected_close_date >= "), query_bind_text(&q, from);
-    if (to) query_sql(&q, " AND t.expected_close_date <= "), query_bind_text(&q, to);
-    query_sql(&q, " GROUP BY t.stage");
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    /* One slot per stage, and a last one for records whose stage is empty
-     * or was removed from the list, so the items add up to the total. */
-    int n = stage->noptions;
-    int64_t *count = arena_alloc(c->a, sizeof(int64_t) * (size_t)(n + 1));
-    wide_sum *amount = arena_alloc(c->a, sizeof(wide_sum) * (size_t)(n + 1) * 2), *weighted = amount + n + 1;
-    memset(count, 0, sizeof(int64_t) * (size_t)(n + 1));
-    memset(amount, 0, sizeof(wide_sum) * (size_t)(n + 1) * 2);
-    int step;
-    while ((step = db_step(s)) == DB_ROW) {
-        const char *v = db_column_is_null(s, 0) ? NULL : db_column_text(s, 0);
-        int i = 0;
-        while (i < n && !(v && strcmp(stage->options[i].value, v) == 0)) i++;
-        count[i] += db_column_int64(s, 1);
-        amount[i] += db_split_sum(s, 2);
-        weighted[i] += db_split_sum(s, 4);
-    }
-    db_finalize(s);
-    query_free(&q);
-    if (step < 0) return err_set(e, 500, "db_error", "统计销售漏斗失败", "Funnel query failed");
-    int64_t tc = 0;
-    wide_sum ta = 0, tw = 0;
-    sb_append(out, "{\"items\":[");
-    for (int i = 0; i < n; i++) {
-        if (i) sb_putc(out, ',');
-        funnel_row(out, &stage->options[i], c->lang, count[i], amount[i], weighted[i]);
-        tc += count[i], ta += amount[i], tw += weighted[i];
-    }
-    if (count[n]) {
-        picklist_option other = {"", "其他阶段", "Other stages", 0, 0};
-        sb_putc(out, ',');
-        funnel_row(out, &other, c->lang, count[n], amount[n], weighted[n]);
-        tc += count[n], ta += amount[n], tw += weighted[n];
-    }
-    sb_printf(out, "],\"total\":{\"count\":%lld,\"amount\":", (long long)tc);
-    decimal_format_wide(ta, 2, out);
-    sb_append(out, ",\"weighted_amount\":");
-    decimal_format_wide(tw, 2, out);
-    sb_printf(out, "},\"amount_hidden\":%s}", amounts ? "false" : "true");
-    return 0;
-}
-
 /* ---- time in stage ---- */
 
 static const char *stage_label(const field_def *stage, const char *value, const char *lang)
@@ -637,7 +545,7 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
 
 static void reminder_json(strbuf *out, int *n, const char *kind, const char *entity, db_stmt *s, const char *now)
 {
-    /* columns: id, title, due, account id, account name */
+    /* columns: id, title, due, account id, account name, follow_up_of, owner id, owner name */
     if ((*n)++) sb_putc(out, ',');
     sb_append(out, "{\"kind\":");
     sb_json_string(out, kind);
@@ -650,6 +558,12 @@ static void reminder_json(strbuf *out, int *n, const char *kind, const char *ent
     else sb_int64(out, db_column_int64(s, 3));
     sb_append(out, ",\"account_name\":");
     sb_json_string(out, db_column_text(s, 4));
+    /* whose it is: a manager's list holds the team's too */
+    sb_append(out, ",\"owner_id\":");
+    if (db_column_is_null(s, 6)) sb_append(out, "null");
+    else sb_int64(out, db_column_int64(s, 6));
+    sb_append(out, ",\"owner_name\":");
+    sb_json_string(out, db_column_is_null(s, 7) ? NULL : db_column_text(s, 7));
     sb_putc(out, '}');
 }
 
@@ -683,8 +597,8 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
      * earlier activity's 下次回访时间 (follow_up) and the rest (scheduled). */
     query q;
     query_init(&q, c->a);
-    query_sql(&q, "SELECT t.id, t.subject, t.start_at, t.account_id, a.name, t.follow_up_of FROM activities t"
-                  " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.deleted_at IS NULL AND t.status = 'planned'"
+    query_sql(&q, "SELECT t.id, t.subject, t.start_at, t.account_id, a.name, t.follow_up_of, t.owner_id, u.name"
+                  " FROM activities t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id WHERE t.deleted_at IS NULL AND t.status = 'planned'"
                   " AND t.start_at IS NOT NULL AND t.start_at <= ");
     query_bind_text(&q, until);
     query_sql(&q, " AND ");
@@ -694,8 +608,8 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
     /* Customers whose 下次联系时间 has come (contact). */
     if (acc && meta_field(acc, "next_contact_at") && acl_can(c->user, acc, ACL_VIEW)) {
         query_init(&q, c->a);
-        query_sql(&q, "SELECT t.id, t.name, t.next_contact_at, t.id, t.name, NULL FROM accounts t"
-                      " WHERE t.deleted_at IS NULL AND t.next_contact_at IS NOT NULL AND t.next_contact_at <= ");
+        query_sql(&q, "SELECT t.id, t.name, t.next_contact_at, t.id, t.name, NULL, t.owner_id, u.name FROM accounts t"
+                      " LEFT JOIN users u ON u.id = t.owner_id WHERE t.deleted_at IS NULL AND t.next_contact_at IS NOT NULL AND t.next_contact_at <= ");
         query_bind_text(&q, until);
         query_sql(&q, " AND ");
         acl_own_predicate(c->user, acc, "t", &q);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "../entity/entity.h"
+#include "../entity/value.h"
 
 /* Registers the entity hooks; call once at start-up. */
 void sales_init(void);
@@ -23,15 +24,40 @@ typedef struct lead_conversion {
  *  "create_opportunity"?: bool, "opportunity"?: {...}}
  * and answers {lead_id, account_id, contact_id, opportunity_id}. */
 
-/* {"items":[{stage,label,probability,count,amount,weighted_amount}],
- *  "total":{count,amount,weighted_amount}} over the opportunities the user
- * may see; owner_id 0 = everyone visible; from/to bound the expected close
- * date (NULL = open). */
+/* The sales funnel (funnel.c) over the opportunities the user may see;
+ * owner_id 0 = everyone visible; from/to bound the expected close date
+ * (NULL = open):
+ * {"items":[{stage,label,probability,count,amount,weighted_amount}] what is
+ *   in each stage now, "total":{count,amount,weighted_amount},
+ *  "bands":[{stage,label,won,count,amount,rate}] the funnel: the open stages
+ *   in metadata order, then the won state; count = deals that reached the
+ *   stage or went beyond (history included, so a lost deal counts up to
+ *   where it dropped out), never more than the band above; rate = percent
+ *   of the band above (one decimal, null for the first or an empty one),
+ *  "lost":{count,amount}, "win_rate", "amount_hidden"}. */
+/* amount * probability / 10000 per row of opportunities `t` without
+ * passing int64 (probability is in hundredths of a percent), the same as
+ * the plain product truncated: the weighted amount of the reports. */
+#define SALES_WEIGHTED_SQL                                                                                   \
+    "(t.amount / 10000) * COALESCE(t.probability, 0) + (t.amount % 10000) * COALESCE(t.probability, 0) / 10000"
+
+/* Appends ,"key":<exact decimal of v in 分> to a JSON object being written. */
+void sales_json_money(strbuf *out, const char *key, wide_sum v);
+
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);
 
-/* {"items":[{kind:"follow_up"|"scheduled",entity,id,title,due_at,overdue,
- * account_id,account_name}],"total"}: the user's planned activities whose
+/* 业绩简报 (team_report.c): per salesperson whose records the user may
+ * see, {"from","to" (UTC, [from, to) ), "items":[{owner_id,owner_name,
+ * won_count,won_amount (won within the period), open_count,open_amount,
+ * weighted_amount (the open pipeline now), activities_done (done within the
+ * period)}], "total":{same, owner_id 0}, "amount_hidden"}. The period is the
+ * China-time days from_day..to_day ("YYYY-MM-DD", inclusive), this month
+ * when NULL. */
+int sales_team_report(entity_ctx *c, const char *from_day, const char *to_day, strbuf *out, err *e);
+
+/* {"items":[{kind:"follow_up"|"scheduled"|"contact",entity,id,title,due_at,overdue,
+ * account_id,account_name,owner_id,owner_name}],"total"}: the user's planned activities whose
  * next follow-up (下次回访时间) or start falls within `days` from now,
  * overdue ones first. Subordinates' join when roles exist (issue 5). */
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);

@@ -114,6 +114,49 @@ test('the funnel sums count, amount and weighted amount per stage', async () => 
   assertError(assert, await xu.get('/api/v1/reports/funnel?owner=abc'), 400, 'bad_param');
 });
 
+test('the funnel narrows: each band holds the deals that reached its stage or beyond, lost ones up to where they dropped out', async () => {
+  srv.addUser('loudou', 'Lou#2026pw', { name: '娄斗' });
+  const lou = await srv.client('loudou', 'Lou#2026pw');
+  const empty = (await lou.get('/api/v1/reports/funnel')).json;
+  assert.deepEqual(empty.bands.map(b => b.stage), ['prospecting', 'qualification', 'proposal', 'negotiation', 'commit', 'won'],
+    'the open stages in metadata order, then the won state; 输单 is no band');
+  assert.ok(empty.bands.every(b => b.count === 0 && b.rate === null), JSON.stringify(empty.bands));
+  assert.equal(empty.win_rate, null);
+  const acc = (await lou.post('/api/v1/accounts', { name: '娄斗的漏斗客户有限公司' })).json;
+  const mk = async (name, stage, amount) => {
+    const r = await lou.post('/api/v1/opportunities', { name, account_id: acc.id, stage, amount });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  await mk('甲', 'prospecting', 1000);
+  await mk('乙', 'proposal', 2000);
+  const lost = await mk('丙', 'prospecting', 3000);
+  assert.equal((await lou.patch(`/api/v1/opportunities/${lost.id}`, { stage: 'negotiation' })).status, 200);
+  assert.equal((await lou.patch(`/api/v1/opportunities/${lost.id}`, { stage: 'lost', lost_reason: 'price' })).status, 200);
+  await mk('丁', 'won', 4000);
+  await mk('戊', 'commit', 5000);
+  const f = (await lou.get('/api/v1/reports/funnel')).json;
+  const band = Object.fromEntries(f.bands.map(b => [b.stage, b]));
+  assert.deepEqual(f.bands.map(b => b.count), [5, 4, 4, 3, 2, 1]);
+  assert.deepEqual(f.bands.map(b => b.amount), [15000, 14000, 14000, 12000, 9000, 4000]);
+  assert.deepEqual(f.bands.map(b => b.rate), [null, 80, 100, 75, 66.7, 50]);
+  assert.equal(band.won.won, true);
+  assert.equal(band.won.label, '赢单');
+  assert.deepEqual(f.lost, { count: 1, amount: 3000 });
+  assert.equal(f.win_rate, 20);
+  for (let i = 1; i < f.bands.length; i++) assert.ok(f.bands[i].count <= f.bands[i - 1].count, 'never wider below');
+  // the stock per stage is still there beside the bands
+  assert.equal(f.items.find(i => i.stage === 'lost').count, 1);
+  assert.equal(f.total.count, 5);
+  // bounded like the rest: only 戊 closes in 2027
+  const r = await lou.patch(`/api/v1/opportunities/${(await lou.get('/api/v1/opportunities?q=' + encodeURIComponent('戊'))).json.items[0].id}`, { expected_close_date: '2027-01-10' });
+  assert.equal(r.status, 200, r.text);
+  const y = (await lou.get('/api/v1/reports/funnel?from=2027-01-01')).json;
+  assert.deepEqual(y.bands.map(b => b.count), [1, 1, 1, 1, 1, 0]);
+  const en = await lou.get('/api/v1/reports/funnel', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(en.json.bands.at(-1).label, 'Closed won');
+});
+
 test('reminders: planned activities in the window, the follow-ups 下次回访时间 plans, customers due for contact', async () => {
   srv.addUser('hanmei', 'Han#2026pw', { name: '韩梅' });
   const han = await srv.client('hanmei', 'Han#2026pw');
@@ -137,6 +180,7 @@ test('reminders: planned activities in the window, the follow-ups 下次回访�
     ['scheduled', 'activities', '三天后拜访', false],
     ['contact', 'accounts', '韩梅的客户有限公司', false]]);
   assert.equal(r.json.items[0].account_name, '韩梅的客户有限公司');
+  assert.ok(r.json.items.every(i => i.owner_id === han.user.id && i.owner_name === '韩梅'), 'whose each one is: ' + JSON.stringify(r.json.items));
   assert.equal((await han.get('/api/v1/reminders?days=40')).json.total, 5);
   assertError(assert, await han.get('/api/v1/reminders?days=-1'), 400, 'bad_param');
   assertError(assert, await han.get('/api/v1/reminders?days=abc'), 400, 'bad_param');
@@ -252,4 +296,59 @@ test('converting takes the lead\'s follow-ups and remarks along to the new custo
   assert.ok((await admin.get(`/api/v1/activities/${call.id}/history`)).json.items.some(h => h.field === 'account_id'));
   assert.equal((await admin.get(`/api/v1/accounts/${r.json.account_id}`)).json.description, '展会上认识，对年度维保感兴趣');
   assert.equal((await admin.get(`/api/v1/contacts/${r.json.contact_id}`)).json.description, '展会上认识，对年度维保感兴趣');
+});
+
+test('业绩简报 per salesperson: won this month, the open pipeline, activities done; a manager sees the team, a rep only self', async () => {
+  const all = { view: true, create: true, edit: true, delete: true };
+  const profile = (await admin.post('/api/v1/profiles', { name: '简报销售', permissions: { accounts: all, opportunities: all, activities: all } })).json;
+  const boss = (await admin.post('/api/v1/roles', { name: '简报经理', profile_ids: [profile.id] })).json;
+  const rep = (await admin.post('/api/v1/roles', { name: '简报代表', parent_id: boss.id, profile_ids: [profile.id] })).json;
+  const mk = async (username, name, role_id) => {
+    const r = await admin.post('/api/v1/users', { username, name, password: 'Pass#2026word', role_id });
+    assert.equal(r.status, 201, r.text);
+    return srv.client(username, 'Pass#2026word');
+  };
+  const mgr = await mk('jianbao_mgr', '简经理', boss.id);
+  const a = await mk('jianbao_a', '甲代表', rep.id);
+  const b = await mk('jianbao_b', '乙代表', rep.id);
+  for (const [c, name] of [[a, '甲代表的客户有限公司'], [b, '乙代表的客户有限公司']]) {
+    const acc = (await c.post('/api/v1/accounts', { name })).json;
+    c.account = acc.id;
+  }
+  const deal = async (c, name, stage, amount) => {
+    const r = await c.post('/api/v1/opportunities', { name, account_id: c.account, stage, amount });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  await deal(a, '甲赢单一', 'won', 10000);
+  const moved = await deal(a, '甲谈判后赢', 'negotiation', 20000.5);
+  assert.equal((await a.patch(`/api/v1/opportunities/${moved.id}`, { stage: 'won' })).status, 200);
+  await deal(a, '甲在谈', 'proposal', 30000);
+  await deal(b, '乙在谈一', 'prospecting', 1000);
+  await deal(b, '乙在谈二', 'commit', 2000);
+  await deal(b, '乙输单', 'lost', 5000).catch(() => {});
+  await a.post('/api/v1/activities', { subject: '甲的电话', status: 'done', account_id: a.account });
+  await a.post('/api/v1/activities', { subject: '甲的计划', status: 'planned', account_id: a.account });
+  await b.post('/api/v1/activities', { subject: '乙的拜访', status: 'done', kind: 'visit', account_id: b.account });
+  await b.post('/api/v1/activities', { subject: '乙上月的拜访', status: 'done', kind: 'visit', account_id: b.account, start_at: '2020-01-10T02:00:00Z' });
+
+  const r = await mgr.get('/api/v1/reports/team');
+  assert.equal(r.status, 200, r.text);
+  const by = Object.fromEntries(r.json.items.map(i => [i.owner_name, i]));
+  assert.deepEqual(Object.keys(by).sort(), ['乙代表', '甲代表']);
+  assert.deepEqual([by['甲代表'].won_count, by['甲代表'].won_amount, by['甲代表'].open_count, by['甲代表'].open_amount, by['甲代表'].activities_done],
+    [2, 30000.5, 1, 30000, 1]);
+  assert.deepEqual([by['乙代表'].won_count, by['乙代表'].open_count, by['乙代表'].open_amount, by['乙代表'].weighted_amount, by['乙代表'].activities_done],
+    [0, 2, 3000, 1900, 1]);
+  assert.deepEqual([r.json.total.won_amount, r.json.total.open_amount, r.json.total.activities_done], [30000.5, 33000, 2]);
+  // the period: 2020-01 holds only 乙's old visit
+  const old = (await mgr.get('/api/v1/reports/team?from=2020-01-01&to=2020-01-31')).json;
+  assert.equal(old.from, '2019-12-31T16:00:00Z', 'China-time days');
+  assert.equal(old.to, '2020-01-31T16:00:00Z');
+  assert.equal(old.total.activities_done, 1);
+  assert.equal(old.total.won_count, 0);
+  // a rep sees only self
+  const mine = (await b.get('/api/v1/reports/team')).json;
+  assert.deepEqual(mine.items.map(i => i.owner_name), ['乙代表']);
+  assertError(assert, await b.get('/api/v1/reports/team?from=2026-1-1'), 400, 'bad_param');
 });

@@ -174,6 +174,22 @@ test('an action with asked fields: 输单 asks its reason', async () => {
   assert.deepEqual(meta1.ask, [{ field: 'lost_reason', required: true }]);
 });
 
+test('完成 asks the 行动结果 and the 下次回访时间: both are saved with the action, the follow-up is planned', async () => {
+  const ask = (await meta()).find(e => e.name === 'activities').actions.find(a => a.name === 'complete').ask;
+  assert.deepEqual(ask.map(q => [q.field, !!q.required]), [['result', false], ['next_follow_up_at', false]]);
+  const act = created(await admin.post('/api/v1/activities', { subject: '电话回访结果', kind: 'call' }));
+  const next = new Date(Date.now() + 3 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = await admin.post(`/api/v1/activities/${act.id}/actions/complete`, { result: '客户同意下周看样', next_follow_up_at: next });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.record.status, r.json.record.result, r.json.record.next_follow_up_at], ['done', '客户同意下周看样', next]);
+  const plan = (await admin.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ field: 'follow_up_of', op: 'eq', value: act.id }))}`)).json.items;
+  assert.equal(plan.length, 1);
+  assert.equal(plan[0].start_at, next);
+  // still nothing required: 完成 with an empty body works as before
+  const other = created(await admin.post('/api/v1/activities', { subject: '无结果也可完成' }));
+  assert.equal((await admin.post(`/api/v1/activities/${other.id}/actions/complete`, {})).status, 200);
+});
+
 test('an action and an edit of the same version: one wins, the other gets 409 with the current record', async () => {
   const act = created(await admin.post('/api/v1/activities', { subject: '并发行动' }));
   const v = { headers: { 'If-Match': `"${act.version}"` } };

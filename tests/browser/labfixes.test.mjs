@@ -192,10 +192,14 @@ describe('fixes from the lab walkthrough', () => {
     assert.equal(await page.locator('.el-tabs__item', { hasText: '重复日程' }).count(), 0, 'no series, no 重复日程 tab');
     await screenshot(page, 'labfixes-10-activity-complete');
     await page.locator('[data-test=complete]').click();
+    // 完成 asks the 行动结果 (and 下次回访时间), as its action declares
+    await page.locator('[data-test=action-dialog] [data-test=ask-result] textarea').fill('客户确认报价无误');
+    await page.locator('[data-test=action-submit]').click();
     await page.locator('.el-message--success', { hasText: '已完成' }).waitFor();
     await page.locator('[data-test=complete]').waitFor({ state: 'detached' });
     await page.locator('[data-field=status]', { hasText: '已完成' }).waitFor();
-    assert.equal((await api('GET', `/activities/${id}`)).body.status, 'done');
+    const saved = (await api('GET', `/activities/${id}`)).body;
+    assert.deepEqual([saved.status, saved.result], ['done', '客户确认报价无误']);
   });
 
   it('the reminder bell: 完成 on an activity, 联系客户 for a customer due, which opens the customer', async () => {
@@ -211,13 +215,15 @@ describe('fixes from the lab walkthrough', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'labfixes-05-bell');
     await visit.locator('[data-test=reminder-done]').click();
+    await page.locator('[data-test=done-dialog] [data-test=done-submit]').click();
     await page.locator('.el-message--success', { hasText: '拜访常州甲方' }).waitFor();
-    await visit.waitFor({ state: 'detached' });
     assert.equal((await api('GET', `/activities/${id}`)).body.status, 'done');
     assert.match(page.url(), /\/$/, 'completing does not open the activity');
 
+    await page.locator('[data-test=reminder-bell]').click(); // the dialog closed the list
     const due = list.locator('li[data-kind=contact]', { hasText: '无锡乙方机械有限公司' });
     await due.waitFor();
+    assert.equal(await list.locator('li', { hasText: '拜访常州甲方' }).count(), 0, 'the done one left the list');
     assert.equal((await due.locator('.el-tag').innerText()).trim(), '联系客户');
     assert.match(await due.innerText(), /已逾期/);
     assert.equal(await due.locator('[data-test=reminder-done]').count(), 0, 'a customer is not "done"');

@@ -31,6 +31,8 @@ describe('sales screens', () => {
   it('pipeline board: drag a card to another stage; the stage and probability are saved', async () => {
     await page.locator('[data-test=main-menu] [data-entity="pipeline"]').click();
     await page.locator('[data-test=kanban] [data-card="看板商机甲"]').waitFor();
+    // a drag that starts while the loading mask fades out never begins
+    await page.waitForFunction(() => !document.querySelector('[data-test=kanban] .el-loading-mask')?.checkVisibility());
     const card = page.locator('[data-card="看板商机甲"]');
     const target = page.locator('[data-test=kanban] [data-stage="negotiation"]');
     await card.dragTo(target);
@@ -39,7 +41,7 @@ describe('sales screens', () => {
     const saved = await api('GET', `/opportunities/${ids['看板商机甲']}`);
     assert.equal(saved.body.stage, 'negotiation');
     assert.equal(saved.body.probability, 70);
-    await page.locator('[data-test=funnel-chart] canvas').waitFor();
+    await page.locator('[data-test=funnel-chart] [data-band=negotiation]').waitFor();
     await screenshot(page, 'sales-01-pipeline');
   });
 

@@ -11,7 +11,7 @@ import { setUnauthorizedHandler } from './api/http.js';
 import { i18n } from './i18n/index.js';
 import AppLayout from './components/layout/AppLayout.vue';
 import LoginView from './views/LoginView.vue';
-import { moduleRoutes } from './modules/index.js';
+import { moduleRoutes, newRecordRoute } from './modules/index.js';
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
@@ -27,7 +27,8 @@ const routes = [
       { path: 'admin/companies', name: 'admin-companies', component: () => import('./views/admin/CompaniesView.vue'), meta: { platformAdmin: true } },
       { path: 'admin/fields/:entity?', name: 'admin-fields', component: () => import('./views/admin/FieldsView.vue'), meta: { admin: true } },
       { path: ':entity', name: 'list', component: () => import('./views/EntityListView.vue'), meta: { entity: true } },
-      { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
+      { path: ':entity/new', name: 'create', component: () => import('./views/EntityFormView.vue'), meta: { entity: true },
+        beforeEnter: to => { const page = newRecordRoute(to.params.entity); return page ? { name: page, query: to.query } : true; } },
       { path: ':entity/:id(\\d+)', name: 'detail', component: () => import('./views/EntityDetailView.vue'), meta: { entity: true } },
       { path: ':entity/:id(\\d+)/edit', name: 'edit', component: () => import('./views/EntityFormView.vue'), meta: { entity: true } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

@@ -30,6 +30,8 @@ export default {
     tooShort: 'At least 8 characters',
   },
   home: {
+    kpiTitle: 'Performance', kpiTip: 'this month; the pipeline is all open deals now', kpiWon: 'Won this month', kpiPipeline: 'Open pipeline', kpiActivities: 'Activities done this month',
+    kpiDeals: '{n} deals', kpiOwner: 'Salesperson', whose: 'Owner',
     welcome: 'Hello, {name}', today: 'Today is {date}', counts: 'Overview', recent: 'Recently updated',
     distribution: '{entity} by {field}', unset: 'Not set', shortcuts: 'Shortcuts',
     newRecord: 'Add to {entity}', upcoming: 'Coming up', upcomingTip: 'next 7 days, overdue first',
@@ -79,7 +81,14 @@ export default {
     restored: '{n} records restored', deletedAt: 'Deleted at', empty: 'The recycle bin is empty',
   },
   search: { title: 'Search', results: 'Results for “{q}”', none: 'Nothing found for “{q}”', hint: 'Type something to search' },
+  compose: {
+    title: 'New message', recipients: 'To', users: 'Colleagues', roles: 'Roles', departments: 'Departments',
+    tip: 'Pick colleagues, roles and departments together; a department includes the ones below it. Only active colleagues get it, not you.',
+    subject: 'Subject', body: 'Message', send: 'Send', sent: 'Sent to {n} colleagues',
+    subjectRequired: 'Please give a subject', recipientsRequired: 'Choose at least one colleague, role or department',
+  },
   reminders: {
+    dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
     kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due' },
   },
@@ -94,6 +103,10 @@ export default {
     done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
   },
   pipeline: {
+    rateNone: 'conversion —', winRateNone: 'Win rate —', 
+    funnelEmpty: 'No opportunities yet: once there are some, the funnel of their stages shows here', rate: 'conversion {rate}%', deals: '{n} deals',
+    winRate: 'Win rate {rate}%', lostDeals: 'Lost: {n}', funnelTip: 'Each band holds the deals that reached that stage or went further (lost ones count up to where they dropped out); amounts are expected amounts.',
+    moveTo: 'Move to stage…', moveHint: 'With a card focused, Alt+→ / Alt+← moves it to the next / previous stage it may go to; Enter opens it', noMove: 'No stage to move to',
     title: 'Pipeline', menu: 'Pipeline board', mine: 'Mine only', from: 'Close from', to: 'Close to', asList: 'List',
     colSummary: '{n} · {amount}', weighted: 'Weighted', count: 'Count', amount: 'Amount', funnel: 'Sales funnel',
     moved: '"{name}" moved to "{stage}"', conflict: 'Someone changed this opportunity; the board was reloaded', amountHidden: 'Amounts are hidden for you; the funnel shows counts.',

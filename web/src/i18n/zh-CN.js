@@ -31,6 +31,8 @@ export default {
     tooShort: '新密码至少 8 位',
   },
   home: {
+    kpiTitle: '业绩简报', kpiTip: '本月；在谈机会为当前全部', kpiWon: '本月赢单', kpiPipeline: '在谈机会', kpiActivities: '本月完成行动',
+    kpiDeals: '{n} 个', kpiOwner: '销售人员', whose: '负责人',
     welcome: '{name}，您好', today: '今天是 {date}', counts: '数据概览', recent: '最近更新',
     distribution: '{entity}分布（按{field}）', unset: '未填写', shortcuts: '快捷入口',
     newRecord: '新建{entity}', upcoming: '近期待办', upcomingTip: '未来 7 天，逾期的在前',
@@ -81,7 +83,14 @@ export default {
     restored: '已恢复 {n} 条记录', deletedAt: '删除时间', empty: '回收站是空的',
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
+  compose: {
+    title: '写消息', recipients: '收件人', users: '按同事', roles: '按角色', departments: '按部门',
+    tip: '可以同时选择同事、角色和部门；部门包括其下级部门，只发给在职同事，不发给自己。',
+    subject: '标题', body: '内容', send: '发送', sent: '已发送给 {n} 位同事',
+    subjectRequired: '请填写标题', recipientsRequired: '请至少选择一位同事、一个角色或一个部门',
+  },
   reminders: {
+    dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
     kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户' },
   },
@@ -96,6 +105,10 @@ export default {
     done: { claim: '已领取，该客户现在归您负责', release: '已退回公海', assign: '已分配' },
   },
   pipeline: {
+    rateNone: '转化率 —', winRateNone: '赢单率 —', 
+    funnelEmpty: '还没有销售机会：新建机会后，这里显示各阶段的漏斗', rate: '转化率 {rate}%', deals: '{n} 个机会',
+    winRate: '赢单率 {rate}%', lostDeals: '输单 {n} 个', funnelTip: '每一层是到达该阶段或已走得更远的机会（后来输单的也算在它到过的阶段），金额为预计金额之和。',
+    moveTo: '移到阶段…', moveHint: '卡片获得焦点时，Alt+→ / Alt+← 移到下一个/上一个可去的阶段，Enter 打开', noMove: '没有可以移去的阶段',
     title: '销售看板', menu: '销售看板', mine: '只看我的', from: '预计成交起', to: '预计成交止', asList: '列表',
     colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',
     moved: '“{name}”已移到“{stage}”', conflict: '该机会已被他人修改，已刷新看板', amountHidden: '您无权查看金额，漏斗只显示数量。',

@@ -10,6 +10,7 @@ const tabs = [];
 const actions = [];
 const openers = [];
 const relationRules = [];
+const newPages = [];
 
 export const kehu = {
   // A page of its own: a vue-router route under the app's layout
@@ -37,12 +38,17 @@ export const kehu = {
   // Whether the related list `relation` of `entity` is shown for a record:
   // fn(record) -> boolean (a repeating activity's occurrences).
   relatedWhen(entity, relation, fn) { relationRules.push({ entity, relation, fn }); },
+  // The page (a route name of the module's) that stands for the generic form
+  // of a new record of `entity`: a message is written to recipients, not
+  // filled in as a record of one's own.
+  newRecordPage(entity, routeName) { newPages.push({ entity, routeName }); },
 };
 
 export const moduleRoutes = () => routes;
 export const menuItems = area => menus.filter(m => m.area === area);
 export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
+export const newRecordRoute = entity => newPages.find(p => p.entity === entity)?.routeName || null;
 
 // The record after every opener of its entity has seen it.
 export async function openRecord(entity, record) {

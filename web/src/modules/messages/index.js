@@ -1,4 +1,5 @@
-// messages (站内消息): a message is read once its recipient opens it.
+// messages (站内消息): a message is read once its recipient opens it; 新建
+// writes one to colleagues, roles or departments (POST /messages/send).
 import { patch } from '../../api/http.js';
 import { useSessionStore } from '../../stores/session.js';
 
@@ -9,4 +10,6 @@ async function markRead(r) {
 
 export default function register(kehu) {
   kehu.onRecordOpen('messages', markRead);
+  kehu.route({ path: 'messages/new', name: 'compose-message', component: () => import('./ComposeView.vue') });
+  kehu.newRecordPage('messages', 'compose-message');
 }

@@ -1,0 +1,308 @@
+// walk.test.mjs - issue 15, what the classroom walk found on the sales
+// screens: the funnel narrows (bands never widen downward, an empty state),
+// the pipeline board fits at 1440 px and moves cards without a mouse (移到阶段…
+// menu, Alt+→ / Alt+←) only where the state machine allows; a follow-up that
+// falls due pops up without a reload (in the page and as a browser
+// notification), the bell counts a new one without a reload, and 完成 from
+// the bell asks the 行动结果; a customer's 跟进记录 go by time; 站内消息 are
+// written to colleagues, roles or departments; a manager's home has KPIs per
+// salesperson and says whose each task is; on a 390 px phone the day's work
+// comes first and the calendar opens on the day.
+import { describe, it as nodeIt, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+
+let srv, browser, page;
+const api = (method, path, body) => apiInPage(page, method, path, body);
+const it = checkedIt(nodeIt, assert, 'walk-', () => ({ page, browser }));
+// The board moves a card at once and saves behind it: wait for the server.
+async function stageBecomes(id, stage) {
+  for (let i = 0; i < 50; i++) {
+    if ((await api('GET', `/opportunities/${id}`)).body.stage === stage) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`opportunity ${id} did not reach ${stage}`);
+}
+
+describe('the walk: funnel and pipeline board', () => {
+  const ids = {};
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('an empty pipeline draws no bands but says there is nothing yet', async () => {
+    await page.goto(`${srv.base}/pipeline`);
+    await page.locator('[data-test=funnel-empty]').waitFor();
+    assert.equal(await page.locator('[data-test=funnel-chart] [data-band]').count(), 0);
+  });
+
+  it('the funnel narrows: deals that reached each stage, amounts beside counts, conversion rates between', async () => {
+    const acc = (await api('POST', '/accounts', { name: '杭州漏斗科技有限公司' })).body;
+    ids.account = acc.id;
+    // Many won deals and few early ones: counted per stage, 赢单 would be the widest band.
+    const deals = [['漏斗初洽', 'prospecting', 10000], ['漏斗方案', 'proposal', 20000], ['漏斗谈判', 'negotiation', 30000],
+      ['漏斗赢单一', 'won', 40000], ['漏斗赢单二', 'won', 50000], ['漏斗赢单三', 'won', 60000]];
+    for (const [name, stage, amount] of deals)
+      ids[name] = (await api('POST', '/opportunities', { name, stage, amount, account_id: acc.id })).body.id;
+    await page.reload();
+    const rows = page.locator('[data-test=funnel-chart] [data-band]');
+    await rows.first().waitFor();
+    const stages = await rows.evaluateAll(rs => rs.map(r => r.dataset.band));
+    assert.deepEqual(stages, ['prospecting', 'qualification', 'proposal', 'negotiation', 'commit', 'won']);
+    const counts = await rows.evaluateAll(rs => rs.map(r => Number(r.dataset.count)));
+    assert.deepEqual(counts, [6, 5, 5, 4, 3, 3]);
+    const widths = await page.locator('[data-test=funnel-chart] .band').evaluateAll(bs => bs.map(b => b.getBoundingClientRect().width));
+    for (let i = 1; i < widths.length; i++) assert.ok(widths[i] <= widths[i - 1] + 0.5, `band ${i} wider than the one above: ${widths}`);
+    assert.ok(widths[0] > widths.at(-1), 'and it does narrow');
+    const won = await page.locator('[data-band=won]').innerText();
+    assert.match(won, /3 个机会/);
+    assert.match(won, /¥150,000/);
+    assert.match(await page.locator('[data-rate=qualification]').innerText(), /转化率 83\.3%/);
+    assert.match(await page.locator('[data-test=funnel-win-rate]').innerText(), /赢单率 50(\.0)?%/);
+    await page.locator('[data-test=funnel-chart]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'walk-01-funnel');
+  });
+
+  it('at 1440 px every stage column is in view, and none makes the page scroll sideways', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('[data-test=kanban]').scrollIntoViewIfNeeded();
+    const board = await page.locator('[data-test=kanban]').evaluate(b => ({ scroll: b.scrollWidth, client: b.clientWidth }));
+    assert.ok(board.scroll <= board.client + 1, `the board scrolls: ${JSON.stringify(board)}`);
+    const cols = await page.locator('[data-test=kanban] [data-stage]').evaluateAll(cs => cs.map(c => c.getBoundingClientRect().right));
+    assert.equal(cols.length, 7);
+    assert.ok(cols.every(r => r <= 1440), `columns past the edge: ${cols}`);
+    await screenshot(page, 'walk-02-board-1440');
+  });
+
+  it('a card moves from its 移到阶段… menu, which offers only the moves the state machine allows', async () => {
+    const card = page.locator('[data-card="漏斗初洽"]');
+    await card.locator('[data-test=move-menu]').click();
+    const menu = page.locator('.el-dropdown-menu:visible');
+    await menu.locator('[data-move-to]').first().waitFor();
+    const offered = await menu.locator('[data-move-to]').evaluateAll(is => is.map(i => i.dataset.moveTo));
+    assert.deepEqual(offered, ['qualification', 'proposal', 'negotiation', 'commit', 'won', 'lost']);
+    await page.waitForTimeout(200);
+    await screenshot(page, 'walk-03-move-menu');
+    await menu.locator('[data-move-to=proposal]').click();
+    await page.locator('[data-stage=proposal] [data-card="漏斗初洽"]').waitFor();
+    await stageBecomes(ids['漏斗初洽'], 'proposal');
+    // 赢单 is terminal in metadata: the menu of a won deal offers nothing
+    assert.equal(await page.locator('[data-card="漏斗赢单一"] [data-test=move-menu]').isDisabled(), true);
+  });
+
+  it('a move to 输单 from the menu asks the 丢单原因 first; a lost deal cannot jump to 赢单', async () => {
+    await page.locator('[data-card="漏斗方案"] [data-test=move-menu]').click();
+    await page.locator('.el-dropdown-menu:visible [data-move-to=lost]').click();
+    const dialog = page.locator('[data-test=lost-dialog]');
+    await dialog.locator('[data-test=lost-reason] .el-select__wrapper').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '价格' }).click();
+    await dialog.locator('[data-test=lost-submit]').click();
+    await page.locator('[data-stage=lost] [data-card="漏斗方案"]').waitFor();
+    await page.locator('[data-card="漏斗方案"] [data-test=move-menu]').click();
+    await page.locator('.el-dropdown-menu:visible [data-move-to=prospecting]').waitFor();
+    const offered = await page.locator('.el-dropdown-menu:visible [data-move-to]').evaluateAll(is => is.map(i => i.dataset.moveTo));
+    assert.ok(!offered.includes('won') && offered.includes('prospecting'), offered.join());
+    await page.locator('.page-title').click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('.el-dropdown-menu')].some(m => m.checkVisibility()));
+  });
+
+  it('from the keyboard: Alt+→ moves a focused card to the next stage, Alt+← back; the focus stays on it', async () => {
+    const card = page.locator('[data-card="漏斗谈判"]');
+    await card.focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await page.locator('[data-stage=commit] [data-card="漏斗谈判"]').waitFor();
+    await stageBecomes(ids['漏斗谈判'], 'commit');
+    await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.locator('[data-stage=negotiation] [data-card="漏斗谈判"]').waitFor();
+    await stageBecomes(ids['漏斗谈判'], 'negotiation');
+    await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/opportunities\/\d+$/);
+  });
+});
+
+describe('the walk: reminders fire without a reload', () => {
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    // A browser notification is recorded instead of shown; the user said yes.
+    await page.addInitScript(() => {
+      window.__notes = [];
+      window.Notification = class {
+        static permission = 'granted';
+        static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options) { window.__notes.push({ title, body: options?.body }); }
+      };
+    });
+    await page.clock.install();
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('a new follow-up joins the bell within the minute, pops up when it falls due, and 完成 asks the 行动结果', async () => {
+    const badge = page.locator('[data-test=reminder-bell] .el-badge__content');
+    assert.equal(await badge.isVisible(), false, 'nothing due yet');
+    const acc = (await api('POST', '/accounts', { name: '宁波提醒电器有限公司' })).body;
+    const due = new Date(Date.now() + 2 * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const act = (await api('POST', '/activities', { subject: '两分钟后回访宁波', kind: 'call', account_id: acc.id, start_at: due })).body;
+    await page.clock.fastForward(61000); // the bell's minute
+    await page.locator('[data-test=reminder-bell] .el-badge__content', { hasText: '1' }).waitFor();
+    assert.equal(await page.locator('.due-notice').count(), 0, 'not due yet: no notice');
+    await page.locator('[data-test=upcoming] li', { hasText: '两分钟后回访宁波' }).waitFor(); // the home page's 近期待办 too
+    await page.clock.fastForward(62000); // past the due time
+    const notice = page.locator('.due-notice', { hasText: '两分钟后回访宁波' });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /待办到期[\s\S]*宁波提醒电器有限公司/);
+    const notes = await page.evaluate(() => window.__notes);
+    assert.deepEqual(notes.map(n => n.title), ['两分钟后回访宁波']);
+    await screenshot(page, 'walk-04-due-notice');
+    // announced once: the next minute does not repeat it
+    await page.clock.fastForward(61000);
+    assert.equal(await page.locator('.due-notice').count(), 1);
+    assert.equal((await page.evaluate(() => window.__notes)).length, 1);
+
+    await page.locator('[data-test=reminder-bell]').click();
+    await page.locator('[data-test=reminder-list] li', { hasText: '两分钟后回访宁波' }).locator('[data-test=reminder-done]').click();
+    const dialog = page.locator('[data-test=done-dialog]');
+    await dialog.locator('[data-test=ask-result] textarea').fill('客户要求下周送样');
+    await dialog.locator('[data-test=ask-next_follow_up_at]').waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'walk-05-done-asks-result');
+    await dialog.locator('[data-test=done-submit]').click();
+    await page.locator('.el-message--success', { hasText: '两分钟后回访宁波' }).waitFor();
+    const saved = (await api('GET', `/activities/${act.id}`)).body;
+    assert.deepEqual([saved.status, saved.result], ['done', '客户要求下周送样']);
+    await badge.waitFor({ state: 'hidden' });
+  });
+
+  it("a customer's 跟进记录 are in the order they happened, not the order they were written down", async () => {
+    const acc = (await api('POST', '/accounts', { name: '温州时序鞋业有限公司' })).body;
+    const at = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const log = body => api('POST', '/activities', { account_id: acc.id, kind: 'call', ...body });
+    await log({ subject: '后天回访', start_at: at(2) });
+    await log({ subject: '三天前拜访', kind: 'visit', status: 'done', start_at: at(-3) });
+    await log({ subject: '十天前电话', status: 'done', start_at: at(-10) });
+    await log({ subject: '刚记下的备注', kind: 'other', status: 'done' });
+    await page.goto(`${srv.base}/accounts/${acc.id}`);
+    const items = page.locator('[data-test=activity-timeline] [data-activity]');
+    await items.nth(3).waitFor();
+    assert.deepEqual(await items.evaluateAll(is => is.map(i => i.dataset.activity)), ['后天回访', '刚记下的备注', '三天前拜访', '十天前电话']);
+    await page.locator('[data-test=activity-timeline]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'walk-06-timeline');
+  });
+});
+
+describe('the walk: 站内消息 to users, roles and departments', () => {
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('新建 on 站内消息 writes to a department (and the ones below) and a colleague; each finds it in the inbox', async () => {
+    const sales = (await api('POST', '/departments', { name: '销售部' })).body;
+    const east = (await api('POST', '/departments', { name: '华东销售组', parent_id: sales.id })).body;
+    const users = {};
+    for (const [username, name, department_id] of [['lina', '李娜', east.id], ['wangqiang', '王强', sales.id], ['zhaomin', '赵敏', null], ['sunli', '孙丽', null]])
+      users[username] = (await api('POST', '/users', { username, name, password: 'Pass#2026word', department_id })).body;
+    await page.goto(`${srv.base}/messages`);
+    await page.locator('[data-test=create]').click();
+    await page.waitForURL(/\/messages\/new$/);
+    await page.locator('[data-test=compose-message]').waitFor();
+    await page.locator('[data-test=compose-send]').click(); // nothing chosen yet
+    await page.locator('.el-form-item__error', { hasText: '请至少选择' }).waitFor();
+    const pick = async (select, text) => {
+      await page.locator(`[data-test=${select}] .el-select__wrapper`).click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: text }).click();
+      await page.keyboard.press('Escape');
+    };
+    await pick('to-departments', '销售部');
+    await pick('to-users', '赵敏');
+    await page.locator('input[data-test=compose-subject], [data-test=compose-subject] input').first().fill('周四下午培训新产品');
+    await page.locator('textarea[data-test=compose-body], [data-test=compose-body] textarea').first().fill('地点：3 楼会议室，请带笔记本电脑。');
+    await screenshot(page, 'walk-07-compose');
+    await page.locator('[data-test=compose-send]').click();
+    await page.locator('.el-message--success', { hasText: '已发送给 3 位同事' }).waitFor();
+    await page.waitForURL(/\/messages$/);
+    const inbox = async username => {
+      const login = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: 'Pass#2026word' }) });
+      const cookie = login.headers.get('set-cookie').split(';')[0];
+      return (await (await fetch(srv.base + '/api/v1/messages', { headers: { cookie } })).json()).items.map(m => m.subject);
+    };
+    assert.deepEqual(await inbox('lina'), ['周四下午培训新产品'], 'the sub-department is included');
+    assert.deepEqual(await inbox('wangqiang'), ['周四下午培训新产品']);
+    assert.deepEqual(await inbox('zhaomin'), ['周四下午培训新产品']);
+    assert.deepEqual(await inbox('sunli'), []);
+  });
+});
+
+describe("the walk: a manager's home, and the phone", () => {
+  const DAY = 86400000;
+  const iso = t => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+    const all = { view: true, create: true, edit: true, delete: true };
+    const profile = (await api('POST', '/profiles', { name: '销售', permissions: { accounts: all, contacts: all, opportunities: all, activities: all } })).body;
+    const boss = (await api('POST', '/roles', { name: '销售经理', profile_ids: [profile.id] })).body;
+    const rep = (await api('POST', '/roles', { name: '销售代表', parent_id: boss.id, profile_ids: [profile.id] })).body;
+    const user = async (username, name, role_id) => (await api('POST', '/users', { username, name, password: 'Pass#2026word', role_id })).body;
+    const zhang = await user('zhangwei', '张伟', boss.id);
+    const lina = await user('lina', '李娜', rep.id);
+    const wang = await user('wangqiang', '王强', rep.id);
+    const acc = (await api('POST', '/accounts', { name: '苏州明达精密机械有限公司', owner_id: lina.id })).body;
+    for (const [name, stage, amount, owner] of [['明达数控改造', 'won', 180000, lina], ['明达二期', 'proposal', 90000, lina], ['明达备件', 'negotiation', 30000, wang]])
+      await api('POST', '/opportunities', { name, stage, amount, account_id: acc.id, owner_id: owner.id });
+    await api('POST', '/activities', { subject: '李娜回访明达采购部', kind: 'call', account_id: acc.id, start_at: iso(Date.now() + DAY), owner_id: lina.id });
+    await api('POST', '/activities', { subject: '王强已拜访明达', kind: 'visit', status: 'done', account_id: acc.id, owner_id: wang.id });
+    await api('POST', '/activities', { subject: '张伟准备季度汇报', kind: 'task', start_at: iso(Date.now() + 2 * DAY), owner_id: zhang.id });
+    await page.context().clearCookies();
+    await signIn(page, srv.base, 'zhangwei', 'Pass#2026word');
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it("the manager's home: won this month, pipeline and activities per salesperson; 近期待办 says whose", async () => {
+    await page.goto(`${srv.base}/`);
+    const kpis = page.locator('[data-test=team-kpis]');
+    await kpis.locator('[data-test=team-table] tr[data-owner="李娜"]').waitFor();
+    assert.match(await kpis.locator('[data-kpi=won]').innerText(), /1 个[\s\S]*¥180,000/);
+    assert.match(await kpis.locator('[data-kpi=pipeline]').innerText(), /2 个[\s\S]*¥120,000/);
+    assert.match(await kpis.locator('[data-kpi=activities]').innerText(), /1/);
+    assert.match(await kpis.locator('tr[data-owner="李娜"]').innerText(), /1 · ¥180,000\s+1 · ¥90,000\s+0/);
+    assert.match(await kpis.locator('tr[data-owner="王强"]').innerText(), /0 · ¥0\s+1 · ¥30,000\s+1/);
+    const upcoming = page.locator('[data-test=upcoming]');
+    const linas = upcoming.locator('li', { hasText: '李娜回访明达采购部' });
+    await linas.waitFor();
+    assert.equal((await linas.locator('[data-test=upcoming-owner]').innerText()).trim(), '李娜');
+    assert.equal(await upcoming.locator('li', { hasText: '张伟准备季度汇报' }).locator('[data-test=upcoming-owner]').count(), 0, 'not on one\'s own');
+    await screenshot(page, 'walk-08-manager-home');
+  });
+
+  it('on a 390 px phone the home page shows 近期待办 in the first screen, and the calendar opens on the day', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${srv.base}/`);
+      const task = page.locator('[data-test=upcoming] li', { hasText: '李娜回访明达采购部' });
+      await task.waitFor();
+      const box = await task.boundingBox();
+      assert.ok(box.y + box.height <= 844, `近期待办 below the first screen: ${JSON.stringify(box)}`);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= 391, `the page scrolls sideways: ${scroll}`);
+      await screenshot(page, 'walk-09-phone-home');
+      await page.goto(`${srv.base}/calendar`);
+      await page.locator('[data-test=calendar-day]').waitFor();
+      assert.equal(await page.locator('[data-test=calendar-week]').count(), 0);
+      await page.waitForTimeout(300);
+      await screenshot(page, 'walk-10-phone-calendar');
+      // a chosen view in the address still wins
+      await page.goto(`${srv.base}/calendar?view=week`);
+      await page.locator('[data-test=calendar-week]').waitFor();
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+  });
+});
