@@ -195,6 +195,30 @@ static int merged_access(profile_node **pick, int n, const char *verbs_entity, c
     return best;
 }
 
+/* The fields some profile in pick names for `entity` and whose merged
+ * access is less than write. Taken from the profiles, not the metadata:
+ * a company's own custom fields are in its metadata only. */
+static void restricted_fields(arena *a, profile_node **pick, int n, const char *verbs_entity,
+                              const char *entity, entity_rights *er)
+{
+    size_t cap = 0;
+    for (int j = 0; j < n; j++) cap += json_object_size(json_object_get(pick[j]->field_access, entity));
+    er->fields = arena_alloc(a, sizeof *er->fields * (cap + 1));
+    er->access = arena_alloc(a, cap + 1);
+    for (int j = 0; j < n; j++) {
+        const char *field;
+        json_t *v;
+        json_object_foreach(json_object_get(pick[j]->field_access, entity), field, v) {
+            int seen = 0;
+            for (int k = 0; k < er->nfields && !seen; k++) seen = strcmp(er->fields[k], field) == 0;
+            int acc = seen ? ACL_WRITE : merged_access(pick, n, verbs_entity, entity, field);
+            if (acc == ACL_WRITE) continue;
+            er->fields[er->nfields] = arena_strdup(a, field);
+            er->access[er->nfields++] = (unsigned char)acc;
+        }
+    }
+}
+
 /* Union of the rights of the `n` profiles in pick, for every business
  * entity of the metadata. */
 static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n, rights *out)
@@ -210,14 +234,7 @@ static void merge_rights(arena *a, const metadata *m, profile_node **pick, int n
         const char *verbs_entity = ent->owner ? ent->owner->name : ent->name;
         for (int i = 0; i < n; i++) er->verbs |= profile_verbs(pick[i], verbs_entity);
         if (!(er->verbs & (1u << ACL_VIEW))) continue;
-        er->fields = arena_alloc(a, sizeof *er->fields * (size_t)ent->nfields);
-        er->access = arena_alloc(a, (size_t)ent->nfields);
-        for (int f = 0; f < ent->nfields; f++) {
-            int acc = merged_access(pick, n, verbs_entity, ent->name, ent->fields[f].name);
-            if (acc == ACL_WRITE) continue;
-            er->fields[er->nfields] = arena_strdup(a, ent->fields[f].name);
-            er->access[er->nfields++] = (unsigned char)acc;
-        }
+        restricted_fields(a, pick, n, verbs_entity, ent->name, er);
     }
 }
 

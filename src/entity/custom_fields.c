@@ -242,45 +242,105 @@ static json_t *field_definition(json_t *body, const char *column)
     return def;
 }
 
-static int add_custom_field(entity_ctx *c, const entity_def *ent, json_t *body, char **column_out,
-                            err *e)
+/* Whose field a new one is: a platform administrator's is the platform's
+ * (company 0: every company has it), any other administrator's their
+ * company's alone. */
+static int64_t field_company(const entity_ctx *c)
+{
+    return c->user->platform_admin ? 0 : c->user->company_id;
+}
+
+/* A platform field's name must be free in every company, as each company
+ * reads the platform's fields beside its own. */
+static int name_used_by_a_company(db_conn *db, const entity_def *ent, const char *name, err *e)
+{
+    const char *params[] = {ent->name, name};
+    int64_t n = 0;
+    if (db_query_int64(db, "SELECT COUNT(*) FROM custom_fields WHERE entity = ? AND name = ?", &n, e, 2, params))
+        return -1;
+    if (n == 0) return 0;
+    err_add_field(e, "name", "duplicate");
+    return err_set(e, 409, "duplicate", "已有公司使用了这个字段名", "A company already has a field of this name");
+}
+
+/* The column of a company's field: the first slot of its SQL type
+ * (cx_text_1, cx_text_2, ... cx_bigint_1 ...) the company does not use
+ * yet. Slots are shared between companies, so the table has as many as
+ * the company with the most fields of a type needs, not one per field. */
+static char *slot_column(entity_ctx *c, const entity_def *ent, const field_def *f, int64_t company, err *e)
+{
+    char kind[16];
+    size_t k = 0;
+    for (const char *t = entity_column_type(f, db_dialect_of(c->db)); *t && k + 1 < sizeof kind; t++)
+        kind[k++] = (char)tolower((unsigned char)*t);
+    kind[k] = '\0';
+    db_stmt *s = db_prepare(c->db, "SELECT column_name FROM custom_fields WHERE company_id = ? AND entity = ?", e);
+    if (!s) return NULL;
+    db_bind_int64(s, 1, company);
+    db_bind_text(s, 2, ent->name);
+    strbuf used = STRBUF_INIT; /* ",cx_text_1,cx_text_3," */
+    sb_append(&used, ",");
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) sb_printf(&used, "%s,", db_column_text(s, 0));
+    db_finalize(s);
+    char *column = NULL;
+    for (int n = 1; rc >= 0 && !column; n++) {
+        char probe[48];
+        snprintf(probe, sizeof probe, ",cx_%s_%d,", kind, n);
+        if (!strstr(sb_str(&used), probe)) column = arena_printf(c->a, "cx_%s_%d", kind, n);
+    }
+    sb_free(&used);
+    if (!column) err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields");
+    return column;
+}
+
+static int insert_definition(entity_ctx *c, const entity_def *ent, int64_t company, const char *name,
+                             const char *column, const char *definition, err *e)
+{
+    char now[ISO_TIME_LEN];
+    iso_now(now);
+    db_stmt *s = db_prepare(c->db,
+                            "INSERT INTO custom_fields(entity, name, definition, created_at, "
+                            "created_by, company_id, column_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            e);
+    if (!s) return -1;
+    db_bind_text(s, 1, ent->name);
+    db_bind_text(s, 2, name);
+    db_bind_text(s, 3, definition);
+    db_bind_text(s, 4, now);
+    db_bind_int64(s, 5, c->user->id);
+    db_bind_int64(s, 6, company);
+    db_bind_text(s, 7, column);
+    int step = db_step(s);
+    db_finalize(s);
+    return step == DB_ERR_UNIQUE ? err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists")
+           : step < 0            ? err_set(e, 500, "db_error", "保存字段失败", "Cannot save the field")
+                                 : 0;
+}
+
+static int add_custom_field(entity_ctx *c, const entity_def *ent, json_t *body, char **name_out, err *e)
 {
     const char *name = json_string_value(json_object_get(body, "name"));
-    char *column = arena_printf(c->a, "cf_%s", name);
-    json_t *def = field_definition(body, column);
+    char *field_name = arena_printf(c->a, "cf_%s", name);
+    json_t *def = field_definition(body, field_name);
     field_def f;
     char *text = json_dumps(def, JSON_COMPACT);
     int rc = meta_parse_field(ent->name, def, c->a, &f, e);
     json_decref(def);
     if (rc) return free(text), -1;
-    char now[ISO_TIME_LEN];
-    iso_now(now);
+    int64_t company = field_company(c);
     if (db_begin(c->db, e)) return free(text), -1;
-    db_stmt *s = db_prepare(c->db,
-                            "INSERT INTO custom_fields(entity, name, definition, created_at, "
-                            "created_by) VALUES (?, ?, ?, ?, ?)",
-                            e);
-    rc = -1;
-    if (s) {
-        db_bind_text(s, 1, ent->name);
-        db_bind_text(s, 2, column);
-        db_bind_text(s, 3, text);
-        db_bind_text(s, 4, now);
-        db_bind_int64(s, 5, c->user->id);
-        int step = db_step(s);
-        db_finalize(s);
-        rc = step == DB_ERR_UNIQUE ? err_set(e, 409, "duplicate", "已存在同名字段", "A field with this name exists")
-             : step < 0            ? err_set(e, 500, "db_error", "保存字段失败", "Cannot save the field")
-                                   : 0;
-    }
+    rc = company ? 0 : name_used_by_a_company(c->db, ent, field_name, e);
+    if (rc == 0 && company && !(f.column = slot_column(c, ent, &f, company, e))) rc = -1;
+    if (rc == 0) rc = insert_definition(c, ent, company, field_name, meta_column(&f), text, e);
     free(text);
     json_t *opts = json_object_get(body, "options");
-    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, 0, ent->name, column, opts, e); /* the platform's field */
+    if (rc == 0 && json_is_array(opts)) rc = write_options_rows(c->db, company, ent->name, field_name, opts, e);
     if (rc == 0) rc = entity_add_column(c->db, ent, &f, e);
     if (rc == 0) rc = meta_bump_version(c->db, e);
     if (rc == 0) rc = db_commit(c->db, e);
     if (rc) db_rollback(c->db);
-    *column_out = column;
+    *name_out = field_name;
     return rc;
 }
 
@@ -291,10 +351,10 @@ static int reload(db_conn *db, err *e)
     return meta_reload(db, e) || acl_reload(db, e) ? -1 : 0;
 }
 
-int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **column, err *e)
+int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **name, err *e)
 {
     fill_names(body, ent);
-    if (check_field_body(body, ent, c->m, e) || add_custom_field(c, ent, body, column, e)) return -1;
+    if (check_field_body(body, ent, c->m, e) || add_custom_field(c, ent, body, name, e)) return -1;
     return reload(c->db, e);
 }
 

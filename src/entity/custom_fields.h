@@ -1,7 +1,10 @@
 /* custom_fields.h - what an administrator adds to the metadata at run time:
- * custom fields (a real column cf_<name> per field, DESIGN "custom fields are
- * real columns") and the options of picklists. Each change is one
- * transaction and is in force in this process when the call returns. */
+ * custom fields and the options of picklists. A platform administrator's
+ * field is the platform's (a real column cf_<name>, DESIGN "custom fields
+ * are real columns"); a company administrator's is the company's alone,
+ * stored in a slot column cx_<type>_<n> shared with other companies'
+ * fields (meta_column names it). Each change is one transaction and is in
+ * force in this process when the call returns. */
 #ifndef KEHU_CUSTOM_FIELDS_H
 #define KEHU_CUSTOM_FIELDS_H
 
@@ -15,9 +18,10 @@
 extern const char *const CUSTOM_FIELD_KEYS[];
 
 /* Adds the field `body` defines to ent: 422 for a bad definition (adding to
- * the fields e already holds), 409 when the name exists. *column gets its
- * column name (cf_<name>, from c->a). */
-int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **column, err *e);
+ * the fields e already holds), 409 when the name exists (for a platform
+ * field: in any company). *name gets the field's name (cf_<name>, from
+ * c->a). */
+int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **name, err *e);
 
 /* Replaces the options of picklist field f from {"options": [{"value",
  * "label_zh", "label_en"?, "active"?, "probability"?}, ...]} (1 to 500). */

@@ -81,11 +81,11 @@ int entity_group(entity_ctx *c, const entity_def *ent, const list_params *p, con
     query_init(&w, c->a);
     if (entity_where(c, ent, p, &w, e)) return query_free(&w), -1;
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT t.%s, COUNT(*), ", g->name);
-    if (sf) sql_split_sum(&sql, arena_printf(c->a, "t.%s", sf->name));
+    sb_printf(&sql, "SELECT t.%s, COUNT(*), ", meta_column(g));
+    if (sf) sql_split_sum(&sql, arena_printf(c->a, "t.%s", meta_column(sf)));
     else sb_append(&sql, "0, 0");
     sb_printf(&sql, " FROM %s t WHERE %s GROUP BY t.%s ORDER BY COUNT(*) DESC, t.%s LIMIT %d", ent->table,
-              sb_str(&w.sql), g->name, g->name, GROUP_MAX_ITEMS);
+              sb_str(&w.sql), meta_column(g), meta_column(g), GROUP_MAX_ITEMS);
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     if (!s) return query_free(&w), -1;

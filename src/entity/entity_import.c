@@ -219,7 +219,7 @@ static int64_t existing_id(entity_ctx *c, const entity_def *ent, const field_def
     if (!json_is_string(v)) return 0;
     query q;
     query_init(&q, c->a);
-    query_sqlf(&q, "SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, match->name);
+    query_sqlf(&q, "SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, meta_column(match));
     query_bind_text(&q, json_string_value(v));
     query_sql(&q, " AND ");
     acl_visible_predicate(c->user, ent, "t", &q);

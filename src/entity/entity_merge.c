@@ -99,11 +99,11 @@ static int repoint_links(entity_ctx *c, const entity_def *ent, int64_t target, c
             if (f->type != FT_LINK || strcmp(f->link_entity, ent->name) != 0) continue;
             query q;
             query_init(&q, c->a);
-            query_sqlf(&q, "UPDATE %s SET %s = ", other->table, f->name);
+            query_sqlf(&q, "UPDATE %s SET %s = ", other->table, meta_column(f));
             query_bind_int(&q, target);
             query_sql(&q, ", version = version + 1, updated_at = ");
             query_bind_text(&q, now);
-            query_sqlf(&q, " WHERE %s IN (", f->name);
+            query_sqlf(&q, " WHERE %s IN (", meta_column(f));
             for (int j = 0; j < n; j++) {
                 if (j) query_sql(&q, ", ");
                 query_bind_int(&q, ids[j]);

@@ -42,13 +42,13 @@ void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alia
         if (acl_field_access(c->user, ent, f) == 0) continue;
         p->fields[p->nfields++] = f;
         if (p->columns.len) sb_append(&p->columns, ", ");
-        sb_printf(&p->columns, "%s.%s", alias, f->name);
+        sb_printf(&p->columns, "%s.%s", alias, meta_column(f));
         if (f->type != FT_LINK && f->type != FT_USER) continue;
         const entity_def *target = link_target(c, f);
         const char *table = target ? target->table : "users";
         const char *name = target && target->name_field ? target->name_field : "name";
         sb_printf(&p->columns, ", %s%d.%s", join, i, name);
-        sb_printf(&p->joins, " LEFT JOIN %s %s%d ON %s%d.id = %s.%s", table, join, i, join, i, alias, f->name);
+        sb_printf(&p->joins, " LEFT JOIN %s %s%d ON %s%d.id = %s.%s", table, join, i, join, i, alias, meta_column(f));
     }
 }
 
@@ -153,7 +153,7 @@ static void append_visible_words(entity_ctx *c, const entity_def *ent, const cha
         for (int i = 0; i < ent->nfields; i++) {
             const field_def *f = &ent->fields[i];
             if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;
-            query_sqlf(w, "%s%s.%s %s ", any++ ? " OR " : "", alias, f->name, like);
+            query_sqlf(w, "%s%s.%s %s ", any++ ? " OR " : "", alias, meta_column(f), like);
             query_bind_text(w, pattern);
             query_sql(w, " ESCAPE '\\'");
         }
@@ -230,7 +230,7 @@ static void append_search(entity_ctx *c, const entity_def *ent, const char *q, i
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (!f->searchable || acl_field_access(c->user, ent, f) == 0) continue;
-        query_sqlf(w, "%st.%s %s ", any++ ? " OR " : "", f->name, like);
+        query_sqlf(w, "%st.%s %s ", any++ ? " OR " : "", meta_column(f), like);
         query_bind_text(w, pattern);
         query_sql(w, " ESCAPE '\\'");
     }

@@ -70,7 +70,7 @@ static int create_table(db_conn *c, const entity_def *ent, err *e)
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (f->system) continue;
-        sb_printf(&sql, ", %s %s", f->name, entity_column_type(f, d));
+        sb_printf(&sql, ", %s %s", meta_column(f), entity_column_type(f, d));
     }
     sb_append(&sql, ")");
     int rc = exec_sql(c, sb_str(&sql), e);
@@ -96,9 +96,14 @@ static int add_company_column(db_conn *c, const char *table, err *e)
 
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e)
 {
+    /* A slot column may exist already (another company's field made it).
+     * PostgreSQL: IF NOT EXISTS, as two processes may add it at once;
+     * SQLite has one writer, so the check inside the transaction holds. */
+    int pg = db_dialect_of(c) == DB_POSTGRES;
+    if (!pg && has_column(c, ent->table, meta_column(f))) return 0;
     char sql[256];
-    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", ent->table, f->name,
-             entity_column_type(f, db_dialect_of(c)));
+    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s%s %s", ent->table, pg ? "IF NOT EXISTS " : "",
+             meta_column(f), entity_column_type(f, db_dialect_of(c)));
     return exec_sql(c, sql, e);
 }
 
@@ -223,7 +228,7 @@ static int reindex_batch(db_conn *c, const entity_def *ent, int64_t *after, err 
     strbuf sql = STRBUF_INIT;
     sb_append(&sql, "SELECT id");
     for (int i = 0; i < ent->nfields; i++)
-        if (ent->fields[i].searchable) sb_printf(&sql, ", %s", ent->fields[i].name);
+        if (ent->fields[i].searchable) sb_printf(&sql, ", %s", meta_column(&ent->fields[i]));
     sb_printf(&sql, " FROM %s WHERE id > ? ORDER BY id LIMIT %d", ent->table, REINDEX_BATCH);
     db_stmt *s = db_prepare(c, sb_str(&sql), e);
     sb_free(&sql);
@@ -321,7 +326,7 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
             return -1;
         for (int k = 0; k < ent->nfields; k++) {
             const field_def *f = &ent->fields[k];
-            if (f->system || has_column(c, ent->table, f->name)) continue;
+            if (f->system || has_column(c, ent->table, meta_column(f))) continue;
             if (entity_add_column(c, ent, f, e)) return -1;
         }
         if (create_indexes(c, ent, e)) return -1;

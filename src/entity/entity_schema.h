@@ -15,7 +15,8 @@ int entity_has_search(const entity_def *ent);
 /* Appends the search words of one searchable field's text: its character
  * pairs and words, and for the name field the pinyin of its parts. */
 void entity_field_search_words(const entity_def *ent, const field_def *f, const char *text, strbuf *out);
-/* Adds one column (custom fields); part of the caller's transaction. */
+/* Adds the column of a custom field unless it exists (a slot column that
+ * another company's field made); part of the caller's transaction. */
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
 
 #endif

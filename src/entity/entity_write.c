@@ -295,7 +295,7 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
         query q;
         query_init(&q, c->a);
         /* unique within the company: other companies' names are not taken */
-        query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, f->name);
+        query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, meta_column(f));
         query_bind_value(&q, cs->vals[i]);
         query_sql(&q, " AND t.id <> ");
         query_bind_int(&q, self_id);
@@ -425,7 +425,7 @@ static int insert_row(entity_ctx *c, const entity_def *ent, change_set *cs, cons
                ent->table);
     int owner_idx = (int)(meta_field(ent, "owner_id") - ent->fields);
     for (int i = 0; i < ent->nfields; i++)
-        if (cs->present[i] && (!ent->fields[i].system || i == owner_idx)) query_sqlf(&q, ", %s", ent->fields[i].name);
+        if (cs->present[i] && (!ent->fields[i].system || i == owner_idx)) query_sqlf(&q, ", %s", meta_column(&ent->fields[i]));
     const char *name = name_value(ent, cs), *py_full = NULL, *py_initials = NULL;
     if (name) {
         pinyin_values(c->a, name, &py_full, &py_initials);
@@ -592,7 +592,7 @@ static int load_current(entity_ctx *c, const entity_def *ent, int64_t id, int de
     query q;
     query_init(&q, c->a);
     query_sql(&q, "SELECT t.version");
-    for (int i = 0; i < ent->nfields; i++) query_sqlf(&q, ", t.%s", ent->fields[i].name);
+    for (int i = 0; i < ent->nfields; i++) query_sqlf(&q, ", t.%s", meta_column(&ent->fields[i]));
     query_sqlf(&q, " FROM %s t WHERE t.id = ", ent->table);
     query_bind_int(&q, id);
     query_sql(&q, deleted ? " AND t.deleted_at IS NOT NULL AND " : " AND t.deleted_at IS NULL AND ");
@@ -641,7 +641,7 @@ static int update_row(entity_ctx *c, const entity_def *ent, int64_t id, const ch
     bind_actor(&q, c);
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs->present[i]) continue;
-        query_sqlf(&q, ", %s = ", ent->fields[i].name);
+        query_sqlf(&q, ", %s = ", meta_column(&ent->fields[i]));
         query_bind_value(&q, cs->vals[i]);
     }
     const char *name = name_value(ent, cs);

@@ -42,8 +42,8 @@ static const field_def *find_field(const filter_ctx *ctx, const char *name)
 
 static void column(compile_state *st, const field_def *f)
 {
-    if (st->ctx->alias) query_sqlf(st->q, "%s.%s", st->ctx->alias, f->name);
-    else query_sql(st->q, f->name);
+    if (st->ctx->alias) query_sqlf(st->q, "%s.%s", st->ctx->alias, meta_column(f));
+    else query_sql(st->q, meta_column(f));
 }
 
 /* A filter value in stored form. Unlike record input, read-only fields and
@@ -319,7 +319,7 @@ int sort_compile(const filter_ctx *ctx, const char *sort_text, const char *defau
             return sb_free(&order), bad_sort(e, "排序字段最多 4 个%s", "At most 4 sort fields%s", "", 0);
         used[nkeys++] = f;
         sb_printf(&order, "%s%s%s%s%s", nkeys > 1 ? ", " : "", prefix, dot,
-                  f->sort_column ? f->sort_column : f->name, desc ? " DESC" : "");
+                  f->sort_column ? f->sort_column : meta_column(f), desc ? " DESC" : "");
         has_id |= strcmp(f->name, "id") == 0;
         last_desc = desc;
         p = end ? end + 1 : p + strlen(p);

@@ -242,17 +242,25 @@ static int seed_options(db_conn *c, const char *entity, json_t *jf, err *e)
     return 0;
 }
 
+/* The platform's custom fields and, for a company's version, its own
+ * (stored in slot columns: column_name differs from the name). */
 static int load_custom_fields(db_conn *c, arena *a, entity_def *ent, field_def *fields, int *n,
-                              int cap, err *e)
+                              int cap, int64_t company, err *e)
 {
-    db_stmt *s = db_prepare(c, "SELECT definition FROM custom_fields WHERE entity = ? ORDER BY id", e);
+    db_stmt *s = db_prepare(c,
+                            "SELECT definition, column_name FROM custom_fields WHERE entity = ? "
+                            "AND company_id IN (0, ?) ORDER BY id",
+                            e);
     if (!s) return -1;
     db_bind_text(s, 1, ent->name);
+    db_bind_int64(s, 2, company);
     int rc;
     while ((rc = db_step(s)) == DB_ROW && *n < cap) {
         json_t *jf = json_loads(db_column_text(s, 0), 0, NULL);
         if (jf && meta_parse_field(ent->name, jf, a, &fields[*n], e) == 0) {
+            const char *column = db_column_text(s, 1);
             fields[*n].custom = 1;
+            if (column && strcmp(column, fields[*n].name) != 0) fields[*n].column = arena_strdup(a, column);
             (*n)++;
         }
         json_decref(jf);
@@ -389,7 +397,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
         if (seed && seed_options(c, ent->name, jf, e) != 0) return -1;
         n++;
     }
-    if (load_custom_fields(c, a, ent, fields, &n, MAX_FIELDS_PER_ENTITY, e) != 0) return -1;
+    if (load_custom_fields(c, a, ent, fields, &n, MAX_FIELDS_PER_ENTITY, company, e) != 0) return -1;
     for (int k = 0; k < n; k++)
         if ((fields[k].type == FT_PICKLIST || fields[k].type == FT_MULTIPICKLIST) &&
             load_options(c, a, ent->name, &fields[k], company, e) != 0)
@@ -437,8 +445,8 @@ static int64_t stored_version(db_conn *c)
 }
 
 /* Builds a version: the platform's (company 0, published as current) or
- * one company's, with its own picklists; *out when not NULL receives it
- * instead of publishing. */
+ * one company's, with its own picklists and custom fields; *out when not
+ * NULL receives it instead of publishing. */
 static int build(db_conn *c, int seed, int64_t company, const metadata **out, err *e)
 {
     arena *a = arena_new(); /* lives as long as the process: see meta_current */
@@ -506,16 +514,19 @@ static company_meta *company_entry(int64_t company_id)
     return &companies[ncompanies++];
 }
 
-static int has_own_picklists(db_conn *c, int64_t company_id)
+/* Whether the company keeps picklist options or custom fields of its own. */
+static int has_own_metadata(db_conn *c, int64_t company_id)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)company_id);
-    const char *params[] = {id};
+    const char *params[] = {id, id};
     int64_t n = 0;
     err ignore;
     err_clear(&ignore);
-    return db_query_int64(c, "SELECT COUNT(*) FROM (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT) LIMIT 1) x",
-                          &n, &ignore, 1, params) == 0 && n > 0;
+    return db_query_int64(c,
+                          "SELECT COUNT(*) FROM (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT) "
+                          "UNION ALL SELECT 1 FROM custom_fields WHERE company_id = CAST(? AS BIGINT)) x",
+                          &n, &ignore, 2, params) == 0 && n > 0;
 }
 
 const metadata *meta_for_company(db_conn *c, int64_t company_id)
@@ -528,7 +539,7 @@ const metadata *meta_for_company(db_conn *c, int64_t company_id)
         const metadata *own = base;
         err e;
         err_clear(&e);
-        if (has_own_picklists(c, company_id)) {
+        if (has_own_metadata(c, company_id)) {
             pthread_mutex_lock(&reload_lock);
             if (build(c, 0, company_id, &own, &e)) own = base; /* logged below; the platform's set serves */
             pthread_mutex_unlock(&reload_lock);

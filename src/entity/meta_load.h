@@ -11,7 +11,7 @@
  * published, because requests may still hold them). */
 const metadata *meta_current(void);
 /* The version a company's users read: the current one with the company's
- * own picklist options (built once per version and company, kept like
+ * own picklist options and custom fields (built once per version and company, kept like
  * every version); the current one itself for a company without any, and
  * for company 0 (the server's jobs). */
 const metadata *meta_for_company(db_conn *c, int64_t company_id);

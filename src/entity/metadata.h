@@ -45,7 +45,8 @@ typedef struct picklist_option {
 } picklist_option;
 
 typedef struct field_def {
-    const char *name; /* API name == column name */
+    const char *name;   /* API name */
+    const char *column; /* column name; NULL: the name (see meta_column) */
     field_type type;
     const char *label_zh;
     const char *label_en;
@@ -172,6 +173,13 @@ typedef struct metadata {
 
 const entity_def *meta_entity(const metadata *m, const char *name);
 const field_def *meta_field(const entity_def *e, const char *name);
+/* The column that stores f: its name, except a company's own custom field,
+ * which lives in a slot column shared with other companies' fields
+ * (custom_fields.h). SQL names columns only through this. */
+static inline const char *meta_column(const field_def *f)
+{
+    return f->column ? f->column : f->name;
+}
 /* Its index in e->fields (as in change sets), or -1. */
 int meta_field_index(const entity_def *e, const char *name);
 const picklist_option *meta_option(const field_def *f, const char *value);

@@ -164,6 +164,18 @@ static const struct {
      "ALTER TABLE picklist_options ADD COLUMN company_id BIGINT NOT NULL DEFAULT 0;"
      "DROP INDEX picklist_options_key;"
      "CREATE UNIQUE INDEX picklist_options_company ON picklist_options(company_id, entity, field, value);"},
+    /* Custom fields are each company's too (company 0: the platform's,
+     * every company has them). A company's field is stored in a slot
+     * column (column_name) that other companies' fields share, so a
+     * thousand companies do not cost a thousand columns; the platform's
+     * keep their own column, named like the field. */
+    {7, "custom fields per company",
+     "ALTER TABLE custom_fields ADD COLUMN company_id BIGINT NOT NULL DEFAULT 0;"
+     "ALTER TABLE custom_fields ADD COLUMN column_name TEXT;"
+     "UPDATE custom_fields SET column_name = name;"
+     "DROP INDEX custom_fields_key;"
+     "CREATE UNIQUE INDEX custom_fields_company ON custom_fields(company_id, entity, name);"
+     "CREATE UNIQUE INDEX custom_fields_slot ON custom_fields(company_id, entity, column_name);"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -195,9 +195,6 @@ test('a company administrator administers only that company', async () => {
   // the last administrator is counted per company
   const demote = await bossB.patch(`/api/v1/users/${bossB.user.id}`, { is_admin: false });
   assertError(assert, demote, 422);
-  // custom fields are one set for the platform: not a company administrator's to add
-  assertError(assert, await bossB.post('/api/v1/metadata/entities/accounts/fields',
-    { name: 'b_only', label_zh: '乙方字段', type: 'text' }), 403, 'forbidden');
 });
 
 test('picklist options are each company\'s own', async () => {
@@ -255,4 +252,60 @@ test('a suspended company\'s users are signed out and cannot sign in; reactivate
   const again = await srv.client('seller_b', PW);
   assert.equal((await again.get('/api/v1/accounts')).status, 200);
   assert.equal((await platform.get(`/api/v1/companies/${B.company}`)).json.name, '乙方贸易集团');
+});
+
+test('custom fields are each company\'s own, in slot columns the companies share', async () => {
+  const fieldNames = async who => (await who.get('/api/v1/metadata')).json.entities
+    .find(e => e.name === 'accounts').fields.filter(f => f.name.startsWith('cf_')).map(f => f.name);
+  const addField = (who, body) => who.post('/api/v1/metadata/entities/accounts/fields', body);
+  bossB = await srv.client('boss_b', PW); // signed out by the suspension above
+  sellerB = await srv.client('seller_b', PW);
+  // company B's administrator adds B's field: only B has it
+  const own = await addField(bossB, { label_zh: '乙方渠道', type: 'text', searchable: true });
+  assert.equal(own.status, 201, own.text);
+  assert.equal(own.json.name, 'cf_yifangqudao');
+  assert.ok((await fieldNames(sellerB)).includes('cf_yifangqudao'));
+  assert.ok(!(await fieldNames(platform)).includes('cf_yifangqudao'), 'company A has no such field');
+  assertError(assert, await platform.post('/api/v1/accounts', { name: '甲方带字段', cf_yifangqudao: 'x' }), 422);
+  // the platform's field is every company's; its name must be free in every company
+  const shared = await addField(platform, { name: 'region', label_zh: '大区', type: 'text' });
+  assert.equal(shared.status, 201, shared.text);
+  assert.ok((await fieldNames(bossB)).includes('cf_region'));
+  assertError(assert, await addField(platform, { name: 'yifangqudao', label_zh: '渠道', type: 'text' }), 409, 'duplicate');
+  assertError(assert, await addField(bossB, { name: 'region', label_zh: '区域', type: 'text' }), 409, 'duplicate');
+  // a third company's field of the same type takes the same slot column; values stay apart
+  const c = await created(await platform.post('/api/v1/companies', {
+    name: '庚方商贸有限公司', admin: { username: 'boss_g', name: '庚方管理员', password: PW } }));
+  const bossC = await srv.client('boss_g', PW);
+  assert.equal(bossC.user.company_id, c.id);
+  const cField = await addField(bossC, { label_zh: '行业细分', type: 'picklist',
+    options: [{ label_zh: '汽车' }, { label_zh: '医药' }] });
+  assert.equal(cField.status, 201, cField.text);
+  assert.deepEqual(cField.json.options.map(o => o.value), ['qiche', 'yiyao']);
+  assert.ok(!(await fieldNames(bossB)).includes('cf_hangyexifen'));
+  const b1 = await created(await bossB.post('/api/v1/accounts', { name: '乙方渠道客户', cf_yifangqudao: '华东经销' }));
+  const c1 = await created(await bossC.post('/api/v1/accounts', { name: '丙方汽车客户', cf_hangyexifen: 'qiche', cf_region: '华北' }));
+  assert.equal((await bossB.get(`/api/v1/accounts/${b1.id}`)).json.cf_yifangqudao, '华东经销');
+  const readC = (await bossC.get(`/api/v1/accounts/${c1.id}`)).json;
+  assert.equal(readC.cf_hangyexifen, 'qiche');
+  assert.equal(readC.cf_region, '华北');
+  assert.equal(readC.cf_yifangqudao, undefined, 'B\'s field is not C\'s');
+  assertError(assert, await bossC.post('/api/v1/accounts', { name: '丙方错值', cf_hangyexifen: '华东经销' }), 422);
+  // filter, sort and search on a company's field
+  const f = await bossB.get(`/api/v1/accounts?filter=${filterParam({ field: 'cf_yifangqudao', op: 'eq', value: '华东经销' })}&sort=cf_yifangqudao`);
+  assert.equal(f.status, 200, f.text);
+  assert.deepEqual(names(f), ['乙方渠道客户']);
+  assert.deepEqual(names(await bossB.get(`/api/v1/accounts?q=${encodeURIComponent('华东经销')}`)), ['乙方渠道客户']);
+  assert.deepEqual(names(await bossC.get(`/api/v1/accounts?filter=${filterParam({ field: 'cf_hangyexifen', op: 'eq', value: 'qiche' })}`)), ['丙方汽车客户']);
+  assertError(assert, await bossC.get(`/api/v1/accounts?filter=${filterParam({ field: 'cf_yifangqudao', op: 'eq', value: '华东经销' })}`), 400);
+  // a profile of company B can hide B's own field
+  const profileB = (await bossB.get('/api/v1/profiles')).json.items.find(p => !p.is_admin && p.name !== '管理员') ||
+    (await bossB.get('/api/v1/profiles')).json.items[0];
+  const hide = await bossB.patch(`/api/v1/profiles/${profileB.id}`,
+    { field_access: { accounts: { cf_yifangqudao: 'hidden' } } });
+  assert.equal(hide.status, 200, hide.text);
+  const roleB = await created(await bossB.post('/api/v1/roles', { name: '乙方渠道专员', profile_ids: [profileB.id] }));
+  assert.equal((await bossB.patch(`/api/v1/users/${sellerB.user.id}`, { role_id: roleB.id })).status, 200);
+  const mine = await created(await sellerB.post('/api/v1/accounts', { name: '乙方销售的客户' }));
+  assert.equal((await sellerB.get(`/api/v1/accounts/${mine.id}`)).json.cf_yifangqudao, undefined, 'hidden by the profile');
 });
