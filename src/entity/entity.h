@@ -174,14 +174,27 @@ typedef struct import_options {
     import_duplicates duplicates; /* when `match` finds a record: skip it, update it, or create anyway */
     const field_def *match;       /* NULL: always create */
     int all_or_nothing;           /* any bad row: nothing is stored */
+    /* Who owns created rows that name no owner: with set_owner, owner_id
+     * (0: the public pool), else the importer. */
+    int set_owner;
+    int64_t owner_id;
 } import_options;
 
 #define IMPORT_MAX_ERRORS 1000
+#define IMPORT_MAX_FAILED_ROWS 100000 /* rows kept for the file of failed rows */
+/* A failed row: its spreadsheet row number and why, in the user's language. */
+typedef struct import_failure {
+    int row;
+    char *message;
+} import_failure;
 /* Counters another thread may read while the import runs. */
 typedef struct import_progress {
     atomic_long total, processed, created, updated, skipped, failed;
-    pthread_mutex_t lock; /* guards errors */
+    pthread_mutex_t lock; /* guards errors, skipped_rows and failures */
     json_t *errors;       /* [{row, message, fields}], the first IMPORT_MAX_ERRORS */
+    json_t *skipped_rows; /* [{row, value, id}]: duplicates left alone, the first IMPORT_MAX_ERRORS */
+    import_failure *failures; /* every failed row, up to IMPORT_MAX_FAILED_ROWS */
+    size_t nfailures, failures_cap;
 } import_progress;
 
 /* Imports the rows of t after its header row into `ent`, each as a create
@@ -190,6 +203,11 @@ typedef struct import_progress {
  * cannot run (no right, bad mapping, database down). */
 int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, const import_options *o,
                   import_progress *pr, err *e);
+/* The failed rows of an upload as a file in the upload's own format (xlsx,
+ * else CSV with BOM): t's header row and each failed row's cells, with
+ * `note_header` as a last column holding why it failed. */
+int entity_export_failed_rows(const data_table *t, const import_failure *rows, size_t n, const char *note_header,
+                              strbuf *out, err *e);
 /* The checks entity_import makes before the first row (right, mapping),
  * so a request can answer them at once. */
 int entity_import_check(entity_ctx *c, const entity_def *ent, const import_options *o, err *e);

@@ -382,3 +382,45 @@ done:
     query_free(&order);
     return rc;
 }
+
+/* The header with the note column bold and the rows as text, as the user
+ * typed them: the file goes back to be corrected and imported again. */
+int entity_export_failed_rows(const data_table *t, const import_failure *rows, size_t n, const char *note_header,
+                              strbuf *out, err *e)
+{
+    int ncols = t->nrows ? t->ncols[0] : 0;
+    char path[] = "/tmp/kehu-failed-XXXXXX";
+    int fd = -1, rc = -1;
+    export_sink k = {.xlsx = t->xlsx, .csv = out};
+    if (k.xlsx) {
+        fd = mkstemp(path);
+        if (fd < 0 || xlsx_begin(&k, path, "导入失败的行", ncols + 1)) goto done;
+    } else {
+        sb_append(out, "\xEF\xBB\xBF");
+    }
+    for (int col = 0; col < ncols; col++) put_text(&k, table_cell(t, 0, col), k.header);
+    put_text(&k, note_header, k.header);
+    end_row(&k);
+    for (size_t i = 0; i < n; i++) {
+        int r = rows[i].row - 1; /* spreadsheet row number to table row */
+        for (int col = 0; col < ncols; col++) put_text(&k, table_cell(t, r, col), NULL);
+        put_text(&k, rows[i].message, NULL);
+        end_row(&k);
+    }
+    if (k.xlsx) {
+        xlsx_finish(&k, ncols + 1);
+        lxw_error closed = workbook_close(k.book);
+        k.book = NULL;
+        if (closed != LXW_NO_ERROR || read_file(path, out, e)) goto done;
+    }
+    rc = 0;
+done:
+    if (k.book) workbook_close(k.book);
+    free(k.width);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    if (rc && !e->status) err_set(e, 500, "export_failed", "生成失败行文件失败", "Cannot make the file of failed rows");
+    return rc;
+}

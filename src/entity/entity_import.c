@@ -200,7 +200,7 @@ static json_t *cell_json(entity_ctx *c, const field_def *f, const char *text, er
 
 /* ---- rows ---- */
 
-static void row_error(import_progress *pr, int row, const err *e)
+static void row_error(import_progress *pr, int row, const err *e, const char *lang)
 {
     pthread_mutex_lock(&pr->lock);
     if (json_array_size(pr->errors) < IMPORT_MAX_ERRORS) {
@@ -208,6 +208,23 @@ static void row_error(import_progress *pr, int row, const err *e)
         for (int i = 0; i < e->nfields; i++) json_object_set_new(fields, e->fields[i].name, json_string(e->fields[i].reason));
         json_array_append_new(pr->errors, json_pack("{s:i,s:s,s:o}", "row", row, "message", e->zh[0] ? e->zh : e->code, "fields", fields));
     }
+    if (pr->nfailures < IMPORT_MAX_FAILED_ROWS) { /* for the file of failed rows */
+        if (pr->nfailures == pr->failures_cap) {
+            pr->failures_cap = pr->failures_cap ? pr->failures_cap * 2 : 64;
+            pr->failures = realloc(pr->failures, sizeof *pr->failures * pr->failures_cap);
+        }
+        const char *why = err_message(e, lang);
+        pr->failures[pr->nfailures++] = (import_failure){row, strdup(*why ? why : e->code)};
+    }
+    pthread_mutex_unlock(&pr->lock);
+}
+
+/* A duplicate left alone, so the importer can see which rows they were. */
+static void row_skipped(import_progress *pr, int row, const char *value, int64_t id)
+{
+    pthread_mutex_lock(&pr->lock);
+    if (json_array_size(pr->skipped_rows) < IMPORT_MAX_ERRORS)
+        json_array_append_new(pr->skipped_rows, json_pack("{s:i,s:s,s:I}", "row", row, "value", value, "id", (json_int_t)id));
     pthread_mutex_unlock(&pr->lock);
 }
 
@@ -239,8 +256,9 @@ static int64_t existing_id(entity_ctx *c, const entity_def *ent, const field_def
 
 typedef enum { ROW_CREATED, ROW_UPDATED, ROW_SKIPPED, ROW_FAILED } row_result;
 
+/* *duplicate_of: the record a skipped duplicate row matched. */
 static row_result import_row(entity_ctx *c, const entity_def *ent, const data_table *t, int r,
-                             const import_options *o, const field_def **cols, err *e)
+                             const import_options *o, const field_def **cols, int64_t *duplicate_of, err *e)
 {
     json_t *body = json_object();
     int bad = 0;
@@ -256,12 +274,35 @@ static row_result import_row(entity_ctx *c, const entity_def *ent, const data_ta
     if (!bad && json_object_size(body) == 0) res = ROW_SKIPPED; /* a blank line */
     else if (!bad) {
         int64_t id = o->duplicates != IMPORT_CREATE && o->match ? existing_id(c, ent, o->match, body) : 0, new_id = 0;
-        if (id && o->duplicates == IMPORT_SKIP) res = ROW_SKIPPED;
+        if (id && o->duplicates == IMPORT_SKIP) res = ROW_SKIPPED, *duplicate_of = id;
         else if (id) res = entity_update(c, ent, id, body, 0, e) ? ROW_FAILED : ROW_UPDATED;
-        else res = entity_create(c, ent, body, &new_id, e) ? ROW_FAILED : ROW_CREATED;
+        else {
+            if (o->set_owner && !json_object_get(body, "owner_id")) /* the row's own owner column wins */
+                json_object_set_new(body, "owner_id", o->owner_id ? json_integer(o->owner_id) : json_null());
+            res = entity_create(c, ent, body, &new_id, e) ? ROW_FAILED : ROW_CREATED;
+        }
     }
     json_decref(body);
     return res;
+}
+
+/* The owner chosen for the rows: the same rule as giving a record away
+ * (acl_can_assign, to oneself or one's subordinates; the pool for those
+ * who may assign), checked once before the first row. */
+static int check_owner(entity_ctx *c, const entity_def *ent, const import_options *o, err *e)
+{
+    if (!o->set_owner) return 0;
+    if (!meta_field(ent, "owner_id") || !acl_can_assign(c->user, ent)) {
+        err_add_field(e, "owner", "not_allowed");
+        return err_setf(e, 422, "validation_failed", "不能为导入的「%s」指定负责人%.0s",
+                        "%.0sYou cannot choose the owner of imported %s", ent->label_zh, ent->label_en);
+    }
+    if (o->owner_id && !acl_can_assign_to(c->user, ent, o->owner_id)) {
+        err_add_field(e, "owner", "not_allowed");
+        return err_set(e, 422, "validation_failed", "只能把记录分配给自己或下级",
+                       "Records can only be given to yourself or the people below you");
+    }
+    return 0;
 }
 
 /* The field of each mapped column, checked: importable, mapped once. */
@@ -295,13 +336,21 @@ static int resolve_columns(entity_ctx *c, const entity_def *ent, const import_op
         err_add_field(e, "mapping", "required");
         return err_set(e, 422, "validation_failed", "请至少为一列选择对应的字段", "Map at least one column to a field");
     }
-    return 0;
+    return check_owner(c, ent, o, e);
 }
 
 int entity_import_check(entity_ctx *c, const entity_def *ent, const import_options *o, err *e)
 {
     const field_def **cols = arena_alloc(c->a, sizeof *cols * (size_t)(o->ncols + 1));
     return resolve_columns(c, ent, o, cols, e);
+}
+
+/* The column that holds the match field (for naming a skipped duplicate). */
+static int match_column(const import_options *o, const field_def **cols)
+{
+    for (int col = 0; col < o->ncols; col++)
+        if (cols[col] == o->match) return col;
+    return 0;
 }
 
 static int is_power_of_ten(int n)
@@ -328,13 +377,15 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
         /* Each row in its own arena: 100k rows must not grow one. */
         arena *keep = c->a, *row_arena = arena_new();
         c->a = row_arena;
-        row_result res = import_row(c, ent, t, r, o, cols, &row_e);
+        int64_t duplicate_of = 0;
+        row_result res = import_row(c, ent, t, r, o, cols, &duplicate_of, &row_e);
         c->a = keep;
         if (res == ROW_FAILED) {
             db_rollback(c->db); /* this row's savepoint only */
-            row_error(pr, r + 1, &row_e); /* spreadsheet row number, header = 1 */
+            row_error(pr, r + 1, &row_e, c->lang); /* spreadsheet row number, header = 1 */
             atomic_fetch_add(&pr->failed, 1);
         } else {
+            if (duplicate_of) row_skipped(pr, r + 1, table_cell(t, r, match_column(o, cols)), duplicate_of);
             atomic_fetch_add(res == ROW_CREATED ? &pr->created : res == ROW_UPDATED ? &pr->updated : &pr->skipped, 1);
             rc = db_commit(c->db, e);
         }

@@ -38,6 +38,10 @@ static void job_free(import_job *j)
     table_free(&j->table);
     for (int i = 0; i < TABLE_MAX_COLS; i++) free(j->mapped[i]);
     json_decref(j->pr.errors);
+    json_decref(j->pr.skipped_rows);
+    for (size_t i = 0; i < j->pr.nfailures; i++) free(j->pr.failures[i].message);
+    free(j->pr.failures);
+    sb_free(&j->failed_file);
     pthread_mutex_destroy(&j->pr.lock);
     free(j);
 }
@@ -92,6 +96,7 @@ import_job *import_job_new(const auth_user *u, const char *lang, const char *ent
     j->refs = 1;
     pthread_mutex_init(&j->pr.lock, NULL);
     j->pr.errors = json_array();
+    j->pr.skipped_rows = json_array();
     return j;
 }
 
@@ -177,17 +182,18 @@ static int write_progress(db_conn *db, import_job *j, int final, err *e)
     iso_now(now);
     pthread_mutex_lock(&j->pr.lock);
     char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
+    char *skipped = json_dumps(j->pr.skipped_rows, JSON_COMPACT);
     pthread_mutex_unlock(&j->pr.lock);
     int state = atomic_load(&j->state);
     db_stmt *s = db_prepare(db,
                             final ? "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
-                                    " failed = ?, errors = ?, updated_at = ?, state = ?, message = ?, ended_at = ?,"
-                                    " file = NULL WHERE id = ?"
+                                    " failed = ?, errors = ?, skipped_rows = ?, updated_at = ?, state = ?, message = ?,"
+                                    " ended_at = ?, failed_file = ?, failed_format = ?, file = NULL WHERE id = ?"
                                   /* a beat late behind the final write must not undo it */
                                   : "UPDATE import_jobs SET total = ?, processed = ?, created = ?, updated = ?, skipped = ?,"
-                                    " failed = ?, errors = ?, updated_at = ? WHERE id = ? AND state = 'running'",
+                                    " failed = ?, errors = ?, skipped_rows = ?, updated_at = ? WHERE id = ? AND state = 'running'",
                             e);
-    if (!s) return free(errors), -1;
+    if (!s) return free(errors), free(skipped), -1;
     int k = 1;
     db_bind_int64(s, k++, atomic_load(&j->pr.total));
     db_bind_int64(s, k++, atomic_load(&j->pr.processed));
@@ -196,16 +202,28 @@ static int write_progress(db_conn *db, import_job *j, int final, err *e)
     db_bind_int64(s, k++, atomic_load(&j->pr.skipped));
     db_bind_int64(s, k++, atomic_load(&j->pr.failed));
     db_bind_text(s, k++, errors ? errors : "[]");
+    db_bind_text(s, k++, skipped ? skipped : "[]");
     db_bind_text(s, k++, now);
+    char *file = NULL;
     if (final) {
         db_bind_text(s, k++, STATE_NAMES[state]);
         db_bind_text(s, k++, state == JOB_FAILED ? err_message(&j->e, j->lang) : NULL);
         db_bind_text(s, k++, now);
+        if (j->failed_file.len) { /* base64, as uploads are kept */
+            size_t n = sodium_base64_ENCODED_LEN(j->failed_file.len, sodium_base64_VARIANT_ORIGINAL);
+            file = malloc(n);
+            sodium_bin2base64(file, n, (const unsigned char *)j->failed_file.data, j->failed_file.len,
+                              sodium_base64_VARIANT_ORIGINAL);
+        }
+        db_bind_text(s, k++, file);
+        db_bind_text(s, k++, file ? (j->failed_xlsx ? "xlsx" : "csv") : NULL);
     }
     db_bind_text(s, k, j->id);
     int step = db_step(s);
     db_finalize(s);
     free(errors);
+    free(skipped);
+    free(file);
     return step < 0 ? job_db_fail(step, e) : 0;
 }
 
@@ -213,7 +231,8 @@ int import_job_stored_json(db_conn *db, const char *id, int64_t user_id, strbuf 
 {
     db_stmt *s = db_prepare(db,
                             "SELECT entity, state, total, processed, created, updated, skipped, failed, errors, message,"
-                            " updated_at, lang FROM import_jobs WHERE id = ? AND user_id = ?",
+                            " updated_at, lang, skipped_rows, failed_file IS NOT NULL FROM import_jobs"
+                            " WHERE id = ? AND user_id = ?",
                             e);
     if (!s) return -1;
     db_bind_text(s, 1, id);
@@ -237,6 +256,8 @@ int import_job_stored_json(db_conn *db, const char *id, int64_t user_id, strbuf 
               cut_off ? "failed" : state, (long long)db_column_int64(s, 2), (long long)db_column_int64(s, 3),
               (long long)db_column_int64(s, 4), (long long)db_column_int64(s, 5), (long long)db_column_int64(s, 6),
               (long long)db_column_int64(s, 7), db_column_is_null(s, 8) ? "[]" : db_column_text(s, 8));
+    sb_printf(b, ",\"skipped_rows\":%s,\"failed_file\":%s", db_column_is_null(s, 12) ? "[]" : db_column_text(s, 12),
+              db_column_int64(s, 13) ? "true" : "false");
     if (cut_off)
         message = strcmp(db_column_text(s, 11), "en") == 0
                       ? "The import was cut off (the server restarted or failed); rows saved so far are in the list"
@@ -247,11 +268,11 @@ int import_job_stored_json(db_conn *db, const char *id, int64_t user_id, strbuf 
     return 0;
 }
 
-/* Reads {"mapping","duplicates","match","all_or_nothing"} (from a body or
- * query parameters) into the job's options; 422 on anything unknown. */
-static int job_options(import_job *j, const entity_def *ent, json_t *mapping, const char *duplicates,
-                       const char *match, int all_or_nothing, err *e)
+/* Reads the importer's choices (from a body or query parameters) into the
+ * job's options, with `mapping` for the columns; 422 on anything unknown. */
+static int job_options(import_job *j, const entity_def *ent, json_t *mapping, const import_request *rq, err *e)
 {
+    const char *duplicates = rq->duplicates, *match = rq->match;
     int ncols = j->table.ncols[0];
     import_options *o = &j->opts;
     o->ncols = ncols;
@@ -284,7 +305,9 @@ static int job_options(import_job *j, const entity_def *ent, json_t *mapping, co
         err_add_field(e, "match", "invalid");
         return err_set(e, 422, "validation_failed", "查重字段须为文本字段", "The match field must be a text field");
     }
-    o->all_or_nothing = all_or_nothing;
+    o->all_or_nothing = rq->all_or_nothing;
+    o->set_owner = rq->set_owner;
+    o->owner_id = rq->owner_id;
     return 0;
 }
 
@@ -303,9 +326,13 @@ void import_job_json(const import_job *j, strbuf *b)
               atomic_load(&j->pr.failed));
     pthread_mutex_lock(&m->pr.lock);
     char *errors = json_dumps(j->pr.errors, JSON_COMPACT);
+    char *skipped = json_dumps(j->pr.skipped_rows, JSON_COMPACT);
     pthread_mutex_unlock(&m->pr.lock);
     sb_append(b, errors ? errors : "[]");
+    sb_printf(b, ",\"skipped_rows\":%s,\"failed_file\":%s", skipped ? skipped : "[]",
+              atomic_load(&j->state) == JOB_DONE && j->failed_file.len ? "true" : "false");
     free(errors);
+    free(skipped);
     if (atomic_load(&j->state) == JOB_FAILED) {
         sb_append(b, ",\"message\":");
         sb_json_string(b, err_message(&j->e, j->lang));
@@ -332,6 +359,18 @@ static void *progress_writer(void *arg)
     return NULL;
 }
 
+/* The rows that failed, to be corrected and imported again. Made before
+ * the job is done, so whoever sees it done finds the file. */
+static void failed_rows_file(import_job *j)
+{
+    err e;
+    err_clear(&e);
+    j->failed_xlsx = j->table.xlsx;
+    if (entity_export_failed_rows(&j->table, j->pr.failures, j->pr.nfailures,
+                                  strcmp(j->lang, "en") == 0 ? "Error" : "错误原因", &j->failed_file, &e))
+        sb_free(&j->failed_file); /* the errors list still says which rows */
+}
+
 static void *run_job(void *arg)
 {
     import_job *j = arg;
@@ -350,6 +389,7 @@ static void *run_job(void *arg)
         }
         arena_free(a);
     }
+    if (!rc && j->pr.nfailures) failed_rows_file(j);
     table_free(&j->table); /* the rows are in the database now (or not at all) */
     atomic_store(&j->state, rc ? JOB_FAILED : JOB_DONE);
     if (db) {
@@ -465,15 +505,14 @@ int import_job_save_upload(db_conn *db, const import_job *j, const char *file, s
     return store_job(db, j, file, len, JOB_READY, e);
 }
 
-int import_job_run_now(entity_ctx *c, const entity_def *ent, import_job *j, const char *duplicates, const char *match,
-                       int all_or_nothing, err *e)
+int import_job_run_now(entity_ctx *c, const entity_def *ent, import_job *j, const import_request *rq, err *e)
 {
     /* The suggested mapping: headers matched to fields by label or name. */
     strbuf pv = STRBUF_INIT;
     json_t *preview = entity_import_preview(c, ent, &j->table, &pv, e) == 0 ? json_loads(sb_str(&pv), 0, NULL) : NULL;
     sb_free(&pv);
     int rc = !preview ||
-             job_options(j, ent, json_object_get(preview, "mapping"), duplicates, match, all_or_nothing, e) ||
+             job_options(j, ent, json_object_get(preview, "mapping"), rq, e) ||
              entity_import_check(c, ent, &j->opts, e) || store_job(c->db, j, NULL, 0, JOB_RUNNING, e);
     if (!rc && (rc = start(j, e))) unstart(c->db, j, 0);
     json_decref(preview);
@@ -481,15 +520,14 @@ int import_job_run_now(entity_ctx *c, const entity_def *ent, import_job *j, cons
     return rc ? -1 : 0;
 }
 
-int import_job_run_upload(entity_ctx *c, import_job *j, const char *id, json_t *mapping, const char *duplicates,
-                          const char *match, int all_or_nothing, err *e)
+int import_job_run_upload(entity_ctx *c, import_job *j, const char *id, const import_request *rq, err *e)
 {
     snprintf(j->id, sizeof j->id, "%s", id);
     if (strlen(id) != 32) return err_set(e, 404, "not_found", "导入任务不存在", "No such import");
     if (load_upload(c->db, j, e)) return -1;
     const entity_def *ent = meta_entity(c->m, j->entity);
     if (!ent) return err_set(e, 404, "not_found", "导入任务不存在", "No such import");
-    int rc = job_options(j, ent, mapping, duplicates, match, all_or_nothing, e) ||
+    int rc = job_options(j, ent, rq->mapping, rq, e) ||
              entity_import_check(c, ent, &j->opts, e) || claim(c->db, j, e);
     if (!rc && (rc = start(j, e))) unstart(c->db, j, 1);
     return rc ? -1 : 0;
@@ -503,4 +541,34 @@ int import_job_running(const import_job *j)
 void import_job_wait(import_job *j)
 {
     for (int i = 0; i < 600 * 20 && atomic_load(&j->state) == JOB_RUNNING; i++) usleep(50000);
+}
+
+int import_job_failed_file(db_conn *db, const char *id, int64_t user_id, strbuf *out, int *xlsx, err *e)
+{
+    import_job *j = import_job_find(id, user_id);
+    if (j) { /* ending here: the file is made before the job is done */
+        int done = atomic_load(&j->state) == JOB_DONE && j->failed_file.len;
+        if (done) sb_appendn(out, j->failed_file.data, j->failed_file.len), *xlsx = j->failed_xlsx;
+        import_job_put(j);
+        return done ? 0 : err_set(e, 404, "not_found", "没有失败的行可下载", "No failed rows to download");
+    }
+    db_stmt *s = db_prepare(db, "SELECT failed_file, failed_format FROM import_jobs WHERE id = ? AND user_id = ?", e);
+    if (!s) return -1;
+    db_bind_text(s, 1, id);
+    db_bind_int64(s, 2, user_id);
+    int step = db_step(s), rc;
+    if (step != DB_ROW || db_column_is_null(s, 0)) {
+        rc = step < 0 ? job_db_fail(step, e) : err_set(e, 404, "not_found", "没有失败的行可下载", "No failed rows to download");
+    } else {
+        size_t n = db_column_bytes(s, 0), len = 0;
+        unsigned char *file = malloc(n / 4 * 3 + 3);
+        rc = sodium_base642bin(file, n / 4 * 3 + 3, db_column_text(s, 0), n, NULL, &len, NULL,
+                               sodium_base64_VARIANT_ORIGINAL)
+                 ? err_set(e, 500, "internal_error", "读取失败行文件失败", "Cannot read the file of failed rows")
+                 : 0;
+        if (!rc) sb_appendn(out, (const char *)file, len), *xlsx = strcmp(db_column_text(s, 1), "xlsx") == 0;
+        free(file);
+    }
+    db_finalize(s);
+    return rc;
 }

@@ -13,6 +13,18 @@
 
 typedef enum { JOB_READY, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
 
+/* What the importer chose for a run (a run's body, or the one-call
+ * import's query): the mapping (NULL: the suggested one), the duplicate
+ * policy and its match field, all or nothing, and the owner of created
+ * rows (set_owner: owner_id, 0 for the public pool). */
+typedef struct import_request {
+    json_t *mapping;
+    const char *duplicates, *match;
+    int all_or_nothing;
+    int set_owner;
+    int64_t owner_id;
+} import_request;
+
 /* A job of this process: a new upload, or one running here. */
 typedef struct import_job {
     char id[33];
@@ -26,6 +38,8 @@ typedef struct import_job {
     char *mapped[TABLE_MAX_COLS];
     _Atomic int state;
     import_progress pr;
+    strbuf failed_file; /* the failed rows in the upload's format, made when the run ends */
+    int failed_xlsx;
     err e;
     int refs; /* under the jobs' lock: the threads and requests using it */
 } import_job;
@@ -41,13 +55,15 @@ import_job *import_job_find(const char *id, int64_t user_id);
 /* Keeps the upload (file, len) to run later (the wizard's preview). */
 int import_job_save_upload(db_conn *db, const import_job *j, const char *file, size_t len, err *e);
 /* Starts j at once with the suggested mapping (the one-call import). */
-int import_job_run_now(entity_ctx *c, const entity_def *ent, import_job *j, const char *duplicates, const char *match,
-                       int all_or_nothing, err *e);
-/* Starts the waiting upload `id` of j's user with this mapping: 404 when
+int import_job_run_now(entity_ctx *c, const entity_def *ent, import_job *j, const import_request *rq, err *e);
+/* Starts the waiting upload `id` of j's user with rq's mapping: 404 when
  * unknown, 409 when it ran already (of two runs at once, one wins), 503
  * when too many run. */
-int import_job_run_upload(entity_ctx *c, import_job *j, const char *id, json_t *mapping, const char *duplicates,
-                          const char *match, int all_or_nothing, err *e);
+int import_job_run_upload(entity_ctx *c, import_job *j, const char *id, const import_request *rq, err *e);
+/* The failed rows of the user's ended job as a file in the upload's format
+ * (*xlsx set when it is one): 404 when the job is unknown, still runs or
+ * had no failed rows. */
+int import_job_failed_file(db_conn *db, const char *id, int64_t user_id, strbuf *out, int *xlsx, err *e);
 
 /* Whether j still runs. */
 int import_job_running(const import_job *j);

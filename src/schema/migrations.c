@@ -176,6 +176,13 @@ static const struct {
      "DROP INDEX custom_fields_key;"
      "CREATE UNIQUE INDEX custom_fields_company ON custom_fields(company_id, entity, name);"
      "CREATE UNIQUE INDEX custom_fields_slot ON custom_fields(company_id, entity, column_name);"},
+    /* What an import leaves for the importer: the duplicates it skipped,
+     * and the rows that failed as a file in the upload's own format
+     * (base64, like the upload), to correct and import again. */
+    {8, "import results",
+     "ALTER TABLE import_jobs ADD COLUMN skipped_rows TEXT;"
+     "ALTER TABLE import_jobs ADD COLUMN failed_file TEXT;"
+     "ALTER TABLE import_jobs ADD COLUMN failed_format TEXT;"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -449,7 +449,9 @@ int table_read(const char *data, size_t n, data_table *t, err *e)
 {
     memset(t, 0, sizeof *t);
     if (!data || n == 0) return bad_file(e, "文件是空的", "The file is empty");
-    int rc = n >= 4 && memcmp(data, "PK\x03\x04", 4) == 0 ? read_xlsx(data, n, t, e) : read_csv(data, n, t, e);
+    int xlsx = n >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+    int rc = xlsx ? read_xlsx(data, n, t, e) : read_csv(data, n, t, e);
+    t->xlsx = xlsx;
     if (rc) {
         table_free(t);
         return -1;

@@ -22,6 +22,7 @@ typedef struct data_table {
     int *ncols;
     int nrows;
     int cap;
+    int xlsx; /* read from an .xlsx (else CSV): what goes back to the user is the same */
 } data_table;
 
 /* Reads data (n bytes) as xlsx when it is a zip file, else as CSV. Fills

@@ -191,6 +191,86 @@ test('duplicate policies: skip, update, create', async () => {
   assert.equal(created.failed, 1, 'the name is unique: a second one is refused');
 });
 
+async function download(client, path) {
+  const r = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${client.token}` } });
+  return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'),
+    bytes: Buffer.from(await r.arrayBuffer()) };
+}
+
+test('what an import leaves: the skipped duplicates by row and the failed rows as a CSV to correct', async () => {
+  const kept = (await wang.post('/api/v1/accounts', { name: '留痕甲公司', city: '旧城' })).json;
+  const csv = '客户名称,城市,员工人数\n留痕甲公司,新城,\n留痕乙公司,南京,\n,无名城,\n留痕丙公司,苏州,十个\n留痕丁公司,"无锡, 江阴",\n';
+  const p = await upload(wang, 'accounts', csv);
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
+  assert.deepEqual([job.created, job.skipped, job.failed], [2, 1, 2], JSON.stringify(job));
+  assert.deepEqual(job.skipped_rows, [{ row: 2, value: '留痕甲公司', id: kept.id }]);
+  assert.equal(job.failed_file, true);
+  const f = await download(wang, `/api/v1/imports/${p.json.id}/failed`);
+  assert.equal(f.status, 200);
+  assert.match(f.type, /^text\/csv/);
+  assert.match(f.disposition, /filename\*=UTF-8''%E5%AF%BC%E5%85%A5/, 'named 导入失败的行');
+  const text = f.bytes.toString('utf8');
+  assert.ok(text.startsWith('\uFEFF客户名称,城市,员工人数,错误原因\r\n'), text);
+  const lines = text.slice(1).trim().split('\r\n');
+  assert.equal(lines.length, 3, text);
+  assert.match(lines[1], /^,无名城,,.*客户名称/);
+  assert.match(lines[2], /^留痕丙公司,苏州,十个,.*员工人数/);
+  // corrected and imported again, the file goes in
+  const fixed = text.replace(',无名城,', '留痕戊公司,无名城,').replace('十个', '10').split('\r\n')
+    .map(l => l.split(',').slice(0, 3).join(',')).join('\r\n');
+  const again = await wang.req('POST', '/api/v1/accounts/import?wait=true', { raw: fixed, headers: CSV });
+  assert.deepEqual([again.json.created, again.json.failed, again.json.failed_file], [2, 0, false], again.text);
+  assertError(assert, await wang.get(`/api/v1/imports/${again.json.id}/failed`), 404);
+  // the file is the uploader's alone
+  assertError(assert, await admin.get(`/api/v1/imports/${p.json.id}/failed`), 404);
+});
+
+test('failed rows of an .xlsx come back as an .xlsx a spreadsheet reader opens', async () => {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('客户');
+  sheet.addRow(['客户名称', '客户类型', '城市']);
+  sheet.addRow(['表格留痕一公司', '客户', '南京']);
+  sheet.addRow(['表格留痕二公司', '外星人', '上海']);
+  const p = await upload(wang, 'accounts', Buffer.from(await book.xlsx.writeBuffer()), XLSX);
+  const job = await runJob(wang, p.json.id, { mapping: p.json.mapping });
+  assert.deepEqual([job.created, job.failed, job.failed_file], [1, 1, true], JSON.stringify(job));
+  const f = await download(wang, `/api/v1/imports/${p.json.id}/failed`);
+  assert.equal(f.status, 200);
+  assert.match(f.type, /spreadsheetml/);
+  const back = new ExcelJS.Workbook();
+  await back.xlsx.load(f.bytes);
+  const rows = back.worksheets[0].getSheetValues().filter(Boolean).map(r => r.slice(1));
+  assert.deepEqual(rows[0], ['客户名称', '客户类型', '城市', '错误原因']);
+  assert.deepEqual(rows[1].slice(0, 3), ['表格留痕二公司', '外星人', '上海']);
+  assert.match(String(rows[1][3]), /客户类型/);
+  assert.equal(rows.length, 2);
+});
+
+test('the importer chooses who owns the rows: a colleague below, or the public pool; the file\'s own owner column wins', async () => {
+  const csv = `客户名称,负责人\n归属甲公司,\n归属乙公司,\n归属丙公司,${admin.user.name}\n`;
+  let p = await upload(admin, 'accounts', csv);
+  let job = await runJob(admin, p.json.id, { mapping: p.json.mapping, owner: wang.user.id });
+  assert.equal(job.created, 3, JSON.stringify(job.errors));
+  const owner = async name => (await admin.get('/api/v1/accounts?filter=' + filterParam({ field: 'name', op: 'eq', value: name }))).json.items[0].owner_id;
+  assert.equal(await owner('归属甲公司'), wang.user.id);
+  assert.equal(await owner('归属丙公司'), admin.user.id, 'the row names its owner');
+  p = await upload(admin, 'accounts', '客户名称\n公海导入公司\n');
+  job = await runJob(admin, p.json.id, { mapping: p.json.mapping, owner: null });
+  assert.equal(job.created, 1, JSON.stringify(job.errors));
+  assert.equal(await owner('公海导入公司'), null, 'into the pool');
+  const pool = await admin.req('POST', '/api/v1/accounts/import?wait=true&owner=pool', { raw: '客户名称\n公海导入二公司\n', headers: CSV });
+  assert.equal(pool.json.created, 1, pool.text);
+  assert.equal(await owner('公海导入二公司'), null);
+  // a salesperson gives nothing away, and the choice is checked before any row
+  p = await upload(wang, 'accounts', '客户名称\n越权归属公司\n');
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: p.json.mapping, owner: admin.user.id } }), 422);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: p.json.mapping, owner: null } }), 422);
+  assertError(assert, await wang.req('POST', `/api/v1/imports/${p.json.id}/run`, { body: { mapping: p.json.mapping, owner: 'me' } }), 422);
+  assertError(assert, await admin.req('POST', '/api/v1/accounts/import?owner=abc', { raw: '客户名称\n坏参数公司\n', headers: CSV }), 422);
+  assert.deepEqual(await names(admin, '越权归属'), []);
+  assert.deepEqual(await names(admin, '坏参数'), []);
+});
+
 test('export then import round-trips; the one-call import works for scripts', async () => {
   const exp = await wang.get('/api/v1/accounts/export?format=csv&q=' + encodeURIComponent('导入甲'));
   const csv = exp.text.replace('导入甲有限公司', '导入甲往返公司');

@@ -3,6 +3,7 @@
 // reminder bell, lead conversion, and the public pool (claim).
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
@@ -131,23 +132,32 @@ describe('sales screens', () => {
     assert.match(download.suggestedFilename(), /\.vcf$/);
   });
 
-  it('import wizard: upload a CSV, check the mapping, import, see the bad row', async () => {
+  it('import wizard: upload a CSV, check the mapping, give the rows to the pool, import, see the bad row and the skipped duplicate', async () => {
     await page.goto(`${srv.base}/accounts`);
     await page.locator('[data-test=import]').click();
-    const csv = '\uFEFF客户名称,城市,客户等级,员工人数\n向导导入甲公司,扬州,A类,20\n向导导入乙公司,镇江,,很多\n';
+    const csv = '\uFEFF客户名称,城市,客户等级,员工人数\n向导导入甲公司,扬州,A类,20\n向导导入乙公司,镇江,,很多\n杭州看板科技有限公司,杭州,,\n';
     await page.locator('[data-test=import-upload] input[type=file]').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.locator('[data-test=import-mapping]').waitFor();
     await page.waitForTimeout(300);
     await screenshot(page, 'sales-07-import-mapping');
     await page.locator('[data-test=import-next]').click();
     await page.locator('[data-test=import-preview]').waitFor();
+    await page.locator('[data-test=import-owner] label', { hasText: '放入公海' }).click();
+    await screenshot(page, 'sales-08a-import-options');
     await page.locator('[data-test=import-run]').click();
     await page.locator('[data-test=import-errors]').waitFor();
     await page.locator('[data-test=import-result]', { hasText: '新建 1' }).waitFor();
     assert.equal(await page.locator('[data-test=import-errors] tbody tr').count(), 1);
+    // the duplicate is named with a link to the record it matched
+    await page.locator('[data-test=import-skipped] a', { hasText: '杭州看板科技有限公司' }).waitFor();
     await screenshot(page, 'sales-08-import-result');
+    // the failed row comes back as the user's own CSV with the reason
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=import-failed-file]').click()]);
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.match(text, /^\uFEFF客户名称,城市,客户等级,员工人数,错误原因\r\n向导导入乙公司,镇江,,很多,/);
     await page.locator('[data-test=import-close]').click();
     const made = await api('GET', '/accounts?q=' + encodeURIComponent('向导导入甲公司'));
     assert.equal(made.body.items[0].grade, 'A');
+    assert.equal(made.body.items[0].owner_id, null, 'into the pool');
   });
 });

@@ -161,6 +161,8 @@ export default {
     allOrNothingTip: 'If any row fails, nothing is saved', policy: { skip: 'Skip', update: 'Update the record', create: 'Create anyway' },
     templateName: '{entity} import template', template: 'Download a template', templateTip: 'The header row lists the fields you can import, required ones first',
     run: 'Import', back: 'Back', next: 'Next', row: 'Row', reason: 'Reason', errorFile: 'Download the failed rows',
+    owner: 'Owner', ownerMe: 'Me', ownerUser: 'A colleague', ownerPool: 'The public pool', ownerPick: 'Choose the owner',
+    ownerTip: 'Rows whose Owner column is filled keep that owner', skippedTitle: '{n} rows skipped as existing records:', existing: 'Existing record',
     counts: '{total} rows: {created} created, {updated} updated, {skipped} skipped, {failed} failed',
   },
   access: {

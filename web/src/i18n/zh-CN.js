@@ -163,6 +163,8 @@ export default {
     allOrNothingTip: '任何一行出错，都不保存任何数据', policy: { skip: '跳过', update: '更新已有记录', create: '仍然新建' },
     templateName: '{entity}导入模板', template: '下载导入模板', templateTip: '模板的表头是可导入的字段，必填的在前',
     run: '开始导入', back: '上一步', next: '下一步', row: '行号', reason: '原因', errorFile: '下载出错的行',
+    owner: '负责人', ownerMe: '归我负责', ownerUser: '指定同事', ownerPool: '放入公海', ownerPick: '选择负责人',
+    ownerTip: '文件中“负责人”列有值的行，以该列为准', skippedTitle: '已存在而跳过的 {n} 行：', existing: '已有记录',
     counts: '共 {total} 行：新建 {created}，更新 {updated}，跳过 {skipped}，出错 {failed}',
   },
   access: {
