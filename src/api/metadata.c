@@ -3,6 +3,7 @@
  *   GET  /api/v1/metadata                                entities, fields, layouts, menu
  *   POST /api/v1/metadata/entities/{entity}/fields       add a custom field (real column)
  *   PUT  /api/v1/metadata/picklists/{entity}/{field}     replace a picklist's options
+ *   PUT|DELETE /api/v1/metadata/layouts/{entity}         the company's form layout (窗体布局)
  * The answer is filtered by the user's rights: entities they may not view
  * and fields hidden from them are not mentioned at all. */
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "../entity/custom_fields.h"
 #include "../entity/entity_action.h"
 #include "../entity/entity_state.h"
+#include "../entity/form_layout.h"
 #include "../entity/meta_load.h"
 #include "../entity/meta_print.h"
 #include "../modules/user_settings.h"
@@ -43,6 +45,35 @@ static void label_pair(strbuf *b, const http_request *req, const char *zh, const
     sb_json_string(b, zh);
     sb_append(b, ",\"label_en\":");
     sb_json_string(b, en);
+}
+
+/* The detail groups in order; a group the company arranged lists its
+ * fields in their order (form_layout.h), leaving out those the user may
+ * not see. */
+static void write_groups(strbuf *b, const http_request *req, const entity_def *ent)
+{
+    sb_putc(b, '[');
+    for (int i = 0; i < ent->ngroups; i++) {
+        const layout_group *g = &ent->groups[i];
+        if (i) sb_putc(b, ',');
+        sb_append(b, "{\"key\":");
+        sb_json_string(b, g->key);
+        sb_putc(b, ',');
+        label_pair(b, req, g->label_zh, g->label_en);
+        if (g->fields) {
+            sb_append(b, ",\"fields\":[");
+            int n = 0;
+            for (int k = 0; k < g->nfields; k++) {
+                const field_def *f = meta_field(ent, g->fields[k]);
+                if (!f || !acl_field_access(req->user, ent, f)) continue;
+                if (n++) sb_putc(b, ',');
+                sb_json_string(b, f->name);
+            }
+            sb_putc(b, ']');
+        }
+        sb_putc(b, '}');
+    }
+    sb_putc(b, ']');
 }
 
 static void write_options(strbuf *b, const http_request *req, const field_def *f)
@@ -196,16 +227,9 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
         if (n++) sb_putc(b, ',');
         sb_json_string(b, f->name);
     }
-    sb_append(b, "],\"groups\":[");
-    for (int i = 0; i < ent->ngroups; i++) {
-        if (i) sb_putc(b, ',');
-        sb_append(b, "{\"key\":");
-        sb_json_string(b, ent->groups[i].key);
-        sb_putc(b, ',');
-        label_pair(b, req, ent->groups[i].label_zh, ent->groups[i].label_en);
-        sb_putc(b, '}');
-    }
-    sb_append(b, "],\"relations\":[");
+    sb_append(b, "],\"groups\":");
+    write_groups(b, req, ent);
+    sb_append(b, ",\"relations\":[");
     for (int i = 0; i < ent->nrelations; i++) {
         if (i) sb_putc(b, ',');
         sb_append(b, "{\"name\":");
@@ -400,6 +424,40 @@ static void put_picklist(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* PUT /api/v1/metadata/layouts/{entity}: the company's 窗体布局; DELETE
+ * puts the metadata's back. Both answer the groups now in force. */
+static void layout_change(http_request *req, http_response *res, int reset)
+{
+    if (require_admin(req, res)) return;
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    if (ent->is_system) return http_fail(req, res, 404, "not_found", "没有这个业务模块", "No such business entity");
+    err e;
+    err_clear(&e);
+    json_t *body = reset ? NULL : http_json_body(req, res);
+    if (!reset && !body) return;
+    int rc = reset ? form_layout_reset(&c, ent, &e) : form_layout_save(&c, ent, body, &e);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    const entity_def *fresh = meta_entity(meta_for_company(req->db, req->user->company_id), ent->name);
+    sb_append(&res->body, "{\"groups\":");
+    write_groups(&res->body, req, fresh ? fresh : ent);
+    sb_putc(&res->body, '}');
+    http_json(res, 200);
+}
+
+static void put_layout(http_request *req, http_response *res)
+{
+    layout_change(req, res, 0);
+}
+
+static void delete_layout(http_request *req, http_response *res)
+{
+    layout_change(req, res, 1);
+}
+
 extern void api_openapi(http_request *req, http_response *res);
 
 const route api_metadata_routes[] = {
@@ -416,6 +474,19 @@ const route api_metadata_routes[] = {
                      "{\"type\":\"array\",\"minItems\":1,\"maxItems\":500,\"items\":{\"$ref\":"
                      "\"#/components/schemas/PicklistOption\"}}}}",
              .ok = "200", .reply = "{\"type\":\"object\"}", .errors = "403 404 422"}},
+    {"PUT", "/api/v1/metadata/layouts/:entity", put_layout, 0,
+     .doc = {.tag = "metadata", .summary = "设置窗体布局 / arrange the form of an entity", .id = "put_layout",
+             .path = (const route_param[]){{"entity", "string", "entity name", 1}, {0}},
+             .body = "{\"type\":\"object\",\"required\":[\"groups\"],\"additionalProperties\":false,\"properties\":{"
+                     "\"groups\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":30,\"items\":{\"type\":\"object\","
+                     "\"required\":[\"key\",\"label_zh\",\"fields\"],\"properties\":{\"key\":{\"type\":\"string\"},"
+                     "\"label_zh\":{\"type\":\"string\"},\"label_en\":{\"type\":\"string\"},"
+                     "\"fields\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}}}",
+             .ok = "200", .reply = "{\"type\":\"object\"}", .errors = "403 404 422"}},
+    {"DELETE", "/api/v1/metadata/layouts/:entity", delete_layout, 0,
+     .doc = {.tag = "metadata", .summary = "恢复默认窗体布局 / the form layout back to the default", .id = "delete_layout",
+             .path = (const route_param[]){{"entity", "string", "entity name", 1}, {0}},
+             .ok = "200", .reply = "{\"type\":\"object\"}", .errors = "403 404"}},
     {"GET", "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC,
      .doc = {.tag = "metadata", .summary = "本接口文档（OpenAPI 3.0）/ this document (OpenAPI 3.0)",
              .id = "get_openapi", .ok = "200", .reply = "{\"type\":\"object\"}"}},

@@ -19,6 +19,7 @@
 #include "entity_action.h"
 #include "entity_state.h"
 #include "meta_print.h"
+#include "form_layout.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -408,6 +409,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     field_def *named = ent->name_field ? (field_def *)meta_field(ent, ent->name_field) : NULL;
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
+    if (company && form_layout_apply(c, a, ent, company, e)) return -1;
     return parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) || meta_parse_print(je, a, ent, e) ? -1 : 0;
 }
 
@@ -514,19 +516,22 @@ static company_meta *company_entry(int64_t company_id)
     return &companies[ncompanies++];
 }
 
-/* Whether the company keeps picklist options or custom fields of its own. */
+/* Whether the company keeps picklist options, custom fields or form
+ * layouts of its own. */
 static int has_own_metadata(db_conn *c, int64_t company_id)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)company_id);
-    const char *params[] = {id, id};
+    const char *params[] = {id, id, id};
     int64_t n = 0;
     err ignore;
     err_clear(&ignore);
     return db_query_int64(c,
                           "SELECT COUNT(*) FROM (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT) "
-                          "UNION ALL SELECT 1 FROM custom_fields WHERE company_id = CAST(? AS BIGINT)) x",
-                          &n, &ignore, 2, params) == 0 && n > 0;
+                          "UNION ALL SELECT 1 FROM custom_fields WHERE company_id = CAST(? AS BIGINT) "
+                          "UNION ALL SELECT 1 FROM company_settings WHERE company_id = CAST(? AS BIGINT) "
+                          "AND key LIKE 'layout.%') x",
+                          &n, &ignore, 3, params) == 0 && n > 0;
 }
 
 const metadata *meta_for_company(db_conn *c, int64_t company_id)

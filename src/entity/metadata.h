@@ -107,6 +107,10 @@ typedef struct layout_group {
     const char *key;
     const char *label_zh;
     const char *label_en;
+    /* The company's own order of the group's fields (form_layout.h);
+     * NULL: the fields of the group in metadata order. */
+    const char **fields;
+    int nfields;
 } layout_group;
 
 /* A balance of a ledger: sums of `sum` fields per value of the `group_by`
