@@ -203,8 +203,15 @@ export default {
     suspended: 'Company “{name}” suspended', reactivated: 'Company “{name}” reactivated', company: 'Company',
     fieldError: { duplicate: 'Already in use', required: 'Required', invalid_format: 'Invalid format', too_long: 'Too long', too_short: 'Too short', weak: 'Too weak', own_company: 'You cannot suspend your own company' },
   },
+  layout: {
+    title: 'Form layout', tip: 'Drag a field to move it: onto another field to go before it, onto a group\'s empty space to go last. Or focus a field and press Alt+↑/↓ to move it within its group, Alt+←/→ to the previous or next group. Once saved, the company\'s forms and record pages follow the new layout.',
+    addGroup: 'Add a group', groupName: 'Group name', groupNameRule: 'A group name is 1 to 30 characters', save: 'Save layout', reset: 'Back to default',
+    resetConfirm: 'Go back to the default form layout? The company\'s groups and order will be dropped.', resetDone: 'The default layout is back', saved: 'Form layout saved',
+    unsaved: 'Unsaved changes', groupUp: 'Move group up', groupDown: 'Move group down', removeGroup: 'Remove group', fieldCount: '{n} fields',
+    dropHere: 'Drop fields here',
+  },
   admin: {
-    fieldsTitle: 'Fields & picklists', fieldsTip: 'Add custom fields to business objects and maintain picklist options. New fields appear in forms and lists at once.',
+    fieldsTab: 'Fields', fieldsTitle: 'Fields & picklists', fieldsTip: 'Add custom fields to business objects and maintain picklist options. New fields appear in forms and lists at once.',
     entity: 'Object', addField: 'Add field', editOptions: 'Edit options', fieldName: 'Field name',
     fieldNameTip: 'Lower-case letters, digits and underscores; saved with the prefix cf_', labelZh: 'Chinese label', labelEn: 'English label',
     type: 'Type', required: 'Required', custom: 'Custom', system: 'System', builtin: 'Standard',

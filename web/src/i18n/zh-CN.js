@@ -205,8 +205,15 @@ export default {
     suspended: '公司“{name}”已停用', reactivated: '公司“{name}”已启用', company: '所属公司',
     fieldError: { duplicate: '已被使用', required: '不能为空', invalid_format: '格式不正确', too_long: '内容过长', too_short: '太短', weak: '太简单', own_company: '不能停用自己所在的公司' },
   },
+  layout: {
+    title: '窗体布局', tip: '拖动字段调整表单中的位置：放到另一个字段上即排在它前面，放到分组空白处即排到最后。也可以选中字段后按 Alt+↑/↓ 在分组内移动，Alt+←/→ 移到上一个/下一个分组。保存后本公司的表单和详情页立即按新布局显示。',
+    addGroup: '新增分组', groupName: '分组名称', groupNameRule: '分组名称须为 1 到 30 个字符', save: '保存布局', reset: '恢复默认',
+    resetConfirm: '恢复为系统默认的表单布局？本公司调整过的分组和顺序将不再保留。', resetDone: '已恢复默认布局', saved: '表单布局已保存',
+    unsaved: '有未保存的调整', groupUp: '分组上移', groupDown: '分组下移', removeGroup: '删除分组', fieldCount: '{n} 个字段',
+    dropHere: '把字段拖到这里',
+  },
   admin: {
-    fieldsTitle: '字段与字典', fieldsTip: '为业务对象添加自定义字段，维护下拉选项（字典）。新字段立即出现在表单和列表中。',
+    fieldsTab: '字段', fieldsTitle: '字段与字典', fieldsTip: '为业务对象添加自定义字段，维护下拉选项（字典）。新字段立即出现在表单和列表中。',
     entity: '业务对象', addField: '新增字段', editOptions: '编辑选项', fieldName: '字段名',
     fieldNameTip: '小写字母、数字和下划线，保存后自动加前缀 cf_', labelZh: '中文名称', labelEn: '英文名称',
     type: '字段类型', required: '必填', custom: '自定义', system: '系统', builtin: '标准',

@@ -50,6 +50,14 @@ export function groupFields(entity, fields) {
     }
     byKey[key].fields.push(f);
   }
+  // a group the company arranged (窗体布局) lists its fields in its order;
+  // fields it does not list (added since) follow in metadata order
+  for (const g of groups) {
+    const order = (entity.groups || []).find(x => x.key === g.key)?.fields;
+    if (!order) continue;
+    const at = f => { const i = order.indexOf(f.name); return i < 0 ? order.length : i; };
+    g.fields = g.fields.map((f, i) => [f, i]).sort((a, b) => at(a[0]) - at(b[0]) || a[1] - b[1]).map(x => x[0]);
+  }
   return groups.filter(g => g.fields.length > 0);
 }
 

@@ -4,23 +4,23 @@
 // icons, plus the ones the interface itself uses. An unknown name shows
 // the Document icon.
 import {
-  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
+  Aim, ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
   Coin, Collection, Compass, Connection, CreditCard, DataAnalysis, DataLine, Delete, Discount, Document,
   Download, Edit, EditPen, Expand, Files, Filter, Finished, Flag, Fold, Folder, Goods, Grid, Guide, Headset,
   Histogram, HomeFilled, House, Iphone, Key, Link, List, Location, Lock, MapLocation, Management, Medal, Memo,
   Menu, Message, Money, Monitor, MoreFilled, Notebook, Odometer, Operation, PieChart, Phone, Plus, Postcard, Present, PriceTag,
-  Promotion, Reading, Refresh, RefreshLeft, School, Search, Sell, Service, Setting, Share, Shop, ShoppingBag,
+  Promotion, Rank, Reading, Refresh, RefreshLeft, School, Search, Sell, Service, Setting, Share, Shop, ShoppingBag,
   ShoppingCart, Stamp, Star, Stopwatch, Suitcase, SwitchButton, Tickets, Timer, Tools, Top, TrendCharts,
   Trophy, Upload, User, UserFilled, Van, Wallet, Warning, OfficeBuilding,
 } from '@element-plus/icons-vue';
 
 export const Icons = {
-  Aim, ArrowDown, ArrowLeft, ArrowRight, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
+  Aim, ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Avatar, Bell, Bottom, Box, Briefcase, Calendar, ChatDotRound, ChatLineRound, Checked, Clock, Close,
   Coin, Collection, Compass, Connection, CreditCard, DataAnalysis, DataLine, Delete, Discount, Document,
   Download, Edit, EditPen, Expand, Files, Filter, Finished, Flag, Fold, Folder, Goods, Grid, Guide, Headset,
   Histogram, HomeFilled, House, Iphone, Key, Link, List, Location, Lock, MapLocation, Management, Medal, Memo,
   Menu, Message, Money, Monitor, MoreFilled, Notebook, Odometer, Operation, PieChart, Phone, Plus, Postcard, Present, PriceTag,
-  Promotion, Reading, Refresh, RefreshLeft, School, Search, Sell, Service, Setting, Share, Shop, ShoppingBag,
+  Promotion, Rank, Reading, Refresh, RefreshLeft, School, Search, Sell, Service, Setting, Share, Shop, ShoppingBag,
   ShoppingCart, Stamp, Star, Stopwatch, Suitcase, SwitchButton, Tickets, Timer, Tools, Top, TrendCharts,
   Trophy, Upload, User, UserFilled, Van, Wallet, Warning, OfficeBuilding,
 };
