@@ -332,8 +332,8 @@ static void write_verbs(strbuf *b)
 /* What a new password must be, for forms to say beside the field. */
 static void write_password_policy(strbuf *b)
 {
-    sb_printf(b, ",\"password_policy\":{\"min_bytes\":%d,\"max_bytes\":%d,\"label_zh\":", PASSWORD_MIN_BYTES,
-              PASSWORD_MAX_BYTES);
+    sb_printf(b, ",\"password_policy\":{\"min_chars\":%d,\"max_chars\":%d,\"label_zh\":", PASSWORD_MIN_CHARS,
+              PASSWORD_MAX_CHARS);
     sb_json_string(b, PASSWORD_RULE_ZH);
     sb_append(b, ",\"label_en\":");
     sb_json_string(b, PASSWORD_RULE_EN);

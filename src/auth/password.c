@@ -48,23 +48,22 @@ static int policy_fail(err *e, const char *field, const char *reason, const char
     return -1;
 }
 
-const char PASSWORD_RULE_ZH[] = "8 至 128 个字节（一个汉字占 3 个字节），不能全部是同一个字符";
-const char PASSWORD_RULE_EN[] = "8 to 128 bytes (a Chinese character counts as 3), not one character repeated";
+const char PASSWORD_RULE_ZH[] = "8 至 128 个字符（汉字、字母、数字、符号均可），不能全部是同一个字符";
+const char PASSWORD_RULE_EN[] = "8 to 128 characters (Chinese characters, letters, digits or symbols), not one character repeated";
 
 int password_check_policy(const char *pw, const char *field, err *e)
 {
     size_t n = pw ? strlen(pw) : 0;
-    if (n < PASSWORD_MIN_BYTES)
-        return policy_fail(e, field, "too_short",
-                           "密码太短：至少需要 8 个字节（一个汉字占 3 个字节）",
-                           "The password is too short: at least 8 bytes are needed "
-                           "(a Chinese character counts as 3)");
-    if (n > PASSWORD_MAX_BYTES)
-        return policy_fail(e, field, "too_long", "密码太长：最多 128 个字节",
-                           "The password is too long: at most 128 bytes");
-    if (utf8_count(pw, n) < 0)
+    long chars = n > PASSWORD_MAX_BYTES ? PASSWORD_MAX_CHARS + 1 : utf8_count(pw ? pw : "", n);
+    if (chars < 0)
         return policy_fail(e, field, "invalid", "密码不是有效的 UTF-8 文本",
                            "The password is not valid UTF-8 text");
+    if (chars < PASSWORD_MIN_CHARS)
+        return policy_fail(e, field, "too_short", "密码太短：至少需要 8 个字符",
+                           "The password is too short: at least 8 characters are needed");
+    if (chars > PASSWORD_MAX_CHARS)
+        return policy_fail(e, field, "too_long", "密码太长：最多 128 个字符",
+                           "The password is too long: at most 128 characters");
     if (one_character_repeated(pw, n))
         return policy_fail(e, field, "weak", "密码太简单：不能全部是同一个字符",
                            "The password is too weak: it cannot be one character repeated");

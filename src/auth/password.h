@@ -13,12 +13,14 @@
 
 #include "../util/err.h"
 
-#define PASSWORD_MIN_BYTES 8
-#define PASSWORD_MAX_BYTES 128
+#define PASSWORD_MIN_CHARS 8
+#define PASSWORD_MAX_CHARS 128
+#define PASSWORD_MAX_BYTES 512 /* 128 characters of four bytes: what reaches argon2id is bounded */
 /* Room for an encoded hash with its NUL (libsodium's crypto_pwhash_STRBYTES). */
 #define PASSWORD_HASH_SIZE 128
 
-/* Checks the policy: 8..128 bytes of valid UTF-8, not one character repeated.
+/* Checks the policy: 8..128 characters of valid UTF-8 (a Chinese character
+ * is one), not one character repeated.
  * On failure fills e with 422 validation_failed and field `field` with reason
  * too_short, too_long, invalid (not UTF-8) or weak; returns -1. */
 int password_check_policy(const char *pw, const char *field, err *e);

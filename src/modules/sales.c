@@ -371,7 +371,7 @@ static int make_records(entity_ctx *c, const entity_def *leads, const action_def
     if (json_is_true(json_object_get(body, "create_opportunity")) || json_object_size(opp)) {
         const char *company = json_string_value(json_object_get(lead, "company"));
         if (!company || !*company) company = json_string_value(json_object_get(lead, "name"));
-        if (!json_object_get(opp, "name")) json_object_set_new(opp, "name", json_sprintf("%s 商机", company ? company : ""));
+        if (!json_object_get(opp, "name")) json_object_set_new(opp, "name", json_sprintf("%s 销售机会", company ? company : ""));
         json_object_set_new(opp, "account_id", json_integer(out->account_id));
         json_object_set_new(opp, "contact_id", json_integer(out->contact_id));
         if (copy_lead(c, leads, act, "opportunity", lead, opp, &out->opportunity_id, e)) goto done;

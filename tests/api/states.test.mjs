@@ -230,7 +230,7 @@ test('lead conversion: the action and the old route give the same result, with t
   assert.deepEqual(pick(await con(viaAction.json.result), conKeys), pick(await con(viaAlias.json), conKeys));
   assert.equal((await acc(viaAction.json.result)).name, '转换对比乙有限公司');
   const opp = (await admin.get(`/api/v1/opportunities/${viaAction.json.result.opportunity_id}`)).json;
-  assert.deepEqual([opp.name, opp.source, opp.stage], ['转换对比乙有限公司 商机', 'lead', 'prospecting']);
+  assert.deepEqual([opp.name, opp.source, opp.stage], ['转换对比乙有限公司 销售机会', 'lead', 'prospecting']);
   // both ways refuse a second conversion the same way
   assertError(assert, await admin.post(`/api/v1/leads/${y.id}/convert`, {}), 409, 'already_converted');
   assertError(assert, await admin.post(`/api/v1/leads/${x.id}/actions/convert`, {}), 409, 'already_converted');

@@ -58,7 +58,7 @@ describe('companies (tenants) administration', () => {
 
   it('creates a company with its first administrator; the password rule stands beside the field', async () => {
     await openCreate();
-    assert.match(await dialog().locator('[data-test=password-rule]').innerText(), /8 至 128 个字节/);
+    assert.match(await dialog().locator('[data-test=password-rule]').innerText(), /8 至 128 个字符/);
     await fillCreate({ name: COMPANY, username: ADMIN.username, adminName: ADMIN.name, password: 'short' });
     await dialog().locator('[data-test=c-save]').click();
     await fieldError('c-password').filter({ hasText: '密码太短' }).waitFor();
@@ -93,7 +93,7 @@ describe('companies (tenants) administration', () => {
     await page.locator('.page-title', { hasText: 'Companies' }).waitFor();
     await openCreate();
     await dialog().getByText('Admin username').waitFor();
-    assert.match(await dialog().locator('[data-test=password-rule]').innerText(), /^8 to 128 bytes/);
+    assert.match(await dialog().locator('[data-test=password-rule]').innerText(), /^8 to 128 characters/);
     await screenshot(page, 'companies-03b-english');
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-test=user-menu]').click();

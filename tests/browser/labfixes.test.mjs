@@ -317,10 +317,10 @@ describe('fixes from the lab walkthrough', () => {
     await page.locator('.el-tabs__item', { hasText: '重复日程' }).waitFor();
   });
 
-  it('wording: 新建跟进记录, 新增销售机会, 导出当前列表 (it exports what the list shows), 当前阶段，已停留', async () => {
+  it('wording: 新增行动记录, 新增销售机会, 导出当前列表 (it exports what the list shows), 当前阶段，已停留', async () => {
     await page.goto(`${srv.base}/accounts/${ids.a}`);
     const view = page.locator('[data-test=account-360]');
-    await view.getByRole('button', { name: '新建跟进记录' }).waitFor();
+    await view.getByRole('button', { name: '新增行动记录' }).waitFor();
     await view.getByRole('button', { name: '新增销售机会' }).waitFor();
     await screenshot(page, 'labfixes-11-account-360');
 

@@ -4,7 +4,7 @@
 // menu, Alt+→ / Alt+←) only where the state machine allows; a follow-up that
 // falls due pops up without a reload (in the page and as a browser
 // notification), the bell counts a new one without a reload, and 完成 from
-// the bell asks the 行动结果; a customer's 跟进记录 go by time; 站内消息 are
+// the bell asks the 行动结果; a customer's 行动记录 go by time; 站内消息 are
 // written to colleagues, roles or departments; a manager's home has KPIs per
 // salesperson and says whose each task is; on a 390 px phone the day's work
 // comes first and the calendar opens on the day.
@@ -178,7 +178,7 @@ describe('the walk: reminders fire without a reload', () => {
     await badge.waitFor({ state: 'hidden' });
   });
 
-  it("a customer's 跟进记录 are in the order they happened, not the order they were written down", async () => {
+  it("a customer's 行动记录 are in the order they happened, not the order they were written down", async () => {
     const acc = (await api('POST', '/accounts', { name: '温州时序鞋业有限公司' })).body;
     const at = days => new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
     const log = body => api('POST', '/activities', { account_id: acc.id, kind: 'call', ...body });

@@ -157,15 +157,22 @@ static void test_password_policy(void **state)
     expect_policy("", "too_short");
     expect_policy("1234567", "too_short");
     expect_policy(long_pw, "too_long");
-    long_pw[128] = '\0'; /* exactly 128 bytes */
+    long_pw[128] = '\0'; /* exactly 128 characters */
     expect_policy(long_pw, NULL);
+    /* characters, not bytes: 128 Chinese characters (384 bytes) pass, 129 do not */
+    char cjk[3 * 129 + 1] = "";
+    for (int i = 0; i < 129; i++) strcat(cjk, i % 2 ? "客" : "户");
+    expect_policy(cjk, "too_long");
+    cjk[3 * 128] = '\0';
+    expect_policy(cjk, NULL);
     expect_policy("aaaaaaaa", "weak");
     expect_policy("１１１１１１１１", "weak"); /* one full-width character repeated */
     expect_policy("abc\xff\xfe"
                   "defgh",
                   "invalid");
     expect_policy("12345678", NULL);
-    expect_policy("客户关系管理", NULL); /* 18 bytes */
+    expect_policy("客户关系管理", "too_short"); /* six characters, though 18 bytes */
+    expect_policy("客户关系管理系统", NULL);      /* eight */
     expect_policy(PW, NULL);
 }
 

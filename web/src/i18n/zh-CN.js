@@ -28,7 +28,7 @@ export default {
   password: {
     title: '修改密码', old: '原密码', new: '新密码', confirm: '确认新密码',
     mismatch: '两次输入的新密码不一致', changed: '密码已修改，其他设备上的登录已失效',
-    tooShort: '新密码至少 8 位',
+    tooShort: '新密码至少 8 个字符',
   },
   home: {
     kpiTitle: '业绩简报', kpiTip: '本月；在谈机会为当前全部', kpiWon: '本月赢单', kpiPipeline: '在谈机会', kpiActivities: '本月完成行动',
@@ -36,7 +36,7 @@ export default {
     welcome: '{name}，您好', today: '今天是 {date}', counts: '数据概览', recent: '最近更新',
     distribution: '{entity}分布（按{field}）', unset: '未填写', shortcuts: '快捷入口',
     newRecord: '新建{entity}', upcoming: '近期待办', upcomingTip: '未来 7 天，逾期的在前',
-    upcomingNone: '未来 7 天没有待办，可以在客户页面新建跟进记录',
+    upcomingNone: '未来 7 天没有待办，可以在客户页面新建行动记录',
   },
   list: {
     ownRecords: '我的客户', pool: '公海',
@@ -136,9 +136,9 @@ export default {
   },
   a360: {
     tab: '客户全景', nextFollowUp: '下次跟进', none: '未安排', hot: '热点客户',
-    newActivity: '新建跟进记录', newContact: '新增联系人', newOpportunity: '新增销售机会',
-    contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '跟进记录',
-    noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有跟进记录',
+    newActivity: '新增行动记录', newContact: '新增联系人', newOpportunity: '新增销售机会',
+    contacts: '联系人（{n}）', opportunities: '销售机会（{n}）', timeline: '行动记录',
+    noContacts: '还没有联系人', noOpportunities: '还没有销售机会', noActivities: '还没有行动记录',
   },
   stats: {
     title: '客情统计', menu: '客情统计', by: '统计维度', count: '客户数', share: '占比', total: '合计',
