@@ -18,14 +18,19 @@
 /* The demo team signs in with this password (README). */
 #define DEMO_PASSWORD "Kehu#Demo2026"
 
-static const char *const LEAD_NAMES[] = {"陈静", "刘洋", "张伟", "李娜", "王芳", "赵磊", "孙丽", "周杰",
+/* Prospects' names: none is a name of the demo team (张伟, 李娜, 王强). */
+static const char *const LEAD_NAMES[] = {"陈静", "刘洋", "黄晓明", "杨丽华", "王芳", "赵磊", "孙丽", "周杰",
                                          "吴敏", "郑浩", "冯晓东", "何雨桐", "高志强", "林海燕", "罗思远"};
 static const char *const LEAD_COMPANIES[] = {"合肥智联软件有限公司", "青岛海纳电子有限公司", "成都蜀锦食品有限公司",
                                              "西安秦川机械有限公司", "厦门鹭岛物流有限公司", "武汉光谷信息技术有限公司",
                                              "长沙湘江医药有限公司", "大连星海贸易有限公司"};
 static const char *const LEAD_SOURCES[] = {"website", "exhibition", "referral", "cold_call", "campaign"};
 static const char *const LEAD_STATUS[] = {"new", "working", "working", "unqualified"};
-static const char *const PRODUCTS[] = {"CRM 系统", "办公设备", "年度维保服务", "培训服务", "数据平台", "智能终端"};
+/* A few hot prospects, more lukewarm and cold ones, as in any pipeline. */
+static const char *const LEAD_RATINGS[] = {"warm", "cold", "hot", "warm", "cold", "cold", "warm"};
+/* What a deal is about, as a salesperson would name it after the customer. */
+static const char *const DEALS[] = {"CRM 系统一期", "办公设备年度采购", "设备维保续约", "销售团队培训", "数据平台建设",
+                                    "智能终端批量采购", "门店管理系统升级"};
 static const char *const STAGES[] = {"prospecting", "qualification", "proposal", "negotiation", "commit", "won", "lost"};
 /* What a salesperson does, and what kind of activity it is. */
 static const struct {
@@ -63,23 +68,63 @@ static int demo_leads(entity_ctx *c, err *e)
     for (size_t i = 0; i < N(LEAD_NAMES); i++) {
         json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", LEAD_NAMES[i], "company",
                               LEAD_COMPANIES[i % N(LEAD_COMPANIES)], "source", LEAD_SOURCES[i % N(LEAD_SOURCES)],
-                              "status", LEAD_STATUS[i % N(LEAD_STATUS)], "rating", i % 3 ? "warm" : "hot");
+                              "status", LEAD_STATUS[i % N(LEAD_STATUS)], "rating", LEAD_RATINGS[i % N(LEAD_RATINGS)]);
         json_object_set_new(b, "mobile", json_sprintf("139%08zu", 12345678 + i * 1111));
         if (create(c, "leads", b, NULL, e)) return -1;
     }
     return 0;
 }
 
+/* A customer's short name for a deal's title: without the city in front
+ * and the legal form behind (南京恒达机械制造有限公司 -> 恒达机械制造). */
+static void short_name(const char *name, char *out, size_t n)
+{
+    static const char *const FORMS[] = {"股份有限公司", "集团有限公司", "科技有限公司", "有限公司"};
+    snprintf(out, n, "%s", name);
+    for (size_t i = 0; i < N(FORMS); i++) {
+        char *at = strstr(out, FORMS[i]);
+        if (at) {
+            *at = '\0';
+            break;
+        }
+    }
+    char *branch = strstr(out, "第");
+    if (branch) *branch = '\0';
+    /* gen-data's names start with the city: two characters, but for these */
+    static const char *const LONG_CITIES[] = {"哈尔滨", "石家庄", "呼和浩特", "乌鲁木齐"};
+    size_t skip = strlen("南京");
+    for (size_t i = 0; i < N(LONG_CITIES); i++)
+        if (strncmp(out, LONG_CITIES[i], strlen(LONG_CITIES[i])) == 0) skip = strlen(LONG_CITIES[i]);
+    if (strlen(out) > skip) memmove(out, out + skip, strlen(out + skip) + 1);
+}
+
+static int customer_name(entity_ctx *c, int64_t id, char *out, size_t n, err *e)
+{
+    db_stmt *s = db_prepare(c->db, "SELECT name FROM accounts WHERE id = ?", e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    snprintf(out, n, "%s", rc == DB_ROW ? db_column_text(s, 0) : "");
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取客户失败", "Cannot read the customer") : 0;
+}
+
+/* Open deals close ahead (one in ten is already late: the board flags
+ * it); won and lost ones closed in the past months. */
 static int demo_opportunities(entity_ctx *c, err *e)
 {
-    char date[16];
+    char date[16], customer[160], title[200];
     for (int i = 0; i < 42; i++) {
-        day_text(-30 + i * 4, 0, date, sizeof date);
-        json_t *b = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name", PRODUCTS[i % N(PRODUCTS)], "account_id",
-                              (json_int_t)(1 + (i * 7) % 60), "stage", STAGES[i % N(STAGES)],
-                              "expected_close_date", date, "amount", (json_int_t)(20000 + (i * 37 % 50) * 10000));
-        json_object_set_new(b, "name", json_sprintf("%s采购项目 %02d", PRODUCTS[i % N(PRODUCTS)], i + 1));
-        if (strcmp(STAGES[i % N(STAGES)], "lost") == 0) json_object_set_new(b, "lost_reason", json_string("price"));
+        const char *stage = STAGES[i % N(STAGES)];
+        int closed = strcmp(stage, "won") == 0 || strcmp(stage, "lost") == 0;
+        day_text(closed ? -5 - (i * 3) % 80 : i % 10 == 3 ? -6 : 10 + (i * 5) % 75, 0, date, sizeof date);
+        json_int_t account = 1 + (i * 7) % 60;
+        if (customer_name(c, account, customer, sizeof customer, e)) return -1;
+        short_name(customer, title, sizeof title);
+        json_t *b = json_pack("{s:I,s:s,s:s,s:I}", "account_id", account, "stage", stage, "expected_close_date", date,
+                              "amount", (json_int_t)(20000 + (i * 37 % 50) * 10000));
+        json_object_set_new(b, "name", json_sprintf("%s%s", title, DEALS[i % N(DEALS)]));
+        if (strcmp(stage, "lost") == 0) json_object_set_new(b, "lost_reason", json_string(i % 2 ? "price" : "competitor"));
         if (create(c, "opportunities", b, NULL, e)) return -1;
     }
     return 0;

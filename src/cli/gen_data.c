@@ -19,16 +19,25 @@
 #include "../util/grams.h"
 #include "../util/pinyin.h"
 
-static const char *const CITIES[][2] = {
-    {"北京", "北京"}, {"上海", "上海"}, {"天津", "天津"}, {"重庆", "重庆"}, {"江苏", "南京"},
-    {"江苏", "苏州"}, {"江苏", "无锡"}, {"浙江", "杭州"}, {"浙江", "宁波"}, {"广东", "广州"},
-    {"广东", "深圳"}, {"广东", "东莞"}, {"山东", "济南"}, {"山东", "青岛"}, {"湖北", "武汉"},
-    {"湖南", "长沙"}, {"四川", "成都"}, {"陕西", "西安"}, {"河南", "郑州"}, {"福建", "厦门"},
-    {"福建", "福州"}, {"安徽", "合肥"}, {"辽宁", "沈阳"}, {"辽宁", "大连"}, {"吉林", "长春"},
-    {"黑龙江", "哈尔滨"}, {"河北", "石家庄"}, {"山西", "太原"}, {"江西", "南昌"}, {"云南", "昆明"},
-    {"广西", "南宁"}, {"贵州", "贵阳"}, {"甘肃", "兰州"}, {"内蒙古", "呼和浩特"}, {"新疆", "乌鲁木齐"},
-    {"海南", "海口"}, {"宁夏", "银川"}, {"青海", "西宁"}, {"江苏", "常州"}, {"浙江", "温州"},
+/* Province, city and the city's telephone area code (区号), so a
+ * customer's office number reads like one from its city. */
+static const struct {
+    const char *province, *city, *area;
+} CITIES[] = {
+    {"北京", "北京", "010"},     {"上海", "上海", "021"},     {"天津", "天津", "022"},       {"重庆", "重庆", "023"},
+    {"江苏", "南京", "025"},     {"江苏", "苏州", "0512"},    {"江苏", "无锡", "0510"},      {"浙江", "杭州", "0571"},
+    {"浙江", "宁波", "0574"},    {"广东", "广州", "020"},     {"广东", "深圳", "0755"},      {"广东", "东莞", "0769"},
+    {"山东", "济南", "0531"},    {"山东", "青岛", "0532"},    {"湖北", "武汉", "027"},       {"湖南", "长沙", "0731"},
+    {"四川", "成都", "028"},     {"陕西", "西安", "029"},     {"河南", "郑州", "0371"},      {"福建", "厦门", "0592"},
+    {"福建", "福州", "0591"},    {"安徽", "合肥", "0551"},    {"辽宁", "沈阳", "024"},       {"辽宁", "大连", "0411"},
+    {"吉林", "长春", "0431"},    {"黑龙江", "哈尔滨", "0451"}, {"河北", "石家庄", "0311"},   {"山西", "太原", "0351"},
+    {"江西", "南昌", "0791"},    {"云南", "昆明", "0871"},    {"广西", "南宁", "0771"},      {"贵州", "贵阳", "0851"},
+    {"甘肃", "兰州", "0931"},    {"内蒙古", "呼和浩特", "0471"}, {"新疆", "乌鲁木齐", "0991"}, {"海南", "海口", "0898"},
+    {"宁夏", "银川", "0951"},    {"青海", "西宁", "0971"},    {"江苏", "常州", "0519"},      {"浙江", "温州", "0577"},
 };
+/* Road names every Chinese city has. */
+static const char *const ROADS[] = {"中山路", "人民路", "解放路", "建设路", "长江路", "和平路", "新华路",
+                                    "科技路", "创业大道", "学府路", "金融街", "滨江大道", "工业园路", "友谊路"};
 static const char *const BRAND1[] = {"华", "中", "新", "恒", "金", "瑞", "鼎", "宏", "博", "天",
                                      "长", "东", "海", "联", "汇", "通", "信", "诚", "嘉", "盛",
                                      "远", "泰", "安", "永", "明", "正", "德", "奥", "凯", "达",
@@ -88,9 +97,9 @@ static void company_name(uint64_t i, char *out, size_t n, int *city, int *trade)
     int b1 = (int)(k % N(BRAND1)); k /= N(BRAND1);
     *city = (int)(k % N(CITIES));
     if (i < total)
-        snprintf(out, n, "%s%s%s%s%s", CITIES[*city][1], BRAND1[b1], BRAND2[b2], TRADES[*trade].word, FORMS[f]);
+        snprintf(out, n, "%s%s%s%s%s", CITIES[*city].city, BRAND1[b1], BRAND2[b2], TRADES[*trade].word, FORMS[f]);
     else /* beyond 2.8 million names: a branch number keeps them distinct */
-        snprintf(out, n, "%s%s%s%s%s第%llu分公司", CITIES[*city][1], BRAND1[b1], BRAND2[b2],
+        snprintf(out, n, "%s%s%s%s%s第%llu分公司", CITIES[*city].city, BRAND1[b1], BRAND2[b2],
                  TRADES[*trade].word, FORMS[f], (unsigned long long)(i / total));
 }
 
@@ -159,9 +168,11 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         int city, trade;
         company_name((uint64_t)i - 1, name, sizeof name, &city, &trade);
         snprintf(code, sizeof code, "KH-%06lld", (long long)i);
-        snprintf(phone, sizeof phone, "0%03d-%08llu", (int)(10 + rnd() % 890), (unsigned long long)(rnd() % 100000000));
+        /* an eight-digit local number, which starts with 2 to 8 */
+        snprintf(phone, sizeof phone, "%s-%d%07llu", CITIES[city].area, (int)(2 + rnd() % 7),
+                 (unsigned long long)(rnd() % 10000000));
         snprintf(email, sizeof email, "contact%lld@example.cn", (long long)i);
-        snprintf(addr, sizeof addr, "%s市%s路%d号", CITIES[city][1], BRAND1[rnd() % N(BRAND1)], (int)(1 + rnd() % 999));
+        snprintf(addr, sizeof addr, "%s市%s%d号", CITIES[city].city, ROADS[rnd() % N(ROADS)], (int)(1 + rnd() % 999));
         int k = bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, code);
         db_bind_text(s, k++, name);
@@ -172,8 +183,8 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         db_bind_text(s, k++, STAGES[rnd() % N(STAGES)]);
         db_bind_text(s, k++, phone);
         db_bind_text(s, k++, email);
-        db_bind_text(s, k++, CITIES[city][0]);
-        db_bind_text(s, k++, CITIES[city][1]);
+        db_bind_text(s, k++, CITIES[city].province);
+        db_bind_text(s, k++, CITIES[city].city);
         db_bind_text(s, k++, addr);
         db_bind_int64(s, k++, (int64_t)(10 + rnd() % 5000));
         db_bind_int64(s, k++, (int64_t)(rnd() % 50000000000LL)); /* 分 */

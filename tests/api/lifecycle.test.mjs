@@ -122,6 +122,32 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok(funnel.items.every(s => s.count > 0), 'opportunities in every stage');
   const acc = (await admin.get('/api/v1/accounts?limit=1')).json.items[0];
   assert.match(acc.name, /[\u4e00-\u9fff]/);
+  // it reads like a real company's data: office numbers carry their city's
+  // 区号, deals are named after their customer, no prospect bears a demo
+  // user's name, prospects are hot, warm and cold, and open deals close
+  // ahead (a few late ones, which the board flags)
+  const AREA = { 北京: '010', 上海: '021', 南京: '025', 杭州: '0571', 广州: '020', 深圳: '0755', 成都: '028', 西安: '029' };
+  const all = (await admin.get('/api/v1/accounts?limit=200')).json.items;
+  let checked = 0;
+  for (const a of all.filter(x => AREA[x.city] && x.phone)) {
+    assert.ok(a.phone.startsWith(AREA[a.city] + '-'), `${a.name} in ${a.city}: ${a.phone}`);
+    assert.match(a.phone, /^0\d{2,3}-[2-8]\d{7}$/);
+    checked++;
+  }
+  assert.ok(checked > 0, 'some customers in the big cities');
+  const leads = (await admin.get('/api/v1/leads?limit=100')).json.items;
+  assert.ok(!leads.some(l => ['张伟', '李娜', '王强'].includes(l.name)), 'no prospect is named like the demo team');
+  assert.deepEqual([...new Set(leads.map(l => l.rating))].sort(), ['cold', 'hot', 'warm']);
+  const deals = (await admin.get('/api/v1/opportunities?limit=100')).json.items;
+  assert.ok(!deals.some(d => /项目 \d+$/.test(d.name)), deals.map(d => d.name).join());
+  const customersById = Object.fromEntries(all.map(a => [a.id, a.name]));
+  for (const d of deals.slice(0, 10))
+    assert.ok(customersById[d.account_id]?.includes(d.name.slice(0, 2)), `${d.name} is named after ${customersById[d.account_id]}`);
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const open = deals.filter(d => !['won', 'lost'].includes(d.stage));
+  const late = open.filter(d => d.expected_close_date < today);
+  assert.ok(late.length >= 1 && late.length <= open.length / 5, `${late.length} of ${open.length} open deals are late`);
+  assert.ok(deals.filter(d => ['won', 'lost'].includes(d.stage)).every(d => d.expected_close_date <= today));
   // the team signs in and sees its own customers, the manager the reps' too
   const lina = await srv.client('lina', 'Kehu#Demo2026');
   const zhang = await srv.client('zhangwei', 'Kehu#Demo2026');

@@ -98,7 +98,7 @@ test('the funnel sums count, amount and weighted amount per stage', async () => 
     assert.equal((await xu.post('/api/v1/opportunities', { name: `${stage}-${amount}`, account_id: acc.id, stage, amount, expected_close_date: date })).status, 201);
   const f = (await xu.get('/api/v1/reports/funnel')).json;
   const by = Object.fromEntries(f.items.map(i => [i.stage, i]));
-  assert.deepEqual(f.items.map(i => i.label), ['初步接洽', '需求确定', '方案报价', '谈判审核', '签约确认', '赢单', '输单']);
+  assert.deepEqual(f.items.map(i => i.label), ['初步接洽', '需求确定', '方案报价', '谈判审核', '签约确认', '赢单', '丢单']);
   assert.equal(by.proposal.count, 2);
   assert.equal(by.proposal.amount, 5000.5);
   assert.equal(by.proposal.weighted_amount, 2500.25);
@@ -119,7 +119,7 @@ test('the funnel narrows: each band holds the deals that reached its stage or be
   const lou = await srv.client('loudou', 'Lou#2026pw');
   const empty = (await lou.get('/api/v1/reports/funnel')).json;
   assert.deepEqual(empty.bands.map(b => b.stage), ['prospecting', 'qualification', 'proposal', 'negotiation', 'commit', 'won'],
-    'the open stages in metadata order, then the won state; 输单 is no band');
+    'the open stages in metadata order, then the won state; 丢单 is no band');
   assert.ok(empty.bands.every(b => b.count === 0 && b.rate === null), JSON.stringify(empty.bands));
   assert.equal(empty.win_rate, null);
   const acc = (await lou.post('/api/v1/accounts', { name: '娄斗的漏斗客户有限公司' })).json;
@@ -326,7 +326,7 @@ test('业绩简报 per salesperson: won this month, the open pipeline, activitie
   await deal(a, '甲在谈', 'proposal', 30000);
   await deal(b, '乙在谈一', 'prospecting', 1000);
   await deal(b, '乙在谈二', 'commit', 2000);
-  await deal(b, '乙输单', 'lost', 5000).catch(() => {});
+  await deal(b, '乙丢单', 'lost', 5000).catch(() => {});
   await a.post('/api/v1/activities', { subject: '甲的电话', status: 'done', account_id: a.account });
   await a.post('/api/v1/activities', { subject: '甲的计划', status: 'planned', account_id: a.account });
   await b.post('/api/v1/activities', { subject: '乙的拜访', status: 'done', kind: 'visit', account_id: b.account });

@@ -158,7 +158,7 @@ test('an action runs through one route: asked fields, its right, its from-states
   assertError(assert, await editor.post(`/api/v1/activities/${act.id}/actions/complete`, {}), 404);
 });
 
-test('an action with asked fields: 输单 asks its reason', async () => {
+test('an action with asked fields: 丢单 asks its reason', async () => {
   const d = await newDeal({ stage: 'proposal' });
   let r = await admin.post(`/api/v1/opportunities/${d.id}/actions/lose`, {});
   assertError(assert, r, 422, 'validation_failed');

@@ -3,7 +3,7 @@
 // assign right, 编辑/删除 of a public-pool customer), 公海 as the owner of
 // such a customer, pickers narrowed to the chosen customer, lead
 // conversion onto a customer of the same name, 完成 of planned activities
-// (record page and reminder bell), 输单 asking for the reason on the
+// (record page and reminder bell), 丢单 asking for the reason on the
 // pipeline board, the calendar's defaults and date pickers, the 重复日程
 // tab only for a series, wording, the home page's 近期待办 and the import
 // template. The browser runs in Asia/Shanghai.
@@ -231,7 +231,7 @@ describe('fixes from the lab walkthrough', () => {
     await page.waitForURL(new RegExp(`/accounts/${ids.b}$`));
   });
 
-  it('dropping a card on 输单 asks for the reason: cancel puts it back, a reason saves it', async () => {
+  it('dropping a card on 丢单 asks for the reason: cancel puts it back, a reason saves it', async () => {
     await page.setViewportSize({ width: 2000, height: 900 }); // every column in view: the drag needs no scrolling
     try { await lostReason(); } finally { await page.setViewportSize({ width: 1366, height: 768 }); }
   });
@@ -241,7 +241,7 @@ describe('fixes from the lab walkthrough', () => {
     await drag('甲方的商机', 'lost');
     const dialog = page.locator('[data-test=lost-dialog]');
     await dialog.locator('.el-form-item__label', { hasText: '丢单原因' }).waitFor();
-    assert.ok(await dialog.locator('[data-test=lost-submit]').isDisabled(), 'no reason, no 输单');
+    assert.ok(await dialog.locator('[data-test=lost-submit]').isDisabled(), 'no reason, no 丢单');
     await dialog.locator('[data-test=lost-cancel]').click();
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('[data-stage="proposal"] [data-card="甲方的商机"]').waitFor();

@@ -1,6 +1,6 @@
 // states.test.mjs - states and actions from metadata in the browser: the
 // pipeline board offers only the moves the stage machine allows and asks
-// the fields the target state requires (输单: 丢单原因, from required_when);
+// the fields the target state requires (丢单: 丢单原因, from required_when);
 // a record page shows the actions allowed now as buttons and runs one,
 // asking its fields; the form hides what visible_when hides and offers
 // only allowed states.
@@ -45,7 +45,7 @@ describe('states and actions', () => {
       // an open deal may go anywhere
       await page.locator('[data-card="谈判中的单子"]').dragTo(page.locator('[data-test=kanban] [data-stage="commit"]'));
       await page.locator('[data-stage="commit"] [data-card="谈判中的单子"]').waitFor();
-      // 输单 asks what metadata says a lost deal requires
+      // 丢单 asks what metadata says a lost deal requires
       await page.locator('[data-card="要输的单子"]').dragTo(page.locator('[data-test=kanban] [data-stage="lost"]'));
       const dialog = page.locator('[data-test=lost-dialog]');
       await dialog.locator('.el-form-item__label', { hasText: '丢单原因' }).waitFor();
@@ -64,7 +64,7 @@ describe('states and actions', () => {
   });
 
   it('a record page shows the allowed actions as buttons and runs one, asking its fields', async () => {
-    const id = (await api('POST', '/opportunities', { name: '按钮输单', stage: 'qualification', account_id: ids.account })).body.id;
+    const id = (await api('POST', '/opportunities', { name: '按钮丢单', stage: 'qualification', account_id: ids.account })).body.id;
     await page.goto(`${srv.base}/opportunities/${id}`);
     await page.locator('[data-test=lose]').waitFor();
     await page.locator('[data-test=win]').waitFor();
@@ -78,9 +78,9 @@ describe('states and actions', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'states-04-action-dialog');
     await dialog.locator('[data-test=action-submit]').click();
-    await page.locator('.el-message--success', { hasText: '输单' }).waitFor();
+    await page.locator('.el-message--success', { hasText: '丢单' }).waitFor();
     await page.locator('[data-test=lose]').waitFor({ state: 'detached' });
-    assert.equal(await page.locator('[data-test=win]').count(), 0, 'no 赢单 from 输单');
+    assert.equal(await page.locator('[data-test=win]').count(), 0, 'no 赢单 from 丢单');
     const saved = (await api('GET', `/opportunities/${id}`)).body;
     assert.deepEqual([saved.stage, saved.lost_reason], ['lost', 'price']);
   });
@@ -102,7 +102,7 @@ describe('states and actions', () => {
     await page.locator('[data-field=stage]').waitFor();
     assert.equal(await page.locator('[data-field=lost_reason]').count(), 0, '丢单原因 hidden while the deal is open');
     await page.locator('[data-field=stage] .el-select__wrapper').click();
-    await visibleOption('输单').click();
+    await visibleOption('丢单').click();
     await page.locator('[data-field=lost_reason]').waitFor();
     assert.ok(await page.locator('[data-field=lost_reason].is-required').count(), 'and required once shown');
     await screenshot(page, 'states-06-form-rules');

@@ -93,7 +93,7 @@ describe('the walk: funnel and pipeline board', () => {
     assert.equal(await page.locator('[data-card="漏斗赢单一"] [data-test=move-menu]').isDisabled(), true);
   });
 
-  it('a move to 输单 from the menu asks the 丢单原因 first; a lost deal cannot jump to 赢单', async () => {
+  it('a move to 丢单 from the menu asks the 丢单原因 first; a lost deal cannot jump to 赢单', async () => {
     await page.locator('[data-card="漏斗方案"] [data-test=move-menu]').click();
     await page.locator('.el-dropdown-menu:visible [data-move-to=lost]').click();
     const dialog = page.locator('[data-test=lost-dialog]');
@@ -122,6 +122,16 @@ describe('the walk: funnel and pipeline board', () => {
     await page.waitForFunction(() => document.activeElement?.dataset?.card === '漏斗谈判');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/opportunities\/\d+$/);
+  });
+
+  it('an open deal past its expected close date is flagged 已逾期 on its card; a won one is not', async () => {
+    const account = (await api('POST', '/accounts', { name: '逾期检查有限公司' })).body.id;
+    await api('POST', '/opportunities', { name: '逾期未成交', stage: 'proposal', amount: 10000, account_id: account, expected_close_date: '2026-01-05' });
+    await api('POST', '/opportunities', { name: '早已赢单', stage: 'won', amount: 10000, account_id: account, expected_close_date: '2026-01-05' });
+    await page.goto(`${srv.base}/pipeline`);
+    await page.locator('[data-card="逾期未成交"] [data-test=card-late]', { hasText: '已逾期' }).waitFor();
+    assert.equal(await page.locator('[data-card="早已赢单"] [data-test=card-late]').count(), 0);
+    await screenshot(page, 'walk-04-late-card');
   });
 });
 

@@ -103,6 +103,7 @@ export default {
     done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
   },
   pipeline: {
+    late: 'Overdue', lateHint: 'The expected close date has passed: update it or move the deal on',
     rateNone: 'conversion —', winRateNone: 'Win rate —', 
     funnelEmpty: 'No opportunities yet: once there are some, the funnel of their stages shows here', rate: 'conversion {rate}%', deals: '{n} deals',
     winRate: 'Win rate {rate}%', lostDeals: 'Lost: {n}', funnelTip: 'Each band holds the deals that reached that stage or went further (lost ones count up to where they dropped out); amounts are expected amounts.',

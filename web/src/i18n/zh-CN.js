@@ -105,9 +105,10 @@ export default {
     done: { claim: '已领取，该客户现在归您负责', release: '已退回公海', assign: '已分配' },
   },
   pipeline: {
+    late: '已逾期', lateHint: '预计成交日期已过，请更新日期或推进阶段',
     rateNone: '转化率 —', winRateNone: '赢单率 —', 
     funnelEmpty: '还没有销售机会：新建机会后，这里显示各阶段的漏斗', rate: '转化率 {rate}%', deals: '{n} 个机会',
-    winRate: '赢单率 {rate}%', lostDeals: '输单 {n} 个', funnelTip: '每一层是到达该阶段或已走得更远的机会（后来输单的也算在它到过的阶段），金额为预计金额之和。',
+    winRate: '赢单率 {rate}%', lostDeals: '丢单 {n} 个', funnelTip: '每一层是到达该阶段或已走得更远的机会（后来丢单的也算在它到过的阶段），金额为预计金额之和。',
     moveTo: '移到阶段…', moveHint: '卡片获得焦点时，Alt+→ / Alt+← 移到下一个/上一个可去的阶段，Enter 打开', noMove: '没有可以移去的阶段',
     title: '销售看板', menu: '销售看板', mine: '只看我的', from: '预计成交起', to: '预计成交止', asList: '列表',
     colSummary: '{n} 个 · {amount}', weighted: '加权', count: '数量', amount: '金额', funnel: '销售漏斗',

@@ -74,6 +74,12 @@ export function recordTitle(entity, record) {
 
 const pad = n => String(n).padStart(2, '0');
 
+// Today as a date field holds it (2026-12-03), on the user's calendar.
+export function todayText() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

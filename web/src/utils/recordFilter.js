@@ -64,7 +64,7 @@ export function fieldReadonly(field, record) {
   return !!field.readonly || (!!field.readonly_when && recordMatches(field.readonly_when, record));
 }
 // The fields of an entity that become required when the record takes
-// `changes` (e.g. the board's 输单: the fields required in that state).
+// `changes` (e.g. the board's 丢单: the fields required in that state).
 export function requiredAfter(entity, record, changes) {
   const next = { ...record, ...changes };
   return (entity?.fields || []).filter(f => !f.system && fieldRequired(f, next) && empty(next[f.name]));
