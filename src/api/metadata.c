@@ -109,6 +109,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
               f->max_length, f->scale);
     sb_append(b, ",\"group\":");
     sb_json_string(b, f->group);
+    if (f->options_entity) {
+        sb_append(b, ",\"options_from\":");
+        sb_json_string(b, arena_printf(req->a, "%s.%s", f->options_entity, f->options_field));
+    }
     if (f->nserver_values) {
         sb_append(b, ",\"server_values\":[");
         for (int i = 0; i < f->nserver_values; i++) {

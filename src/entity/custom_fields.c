@@ -370,7 +370,9 @@ int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, j
     fill_option_values(opts);
     if (db_begin(c->db, e)) return -1;
     /* the company's own set from now on; others keep theirs */
-    int rc = write_options_rows(c->db, c->user->company_id, ent->name, f->name, opts, e);
+    /* a shared set (options_from) is changed where it lives, for every field sharing it */
+    int rc = write_options_rows(c->db, c->user->company_id, f->options_entity ? f->options_entity : ent->name,
+                                f->options_field ? f->options_field : f->name, opts, e);
     if (rc == 0) rc = meta_bump_version(c->db, e);
     if (rc == 0) rc = db_commit(c->db, e);
     if (rc) {

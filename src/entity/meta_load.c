@@ -126,6 +126,15 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
         f->fill = arena_strdup(a, text ? text : "{}");
         free(text);
     }
+    const char *from = jstr(a, jf, "options_from");
+    const char *dot = from ? strchr(from, '.') : NULL;
+    if (from && (!dot || dot == from || !dot[1] || (f->type != FT_PICKLIST && f->type != FT_MULTIPICKLIST)))
+        return err_setf(e, 500, "bad_metadata", "字段 %s.%s 的 options_from 应为 实体.字段", "Field %s.%s: options_from is entity.field",
+                        entity, f->name);
+    if (dot) {
+        f->options_entity = arena_strndup(a, from, (size_t)(dot - from));
+        f->options_field = dot + 1;
+    }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return meta_parse_field_rules(entity, jf, a, f, e);
 }
@@ -173,6 +182,8 @@ static void add_system_fields(arena *a, entity_def *ent, field_def *out, int *n)
  * which replace the platform's for that company. */
 static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, int64_t company, err *e)
 {
+    if (f->options_entity) entity = f->options_entity; /* a shared set: its owner's rows */
+    const char *field = f->options_field ? f->options_field : f->name;
     db_stmt *s = db_prepare(c,
                             "SELECT value, label_zh, label_en, active, probability, company_id FROM picklist_options "
                             "WHERE company_id IN (0, ?) AND entity = ? AND field = ? ORDER BY company_id DESC, position, id",
@@ -180,7 +191,7 @@ static int load_options(db_conn *c, arena *a, const char *entity, field_def *f, 
     if (!s) return -1;
     db_bind_int64(s, 1, company);
     db_bind_text(s, 2, entity);
-    db_bind_text(s, 3, f->name);
+    db_bind_text(s, 3, field);
     int cap = 16, n = 0, rc;
     picklist_option *opts = arena_alloc(a, sizeof *opts * (size_t)cap);
     int64_t whose = -1;
@@ -436,6 +447,22 @@ static int link_owned_lines(metadata *m, err *e)
     return 0;
 }
 
+/* A shared option set names a picklist that exists and has its own. */
+static int check_shared_options(const metadata *m, err *e)
+{
+    for (int i = 0; i < m->nentities; i++)
+        for (int k = 0; k < m->entities[i].nfields; k++) {
+            const field_def *f = &m->entities[i].fields[k];
+            if (!f->options_entity) continue;
+            const entity_def *owner = meta_entity(m, f->options_entity);
+            const field_def *of = owner ? meta_field(owner, f->options_field) : NULL;
+            if (!of || (of->type != FT_PICKLIST && of->type != FT_MULTIPICKLIST) || of->options_entity)
+                return err_setf(e, 500, "bad_metadata", "字段 %s.%s 的 options_from 无效", "Field %s.%s: bad options_from",
+                                m->entities[i].name, f->name);
+        }
+    return 0;
+}
+
 static int64_t stored_version(db_conn *c)
 {
     int64_t v = 0;
@@ -474,7 +501,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (link_owned_lines(m, e) || meta_check_prints(m, e) || meta_prepare_computed(m, a, e)) {
+    if (link_owned_lines(m, e) || check_shared_options(m, e) || meta_check_prints(m, e) || meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;
     }

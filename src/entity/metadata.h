@@ -80,6 +80,10 @@ typedef struct field_def {
      * {"this_field": "field_of_the_linked_record"} (a product's unit and
      * price into a quote line); a form rule, served in metadata. */
     const char *fill;
+    /* "options_from": "accounts.industry": a picklist that shares another
+     * field's option set (a lead's 所属行业 is the customer's), so the two
+     * never drift apart; NULL: the field's own options. */
+    const char *options_entity, *options_field;
     /* A picklist that is a state machine, and the conditional rules of a
      * field (filter JSON text): see entity_state.h and docs/engine.md. */
     const struct field_states *states;

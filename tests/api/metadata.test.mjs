@@ -70,3 +70,28 @@ test('a custom field named only in Chinese gets its name and option codes from t
   assert.equal((await admin.post('/api/v1/metadata/entities/contacts/fields', { name: 'wechat', label_zh: '微信', type: 'text' })).json.name, 'cf_wechat');
   assert.equal((await admin.post('/api/v1/metadata/entities/contacts/fields', { name: '微信', label_zh: '微信', type: 'text' })).status, 422);
 });
+
+test('a picklist can share another field\'s options: a lead\'s 所属行业 is the customer\'s, changed in one place', async () => {
+  const field = async (entity, name) => (await admin.get('/api/v1/metadata')).json.entities
+    .find(e => e.name === entity).fields.find(f => f.name === name);
+  const leadIndustry = await field('leads', 'industry');
+  const accountIndustry = await field('accounts', 'industry');
+  assert.equal(leadIndustry.options_from, 'accounts.industry');
+  assert.deepEqual(leadIndustry.options.map(o => o.value), accountIndustry.options.map(o => o.value));
+  assert.ok(leadIndustry.options.length >= 13);
+  assert.equal((await admin.post('/api/v1/leads', { name: '共用行业线索', industry: 'automotive' })).status, 201);
+  // an administrator's change through either field is the change of both
+  const opts = [...accountIndustry.options.map(o => ({ value: o.value, label_zh: o.label_zh, label_en: o.label_en })),
+    { value: 'agriculture', label_zh: '农业', label_en: 'Agriculture' }];
+  const r = await admin.req('PUT', '/api/v1/metadata/picklists/leads/industry', { body: { options: opts } });
+  assert.equal(r.status, 200, r.text);
+  assert.ok((await field('accounts', 'industry')).options.some(o => o.value === 'agriculture'));
+  assert.ok((await field('leads', 'industry')).options.some(o => o.value === 'agriculture'));
+  assert.equal((await admin.post('/api/v1/accounts', { name: '农业共用客户', industry: 'agriculture' })).status, 201);
+});
+
+test('受教育程度 reads from the highest degree down', async () => {
+  const edu = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === 'contacts')
+    .fields.find(f => f.name === 'education');
+  assert.deepEqual(edu.options.map(o => o.label), ['博士', '硕士', '本科', '专科', '高中及以下']);
+});
