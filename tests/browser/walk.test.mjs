@@ -203,6 +203,17 @@ describe('the walk: reminders fire without a reload', () => {
     await page.locator('[data-test=activity-timeline]').scrollIntoViewIfNeeded();
     await screenshot(page, 'walk-06-timeline');
   });
+
+  it("the customer's 首要联系人 comes first among its contacts and says so", async () => {
+    const acc = (await api('POST', '/accounts', { name: '无锡首要联系有限公司' })).body;
+    await api('POST', '/contacts', { name: '艾普通', account_id: acc.id, title: '采购专员' });
+    await api('POST', '/contacts', { name: '卓首要', account_id: acc.id, title: '总经理', is_primary: true });
+    await page.goto(`${srv.base}/accounts/${acc.id}`);
+    const cards = page.locator('.ccard');
+    await cards.nth(1).waitFor();
+    assert.match(await cards.first().innerText(), /卓首要[\s\S]*首要联系人/);
+    assert.equal(await cards.nth(1).locator('[data-test=primary-contact]').count(), 0);
+  });
 });
 
 describe('the walk: 站内消息 to users, roles and departments', () => {
