@@ -327,3 +327,43 @@ describe("the walk: a manager's home, and the phone", () => {
     }
   });
 });
+
+describe('the walk: a list keeps what it shows in the address', () => {
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+    for (const [name, grade] of [['宏图地址甲有限公司', 'A'], ['宏图地址乙有限公司', 'B'], ['旁观者有限公司', 'A']])
+      await api('POST', '/accounts', { name, grade });
+    await api('POST', '/accounts', { name: '宏图公海丙有限公司', owner_id: null });
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('the search runs while typing; the search, the A-Z letter, the 公海 tab and an advanced condition survive a reload', async () => {
+    await page.goto(`${srv.base}/accounts`);
+    const rows = page.locator('[data-test=list-table] .el-table__body-wrapper tbody tr');
+    await rows.first().waitFor();
+    // the tab of owned records is named after the module, not 我的客户 (an administrator sees everyone's)
+    assert.equal(await page.locator('[data-test=pool-toggle] label').first().innerText(), '客户');
+    await page.locator('[data-test=quick-search] input').fill('宏图');
+    await page.waitForFunction(() => /q=/.test(location.search)); // no Enter pressed (the administrator's list holds the pool's too)
+    await page.waitForFunction(() => /共 3 条/.test(document.querySelector('[data-test=list-total]')?.innerText || ''));
+    await page.locator('[data-test=initial-bar] [data-initial="H"]').click();
+    await page.waitForFunction(() => /initial=h/i.test(location.search));
+    await page.reload();
+    await page.waitForFunction(() => /共 3 条/.test(document.querySelector('[data-test=list-total]')?.innerText || ''));
+    assert.equal(await page.locator('[data-test=quick-search] input').inputValue(), '宏图');
+    // the pool tab, then an advanced condition given in the address
+    await page.locator('[data-test=pool-toggle] label', { hasText: '公海' }).click();
+    await page.waitForFunction(() => /pool=true/.test(location.search));
+    await page.reload();
+    await rows.filter({ hasText: '宏图公海丙有限公司' }).waitFor();
+    await page.locator('[data-test=list-total]', { hasText: '共 1 条' }).waitFor();
+    await page.goto(`${srv.base}/accounts?f.grade=${encodeURIComponent('["A"]')}`);
+    await page.waitForFunction(() => /共 2 条/.test(document.querySelector('[data-test=list-total]')?.innerText || ''));
+    const names = await rows.evaluateAll(rs => rs.map(r => r.innerText));
+    assert.ok(names.some(n => n.includes('宏图地址甲有限公司')) && names.some(n => n.includes('旁观者有限公司')), names.join('|'));
+    await page.reload();
+    await page.waitForFunction(() => /共 2 条/.test(document.querySelector('[data-test=list-total]')?.innerText || ''));
+    assert.match(page.url(), /f\.grade=/);
+  });
+});

@@ -38,7 +38,7 @@ export default {
     upcomingNone: 'Nothing due in the next 7 days; plan a follow-up from a customer\'s page',
   },
   list: {
-    ownRecords: 'Mine', pool: 'Public pool',
+    pool: 'Public pool',
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
     columns: 'Columns', columnsTip: 'Choose the columns of the list', massUpdate: 'Mass update', massDelete: 'Delete',
     exportSelected: 'Export selected', exportAll: 'Export current list', exportAllFields: 'Export all fields', initialAll: 'All', initialOther: 'Other',

@@ -39,7 +39,7 @@ export default {
     upcomingNone: '未来 7 天没有待办，可以在客户页面新建行动记录',
   },
   list: {
-    ownRecords: '我的客户', pool: '公海',
+    pool: '公海',
     quickSearch: '输入名称、电话或拼音首字母搜索', advanced: '高级查询', hideAdvanced: '收起查询',
     columns: '显示列', columnsTip: '选择列表中显示的列', massUpdate: '批量修改', massDelete: '批量删除',
     exportSelected: '导出所选', exportAll: '导出当前列表', exportAllFields: '导出全部字段', initialAll: '全部', initialOther: '其他',
