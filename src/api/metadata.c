@@ -113,6 +113,13 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"options_from\":");
         sb_json_string(b, arena_printf(req->a, "%s.%s", f->options_entity, f->options_field));
     }
+    if (f->set_from_field) { /* the form fills it when the source changes, as the server does */
+        sb_append(b, ",\"set_from\":{\"field\":");
+        sb_json_string(b, f->set_from_field);
+        sb_append(b, ",\"option\":");
+        sb_json_string(b, f->set_from_option);
+        sb_putc(b, '}');
+    }
     if (f->nserver_values) {
         sb_append(b, ",\"server_values\":[");
         for (int i = 0; i < f->nserver_values; i++) {

@@ -97,6 +97,20 @@ describe('states and actions', () => {
     assert.equal((await api('GET', `/opportunities/${id}`)).body.stage, 'won');
   });
 
+  it('a new deal shows its 成交可能性 at once and follows the chosen stage before saving (set_from)', async () => {
+    await page.goto(`${srv.base}/opportunities/new`);
+    const prob = page.locator('[data-field=probability] input');
+    await prob.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-field=probability] input')?.value === '10.00');
+    assert.equal(await page.locator('[data-field=lost_reason]').count(), 0, 'no 丢单原因 at 初步接洽');
+    await page.locator('[data-field=stage] .el-select__wrapper').click();
+    await visibleOption('方案报价').click();
+    await page.waitForFunction(() => document.querySelector('[data-field=probability] input')?.value === '50.00');
+    // the user may still say otherwise
+    await prob.fill('45');
+    assert.equal(await prob.inputValue(), '45');
+  });
+
   it('the form hides a field until its visible_when holds and offers only allowed states', async () => {
     await page.goto(`${srv.base}/opportunities/${ids['谈判中的单子']}/edit`);
     await page.locator('[data-field=stage]').waitFor();
