@@ -704,6 +704,24 @@ void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *al
     query_sql(q, ")");
 }
 
+void acl_owner_users_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    const char *a = alias ? alias : "", *dot = alias ? "." : "";
+    company_and(u, alias, q);
+    if (sees_everything(u, ent, 0)) {
+        query_sql(q, "(1=1))");
+        return;
+    }
+    const role_node *r = ent->personal ? NULL : role_of(snap(), u);
+    query_sqlf(q, "%s%sid IN (", a, dot);
+    query_bind_int(q, u ? u->id : -1);
+    for (int i = 0; r && i < r->nsubordinates; i++) {
+        query_sql(q, ", ");
+        query_bind_int(q, r->subordinates[i]);
+    }
+    query_sql(q, "))");
+}
+
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
                          int with_pool, query *q)
 {

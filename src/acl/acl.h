@@ -113,6 +113,10 @@ void acl_pool_predicate(const auth_user *u, const char *alias, query *q);
 void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 /* The rows this user may change (edit, delete, restore, reassign); with_pool
  * adds the public pool (claiming takes a record from there). */
+/* Over the users table: the users whose records of ent u may see by
+ * ownership (the owners a calendar or a filter may offer): everyone of the
+ * company when u sees all of ent, else u and the users below u's role. */
+void acl_owner_users_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
                          int with_pool, query *q);
 /* Field access: ACL_HIDDEN, ACL_READ or ACL_WRITE. Server-owned fields are

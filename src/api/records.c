@@ -375,6 +375,19 @@ static void similar_records(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+/* GET /api/v1/{entity}/owners: whose records the user may see. */
+static void visible_owners(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    err e;
+    err_clear(&e);
+    if (entity_visible_owners(&c, ent, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 static void related_records(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -436,6 +449,9 @@ const route api_records_routes[] = {
              .ok = "200", .reply_types = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet "
                                           "text/csv text/vcard",
              .errors = "403 404"}},
+    {"GET", "/api/v1/:entity/owners", visible_owners, 0,
+     .doc = {.summary = "可查看其记录的负责人 / owners whose records one may see", .id = "owners", .ok = "200",
+             .reply = "RecordList", .errors = "403 404", .only_if = "owned"}},
     {"GET", "/api/v1/:entity/duplicates", similar_records, 0,
      .doc = {.summary = "相似名称查重 / similar names", .id = "duplicates",
              .query = (const route_param[]){{"name", "string", "name being typed", 1}, {0}}, .ok = "200",

@@ -100,3 +100,20 @@ test('发布行程: colleagues get a message with the schedule; only they see it
   assertError(assert, await wang.post('/api/v1/calendar/share', { user_ids: [li.user.id], from: 'soon', to: day }), 422);
   assertError(assert, await wang.post('/api/v1/calendar/share', { user_ids: [li.user.id], from: day, to: day, extra: 1 }), 422);
 });
+
+test('the calendar offers the people whose activities one may see: oneself and those below, everyone when shared', async () => {
+  const profile = (await admin.get('/api/v1/profiles')).json.items.find(p => p.is_default) || (await admin.get('/api/v1/profiles')).json.items[0];
+  const mgr = (await admin.post('/api/v1/roles', { name: '日历经理', profile_ids: [profile.id] })).json;
+  const rep = (await admin.post('/api/v1/roles', { name: '日历代表', parent_id: mgr.id, profile_ids: [profile.id] })).json;
+  assert.equal((await admin.patch(`/api/v1/users/${wang.user.id}`, { role_id: mgr.id })).status, 200);
+  assert.equal((await admin.patch(`/api/v1/users/${li.user.id}`, { role_id: rep.id })).status, 200);
+  const owners = async who => (await who.get('/api/v1/activities/owners')).json.items.map(u => u.name).sort();
+  assert.deepEqual(await owners(wang), ['李雷', '王芳'].sort(), 'a manager: oneself and the rep below');
+  assert.deepEqual(await owners(li), ['李雷'], 'a rep: oneself');
+  assert.ok((await owners(admin)).length >= 3, 'an administrator: everyone');
+  // activities shared for reading: everyone's calendar is open to all
+  assert.equal((await admin.req('PUT', '/api/v1/sharing', { body: { activities: 'public_read' } })).status, 200);
+  assert.ok((await owners(li)).includes('王芳'));
+  assert.equal((await admin.req('PUT', '/api/v1/sharing', { body: { activities: 'private' } })).status, 200);
+  assert.deepEqual(await owners(li), ['李雷']);
+});
