@@ -482,15 +482,25 @@ describe('web application', () => {
     await screenshot(page, '13-english');
     // Server messages follow the language too.
     await page.locator('[data-test=create]').click();
+    await page.locator('[data-test=entity-form]').waitFor();
+    const wrapped = await page.locator('[data-test=entity-form] .el-form-item__label').evaluateAll(ls =>
+      ls.filter(l => l.getBoundingClientRect().height > 40).map(l => l.innerText));
+    assert.deepEqual(wrapped, [], 'English labels stay on one line');
     await fill('name', ACCOUNT);
     await save();
     await page.locator('[data-field=name] .el-form-item__error').waitFor();
     assert.match(await page.locator('[data-field=name] .el-form-item__error').innerText(), /[A-Za-z]/);
     await page.locator('[data-test=entity-form]').getByRole('button', { name: 'Cancel' }).click();
     await page.locator('.el-message-box').getByRole('button', { name: 'Leave' }).click();
+    // the home page's chart names its slices in English without a reload
+    await menu.getByText('Home', { exact: true }).click();
+    const chart = page.locator('.chart[data-names]').first();
+    await chart.waitFor();
+    assert.doesNotMatch(await chart.getAttribute('data-names'), /[\u4e00-\u9fff]/);
     await page.locator('[data-test=user-menu]').click();
     await page.locator('[data-test=lang-zh]:visible').click();
     await menu.getByText('工作台').waitFor();
+    await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector('.chart[data-names]')?.dataset.names || ''));
     await menu.getByText('客户', { exact: true }).waitFor();
   });
 
