@@ -278,6 +278,27 @@ static int read_file(const char *path, strbuf *out, err *e)
     return 0;
 }
 
+/* The workbook written to path and read into out (xlsx only). */
+static int xlsx_end(export_sink *k, int ncols, const char *path, strbuf *out, err *e)
+{
+    xlsx_finish(k, ncols);
+    lxw_error closed = workbook_close(k->book);
+    k->book = NULL;
+    return closed != LXW_NO_ERROR ? -1 : read_file(path, out, e);
+}
+
+/* What a sink holds when its file is done or given up: the workbook, the
+ * column widths, the temporary file. */
+static void sink_release(export_sink *k, int fd, const char *path)
+{
+    if (k->book) workbook_close(k->book);
+    free(k->width);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+}
+
 static int count_check(entity_ctx *c, const entity_def *ent, const char *lines_join, const query *w, err *e)
 {
     strbuf sql = STRBUF_INIT;
@@ -357,22 +378,14 @@ int entity_export(entity_ctx *c, const entity_def *ent, const list_params *p, co
         goto done;
     }
     if (xlsx) {
-        xlsx_finish(&k, ncols);
-        lxw_error closed = workbook_close(k.book);
-        k.book = NULL;
-        if (closed != LXW_NO_ERROR || read_file(path, out, e)) {
+        if (xlsx_end(&k, ncols, path, out, e)) {
             if (!e->status) err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
             goto done;
         }
     }
     rc = 0;
 done:
-    if (k.book) workbook_close(k.book);
-    free(k.width);
-    if (fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
+    sink_release(&k, fd, path);
     select_plan_free(&plan);
     select_plan_free(&lplan);
     sb_free(&ljoin);
@@ -407,20 +420,10 @@ int entity_export_failed_rows(const data_table *t, const import_failure *rows, s
         put_text(&k, rows[i].message, NULL);
         end_row(&k);
     }
-    if (k.xlsx) {
-        xlsx_finish(&k, ncols + 1);
-        lxw_error closed = workbook_close(k.book);
-        k.book = NULL;
-        if (closed != LXW_NO_ERROR || read_file(path, out, e)) goto done;
-    }
+    if (k.xlsx && xlsx_end(&k, ncols + 1, path, out, e)) goto done;
     rc = 0;
 done:
-    if (k.book) workbook_close(k.book);
-    free(k.width);
-    if (fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
+    sink_release(&k, fd, path);
     if (rc && !e->status) err_set(e, 500, "export_failed", "生成失败行文件失败", "Cannot make the file of failed rows");
     return rc;
 }
