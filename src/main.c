@@ -18,6 +18,7 @@
 #include "entity/meta_load.h"
 #include "http/server.h"
 #include "modules/access.h"
+#include "modules/approvals.h"
 #include "modules/commerce.h"
 #include "modules/sales.h"
 #include "util/pdf_doc.h"
@@ -184,6 +185,7 @@ static int cmd_serve(int argc, char **argv)
     }
     sales_init(); /* before the demo data, whose opportunities use its rules */
     commerce_init();
+    approvals_init();
     access_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;

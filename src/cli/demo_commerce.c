@@ -148,9 +148,9 @@ int demo_commerce(entity_ctx *c, err *e)
     static const demo_line STUDIO[] = {{1, "8"}, {2, "16"}, {6, "2"}, {0, NULL}};
     static const char *const SUBMIT[] = {"submit", NULL}, *const REJECT[] = {"submit", "reject", NULL},
                              *const CONVERT[] = {"submit", "accept", "convert", NULL},
-                             *const APPROVE[] = {"submit", "approve", NULL},
-                             *const EXECUTE[] = {"submit", "approve", "execute", NULL},
-                             *const COMPLETE[] = {"submit", "approve", "execute", "ship", "complete", NULL},
+                             *const APPROVE[] = {"submit", NULL}, /* no approval flow asks: approved at once */
+                             *const EXECUTE[] = {"submit", "execute", NULL},
+                             *const COMPLETE[] = {"submit", "execute", "ship", "complete", NULL},
                              *const INVOICE[] = {"invoice", NULL}, *const VOID[] = {"void", NULL},
                              *const ISSUE[] = {"issue", NULL}, *const CANCEL[] = {"cancel", NULL};
     int64_t q = 0, o = 0, inv = 0;
