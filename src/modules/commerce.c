@@ -294,8 +294,39 @@ static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
     return -1;
 }
 
+/* ---- credit control (资信额度) ---- */
+
+/* What a submitted order puts on its customer's account: its total and
+ * what the customer still owes on its other orders that are submitted or
+ * later and not cancelled, against the account's 资信额度 (none: no
+ * limit). Stamped as 超出资信额度 when the order goes to 待审批, so an
+ * approval flow's condition can ask for it. */
+static int credit_checked(entity_ctx *c, hook_change *ch, err *e)
+{
+    const char *status = hook_text(ch, "status");
+    if (!hook_changed(ch, "status") || !status || strcmp(status, "pending") != 0) return 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT a.credit_limit, (SELECT COALESCE(SUM(o.outstanding), 0) FROM sales_orders o"
+                  " WHERE o.account_id = a.id AND o.company_id = a.company_id AND o.deleted_at IS NULL AND o.id <> ");
+    query_bind_int(&q, hook_id(ch));
+    query_sql(&q, " AND o.status NOT IN ('draft', 'cancelled')) FROM accounts a WHERE a.id = ");
+    query_bind_int(&q, hook_int(ch, "account_id", 0));
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "a", &q);
+    db_stmt *s = prepared(c, &q, e);
+    if (!s) return -1;
+    int step = db_step(s);
+    int over = step == DB_ROW && !db_column_is_null(s, 0) &&
+               scaled(ch, "total", 0) + db_column_int64(s, 1) > db_column_int64(s, 0);
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取资信额度失败", "Cannot read the credit limit");
+    return hook_set_int(ch, "credit_exceeded", over, e);
+}
+
 void commerce_init(void)
 {
+    entity_before("sales_orders", ON_UPDATE, credit_checked);
     entity_before("receipts", ON_CREATE, receipt_fits_order);
     entity_before("quote_lines", ON_WRITE, line_amounts_sane);
     entity_before("sales_order_lines", ON_WRITE, line_amounts_sane);

@@ -182,3 +182,25 @@ test("another company sees none of this company's flows and requests, and its or
   assert.equal(ok(await act(boss, o.id, 'submit')).record.status, 'approved');
   assert.ok((await inbox(mgr)).total >= 1);
 });
+
+test('an order beyond the customer\'s 资信额度 (with what it still owes) waits for finance', async () => {
+  created(await admin.post('/api/v1/approval_flows', {
+    name: '超资信额度审批', entity: 'sales_orders', condition: { field: 'credit_exceeded', op: 'eq', value: true },
+    steps: [{ kind: 'role', role_id: roles.fin.id }],
+  }));
+  const acc = created(await admin.post('/api/v1/accounts', { name: '资信额度测试客户', credit_limit: 12000 }));
+  const small = async price => created(await rep.post('/api/v1/sales_orders', {
+    subject: `额度内订单 ${price}`, account_id: acc.id, lines: [{ description: '耗材', quantity: 1, price, tax_rate: 0 }] }));
+  const first = await small(8000);
+  let r = ok(await act(rep, first.id, 'submit'));
+  assert.deepEqual([r.record.status, r.record.credit_exceeded], ['approved', false]);
+  const second = await small(6000); // 8000 still owed + 6000 > 12000
+  r = ok(await act(rep, second.id, 'submit'));
+  assert.deepEqual([r.record.status, r.record.credit_exceeded], ['pending', true]);
+  assert.ok((await inbox(fin)).items.some(x => x.record_id === second.id));
+  ok(await act(fin, second.id, 'approve'));
+  // once the first is paid, a third fits again
+  created(await admin.post('/api/v1/receipts', { account_id: acc.id, sales_order_id: first.id, amount: 8000 }));
+  const third = await small(4000); // 6000 owed + 4000 <= 12000
+  assert.equal(ok(await act(rep, third.id, 'submit')).record.status, 'approved');
+});
