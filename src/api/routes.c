@@ -17,6 +17,7 @@ const route *const api_all_routes[] = {
     api_message_routes,
     api_ledger_routes,
     api_approval_routes,
+    api_price_routes,
     api_action_routes,
     api_print_routes,
     api_records_routes, /* last: its /api/v1/:entity patterns are the catch-all */

@@ -7,6 +7,7 @@
 #include "../acl/acl.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
+#include "prices.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
 
@@ -334,4 +335,5 @@ void commerce_init(void)
     entity_before("invoice_lines", ON_WRITE, invoice_line_from_order);
     entity_after("invoice_lines", ON_WRITE, invoice_line_within_order);
     entity_after("invoices", ON_RESTORE, restored_invoice_fits);
+    prices_init(); /* after the line checks: a line is sane before it is priced */
 }
