@@ -61,6 +61,7 @@ export default {
   history: {
     create: 'created the record', update: 'changed', delete: 'deleted the record', restore: 'restored the record',
     empty: 'No changes yet', from: 'from', to: 'to', emptyValue: '(empty)', merge: 'merged the records {ids}',
+    approval: 'approval',
   },
   form: {
     createTitle: '{entity}: new record', editTitle: '{entity}: edit', saved: 'Saved', created: 'Created',
@@ -234,6 +235,13 @@ export default {
       removeKey: 'Ctrl+Delete', remove: 'remove this line (Delete on an empty one)', saveKey: 'Ctrl+Enter', save: 'save',
     },
     lineError: 'Line {n}: {field} {reason}', none: 'No lines',
+  },
+  approvals: {
+    menu: 'Approvals', title: 'Waiting for my approval', badge: '{n} waiting for my approval', none: 'Nothing waits for your approval', refresh: 'Refresh',
+    subject: 'Subject', submitter: 'Submitted by', step: 'Step', stepOf: 'step {step} of {total}', submitComment: 'Latest comment',
+    submittedAt: 'Submitted', decision: 'Decision', approve: 'Approve', reject: 'Reject', comment: 'Comment',
+    approvePrompt: 'Comment (optional)', rejectPrompt: 'Why is it rejected?', commentRequired: 'A rejection needs a comment',
+    approved: 'Approved', passedStep: 'Step passed; the next approver has it now', rejected: 'Rejected',
   },
   error: {
     network: 'Cannot reach the server; check the network', forbidden: 'You are not allowed to do this', notFound: 'Page not found',

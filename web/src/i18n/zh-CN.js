@@ -62,6 +62,7 @@ export default {
   history: {
     create: '创建了记录', update: '修改了', delete: '删除了记录', restore: '恢复了记录',
     empty: '暂无修改记录', from: '由', to: '改为', emptyValue: '（空）', merge: '合并了记录 {ids}',
+    approval: '审批',
   },
   form: {
     createTitle: '新建{entity}', editTitle: '编辑{entity}', saved: '保存成功', created: '已创建',
@@ -236,6 +237,13 @@ export default {
       removeKey: 'Ctrl+Delete', remove: '删除此行（空行按 Delete 即可）', saveKey: 'Ctrl+Enter', save: '保存',
     },
     lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
+  },
+  approvals: {
+    menu: '待我审批', title: '待我审批', badge: '{n} 项待我审批', none: '没有等待您审批的事项', refresh: '刷新',
+    subject: '审批事项', submitter: '提交人', step: '步骤', stepOf: '第 {step} 步 / 共 {total} 步', submitComment: '最新意见',
+    submittedAt: '提交时间', decision: '审批', approve: '审批通过', reject: '驳回', comment: '审批意见',
+    approvePrompt: '审批意见（选填）', rejectPrompt: '请填写驳回原因', commentRequired: '驳回时必须填写审批意见',
+    approved: '已审批通过', passedStep: '本步已通过，已转下一步审批人', rejected: '已驳回',
   },
   error: {
     network: '无法连接服务器，请检查网络', forbidden: '您没有权限执行此操作', notFound: '页面不存在',

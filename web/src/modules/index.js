@@ -8,7 +8,8 @@ import leads from './leads/index.js';
 import opportunities from './opportunities/index.js';
 import activities from './activities/index.js';
 import messages from './messages/index.js';
+import approvals from './approvals/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals]) register(kehu);
 
 export * from './registry.js';

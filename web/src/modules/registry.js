@@ -11,6 +11,7 @@ const actions = [];
 const openers = [];
 const relationRules = [];
 const newPages = [];
+const bars = [];
 
 export const kehu = {
   // A page of its own: a vue-router route under the app's layout
@@ -42,12 +43,16 @@ export const kehu = {
   // of a new record of `entity`: a message is written to recipients, not
   // filled in as a record of one's own.
   newRecordPage(entity, routeName) { newPages.push({ entity, routeName }); },
+  // Something in the top bar, before the reminder bell: {component} (the
+  // count of approvals waiting for the user).
+  topBar(item) { bars.push(item); },
 };
 
 export const moduleRoutes = () => routes;
 export const menuItems = area => menus.filter(m => m.area === area);
 export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
+export const topBarItems = () => bars;
 export const newRecordRoute = entity => newPages.find(p => p.entity === entity)?.routeName || null;
 
 // The record after every opener of its entity has seen it.

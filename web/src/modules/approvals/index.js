@@ -1,0 +1,25 @@
+// approvals (业务审批): the 待我审批 inbox page and its count in the top bar;
+// on a record waiting for approval, 审批通过 and 驳回 ask for a comment.
+// Flows themselves are records (审批流程, in 系统设置) edited by the generic
+// pages; the server decides everything (docs/engine.md "Approvals").
+import { defineAsyncComponent, h } from 'vue';
+
+const DecisionButtons = defineAsyncComponent(() => import('./DecisionButtons.vue'));
+const decision = reject => ({
+  props: { entity: Object, record: Object, action: Object },
+  emits: ['changed'],
+  setup(props, { emit }) { return () => h(DecisionButtons, { ...props, reject, onChanged: () => emit('changed') }); },
+});
+
+// the entities whose actions name the approval handlers, with those actions
+const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back' }];
+
+export default function register(kehu) {
+  kehu.route({ path: 'approvals', name: 'approvals', component: () => import('./ApprovalInbox.vue') });
+  kehu.menu({ area: 'orders', key: 'approvals', path: '/approvals', label: 'approvals.menu', icon: 'Stamp', entity: 'approval_requests' });
+  kehu.topBar({ component: defineAsyncComponent(() => import('./ApprovalBadge.vue')) });
+  for (const a of APPROVABLE) {
+    kehu.recordAction(a.entity, { action: a.approve, component: decision(false) });
+    kehu.recordAction(a.entity, { action: a.reject, component: decision(true) });
+  }
+}
