@@ -171,6 +171,14 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok((await lina.get('/api/v1/sales_orders?limit=1')).json.total >= 1);
   assertError(assert, await lina.post('/api/v1/products', { name: '自建产品' }), 403);
   assert.ok((await zhang.get('/api/v1/metadata')).json.menu.find(g => g.key === 'orders').items.includes('invoices'));
+  // 折扣规则 of each kind, and 李娜's large order waiting in 张伟's 待我审批
+  const rules = (await admin.get('/api/v1/price_rules?limit=50')).json.items;
+  assert.deepEqual([...new Set(rules.map(r => r.kind))].sort(), ['agent', 'customer', 'position', 'volume']);
+  const inbox = (await zhang.get('/api/v1/approvals/inbox')).json;
+  assert.equal(inbox.total, 1);
+  const waiting = (await zhang.get(`/api/v1/sales_orders/${inbox.items[0].record_id}`)).json;
+  assert.equal(waiting.status, 'pending');
+  assert.match(waiting.lines[0].price_rule, /销量折扣「电脑整机满10台」3%$/);
   await srv.stop();
   const again = await new Server().start({ db: srv.db, dir: srv.dir, args: ['--demo'] });
   const a2 = await again.client();
