@@ -9,7 +9,8 @@ import opportunities from './opportunities/index.js';
 import activities from './activities/index.js';
 import messages from './messages/index.js';
 import approvals from './approvals/index.js';
+import pricing from './pricing/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing]) register(kehu);
 
 export * from './registry.js';

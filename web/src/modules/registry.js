@@ -12,6 +12,7 @@ const openers = [];
 const relationRules = [];
 const newPages = [];
 const bars = [];
+const lineHooks = [];
 
 export const kehu = {
   // A page of its own: a vue-router route under the app's layout
@@ -46,6 +47,11 @@ export const kehu = {
   // Something in the top bar, before the reminder bell: {component} (the
   // count of approvals waiting for the user).
   topBar(item) { bars.push(item); },
+  // Runs when one of `fields` of a line of `lineEntity` changes in the line
+  // editor (a link after its "fill" is applied): fn({line, header}) may
+  // change the line (a product's price by the discount rules, asked of the
+  // server; a rule is never written here).
+  lineChanged(lineEntity, fields, fn) { lineHooks.push({ lineEntity, fields, fn }); },
 };
 
 export const moduleRoutes = () => routes;
@@ -53,6 +59,7 @@ export const menuItems = area => menus.filter(m => m.area === area);
 export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
 export const topBarItems = () => bars;
+export const lineChangeHooks = lineEntity => lineHooks.filter(h => h.lineEntity === lineEntity);
 export const newRecordRoute = entity => newPages.find(p => p.entity === entity)?.routeName || null;
 
 // The record after every opener of its entity has seen it.
