@@ -302,9 +302,17 @@ done:
     return rc;
 }
 
-/* The request the user may decide now, or NULL with 403 / 409. */
-static json_t *decidable_request(entity_ctx *srv, const entity_def *ent, int64_t id, err *e)
+/* The pending request of record id and the body's comment (required
+ * when `comment_needed`), when srv's user may decide it now: the current
+ * step's approver, never the submitter. NULL with 403 / 409 / 422. */
+static json_t *decidable_request(entity_ctx *srv, const entity_def *ent, int64_t id, json_t *body, int comment_needed,
+                                 const char **comment, err *e)
 {
+    if (comment_of(body, comment, e)) return NULL;
+    if (comment_needed && !**comment) {
+        err_add_field(e, "comment", "required");
+        return err_set(e, 422, "validation_failed", "驳回时必须填写审批意见", "A rejection needs a comment"), NULL;
+    }
     json_t *req = pending_request(srv, ent, id, e);
     if (!req) return NULL;
     const auth_user *u = srv->user;
@@ -320,15 +328,25 @@ static json_t *decidable_request(entity_ctx *srv, const entity_def *ent, int64_t
     return NULL;
 }
 
+/* A decision written: the request (req_changes, taken), the record's
+ * history, and the record's own change. */
+static int decided(entity_ctx *c, entity_ctx *srv, const entity_def *ent, int64_t id, json_t *req, json_t *req_changes,
+                   const char *what, const char *comment, json_t *changes, err *e)
+{
+    int rc = update_request(srv, req, req_changes, e) || log_decision(c, ent, id, what, comment, e) ||
+             move_record(srv, ent, id, changes, e);
+    json_decref(req);
+    return rc;
+}
+
 static int approve(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record, json_t *body,
                    json_t *changes, json_t *result, err *e)
 {
     (void)act, (void)record;
     const char *comment;
-    if (comment_of(body, &comment, e)) return -1;
     auth_user server;
     entity_ctx srv = server_ctx(c, &server);
-    json_t *req = decidable_request(&srv, ent, id, e);
+    json_t *req = decidable_request(&srv, ent, id, body, 0, &comment, e);
     if (!req) return -1;
     int64_t step = int_of(req, "step"), total = int_of(req, "steps_total");
     json_t *upd = json_pack("{s:s}", "comment", comment);
@@ -340,12 +358,9 @@ static int approve(entity_ctx *c, const entity_def *ent, const action_def *act, 
     }
     json_object_set_new(result, "approval", json_string(step < total ? "pending" : "approved"));
     json_object_set_new(result, "step", json_integer(step < total ? step + 1 : step));
-    int rc = update_request(&srv, req, upd, e) ||
-             log_decision(c, ent, id, arena_printf(c->a, "审批通过（第 %lld 步，共 %lld 步）", (long long)step, (long long)total),
-                          comment, e) ||
-             move_record(&srv, ent, id, changes, e);
-    json_decref(req);
-    return rc;
+    return decided(c, &srv, ent, id, req, upd,
+                   arena_printf(c->a, "审批通过（第 %lld 步，共 %lld 步）", (long long)step, (long long)total), comment,
+                   changes, e);
 }
 
 static int reject(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record, json_t *body,
@@ -353,20 +368,13 @@ static int reject(entity_ctx *c, const entity_def *ent, const action_def *act, i
 {
     (void)act, (void)record;
     const char *comment;
-    if (comment_of(body, &comment, e)) return -1;
-    if (!*comment) {
-        err_add_field(e, "comment", "required");
-        return err_set(e, 422, "validation_failed", "驳回时必须填写审批意见", "A rejection needs a comment");
-    }
     auth_user server;
     entity_ctx srv = server_ctx(c, &server);
-    json_t *req = decidable_request(&srv, ent, id, e);
+    json_t *req = decidable_request(&srv, ent, id, body, 1, &comment, e);
     if (!req) return -1;
     json_object_set_new(result, "approval", json_string("rejected"));
-    int rc = update_request(&srv, req, json_pack("{s:s,s:s}", "status", "rejected", "comment", comment), e) ||
-             log_decision(c, ent, id, "驳回", comment, e) || move_record(&srv, ent, id, changes, e);
-    json_decref(req);
-    return rc;
+    return decided(c, &srv, ent, id, req, json_pack("{s:s,s:s}", "status", "rejected", "comment", comment), "驳回",
+                   comment, changes, e);
 }
 
 static int withdraw(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record, json_t *body,
@@ -379,16 +387,13 @@ static int withdraw(entity_ctx *c, const entity_def *ent, const action_def *act,
     entity_ctx srv = server_ctx(c, &server);
     json_t *req = pending_request(&srv, ent, id, e);
     if (!req) return -1;
-    int rc = -1;
     if (int_of(req, "submitted_by") != c->user->id) {
-        err_set(e, 403, "not_submitter", "只有提交人可以撤回审批申请", "Only the submitter can withdraw the request");
-    } else {
-        json_object_set_new(result, "approval", json_string("withdrawn"));
-        rc = update_request(&srv, req, json_pack("{s:s,s:s}", "status", "withdrawn", "comment", comment), e) ||
-             log_decision(c, ent, id, "撤回审批申请", comment, e) || move_record(&srv, ent, id, changes, e);
+        json_decref(req);
+        return err_set(e, 403, "not_submitter", "只有提交人可以撤回审批申请", "Only the submitter can withdraw the request");
     }
-    json_decref(req);
-    return rc;
+    json_object_set_new(result, "approval", json_string("withdrawn"));
+    return decided(c, &srv, ent, id, req, json_pack("{s:s,s:s}", "status", "withdrawn", "comment", comment),
+                   "撤回审批申请", comment, changes, e);
 }
 
 /* ---- the flows and requests themselves ---- */
