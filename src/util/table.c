@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 
 static int bad_file(err *e, const char *zh, const char *en)
 {
@@ -29,6 +30,8 @@ static int add_cell(row_builder *b, const char *s, size_t n, err *e)
 {
     if (b->ncells >= TABLE_MAX_COLS) return bad_file(e, "列数超过 200 列", "More than 200 columns");
     if (n > TABLE_MAX_CELL_BYTES) return bad_file(e, "有单元格内容超过 32 KB", "A cell is longer than 32 KB");
+    if (!utf8_valid(s, n)) /* the table promises UTF-8 to every reader, the preview's JSON first */
+        return bad_file(e, "有单元格不是有效的 UTF-8 文本", "A cell is not valid UTF-8 text");
     if (b->ncells == b->cap) b->cells = realloc(b->cells, sizeof(char *) * (size_t)(b->cap = b->cap ? b->cap * 2 : 16));
     b->cells[b->ncells++] = strndup(s, n);
     return 0;
@@ -104,17 +107,44 @@ static void drop_empty_tail(data_table *t)
 
 /* ---- CSV ---- */
 
-static int valid_utf8(const unsigned char *s, size_t n)
+/* Where s[0..n) stops being strict UTF-8 (n when it is valid throughout). */
+static size_t utf8_valid_prefix(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    uint32_t cp;
+    while (p < end && utf8_next(&p, end, &cp) == 0) {}
+    return (size_t)(p - s);
+}
+
+/* Bytes shaped like UTF-8 (lead and continuation bytes in place) though
+ * not strictly valid: surrogates (ED A0..BF), overlong forms, code points
+ * beyond U+10FFFF. Such a file was written as UTF-8 by a broken program;
+ * read as GBK it would become nonsense, so it is refused instead. */
+static int utf8_shaped(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (!len || (len == 2 && c < 0xC2) || i + len > n) return 0;
+        if (!len || i + len > n) return 0;
         for (size_t k = 1; k < len; k++)
             if ((s[i + k] & 0xC0) != 0x80) return 0;
         i += len;
     }
     return 1;
+}
+
+static int line_of(const char *s, size_t at)
+{
+    int line = 1;
+    for (size_t i = 0; i < at; i++) line += s[i] == '\n';
+    return line;
+}
+
+static int invalid_utf8(err *e, const char *s, size_t at)
+{
+    return err_setf(e, 422, "bad_file", "文件第 %d 行有无效的 UTF-8 字符（代理项或超长编码），请用 UTF-8 重新保存后再导入",
+                    "Line %d of the file holds invalid UTF-8 (a surrogate or an overlong form); save it as UTF-8 again",
+                    line_of(s, at));
 }
 
 /* Excel in China saves CSV as GB18030 (GBK): convert what is not UTF-8. */
@@ -149,9 +179,16 @@ static int read_csv(const char *data, size_t n, data_table *t, err *e)
 {
     if (memchr(data, '\0', n)) return bad_file(e, "文件不是文本表格（CSV）或 Excel 文件", "The file is not CSV text or an Excel file");
     char *converted = NULL;
-    if (!valid_utf8((const unsigned char *)data, n)) {
+    size_t valid = utf8_valid_prefix(data, n);
+    if (valid < n) {
+        if (utf8_shaped((const unsigned char *)data, n)) return invalid_utf8(e, data, valid);
         if (!(converted = to_utf8(data, n, &n, e))) return -1;
         data = converted;
+        if ((valid = utf8_valid_prefix(data, n)) < n) { /* never echo what the converter let through */
+            int rc = invalid_utf8(e, data, valid);
+            free(converted);
+            return rc;
+        }
     }
     if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, n -= 3;
     char sep = separator_of(data, n);
