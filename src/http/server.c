@@ -194,6 +194,50 @@ static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* A NUL byte inside a header value: MHD 0.9.75 keeps the value only up to
+ * it ("Bearer tok\0junk" arrives as "Bearer tok"), so the cut must be seen
+ * from where the value ends. MHD parses the header block in place and turns
+ * each line's CR/LF into NUL; after a value's end there is then only that
+ * line end (maybe after trimmed blanks), and the next byte is NUL, the next
+ * header's name, or the blank line. Anything else was hidden behind a NUL. */
+typedef struct header_scan {
+    const char *keys[128];
+    int nkeys, bad;
+} header_scan;
+
+static enum MHD_Result note_header_key(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                       const char *value, size_t value_size)
+{
+    header_scan *h = cls;
+    (void)kind, (void)key_size, (void)value, (void)value_size;
+    if (h->nkeys < 128) h->keys[h->nkeys++] = key;
+    return MHD_YES;
+}
+
+static enum MHD_Result check_value_end(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                       const char *value, size_t value_size)
+{
+    header_scan *h = cls;
+    (void)kind, (void)key, (void)key_size;
+    if (!value || value_size == 0) return MHD_YES; /* may be a static "" */
+    const char *p = value + value_size + 1; /* past the NUL that ends it */
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '\0' || *p == '\r' || *p == '\n') return MHD_YES;
+    for (int i = 0; i < h->nkeys; i++)
+        if (p == h->keys[i]) return MHD_YES;
+    h->bad = 1;
+    return MHD_NO;
+}
+
+static int header_has_nul(struct MHD_Connection *c)
+{
+    header_scan h = {.nkeys = 0, .bad = 0};
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, note_header_key, &h);
+    if (h.nkeys >= 128) return 0; /* not checked: 128 names are kept */
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, check_value_end, &h);
+    return h.bad;
+}
+
 /* ---- dispatch ---- */
 
 static void run_handler(server *srv, request_state *st, http_request *req, http_response *res)
@@ -202,6 +246,10 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
     err_clear(&e);
     int bad_utf8 = 0;
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &bad_utf8);
+    if (header_has_nul(req->conn)) {
+        http_fail(req, res, 400, "bad_header", "请求头中含有空字节（NUL）", "A request header holds a NUL byte");
+        return;
+    }
     if (bad_utf8 || !utf8_valid(req->path, strlen(req->path))) {
         http_fail(req, res, 400, "bad_encoding", "请求地址或参数不是有效的 UTF-8 文本",
                   "The URL or its parameters are not valid UTF-8");
