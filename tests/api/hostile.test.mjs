@@ -199,7 +199,7 @@ const workbook = parts => zip({ '[Content_Types].xml': Buffer.from('<Types/>'), 
 // The server's peak resident memory (VmHWM), in MB.
 const peakMB = () => Number(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) / 1024;
 
-test('spreadsheet bombs are refused with 422 and a clear message; an import stays within its memory budget', { timeout: 240_000 }, async () => {
+test('spreadsheet bombs are refused with 422 and a clear message; an import stays within its memory budget', { timeout: 600_000 }, async () => {
   const before = peakMB();
   const bombs = [];
   // 1. shared strings that inflate to 192 MB from a couple of hundred KB (as the attack tool's 488 KB file)
@@ -257,10 +257,15 @@ test('spreadsheet bombs are refused with 422 and a clear message; an import stay
   }
   // Four imports at once: each holds at most its upload (twice while the body
   // grows) and the 64 MB budget; these bombs all stop far below it.
+  // (Under AddressSanitizer freed memory waits in a quarantine of 256 MB:
+  // the peak says nothing there.)
+  const sanitized = !!process.env.ASAN_OPTIONS || /libasan|asan_rt/.test(readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8'));
   const largest = Math.max(...bombs.map(b => b[1].length)) / (1 << 20);
   const grown = peakMB() - before;
-  assert.ok(grown < 4 * (2 * largest + 64), `peak memory grew ${grown.toFixed(1)} MB`);
-  assert.ok(grown < 200, `peak memory grew ${grown.toFixed(1)} MB (was about 1 GB per request)`);
+  if (!sanitized) {
+    assert.ok(grown < 4 * (2 * largest + 64), `peak memory grew ${grown.toFixed(1)} MB`);
+    assert.ok(grown < 200, `peak memory grew ${grown.toFixed(1)} MB (was about 1 GB per request)`);
+  }
   // and a real workbook still imports
   const book = new ExcelJS.Workbook();
   book.addWorksheet('客户').addRows([['客户名称'], ['炸弹之后的正常公司']]);
