@@ -17,7 +17,8 @@
 typedef struct guarded {
     int fd;
     guard_phase phase;
-    int cut; /* shut down already: once is enough */
+    int cut;    /* shut down already: once is enough */
+    int served; /* a request was answered: keep-alive may idle first */
     int64_t since_us;
     struct guarded *prev, *next;
 } guarded;
@@ -25,7 +26,7 @@ typedef struct guarded {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static guarded *head;
-static int64_t header_us, body_us;
+static int64_t header_us, body_us, keepalive_us;
 static int running;
 static pthread_t watchman;
 static atomic_ulong cuts;
@@ -33,7 +34,8 @@ static atomic_ulong cuts;
 static int overdue(const guarded *g, int64_t now)
 {
     if (g->cut) return 0;
-    if (g->phase == GUARD_WAITING) return header_us && now - g->since_us > header_us;
+    if (g->phase == GUARD_WAITING)
+        return header_us && now - g->since_us > (g->served ? keepalive_us : header_us);
     if (g->phase == GUARD_BODY) return body_us && now - g->since_us > body_us;
     return 0;
 }
@@ -60,10 +62,11 @@ static void *watch(void *arg)
     return NULL;
 }
 
-int guard_start(unsigned header_s, unsigned body_s)
+int guard_start(unsigned header_s, unsigned body_s, unsigned idle_s)
 {
     header_us = (int64_t)header_s * 1000000;
     body_us = (int64_t)body_s * 1000000;
+    keepalive_us = header_us + (int64_t)idle_s * 1000000;
     if (!header_us && !body_us) return 0;
     running = 1;
     if (pthread_create(&watchman, NULL, watch, NULL) != 0) {
@@ -119,6 +122,7 @@ void guard_phase_set(struct MHD_Connection *c, guard_phase phase)
     if (!g) return;
     int64_t now = clock_us();
     pthread_mutex_lock(&lock);
+    if (g->phase == GUARD_HANDLING && phase == GUARD_WAITING) g->served = 1;
     g->phase = phase;
     g->since_us = now;
     pthread_mutex_unlock(&lock);

@@ -18,8 +18,11 @@ typedef enum guard_phase {
 } guard_phase;
 
 /* Starts the watchman: header_s and body_s are the deadlines in seconds
- * (0: none). */
-int guard_start(unsigned header_s, unsigned body_s);
+ * (0: none). After an answer a keep-alive connection may first idle for
+ * idle_s (MHD closes it then), so the next request's headers are due
+ * within idle_s + header_s: a client never races a deadline shorter than
+ * the idle timeout it knows. */
+int guard_start(unsigned header_s, unsigned body_s, unsigned idle_s);
 void guard_stop(void);
 
 /* MHD_OPTION_NOTIFY_CONNECTION: registers and forgets connections. */

@@ -474,7 +474,7 @@ int server_run(app *a, const route *const *routes)
     pinyin_prepare(); /* not in the first write's transaction (seconds on a busy machine) */
 
     unsigned cap = connection_cap(&a->cfg);
-    if (guard_start(a->cfg.header_timeout, a->cfg.body_timeout)) {
+    if (guard_start(a->cfg.header_timeout, a->cfg.body_timeout, a->cfg.idle_timeout)) {
         fprintf(stderr, "kehu: 无法启动连接守护线程 / cannot start the connection guard\n");
         return 1;
     }
