@@ -30,6 +30,8 @@ static void usage(FILE *out)
     fputs("用法 / usage: kehu COMMAND [options]\n"
           "  serve     [--db FILE|URL] [--listen HOST:PORT] [--threads N] [--admin-password PW]\n"
           "            [--demo] [--no-access-log]     启动服务 / run the server\n"
+          "            [--max-connections N] [--max-per-ip N] [--header-timeout S]\n"
+          "            [--body-timeout S] [--idle-timeout S]  连接限制 / connection limits\n"
           "  init      [--db ...]                     创建并迁移数据库 / create and migrate\n"
           "  migrate   [--db ...]                     迁移数据库 / migrate\n"
           "  user add USERNAME [--name N] [--password PW] [--admin] [--db ...]\n"
@@ -165,7 +167,8 @@ static int cmd_serve(int argc, char **argv)
 {
     static const char *const known[] = {"--db=", "--listen=", "--threads=", "--admin-password=",
                                         "--session-hours=", "--demo", "--no-access-log",
-                                        "--secure-cookies", NULL};
+                                        "--secure-cookies", "--max-connections=", "--max-per-ip=",
+                                        "--header-timeout=", "--body-timeout=", "--idle-timeout=", NULL};
     int ok = options_known(argc, argv, known);
     if (ok != 1) return options_usage(ok);
     app a = {0};
@@ -178,6 +181,11 @@ static int cmd_serve(int argc, char **argv)
     a.cfg.access_log = !arg_flag(argc, argv, "--no-access-log");
     a.cfg.secure_cookies = arg_flag(argc, argv, "--secure-cookies");
     a.cfg.session_hours = (unsigned)atoi(arg_value(argc, argv, "--session-hours", "12"));
+    a.cfg.max_connections = (unsigned)atoi(arg_value(argc, argv, "--max-connections", "10000"));
+    a.cfg.max_per_ip = (unsigned)atoi(arg_value(argc, argv, "--max-per-ip", "256"));
+    a.cfg.header_timeout = (unsigned)atoi(arg_value(argc, argv, "--header-timeout", "10"));
+    a.cfg.body_timeout = (unsigned)atoi(arg_value(argc, argv, "--body-timeout", "120"));
+    a.cfg.idle_timeout = (unsigned)atoi(arg_value(argc, argv, "--idle-timeout", "30"));
     const char *listen = arg_value(argc, argv, "--listen", NULL);
     if (listen && parse_listen(listen, &a.cfg)) {
         fprintf(stderr, "kehu: --listen 需要 HOST:PORT / --listen wants HOST:PORT\n");

@@ -10,6 +10,7 @@
 
 #include "../acl/acl.h"
 #include "../util/clock.h"
+#include "../util/utf8.h"
 #include "entity_lines.h"
 #include "entity_select.h"
 #include "value.h"
@@ -31,13 +32,35 @@ typedef struct export_column {
     int at;
 } export_column;
 
-/* A cell starting with = + - @ (after spaces) or tab/CR would run as a
- * formula in a spreadsheet: prefix it with ' so it stays text. */
+/* Characters a spreadsheet skips before it looks for a formula: ASCII
+ * controls and spaces, NEL, no-break and ideographic spaces (U+3000, what a
+ * Chinese IME types), the Unicode spaces, zero-width space and BOM. */
+static int skipped_blank(uint32_t cp)
+{
+    return cp <= 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+/* = + - @ and their full-width forms, which East Asian spreadsheets take
+ * as the same operators. */
+static int formula_lead(uint32_t cp)
+{
+    return cp == '=' || cp == '+' || cp == '-' || cp == '@' || cp == 0xFF1D || cp == 0xFF0B ||
+           cp == 0xFF0D || cp == 0xFF20;
+}
+
+/* A cell starting with a formula lead after any blanks, or with tab/CR,
+ * would run as a formula in a spreadsheet: prefix it with ' so it stays
+ * text. */
 static int needs_neutralising(const char *s)
 {
     if (*s == '\t' || *s == '\r') return 1;
-    while (*s == ' ') s++;
-    return *s == '=' || *s == '+' || *s == '-' || *s == '@';
+    const char *end = s + strlen(s);
+    uint32_t cp;
+    while (s < end && utf8_next(&s, end, &cp) == 0)
+        if (!skipped_blank(cp)) return formula_lead(cp);
+    return 0;
 }
 
 static void csv_cell(strbuf *out, const char *s)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "value.h"
+#include "../util/json_numbers.h"
 
 typedef struct compile_state {
     const filter_ctx *ctx;
@@ -237,8 +238,6 @@ static int compile_node(compile_state *st, json_t *node, int depth)
 {
     if (depth > FILTER_MAX_DEPTH)
         return bad_filter(st->e, "筛选条件嵌套过深%s", "The filter is nested too deeply%s", "");
-    if (++st->nodes > FILTER_MAX_NODES)
-        return bad_filter(st->e, "筛选条件过多%s", "The filter has too many conditions%s", "");
     if (json_is_array(node)) return compile_group(st, node, " AND ", depth);
     if (!json_is_object(node))
         return bad_filter(st->e, "筛选条件必须是对象%s", "A filter node must be an object%s", "");
@@ -248,6 +247,11 @@ static int compile_node(compile_state *st, json_t *node, int depth)
             return bad_filter(st->e, "and/or 节点不能有其他键%s", "An and/or node cannot have other keys%s", "");
         return and ? compile_group(st, and, " AND ", depth) : compile_group(st, or, " OR ", depth);
     }
+    /* Conditions are counted, as docs/api.md says; and/or groups are bounded
+     * by them (a group is never empty) and by the depth. */
+    if (++st->nodes > FILTER_MAX_NODES)
+        return err_setf(st->e, 400, "bad_filter", "筛选条件最多 %d 个", "A filter holds at most %d conditions",
+                        FILTER_MAX_NODES);
     return compile_condition(st, node);
 }
 
@@ -259,6 +263,12 @@ int filter_compile(const filter_ctx *ctx, const char *json_text, size_t len, que
         query_sql(q, "1=1");
         return 0;
     }
+    size_t tiny_len;
+    long tiny = json_tiny_number(json_text, len, &tiny_len);
+    if (tiny >= 0)
+        return err_setf(e, 400, "bad_filter", "筛选条件中的数字 %.*s 太小，无法准确表示",
+                        "The number %.*s in the filter is too small to be represented",
+                        (int)(tiny_len < 40 ? tiny_len : 40), json_text + tiny);
     json_error_t je;
     json_t *root = json_loadb(json_text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "../util/json_numbers.h"
 
 const char *http_query(http_request *req, const char *key)
 {
@@ -71,6 +72,17 @@ json_t *http_json_body(http_request *req, http_response *res)
     if (!req->body || req->body_len == 0) {
         http_fail(req, res, 400, "bad_json", "请求内容为空，需要 JSON 对象",
                   "The request body is empty; a JSON object is expected");
+        return NULL;
+    }
+    size_t tiny_len;
+    long tiny = json_tiny_number(req->body, req->body_len, &tiny_len);
+    if (tiny >= 0) {
+        err e;
+        err_clear(&e);
+        err_setf(&e, 422, "number_out_of_range", "数字 %.*s 太小，无法准确表示（会被当作 0）",
+                 "The number %.*s is too small to be represented (it would become 0)",
+                 (int)(tiny_len < 40 ? tiny_len : 40), req->body + tiny);
+        http_error(req, res, &e);
         return NULL;
     }
     json_error_t je;

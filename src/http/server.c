@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "../util/utf8.h"
 #include "../util/clock.h"
 #include "../util/pinyin.h"
+#include "guard.h"
 #include "web.h"
 
 typedef struct request_state {
@@ -194,6 +196,50 @@ static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* A NUL byte inside a header value: MHD 0.9.75 keeps the value only up to
+ * it ("Bearer tok\0junk" arrives as "Bearer tok"), so the cut must be seen
+ * from where the value ends. MHD parses the header block in place and turns
+ * each line's CR/LF into NUL; after a value's end there is then only that
+ * line end (maybe after trimmed blanks), and the next byte is NUL, the next
+ * header's name, or the blank line. Anything else was hidden behind a NUL. */
+typedef struct header_scan {
+    const char *keys[128];
+    int nkeys, bad;
+} header_scan;
+
+static enum MHD_Result note_header_key(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                       const char *value, size_t value_size)
+{
+    header_scan *h = cls;
+    (void)kind, (void)key_size, (void)value, (void)value_size;
+    if (h->nkeys < 128) h->keys[h->nkeys++] = key;
+    return MHD_YES;
+}
+
+static enum MHD_Result check_value_end(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                       const char *value, size_t value_size)
+{
+    header_scan *h = cls;
+    (void)kind, (void)key, (void)key_size;
+    if (!value || value_size == 0) return MHD_YES; /* may be a static "" */
+    const char *p = value + value_size + 1; /* past the NUL that ends it */
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '\0' || *p == '\r' || *p == '\n') return MHD_YES;
+    for (int i = 0; i < h->nkeys; i++)
+        if (p == h->keys[i]) return MHD_YES;
+    h->bad = 1;
+    return MHD_NO;
+}
+
+static int header_has_nul(struct MHD_Connection *c)
+{
+    header_scan h = {.nkeys = 0, .bad = 0};
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, note_header_key, &h);
+    if (h.nkeys >= 128) return 0; /* not checked: 128 names are kept */
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, check_value_end, &h);
+    return h.bad;
+}
+
 /* ---- dispatch ---- */
 
 static void run_handler(server *srv, request_state *st, http_request *req, http_response *res)
@@ -202,6 +248,10 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
     err_clear(&e);
     int bad_utf8 = 0;
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &bad_utf8);
+    if (header_has_nul(req->conn)) {
+        http_fail(req, res, 400, "bad_header", "请求头中含有空字节（NUL）", "A request header holds a NUL byte");
+        return;
+    }
     if (bad_utf8 || !utf8_valid(req->path, strlen(req->path))) {
         http_fail(req, res, 400, "bad_encoding", "请求地址或参数不是有效的 UTF-8 文本",
                   "The URL or its parameters are not valid UTF-8");
@@ -295,6 +345,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *con_cls = st;
         st->method = arena_strdup(st->a, method);
         st->url = arena_strdup(st->a, url);
+        guard_phase_set(c, GUARD_BODY);
         find_route(srv, st, method, url);
         st->limit = st->rt && (st->rt->flags & ROUTE_LARGE_BODY) ? HTTP_LARGE_BODY : HTTP_MAX_BODY;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -321,6 +372,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.lang = pick_language(c);
     req.client_ip = peer_address(c, st->a);
     memcpy(req.params, st->params, sizeof req.params);
+    guard_phase_set(c, GUARD_HANDLING);
     run_handler(srv, st, &req, &res);
     st->user_id = req.user ? req.user->id : 0;
     enum MHD_Result ok = queue_response(c, st, &res);
@@ -362,6 +414,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     server *srv = cls;
     request_state *st = *con_cls;
+    (void)toe;
+    guard_phase_set(c, GUARD_WAITING); /* the next request's headers are due */
     if (!st) return;
     if (srv->app->cfg.access_log) {
         log_request(c, st, st->method ? st->method : "-", st->url);
@@ -383,6 +437,25 @@ static int listen_address(const app_config *cfg, struct sockaddr_in *sa)
     return inet_pton(AF_INET, cfg->listen_host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* Connections are descriptors: the soft limit (often 1,024) is raised to
+ * the hard one, and the connection cap kept below it with room for the
+ * database, imports and logs. With epoll, FD_SETSIZE does not matter. */
+#define FDS_KEPT_FREE 64u
+
+static unsigned connection_cap(const app_config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1000;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t want = rl.rlim_max;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t fds = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : rl.rlim_cur;
+    unsigned room = fds > 2 * FDS_KEPT_FREE ? (unsigned)(fds - FDS_KEPT_FREE) : (unsigned)(fds / 2);
+    return cfg->max_connections && cfg->max_connections < room ? cfg->max_connections : room;
+}
+
 int server_run(app *a, const route *const *routes)
 {
     server srv = {.app = a, .routes = routes};
@@ -400,25 +473,37 @@ int server_run(app *a, const route *const *routes)
     signal(SIGPIPE, SIG_IGN);
     pinyin_prepare(); /* not in the first write's transaction (seconds on a busy machine) */
 
+    unsigned cap = connection_cap(&a->cfg);
+    if (guard_start(a->cfg.header_timeout, a->cfg.body_timeout, a->cfg.idle_timeout)) {
+        fprintf(stderr, "kehu: 无法启动连接守护线程 / cannot start the connection guard\n");
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO, (uint16_t)a->cfg.listen_port,
         NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
-        a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT, 1024U, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+        a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT, cap, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        a->cfg.max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, a->cfg.idle_timeout,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096U, MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, &srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keeping_nul, NULL, MHD_OPTION_END);
     if (!d) {
+        guard_stop();
         fprintf(stderr, "kehu: 无法监听 / cannot listen on %s:%u: %s\n", a->cfg.listen_host,
                 a->cfg.listen_port, strerror(errno));
         return 1;
     }
-    fprintf(stderr, "kehu: 已启动 / serving on http://%s:%u/ (%u threads)\n", a->cfg.listen_host,
-            a->cfg.listen_port, a->cfg.threads);
+    fprintf(stderr,
+            "kehu: 已启动 / serving on http://%s:%u/ (%u threads; at most %u connections, %u per address; "
+            "headers within %u s, bodies within %u s, idle %u s)\n",
+            a->cfg.listen_host, a->cfg.listen_port, a->cfg.threads, cap, a->cfg.max_per_ip, a->cfg.header_timeout,
+            a->cfg.body_timeout, a->cfg.idle_timeout);
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "kehu: 正在停止 / stopping (signal %d)\n", sig);
     MHD_quiesce_daemon(d); /* no new connections; running requests go on */
     for (int i = 0; i < 1000 && atomic_load(&srv.in_flight) > 0; i++) usleep(10000);
     MHD_stop_daemon(d);
+    guard_stop();
     fprintf(stderr, "kehu: 已停止 / stopped\n");
     return 0;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void sb_reserve(strbuf *sb, size_t extra)
 {
     size_t need = sb->len + extra + 1;
@@ -60,6 +62,15 @@ void sb_int64(strbuf *sb, int64_t v)
     sb_appendn(sb, buf, (size_t)n);
 }
 
+/* Length of the strict UTF-8 sequence s starts with (see utf8.h), 0 when
+ * it is invalid. */
+static size_t utf8_sequence_len(const char *s, size_t n)
+{
+    const char *p = s;
+    uint32_t cp;
+    return utf8_next(&p, s + n, &cp) == 0 ? (size_t)(p - s) : 0;
+}
+
 void sb_json_stringn(strbuf *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -90,6 +101,15 @@ void sb_json_stringn(strbuf *sb, const char *s, size_t n)
             i += 2;
             run = i + 1;
             continue;
+        } else if (c >= 0x80) {
+            size_t len = utf8_sequence_len(s + i, n - i);
+            if (len) {
+                i += len - 1;
+                continue;
+            }
+            /* never invalid UTF-8 in an answer, whatever slipped into the
+             * data: the byte becomes U+FFFD */
+            esc = "\\ufffd";
         }
         if (esc) {
             sb_appendn(sb, s + run, i - run);

@@ -9,19 +9,34 @@
 #define KEHU_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
 #define TABLE_MAX_ROWS 1000000
 #define TABLE_MAX_COLS 200
+#define TABLE_MAX_CELLS 4000000
 #define TABLE_MAX_CELL_BYTES (32 * 1024)
-#define TABLE_MAX_XLSX_PART (256u << 20) /* uncompressed bytes of one part: zip bombs stop here */
+/* Whatever the file, reading it never holds more than this beyond the file
+ * itself: the table, the shared strings, conversion and parser buffers.
+ * An xlsx bomb (a small zip that inflates to gigabytes) is refused when it
+ * would cross it, or earlier by the limits below. */
+#define TABLE_MEMORY_BUDGET (64u << 20)
+#define TABLE_MAX_SHARED_STRINGS (32u << 20) /* bytes of text in xl/sharedStrings.xml */
+#define TABLE_MAX_XLSX_PART (256u << 20)     /* inflated bytes of one part */
+#define TABLE_MAX_ZIP_RATIO 100              /* inflated / compressed, for parts over 1 MB */
+#define TABLE_MAX_XML_TOKEN (4u << 20)       /* one tag or attribute the parser must hold */
 
 typedef struct data_table {
-    char ***rows; /* rows[r][c], NUL-terminated UTF-8; missing cells are "" */
+    char *text; /* every cell's text, NUL-terminated, one after another; "" at 0 */
+    size_t text_len, text_cap;
+    uint32_t *cell; /* each cell's offset in text, row after row */
+    size_t ncells, cell_cap;
+    size_t *first; /* each row's first cell */
     int *ncols;
     int nrows;
-    int cap;
+    size_t cap;
+    size_t used; /* bytes held while reading, against TABLE_MEMORY_BUDGET */
     int xlsx; /* read from an .xlsx (else CSV): what goes back to the user is the same */
 } data_table;
 

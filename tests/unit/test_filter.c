@@ -120,9 +120,9 @@ static void depth_nodes_and_in_lists_are_bounded(void **state)
         else assert_string_equal(code, "bad_filter");
     }
     strcpy(json, "{\"or\":[");
-    for (int i = 0; i < 100; i++) strcat(json, i ? ",{\"field\":\"id\",\"op\":\"eq\",\"value\":1}" : "{\"field\":\"id\",\"op\":\"eq\",\"value\":1}");
+    for (int i = 0; i < 101; i++) strcat(json, i ? ",{\"field\":\"id\",\"op\":\"eq\",\"value\":1}" : "{\"field\":\"id\",\"op\":\"eq\",\"value\":1}");
     strcat(json, "]}");
-    assert_string_equal(compile(json, DB_SQLITE, sql, sizeof sql, NULL), "bad_filter"); /* 101 nodes */
+    assert_string_equal(compile(json, DB_SQLITE, sql, sizeof sql, NULL), "bad_filter"); /* 101 conditions (groups do not count) */
     strcpy(json, "{\"field\":\"id\",\"op\":\"in\",\"value\":[");
     for (int i = 0; i < 501; i++) strcat(json, i ? ",1" : "1");
     strcat(json, "]}");

@@ -39,6 +39,11 @@ static void json_strings_are_escaped(void **state)
     sb_json_string(&sb, "南京\"\\\n\t\x01</script>\xe2\x80\xa8");
     assert_string_equal(sb_str(&sb), "\"南京\\\"\\\\\\n\\t\\u0001</script>\\u2028\"");
     sb_clear(&sb);
+    /* a surrogate (ED B0 80), an overlong '/', a cut sequence: each bad
+     * byte becomes U+FFFD, never invalid UTF-8 in an answer */
+    sb_json_string(&sb, "a\xed\xb0\x80" "b\xc0\xaf" "c\xe4\xb8");
+    assert_string_equal(sb_str(&sb), "\"a\\ufffd\\ufffd\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\"");
+    sb_clear(&sb);
     sb_json_string(&sb, NULL);
     assert_string_equal(sb_str(&sb), "null");
     sb_clear(&sb);
