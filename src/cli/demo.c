@@ -324,7 +324,7 @@ int cli_demo_data(db_conn *db, err *e)
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
                      demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_approvals(&c, e) || follow_account_owner(&c, "quotes", e) ||
-                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e)
+                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e) || demo_marketing(&c, e)
                  ? -1
                  : 0;
     if (!rc)

@@ -113,7 +113,12 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const admin = await srv.client();
   const total = async path => (await admin.get(path)).json.total;
   const accounts = await total('/api/v1/accounts?limit=1');
-  assert.ok(accounts >= 60 && accounts <= 63, `60 customers and up to 3 from converted leads: ${accounts}`);
+  const rivals = await total('/api/v1/accounts?limit=1&filter=' + encodeURIComponent(JSON.stringify({ field: 'type', op: 'eq', value: 'competitor' })));
+  assert.ok(accounts - rivals >= 60 && accounts - rivals <= 63, `60 customers and up to 3 from converted leads: ${accounts}`);
+  // 市场管理: competitors named on deals, won and lost against them
+  assert.ok(rivals >= 4, `competitors: ${rivals}`);
+  const vs = (await admin.get('/api/v1/reports/competitors')).json.items;
+  assert.ok(vs.some(r => r.won_count > 0) && vs.some(r => r.lost_count > 0), 'won and lost against competitors');
   assert.equal(await total('/api/v1/accounts?pool=true&limit=1'), 10, 'ten in the public pool');
   assert.ok(await total('/api/v1/contacts?limit=1') >= 150);
   assert.ok(await total('/api/v1/leads?limit=1') >= 10);
