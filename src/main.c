@@ -20,6 +20,7 @@
 #include "modules/access.h"
 #include "modules/approvals.h"
 #include "modules/commerce.h"
+#include "modules/marketing.h"
 #include "modules/sales.h"
 #include "util/pdf_doc.h"
 
@@ -186,6 +187,7 @@ static int cmd_serve(int argc, char **argv)
     sales_init(); /* before the demo data, whose opportunities use its rules */
     commerce_init();
     approvals_init();
+    marketing_init();
     access_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;

@@ -1,12 +1,15 @@
 /* demo_marketing.c - the 市场管理 part of `--demo`: the competitors a
  * software and hardware reseller in Jiangsu meets, with what sales knows
  * about them, named on the demo's opportunities so 竞争对手胜负分析 has
- * won and lost deals to show. Through the records engine, as the
- * administrator. */
+ * won and lost deals to show; three campaigns (a trade show that is over,
+ * a seminar under way, a mailing being planned) with members, the leads
+ * they brought and the deals won from them, so ROI and cost per lead have
+ * figures. Through the records engine, as the administrator. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../entity/entity.h"
+#include "../modules/marketing.h"
 #include "data.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,8 +39,82 @@ static int rivals_of(int i, int out[2])
     return 2;
 }
 
+static const struct {
+    const char *name, *type, *status, *location, *audience, *description;
+    int start, days;                    /* from today */
+    int budget, expected, actual;       /* 元; actual 0: not yet known */
+    const char *member_city;            /* customers of this city are invited */
+} CAMPAIGNS[] = {
+    {"2026 中国（南京）国际智能制造博览会", "exhibition", "completed", "南京国际博览中心 5 号馆 A12 展位",
+     "华东制造业企业的信息化负责人", "展出 CRM 标准版与维保服务，现场演示移动销售与客户全景；收集名片并登记为销售线索。", -60, 3,
+     120000, 100000, 96000, "南京"},
+    {"制造业数字化转型研讨会", "seminar", "in_progress", "苏州金鸡湖国际会议中心 2 号厅", "苏州、无锡的重点客户与潜在客户",
+     "邀请客户 CIO 分享客户管理实践，会后安排一对一交流。", -2, 5, 30000, 28000, 12000, "苏州"},
+    {"618 年中促销邮件", "email", "planned", "线上", "全部联系人", "年中采购优惠：软件年费八五折，维保服务买一年送三个月。",
+     20, 10, 5000, 5000, 0, NULL},
+};
+
+/* The campaign's members (its city's customers), the demo's unconverted
+ * leads for the trade show, and deals sourced by it (won ones too). */
+static int campaign_results(entity_ctx *c, int k, int64_t id, err *e)
+{
+    char filter[160];
+    strbuf ignored = STRBUF_INIT;
+    int rc = 0;
+    if (CAMPAIGNS[k].member_city) {
+        snprintf(filter, sizeof filter, "{\"field\":\"city\",\"op\":\"eq\",\"value\":\"%s\"}", CAMPAIGNS[k].member_city);
+        list_params p = {.filter = filter};
+        rc = marketing_add_members(c, id, "accounts", &p, k == 0 ? "attended" : "invited", &ignored, e);
+    }
+    sb_free(&ignored);
+    if (rc || k != 0) return rc;
+    const entity_def *leads = meta_entity(c->m, "leads");
+    for (int64_t lead = 5; lead <= 12 && !rc; lead++) {
+        json_t *b = json_pack("{s:I,s:s}", "campaign_id", (json_int_t)id, "source", "exhibition");
+        rc = entity_update(c, leads, lead, b, 0, e);
+        json_decref(b);
+    }
+    static const struct {
+        const char *name, *stage;
+        int account, amount;
+    } DEALS[] = {{"展会客户 CRM 标准版（50 用户）", "won", 7, 180000},
+                 {"展会客户 维保服务三年", "won", 19, 72000},
+                 {"展会客户 销售管理系统升级", "negotiation", 33, 260000}};
+    char date[16];
+    for (size_t i = 0; i < N(DEALS) && !rc; i++) {
+        demo_day(-40 + (int)i * 10, date, sizeof date);
+        rc = demo_create(c, "opportunities",
+                         json_pack("{s:s,s:I,s:s,s:I,s:s,s:s,s:I}", "name", DEALS[i].name, "account_id",
+                                   (json_int_t)DEALS[i].account, "stage", DEALS[i].stage, "amount",
+                                   (json_int_t)DEALS[i].amount, "expected_close_date", date, "source", "campaign",
+                                   "campaign_id", (json_int_t)id),
+                         NULL, e);
+    }
+    return rc;
+}
+
+static int demo_campaigns(entity_ctx *c, err *e)
+{
+    char start[16], end[16];
+    for (size_t k = 0; k < N(CAMPAIGNS); k++) {
+        demo_day(CAMPAIGNS[k].start, start, sizeof start);
+        demo_day(CAMPAIGNS[k].start + CAMPAIGNS[k].days - 1, end, sizeof end);
+        json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "name", CAMPAIGNS[k].name, "type",
+                              CAMPAIGNS[k].type, "status", CAMPAIGNS[k].status, "location", CAMPAIGNS[k].location,
+                              "target_audience", CAMPAIGNS[k].audience, "description", CAMPAIGNS[k].description,
+                              "start_date", start, "end_date", end, "budget", (json_int_t)CAMPAIGNS[k].budget,
+                              "expected_cost", (json_int_t)CAMPAIGNS[k].expected);
+        if (CAMPAIGNS[k].actual) json_object_set_new(b, "actual_cost", json_integer(CAMPAIGNS[k].actual));
+        if (k == 0) json_object_set_new(b, "summary", json_string("三天接待来访 420 人次，登记线索 8 条，已签约 2 单。"));
+        int64_t id;
+        if (demo_create(c, "campaigns", b, &id, e) || campaign_results(c, (int)k, id, e)) return -1;
+    }
+    return 0;
+}
+
 int demo_marketing(entity_ctx *c, err *e)
 {
+    if (demo_campaigns(c, e)) return -1;
     const entity_def *opp = meta_entity(c->m, "opportunities");
     int64_t ids[N(RIVALS)];
     for (size_t k = 0; k < N(RIVALS); k++) {

@@ -119,6 +119,10 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok(rivals >= 4, `competitors: ${rivals}`);
   const vs = (await admin.get('/api/v1/reports/competitors')).json.items;
   assert.ok(vs.some(r => r.won_count > 0) && vs.some(r => r.lost_count > 0), 'won and lost against competitors');
+  const campaigns = (await admin.get('/api/v1/campaigns?limit=10')).json.items;
+  assert.deepEqual([...new Set(campaigns.map(x => x.status))].sort(), ['completed', 'in_progress', 'planned']);
+  const show = campaigns.find(x => x.status === 'completed');
+  assert.ok(show.roi > 0 && show.cost_per_lead > 0 && show.member_count > 0, JSON.stringify(show));
   assert.equal(await total('/api/v1/accounts?pool=true&limit=1'), 10, 'ten in the public pool');
   assert.ok(await total('/api/v1/contacts?limit=1') >= 150);
   assert.ok(await total('/api/v1/leads?limit=1') >= 10);

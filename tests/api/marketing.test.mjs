@@ -99,3 +99,92 @@ test('won/lost against each competitor: counts and amounts of closed deals the c
   rep = ok(await admin.get('/api/v1/reports/competitors'));
   assert.equal(rival(rep.items, huawei.id).lost_count, 0);
 });
+
+// ---- campaigns (市场活动) ----
+
+const newCampaign = async (extra = {}) => created(await admin.post('/api/v1/campaigns', {
+  name: '2026 南京智能制造展', type: 'exhibition', start_date: '2026-05-12', end_date: '2026-05-14',
+  budget: 80000, expected_cost: 60000, ...extra }));
+const act = (id, name, body = {}) => admin.post(`/api/v1/campaigns/${id}/actions/${name}`, body);
+
+test('a campaign moves through its states as metadata says, and is locked once completed', async () => {
+  const meta = ok(await admin.get('/api/v1/metadata'));
+  assert.ok(meta.menu.find(g => g.key === 'marketing').items.includes('campaigns'));
+  const fields = meta.entities.find(e => e.name === 'campaigns').fields;
+  assert.equal(fields.find(f => f.name === 'roi').computed, 'if(actual_cost > 0, won_amount / actual_cost, null)');
+  const c = await newCampaign();
+  assert.equal(c.status, 'planned');
+  assert.match(c.code, /^HD-\d{6}$/);
+  assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { status: 'completed' }), 422, 'invalid_transition');
+  ok(await act(c.id, 'start'));
+  const done = ok(await act(c.id, 'complete', { actual_cost: 52000, summary: '到场 300 人，收集名片 120 张' })).record;
+  assert.deepEqual([done.status, done.actual_cost], ['completed', 52000]);
+  assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { budget: 1 }), 422, 'locked');
+  ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 53000 })); // the bills come in late
+  assertError(assert, await act(c.id, 'cancel'), 422, 'action_not_allowed');
+  // found by the global search, in Chinese and by pinyin initials like customers
+  const hits = ok(await admin.get('/api/v1/search?q=' + encodeURIComponent('智能制造展'))).items;
+  assert.ok(hits.some(h => h.entity === 'campaigns' && h.id === c.id), JSON.stringify(hits));
+  assert.ok(ok(await admin.get('/api/v1/campaigns?q=nj')).items.some(x => x.id === c.id), 'pinyin initials');
+});
+
+test('members are added from a filter in one request, each record once; responses are counted', async () => {
+  const c = await newCampaign({ name: '客户答谢会', type: 'customer_event' });
+  const a1 = created(await admin.post('/api/v1/accounts', { name: '无锡机床厂', city: '无锡' }));
+  created(await admin.post('/api/v1/accounts', { name: '无锡纺织集团', city: '无锡' }));
+  created(await admin.post('/api/v1/accounts', { name: '常州电机厂', city: '常州' }));
+  const wuxi = { field: 'city', op: 'eq', value: '无锡' };
+  let r = ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: wuxi, status: 'invited' }));
+  assert.deepEqual(r, { added: 2, skipped: 0 });
+  r = ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: { field: 'city', op: 'in', value: ['无锡', '常州'] } }));
+  assert.deepEqual(r, { added: 1, skipped: 2 });
+  const lead = created(await admin.post('/api/v1/leads', { name: '周敏', company: '苏州精密' }));
+  ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'leads', q: '周敏' }));
+  let camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.equal(camp.member_count, 4);
+  // one at a time too; the same record twice is refused, the other links are cleared
+  const dup = await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'account', account_id: a1.id });
+  assertError(assert, dup, 409, 'already_member');
+  const m = created(await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'lead',
+    lead_id: created(await admin.post('/api/v1/leads', { name: '钱进' })).id, account_id: a1.id }));
+  assert.equal(m.account_id, null);
+  assertError(assert, await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'contact' }), 422, 'validation_failed');
+  // responses
+  const members = ok(await admin.get(`/api/v1/campaigns/${c.id}/related/members?limit=50`)).items;
+  ok(await admin.patch(`/api/v1/campaign_members/${members[0].id}`, { status: 'responded', responded_at: '2026-05-10T02:00:00Z', response: '确认参加' }));
+  ok(await admin.patch(`/api/v1/campaign_members/${members[1].id}`, { status: 'attended' }));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.member_count, camp.response_count], [5, 2]);
+  // bad requests
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'products' }), 422, 'validation_failed');
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: { field: 'nope', op: 'eq', value: 1 } }), 400, 'bad_filter');
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', extra: 1 }), 422);
+  assertError(assert, await admin.post('/api/v1/campaigns/999999/members', { entity: 'accounts' }), 404);
+  assert.equal(lead.campaign_id, null);
+});
+
+test('leads and opportunities sourced: ROI is won amount over cost, and cost per lead follows the leads', async () => {
+  const c = await newCampaign({ name: '华东区网络研讨会', type: 'webinar', actual_cost: 30000 });
+  assert.deepEqual([c.lead_count, c.roi, c.cost_per_lead, c.won_amount], [0, 0, null, 0]);
+  assert.equal(created(await admin.post('/api/v1/campaigns', { name: '未定费用', type: 'other' })).roi, null, 'no cost, no ROI');
+  const l1 = created(await admin.post('/api/v1/leads', { name: '孙磊', company: '南通港务', campaign_id: c.id, source: 'campaign' }));
+  created(await admin.post('/api/v1/leads', { name: '李娟', company: '泰州医药', campaign_id: c.id }));
+  created(await admin.post('/api/v1/leads', { name: '赵刚', company: '盐城汽配', campaign_id: c.id }));
+  let camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.lead_count, camp.cost_per_lead], [3, 10000]);
+  // converting a lead carries its campaign to the opportunity
+  const conv = ok(await admin.post(`/api/v1/leads/${l1.id}/actions/convert`, { create_opportunity: true, opportunity: { amount: 120000 } }));
+  const oppId = conv.result.opportunity_id;
+  assert.equal(ok(await admin.get(`/api/v1/opportunities/${oppId}`)).campaign_id, c.id);
+  const o2 = created(await admin.post('/api/v1/opportunities', { name: '盐城汽配 CRM', account_id: customer.id, amount: 45000, campaign_id: c.id }));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.opportunity_count, camp.won_amount, camp.roi], [2, 0, 0]);
+  ok(await admin.post(`/api/v1/opportunities/${oppId}/actions/win`, {}));
+  ok(await admin.post(`/api/v1/opportunities/${o2.id}/actions/win`, {}));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.won_amount, camp.roi], [165000, 5.5]);
+  // cost changes move both
+  camp = ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 70000 }));
+  assert.deepEqual([camp.roi, camp.cost_per_lead], [2.36, 23333.33]);
+  assert.deepEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}/related/leads`)).items.length, 3);
+});
