@@ -21,6 +21,7 @@
 #include "modules/approvals.h"
 #include "modules/commerce.h"
 #include "modules/marketing.h"
+#include "modules/office.h"
 #include "modules/sales.h"
 #include "util/pdf_doc.h"
 
@@ -188,6 +189,7 @@ static int cmd_serve(int argc, char **argv)
     commerce_init();
     approvals_init();
     marketing_init();
+    office_init();
     access_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;

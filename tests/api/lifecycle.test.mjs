@@ -163,6 +163,11 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const linaCount = await (async () => (await lina.get('/api/v1/accounts?limit=1')).json.total)();
   const zhangCount = (await zhang.get('/api/v1/accounts?limit=1')).json.total;
   assert.ok(linaCount >= 15, `李娜's customers: ${linaCount}`);
+  // 公告栏: the holiday notice and the sales plan reach 李娜, unread
+  const notes = (await lina.get('/api/v1/announcement_receipts?limit=10')).json.items;
+  assert.equal(notes.length, 2);
+  assert.ok(notes.every(n => n.is_read === false));
+  assert.equal((await lina.get(`/api/v1/announcements/${notes[0].announcement_id}`)).status, 200);
   assert.ok(zhangCount > linaCount * 2, `张伟 sees the team's: ${zhangCount}`);
   assert.ok((await admin.get('/api/v1/leads?limit=50')).json.items.some(l => l.status === 'converted'));
   // the money half: a catalogue, quotes, orders along their life, invoices and receipts
