@@ -168,6 +168,9 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.equal(notes.length, 2);
   assert.ok(notes.every(n => n.is_read === false));
   assert.equal((await lina.get(`/api/v1/announcements/${notes[0].announcement_id}`)).status, 200);
+  // 知识库: articles and 常见问题 the team reads
+  const kb = (await lina.get('/api/v1/kb_articles?limit=20')).json.items;
+  assert.ok(kb.some(a => a.kind === 'faq') && kb.some(a => a.kind === 'article' && a.status === 'published'));
   assert.ok(zhangCount > linaCount * 2, `张伟 sees the team's: ${zhangCount}`);
   assert.ok((await admin.get('/api/v1/leads?limit=50')).json.items.some(l => l.status === 'converted'));
   // the money half: a catalogue, quotes, orders along their life, invoices and receipts

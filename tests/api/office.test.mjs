@@ -104,3 +104,36 @@ test('read receipts: a reader marks it read once; the author sees who read it an
   ok(await admin.post(`/api/v1/announcements/${a.id}/actions/withdraw`, {}));
   assertError(assert, await admin.patch(`/api/v1/announcements/${a.id}`, { expires_on: '2027-01-01' }), 422, 'locked');
 });
+
+// ---- knowledge base (知识库, 常见问题) ----
+
+test('knowledge base: articles and FAQs by category, found by Chinese, pinyin and the words of the answer', async () => {
+  const meta = ok(await admin.get('/api/v1/metadata'));
+  assert.ok(meta.menu.find(g => g.key === 'service').items.includes('kb_articles'));
+  const art = created(await admin.post('/api/v1/kb_articles', {
+    title: '打印机卡纸处理方法', category: 'technical', keywords: '卡纸 打印机',
+    summary: '激光打印机卡纸时的处理步骤', body: '先关闭电源，打开前盖，按进纸方向轻轻取出纸张，切勿用力拉扯定影组件。' }));
+  const faq = created(await admin.post('/api/v1/kb_articles', {
+    title: '如何申请保修', kind: 'faq', category: 'after_sales', body: '请携带购机发票到授权服务网点，或拨打 400 热线预约上门。' }));
+  assert.match(art.code, /^ZS-\d{6}$/);
+  assert.equal(art.status, 'draft');
+  ok(await admin.post(`/api/v1/kb_articles/${art.id}/actions/publish`, {}));
+  const search = async q => ok(await admin.get('/api/v1/kb_articles?q=' + encodeURIComponent(q))).items.map(a => a.id);
+  assert.deepEqual(await search('卡纸'), [art.id]);
+  assert.deepEqual(await search('dyjkz'), [art.id], 'pinyin initials of the title');
+  assert.deepEqual(await search('dayinji'), [art.id], 'full pinyin');
+  assert.deepEqual(await search('定影组件'), [art.id], 'words of the body');
+  assert.deepEqual(await search('授权服务网点'), [faq.id]);
+  const faqs = ok(await admin.get('/api/v1/kb_articles?filter=' + encodeURIComponent(JSON.stringify({ field: 'kind', op: 'eq', value: 'faq' })))).items;
+  assert.deepEqual(faqs.map(a => a.title), ['如何申请保修']);
+  const hits = ok(await admin.get('/api/v1/search?q=' + encodeURIComponent('卡纸'))).items;
+  assert.ok(hits.some(h => h.entity === 'kb_articles' && h.id === art.id));
+  // everyone who may view the knowledge base reads every article
+  const kb = created(await admin.post('/api/v1/profiles', { name: '知识库读者', permissions: { kb_articles: { view: true } } }));
+  const role = created(await admin.post('/api/v1/roles', { name: '客服专员', profile_ids: [kb.id] }));
+  created(await admin.post('/api/v1/users', { username: 'kefu1', name: '客服小王', password: PW, role_id: role.id }));
+  const agent = await client('kefu1');
+  assert.equal(ok(await agent.get(`/api/v1/kb_articles/${art.id}`)).title, '打印机卡纸处理方法');
+  assertError(assert, await agent.patch(`/api/v1/kb_articles/${art.id}`, { title: '改' }), 403);
+  assertError(assert, await admin.patch(`/api/v1/kb_articles/${art.id}`, { status: 'draft', category: 'nope' }), 422);
+});
