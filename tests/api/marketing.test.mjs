@@ -187,4 +187,9 @@ test('leads and opportunities sourced: ROI is won amount over cost, and cost per
   camp = ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 70000 }));
   assert.deepEqual([camp.roi, camp.cost_per_lead], [2.36, 23333.33]);
   assert.deepEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}/related/leads`)).items.length, 3);
+  // exported like any module, the computed figures with it
+  const csv = await admin.get('/api/v1/campaigns/export?format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /投资回报率/);
+  assert.match(csv.text, /华东区网络研讨会/);
 });
