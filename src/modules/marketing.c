@@ -47,13 +47,8 @@ static void row_json(strbuf *out, const rival_row *r)
     sales_json_money(out, "won_amount", r->won_amount);
     sb_printf(out, ",\"lost_count\":%lld", (long long)r->lost);
     sales_json_money(out, "lost_amount", r->lost_amount);
-    int64_t all = r->won + r->lost; /* percent, one decimal, half up */
-    if (all) {
-        int64_t tenths = (r->won * 2000 + all) / (2 * all);
-        sb_printf(out, ",\"win_rate\":%lld.%lld}", (long long)(tenths / 10), (long long)(tenths % 10));
-    } else {
-        sb_append(out, ",\"win_rate\":null}");
-    }
+    sales_json_rate(out, "win_rate", r->won, r->won + r->lost);
+    sb_putc(out, '}');
 }
 
 static int by_deals_faced(const void *a, const void *b)
