@@ -20,6 +20,8 @@
 #include "modules/access.h"
 #include "modules/approvals.h"
 #include "modules/commerce.h"
+#include "modules/marketing.h"
+#include "modules/office.h"
 #include "modules/sales.h"
 #include "util/pdf_doc.h"
 
@@ -194,6 +196,8 @@ static int cmd_serve(int argc, char **argv)
     sales_init(); /* before the demo data, whose opportunities use its rules */
     commerce_init();
     approvals_init();
+    marketing_init();
+    office_init();
     access_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;

@@ -24,6 +24,8 @@ extern const route api_price_routes[];
 extern const route api_action_routes[];
 extern const route api_print_routes[];
 extern const route api_message_routes[];
+extern const route api_marketing_routes[];
+extern const route api_office_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];
@@ -73,5 +75,9 @@ void api_attachment(http_request *req, http_response *res, const char *ascii_nam
  * and returns -1 when malformed. */
 int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt, int64_t max,
                   int64_t *out);
+
+/* Date query parameter "YYYY-MM-DD" into *out (NULL when absent); answers
+ * 400 and returns -1 when malformed. */
+int api_date_param(http_request *req, http_response *res, const char *name, const char **out);
 
 #endif

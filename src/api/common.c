@@ -94,3 +94,23 @@ void api_attachment(http_request *req, http_response *res, const char *ascii_nam
                     arena_printf(req->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_name, sb_str(&encoded)));
     sb_free(&encoded);
 }
+
+/* "YYYY-MM-DD" or absent; anything else answers 400. */
+int api_date_param(http_request *req, http_response *res, const char *name, const char **out)
+{
+    const char *v = http_query(req, name);
+    *out = NULL;
+    if (!v || !*v) return 0;
+    int ok = strlen(v) == 10 && v[4] == '-' && v[7] == '-';
+    for (int i = 0; ok && i < 10; i++) ok = i == 4 || i == 7 || (v[i] >= '0' && v[i] <= '9');
+    if (!ok) {
+        err e;
+        err_clear(&e);
+        err_setf(&e, 400, "bad_param", "参数 %s 必须是 YYYY-MM-DD 格式的日期",
+                 "Parameter %s must be a date YYYY-MM-DD", name);
+        http_error(req, res, &e);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

@@ -142,6 +142,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"fill\":");
         sb_append(b, f->fill);
     }
+    if (f->link_filter) {
+        sb_append(b, ",\"link_filter\":");
+        sb_append(b, f->link_filter);
+    }
     if (f->default_value) {
         sb_append(b, ",\"default\":");
         sb_append(b, f->default_value);

@@ -15,6 +15,8 @@ const route *const api_all_routes[] = {
     api_import_routes,
     api_calendar_routes,
     api_message_routes,
+    api_marketing_routes,
+    api_office_routes,
     api_ledger_routes,
     api_approval_routes,
     api_price_routes,

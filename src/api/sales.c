@@ -14,26 +14,6 @@ static void convert_lead(http_request *req, http_response *res)
     api_run_action(req, res, "leads", req->params[0], "convert", 1);
 }
 
-/* "YYYY-MM-DD" or absent; anything else answers 400. */
-static int date_param(http_request *req, http_response *res, const char *name, const char **out)
-{
-    const char *v = http_query(req, name);
-    *out = NULL;
-    if (!v || !*v) return 0;
-    int ok = strlen(v) == 10 && v[4] == '-' && v[7] == '-';
-    for (int i = 0; ok && i < 10; i++) ok = i == 4 || i == 7 || (v[i] >= '0' && v[i] <= '9');
-    if (!ok) {
-        err e;
-        err_clear(&e);
-        err_setf(&e, 400, "bad_param", "参数 %s 必须是 YYYY-MM-DD 格式的日期",
-                 "Parameter %s must be a date YYYY-MM-DD", name);
-        http_error(req, res, &e);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static void funnel(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -42,7 +22,7 @@ static void funnel(http_request *req, http_response *res)
     int64_t owner_id = owner && *owner ? api_parse_id(owner) : 0;
     if (owner && *owner && !owner_id)
         return http_fail(req, res, 400, "bad_param", "参数 owner 必须是用户编号", "Parameter owner must be a user id");
-    if (date_param(req, res, "from", &from) || date_param(req, res, "to", &to)) return;
+    if (api_date_param(req, res, "from", &from) || api_date_param(req, res, "to", &to)) return;
     err e;
     err_clear(&e);
     if (sales_funnel(&c, owner_id, from, to, &res->body, &e)) return http_error(req, res, &e);
@@ -55,7 +35,7 @@ static void team(http_request *req, http_response *res)
     entity_ctx c;
     api_entity_ctx(req, &c);
     const char *from, *to;
-    if (date_param(req, res, "from", &from) || date_param(req, res, "to", &to)) return;
+    if (api_date_param(req, res, "from", &from) || api_date_param(req, res, "to", &to)) return;
     err e;
     err_clear(&e);
     if (sales_team_report(&c, from, to, &res->body, &e)) return http_error(req, res, &e);

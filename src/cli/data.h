@@ -23,6 +23,10 @@ int demo_commerce(struct entity_ctx *c, err *e);
 /* 折扣规则 of each kind, approval flows and an order waiting in 张伟's
  * 待我审批 (demo_approvals.c), after demo_commerce and the team. */
 int demo_approvals(struct entity_ctx *c, err *e);
+/* 市场管理 (demo_marketing.c): competitors named on the opportunities. */
+int demo_marketing(struct entity_ctx *c, err *e);
+/* 办公协作 (demo_office.c): announcements published to the team. */
+int demo_office(struct entity_ctx *c, err *e);
 /* Shared by the demo's files (demo.c): the date `offset_days` from today
  * ("YYYY-MM-DD"), and a record made through the engine (body is taken). */
 void demo_day(int offset_days, char *out, size_t n);

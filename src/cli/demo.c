@@ -211,6 +211,9 @@ static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
         json_object_set_new(perms, MODULES[i], json_pack("{s:b,s:b,s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1,
                                                          "delete", 1, "import", 1, "export", 1));
     json_object_set_new(perms, "products", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* the catalogue is read */
+    json_object_set_new(perms, "campaigns", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* a lead names its campaign */
+    json_object_set_new(perms, "announcements", json_pack("{s:b}", "view", 1)); /* the 公告栏 is read by all */
+    json_object_set_new(perms, "kb_articles", json_pack("{s:b}", "view", 1)); /* so is the 知识库 */
     int64_t profile = 0, dept = 0, manager_role = 0, rep_role = 0, root = root_role(c, e);
     if (create(c, "profiles", json_pack("{s:s,s:o}", "name", "销售人员", "permissions", perms), &profile, e) ||
         create(c, "departments", json_pack("{s:s,s:s}", "name", "销售部", "code", "XS"), &dept, e) ||
@@ -324,7 +327,8 @@ int cli_demo_data(db_conn *db, err *e)
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
                      demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_approvals(&c, e) || follow_account_owner(&c, "quotes", e) ||
-                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e)
+                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e) || demo_marketing(&c, e) ||
+                     demo_office(&c, e)
                  ? -1
                  : 0;
     if (!rc)

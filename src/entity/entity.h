@@ -69,6 +69,11 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
 int entity_count(entity_ctx *c, const entity_def *ent, const char *filter_json, int64_t *n, err *e);
 /* 1 when at least one such record exists, 0 when none, -1 on error. */
 int entity_exists(entity_ctx *c, const entity_def *ent, const char *filter_json, err *e);
+/* The ids of the records the list p selects (visibility, q, filter;
+ * sort, limit and offset ignored), in id order, at most max + 1 (so more
+ * than max means "too many"); in c->a. None without the view right. */
+int entity_list_ids(entity_ctx *c, const entity_def *ent, const list_params *p, int max, int64_t **ids, int *n,
+                    err *e);
 
 /* Every write below is one unit of work: its own transaction, or a level
  * of the caller's when one is open (db_begin nests), so a domain action

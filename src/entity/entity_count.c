@@ -45,3 +45,31 @@ int entity_exists(entity_ctx *c, const entity_def *ent, const char *filter_json,
     int64_t ignored;
     return run(c, ent, "t.id", " LIMIT 1", filter_json, &ignored, e);
 }
+
+int entity_list_ids(entity_ctx *c, const entity_def *ent, const list_params *p, int max, int64_t **ids, int *n,
+                    err *e)
+{
+    *ids = NULL, *n = 0;
+    if (!acl_can(c->user, ent, ACL_VIEW)) return 0;
+    query w;
+    query_init(&w, c->a);
+    int rc = -1;
+    if (entity_where(c, ent, p, &w, e) == 0) {
+        strbuf sql = STRBUF_INIT;
+        /* one more than max, so the caller can tell "too many" from "exactly max" */
+        sb_printf(&sql, "SELECT t.id FROM %s t WHERE %s ORDER BY t.id LIMIT %d", ent->table, sb_str(&w.sql), max + 1);
+        db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
+        sb_free(&sql);
+        if (s) {
+            query_bind_all(&w, s);
+            *ids = arena_alloc(c->a, sizeof **ids * (size_t)(max + 1));
+            int step;
+            while ((step = db_step(s)) == DB_ROW) (*ids)[(*n)++] = db_column_int64(s, 0);
+            if (step == DB_DONE) rc = 0;
+            else err_set(e, 500, "db_error", "读取记录失败", "Reading records failed");
+            db_finalize(s);
+        }
+    }
+    query_free(&w);
+    return rc;
+}

@@ -16,6 +16,7 @@
 #include "entity_schema.h"
 #include "entity.h"
 #include "entity_lines.h"
+#include "filter.h"
 #include "hooks.h"
 #include "ledger.h"
 #include "entity_state.h"
@@ -270,6 +271,11 @@ static int check_links(entity_ctx *c, const entity_def *ent, const change_set *c
             query_bind_int(&q, cs->vals[i].i);
             query_sql(&q, " AND ");
             acl_visible_predicate(c->user, target, "t", &q);
+            if (f->link_filter) { /* only the records the field may name */
+                filter_ctx fc = {.entity = target, .dialect = db_dialect_of(c->db), .alias = "t"};
+                query_sql(&q, " AND ");
+                if (filter_compile(&fc, f->link_filter, strlen(f->link_filter), &q, e)) return query_free(&q), -1;
+            }
         }
         int found = query_exists(c, &q, e);
         if (found < 0) return -1;

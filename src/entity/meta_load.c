@@ -20,6 +20,7 @@
 #include "entity_state.h"
 #include "meta_print.h"
 #include "form_layout.h"
+#include "filter.h"
 
 typedef struct embedded_file {
     const char *name;
@@ -134,6 +135,12 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
     if (dot) {
         f->options_entity = arena_strndup(a, from, (size_t)(dot - from));
         f->options_field = dot + 1;
+    }
+    json_t *lf = json_object_get(jf, "link_filter");
+    if (f->type == FT_LINK && json_is_object(lf)) {
+        char *text = json_dumps(lf, JSON_COMPACT);
+        f->link_filter = arena_strdup(a, text ? text : "{}");
+        free(text);
     }
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return meta_parse_field_rules(entity, jf, a, f, e);
@@ -463,6 +470,28 @@ static int check_shared_options(const metadata *m, err *e)
     return 0;
 }
 
+/* A link's link_filter must compile against the linked entity (unknown
+ * field, operator or value type): checked once at load, not at a write. */
+static int check_link_filters(const metadata *m, arena *a, err *e)
+{
+    for (int i = 0; i < m->nentities; i++)
+        for (int k = 0; k < m->entities[i].nfields; k++) {
+            const field_def *f = &m->entities[i].fields[k];
+            if (!f->link_filter) continue;
+            filter_ctx fc = {.entity = meta_entity(m, f->link_entity), .dialect = DB_SQLITE, .alias = "t"};
+            query q;
+            query_init(&q, a);
+            err bad;
+            err_clear(&bad);
+            int rc = fc.entity ? filter_compile(&fc, f->link_filter, strlen(f->link_filter), &q, &bad) : -1;
+            query_free(&q);
+            if (rc)
+                return err_setf(e, 500, "bad_metadata", "字段 %s.%s 的 link_filter 无效",
+                                "Field %s.%s has an invalid link_filter", m->entities[i].name, f->name);
+        }
+    return 0;
+}
+
 static int64_t stored_version(db_conn *c)
 {
     int64_t v = 0;
@@ -501,7 +530,8 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (link_owned_lines(m, e) || check_shared_options(m, e) || meta_check_prints(m, e) || meta_prepare_computed(m, a, e)) {
+    if (link_owned_lines(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) ||
+        meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;
     }

@@ -84,6 +84,10 @@ typedef struct field_def {
      * field's option set (a lead's 所属行业 is the customer's), so the two
      * never drift apart; NULL: the field's own options. */
     const char *options_entity, *options_field;
+    /* FT_LINK: which records of link_entity it may point at, as list filter
+     * JSON text (an opportunity's competitor is an account of type
+     * 竞争对手); checked on write, served so pickers offer only those. */
+    const char *link_filter;
     /* A picklist that is a state machine, and the conditional rules of a
      * field (filter JSON text): see entity_state.h and docs/engine.md. */
     const struct field_states *states;

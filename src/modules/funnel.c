@@ -90,9 +90,7 @@ static void stage_row(strbuf *out, const picklist_option *o, const char *lang, i
     sb_putc(out, '}');
 }
 
-/* part / whole in percent with one decimal, rounded half up; null when
- * there is no whole. */
-static void rate(strbuf *out, const char *key, int64_t part, int64_t whole)
+void sales_json_rate(strbuf *out, const char *key, int64_t part, int64_t whole)
 {
     sb_printf(out, ",\"%s\":", key);
     if (whole <= 0) {
@@ -199,7 +197,7 @@ static void bands_json(strbuf *out, const field_def *stage, const funnel_ranks *
         sb_json_string(out, option_label(o, lang));
         sb_printf(out, ",\"won\":%s,\"count\":%lld", b == r->nopen ? "true" : "false", (long long)s->reached[b]);
         sales_json_money(out, "amount", s->reached_amount[b]);
-        rate(out, "rate", s->reached[b], b ? s->reached[b - 1] : 0);
+        sales_json_rate(out, "rate", s->reached[b], b ? s->reached[b - 1] : 0);
         sb_putc(out, '}');
     }
     sb_putc(out, ']');
@@ -211,7 +209,7 @@ static void bands_json(strbuf *out, const field_def *stage, const funnel_ranks *
     sales_json_money(out, "amount", lost_amount);
     sb_putc(out, '}');
     int64_t entered = r->nopen ? s->reached[0] : 0;
-    rate(out, "win_rate", r->won_option >= 0 ? s->reached[r->nopen] : 0, r->won_option >= 0 ? entered : 0);
+    sales_json_rate(out, "win_rate", r->won_option >= 0 ? s->reached[r->nopen] : 0, r->won_option >= 0 ? entered : 0);
 }
 
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out, err *e)

@@ -119,9 +119,26 @@ int messages_send(entity_ctx *c, json_t *body, json_t *recipients, err *e)
 {
     const entity_def *msgs = meta_entity(c->m, "messages");
     if (!msgs) return err_set(e, 404, "not_found", "没有站内消息模块", "There is no messages module");
+    int bad = check_text(body, "subject", 1, 200, e) | check_text(body, "body", 0, 20000, e);
+    if (messages_recipients(c, body, bad, recipients, e)) return -1;
+    const char *subject = json_string_value(json_object_get(body, "subject"));
+    const char *text = json_string_value(json_object_get(body, "body"));
+    if (db_begin(c->db, e)) return -1;
+    int rc = 0;
+    size_t i;
+    json_t *to;
+    json_array_foreach(recipients, i, to) {
+        if ((rc = messages_deliver(c, msgs, json_integer_value(to), "notice", subject, text, e))) break;
+    }
+    if (rc == 0) rc = db_commit(c->db, e);
+    if (rc) db_rollback(c->db);
+    return rc;
+}
+
+int messages_recipients(entity_ctx *c, json_t *body, int bad, json_t *recipients, err *e)
+{
     json_t *users = json_object_get(body, "user_ids"), *roles = json_object_get(body, "role_ids"),
            *departments = json_object_get(body, "department_ids");
-    int bad = check_text(body, "subject", 1, 200, e) | check_text(body, "body", 0, 20000, e);
     int rc = ids_exist(c, "users", "user_ids", users, e);
     if (rc >= 0) rc = ids_exist(c, "roles", "role_ids", roles, e) < 0 ? -1 : rc;
     if (rc >= 0) rc = ids_exist(c, "departments", "department_ids", departments, e) < 0 ? -1 : rc;
@@ -140,15 +157,5 @@ int messages_send(entity_ctx *c, json_t *body, json_t *recipients, err *e)
         return err_setf(e, 422, "validation_failed", "收件人须为 1 到 %d 位在职同事（不含自己）",
                         "Recipients must be 1 to %d active colleagues (not yourself)", MESSAGE_MAX_RECIPIENTS);
     }
-    const char *subject = json_string_value(json_object_get(body, "subject"));
-    const char *text = json_string_value(json_object_get(body, "body"));
-    if (db_begin(c->db, e)) return -1;
-    size_t i;
-    json_t *to;
-    json_array_foreach(recipients, i, to) {
-        if ((rc = messages_deliver(c, msgs, json_integer_value(to), "notice", subject, text, e))) break;
-    }
-    if (rc == 0) rc = db_commit(c->db, e);
-    if (rc) db_rollback(c->db);
-    return rc;
+    return 0;
 }

@@ -26,4 +26,10 @@ int messages_deliver(entity_ctx *c, const entity_def *msgs, int64_t to, const ch
  * MESSAGE_MAX_RECIPIENTS would get it. */
 int messages_send(entity_ctx *c, json_t *body, json_t *recipients, err *e);
 
+/* The recipients of body's "user_ids", "role_ids", "department_ids" as
+ * messages_send finds them (the sender left out), into the array
+ * `recipients`; 422 as there, also when `bad` says the caller has already
+ * named a bad field of its own. Shared with the announcements (公告栏). */
+int messages_recipients(entity_ctx *c, json_t *body, int bad, json_t *recipients, err *e);
+
 #endif

@@ -43,6 +43,9 @@ typedef struct lead_conversion {
 
 /* Appends ,"key":<exact decimal of v in 分> to a JSON object being written. */
 void sales_json_money(strbuf *out, const char *key, wide_sum v);
+/* Appends ,"key":part / whole in percent with one decimal, rounded half
+ * up; null when there is no whole. */
+void sales_json_rate(strbuf *out, const char *key, int64_t part, int64_t whole);
 
 int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *to, strbuf *out,
                  err *e);

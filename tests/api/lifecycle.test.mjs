@@ -113,7 +113,16 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const admin = await srv.client();
   const total = async path => (await admin.get(path)).json.total;
   const accounts = await total('/api/v1/accounts?limit=1');
-  assert.ok(accounts >= 60 && accounts <= 63, `60 customers and up to 3 from converted leads: ${accounts}`);
+  const rivals = await total('/api/v1/accounts?limit=1&filter=' + encodeURIComponent(JSON.stringify({ field: 'type', op: 'eq', value: 'competitor' })));
+  assert.ok(accounts - rivals >= 60 && accounts - rivals <= 63, `60 customers and up to 3 from converted leads: ${accounts}`);
+  // 市场管理: competitors named on deals, won and lost against them
+  assert.ok(rivals >= 4, `competitors: ${rivals}`);
+  const vs = (await admin.get('/api/v1/reports/competitors')).json.items;
+  assert.ok(vs.some(r => r.won_count > 0) && vs.some(r => r.lost_count > 0), 'won and lost against competitors');
+  const campaigns = (await admin.get('/api/v1/campaigns?limit=10')).json.items;
+  assert.deepEqual([...new Set(campaigns.map(x => x.status))].sort(), ['completed', 'in_progress', 'planned']);
+  const show = campaigns.find(x => x.status === 'completed');
+  assert.ok(show.roi > 0 && show.cost_per_lead > 0 && show.member_count > 0, JSON.stringify(show));
   assert.equal(await total('/api/v1/accounts?pool=true&limit=1'), 10, 'ten in the public pool');
   assert.ok(await total('/api/v1/contacts?limit=1') >= 150);
   assert.ok(await total('/api/v1/leads?limit=1') >= 10);
@@ -154,6 +163,14 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const linaCount = await (async () => (await lina.get('/api/v1/accounts?limit=1')).json.total)();
   const zhangCount = (await zhang.get('/api/v1/accounts?limit=1')).json.total;
   assert.ok(linaCount >= 15, `李娜's customers: ${linaCount}`);
+  // 公告栏: the holiday notice and the sales plan reach 李娜, unread
+  const notes = (await lina.get('/api/v1/announcement_receipts?limit=10')).json.items;
+  assert.equal(notes.length, 2);
+  assert.ok(notes.every(n => n.is_read === false));
+  assert.equal((await lina.get(`/api/v1/announcements/${notes[0].announcement_id}`)).status, 200);
+  // 知识库: articles and 常见问题 the team reads
+  const kb = (await lina.get('/api/v1/kb_articles?limit=20')).json.items;
+  assert.ok(kb.some(a => a.kind === 'faq') && kb.some(a => a.kind === 'article' && a.status === 'published'));
   assert.ok(zhangCount > linaCount * 2, `张伟 sees the team's: ${zhangCount}`);
   assert.ok((await admin.get('/api/v1/leads?limit=50')).json.items.some(l => l.status === 'converted'));
   // the money half: a catalogue, quotes, orders along their life, invoices and receipts

@@ -94,18 +94,18 @@ test('required_when, readonly_when and visible_when hold on every write against 
   assert.equal((await add({ name: 'budget_no', label_zh: '预算编号', type: 'text',
     readonly_when: { field: 'stage', op: 'in', value: ['commit', 'won'] } })).status, 201);
   assert.equal((await add({ name: 'rival_price', label_zh: '对手报价', type: 'money', required: true,
-    visible_when: { field: 'competitors', op: 'notnull' } })).status, 201);
+    visible_when: { field: 'next_step', op: 'notnull' } })).status, 201);
   assert.equal((await add({ name: 'sign_date', label_zh: '签约日期', type: 'date',
     required_when: { or: [{ field: 'stage', op: 'eq', value: 'won' }, { and: [{ field: 'stage', op: 'eq', value: 'commit' }, { field: 'amount', op: 'gte', value: 100000 }] }] } })).status, 201);
   const fields = (await meta()).find(e => e.name === 'opportunities').fields;
-  assert.deepEqual(fields.find(f => f.name === 'cf_rival_price').visible_when, { field: 'competitors', op: 'notnull' });
+  assert.deepEqual(fields.find(f => f.name === 'cf_rival_price').visible_when, { field: 'next_step', op: 'notnull' });
 
   // hidden and required: not required; shown: required
   const o = await newDeal({ cf_budget_no: 'YS-1' });
-  r = await admin.patch(`/api/v1/opportunities/${o.id}`, { competitors: '华为' });
+  r = await admin.patch(`/api/v1/opportunities/${o.id}`, { next_step: '应对华为报价' });
   assertError(assert, r, 422);
   assert.equal(r.json.error.fields.cf_rival_price, 'required');
-  assert.equal((await admin.patch(`/api/v1/opportunities/${o.id}`, { competitors: '华为', cf_rival_price: 88000 })).status, 200);
+  assert.equal((await admin.patch(`/api/v1/opportunities/${o.id}`, { next_step: '应对华为报价', cf_rival_price: 88000 })).status, 200);
   // readonly in commit: the move and the field at once is judged on the stored-to-be record
   r = await admin.patch(`/api/v1/opportunities/${o.id}`, { stage: 'commit', cf_budget_no: 'YS-2' });
   assert.equal(r.json.error.fields.cf_budget_no, 'read_only');

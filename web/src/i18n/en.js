@@ -82,6 +82,20 @@ export default {
     restored: '{n} records restored', deletedAt: 'Deleted at', empty: 'The recycle bin is empty',
   },
   search: { title: 'Search', results: 'Results for “{q}”', none: 'Nothing found for “{q}”', hint: 'Type something to search' },
+  marketing: {
+    reportMenu: 'Competitor analysis', reportTitle: 'Won and lost against competitors', reportTip: 'Closed opportunities won and lost per competitor (only those you may see; the period is the expected close date).',
+    none: 'No closed opportunity names a competitor yet', won: 'Won', lost: 'Lost', competitor: 'Competitor', wonCount: 'Won', wonAmount: 'Won amount',
+    lostCount: 'Lost', lostAmount: 'Lost amount', winRate: 'Win rate',
+    addMembers: 'Add members', addMembersTitle: 'Add members to “{name}”', memberKind: 'Member type', search: 'Quick search',
+    searchTip: 'Name, phone or pinyin initials', memberStatus: 'Member status', selected: '{n} selected', addConfirm: 'Add all',
+    added: '{added} members added, {skipped} already in the campaign',
+  },
+  office: {
+    publish: 'Publish', publishTitle: 'Publish “{title}”', audience: 'Audience', all: 'Everyone',
+    publishTip: 'A department includes those below it; only active colleagues, not yourself. Each reader gets an unread receipt.',
+    published: 'Published to {n} colleagues', receiptsTab: 'Read receipts', read: 'Read ({n})', unread: 'Not read yet ({n})', reader: 'Reader',
+    readAt: 'Read at', nobody: 'None',
+  },
   compose: {
     title: 'New message', recipients: 'To', users: 'Colleagues', roles: 'Roles', departments: 'Departments',
     tip: 'Pick colleagues, roles and departments together; a department includes the ones below it. Only active colleagues get it, not you.',

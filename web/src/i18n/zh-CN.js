@@ -84,6 +84,20 @@ export default {
     restored: '已恢复 {n} 条记录', deletedAt: '删除时间', empty: '回收站是空的',
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
+  marketing: {
+    reportMenu: '竞争对手分析', reportTitle: '竞争对手胜负分析', reportTip: '按竞争对手统计已赢单和已输单的销售机会（只含你可以查看的机会，按预计成交日期筛选）。',
+    none: '还没有标明竞争对手的已关闭机会', won: '赢单', lost: '输单', competitor: '竞争对手', wonCount: '赢单数', wonAmount: '赢单金额',
+    lostCount: '输单数', lostAmount: '输单金额', winRate: '胜率',
+    addMembers: '添加成员', addMembersTitle: '为「{name}」添加活动成员', memberKind: '成员类型', search: '快速搜索',
+    searchTip: '名称、电话或拼音首字母', memberStatus: '成员状态', selected: '符合条件 {n} 条', addConfirm: '全部添加',
+    added: '已添加 {added} 名成员，{skipped} 名已在活动中',
+  },
+  office: {
+    publish: '发布公告', publishTitle: '发布「{title}」', audience: '发布范围', all: '全体员工',
+    publishTip: '部门包括其下级部门；只发给在职同事，不含自己。每位读者会收到一条未读的阅读回执。',
+    published: '已发布给 {n} 位同事', receiptsTab: '阅读情况', read: '已读（{n}）', unread: '未读（{n}）', reader: '读者',
+    readAt: '阅读时间', nobody: '无',
+  },
   compose: {
     title: '写消息', recipients: '收件人', users: '按同事', roles: '按角色', departments: '按部门',
     tip: '可以同时选择同事、角色和部门；部门包括其下级部门，只发给在职同事，不发给自己。',

@@ -10,7 +10,9 @@ import activities from './activities/index.js';
 import messages from './messages/index.js';
 import approvals from './approvals/index.js';
 import pricing from './pricing/index.js';
+import marketing from './marketing/index.js';
+import office from './office/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office]) register(kehu);
 
 export * from './registry.js';

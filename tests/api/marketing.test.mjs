@@ -1,0 +1,195 @@
+// marketing.test.mjs - 市场管理 (issue 16): competitors are accounts of
+// type 竞争对手 that opportunities name in their owned lines (a link the
+// metadata limits to competitors), and the won/lost report per competitor
+// counts the closed deals the caller may see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError } from './harness.mjs';
+
+const srv = new Server();
+const PW = 'Pass#2026word';
+let admin, seller, customer, huawei, inspur;
+
+const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
+const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
+const rival = (items, id) => items.find(i => i.competitor_id === id);
+
+before(async () => {
+  await srv.start();
+  admin = await srv.client();
+  const all = { view: true, create: true, edit: true, delete: true };
+  const sales = created(await admin.post('/api/v1/profiles', { name: '销售人员', permissions: { accounts: all, opportunities: all } }));
+  const role = created(await admin.post('/api/v1/roles', { name: '销售岗位', profile_ids: [sales.id] }));
+  created(await admin.post('/api/v1/users', { username: 'xs1', name: '销售甲', password: PW, role_id: role.id }));
+  seller = await srv.client('xs1', PW);
+  customer = created(await admin.post('/api/v1/accounts', { name: '南京钢铁集团', type: 'customer' }));
+  huawei = created(await admin.post('/api/v1/accounts', {
+    name: '华为技术有限公司', type: 'competitor', strengths: '品牌强，渠道广', weaknesses: '价格偏高',
+    competing_products: '华为云 CRM', price_policy: '标准版每用户每年 1200 元' }));
+  inspur = created(await admin.post('/api/v1/accounts', { name: '浪潮通用软件', type: 'competitor' }));
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const deal = async (client, name, amount, rivals, account = customer.id) =>
+  created(await client.post('/api/v1/opportunities', {
+    name, account_id: account, amount, expected_close_date: '2026-06-30',
+    competitors: rivals.map(id => ({ competitor_id: id })) }));
+
+test('metadata: the competitor fields show for competitors only, and the link is limited to them', async () => {
+  const meta = ok(await admin.get('/api/v1/metadata'));
+  const accounts = meta.entities.find(e => e.name === 'accounts');
+  const type = accounts.fields.find(f => f.name === 'type');
+  assert.ok(type.options.some(o => o.value === 'competitor' && o.label_zh === '竞争对手'));
+  for (const name of ['strengths', 'weaknesses', 'competing_products', 'price_policy'])
+    assert.deepEqual(accounts.fields.find(f => f.name === name).visible_when, { field: 'type', op: 'eq', value: 'competitor' }, name);
+  const opp = meta.entities.find(e => e.name === 'opportunities');
+  assert.ok(opp.relations.some(r => r.name === 'competitors' && r.owned));
+  assert.ok(!opp.fields.some(f => f.name === 'competitors'), 'no free text any more');
+  const lines = meta.entities.find(e => e.name === 'opportunity_competitors');
+  assert.equal(lines.owned_by, 'opportunities');
+  assert.deepEqual(lines.fields.find(f => f.name === 'competitor_id').link_filter, { field: 'type', op: 'eq', value: 'competitor' });
+  assert.equal(huawei.strengths, '品牌强，渠道广');
+});
+
+test('an opportunity names competitors as links; an account that is not a competitor is refused', async () => {
+  const o = await deal(admin, '南钢 CRM 一期', 100000, [huawei.id, inspur.id]);
+  assert.deepEqual(o.competitors.map(l => [l.competitor_id, l.competitor_name]), [[huawei.id, '华为技术有限公司'], [inspur.id, '浪潮通用软件']]);
+  const r = await admin.patch(`/api/v1/opportunities/${o.id}`, { competitors: [{ competitor_id: customer.id }] });
+  assertError(assert, r, 422, 'validation_failed');
+  assert.deepEqual(r.json.error.fields, { 'competitors[0].competitor_id': 'not_found' });
+  // the picker's filter is the list API's
+  const list = ok(await admin.get('/api/v1/accounts?filter=' + encodeURIComponent(JSON.stringify({ field: 'type', op: 'eq', value: 'competitor' }))));
+  assert.deepEqual(list.items.map(a => a.id).sort(), [huawei.id, inspur.id].sort());
+  // a won deal is locked, but who it was won against may still be noted
+  ok(await admin.post(`/api/v1/opportunities/${o.id}/actions/win`, {}));
+  const p = ok(await admin.patch(`/api/v1/opportunities/${o.id}`, { competitors: [{ competitor_id: huawei.id, their_price: 95000, threat: 'high', note: '对手降价 5%' }, { competitor_id: inspur.id }] }));
+  assert.equal(p.competitors[0].their_price, 95000);
+  assertError(assert, await admin.patch(`/api/v1/opportunities/${o.id}`, { amount: 1 }), 422, 'locked');
+});
+
+test('won/lost against each competitor: counts and amounts of closed deals the caller sees', async () => {
+  const lost = await deal(admin, '南钢 CRM 二期', 50000, [huawei.id, huawei.id]); // named twice: counts once
+  ok(await admin.post(`/api/v1/opportunities/${lost.id}/actions/lose`, { lost_reason: 'competitor' }));
+  await deal(admin, '南钢 呼叫中心', 30000, [inspur.id]); // open: not counted
+  let rep = ok(await admin.get('/api/v1/reports/competitors'));
+  assert.deepEqual(rival(rep.items, huawei.id), { competitor_id: huawei.id, competitor_name: '华为技术有限公司',
+    won_count: 1, won_amount: 100000, lost_count: 1, lost_amount: 50000, win_rate: 50 });
+  assert.deepEqual(rival(rep.items, inspur.id), { competitor_id: inspur.id, competitor_name: '浪潮通用软件',
+    won_count: 1, won_amount: 100000, lost_count: 0, lost_amount: 0, win_rate: 100 });
+  assert.equal(rep.items[0].competitor_id, huawei.id, 'most deals faced first');
+  assert.deepEqual(rep.total, { won_count: 2, won_amount: 200000, lost_count: 1, lost_amount: 50000 });
+  assert.equal(rep.amount_hidden, false);
+
+  // a salesperson sees only their own deals
+  rep = ok(await seller.get('/api/v1/reports/competitors'));
+  assert.deepEqual(rep.items, []);
+  const kingdee = created(await seller.post('/api/v1/accounts', { name: '金蝶软件', type: 'competitor' }));
+  const mine = await deal(seller, '扬子石化 CRM', 80000, [kingdee.id], kingdee.id);
+  ok(await seller.post(`/api/v1/opportunities/${mine.id}/actions/lose`, { lost_reason: 'price' }));
+  rep = ok(await seller.get('/api/v1/reports/competitors'));
+  assert.deepEqual(rep.items.map(i => [i.competitor_name, i.won_count, i.lost_count, i.lost_amount]), [['金蝶软件', 0, 1, 80000]]);
+  assert.equal(ok(await admin.get('/api/v1/reports/competitors')).items.length, 3);
+
+  // the period bounds the expected close date; a bad date is 400
+  assert.deepEqual(ok(await admin.get('/api/v1/reports/competitors?from=2026-07-01')).items, []);
+  assert.equal(ok(await admin.get('/api/v1/reports/competitors?from=2026-06-01&to=2026-06-30')).items.length, 3);
+  assertError(assert, await admin.get('/api/v1/reports/competitors?from=2026-6-1'), 400, 'bad_param');
+  // deleting a deal takes it out of the report
+  assert.equal((await admin.del(`/api/v1/opportunities/${lost.id}`)).status, 204);
+  rep = ok(await admin.get('/api/v1/reports/competitors'));
+  assert.equal(rival(rep.items, huawei.id).lost_count, 0);
+});
+
+// ---- campaigns (市场活动) ----
+
+const newCampaign = async (extra = {}) => created(await admin.post('/api/v1/campaigns', {
+  name: '2026 南京智能制造展', type: 'exhibition', start_date: '2026-05-12', end_date: '2026-05-14',
+  budget: 80000, expected_cost: 60000, ...extra }));
+const act = (id, name, body = {}) => admin.post(`/api/v1/campaigns/${id}/actions/${name}`, body);
+
+test('a campaign moves through its states as metadata says, and is locked once completed', async () => {
+  const meta = ok(await admin.get('/api/v1/metadata'));
+  assert.ok(meta.menu.find(g => g.key === 'marketing').items.includes('campaigns'));
+  const fields = meta.entities.find(e => e.name === 'campaigns').fields;
+  assert.equal(fields.find(f => f.name === 'roi').computed, 'if(actual_cost > 0, won_amount / actual_cost, null)');
+  const c = await newCampaign();
+  assert.equal(c.status, 'planned');
+  assert.match(c.code, /^HD-\d{6}$/);
+  assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { status: 'completed' }), 422, 'invalid_transition');
+  ok(await act(c.id, 'start'));
+  const done = ok(await act(c.id, 'complete', { actual_cost: 52000, summary: '到场 300 人，收集名片 120 张' })).record;
+  assert.deepEqual([done.status, done.actual_cost], ['completed', 52000]);
+  assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { budget: 1 }), 422, 'locked');
+  ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 53000 })); // the bills come in late
+  assertError(assert, await act(c.id, 'cancel'), 422, 'action_not_allowed');
+  // found by the global search, in Chinese and by pinyin initials like customers
+  const hits = ok(await admin.get('/api/v1/search?q=' + encodeURIComponent('智能制造展'))).items;
+  assert.ok(hits.some(h => h.entity === 'campaigns' && h.id === c.id), JSON.stringify(hits));
+  assert.ok(ok(await admin.get('/api/v1/campaigns?q=nj')).items.some(x => x.id === c.id), 'pinyin initials');
+});
+
+test('members are added from a filter in one request, each record once; responses are counted', async () => {
+  const c = await newCampaign({ name: '客户答谢会', type: 'customer_event' });
+  const a1 = created(await admin.post('/api/v1/accounts', { name: '无锡机床厂', city: '无锡' }));
+  created(await admin.post('/api/v1/accounts', { name: '无锡纺织集团', city: '无锡' }));
+  created(await admin.post('/api/v1/accounts', { name: '常州电机厂', city: '常州' }));
+  const wuxi = { field: 'city', op: 'eq', value: '无锡' };
+  let r = ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: wuxi, status: 'invited' }));
+  assert.deepEqual(r, { added: 2, skipped: 0 });
+  r = ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: { field: 'city', op: 'in', value: ['无锡', '常州'] } }));
+  assert.deepEqual(r, { added: 1, skipped: 2 });
+  const lead = created(await admin.post('/api/v1/leads', { name: '周敏', company: '苏州精密' }));
+  ok(await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'leads', q: '周敏' }));
+  let camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.equal(camp.member_count, 4);
+  // one at a time too; the same record twice is refused, the other links are cleared
+  const dup = await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'account', account_id: a1.id });
+  assertError(assert, dup, 409, 'already_member');
+  const m = created(await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'lead',
+    lead_id: created(await admin.post('/api/v1/leads', { name: '钱进' })).id, account_id: a1.id }));
+  assert.equal(m.account_id, null);
+  assertError(assert, await admin.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'contact' }), 422, 'validation_failed');
+  // responses
+  const members = ok(await admin.get(`/api/v1/campaigns/${c.id}/related/members?limit=50`)).items;
+  ok(await admin.patch(`/api/v1/campaign_members/${members[0].id}`, { status: 'responded', responded_at: '2026-05-10T02:00:00Z', response: '确认参加' }));
+  ok(await admin.patch(`/api/v1/campaign_members/${members[1].id}`, { status: 'attended' }));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.member_count, camp.response_count], [5, 2]);
+  // bad requests
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'products' }), 422, 'validation_failed');
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', filter: { field: 'nope', op: 'eq', value: 1 } }), 400, 'bad_filter');
+  assertError(assert, await admin.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts', extra: 1 }), 422);
+  assertError(assert, await admin.post('/api/v1/campaigns/999999/members', { entity: 'accounts' }), 404);
+  assert.equal(lead.campaign_id, null);
+});
+
+test('leads and opportunities sourced: ROI is won amount over cost, and cost per lead follows the leads', async () => {
+  const c = await newCampaign({ name: '华东区网络研讨会', type: 'webinar', actual_cost: 30000 });
+  assert.deepEqual([c.lead_count, c.roi, c.cost_per_lead, c.won_amount], [0, 0, null, 0]);
+  assert.equal(created(await admin.post('/api/v1/campaigns', { name: '未定费用', type: 'other' })).roi, null, 'no cost, no ROI');
+  const l1 = created(await admin.post('/api/v1/leads', { name: '孙磊', company: '南通港务', campaign_id: c.id, source: 'campaign' }));
+  created(await admin.post('/api/v1/leads', { name: '李娟', company: '泰州医药', campaign_id: c.id }));
+  created(await admin.post('/api/v1/leads', { name: '赵刚', company: '盐城汽配', campaign_id: c.id }));
+  let camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.lead_count, camp.cost_per_lead], [3, 10000]);
+  // converting a lead carries its campaign to the opportunity
+  const conv = ok(await admin.post(`/api/v1/leads/${l1.id}/actions/convert`, { create_opportunity: true, opportunity: { amount: 120000 } }));
+  const oppId = conv.result.opportunity_id;
+  assert.equal(ok(await admin.get(`/api/v1/opportunities/${oppId}`)).campaign_id, c.id);
+  const o2 = created(await admin.post('/api/v1/opportunities', { name: '盐城汽配 CRM', account_id: customer.id, amount: 45000, campaign_id: c.id }));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.opportunity_count, camp.won_amount, camp.roi], [2, 0, 0]);
+  ok(await admin.post(`/api/v1/opportunities/${oppId}/actions/win`, {}));
+  ok(await admin.post(`/api/v1/opportunities/${o2.id}/actions/win`, {}));
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.won_amount, camp.roi], [165000, 5.5]);
+  // cost changes move both
+  camp = ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 70000 }));
+  assert.deepEqual([camp.roi, camp.cost_per_lead], [2.36, 23333.33]);
+  assert.deepEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}/related/leads`)).items.length, 3);
+  // exported like any module, the computed figures with it
+  const csv = await admin.get('/api/v1/campaigns/export?format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /投资回报率/);
+  assert.match(csv.text, /华东区网络研讨会/);
+});
