@@ -106,6 +106,8 @@ static void write_user(strbuf *sb, const auth_user *u)
     sb_json_string(sb, u->name ? u->name : "");
     sb_append(sb, u->is_admin ? ",\"is_admin\":true" : ",\"is_admin\":false");
     sb_append(sb, u->platform_admin ? ",\"platform_admin\":true" : ",\"platform_admin\":false");
+    sb_append(sb, u->is_teacher ? ",\"is_teacher\":true" : ",\"is_teacher\":false");
+    sb_append(sb, u->must_change_password ? ",\"must_change_password\":true" : ",\"must_change_password\":false");
     sb_append(sb, ",\"company_id\":");
     sb_int64(sb, u->company_id);
     sb_append(sb, ",\"role_id\":");
@@ -301,11 +303,11 @@ const route api_session_routes[] = {
     {"POST", "/api/v1/session", sign_in, ROUTE_PUBLIC | ROUTE_NO_CSRF,
      .doc = {.tag = "session", .summary = "登录 / sign in", .id = "sign_in", .body = "SignIn", .ok = "200",
              .errors = "401 403 415 422 429"}},
-    {"GET", "/api/v1/session", get_session, 0,
+    {"GET", "/api/v1/session", get_session, ROUTE_FIRST_PASSWORD,
      .doc = {.tag = "session", .summary = "当前用户 / current user", .id = "get_session", .ok = "200"}},
-    {"DELETE", "/api/v1/session", sign_out, 0,
+    {"DELETE", "/api/v1/session", sign_out, ROUTE_FIRST_PASSWORD,
      .doc = {.tag = "session", .summary = "退出 / sign out", .id = "sign_out", .ok = "204"}},
-    {"POST", "/api/v1/session/password", change_password, 0,
+    {"POST", "/api/v1/session/password", change_password, ROUTE_FIRST_PASSWORD,
      .doc = {.tag = "session", .summary = "修改密码 / change password", .id = "change_password",
              .body = "PasswordChange", .ok = "204", .errors = "403 422 429"}},
     {"POST", "/api/v1/tokens", create_token, 0,

@@ -76,7 +76,8 @@ static int load_user(db_conn *c, const char *username, arena *a, auth_user *out,
 {
     db_stmt *s = db_prepare(c,
                             "SELECT u.id, u.username, u.name, u.password_hash, u.is_admin, u.role_id,"
-                            " u.department_id, u.status, u.company_id, u.platform_admin, c.status"
+                            " u.department_id, u.status, u.company_id, u.platform_admin, c.status,"
+                            " u.is_teacher, u.must_change_password"
                             " FROM users u JOIN companies c ON c.id = u.company_id"
                             " WHERE u.username = ? AND u.deleted_at IS NULL",
                             e);
@@ -94,6 +95,8 @@ static int load_user(db_conn *c, const char *username, arena *a, auth_user *out,
         out->department_id = db_column_int64(s, 6);
         out->company_id = db_column_int64(s, 8);
         out->platform_admin = db_column_int64(s, 9) != 0;
+        out->is_teacher = db_column_int64(s, 11) != 0;
+        out->must_change_password = db_column_int64(s, 12) != 0;
         /* a suspended company's users are stopped like deactivated ones */
         const char *status = db_column_text(s, 7), *company_status = db_column_text(s, 10);
         row->active = status && strcmp(status, "active") == 0 && company_status &&

@@ -123,7 +123,7 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
                             " s.expires_at, s.revoked_at, u.id, u.username, u.name,"
                             " u.is_admin, u.role_id, u.department_id, u.status, u.deleted_at,"
-                            " u.company_id, u.platform_admin, c.status"
+                            " u.company_id, u.platform_admin, c.status, u.is_teacher, u.must_change_password"
                             " FROM sessions s JOIN users u ON u.id = s.user_id"
                             " JOIN companies c ON c.id = u.company_id"
                             " WHERE s.token_hash = ? AND s.kind = ?",
@@ -152,6 +152,8 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
         out->department_id = db_column_int64(s, 11);
         out->company_id = db_column_int64(s, 14);
         out->platform_admin = db_column_int64(s, 15) != 0;
+        out->is_teacher = db_column_int64(s, 17) != 0;
+        out->must_change_password = db_column_int64(s, 18) != 0;
     }
     const char *last_seen = live ? auth_col_text(s, 3, a) : NULL;
     db_finalize(s);

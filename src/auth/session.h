@@ -22,6 +22,9 @@ typedef struct auth_user {
     int is_admin;          /* administers the user's company */
     int platform_admin;    /* creates companies (/api/v1/companies) */
     int64_t company_id;    /* the tenant; 0 only for the server's own jobs, which see every company */
+    int is_teacher;        /* may create classes (teaching); set by a platform administrator */
+    int must_change_password; /* signed in with a generated first password: only the session
+                               * routes answer until it is changed */
     int64_t role_id;       /* 0 when none */
     int64_t department_id; /* 0 when none */
     int64_t session_id;    /* the sessions row that authenticated the request */
@@ -126,6 +129,12 @@ int user_is_active(db_conn *c, int64_t id);
 /* Sets a new password (policy checked, field "password"), records
  * password_changed_at and ends every session and token of the user. */
 int user_set_password(db_conn *c, int64_t user_id, const char *new_password, err *e);
+/* The user must choose their own password at the next sign-in (after a
+ * generated first password, handed out on paper); any new password clears it. */
+int user_require_password_change(db_conn *c, int64_t user_id, err *e);
+/* n random characters without look-alikes (0/O, 1/l/I) and a NUL into out
+ * (n + 1 bytes): passwords people type from paper. Needs sodium_init. */
+void auth_random_password(char *out, int n);
 /* A signed-in user changes their own password: old_password must match
  * (422, field old_password "invalid"; failures count toward sign-in
  * throttling), new_password must pass the policy (field new_password). Every
@@ -133,6 +142,10 @@ int user_set_password(db_conn *c, int64_t user_id, const char *new_password, err
 int user_change_password(db_conn *c, int64_t user_id, const char *old_password,
                          const char *new_password, const char *address, int64_t keep_session_id,
                          err *e);
+/* The active user id (not deleted, company active) as a request would see
+ * them, for acting as that user (a teacher's check of a student's work);
+ * strings in a. -1 with 404 not_found otherwise. */
+int user_load(db_conn *c, int64_t user_id, arena *a, auth_user *out, err *e);
 /* Number of users (deleted ones too), or -1 with e. */
 int64_t user_count(db_conn *c, err *e);
 

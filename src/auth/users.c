@@ -3,6 +3,7 @@
  * always ends the user's other sessions, so a stolen cookie or token dies
  * with the password it was obtained under. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,7 +142,7 @@ static int store_password(db_conn *c, int64_t user_id, const char *password,
     if (own_tx && db_begin(c, e)) return -1;
     db_stmt *s = db_prepare(c,
                             "UPDATE users SET password_hash = ?, password_changed_at = ?,"
-                            " updated_at = ?, version = version + 1"
+                            " must_change_password = 0, updated_at = ?, version = version + 1"
                             " WHERE id = ? AND deleted_at IS NULL",
                             e);
     int rc = -1;
@@ -173,6 +174,18 @@ int user_set_password(db_conn *c, int64_t user_id, const char *new_password, err
 {
     if (password_check_policy(new_password, "password", e)) return -1;
     return store_password(c, user_id, new_password, 0, e);
+}
+
+int user_require_password_change(db_conn *c, int64_t user_id, err *e)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)user_id);
+    const char *params[] = {id};
+    int64_t ignored;
+    return db_query_int64(c, "UPDATE users SET must_change_password = 1 WHERE id = CAST(? AS BIGINT) RETURNING id",
+                          &ignored, e, 1, params) < 0
+               ? -1
+               : 0;
 }
 
 static int old_password_wrong(err *e)
@@ -240,16 +253,19 @@ int64_t user_count(db_conn *c, err *e)
     return n;
 }
 
+void auth_random_password(char *out, int n)
+{
+    static const char ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    for (int i = 0; i < n; i++) out[i] = ALPHABET[randombytes_uniform((uint32_t)(sizeof ALPHABET - 1))];
+    out[n] = '\0';
+}
+
 /* 16 characters without look-alikes (0/O, 1/l/I): read off a terminal and
  * typed by hand once. About 93 bits. */
 static char *generate_password(void)
 {
-    static const char ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
     char *pw = malloc(17);
-    if (!pw) return NULL;
-    for (int i = 0; i < 16; i++)
-        pw[i] = ALPHABET[randombytes_uniform((uint32_t)(sizeof ALPHABET - 1))];
-    pw[16] = '\0';
+    if (pw) auth_random_password(pw, 16);
     return pw;
 }
 
@@ -281,4 +297,32 @@ int auth_bootstrap_admin(db_conn *c, const char *password_or_null, char **genera
     }
     *generated_out = generated;
     return 0;
+}
+
+int user_load(db_conn *c, int64_t user_id, arena *a, auth_user *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *s = db_prepare(c,
+                            "SELECT u.id, u.username, u.name, u.is_admin, u.role_id, u.department_id,"
+                            " u.company_id, u.platform_admin, u.is_teacher"
+                            " FROM users u JOIN companies c ON c.id = u.company_id"
+                            " WHERE u.id = ? AND u.deleted_at IS NULL AND u.status = 'active' AND c.status = 'active'",
+                            e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, user_id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->id = db_column_int64(s, 0);
+        out->username = auth_col_text(s, 1, a);
+        out->name = auth_col_text(s, 2, a);
+        out->is_admin = db_column_int64(s, 3) != 0;
+        out->role_id = db_column_int64(s, 4);
+        out->department_id = db_column_int64(s, 5);
+        out->company_id = db_column_int64(s, 6);
+        out->platform_admin = db_column_int64(s, 7) != 0;
+        out->is_teacher = db_column_int64(s, 8) != 0;
+    }
+    db_finalize(s);
+    if (rc == DB_ROW) return 0;
+    return rc == DB_DONE ? err_set(e, 404, "not_found", "用户不存在或已停用", "No such active user") : auth_db_fail(rc, e);
 }

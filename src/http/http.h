@@ -56,6 +56,8 @@ enum route_flags {
     ROUTE_PUBLIC = 1,      /* no sign-in needed */
     ROUTE_LARGE_BODY = 2,  /* imports: body limit HTTP_LARGE_BODY instead of HTTP_MAX_BODY */
     ROUTE_NO_CSRF = 4,     /* sign-in itself: no session yet */
+    ROUTE_FIRST_PASSWORD = 8, /* answers a user who must still replace a generated first
+                               * password (the session routes); every other route is 403 */
 };
 
 /* A parameter of a route's documentation: a :capture of the pattern (in

@@ -288,6 +288,11 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
                   "CSRF check failed (missing or wrong X-CSRF-Token); reload the page and retry");
         return;
     }
+    if (req->user && req->user->must_change_password && !(st->rt->flags & ROUTE_FIRST_PASSWORD)) {
+        http_fail(req, res, 403, "password_change_required", "请先修改初始密码，再继续使用",
+                  "Change your first password before going on");
+        return;
+    }
     if (!req->db) {
         http_error(req, res, &e);
         return;

@@ -183,6 +183,12 @@ static const struct {
      "ALTER TABLE import_jobs ADD COLUMN skipped_rows TEXT;"
      "ALTER TABLE import_jobs ADD COLUMN failed_file TEXT;"
      "ALTER TABLE import_jobs ADD COLUMN failed_format TEXT;"},
+    /* Teaching: a platform administrator makes a user a teacher; a
+     * student's generated first password must be changed at the first
+     * sign-in (any new password clears the mark). */
+    {9, "teachers and first passwords",
+     "ALTER TABLE users ADD COLUMN is_teacher INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const char *schema_id_column(db_dialect d)
