@@ -20,9 +20,11 @@
 #include "modules/access.h"
 #include "modules/approvals.h"
 #include "modules/commerce.h"
+#include "modules/experiments.h"
 #include "modules/marketing.h"
 #include "modules/office.h"
 #include "modules/sales.h"
+#include "modules/teaching.h"
 #include "util/pdf_doc.h"
 
 #define KEHU_VERSION "0.1.0"
@@ -199,6 +201,7 @@ static int cmd_serve(int argc, char **argv)
     marketing_init();
     office_init();
     access_init();
+    teaching_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;
     int rc = first_start(c, argc, argv);
@@ -206,6 +209,10 @@ static int cmd_serve(int argc, char **argv)
     if (rc) return 1;
     err e;
     err_clear(&e);
+    if (experiments_check(meta_current(), &e)) { /* a defect of the build: say so at once */
+        fprintf(stderr, "kehu: %s\n", e.zh);
+        return 1;
+    }
     a.pool = db_pool_open(a.cfg.db_url, &e);
     if (!a.pool) {
         fprintf(stderr, "kehu: %s\n", e.zh);

@@ -26,6 +26,7 @@ extern const route api_print_routes[];
 extern const route api_message_routes[];
 extern const route api_marketing_routes[];
 extern const route api_office_routes[];
+extern const route api_teaching_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */
 extern const route *const api_all_routes[];

@@ -209,6 +209,11 @@ static int create_admin(entity_ctx *c, int64_t company_id, json_t *admin, err *e
 int companies_create(entity_ctx *c, json_t *body, int64_t *id, err *e)
 {
     if (!c->user->platform_admin) return forbidden(e);
+    return companies_create_for(c, body, id, e);
+}
+
+int companies_create_for(entity_ctx *c, json_t *body, int64_t *id, err *e)
+{
     if (validate_create(body, e)) return -1;
     if (db_begin(c->db, e)) return -1;
     int rc = insert_company(c, json_string_value(json_object_get(body, "name")),

@@ -24,6 +24,9 @@ int companies_get(entity_ctx *c, int64_t id, strbuf *out, err *e);
  * Creates the company, its roles, profiles and department, and its
  * administrator, in one transaction. Platform administrators only (403). */
 int companies_create(entity_ctx *c, json_t *body, int64_t *id, err *e);
+/* companies_create without asking who c->user is: for module code that
+ * decided itself who may (a teacher's class gives each student a company). */
+int companies_create_for(entity_ctx *c, json_t *body, int64_t *id, err *e);
 /* body: {"name"?, "status"?: "active" | "suspended"}. Platform
  * administrators only; the default company is never suspended. */
 int companies_update(entity_ctx *c, int64_t id, json_t *body, err *e);

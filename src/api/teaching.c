@@ -1,0 +1,171 @@
+/* teaching.c - the teaching platform beyond plain records (classes,
+ * students and assignments are records under /api/v1/{entity}):
+ *   GET    /api/v1/teachers                        the teachers (platform administrators)
+ *   PUT    /api/v1/teachers/{id}                   make a user a teacher
+ *   DELETE /api/v1/teachers/{id}                   ... or no longer one
+ *   POST   /api/v1/classes/{id}/students/import    the roster (CSV or .xlsx): students with sign-ins and companies
+ *   GET    /api/v1/experiments                     the experiments compiled in
+ *   GET    /api/v1/experiments/{code}              one, with its steps
+ *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
+ *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
+ * The rules are in src/modules/teaching.c and experiments.c. */
+#include "../modules/experiments.h"
+#include "../modules/teaching.h"
+#include "../util/multipart.h"
+#include "api.h"
+
+static void answer(http_request *req, http_response *res, int rc, err *e, int status)
+{
+    if (rc) {
+        sb_clear(&res->body);
+        return http_error(req, res, e);
+    }
+    http_json(res, status);
+}
+
+static void list_teachers(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    err e;
+    err_clear(&e);
+    answer(req, res, teaching_list_teachers(&c, &res->body, &e), &e, 200);
+}
+
+static void set_teacher(http_request *req, http_response *res, int on)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "用户不存在", "No such user");
+    err e;
+    err_clear(&e);
+    if (teaching_set_teacher(&c, id, on, &e)) return http_error(req, res, &e);
+    res->status = 204;
+}
+
+static void add_teacher(http_request *req, http_response *res)
+{
+    set_teacher(req, res, 1);
+}
+
+static void remove_teacher(http_request *req, http_response *res)
+{
+    set_teacher(req, res, 0);
+}
+
+static void import_students(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    multipart_file file = {req->body, req->body_len};
+    const char *ct = http_header(req, "Content-Type");
+    if (multipart_is_form(ct) && multipart_find_file(ct, req->body, req->body_len, &file))
+        return http_fail(req, res, 422, "bad_file", "表单中没有可读取的文件（multipart/form-data 需要一个带文件名的部分）",
+                         "The form holds no readable file (multipart/form-data needs a part with a filename)");
+    err e;
+    err_clear(&e);
+    data_table t = {0};
+    if (table_read(file.data, file.len, &t, &e)) return http_error(req, res, &e);
+    int rc = teaching_import_students(&c, id, &t, &res->body, &e);
+    table_free(&t);
+    answer(req, res, rc, &e, 201);
+}
+
+static void list_experiments(http_request *req, http_response *res)
+{
+    (void)req;
+    experiments_list_json(&res->body);
+    http_json(res, 200);
+}
+
+static void get_experiment(http_request *req, http_response *res)
+{
+    err e;
+    err_clear(&e);
+    answer(req, res, experiment_json(req->params[0], &res->body, &e), &e, 200);
+}
+
+static void progress(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    answer(req, res, assignment_progress(&c, id, &res->body, &e), &e, 200);
+}
+
+static void my_progress(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    answer(req, res, assignment_my_progress(&c, id, &res->body, &e), &e, 200);
+}
+
+#define USER_ID_PARAM ((const route_param[]){{"id", "integer", "user id", 1}, {0}})
+#define STEP_SCHEMA                                                                                                    \
+    "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"             \
+    "\"state\":{\"type\":\"string\",\"enum\":[\"not_started\",\"in_progress\",\"done\"]},"                            \
+    "\"count\":{\"type\":\"integer\"},\"need\":{\"type\":\"integer\"},"                                               \
+    "\"done_at\":{\"type\":\"string\",\"nullable\":true},\"why\":{\"type\":\"string\",\"nullable\":true}}}"
+
+const route api_teaching_routes[] = {
+    {"GET", "/api/v1/teachers", list_teachers, 0,
+     .doc = {.tag = "teaching", .summary = "教师列表 / teachers", .id = "list_teachers", .ok = "200",
+             .reply = "RecordList"}},
+    {"PUT", "/api/v1/teachers/:id", add_teacher, 0,
+     .doc = {.tag = "teaching", .summary = "设为教师 / make a user a teacher", .id = "add_teacher",
+             .path = USER_ID_PARAM, .ok = "204", .errors = "404"}},
+    {"DELETE", "/api/v1/teachers/:id", remove_teacher, 0,
+     .doc = {.tag = "teaching", .summary = "取消教师 / no longer a teacher", .id = "remove_teacher",
+             .path = USER_ID_PARAM, .ok = "204", .errors = "404"}},
+    {"POST", "/api/v1/classes/:id/students/import", import_students, ROUTE_LARGE_BODY,
+     .doc = {.tag = "teaching", .summary = "导入学生名单 / import the class roster", .id = "import_class_roster",
+             .path = (const route_param[]){{"id", "integer", "class id", 1}, {0}},
+             .body_types = "text/csv application/vnd.openxmlformats-officedocument.spreadsheetml.sheet "
+                           "multipart/form-data",
+             .ok = "201",
+             .reply = "{\"type\":\"object\",\"properties\":{\"class_id\":{\"type\":\"integer\"},"
+                      "\"created\":{\"type\":\"integer\"},\"skipped\":{\"type\":\"integer\"},"
+                      "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},"
+                      "\"name\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"},"
+                      "\"password\":{\"type\":\"string\"},\"company_id\":{\"type\":\"integer\"}}}},"
+                      "\"skipped_rows\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}",
+             .errors = "404 422"}},
+    {"GET", "/api/v1/experiments", list_experiments, 0,
+     .doc = {.tag = "teaching", .summary = "实验列表 / experiments", .id = "list_experiments", .ok = "200",
+             .reply = "RecordList"}},
+    {"GET", "/api/v1/experiments/:code", get_experiment, 0,
+     .doc = {.tag = "teaching", .summary = "实验 / an experiment", .id = "get_experiment",
+             .path = (const route_param[]){{"code", "string", "experiment code", 1}, {0}}, .ok = "200",
+             .reply = "{\"type\":\"object\"}", .errors = "404"}},
+    {"GET", "/api/v1/assignments/:id/progress", progress, 0,
+     .doc = {.tag = "teaching", .summary = "全班实验进度 / the class × step progress", .id = "assignment_progress",
+             .path = API_ID_PARAM, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
+                      "\"open\":{\"type\":\"boolean\"},\"experiment\":{\"type\":\"object\"},"
+                      "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},"
+                      "\"name\":{\"type\":\"string\"},\"done\":{\"type\":\"integer\"},"
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "}}}},"
+                      "\"total\":{\"type\":\"integer\"}}}",
+             .errors = "404"}},
+    {"GET", "/api/v1/assignments/:id/my-progress", my_progress, 0,
+     .doc = {.tag = "teaching", .summary = "我的实验进度 / my progress", .id = "my_progress", .path = API_ID_PARAM,
+             .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
+                      "\"open\":{\"type\":\"boolean\"},\"experiment\":{\"type\":\"object\"},"
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
+                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
+             .errors = "404"}},
+    {0},
+};

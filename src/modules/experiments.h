@@ -1,0 +1,43 @@
+/* experiments.h - experiments (实验) as data and the progress of an
+ * assignment. An experiment is a file experiments/<code>.json compiled
+ * into the binary (like metadata): number, title, 情景 (scenario), 实验目标
+ * (objectives), expected minutes and steps; each step has a declarative
+ * check that is run as the student, against the student's own company,
+ * through the engine's count and list (entity_count), so access control
+ * applies and nothing is counted that the student could not see:
+ *
+ *   {"kind": "count",  "entity": "contacts", "filter": {...list filter...}, "min": 2, "what": "联系人"}
+ *   {"kind": "state",  "entity": "opportunities", "field": "stage", "value": "won", "what": "销售机会"}
+ *   {"kind": "config", "entity": "roles", "filter": {"field": "name", "op": "eq", "value": "售后服务员"},
+ *    "what": "名为「售后服务员」的角色"}
+ *
+ * A step is done when at least `min` (default 1) records match; else the
+ * answer says why in Chinese ("还差 1 个联系人：目前有 1 个，需要 2 个").
+ * docs/teaching.md describes the format. */
+#ifndef KEHU_EXPERIMENTS_H
+#define KEHU_EXPERIMENTS_H
+
+#include <jansson.h>
+
+#include "../entity/entity.h"
+#include "../util/strbuf.h"
+
+/* Checks every embedded experiment against the metadata (known entities,
+ * fields, options; filters that compile); start-up refuses a bad one. */
+int experiments_check(const metadata *m, err *e);
+/* The experiment with this code, or NULL. Read-only, shared by threads. */
+const json_t *experiment_find(const char *code);
+/* {"items":[{code, series, number, title, expected_minutes, steps}],"total"}. */
+void experiments_list_json(strbuf *out);
+/* The whole experiment; 404 when unknown. */
+int experiment_json(const char *code, strbuf *out, err *e);
+
+/* The class × step matrix of an assignment the teacher sees (404
+ * otherwise): per student and step the state (not_started, in_progress,
+ * done), the count against the need, when it was done, why not yet. */
+int assignment_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
+/* The same steps for the signed-in student of the assignment's class,
+ * with the experiment itself; 404 for anyone else. */
+int assignment_my_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
+
+#endif

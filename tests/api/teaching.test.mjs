@@ -1,0 +1,336 @@
+// teaching.test.mjs - the teaching platform: a platform administrator
+// appoints teachers; a teacher makes a class and imports its roster (CSV or
+// .xlsx, as a 教务系统 exports it); every student signs in with the 学号,
+// changes the generated password first, and administers a company of their
+// own; experiments are published as assignments whose steps are checked
+// against the student's own records; the teacher sees the class × step
+// matrix of their own classes only and can reset a student's company.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { Server, assertError, filterParam } from './harness.mjs';
+
+const srv = new Server();
+const PW = 'Pass#2026word';
+const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
+const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+let platform, teacher, teacher2, plain;
+let klass, roster, assignment, assignment5;
+const students = {}; // 学号 -> signed-in client
+
+async function created(res) {
+  assert.equal(res.status, 201, res.text);
+  return res.json;
+}
+
+// Signs in with the first password, which answers only the session routes
+// until it is changed; then a client with the student's own password.
+async function firstSignIn(no, password) {
+  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password } });
+  assert.equal(login.status, 200, login.text);
+  assert.equal(login.json.user.must_change_password, true);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const h = { Cookie: cookie, 'X-CSRF-Token': login.json.csrf_token };
+  assertError(assert, await srv.request('GET', '/api/v1/accounts', { headers: h }), 403, 'password_change_required');
+  assertError(assert, await srv.request('POST', '/api/v1/tokens', { body: {}, headers: h }), 403, 'password_change_required');
+  assert.equal((await srv.request('GET', '/api/v1/session', { headers: h })).json.user.must_change_password, true);
+  const changed = await srv.request('POST', '/api/v1/session/password',
+    { body: { old_password: password, new_password: PW }, headers: h });
+  assert.equal(changed.status, 204, changed.text);
+  const me = await srv.client(no, PW);
+  assert.equal(me.user.must_change_password, false);
+  return me;
+}
+
+const CSV_ROSTER = [
+  '2025-2026学年第一学期 客户关系管理 学生名单,,,,,',
+  '序号,学号,姓名,性别,班级,小组,联系电话',
+  '1,2023010101,张晓明,男,市场营销2301,第一组,13800000001',
+  '2,2023010102,李婷,女,市场营销2301,第一组,13800000002',
+  '3,2023010103,王磊,男,市场营销2301,第二组,13800000003',
+  ',,,,,,',
+].join('\r\n');
+
+before(async () => {
+  await srv.start();
+  platform = await srv.client();
+  for (const [username, name] of [['wang_t', '王老师'], ['chen_t', '陈老师'], ['zhou', '周职员']])
+    await created(await platform.post('/api/v1/users', { username, name, password: PW }));
+  const users = (await platform.get('/api/v1/users')).json.items;
+  const id = u => users.find(x => x.username === u).id;
+  for (const u of ['wang_t', 'chen_t'])
+    assert.equal((await platform.req('PUT', `/api/v1/teachers/${id(u)}`)).status, 204);
+  teacher = await srv.client('wang_t', PW);
+  teacher2 = await srv.client('chen_t', PW);
+  plain = await srv.client('zhou', PW);
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+test('platform administrators appoint teachers; only teachers make classes', async () => {
+  assert.equal(teacher.user.is_teacher, true);
+  assert.equal(plain.user.is_teacher, false);
+  const list = (await platform.get('/api/v1/teachers')).json;
+  assert.deepEqual(list.items.map(t => t.username).sort(), ['chen_t', 'wang_t']);
+  assertError(assert, await teacher.get('/api/v1/teachers'), 403, 'forbidden');
+  assertError(assert, await teacher.req('PUT', `/api/v1/teachers/${plain.user.id}`), 403, 'forbidden');
+  assertError(assert, await platform.req('PUT', '/api/v1/teachers/999999'), 404, 'not_found');
+  assertError(assert, await plain.post('/api/v1/classes', { name: '冒名班级' }), 403, 'forbidden');
+  klass = await created(await teacher.post('/api/v1/classes', { name: '市场营销2301班', course: '客户关系管理', term: '2025-2026-1' }));
+  assert.equal(klass.mode, 'company_per_student');
+  assert.equal(klass.owner_id, teacher.user.id);
+});
+
+test('a teacher sees only their own classes', async () => {
+  const other = await created(await teacher2.post('/api/v1/classes', { name: '电子商务2302班' }));
+  assert.deepEqual((await teacher.get('/api/v1/classes')).json.items.map(c => c.name), ['市场营销2301班']);
+  assert.deepEqual((await teacher2.get('/api/v1/classes')).json.items.map(c => c.name), ['电子商务2302班']);
+  assertError(assert, await teacher2.get(`/api/v1/classes/${klass.id}`), 404);
+  assertError(assert, await teacher2.patch(`/api/v1/classes/${klass.id}`, { name: '改名' }), 404);
+  assertError(assert, await teacher.get(`/api/v1/classes/${other.id}`), 404);
+  // the platform administrator (an administrator of the school's company) sees both
+  assert.equal((await platform.get('/api/v1/classes')).json.total, 2);
+});
+
+test('the roster import gives each student a sign-in and a company; the passwords are said once', async () => {
+  const bad = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
+    { raw: '学号,姓名\n2023010199,\nA B,张三\n2023010198,赵六\n2023010198,赵六\n', headers: CSV });
+  assertError(assert, bad, 422, 'validation_failed');
+  assert.deepEqual(Object.keys(bad.json.error.fields).sort(),
+    ['row_2.name', 'row_3.student_no', 'row_5.student_no']);
+  assertError(assert, await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
+    { raw: '编号,名字\n1,张三\n', headers: CSV }), 422, 'bad_file');
+  assertError(assert, await teacher2.req('POST', `/api/v1/classes/${klass.id}/students/import`,
+    { raw: CSV_ROSTER, headers: CSV }), 404);
+  assert.equal((await teacher.get('/api/v1/students')).json.total, 0, 'a refused roster leaves nothing');
+
+  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: CSV_ROSTER, headers: CSV });
+  assert.equal(r.status, 201, r.text);
+  roster = r.json;
+  assert.equal(roster.created, 3);
+  assert.deepEqual(roster.students.map(s => [s.student_no, s.name, s.group_name]),
+    [['2023010101', '张晓明', '第一组'], ['2023010102', '李婷', '第一组'], ['2023010103', '王磊', '第二组']]);
+  for (const s of roster.students) assert.match(s.password, /^[A-Za-z2-9]{10}$/);
+  const list = (await teacher.get(`/api/v1/students?sort=student_no`)).json.items;
+  assert.deepEqual(list.map(s => [s.student_no, s.admin_class, s.class_id]),
+    roster.students.map(s => [s.student_no, '市场营销2301', klass.id]));
+  assert.ok(list.every(s => s.owner_id === teacher.user.id));
+  // students come only from a roster
+  assertError(assert, await teacher.post('/api/v1/students', { name: '手工' }), 403, 'forbidden');
+
+  // importing again skips who is there
+  const again = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: CSV_ROSTER, headers: CSV });
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.created, 0);
+  assert.equal(again.json.skipped, 3);
+
+  for (const s of roster.students) students[s.student_no] = await firstSignIn(s.student_no, s.password);
+  const zhang = students['2023010101'];
+  assert.equal(zhang.user.is_admin, true);
+  assert.equal(zhang.user.platform_admin, false);
+  assert.equal(zhang.user.company_id, roster.students[0].company_id);
+  assert.notEqual(zhang.user.company_id, teacher.user.company_id);
+  const companies = new Set(Object.values(students).map(s => s.user.company_id));
+  assert.equal(companies.size, 3, 'a company per student');
+  // the sandbox starts like a new company
+  assert.deepEqual((await zhang.get('/api/v1/roles')).json.items.map(x => x.name), ['管理员']);
+  // and sees nothing of the school's company
+  assert.equal((await zhang.get('/api/v1/classes')).json.total, 0);
+  assert.equal((await zhang.get('/api/v1/students')).json.total, 0);
+});
+
+test('an .xlsx roster as a 教务系统 exports it: numeric 学号, extra columns, a title row', async () => {
+  const small = await created(await teacher.post('/api/v1/classes', { name: '物流管理2303班' }));
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('学生名单');
+  sheet.addRow(['物流管理2303班 学生名单']);
+  sheet.addRow(['序号', '学号', '姓名', '性别', '行政班', '组别', '身份证号']);
+  sheet.addRow([1, 2023030101, '孙悦', '女', '物流2303', '甲组', '320102200501011234']);
+  sheet.addRow([2, 2023030102, '周杰', '男', '物流2303', '乙组', '320102200502021234']);
+  const r = await teacher.req('POST', `/api/v1/classes/${small.id}/students/import`,
+    { raw: Buffer.from(await book.xlsx.writeBuffer()), headers: XLSX });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.students.map(s => [s.username, s.name, s.group_name]),
+    [['2023030101', '孙悦', '甲组'], ['2023030102', '周杰', '乙组']]);
+  // a student already in another class keeps one sign-in: the 学号 is taken
+  const clash = await teacher.req('POST', `/api/v1/classes/${small.id}/students/import`,
+    { raw: '学号,姓名\n2023010101,张晓明\n', headers: CSV });
+  assertError(assert, clash, 422, 'validation_failed');
+  assert.equal(clash.json.error.fields['row_2.student_no'], 'taken');
+});
+
+test('experiments are served from the binary; assignments publish one to a class', async () => {
+  const list = (await teacher.get('/api/v1/experiments')).json;
+  const codes = list.items.map(x => x.code);
+  assert.ok(codes.includes('allpass-02') && codes.includes('allpass-05'), codes.join());
+  const x = (await teacher.get('/api/v1/experiments/allpass-02')).json;
+  assert.equal(x.number, '实验二');
+  assert.ok(x.scenario.includes('南京奥派机电'));
+  assert.ok(x.objectives.length >= 3);
+  assert.ok(x.steps.every(s => s.key && s.title && s.instructions && s.check));
+  assertError(assert, await teacher.get('/api/v1/experiments/nope'), 404);
+
+  const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const closes = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  assertError(assert, await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'nope', opens_at: opens, closes_at: closes }), 422);
+  assertError(assert, await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'allpass-02', opens_at: closes, closes_at: opens }), 422);
+  const foreign = await teacher2.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes });
+  assert.ok([404, 422].includes(foreign.status), foreign.text);
+  assertError(assert, await plain.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes }), 403);
+  assignment = await created(await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes }));
+  assert.equal(assignment.title, '实验二 客户档案：客户与联系人管理');
+  assignment5 = await created(await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'allpass-05', opens_at: opens, closes_at: closes }));
+});
+
+const stepOf = (p, key) => p.steps.find(s => s.key === key);
+
+test('实验二: a scripted student passes every step; the checks tick from their own records', async () => {
+  const s = students['2023010101'];
+  let p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(p.open, true);
+  assert.equal(p.experiment.code, 'allpass-02');
+  assert.equal(p.done, 0);
+  assert.equal(stepOf(p, 'accounts').state, 'not_started');
+  assert.equal(stepOf(p, 'accounts').why, '还没有填写了所属行业和城市的客户：需要 3 个');
+
+  const aopai = await created(await s.post('/api/v1/accounts', { name: '南京奥派机电设备有限公司', industry: 'manufacturing', city: '南京' }));
+  const hengxin = await created(await s.post('/api/v1/accounts', { name: '苏州恒信精密模具有限公司', industry: 'manufacturing', city: '苏州' }));
+  p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'accounts').state, 'in_progress');
+  assert.equal(stepOf(p, 'accounts').why, '还差 1 个填写了所属行业和城市的客户：目前有 2 个，需要 3 个');
+  const binhu = await created(await s.post('/api/v1/accounts', { name: '无锡滨湖实验中学', industry: 'education', city: '无锡' }));
+  assert.equal((await s.patch(`/api/v1/accounts/${aopai.id}`, { grade: 'A' })).status, 200);
+  await created(await s.post('/api/v1/contacts', { name: '王海燕', account_id: aopai.id, title: '行政部经理', decision_role: 'decision_maker', mobile: '13912345678' }));
+  await created(await s.post('/api/v1/contacts', { name: '刘建国', account_id: aopai.id, title: '采购主管' }));
+  await created(await s.post('/api/v1/contacts', { name: '陈志远', account_id: hengxin.id, title: '总经理', decision_role: 'decision_maker', mobile: '13812345678' }));
+  await created(await s.post('/api/v1/contacts', { name: '赵丽', account_id: binhu.id, title: '总务处主任' }));
+  const visit = await created(await s.post('/api/v1/activities', { subject: '拜访奥派机电王经理', kind: 'visit', account_id: aopai.id }));
+  p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'visit').why, '还没有关联到客户的拜访记录到达「已完成」');
+  const done = await s.patch(`/api/v1/activities/${visit.id}`, { status: 'done', result: '确认下季度更换 20 台复印机' });
+  assert.equal(done.status, 200, done.text);
+  const nextWeek = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await created(await s.post('/api/v1/activities', { subject: '电话回访王经理', kind: 'call', account_id: aopai.id, start_at: nextWeek }));
+
+  p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(p.done, p.total, JSON.stringify(p.steps));
+  for (const step of p.steps) {
+    assert.equal(step.state, 'done');
+    assert.equal(step.why, null);
+    assert.match(step.done_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  }
+});
+
+test('实验二: a student who skips a step does not pass it, and hears why', async () => {
+  const s = students['2023010102'];
+  const acc = [];
+  for (const [name, city] of [['南京奥派机电设备有限公司', '南京'], ['苏州恒信精密模具有限公司', '苏州'], ['无锡滨湖实验中学', '无锡']])
+    acc.push(await created(await s.post('/api/v1/accounts', { name, industry: 'manufacturing', city, grade: 'A' })));
+  // three contacts, one of them without a customer: the contacts step is not done
+  await created(await s.post('/api/v1/contacts', { name: '王海燕', account_id: acc[0].id, decision_role: 'decision_maker', mobile: '13912345678' }));
+  await created(await s.post('/api/v1/contacts', { name: '陈志远', account_id: acc[1].id, decision_role: 'decision_maker' }));
+  await created(await s.post('/api/v1/contacts', { name: '赵丽', account_id: acc[2].id }));
+  await created(await s.post('/api/v1/contacts', { name: '无主联系人' }));
+  const p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'accounts').state, 'done');
+  assert.equal(stepOf(p, 'grade').state, 'done');
+  assert.equal(stepOf(p, 'contacts').state, 'in_progress');
+  assert.equal(stepOf(p, 'contacts').why, '还差 1 个关联到客户的联系人：目前有 3 个，需要 4 个');
+  assert.equal(stepOf(p, 'decision_makers').why, '还差 1 个填写了手机号码的决策者：目前有 1 个，需要 2 个');
+  assert.equal(stepOf(p, 'visit').state, 'not_started');
+  assert.equal(stepOf(p, 'follow_up').why, '还没有已定好时间的电话回访计划');
+  assert.equal(p.done, 2);
+});
+
+test('实验五: leads converted, an opportunity won and another lost', async () => {
+  const s = students['2023010103'];
+  let p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'convert').why, '还没有线索到达「已转换」');
+  const leads = [];
+  for (const [name, company] of [['周敏', '杭州安途汽车服务连锁有限公司'], ['孙伟', '合肥江淮新能源配件有限公司'], ['钱晓东', '宁波驰远汽车销售服务有限公司']])
+    leads.push(await created(await s.post('/api/v1/leads', { name, company, source: 'exhibition' })));
+  assert.equal((await s.patch(`/api/v1/leads/${leads[0].id}`, { rating: 'hot' })).status, 200);
+  const conv = await s.post(`/api/v1/leads/${leads[0].id}/convert`, { create_opportunity: true, opportunity: { amount: 360000, expected_close_date: '2026-12-31' } });
+  assert.equal(conv.status, 200, conv.text);
+  const opp = (await s.get('/api/v1/opportunities')).json.items[0];
+  p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'advance').state, 'not_started');
+  assert.equal((await s.patch(`/api/v1/opportunities/${opp.id}`, { stage: 'proposal' })).status, 200);
+  const won = await s.post(`/api/v1/opportunities/${opp.id}/actions/win`, {});
+  assert.equal(won.status, 200, won.text);
+  const ningbo = await created(await s.post('/api/v1/accounts', { name: '宁波驰远汽车销售服务有限公司' }));
+  const lostOpp = await created(await s.post('/api/v1/opportunities', { name: '驰远售后刹车片', account_id: ningbo.id, amount: 80000 }));
+  p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'lost').why, '还没有写明丢单原因的销售机会到达「输单」');
+  const lost = await s.post(`/api/v1/opportunities/${lostOpp.id}/actions/lose`, { lost_reason: 'price' });
+  assert.equal(lost.status, 200, lost.text);
+  p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.deepEqual(p.steps.filter(x => x.state !== 'done').map(x => [x.key, x.why]), []);
+});
+
+test('the teacher sees the class × step matrix of their own assignments only', async () => {
+  const m = (await teacher.get(`/api/v1/assignments/${assignment.id}/progress`)).json;
+  assert.equal(m.experiment.code, 'allpass-02');
+  assert.equal(m.total, 3);
+  const by = Object.fromEntries(m.students.map(s => [s.student_no, s]));
+  assert.equal(by['2023010101'].done, by['2023010101'].total);
+  assert.equal(by['2023010102'].done, 2);
+  assert.equal(by['2023010102'].steps.find(x => x.key === 'contacts').why, '还差 1 个关联到客户的联系人：目前有 3 个，需要 4 个');
+  assert.equal(by['2023010103'].done, 0);
+  // 实验五's records count where they fit: the converted lead's contact is a contact of a customer
+  assert.equal(by['2023010103'].steps.find(x => x.key === 'contacts').why, '还差 3 个关联到客户的联系人：目前有 1 个，需要 4 个');
+  assert.equal(by['2023010103'].steps.find(x => x.key === 'visit').state, 'not_started');
+  assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}/progress`), 404);
+  assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}`), 404);
+  assertError(assert, await students['2023010101'].get(`/api/v1/assignments/${assignment.id}/progress`), 404);
+  // my-progress answers the students of the class only
+  assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}/my-progress`), 404);
+  const outsider = await srv.client('2023030101', PW).catch(() => null);
+  assert.equal(outsider, null, 'the other class still has its first password');
+});
+
+test('isolation: a student never reads another student\'s company', async () => {
+  const a = students['2023010101'], b = students['2023010102'];
+  const mine = (await a.get('/api/v1/accounts')).json.items;
+  assert.equal(mine.length, 3);
+  for (const acc of mine) {
+    assertError(assert, await b.get(`/api/v1/accounts/${acc.id}`), 404);
+    assertError(assert, await b.patch(`/api/v1/accounts/${acc.id}`, { city: '上海' }), 404);
+  }
+  const q = await b.get(`/api/v1/accounts?filter=${filterParam({ field: 'city', op: 'eq', value: '南京' })}`);
+  assert.ok(q.json.items.every(x => x.company_id === b.user.company_id));
+  const search = await b.get('/api/v1/search?q=' + encodeURIComponent('奥派'));
+  assert.ok(!JSON.stringify(search.json).includes(`"id":${mine[0].id},`) || mine[0].company_id === b.user.company_id);
+  // the teacher's own lists hold nothing of the students' companies
+  assert.equal((await teacher.get('/api/v1/accounts')).json.total, 0);
+});
+
+test('the teacher resets a student\'s company: records gone, settings back to the start', async () => {
+  const s = students['2023010101'];
+  await created(await s.post('/api/v1/roles', { name: '售后服务员' }));
+  await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
+  const student = (await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2023010101' })}`)).json.items[0];
+  assertError(assert, await teacher2.post(`/api/v1/students/${student.id}/actions/reset_company`, {}), 404);
+  const r = await teacher.post(`/api/v1/students/${student.id}/actions/reset_company`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.result.company_id, s.user.company_id);
+  assert.equal((await s.get('/api/v1/accounts')).json.total, 0);
+  assert.equal((await s.get('/api/v1/contacts')).json.total, 0);
+  assert.equal((await s.get('/api/v1/activities')).json.total, 0);
+  assert.deepEqual((await s.get('/api/v1/roles')).json.items.map(x => x.name), ['管理员']);
+  assert.deepEqual((await s.get('/api/v1/users')).json.items.map(x => x.username), ['2023010101']);
+  assert.equal((await s.get('/api/v1/profiles')).json.total, 3);
+  // the student still works in the company, and the username made there is free again
+  await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
+  const acc = await created(await s.post('/api/v1/accounts', { name: '南京奥派机电设备有限公司', industry: 'manufacturing', city: '南京' }));
+  assert.equal(acc.company_id, s.user.company_id);
+  const p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'accounts').why, '还差 2 个填写了所属行业和城市的客户：目前有 1 个，需要 3 个');
+  // the other students keep their work
+  assert.equal((await students['2023010102'].get('/api/v1/accounts')).json.total, 3);
+});
