@@ -11,6 +11,8 @@
  *   {"kind": "config", "entity": "roles", "filter": {"field": "name", "op": "eq", "value": "售后服务员"},
  *    "what": "名为「售后服务员」的角色"}
  *
+ * A count may name "each": {"entity", "link", "filter", "what"}: every such
+ * parent record needs `min` matching records linked to it.
  * A step is done when at least `min` (default 1) records match; else the
  * answer says why in Chinese ("还差 1 个联系人：目前有 1 个，需要 2 个").
  * docs/teaching.md describes the format. */

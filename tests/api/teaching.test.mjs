@@ -242,9 +242,18 @@ test('实验二: a student who skips a step does not pass it, and hears why', as
   assert.equal(stepOf(p, 'contacts').state, 'in_progress');
   assert.equal(stepOf(p, 'contacts').why, '还差 1 个关联到客户的联系人：目前有 3 个，需要 4 个');
   assert.equal(stepOf(p, 'decision_makers').why, '还差 1 个填写了手机号码的决策者：目前有 1 个，需要 2 个');
+  // every A-grade customer needs two contacts: the reason names the first one short of them
+  assert.equal(stepOf(p, 'key_contacts').state, 'not_started');
+  assert.equal(stepOf(p, 'key_contacts').why, '还差 1 个联系人：A 级客户「南京奥派机电设备有限公司」目前只有 1 个联系人，需要 2 个');
   assert.equal(stepOf(p, 'visit').state, 'not_started');
   assert.equal(stepOf(p, 'follow_up').why, '还没有已定好时间的电话回访计划');
   assert.equal(p.done, 2);
+  await created(await s.post('/api/v1/contacts', { name: '刘建国', account_id: acc[0].id }));
+  const q = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(stepOf(q, 'key_contacts').state, 'in_progress');
+  assert.deepEqual([stepOf(q, 'key_contacts').count, stepOf(q, 'key_contacts').need], [1, 3]);
+  assert.equal(stepOf(q, 'key_contacts').why, '还差 1 个联系人：A 级客户「苏州恒信精密模具有限公司」目前只有 1 个联系人，需要 2 个');
+  assert.equal(stepOf(q, 'contacts').state, 'done');
 });
 
 test('实验五: leads converted, an opportunity won and another lost', async () => {
@@ -273,18 +282,46 @@ test('实验五: leads converted, an opportunity won and another lost', async ()
   assert.deepEqual(p.steps.filter(x => x.state !== 'done').map(x => [x.key, x.why]), []);
 });
 
+test('CRMS 设置实验: configuration facts (a department, a profile, a role, users) are checked too', async () => {
+  const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const closes = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const lab = await created(await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: 'crms-service', opens_at: opens, closes_at: closes }));
+  const s = students['2023010103'];
+  let p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
+  assert.deepEqual(p.steps.map(x => x.why), ['还没有名为「售后服务部」的部门', '还没有名为「售后服务」的简档',
+    '还没有名为「售后服务员」的角色', '还没有指定了部门和角色的普通用户：需要 2 个']);
+  const hq = (await s.get('/api/v1/departments')).json.items[0];
+  const root = (await s.get('/api/v1/roles')).json.items[0];
+  const dept = await created(await s.post('/api/v1/departments', { name: '售后服务部', parent_id: hq.id }));
+  const profile = await created(await s.post('/api/v1/profiles', { name: '售后服务',
+    permissions: { accounts: { view: true }, contacts: { view: true, create: true }, activities: { view: true, create: true, edit: true } } }));
+  const role = await created(await s.post('/api/v1/roles', { name: '售后服务员', parent_id: root.id, profile_ids: [profile.id] }));
+  await created(await s.post('/api/v1/users', { username: 'xuwenjing_03', name: '许文静', password: PW, department_id: dept.id, role_id: role.id }));
+  p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
+  assert.equal(p.done, 3);
+  assert.equal(stepOf(p, 'users').why, '还差 1 个指定了部门和角色的普通用户：目前有 1 个，需要 2 个');
+  await created(await s.post('/api/v1/users', { username: 'majun_03', name: '马骏', password: PW, department_id: dept.id, role_id: role.id }));
+  p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
+  assert.equal(p.done, p.total, JSON.stringify(p.steps));
+  // another student's company is untouched by it
+  p = (await students['2023010102'].get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
+  assert.equal(p.done, 0);
+});
+
 test('the teacher sees the class × step matrix of their own assignments only', async () => {
   const m = (await teacher.get(`/api/v1/assignments/${assignment.id}/progress`)).json;
   assert.equal(m.experiment.code, 'allpass-02');
   assert.equal(m.total, 3);
   const by = Object.fromEntries(m.students.map(s => [s.student_no, s]));
   assert.equal(by['2023010101'].done, by['2023010101'].total);
-  assert.equal(by['2023010102'].done, 2);
-  assert.equal(by['2023010102'].steps.find(x => x.key === 'contacts').why, '还差 1 个关联到客户的联系人：目前有 3 个，需要 4 个');
+  assert.equal(by['2023010102'].done, 3);
+  assert.equal(by['2023010102'].steps.find(x => x.key === 'key_contacts').why, '还差 1 个联系人：A 级客户「苏州恒信精密模具有限公司」目前只有 1 个联系人，需要 2 个');
   assert.equal(by['2023010103'].done, 0);
   // 实验五's records count where they fit: the converted lead's contact is a contact of a customer
   assert.equal(by['2023010103'].steps.find(x => x.key === 'contacts').why, '还差 3 个关联到客户的联系人：目前有 1 个，需要 4 个');
   assert.equal(by['2023010103'].steps.find(x => x.key === 'visit').state, 'not_started');
+  assert.equal(by['2023010103'].steps.find(x => x.key === 'key_contacts').why, '还没有A 级客户：需要 1 个');
   assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}/progress`), 404);
   assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}`), 404);
   assertError(assert, await students['2023010101'].get(`/api/v1/assignments/${assignment.id}/progress`), 404);
