@@ -42,8 +42,10 @@ router.beforeEach(async to => {
   const session = useSessionStore();
   const meta = useMetaStore();
   if (!session.checked) await session.check();
-  if (to.meta.public) return session.signedIn && to.name === 'login' ? { name: 'home' } : true;
+  if (to.meta.public) return session.signedIn && !session.mustChangePassword && to.name === 'login' ? { name: 'home' } : true;
   if (!session.signedIn) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  // a generated first password (a student's): the server answers nothing else until it is changed
+  if (session.mustChangePassword) return { name: 'login' };
   if (!meta.loaded) {
     try { await meta.load(); } catch { /* a 401 is handled below; others show an empty menu */ }
   }

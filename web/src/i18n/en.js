@@ -15,6 +15,8 @@ export default {
     usernameRequired: 'Enter your username', passwordRequired: 'Enter your password',
     expired: 'Your session has expired, please sign in again', signedOut: 'You have signed out',
     failed: 'Sign-in failed', welcome: 'Welcome to',
+    firstTitle: 'First sign-in: choose your password', firstTip: 'You signed in with the password your teacher handed out; choose your own to go on.',
+    firstSubmit: 'Save and go on',
   },
   menu: {
     workbench: 'Workbench', home: 'Home', search: 'Search results', recycleBin: 'Recycle bin',

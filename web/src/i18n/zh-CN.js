@@ -16,6 +16,8 @@ export default {
     usernameRequired: '请输入用户名', passwordRequired: '请输入密码',
     expired: '登录已过期，请重新登录', signedOut: '您已安全退出',
     failed: '登录失败', welcome: '欢迎使用',
+    firstTitle: '首次登录，请设置新密码', firstTip: '您使用的是教师发放的初始密码，设置自己的密码后才能继续。',
+    firstSubmit: '保存并进入',
   },
   menu: {
     workbench: '工作台', home: '首页', search: '搜索结果', recycleBin: '回收站',

@@ -10,6 +10,8 @@ export const useSessionStore = defineStore('session', {
     isAdmin: s => !!(s.user && s.user.is_admin),
     // Creates, renames and suspends companies (公司管理).
     isPlatformAdmin: s => !!(s.user && s.user.platform_admin),
+    // Signed in with a generated first password: only changing it is possible.
+    mustChangePassword: s => !!(s.user && s.user.must_change_password),
   },
   actions: {
     accept(body) {
@@ -29,6 +31,10 @@ export const useSessionStore = defineStore('session', {
     async signIn(username, password) {
       this.accept(await post('/session', { username, password }, { quiet401: true }));
       this.checked = true;
+    },
+    async changeFirstPassword(oldPassword, newPassword) {
+      await post('/session/password', { old_password: oldPassword, new_password: newPassword });
+      this.user = { ...this.user, must_change_password: false };
     },
     async signOut() {
       try { await del('/session', { quiet401: true }); } catch { /* already gone */ }
