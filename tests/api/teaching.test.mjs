@@ -259,7 +259,7 @@ test('实验二: a student who skips a step does not pass it, and hears why', as
 test('实验五: leads converted, an opportunity won and another lost', async () => {
   const s = students['2023010103'];
   let p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
-  assert.equal(stepOf(p, 'convert').why, '还没有线索到达「已转换」');
+  assert.equal(stepOf(p, 'convert').why, '还没有销售线索到达「已转换」');
   const leads = [];
   for (const [name, company] of [['周敏', '杭州安途汽车服务连锁有限公司'], ['孙伟', '合肥江淮新能源配件有限公司'], ['钱晓东', '宁波驰远汽车销售服务有限公司']])
     leads.push(await created(await s.post('/api/v1/leads', { name, company, source: 'exhibition' })));
@@ -289,7 +289,7 @@ test('CRMS 设置实验: configuration facts (a department, a profile, a role, u
     { class_id: klass.id, experiment: 'crms-service', opens_at: opens, closes_at: closes }));
   const s = students['2023010103'];
   let p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
-  assert.deepEqual(p.steps.map(x => x.why), ['还没有名为「售后服务部」的部门', '还没有名为「售后服务」的简档',
+  assert.deepEqual(p.steps.map(x => x.why), ['还没有名为「售后服务部」的部门', '还没有名为「售后服务」的权限配置',
     '还没有名为「售后服务员」的角色', '还没有指定了部门和角色的普通用户：需要 2 个']);
   const hq = (await s.get('/api/v1/departments')).json.items[0];
   const root = (await s.get('/api/v1/roles')).json.items[0];
