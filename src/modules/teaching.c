@@ -9,6 +9,7 @@
 #include "../auth/session.h"
 #include "../entity/entity_action.h"
 #include "../entity/hooks.h"
+#include "../entity/meta_load.h"
 #include "../entity/total_cache.h"
 #include "../util/utf8.h"
 #include "access.h"
@@ -403,11 +404,25 @@ static int remove_other_users(entity_ctx *c, int64_t company_id, int64_t student
     return 0;
 }
 
+/* After the commit: the company's own picklists, custom fields and form
+ * layouts are gone, so its metadata is built again (other processes follow
+ * the version). */
+static void reload_metadata(db_conn *db, void *arg)
+{
+    (void)arg;
+    err ignored;
+    err_clear(&ignored);
+    (void)meta_reload(db, &ignored);
+}
+
+/* Sharing, form layouts, auto-number counters, picklists and custom fields. */
 static int remove_settings(entity_ctx *c, int64_t company_id, err *e)
 {
     return exec_for_company(c->db, "DELETE FROM company_settings WHERE company_id = ?", company_id, 0, e) ||
            exec_for_company(c->db, "DELETE FROM counters WHERE company_id = ?", company_id, 0, e) ||
-           exec_for_company(c->db, "DELETE FROM picklist_options WHERE company_id = ?", company_id, 0, e);
+           exec_for_company(c->db, "DELETE FROM picklist_options WHERE company_id = ?", company_id, 0, e) ||
+           exec_for_company(c->db, "DELETE FROM custom_fields WHERE company_id = ?", company_id, 0, e) ||
+           meta_bump_version(c->db, e) || db_on_commit(c->db, reload_metadata, NULL, e);
 }
 
 /* The action 重置实验公司 of a student (students.json): inside the

@@ -351,6 +351,11 @@ test('the teacher resets a student\'s company: records gone, settings back to th
   const s = students['2023010101'];
   await created(await s.post('/api/v1/roles', { name: '售后服务员' }));
   await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
+  const cfNames = async who => (await who.get('/api/v1/metadata')).json.entities
+    .find(e => e.name === 'accounts').fields.filter(f => f.name.startsWith('cf_')).map(f => f.name);
+  await created(await s.post('/api/v1/metadata/entities/accounts/fields', { label_zh: '渠道', type: 'text' }));
+  assert.deepEqual(await cfNames(s), ['cf_qudao']);
+  await created(await s.post('/api/v1/accounts', { name: '带渠道的客户', cf_qudao: '华东经销' }));
   const student = (await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2023010101' })}`)).json.items[0];
   assertError(assert, await teacher2.post(`/api/v1/students/${student.id}/actions/reset_company`, {}), 404);
   const r = await teacher.post(`/api/v1/students/${student.id}/actions/reset_company`, {});
@@ -362,6 +367,7 @@ test('the teacher resets a student\'s company: records gone, settings back to th
   assert.deepEqual((await s.get('/api/v1/roles')).json.items.map(x => x.name), ['管理员']);
   assert.deepEqual((await s.get('/api/v1/users')).json.items.map(x => x.username), ['2023010101']);
   assert.equal((await s.get('/api/v1/profiles')).json.total, 3);
+  assert.deepEqual(await cfNames(s), [], 'the company\'s own custom field is gone too');
   // the student still works in the company, and the username made there is free again
   await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
   const acc = await created(await s.post('/api/v1/accounts', { name: '南京奥派机电设备有限公司', industry: 'manufacturing', city: '南京' }));
