@@ -396,7 +396,7 @@ static json_t *read_assignment(entity_ctx *c, int64_t id, const json_t **x, err 
     return a;
 }
 
-static void assignment_head(const json_t *a, const json_t *x, strbuf *out)
+static void assignment_head(const json_t *a, strbuf *out)
 {
     char now[ISO_TIME_LEN];
     iso_now(now);
@@ -453,7 +453,7 @@ int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
     json_t *students = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
     sb_free(&page);
     if (!rc) {
-        assignment_head(a, x, out);
+        assignment_head(a, out);
         summary_json(x, out);
         sb_append(out, ",\"students\":[");
         const json_t *items = json_object_get(students, "items");
@@ -489,7 +489,7 @@ int assignment_my_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
     int rc = mine < 0 ? -1 : 0;
     if (mine == 0) rc = err_set(e, 404, "not_found", "记录不存在", "Not found");
     if (rc == 0) {
-        assignment_head(a, x, out);
+        assignment_head(a, out);
         append_json(out, x);
         sb_putc(out, ',');
         rc = eval_steps(c, x, out, e);

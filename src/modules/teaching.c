@@ -394,8 +394,7 @@ static int remove_other_users(entity_ctx *c, int64_t company_id, int64_t student
     static const char *const SQL[] = {
         "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
         "DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
-        "DELETE FROM record_history WHERE entity = 'users' AND record_id IN"
-        " (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
+        "DELETE FROM record_history WHERE entity = 'users' AND record_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
         "DELETE FROM users WHERE company_id = ? AND id <> ?",
         "UPDATE users SET role_id = NULL, department_id = NULL WHERE company_id = ? AND id = ?",
     };
