@@ -275,7 +275,7 @@ test('实验五: leads converted, an opportunity won and another lost', async ()
   const ningbo = await created(await s.post('/api/v1/accounts', { name: '宁波驰远汽车销售服务有限公司' }));
   const lostOpp = await created(await s.post('/api/v1/opportunities', { name: '驰远售后刹车片', account_id: ningbo.id, amount: 80000 }));
   p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
-  assert.equal(stepOf(p, 'lost').why, '还没有写明丢单原因的销售机会到达「输单」');
+  assert.equal(stepOf(p, 'lost').why, '还没有写明丢单原因的销售机会到达「丢单」');
   const lost = await s.post(`/api/v1/opportunities/${lostOpp.id}/actions/lose`, { lost_reason: 'price' });
   assert.equal(lost.status, 200, lost.text);
   p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
