@@ -88,7 +88,7 @@ describe('web application', () => {
     await page.getByLabel('用户名').fill('admin');
     await page.getByLabel('密码').fill('wrong-password');
     await page.locator('[data-test=login-submit]').click();
-    await page.locator('[data-test=login-error]').waitFor();
+    await page.locator('[data-test=login-error]').waitFor({ timeout: 30000 }); // argon2id, as signedIn()
     await signIn(page, srv.base);
     const menu = page.locator('[data-test=main-menu]');
     for (const text of ['工作台', '客户管理', '客户', '联系人', '系统设置', '字段与字典']) {
@@ -518,7 +518,7 @@ describe('web application', () => {
     await page.getByLabel('用户名').fill('admin');
     await page.getByLabel('密码').fill(process.env.KEHU_TEST_ADMIN_PASSWORD || 'Admin#2026pass');
     await page.locator('[data-test=login-submit]').click();
-    await page.waitForURL(/\/contacts/); // back where the user was going
+    await page.waitForURL(/\/contacts/, { timeout: 30000 }); // back where the user was going
   });
 
   it('works at phone width', async () => {

@@ -7,7 +7,7 @@
 // reactivating lets them in again.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp, startBrowser } from './harness.mjs';
+import { signIn, signedIn, screenshot, apiInPage, checkedIt, openApp, closeApp, startBrowser } from './harness.mjs';
 
 const COMPANY = '华东商贸';
 const RENAMED = '华东商贸有限公司';
@@ -137,7 +137,7 @@ describe('companies (tenants) administration', () => {
     await otherPage.getByLabel('用户名').fill(ADMIN.username);
     await otherPage.getByLabel('密码').fill(ADMIN.password);
     await otherPage.locator('[data-test=login-submit]').click();
-    await otherPage.locator('[data-test=login-error]').waitFor();
+    await otherPage.locator('[data-test=login-error]').waitFor({ timeout: 30000 });
     await screenshot(otherPage, 'companies-06-suspended-sign-in');
   });
 
@@ -146,7 +146,7 @@ describe('companies (tenants) administration', () => {
     await page.locator('.el-message--success', { hasText: '已启用' }).waitFor();
     // still on the sign-in page that refused them
     await otherPage.locator('[data-test=login-submit]').click();
-    await otherPage.locator('[data-test=main-menu]').waitFor();
+    await signedIn(otherPage);
     assert.deepEqual(other.problems, []);
   });
 });

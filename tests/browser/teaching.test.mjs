@@ -4,7 +4,7 @@
 // and the next sign-in goes straight in.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { signIn, signedIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 const NEW_PASSWORD = 'Xuesheng#2026';
 let srv, browser, page, student;
@@ -50,7 +50,7 @@ describe('a student\'s first sign-in', () => {
     await form.getByText('两次输入的新密码不一致').waitFor();
     await form.getByLabel('确认新密码').fill(NEW_PASSWORD);
     await page.locator('[data-test=first-password-submit]').click();
-    await page.locator('[data-test=main-menu]').waitFor();
+    await signedIn(page);
     await screenshot(page, 'teaching-02-own-company');
     const me = await apiInPage(page, 'GET', '/session');
     assert.equal(me.body.user.must_change_password, false);
