@@ -4,7 +4,12 @@
 #ifndef KEHU_APP_H
 #define KEHU_APP_H
 
+#include <stdint.h>
+
 #include "db/db.h"
+#include "util/err.h"
+
+struct http_request;
 
 typedef struct app_config {
     const char *db_url;
@@ -25,6 +30,11 @@ typedef struct app_config {
 typedef struct app {
     app_config cfg;
     db_pool *pool;
+    /* A request with X-Kehu-Company reads another company (a teacher a
+     * student's sandbox): answers 0 after putting in req->user the user as
+     * they see that company, or an error (403 when not theirs to see).
+     * Set at start-up by the layer that knows classes; NULL refuses all. */
+    int (*view_company)(struct http_request *req, int64_t company_id, err *e);
 } app;
 
 #endif

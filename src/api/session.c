@@ -114,6 +114,8 @@ static void write_user(strbuf *sb, const auth_user *u)
     json_id_or_null(sb, u->role_id);
     sb_append(sb, ",\"department_id\":");
     json_id_or_null(sb, u->department_id);
+    sb_append(sb, ",\"home_company_id\":"); /* set while reading another company */
+    json_id_or_null(sb, u->home_company_id);
     sb_putc(sb, '}');
 }
 

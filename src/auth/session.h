@@ -29,6 +29,8 @@ typedef struct auth_user {
     int64_t department_id; /* 0 when none */
     int64_t session_id;    /* the sessions row that authenticated the request */
     const char *csrf_token; /* cookie sessions only */
+    int64_t home_company_id; /* while reading another company (X-Kehu-Company, read-only):
+                              * the user's own; 0 otherwise */
 } auth_user;
 
 /* Cookie sessions, personal API tokens, and calendar feed secrets (a

@@ -162,6 +162,47 @@ static int is_unsafe_method(const char *m)
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
+/* X-Kehu-Company (or ?as_company= on a download the browser fetches by
+ * itself): the request reads another company, read-only (a teacher
+ * looking into a student's sandbox). The app decides who may see which
+ * company; here only that nothing is written while looking. The session's
+ * own writes (sign-out, password) are the user's and ignore the header.
+ * Answers 1 when it has answered the request (refused). */
+static int view_other_company(http_request *req, http_response *res, int flags)
+{
+    const char *text = http_header(req, "X-Kehu-Company");
+    if (!text) text = http_query(req, "as_company");
+    if (!text) return 0;
+    int unsafe = is_unsafe_method(req->method);
+    if (unsafe && (flags & ROUTE_FIRST_PASSWORD)) return 0;
+    char *end = NULL;
+    errno = 0;
+    long long id = strtoll(text, &end, 10);
+    if (errno || end == text || *end || id <= 0) {
+        http_fail(req, res, 400, "bad_company", "X-Kehu-Company 应为公司编号",
+                  "X-Kehu-Company must be a company id");
+        return 1;
+    }
+    if (id == req->user->company_id) return 0;
+    if (unsafe) {
+        http_fail(req, res, 403, "read_only_view", "正在查看其他公司的数据，只能浏览，不能修改",
+                  "You are looking at another company: read only");
+        return 1;
+    }
+    err e;
+    err_clear(&e);
+    if (!req->app->view_company) {
+        http_fail(req, res, 403, "company_not_viewable", "无权查看该公司的数据",
+                  "You may not look at that company");
+        return 1;
+    }
+    if (req->app->view_company(req, (int64_t)id, &e) != 0) {
+        http_error(req, res, &e);
+        return 1;
+    }
+    return 0;
+}
+
 static int csrf_ok(http_request *req)
 {
     const char *sent = http_header(req, "X-CSRF-Token");
@@ -297,6 +338,8 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
         http_error(req, res, &e);
         return;
     }
+    if (req->user && !(st->rt->flags & ROUTE_PUBLIC) && view_other_company(req, res, st->rt->flags))
+        return;
     st->rt->handler(req, res);
     db_rollback_all(req->db); /* a handler that forgot: never leak a lock */
 }
