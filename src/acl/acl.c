@@ -557,6 +557,8 @@ static const entity_rights *entity_rights_of(const snapshot *s, const auth_user 
 int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb)
 {
     if (!u) return 0;
+    if (u->home_company_id) /* looking into another company: read only, so the forms offer no change */
+        return verb == ACL_VIEW || verb == ACL_VIEW_ALL || verb == ACL_EXPORT;
     if (u->is_admin) return 1;
     if (ent->is_system) {
         /* The directory (users, departments, roles) is readable by all, for
@@ -580,7 +582,7 @@ static const role_node *role_of(const snapshot *s, const auth_user *u)
 
 int acl_can_assign(const auth_user *u, const entity_def *ent)
 {
-    if (!u) return 0;
+    if (!u || u->home_company_id) return 0;
     if (u->is_admin) return 1;
     const role_node *r = role_of(snap(), u);
     return r && r->has_children && acl_can(u, ent, ACL_EDIT);
@@ -594,7 +596,7 @@ static int is_subordinate(const role_node *r, int64_t user_id)
 
 int acl_can_assign_to(const auth_user *u, const entity_def *ent, int64_t owner_id)
 {
-    if (!u) return 0;
+    if (!u || u->home_company_id) return 0;
     if (u->is_admin || owner_id == u->id) return 1;
     return acl_can_assign(u, ent) && is_subordinate(role_of(snap(), u), owner_id);
 }

@@ -80,6 +80,12 @@ test('the student\'s own custom field is in the metadata the teacher reads', asy
   const names = meta => meta.entities.find(e => e.name === 'accounts').fields.map(x => x.name);
   assert.ok(names((await teacher.get('/api/v1/metadata', as(sandbox))).json).includes(f.json.name));
   assert.ok(!names((await teacher.get('/api/v1/metadata')).json).includes(f.json.name));
+  // read only: the metadata offers no change, so the forms offer none
+  const accounts = (await teacher.get('/api/v1/metadata', as(sandbox))).json.entities.find(e => e.name === 'accounts');
+  assert.equal(accounts.permissions.view, true);
+  assert.equal(accounts.permissions.create, false);
+  assert.equal(accounts.permissions.edit, false);
+  assert.equal(accounts.permissions.delete, false);
 });
 
 test('nothing is written while looking', async () => {

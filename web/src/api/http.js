@@ -6,10 +6,19 @@
 let csrfToken = '';
 let language = 'zh-CN';
 let onUnauthorized = null;
+// The company a teacher is looking into (read-only, X-Kehu-Company), kept
+// for the browser tab so a reload stays there; null: the user's own.
+const VIEW_KEY = 'kehu.viewCompany';
+let viewCompany = sessionStorage.getItem(VIEW_KEY);
 
 export function setCsrfToken(token) { csrfToken = token || ''; }
 export function setApiLanguage(lang) { language = lang; }
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+export function setViewCompany(id) {
+  viewCompany = id ? String(id) : null;
+  if (viewCompany) sessionStorage.setItem(VIEW_KEY, viewCompany); else sessionStorage.removeItem(VIEW_KEY);
+}
+export const viewedCompany = () => viewCompany;
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -40,6 +49,7 @@ export async function api(method, path, { body, query, quiet401 = false, headers
   const h = { Accept: 'application/json', 'Accept-Language': language === 'en' ? 'en' : 'zh-CN', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (!SAFE.has(method)) h['X-CSRF-Token'] = csrfToken;
+  if (viewCompany) h['X-Kehu-Company'] = viewCompany;
   let res;
   try {
     res = await fetch('/api/v1' + path + queryString(query), {
@@ -68,5 +78,5 @@ export const del = (path, opts) => api('DELETE', path, opts);
 
 // A URL the browser downloads itself (exports): the cookie goes along.
 export function downloadUrl(path, query) {
-  return '/api/v1' + path + queryString(query);
+  return '/api/v1' + path + queryString(viewCompany ? { ...query, as_company: viewCompany } : query);
 }

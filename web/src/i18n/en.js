@@ -252,6 +252,11 @@ export default {
     },
     lineError: 'Line {n}: {field} {reason}', none: 'No lines',
   },
+  companyView: {
+    open: 'Open the sandbox',
+    banner: 'Looking at “{name}” (read only)',
+    back: 'Back to my company',
+  },
   approvals: {
     menu: 'Approvals', title: 'Waiting for my approval', badge: '{n} waiting for my approval', none: 'Nothing waits for your approval', refresh: 'Refresh',
     subject: 'Subject', submitter: 'Submitted by', step: 'Step', stepOf: 'step {step} of {total}', submitComment: 'Latest comment',

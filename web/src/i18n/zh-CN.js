@@ -254,6 +254,11 @@ export default {
     },
     lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
   },
+  companyView: {
+    open: '查看实验公司',
+    banner: '正在查看「{name}」（只读）',
+    back: '返回我的公司',
+  },
   approvals: {
     menu: '待我审批', title: '待我审批', badge: '{n} 项待我审批', none: '没有等待您审批的事项', refresh: '刷新',
     subject: '审批事项', submitter: '提交人', step: '步骤', stepOf: '第 {step} 步 / 共 {total} 步', submitComment: '最新意见',

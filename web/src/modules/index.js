@@ -12,7 +12,8 @@ import approvals from './approvals/index.js';
 import pricing from './pricing/index.js';
 import marketing from './marketing/index.js';
 import office from './office/index.js';
+import companyView from './company-view/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView]) register(kehu);
 
 export * from './registry.js';

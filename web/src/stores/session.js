@@ -1,7 +1,7 @@
 // session.js - who is signed in, and the CSRF token of the session. The
 // cookie itself is HttpOnly: the app never sees it, it only asks the server.
 import { defineStore } from 'pinia';
-import { get, post, del, setCsrfToken } from '../api/http.js';
+import { get, post, del, setCsrfToken, setViewCompany, viewedCompany } from '../api/http.js';
 
 export const useSessionStore = defineStore('session', {
   state: () => ({ user: null, company: null, checked: false, expired: false }),
@@ -23,12 +23,19 @@ export const useSessionStore = defineStore('session', {
     async check() {
       try {
         this.accept(await get('/session', undefined, { quiet401: true }));
-      } catch {
+      } catch (e) {
         this.user = null;
+        // a company no longer to be looked at (the student left the class):
+        // back to one's own
+        if (e.status === 403 && viewedCompany()) {
+          setViewCompany(null);
+          return this.check();
+        }
       }
       this.checked = true;
     },
     async signIn(username, password) {
+      setViewCompany(null); // a new sign-in starts in one's own company
       this.accept(await post('/session', { username, password }, { quiet401: true }));
       this.checked = true;
     },
@@ -48,6 +55,7 @@ export const useSessionStore = defineStore('session', {
       try { this.company = await get(`/companies/${id}`); } catch { this.company = null; }
     },
     clear() {
+      setViewCompany(null);
       this.user = null;
       this.company = null;
       setCsrfToken('');
