@@ -2,6 +2,7 @@
  * run-time customisation:
  *   GET  /api/v1/metadata                                entities, fields, layouts, menu
  *   POST /api/v1/metadata/entities/{entity}/fields       add a custom field (real column)
+ *   DELETE /api/v1/metadata/entities/{entity}/fields/{f} delete one with its data
  *   PUT  /api/v1/metadata/picklists/{entity}/{field}     replace a picklist's options
  *   PUT|DELETE /api/v1/metadata/layouts/{entity}         the company's form layout (窗体布局)
  * The answer is filtered by the user's rights: entities they may not view
@@ -417,6 +418,20 @@ static void post_custom_field(http_request *req, http_response *res)
     http_json(res, 201);
 }
 
+/* Each administrator deletes their own scope's fields (custom_fields.h). */
+static void delete_custom_field(http_request *req, http_response *res)
+{
+    if (require_admin(req, res)) return;
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *ent = api_entity(req, res, &c, req->params[0]);
+    if (!ent) return;
+    err e;
+    err_clear(&e);
+    if (custom_field_delete(&c, ent, req->params[1], &e)) return http_error(req, res, &e);
+    res->status = 204;
+}
+
 static void put_picklist(http_request *req, http_response *res)
 {
     if (require_admin(req, res)) return;
@@ -482,6 +497,10 @@ const route api_metadata_routes[] = {
      .doc = {.tag = "metadata", .summary = "新增自定义字段 / add a custom field", .id = "post_custom_field",
              .path = (const route_param[]){{"entity", "string", "entity name", 1}, {0}}, .body = "CustomField",
              .ok = "201", .reply = "{\"type\":\"object\"}", .errors = "403 404 409 422"}},
+    {"DELETE", "/api/v1/metadata/entities/:entity/fields/:field", delete_custom_field, 0,
+     .doc = {.tag = "metadata", .summary = "删除自定义字段 / delete a custom field", .id = "delete_custom_field",
+             .path = (const route_param[]){{"entity", "string", "entity name", 1}, {"field", "string", "custom field name (cf_...)", 1}, {0}},
+             .ok = "204", .errors = "403 404 422"}},
     {"PUT", "/api/v1/metadata/picklists/:entity/:field", put_picklist, 0,
      .doc = {.tag = "metadata", .summary = "修改下拉选项 / replace picklist options", .id = "put_picklist",
              .path = (const route_param[]){{"entity", "string", "entity name", 1}, {"field", "string", "picklist field", 1}, {0}},

@@ -358,6 +358,75 @@ int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **
     return reload(c->db, e);
 }
 
+/* Whether the scope (a company, or 0 for the platform) defined the field. */
+static int defined_by(db_conn *db, const entity_def *ent, const char *name, int64_t company, err *e)
+{
+    db_stmt *s = db_prepare(db, "SELECT 1 FROM custom_fields WHERE company_id = ? AND entity = ? AND name = ?", e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, company);
+    db_bind_text(s, 2, ent->name);
+    db_bind_text(s, 3, name);
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc < 0 ? err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields") : rc == DB_ROW;
+}
+
+/* The definition and options of the field, of the scope (the platform's:
+ * every company's copy of its options too). */
+static int delete_definition(db_conn *db, const entity_def *ent, const char *name, int64_t company, err *e)
+{
+    static const char *const sql[] = {
+        "DELETE FROM custom_fields WHERE company_id = ? AND entity = ? AND name = ?",
+        "DELETE FROM picklist_options WHERE (company_id = ? OR ? = 0) AND entity = ? AND field = ?",
+    };
+    for (int i = 0; i < 2; i++) {
+        db_stmt *s = db_prepare(db, sql[i], e);
+        if (!s) return -1;
+        int k = 1;
+        db_bind_int64(s, k++, company);
+        if (i == 1) db_bind_int64(s, k++, company);
+        db_bind_text(s, k++, ent->name);
+        db_bind_text(s, k, name);
+        int rc = db_step(s);
+        db_finalize(s);
+        if (rc < 0) return err_set(e, 500, "db_error", "删除字段失败", "Cannot delete the field");
+    }
+    return 0;
+}
+
+/* The quick-search words without the field: the company's rows, or for a
+ * platform field every company's (each with its own fields). */
+static int reindex_after_delete(db_conn *db, const entity_def *ent, int64_t company, err *e)
+{
+    if (company)
+        return entity_reindex_company(db, meta_entity(meta_for_company(db, company), ent->name), company, e);
+    return entity_reindex_all(db, meta_entity(meta_current(), ent->name), e);
+}
+
+int custom_field_delete(entity_ctx *c, const entity_def *ent, const char *name, err *e)
+{
+    const field_def *f = meta_field(ent, name);
+    int64_t company = field_company(c);
+    int mine = f && f->custom ? defined_by(c->db, ent, name, company, e) : 0;
+    if (mine < 0) return -1;
+    if (!mine) {
+        if (f && !f->custom)
+            return err_set(e, 422, "built_in", "系统字段不能删除", "A built-in field cannot be deleted");
+        return err_set(e, 404, "not_found", "没有这个自定义字段", "No such custom field");
+    }
+    if (db_begin(c->db, e)) return -1;
+    int rc = delete_definition(c->db, ent, name, company, e);
+    if (rc == 0) rc = entity_drop_field_data(c->db, ent, f, company, e);
+    if (rc == 0) rc = meta_bump_version(c->db, e);
+    if (rc == 0) rc = db_commit(c->db, e);
+    if (rc) {
+        db_rollback(c->db);
+        return -1;
+    }
+    if (reload(c->db, e)) return -1;
+    return f->searchable ? reindex_after_delete(c->db, ent, company, e) : 0;
+}
+
 int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, json_t *body, err *e)
 {
     json_t *opts = json_object_get(body, "options");

@@ -23,6 +23,13 @@ extern const char *const CUSTOM_FIELD_KEYS[];
  * c->a). */
 int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **name, err *e);
 
+/* Deletes custom field `name` of ent with its options and data, in one
+ * transaction: a company administrator their company's fields, a platform
+ * administrator the platform's. 404 for a field the caller's scope did
+ * not define (another company's included), 422 built_in for a field of
+ * the entity files. Quick search forgets the field's words. */
+int custom_field_delete(entity_ctx *c, const entity_def *ent, const char *name, err *e);
+
 /* Replaces the options of picklist field f from {"options": [{"value",
  * "label_zh", "label_en"?, "active"?, "probability"?}, ...]} (1 to 500). */
 int picklist_replace(entity_ctx *c, const entity_def *ent, const field_def *f, json_t *body, err *e);

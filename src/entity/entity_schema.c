@@ -16,6 +16,7 @@
 #include "../util/pinyin.h"
 #include "../util/strbuf.h"
 #include "ledger.h"
+#include "meta_load.h"
 
 const char *entity_column_type(const field_def *f, db_dialect d)
 {
@@ -104,6 +105,26 @@ int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err
     char sql[256];
     snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s%s %s", ent->table, pg ? "IF NOT EXISTS " : "",
              meta_column(f), entity_column_type(f, db_dialect_of(c)));
+    return exec_sql(c, sql, e);
+}
+
+int entity_drop_field_data(db_conn *c, const entity_def *ent, const field_def *f, int64_t company, err *e)
+{
+    char sql[256];
+    if (company) { /* a slot column: other companies' fields live in it too */
+        snprintf(sql, sizeof sql, "UPDATE %s SET %s = NULL WHERE company_id = ?", ent->table, meta_column(f));
+        db_stmt *s = db_prepare(c, sql, e);
+        if (!s) return -1;
+        db_bind_int64(s, 1, company);
+        int rc = db_step(s);
+        db_finalize(s);
+        return rc < 0 ? err_set(e, 500, "db_error", "清除字段数据失败", "Cannot clear the field's data") : 0;
+    }
+    /* the platform's own column: a field of that name made later may
+     * have another type */
+    int pg = db_dialect_of(c) == DB_POSTGRES;
+    if (!pg && !has_column(c, ent->table, meta_column(f))) return 0;
+    snprintf(sql, sizeof sql, "ALTER TABLE %s DROP COLUMN %s%s", ent->table, pg ? "IF EXISTS " : "", meta_column(f));
     return exec_sql(c, sql, e);
 }
 
@@ -222,18 +243,21 @@ void entity_field_search_words(const entity_def *ent, const field_def *f, const 
 #define SEARCH_WORDS_VERSION 2
 #define REINDEX_BATCH 1000
 
-/* Recomputes search_grams of rows id > *after, a batch; 0 when done. */
-static int reindex_batch(db_conn *c, const entity_def *ent, int64_t *after, err *e)
+/* Recomputes search_grams of rows id > *after (of one company when
+ * company > 0), a batch; 0 when done. */
+static int reindex_batch(db_conn *c, const entity_def *ent, int64_t company, int64_t *after, err *e)
 {
     strbuf sql = STRBUF_INIT;
     sb_append(&sql, "SELECT id");
     for (int i = 0; i < ent->nfields; i++)
         if (ent->fields[i].searchable) sb_printf(&sql, ", %s", meta_column(&ent->fields[i]));
-    sb_printf(&sql, " FROM %s WHERE id > ? ORDER BY id LIMIT %d", ent->table, REINDEX_BATCH);
+    sb_printf(&sql, " FROM %s WHERE id > ?%s ORDER BY id LIMIT %d", ent->table,
+              company > 0 ? " AND company_id = ?" : "", REINDEX_BATCH);
     db_stmt *s = db_prepare(c, sb_str(&sql), e);
     sb_free(&sql);
     if (!s) return -1;
     db_bind_int64(s, 1, *after);
+    if (company > 0) db_bind_int64(s, 2, company);
     int64_t ids[REINDEX_BATCH];
     char *words[REINDEX_BATCH];
     int n = 0, step;
@@ -278,6 +302,46 @@ static int reindex_batch(db_conn *c, const entity_def *ent, int64_t *after, err 
     return rc;
 }
 
+int entity_reindex_company(db_conn *c, const entity_def *ent, int64_t company, err *e)
+{
+    int64_t after = 0;
+    int rc;
+    while ((rc = reindex_batch(c, ent, company, &after, e)) > 0) {
+    }
+    return rc;
+}
+
+/* The rows of companies with custom fields of their own, again with those
+ * fields: the pass over every row read only the platform's. */
+static int reindex_own_fields(db_conn *c, const entity_def *ent, err *e)
+{
+    enum { PAGE = 64 };
+    int64_t last = 0;
+    for (;;) { /* a page of companies at a time: no statement open while rows are written */
+        db_stmt *s = db_prepare(c, "SELECT DISTINCT company_id FROM custom_fields WHERE entity = ? AND company_id > ? "
+                                   "ORDER BY company_id LIMIT 64", e);
+        if (!s) return -1;
+        db_bind_text(s, 1, ent->name);
+        db_bind_int64(s, 2, last);
+        int64_t companies[PAGE];
+        int n = 0, step;
+        while (n < PAGE && (step = db_step(s)) == DB_ROW) companies[n++] = db_column_int64(s, 0);
+        db_finalize(s);
+        if (step < 0) return err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields");
+        for (int i = 0; i < n; i++) {
+            const entity_def *own = meta_entity(meta_for_company(c, companies[i]), ent->name);
+            if (own && entity_reindex_company(c, own, companies[i], e) < 0) return -1;
+        }
+        if (n < PAGE) return 0;
+        last = companies[n - 1];
+    }
+}
+
+int entity_reindex_all(db_conn *c, const entity_def *ent, err *e)
+{
+    return entity_reindex_company(c, ent, 0, e) < 0 || reindex_own_fields(c, ent, e) ? -1 : 0;
+}
+
 static int refresh_search_words(db_conn *c, const metadata *m, err *e)
 {
     int64_t version = 0;
@@ -291,10 +355,10 @@ static int refresh_search_words(db_conn *c, const metadata *m, err *e)
         if (!entity_has_search(ent)) continue;
         int64_t after = 0;
         int rc;
-        while ((rc = reindex_batch(c, ent, &after, e)) > 0)
+        while ((rc = reindex_batch(c, ent, 0, &after, e)) > 0)
             if (!announced++) /* a minute or so at a million customers: say why the start waits */
                 fprintf(stderr, "kehu: 正在更新搜索词（只此一次）/ updating the search words (once)\n");
-        if (rc < 0) return -1;
+        if (rc < 0 || reindex_own_fields(c, ent, e)) return -1;
     }
     char v[16];
     snprintf(v, sizeof v, "%d", SEARCH_WORDS_VERSION);

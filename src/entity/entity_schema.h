@@ -18,5 +18,16 @@ void entity_field_search_words(const entity_def *ent, const field_def *f, const 
 /* Adds the column of a custom field unless it exists (a slot column that
  * another company's field made); part of the caller's transaction. */
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
+/* A deleted custom field's data: a company's field (company > 0) empties
+ * its slot column for that company's rows (other companies' fields share
+ * the column); the platform's (company 0) drops its own column. */
+int entity_drop_field_data(db_conn *c, const entity_def *ent, const field_def *f, int64_t company, err *e);
+/* Recomputes the quick-search words of one company's rows of ent (the
+ * company's own definition, with its searchable custom fields); every
+ * row when company is 0. */
+int entity_reindex_company(db_conn *c, const entity_def *ent, int64_t company, err *e);
+/* The same for every row (ent: the platform's definition), then again for
+ * the companies with custom fields of their own. */
+int entity_reindex_all(db_conn *c, const entity_def *ent, err *e);
 
 #endif
