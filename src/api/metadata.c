@@ -106,6 +106,7 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
               f->required ? "true" : "false", f->unique ? "true" : "false",
               access < 2 || f->readonly ? "true" : "false", f->system ? "true" : "false",
               f->custom ? "true" : "false");
+    if (custom_field_deletable(req->user, f)) sb_append(b, ",\"deletable\":true");
     sb_printf(b, ",\"searchable\":%s,\"max_length\":%d,\"scale\":%d", f->searchable ? "true" : "false",
               f->max_length, f->scale);
     sb_append(b, ",\"group\":");

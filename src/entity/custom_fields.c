@@ -403,11 +403,17 @@ static int reindex_after_delete(db_conn *db, const entity_def *ent, int64_t comp
     return entity_reindex_all(db, meta_entity(meta_current(), ent->name), e);
 }
 
+int custom_field_deletable(const auth_user *u, const field_def *f)
+{
+    if (!u || !u->is_admin || !f->custom) return 0;
+    return u->platform_admin ? f->column == NULL : f->column != NULL;
+}
+
 int custom_field_delete(entity_ctx *c, const entity_def *ent, const char *name, err *e)
 {
     const field_def *f = meta_field(ent, name);
     int64_t company = field_company(c);
-    int mine = f && f->custom ? defined_by(c->db, ent, name, company, e) : 0;
+    int mine = f && custom_field_deletable(c->user, f) ? defined_by(c->db, ent, name, company, e) : 0;
     if (mine < 0) return -1;
     if (!mine) {
         if (f && !f->custom)

@@ -29,6 +29,9 @@ int custom_field_add(entity_ctx *c, const entity_def *ent, json_t *body, char **
  * not define (another company's included), 422 built_in for a field of
  * the entity files. Quick search forgets the field's words. */
 int custom_field_delete(entity_ctx *c, const entity_def *ent, const char *name, err *e);
+/* Whether u may delete f: an administrator, f made by their scope (a
+ * company's field lives in a slot column, the platform's in its own). */
+int custom_field_deletable(const auth_user *u, const field_def *f);
 
 /* Replaces the options of picklist field f from {"options": [{"value",
  * "label_zh", "label_en"?, "active"?, "probability"?}, ...]} (1 to 500). */

@@ -52,6 +52,17 @@ test('only the scope that made a field deletes it; built-in fields stay', async 
   assert.equal((await platform.del(`/api/v1/metadata/entities/accounts/fields/${pf}`)).status, 204);
 });
 
+test('the metadata says which fields the user may delete', async () => {
+  const field = async (who, name) => (await who.get('/api/v1/metadata')).json.entities.find(e => e.name === 'accounts').fields.find(f => f.name === name);
+  assert.equal((await field(bossB, fieldB)).deletable, true);
+  assert.equal((await field(sellerB, fieldB)).deletable, undefined);
+  assert.equal((await field(bossB, 'phone')).deletable, undefined);
+  const pf = (await platform.post('/api/v1/metadata/entities/accounts/fields', { label_zh: '平台字段', type: 'text' })).json.name;
+  assert.equal((await field(platform, pf)).deletable, true);
+  assert.equal((await field(bossB, pf)).deletable, undefined, 'a company does not delete the platform\'s');
+  assert.equal((await platform.del(`/api/v1/metadata/entities/accounts/fields/${pf}`)).status, 204);
+});
+
 test('a company\'s field goes with its data; the other company\'s in the same slot stays', async () => {
   assert.deepEqual(await found(bossB, '翡翠'), ['乙方客户一号']);
   const del = await bossB.del(`/api/v1/metadata/entities/accounts/fields/${fieldB}`);

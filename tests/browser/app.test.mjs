@@ -466,6 +466,23 @@ describe('web application', () => {
     await table.getByText('奥派客户交流群').waitFor();
   });
 
+  it('lets an admin delete a custom field after a warning', async () => {
+    await page.locator('[data-test=main-menu]').getByText('字段与字典').click();
+    const table = page.locator('[data-test=fields-table]');
+    await table.getByText('cf_kehulaiyuanqudao').waitFor();
+    assert.equal(await page.locator('[data-delete-field=phone]').count(), 0, 'built-in fields stay');
+    await page.locator('[data-delete-field=cf_kehulaiyuanqudao]').click();
+    const box = page.locator('.el-message-box');
+    await box.getByText('会同时清除所有记录中这个字段的数据').waitFor();
+    await screenshot(page, '12b-delete-field');
+    await box.getByRole('button', { name: /确定|OK/ }).click();
+    await page.locator('.el-message--success', { hasText: '已删除' }).waitFor();
+    await table.getByText('cf_kehulaiyuanqudao').waitFor({ state: 'detached' });
+    await table.getByText('cf_wechat_group').waitFor();
+    await openMenu('accounts'); // where the next step starts
+    await page.locator('[data-test=list-table]').getByText(ACCOUNT).waitFor();
+  });
+
   it('switches to English and back', async () => {
     await page.locator('[data-test=user-menu]').click();
     await page.locator('[data-test=lang-en]:visible').click();

@@ -238,6 +238,8 @@ export default {
     optionsTitle: 'Options of “{label}”', addOption: 'Add option', noOptions: 'At least one option is needed',
     namePinyin: 'Blank: made from the Chinese label\'s pinyin', nameInvalid: 'Lower-case letters, digits and underscores, starting with a letter', source: 'Source',
     optionValueInvalid: 'Option values must be filled in and distinct',
+    deleteField: 'Delete', fieldDeleted: 'Field “{label}” deleted',
+    deleteFieldConfirm: 'Deleting the field “{label}” also erases its data in every record, for good. Delete it?',
   },
   types: {
     text: 'Text', longtext: 'Long text', integer: 'Integer', decimal: 'Decimal', money: 'Money', percent: 'Percent',

@@ -240,6 +240,8 @@ export default {
     optionsTitle: '编辑“{label}”的选项', addOption: '添加选项', noOptions: '至少需要一个选项',
     namePinyin: '留空则按显示名称的拼音生成', nameInvalid: '只能使用小写字母、数字和下划线，以字母开头', source: '来源',
     optionValueInvalid: '选项值不能为空且不能重复',
+    deleteField: '删除', fieldDeleted: '字段“{label}”已删除',
+    deleteFieldConfirm: '删除字段“{label}”会同时清除所有记录中这个字段的数据，且无法恢复。确定删除吗？',
   },
   types: {
     text: '单行文本', longtext: '多行文本', integer: '整数', decimal: '小数', money: '金额', percent: '百分比',
