@@ -217,9 +217,12 @@ int entity_export_failed_rows(const data_table *t, const import_failure *rows, s
  * so a request can answer them at once. */
 int entity_import_check(entity_ctx *c, const entity_def *ent, const import_options *o, err *e);
 
-/* {"items":[{id,name}]}: the active users of the company whose records of
- * ent the user may see by ownership (acl_owner_users_predicate), by
- * pinyin: the people a calendar or an owner filter may offer. */
+/* {"items":[{id,name}],"truncated":bool}: the active users of the company
+ * whose records of ent the user may see by ownership
+ * (acl_owner_users_predicate), by pinyin: the people a calendar or an
+ * owner filter may offer; the first OWNERS_MAX, truncated saying there
+ * were more. */
+#define OWNERS_MAX 2000
 int entity_visible_owners(entity_ctx *c, const entity_def *ent, strbuf *out, err *e);
 
 /* Names similar to `name` among the records the user may see, for the

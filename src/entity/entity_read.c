@@ -574,13 +574,13 @@ int entity_visible_owners(entity_ctx *c, const entity_def *ent, strbuf *out, err
     query_init(&q, c->a);
     query_sql(&q, "SELECT t.id, t.name FROM users t WHERE t.deleted_at IS NULL AND t.status = 'active' AND ");
     acl_owner_users_predicate(c->user, ent, "t", &q);
-    query_sql(&q, " ORDER BY t.py_full, t.id LIMIT 2000");
+    query_sqlf(&q, " ORDER BY t.py_full, t.id LIMIT %d", OWNERS_MAX + 1); /* one more: were there more? */
     db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
     if (!s) return query_free(&q), -1;
     query_bind_all(&q, s);
     sb_append(out, "{\"items\":[");
     int n = 0, rc;
-    while ((rc = db_step(s)) == DB_ROW) {
+    while ((rc = db_step(s)) == DB_ROW && n < OWNERS_MAX) {
         sb_printf(out, "%s{\"id\":%lld,\"name\":", n++ ? "," : "", (long long)db_column_int64(s, 0));
         sb_json_string(out, db_column_text(s, 1));
         sb_putc(out, '}');
@@ -588,6 +588,6 @@ int entity_visible_owners(entity_ctx *c, const entity_def *ent, strbuf *out, err
     db_finalize(s);
     query_free(&q);
     if (rc < 0) return err_set(e, 500, "db_error", "读取用户失败", "Cannot read the users");
-    sb_append(out, "]}");
+    sb_printf(out, "],\"truncated\":%s}", rc == DB_ROW ? "true" : "false");
     return 0;
 }

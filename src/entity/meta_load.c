@@ -583,11 +583,12 @@ static int has_own_metadata(db_conn *c, int64_t company_id)
     int64_t n = 0;
     err ignore;
     err_clear(&ignore);
+    /* EXISTS: stops at the first row, however many options a company has */
     return db_query_int64(c,
-                          "SELECT COUNT(*) FROM (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT) "
-                          "UNION ALL SELECT 1 FROM custom_fields WHERE company_id = CAST(? AS BIGINT) "
-                          "UNION ALL SELECT 1 FROM company_settings WHERE company_id = CAST(? AS BIGINT) "
-                          "AND key LIKE 'layout.%') x",
+                          "SELECT CASE WHEN EXISTS (SELECT 1 FROM picklist_options WHERE company_id = CAST(? AS BIGINT)) "
+                          "OR EXISTS (SELECT 1 FROM custom_fields WHERE company_id = CAST(? AS BIGINT)) "
+                          "OR EXISTS (SELECT 1 FROM company_settings WHERE company_id = CAST(? AS BIGINT) "
+                          "AND key LIKE 'layout.%') THEN 1 ELSE 0 END",
                           &n, &ignore, 3, params) == 0 && n > 0;
 }
 

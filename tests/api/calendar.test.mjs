@@ -111,6 +111,7 @@ test('the calendar offers the people whose activities one may see: oneself and t
   assert.deepEqual(await owners(wang), ['李雷', '王芳'].sort(), 'a manager: oneself and the rep below');
   assert.deepEqual(await owners(li), ['李雷'], 'a rep: oneself');
   assert.ok((await owners(admin)).length >= 3, 'an administrator: everyone');
+  assert.equal((await admin.get('/api/v1/activities/owners')).json.truncated, false, 'all of them');
   // activities shared for reading: everyone's calendar is open to all
   assert.equal((await admin.req('PUT', '/api/v1/sharing', { body: { activities: 'public_read' } })).status, 200);
   assert.ok((await owners(li)).includes('王芳'));
