@@ -81,4 +81,9 @@ int api_int_param(http_request *req, http_response *res, const char *name, int64
  * 400 and returns -1 when malformed. */
 int api_date_param(http_request *req, http_response *res, const char *name, const char **out);
 
+/* A report over a period, ?from=&to= (dates, either may be absent):
+ * fn(c, from, to, out, e) writes the JSON, answered 200. */
+typedef int (*api_period_fn)(entity_ctx *c, const char *from, const char *to, strbuf *out, err *e);
+void api_period_report(http_request *req, http_response *res, api_period_fn fn);
+
 #endif

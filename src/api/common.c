@@ -95,6 +95,18 @@ void api_attachment(http_request *req, http_response *res, const char *ascii_nam
     sb_free(&encoded);
 }
 
+void api_period_report(http_request *req, http_response *res, api_period_fn fn)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const char *from, *to;
+    if (api_date_param(req, res, "from", &from) || api_date_param(req, res, "to", &to)) return;
+    err e;
+    err_clear(&e);
+    if (fn(&c, from, to, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 /* "YYYY-MM-DD" or absent; anything else answers 400. */
 int api_date_param(http_request *req, http_response *res, const char *name, const char **out)
 {

@@ -9,14 +9,7 @@
 
 static void competitors(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    const char *from, *to;
-    if (api_date_param(req, res, "from", &from) || api_date_param(req, res, "to", &to)) return;
-    err e;
-    err_clear(&e);
-    if (marketing_competitor_report(&c, from, to, &res->body, &e)) return http_error(req, res, &e);
-    http_json(res, 200);
+    api_period_report(req, res, marketing_competitor_report);
 }
 
 /* The body's filter: an object (or its JSON text) as the list API takes it;

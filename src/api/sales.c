@@ -32,14 +32,7 @@ static void funnel(http_request *req, http_response *res)
 /* GET /api/v1/reports/team?from=&to= (业绩简报) */
 static void team(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    const char *from, *to;
-    if (api_date_param(req, res, "from", &from) || api_date_param(req, res, "to", &to)) return;
-    err e;
-    err_clear(&e);
-    if (sales_team_report(&c, from, to, &res->body, &e)) return http_error(req, res, &e);
-    http_json(res, 200);
+    api_period_report(req, res, sales_team_report);
 }
 
 /* GET /api/v1/reminders?days=7 */
