@@ -25,6 +25,7 @@ typedef struct app_config {
     unsigned header_timeout;  /* seconds for a request's headers, or idle between requests */
     unsigned body_timeout;    /* seconds for a request's body */
     unsigned idle_timeout;    /* seconds without a byte either way */
+    const char *trusted_proxy; /* the reverse proxy's address: its X-Forwarded-For names the client */
 } app_config;
 
 typedef struct app {

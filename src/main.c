@@ -37,10 +37,13 @@ static void usage(FILE *out)
           "            [--demo] [--no-access-log]     启动服务 / run the server\n"
           "            [--max-connections N] [--max-per-ip N] [--header-timeout S]\n"
           "            [--body-timeout S] [--idle-timeout S]  连接限制 / connection limits\n"
+          "            [--trusted-proxy ADDR]         反向代理地址 / the reverse proxy (X-Forwarded-For)\n"
           "  init      [--db ...]                     创建并迁移数据库 / create and migrate\n"
           "  migrate   [--db ...]                     迁移数据库 / migrate\n"
           "  user add USERNAME [--name N] [--password PW] [--admin] [--db ...]\n"
           "  user passwd USERNAME [--password PW] [--db ...]\n"
+          "  backup    [--db FILE] --to FILE          在线备份（SQLite）/ online backup (SQLite)\n"
+          "  restore   [--db FILE] --from FILE        从备份恢复（先停服务）/ restore (stop servers first)\n"
           "  gen-data  [--db ...] --accounts N [--contacts M]   生成测试数据 / benchmark data\n"
           "  routes    [--markdown]                   接口路由表 / the routes (docs/api.md list)\n"
           "  version\n",
@@ -173,7 +176,8 @@ static int cmd_serve(int argc, char **argv)
     static const char *const known[] = {"--db=", "--listen=", "--threads=", "--admin-password=",
                                         "--session-hours=", "--demo", "--no-access-log",
                                         "--secure-cookies", "--max-connections=", "--max-per-ip=",
-                                        "--header-timeout=", "--body-timeout=", "--idle-timeout=", NULL};
+                                        "--header-timeout=", "--body-timeout=", "--idle-timeout=",
+                                        "--trusted-proxy=", NULL};
     int ok = options_known(argc, argv, known);
     if (ok != 1) return options_usage(ok);
     app a = {0};
@@ -191,6 +195,7 @@ static int cmd_serve(int argc, char **argv)
     a.cfg.header_timeout = (unsigned)atoi(arg_value(argc, argv, "--header-timeout", "10"));
     a.cfg.body_timeout = (unsigned)atoi(arg_value(argc, argv, "--body-timeout", "120"));
     a.cfg.idle_timeout = (unsigned)atoi(arg_value(argc, argv, "--idle-timeout", "30"));
+    a.cfg.trusted_proxy = arg_value(argc, argv, "--trusted-proxy", NULL);
     const char *listen = arg_value(argc, argv, "--listen", NULL);
     if (listen && parse_listen(listen, &a.cfg)) {
         fprintf(stderr, "kehu: --listen 需要 HOST:PORT / --listen wants HOST:PORT\n");
@@ -243,6 +248,69 @@ static int cmd_migrate(int argc, char **argv)
     return 0;
 }
 
+static int say_failed(const char *what, const err *e)
+{
+    fprintf(stderr, "kehu: %s: %s\n      %s\n", what, e->zh, e->en);
+    return 1;
+}
+
+/* kehu backup --to FILE: the SQLite database at one moment, while servers
+ * go on serving (docs/deploy.md "Backups"). A new file only: an old backup
+ * is never overwritten by mistake; written beside it first, then renamed,
+ * so FILE is either whole or absent. */
+static int cmd_backup(int argc, char **argv)
+{
+    static const char *const known[] = {"--db=", "--to=", NULL};
+    int ok = options_known(argc, argv, known);
+    if (ok != 1) return options_usage(ok);
+    const char *to = arg_value(argc, argv, "--to", NULL);
+    if (!to) return options_usage(0);
+    if (access(to, F_OK) == 0) {
+        fprintf(stderr, "kehu: %s 已存在，不覆盖 / %s exists, not overwritten\n", to, to);
+        return 1;
+    }
+    err e;
+    err_clear(&e);
+    db_conn *c = db_open(arg_value(argc, argv, "--db", "kehu.db"), &e);
+    if (!c) return say_failed("backup", &e);
+    char partial[4096];
+    snprintf(partial, sizeof partial, "%s.partial", to);
+    unlink(partial);
+    int rc = db_backup(c, partial, &e);
+    db_close(c);
+    if (rc == 0 && rename(partial, to) != 0) rc = err_setf(&e, 500, "io", "无法写入 %s", "Cannot write %s", to);
+    if (rc) {
+        unlink(partial);
+        return say_failed("backup", &e);
+    }
+    fprintf(stderr, "kehu: 已备份到 / backed up to %s\n", to);
+    return 0;
+}
+
+/* kehu restore --from FILE: the backup copied over the database (checked
+ * whole first, so a bad file never replaces a good database). */
+static int cmd_restore(int argc, char **argv)
+{
+    static const char *const known[] = {"--db=", "--from=", NULL};
+    int ok = options_known(argc, argv, known);
+    if (ok != 1) return options_usage(ok);
+    const char *from = arg_value(argc, argv, "--from", NULL);
+    if (!from) return options_usage(0);
+    if (access(from, R_OK) != 0) {
+        fprintf(stderr, "kehu: 读不到备份文件 / cannot read the backup: %s\n", from);
+        return 1;
+    }
+    err e;
+    err_clear(&e);
+    db_conn *c = db_open(arg_value(argc, argv, "--db", "kehu.db"), &e);
+    if (!c) return say_failed("restore", &e);
+    int rc = db_restore(c, from, &e);
+    db_close(c);
+    if (rc) return say_failed("restore", &e);
+    fprintf(stderr, "kehu: 已从备份恢复 / restored from %s\n", from);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -256,6 +324,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "user") == 0) return cli_user(argc - 1, argv + 1);
     if (strcmp(cmd, "routes") == 0) return cmd_routes(argc - 1, argv + 1);
     if (strcmp(cmd, "gen-data") == 0) return cli_gen_data(argc - 1, argv + 1);
+    if (strcmp(cmd, "backup") == 0) return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(cmd, "restore") == 0) return cmd_restore(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("kehu %s\n", KEHU_VERSION);
         return 0;

@@ -80,6 +80,23 @@ db_conn *db_open(const char *url, err *e)
     return is_pg_url(url) ? db_pg_open(url, e) : db_sqlite_open(url, e);
 }
 
+static int sqlite_only(db_conn *c, err *e)
+{
+    if (c->dialect == DB_SQLITE) return 0;
+    return err_set(e, 422, "not_sqlite", "PostgreSQL 数据库请用 pg_dump / pg_restore 备份和恢复",
+                   "Back up and restore PostgreSQL with pg_dump / pg_restore");
+}
+
+int db_backup(db_conn *c, const char *path, err *e)
+{
+    return sqlite_only(c, e) ? -1 : db_sqlite_backup(c, path, e);
+}
+
+int db_restore(db_conn *c, const char *path, err *e)
+{
+    return sqlite_only(c, e) ? -1 : db_sqlite_restore(c, path, e);
+}
+
 static void tx_free(db_conn *c);
 
 void db_close(db_conn *c)

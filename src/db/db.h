@@ -49,6 +49,12 @@ db_conn *db_pool_conn(db_pool *p, err *e);
 /* A connection of one's own, outside any pool (command-line tools, tests). */
 db_conn *db_open(const char *url, err *e);
 void db_close(db_conn *c);
+/* SQLite only (PostgreSQL has pg_dump; 422 not_sqlite): the database of c
+ * as it is at one moment, copied into a new file at path while others may
+ * go on writing; and the other way, the backup at path copied over c's
+ * database (every server on it stopped first). */
+int db_backup(db_conn *c, const char *path, err *e);
+int db_restore(db_conn *c, const char *path, err *e);
 db_dialect db_dialect_of(const db_conn *c);
 const char *db_errmsg(const db_conn *c);
 

@@ -68,6 +68,8 @@ struct db_stmt {
 /* Backend constructors; both fill e on failure. */
 db_conn *db_sqlite_open(const char *path, err *e);
 db_conn *db_pg_open(const char *url, err *e);
+int db_sqlite_backup(db_conn *c, const char *path, err *e);
+int db_sqlite_restore(db_conn *c, const char *path, err *e);
 
 /* Rewrites `?` placeholders to $1..$n outside quotes and comments. Returns
  * a malloc'ed string and sets *nparams. */

@@ -134,6 +134,30 @@ static const char *peer_address(struct MHD_Connection *c, arena *a)
     return arena_strdup(a, buf);
 }
 
+/* Behind a reverse proxy (--trusted-proxy ADDR) every connection comes
+ * from the proxy: the client is the last address of X-Forwarded-For, the
+ * one the proxy itself appended (nginx: proxy_add_x_forwarded_for).
+ * Earlier entries are whatever the client claimed and are not believed.
+ * Sign-in throttling per address and the sign-in history need the client. */
+static const char *client_address(struct MHD_Connection *c, const app_config *cfg, arena *a)
+{
+    const char *peer = peer_address(c, a);
+    if (!cfg->trusted_proxy || strcmp(peer, cfg->trusted_proxy) != 0) return peer;
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff) return peer;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t') last++;
+    char text[INET6_ADDRSTRLEN];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof text) return peer;
+    memcpy(text, last, n);
+    text[n] = '\0';
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, text, bin) != 1 && inet_pton(AF_INET6, text, bin) != 1) return peer;
+    return arena_strdup(a, text);
+}
+
 /* Resolves the user from a Bearer token or the session cookie. A bad
  * credential on a public route is simply anonymous; elsewhere it is 401. */
 static int identify_user(http_request *req, err *e)
@@ -418,7 +442,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.body = st->body.data;
     req.body_len = st->body.len;
     req.lang = pick_language(c);
-    req.client_ip = peer_address(c, st->a);
+    req.client_ip = client_address(c, &srv->app->cfg, st->a);
     memcpy(req.params, st->params, sizeof req.params);
     guard_phase_set(c, GUARD_HANDLING);
     run_handler(srv, st, &req, &res);
