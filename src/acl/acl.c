@@ -521,6 +521,17 @@ void acl_refresh_if_stale(db_conn *c)
     acl_reload(c, &e);
 }
 
+void acl_refresh_to(db_conn *c, int64_t version)
+{
+    if (version < 0) return acl_refresh_if_stale(c);
+    const snapshot *s = snap();
+    const metadata *m = meta_current();
+    if (s && version <= s->version && (!m || m->version == s->meta_version)) return;
+    err e;
+    err_clear(&e);
+    acl_reload(c, &e);
+}
+
 int acl_bump_version(db_conn *c, err *e)
 {
     db_stmt *s = db_prepare(c,

@@ -77,6 +77,9 @@ int acl_reload(db_conn *c, err *e);
 /* Reloads when another process changed the rules; looks at the database at
  * most once a second. Call at the start of every request. */
 void acl_refresh_if_stale(db_conn *c);
+/* As meta_refresh_to, for the access rules (auth_user.acl_version); call
+ * after meta_refresh_to, as the rules follow the metadata in force. */
+void acl_refresh_to(db_conn *c, int64_t version);
 /* Marks the rules changed for every process: call inside the transaction
  * that changes roles, profiles, users, departments or sharing. */
 int acl_bump_version(db_conn *c, err *e);

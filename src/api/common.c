@@ -23,8 +23,8 @@ const route_param API_LIST_QUERY[] = {
 
 void api_entity_ctx(http_request *req, entity_ctx *c)
 {
-    meta_refresh_if_stale(req->db);
-    acl_refresh_if_stale(req->db);
+    meta_refresh_to(req->db, req->user->metadata_version);
+    acl_refresh_to(req->db, req->user->acl_version);
     /* Whole-struct assignment: every field not named is zero, so a flag
      * added later (such as trusted) can never be left as stack garbage. */
     *c = (entity_ctx){.db = req->db, .a = req->a, .m = meta_for_company(req->db, req->user->company_id), .user = req->user,

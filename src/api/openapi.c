@@ -450,6 +450,7 @@ static json_t *tag_list(json_t *paths, const metadata *m)
 
 void api_openapi(http_request *req, http_response *res)
 {
+    if (req->db) meta_refresh_now(req->db); /* a public route: no session to bring the version */
     const metadata *m = meta_current();
     json_t *schemas = json_loads(SHARED_SCHEMAS, 0, NULL);
     for (int i = 0; i < m->nentities; i++) entity_schemas(schemas, &m->entities[i]);

@@ -123,7 +123,12 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
                             " s.expires_at, s.revoked_at, u.id, u.username, u.name,"
                             " u.is_admin, u.role_id, u.department_id, u.status, u.deleted_at,"
-                            " u.company_id, u.platform_admin, c.status, u.is_teacher, u.must_change_password"
+                            " u.company_id, u.platform_admin, c.status, u.is_teacher, u.must_change_password,"
+                            /* the configuration's versions, so another process's change to
+                             * metadata or access rules is seen by this very request,
+                             * without a query of its own (auth_user.config_version) */
+                            " (SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'metadata_version'),"
+                            " (SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'acl_version')"
                             " FROM sessions s JOIN users u ON u.id = s.user_id"
                             " JOIN companies c ON c.id = u.company_id"
                             " WHERE s.token_hash = ? AND s.kind = ?",
@@ -154,6 +159,8 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
         out->platform_admin = db_column_int64(s, 15) != 0;
         out->is_teacher = db_column_int64(s, 17) != 0;
         out->must_change_password = db_column_int64(s, 18) != 0;
+        out->metadata_version = db_column_is_null(s, 19) ? -1 : db_column_int64(s, 19);
+        out->acl_version = db_column_is_null(s, 20) ? -1 : db_column_int64(s, 20);
     }
     const char *last_seen = live ? auth_col_text(s, 3, a) : NULL;
     db_finalize(s);

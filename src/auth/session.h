@@ -31,6 +31,10 @@ typedef struct auth_user {
     const char *csrf_token; /* cookie sessions only */
     int64_t home_company_id; /* while reading another company (X-Kehu-Company, read-only):
                               * the user's own; 0 otherwise */
+    /* settings metadata_version and acl_version as this request began (read
+     * with the session; -1 when unknown): the metadata and access rules in
+     * memory are reloaded when another process has moved them */
+    int64_t metadata_version, acl_version;
 } auth_user;
 
 /* Cookie sessions, personal API tokens, and calendar feed secrets (a

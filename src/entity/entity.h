@@ -59,6 +59,12 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
 /* The record as a JSON object; 404 when missing or not visible. */
 int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
                err *e);
+/* Module or engine SQL that wrote rows of ent itself (not through
+ * entity_create/update/...): the cached list totals of ent die now and,
+ * once the transaction commits, in every other process too (docs/engine.md
+ * "Several processes"). -1 only when out of memory. */
+int entity_totals_changed(db_conn *db, const entity_def *ent, err *e);
+
 /* How many records match filter_json (the list API's filter language; NULL
  * or "" for all) as the context's user sees them: live records only (not
  * the recycle bin), visibility and field access applied as in a list, so

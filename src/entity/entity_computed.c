@@ -11,7 +11,6 @@
 
 #include "expr.h"
 #include "meta_computed.h"
-#include "total_cache.h"
 
 /* How deep a change may travel up (line -> document -> account ...):
  * far more than any real chain, a stop for a cycle across entities. */
@@ -204,7 +203,7 @@ static int store(entity_ctx *c, const entity_def *ent, int64_t id, const sql_val
     query_bind_int(&q, id);
     int rc = query_exec(c->db, &q, "保存计算字段失败", "Cannot store computed fields", e);
     query_free(&q);
-    if (rc == 0) total_cache_invalidate(ent->name);
+    if (rc == 0) rc = entity_totals_changed(c->db, ent, e);
     return rc;
 }
 

@@ -15,7 +15,6 @@
 #include "../acl/acl.h"
 #include "entity.h"
 #include "ledger.h"
-#include "total_cache.h"
 #include "value.h"
 
 #define IMPORT_BATCH 500
@@ -408,6 +407,8 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
         db_rollback(c->db);
         rc = -1;
     }
-    total_cache_invalidate(ent->name);
+    err ignore; /* outside the transaction: only out of memory could fail it */
+    err_clear(&ignore);
+    entity_totals_changed(c->db, ent, &ignore);
     return rc;
 }

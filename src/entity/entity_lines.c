@@ -22,7 +22,6 @@
 #include "../util/clock.h"
 #include "entity_computed.h"
 #include "entity_state.h"
-#include "total_cache.h"
 
 const relation_def *entity_lines_relation(const entity_def *ent)
 {
@@ -390,7 +389,7 @@ static int write_relation(entity_ctx *c, const entity_def *ent, const relation_d
     if (rc == 0) rc = after ? log_changes(c, ent, r, le, id, before, after, e) : -1;
     json_decref(before);
     json_decref(after);
-    total_cache_invalidate(le->name);
+    if (rc == 0) rc = entity_totals_changed(c->db, le, e);
     return rc;
 }
 
@@ -453,8 +452,7 @@ int entity_lines_merge(entity_ctx *c, const entity_def *ent, int64_t target, con
                 return -1;
             offset += last;
         }
-        if (offset < 0) return -1;
-        total_cache_invalidate(le->name);
+        if (offset < 0 || entity_totals_changed(c->db, le, e)) return -1;
     }
     return 0;
 }

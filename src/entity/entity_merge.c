@@ -11,7 +11,6 @@
 #include "entity_computed.h"
 #include "entity_lines.h"
 #include "ledger.h"
-#include "total_cache.h"
 
 static int invalid(err *e, const char *field, const char *zh, const char *en)
 {
@@ -111,8 +110,7 @@ static int repoint_links(entity_ctx *c, const entity_def *ent, int64_t target, c
             query_sql(&q, ")");
             int rc = query_exec(c->db, &q, "转移关联记录失败", "Cannot move linked records", e);
             query_free(&q);
-            if (rc) return -1;
-            total_cache_invalidate(other->name);
+            if (rc || entity_totals_changed(c->db, other, e)) return -1;
         }
     }
     return 0;

@@ -290,7 +290,9 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int6
 {
     strbuf key = STRBUF_INIT;
     total_key(c, w, &key);
-    if (total_cache_get(ent->name, sb_str(&key), total)) return sb_free(&key), 0;
+    int64_t stamp = entity_changes_stamp(c->db, ent); /* another node's writes (PostgreSQL) */
+    sb_printf(&key, "|c%lld", (long long)stamp);
+    if (stamp >= 0 && total_cache_get(ent->name, sb_str(&key), total)) return sb_free(&key), 0;
     strbuf sql = STRBUF_INIT;
     sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
@@ -300,7 +302,7 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int6
     int rc = db_step(s);
     *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);
-    if (rc == DB_ROW) total_cache_put(ent->name, sb_str(&key), *total);
+    if (rc == DB_ROW && stamp >= 0) total_cache_put(ent->name, sb_str(&key), *total);
     sb_free(&key);
     return rc == DB_ROW ? 0 : err_set(e, 500, "db_error", "统计记录数失败", "Counting failed");
 }

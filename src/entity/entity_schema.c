@@ -108,6 +108,31 @@ int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err
     return exec_sql(c, sql, e);
 }
 
+/* ---- change stamps (PostgreSQL): see entity_schema.h ---- */
+
+void entity_changes_bump(db_conn *c, const entity_def *ent)
+{
+    if (db_dialect_of(c) != DB_POSTGRES) return;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT nextval('%s_changes')", ent->table);
+    err ignore; /* a lost bump costs staleness up to TOTAL_CACHE_SECONDS, never a wrong write */
+    err_clear(&ignore);
+    int64_t v;
+    db_query_int64(c, sql, &v, &ignore, 0, NULL);
+}
+
+int64_t entity_changes_stamp(db_conn *c, const entity_def *ent)
+{
+    if (db_dialect_of(c) != DB_POSTGRES) return 0;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT last_value FROM %s_changes", ent->table);
+    err ignore;
+    err_clear(&ignore);
+    int64_t v = -1;
+    if (db_query_int64(c, sql, &v, &ignore, 0, NULL) < 0) return -1;
+    return v;
+}
+
 int entity_drop_field_data(db_conn *c, const entity_def *ent, const field_def *f, int64_t company, err *e)
 {
     char sql[256];
@@ -384,6 +409,11 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
             exec_sql(c, add_text_column_sql(ent->table, "search_grams"), e))
             return -1;
         if (entity_has_search(ent) && create_search_index(c, ent, e)) return -1;
+        if (db_dialect_of(c) == DB_POSTGRES) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "CREATE SEQUENCE IF NOT EXISTS %s_changes", ent->table);
+            if (exec_sql(c, sql, e)) return -1;
+        }
         if (ent->name_field && !has_column(c, ent->table, "py_full") &&
             (exec_sql(c, add_text_column_sql(ent->table, "py_full"), e) ||
              exec_sql(c, add_text_column_sql(ent->table, "py_initials"), e)))

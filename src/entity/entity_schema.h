@@ -18,6 +18,14 @@ void entity_field_search_words(const entity_def *ent, const field_def *f, const 
 /* Adds the column of a custom field unless it exists (a slot column that
  * another company's field made); part of the caller's transaction. */
 int entity_add_column(db_conn *c, const entity_def *ent, const field_def *f, err *e);
+/* Change stamps, so a cached list total is never stale on another node:
+ * on PostgreSQL each entity table has a sequence <table>_changes that a
+ * write's commit bumps (after the commit, so a reader that saw the old
+ * stamp may only recount too often, never keep an old count); the stamp
+ * is part of a cached total's key. 0 on SQLite (one process), -1 when it
+ * cannot be read (the caller does not cache then). */
+void entity_changes_bump(db_conn *c, const entity_def *ent);
+int64_t entity_changes_stamp(db_conn *c, const entity_def *ent);
 /* A deleted custom field's data: a company's field (company > 0) empties
  * its slot column for that company's rows (other companies' fields share
  * the column); the platform's (company 0) drops its own column. */

@@ -39,10 +39,11 @@ static int note_rules_change(entity_ctx *c, const entity_def *ent, err *e)
     return ent->is_system ? acl_bump_version(c->db, e) : 0;
 }
 
-static void invalidate_totals(db_conn *db, void *entity_name)
+static void invalidate_totals(db_conn *db, void *entity)
 {
-    (void)db;
-    total_cache_invalidate(entity_name);
+    const entity_def *ent = entity;
+    total_cache_invalidate(ent->name);
+    entity_changes_bump(db, ent); /* and other processes' (PostgreSQL) */
 }
 
 static void reload_rules(db_conn *db, void *unused)
@@ -58,10 +59,15 @@ static void reload_rules(db_conn *db, void *unused)
  * inside the transaction too, but a reader in between could have cached
  * the old count under the new generation) and the access rules when a
  * system entity changed. Registering twice runs once. */
-static int on_commit_refresh(entity_ctx *c, const entity_def *ent, err *e)
+int entity_totals_changed(db_conn *db, const entity_def *ent, err *e)
 {
     total_cache_invalidate(ent->name);
-    if (db_on_commit(c->db, invalidate_totals, (void *)ent->name, e)) return -1;
+    return db_on_commit(db, invalidate_totals, (void *)ent, e);
+}
+
+static int on_commit_refresh(entity_ctx *c, const entity_def *ent, err *e)
+{
+    if (entity_totals_changed(c->db, ent, e)) return -1;
     return ent->is_system ? db_on_commit(c->db, reload_rules, NULL, e) : 0;
 }
 

@@ -661,6 +661,21 @@ void meta_refresh_if_stale(db_conn *c)
     }
 }
 
+void meta_refresh_to(db_conn *c, int64_t version)
+{
+    const metadata *m = meta_current();
+    if (version < 0) return meta_refresh_if_stale(c);
+    if (!m || version <= m->version) return; /* versions only grow: never back to an older one */
+    err e;
+    err_clear(&e);
+    meta_reload(c, &e);
+}
+
+void meta_refresh_now(db_conn *c)
+{
+    meta_refresh_to(c, stored_version(c));
+}
+
 int meta_bump_version(db_conn *c, err *e)
 {
     db_stmt *s = db_prepare(c,

@@ -24,6 +24,13 @@ int meta_reload(db_conn *c, err *e);
 /* Reloads when another process changed metadata (settings.metadata_version);
  * checks the database at most once a second. */
 void meta_refresh_if_stale(db_conn *c);
+/* Reloads when the stored version, read by the caller (with the session:
+ * auth_user.metadata_version), is newer than the one in force: another
+ * process's change is seen by the next request, on every node. A version
+ * < 0 (unknown) falls back to meta_refresh_if_stale. */
+void meta_refresh_to(db_conn *c, int64_t version);
+/* The same with a query of its own, for requests without a session. */
+void meta_refresh_now(db_conn *c);
 /* Records a metadata change so other processes reload; call inside the
  * transaction that made the change. */
 int meta_bump_version(db_conn *c, err *e);

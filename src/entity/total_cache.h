@@ -2,8 +2,8 @@
  * A COUNT over a large visible set costs more than the page itself, and
  * people page through the same list many times. An entry is valid while
  * nothing of its entity was written by this process, and for at most
- * TOTAL_CACHE_SECONDS, the bound on how stale a total can be when another
- * process (scale-out on PostgreSQL) wrote the rows. */
+ * TOTAL_CACHE_SECONDS; on PostgreSQL the key also holds the entity's change
+ * stamp (entity_changes_stamp), so another node's write is seen at once. */
 #ifndef KEHU_TOTAL_CACHE_H
 #define KEHU_TOTAL_CACHE_H
 

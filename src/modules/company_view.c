@@ -29,8 +29,8 @@ static int company_exists(db_conn *db, int64_t id, err *e)
  * engine's sharing), so a teacher never reaches another teacher's class. */
 static int teaches_company(http_request *req, int64_t company_id, err *e)
 {
-    meta_refresh_if_stale(req->db);
-    acl_refresh_if_stale(req->db);
+    meta_refresh_to(req->db, req->user->metadata_version);
+    acl_refresh_to(req->db, req->user->acl_version);
     entity_ctx c = {.db = req->db, .a = req->a, .user = req->user, .lang = req->lang,
                     .m = meta_for_company(req->db, req->user->company_id)};
     const entity_def *students = meta_entity(c.m, "students");

@@ -9,9 +9,14 @@
 //   or prints a sanitizer report (ASan, LSan, UBSan) fails the file;
 // - a file that runs longer than KEHU_TEST_FILE_TIMEOUT seconds (default
 //   600) is ended with a message and a failure instead of hanging the run.
+//
+// KEHU_TEST_NODES=3 runs every file against a cluster instead: that many
+// `kehu serve` processes on the one database behind Debian's nginx,
+// round-robin, as docs/deploy.md describes (each request may reach another
+// node, so whatever one node writes must be seen at once by the others).
 import { after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
@@ -80,7 +85,7 @@ setTimeout(() => {
   process.exit(1);
 }, FILE_TIMEOUT_S * 1000).unref();
 
-export class Server {
+class Node {
   constructor() { this.proc = null; this.log = ''; this.stopSignal = null; this.expectFailure = false; }
 
   // adminPassword: null starts without --admin-password (a first start then
@@ -183,3 +188,86 @@ export function assertError(assert, res, status, code) {
 }
 
 export const filterParam = f => encodeURIComponent(JSON.stringify(f));
+
+const NODES = Number(process.env.KEHU_TEST_NODES || 1);
+const NGINX = process.env.KEHU_TEST_NGINX || '/usr/sbin/nginx';
+
+// Several nodes on one database behind nginx. The first node starts alone
+// (it migrates, and seeds --demo data); the others follow without --demo.
+// `proc`, `log` and `stop` answer for the first node; `nodes` are all.
+class Cluster extends Node {
+  async start(opts = {}) {
+    if (opts.expectFailure) return super.start(opts); // a start meant to fail: one process says it
+    this.dir = opts.dir || mkdtempSync(join(tmpdir(), 'kehu-cluster-'));
+    this.db = opts.db || newDatabase(this.dir);
+    const args = [...(opts.args || []), '--trusted-proxy', '127.0.0.1', '--max-per-ip', '0'];
+    this.nodes = [];
+    for (let i = 0; i < NODES; i++) {
+      const node = new Node();
+      await node.start({ ...opts, db: this.db, dir: this.dir, args: i ? args.filter(a => a !== '--demo') : args });
+      this.nodes.push(node);
+    }
+    this.proc = this.nodes[0].proc;
+    this.exited = this.nodes[0].exited;
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    await this.startNginx();
+    return this;
+  }
+
+  get log() { return (this.nodes || []).map((n, i) => `--- node ${i + 1}:\n${n.log}`).join('\n'); }
+  set log(v) { /* Node's constructor sets it; the nodes keep their own */ }
+
+  async startNginx() {
+    const d = join(this.dir, `nginx-${this.port}`);
+    mkdirSync(d, { recursive: true });
+    const asRoot = process.getuid && process.getuid() === 0 ? 'user root;' : '';
+    writeFileSync(join(d, 'nginx.conf'), `${asRoot}
+daemon off; worker_processes 1; pid ${d}/nginx.pid; error_log ${d}/error.log warn;
+events { worker_connections 2048; }
+http {
+  access_log off;
+  client_body_temp_path ${d}/body; proxy_temp_path ${d}/proxy; fastcgi_temp_path ${d}/fcgi;
+  uwsgi_temp_path ${d}/uwsgi; scgi_temp_path ${d}/scgi;
+  upstream kehu { ${this.nodes.map(n => `server 127.0.0.1:${n.port};`).join(' ')} keepalive 16; }
+  server {
+    listen 127.0.0.1:${this.port};
+    client_max_body_size 80m;
+    location / {
+      proxy_pass http://kehu; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_read_timeout 600s; proxy_buffering off; proxy_request_buffering off;
+    }
+  }
+}
+`);
+    this.nginx = spawn(NGINX, ['-p', d, '-c', join(d, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    this.nginx.stderr.on('data', x => { err += x; });
+    nginxes.add(this.nginx);
+    for (let i = 0; i < 200; i++) {
+      try { if ((await fetch(`${this.base}/api/v1/openapi.json`)).ok) return; } catch { /* not up */ }
+      if (this.nginx.exitCode !== null) break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    throw new Error(`nginx did not start: ${err}`);
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (this.nginx && this.nginx.exitCode === null) {
+      const gone = new Promise(ok => this.nginx.on('exit', ok));
+      this.nginx.kill('SIGQUIT');
+      await gone;
+    }
+    if (!this.nodes) return super.stop(signal);
+    const ends = await Promise.all(this.nodes.map(n => n.stop(signal)));
+    return ends[0];
+  }
+
+  addUser(...a) { return Node.prototype.addUser.apply(this, a); }
+}
+
+const nginxes = new Set();
+process.on('exit', () => { for (const n of nginxes) if (n.exitCode === null) n.kill('SIGKILL'); });
+
+export const Server = NODES > 1 ? Cluster : Node;
