@@ -3,7 +3,8 @@
 #   0. the layer checks: no include runs up the layer order (tools/layers.sh),
 #      no generic web view names an entity (tools/web-generic.mjs)
 #   1. release build; cmocka unit tests (CTest) on SQLite and PostgreSQL
-#   2. API tests (node:test) against real servers on SQLite, then PostgreSQL
+#   2. API tests (node:test) against real servers on SQLite, then PostgreSQL,
+#      then through nginx in front of three nodes on PostgreSQL
 #   3. the unit and API tests again under ASan+UBSan (beside 1-2, in parallel)
 #   4. a short libFuzzer run of the filter parser and the upload readers
 #   5. browser tests (Playwright + Debian's chromium) when the web app exists
@@ -177,6 +178,14 @@ SANITIZED=$!
 KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
 node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
+# The API suite again through nginx in front of three nodes on PostgreSQL
+# (docs/deploy.md): every request may reach another node. Left out: the
+# files about one server process itself, its HTTP defences and its log,
+# which nginx stands in front of (hostile, connections, bombs, proxy,
+# lifecycle), and nodes, which starts its own three.
+cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
+node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
+  KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_NODES=3
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   node_stage browser "$(limit 1200)" browser/ KEHU_BIN="$ROOT/build/kehu"
 fi

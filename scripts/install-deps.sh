@@ -10,9 +10,10 @@ pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev
       libxlsxwriter-dev libzip-dev libexpat1-dev
       libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core)
-# Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers.
+# Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers,
+# nginx in front of three nodes (the cluster stage), sqlite3 to age a database.
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils)
+  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils nginx-light sqlite3)
 fi
 # Node.js may come from elsewhere with npm inside it (Debian's npm package
 # then conflicts): ask for the commands, not the package names.
@@ -28,7 +29,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Installing a server package (nginx, postgresql) must not start its
+  # system service: the tests run their own on loopback. Debian asks
+  # policy-rc.d; one that says 101 forbids the start (only ours, removed after).
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy"
+  fi
+  rc=0
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [ -n "$policy" ] && $SUDO rm -f "$policy"
+  [ "$rc" -eq 0 ] || exit "$rc"
 fi
 
 # Node packages of the tests and the web app, only when their lock changed.

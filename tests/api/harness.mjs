@@ -232,7 +232,7 @@ http {
   upstream kehu { ${this.nodes.map(n => `server 127.0.0.1:${n.port};`).join(' ')} keepalive 16; }
   server {
     listen 127.0.0.1:${this.port};
-    client_max_body_size 80m;
+    client_max_body_size 80m; large_client_header_buffers 4 32k;
     location / {
       proxy_pass http://kehu; proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;

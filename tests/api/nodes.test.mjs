@@ -33,6 +33,8 @@ test('a record written on one node is read on the others at once', async () => {
   const edited = await C.patch(`/api/v1/accounts/${made.json.id}`, { phone: '0516-83701234' }, { 'If-Match': String(made.json.version) });
   assert.equal(edited.status, 200, edited.text);
   assert.equal((await A.get(`/api/v1/accounts/${made.json.id}`)).json.phone, '0516-83701234');
+  const found = await B.get(`/api/v1/accounts?q=${encodeURIComponent('云龙机械')}`);
+  assert.deepEqual(found.json.items.map(i => i.phone), ['0516-83701234'], 'the search words follow the other node\'s write');
   // a stale version written on another node is refused there
   const stale = await B.patch(`/api/v1/accounts/${made.json.id}`, { phone: '0516-80000000' }, { 'If-Match': String(made.json.version) });
   assert.equal(stale.status, 409);
