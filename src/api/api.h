@@ -23,6 +23,7 @@ extern const route api_approval_routes[];
 extern const route api_price_routes[];
 extern const route api_action_routes[];
 extern const route api_print_routes[];
+extern const route api_attachment_routes[];
 extern const route api_message_routes[];
 extern const route api_marketing_routes[];
 extern const route api_office_routes[];

@@ -12,6 +12,7 @@
 
 #include "../acl/acl.h"
 #include "../auth/password.h"
+#include "../entity/attachments.h"
 #include "../entity/custom_fields.h"
 #include "../entity/entity_action.h"
 #include "../entity/entity_state.h"
@@ -269,6 +270,7 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
         sb_append(b, ",\"print\":");
         sb_append(b, ent->print->json);
     }
+    if (entity_has_attachments(ent)) sb_append(b, ",\"attachments\":true"); /* the record page's 附件 tab */
     sb_putc(b, '}');
 }
 

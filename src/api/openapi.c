@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../entity/attachments.h"
 #include "../entity/meta_load.h"
 #include "api.h"
 
@@ -126,6 +127,10 @@ static const char SHARED_SCHEMAS[] =
     "\"object\"}}}},"
     "\"RecordList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":"
     "\"object\"}},\"total\":{\"type\":\"integer\"}}},"
+    "\"Attachment\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":"
+    "\"string\"},\"content_type\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"created_at\":"
+    "{\"type\":\"string\"},\"created_by\":{\"type\":\"integer\",\"nullable\":true},\"created_by_name\":"
+    "{\"type\":\"string\",\"nullable\":true},\"inline\":{\"type\":\"boolean\"}}},"
     "\"PasswordChange\":{\"type\":\"object\",\"required\":[\"old_password\",\"new_password\"],\"properties\":"
     "{\"old_password\":{\"type\":\"string\",\"format\":\"password\"},\"new_password\":{\"type\":\"string\","
     "\"format\":\"password\"}}},"
@@ -244,6 +249,7 @@ static int route_applies(const char *only_if, const entity_def *ent)
     if (strcmp(only_if, "balances") == 0) return ent->nbalances > 0;
     if (strcmp(only_if, "actions") == 0) return ent->nactions > 0;
     if (strcmp(only_if, "printable") == 0) return ent->print != NULL;
+    if (strcmp(only_if, "attachments") == 0) return entity_has_attachments(ent);
     if (strcmp(only_if, "owned") == 0 || strcmp(only_if, "importable") == 0) return !ent->is_system;
     return 0; /* a condition this file does not know documents nothing: the route test sees it */
 }

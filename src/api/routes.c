@@ -22,6 +22,7 @@ const route *const api_all_routes[] = {
     api_price_routes,
     api_action_routes,
     api_print_routes,
+    api_attachment_routes,
     api_teaching_routes,
     api_records_routes, /* last: its /api/v1/:entity patterns are the catch-all */
     NULL,

@@ -189,6 +189,13 @@ static const struct {
     {9, "teachers and first passwords",
      "ALTER TABLE users ADD COLUMN is_teacher INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"},
+    /* 附件: files of any record (contracts, quotes, tickets), kept in the
+     * database so several processes share them; base64 like uploads. */
+    {14, "attachments",
+     "CREATE TABLE attachments (id %ID%, company_id BIGINT NOT NULL, entity TEXT NOT NULL,"
+     " record_id BIGINT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL,"
+     " data TEXT NOT NULL, created_at TEXT NOT NULL, created_by BIGINT);"
+     "CREATE INDEX attachments_record ON attachments(company_id, entity, record_id);"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -45,7 +45,8 @@ const SAFE = new Set(['GET', 'HEAD']);
 
 // opts: body (JSON), query (object), quiet401 (a 401 is an answer, not an
 // expired session: the sign-in page itself and the first session check).
-export async function api(method, path, { body, query, quiet401 = false, headers = {} } = {}) {
+// raw: a body sent as it is (a File), its Content-Type in headers.
+export async function api(method, path, { body, raw, query, quiet401 = false, headers = {} } = {}) {
   const h = { Accept: 'application/json', 'Accept-Language': language === 'en' ? 'en' : 'zh-CN', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (!SAFE.has(method)) h['X-CSRF-Token'] = csrfToken;
@@ -54,7 +55,7 @@ export async function api(method, path, { body, query, quiet401 = false, headers
   try {
     res = await fetch('/api/v1' + path + queryString(query), {
       method, headers: h, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
     throw new ApiError(0, { error: { code: 'network', message: e.message } });
@@ -75,6 +76,9 @@ export const post = (path, body, opts) => api('POST', path, { body, ...opts });
 export const patch = (path, body, opts) => api('PATCH', path, { body, ...opts });
 export const put = (path, body, opts) => api('PUT', path, { body, ...opts });
 export const del = (path, opts) => api('DELETE', path, opts);
+// A file as the request's body (附件), typed as the browser knows it.
+export const uploadFile = (path, file, query) =>
+  api('POST', path, { raw: file, query, headers: { 'Content-Type': file.type || 'application/octet-stream' } });
 
 // A URL the browser downloads itself (exports): the cookie goes along.
 export function downloadUrl(path, query) {

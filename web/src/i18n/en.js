@@ -254,6 +254,11 @@ export default {
     },
     lineError: 'Line {n}: {field} {reason}', none: 'No lines',
   },
+  attachments: {
+    tab: 'Attachments', tabCount: 'Attachments ({n})', add: 'Upload', limit: 'Up to 20 MB a file; several at once',
+    empty: 'No attachments yet', name: 'File', size: 'Size', by: 'By', at: 'Uploaded',
+    added: 'Uploaded “{name}”', deleteConfirm: 'Delete the attachment “{name}”? This cannot be undone.',
+  },
   companyView: {
     open: 'Open the sandbox',
     banner: 'Looking at “{name}” (read only)',

@@ -256,6 +256,11 @@ export default {
     },
     lineError: '第 {n} 行「{field}」{reason}', none: '没有明细',
   },
+  attachments: {
+    tab: '附件', tabCount: '附件（{n}）', add: '上传附件', limit: '单个文件不超过 20 MB，可一次选择多个',
+    empty: '还没有附件', name: '文件名', size: '大小', by: '上传人', at: '上传时间',
+    added: '已上传“{name}”', deleteConfirm: '删除附件“{name}”？删除后无法恢复。',
+  },
   companyView: {
     open: '查看实验公司',
     banner: '正在查看「{name}」（只读）',
