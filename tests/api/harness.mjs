@@ -241,16 +241,18 @@ http {
   }
 }
 `);
-    this.nginx = spawn(NGINX, ['-p', d, '-c', join(d, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    this.nginx.stderr.on('data', x => { err += x; });
+    // Unreferenced, and without pipes: a file whose tests leave the stop to
+    // the harness must still end (the exit handler below kills it).
+    this.nginx = spawn(NGINX, ['-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore' });
+    this.nginx.unref();
     nginxes.add(this.nginx);
+    const err = () => { try { return readFileSync(join(d, 'error.log'), 'utf8'); } catch { return ''; } };
     for (let i = 0; i < 200; i++) {
       try { if ((await fetch(`${this.base}/api/v1/openapi.json`)).ok) return; } catch { /* not up */ }
       if (this.nginx.exitCode !== null) break;
       await new Promise(r => setTimeout(r, 50));
     }
-    throw new Error(`nginx did not start: ${err}`);
+    throw new Error(`nginx did not start: ${err()}`);
   }
 
   async stop(signal = 'SIGTERM') {
