@@ -19,6 +19,7 @@
 #include "../entity/form_layout.h"
 #include "../entity/meta_load.h"
 #include "../entity/meta_print.h"
+#include "../modules/teaching.h"
 #include "../modules/user_settings.h"
 #include "api.h"
 
@@ -294,7 +295,21 @@ static int menu_hidden(json_t *pref, const entity_def *ent)
     return 0;
 }
 
-static void write_menu(strbuf *b, const http_request *req, const metadata *m, json_t *pref)
+/* 教学实验 is for teachers and platform administrators (the teaching
+ * records) and for students (only their page 我的实验, not the records of
+ * their sandbox): an ordinary CRM user does not see it. */
+static int teaching_hides(const char *group, const char *role)
+{
+    if (strcmp(group, "teaching") != 0) return 0;
+    return !role || strcmp(role, "student") == 0;
+}
+
+static const char *menu_pages(const char *group, const char *role)
+{
+    return strcmp(group, "teaching") == 0 && role && strcmp(role, "student") == 0 ? "\"my-experiments\"" : NULL;
+}
+
+static void write_menu(strbuf *b, const http_request *req, const metadata *m, json_t *pref, const char *role)
 {
     sb_append(b, "\"menu\":[");
     int groups = 0;
@@ -309,18 +324,21 @@ static void write_menu(strbuf *b, const http_request *req, const metadata *m, js
             /* 系统设置 is an administrator's menu even where others may read. */
             if (strcmp(MENU[g].key, "settings") == 0 && !req->user->is_admin) continue;
             if (menu_hidden(pref, ent)) continue;
+            if (teaching_hides(MENU[g].key, role)) continue;
             /* insertion sort by rank: menus are short */
             int rank = menu_rank(pref, ent, i), k = n++;
             for (; k > 0 && ranks[k - 1] > rank; k--) items[k] = items[k - 1], ranks[k] = ranks[k - 1];
             items[k] = ent;
             ranks[k] = rank;
         }
-        if (!n) continue;
+        const char *pages = menu_pages(MENU[g].key, role);
+        if (!n && !pages) continue;
         if (groups++) sb_putc(b, ',');
         sb_append(b, "{\"key\":");
         sb_json_string(b, MENU[g].key);
         sb_putc(b, ',');
         label_pair(b, req, MENU[g].zh, MENU[g].en);
+        if (pages) sb_printf(b, ",\"pages\":[%s]", pages);
         sb_append(b, ",\"items\":[");
         for (int k = 0; k < n; k++) {
             if (k) sb_putc(b, ',');
@@ -374,7 +392,8 @@ static void get_metadata(http_request *req, http_response *res)
     sb_append(b, "],");
     write_verbs(b);
     json_t *pref = user_setting_get(req->db, req->user->id, "menu");
-    write_menu(b, req, c.m, pref);
+    const char *role = teaching_role(&c);
+    write_menu(b, req, c.m, pref, role);
     json_decref(pref);
     write_password_policy(b);
     sb_printf(b, ",\"version\":%lld,\"user\":{\"id\":%lld,\"username\":", (long long)c.m->version,
@@ -382,8 +401,12 @@ static void get_metadata(http_request *req, http_response *res)
     sb_json_string(b, req->user->username);
     sb_append(b, ",\"name\":");
     sb_json_string(b, req->user->name);
-    sb_printf(b, ",\"is_admin\":%s,\"platform_admin\":%s,\"company_id\":%lld}}", req->user->is_admin ? "true" : "false",
-              req->user->platform_admin ? "true" : "false", (long long)req->user->company_id);
+    sb_printf(b, ",\"is_admin\":%s,\"platform_admin\":%s,\"company_id\":%lld,\"teaching_role\":",
+              req->user->is_admin ? "true" : "false", req->user->platform_admin ? "true" : "false",
+              (long long)req->user->company_id);
+    if (role) sb_json_string(b, role);
+    else sb_append(b, "null");
+    sb_append(b, "}}");
     http_json(res, 200);
 }
 

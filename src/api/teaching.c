@@ -8,6 +8,7 @@
  *   GET    /api/v1/experiments/{code}              one, with its steps
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
+ *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
 #include "../modules/teaching.h"
@@ -110,6 +111,15 @@ static void my_progress(http_request *req, http_response *res)
     answer(req, res, assignment_my_progress(&c, id, &res->body, &e), &e, 200);
 }
 
+static void my_assignments(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    err e;
+    err_clear(&e);
+    answer(req, res, assignments_mine(&c, &res->body, &e), &e, 200);
+}
+
 #define USER_ID_PARAM ((const route_param[]){{"id", "integer", "user id", 1}, {0}})
 #define STEP_SCHEMA                                                                                                    \
     "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"             \
@@ -167,5 +177,13 @@ const route api_teaching_routes[] = {
                       "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
                       "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
              .errors = "404"}},
+    {"GET", "/api/v1/my-assignments", my_assignments, 0,
+     .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{"
+                      "\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
+                      "\"open\":{\"type\":\"boolean\"},\"experiment\":{\"type\":\"object\"},"
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
+                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}},"
+                      "\"total\":{\"type\":\"integer\"}}}"}},
     {0},
 };

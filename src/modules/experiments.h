@@ -42,4 +42,12 @@ int assignment_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *
  * with the experiment itself; 404 for anyone else. */
 int assignment_my_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
 
+/* {"items":[{"assignment","open","experiment":{summary},"steps","done","total"}],"total"}:
+ * the assignments of every class the signed-in user is a student of, the
+ * latest first, each with the student's steps. */
+int assignments_mine(entity_ctx *c, strbuf *out, err *e);
+/* 1 when the signed-in user is a student of some class (a students record
+ * names them), 0 when not, -1 on error. */
+int teaching_is_student(entity_ctx *c, err *e);
+
 #endif

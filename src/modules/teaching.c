@@ -25,6 +25,15 @@ static int teaches(const auth_user *u)
     return u && (u->is_teacher || u->platform_admin);
 }
 
+const char *teaching_role(entity_ctx *c)
+{
+    if (c->user->is_teacher) return "teacher";
+    if (c->user->platform_admin) return "admin";
+    err e;
+    err_clear(&e);
+    return teaching_is_student(c, &e) == 1 ? "student" : NULL;
+}
+
 /* ---- record rules ---- */
 
 /* Classes and assignments are the teachers' own records. */

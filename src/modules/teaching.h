@@ -33,4 +33,10 @@ int teaching_set_teacher(entity_ctx *c, int64_t user_id, int on, err *e);
  * the passwords are said this once. */
 int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *t, strbuf *out, err *e);
 
+/* Who the signed-in user is to the teaching platform, for the menu and the
+ * home page: "teacher" (a teacher), "admin" (a platform administrator),
+ * "student" (named by a students record) or NULL (an ordinary CRM user,
+ * who sees no 教学实验 at all). */
+const char *teaching_role(entity_ctx *c);
+
 #endif

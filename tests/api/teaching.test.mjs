@@ -331,6 +331,42 @@ test('the teacher sees the class × step matrix of their own assignments only', 
   assert.equal(outsider, null, 'the other class still has its first password');
 });
 
+test('我的实验: a student lists the assignments of their own class, with their own steps only', async () => {
+  const a = students['2023010101'];
+  const mine = (await a.get('/api/v1/my-assignments')).json;
+  assert.deepEqual(mine.items.map(x => x.experiment.code).sort(), ['allpass-02', 'allpass-05', 'crms-service']);
+  const two = mine.items.find(x => x.assignment.id === assignment.id);
+  assert.equal(two.open, true);
+  assert.equal(two.assignment.title, '实验二 客户档案：客户与联系人管理');
+  assert.equal(two.done, two.total);
+  assert.equal(two.steps.length, two.total);
+  // another student's list answers their own progress, not the first one's
+  const b = (await students['2023010102'].get('/api/v1/my-assignments')).json;
+  assert.equal(b.items.find(x => x.assignment.id === assignment.id).done, 3);
+  // a teacher or an ordinary user is no student: nothing
+  assert.deepEqual((await teacher.get('/api/v1/my-assignments')).json, { items: [], total: 0 });
+  assert.equal((await plain.get('/api/v1/my-assignments')).json.total, 0);
+  // a student of another class sees none of this class's assignments
+  const other = (await srv.client('2023030101', PW).catch(() => null));
+  assert.equal(other, null);
+});
+
+test('the 教学实验 menu is served to teachers, students and platform administrators only', async () => {
+  const area = async who => (await who.get('/api/v1/metadata')).json.menu.find(g => g.key === 'teaching');
+  const role = async who => (await who.get('/api/v1/metadata')).json.user.teaching_role;
+  assert.deepEqual((await area(teacher)).items.sort(), ['assignments', 'classes', 'students']);
+  assert.equal(await role(teacher), 'teacher');
+  assert.ok((await area(platform)).items.includes('classes'));
+  assert.equal(await role(platform), 'admin');
+  assert.equal(await area(plain), undefined);
+  assert.equal(await role(plain), null);
+  // a student administers a sandbox but gets only 我的实验, not the records of teaching
+  const s = students['2023010101'];
+  assert.deepEqual(await area(s), { key: 'teaching', label: '教学实验', label_zh: '教学实验', label_en: 'Teaching',
+    items: [], pages: ['my-experiments'] });
+  assert.equal(await role(s), 'student');
+});
+
 test('isolation: a student never reads another student\'s company', async () => {
   const a = students['2023010101'], b = students['2023010102'];
   const mine = (await a.get('/api/v1/accounts')).json.items;
