@@ -19,7 +19,7 @@ const routes = [
     path: '/',
     component: AppLayout,
     children: [
-      { path: '', name: 'home', component: () => import('./views/HomeView.vue') },
+      { path: '', name: 'home', component: () => import('./views/StartView.vue') },
       { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
       ...moduleRoutes(), // the modules' own pages (web/src/modules), before the entity patterns
       { path: 'recycle-bin', name: 'recycle-bin', component: () => import('./views/RecycleBinView.vue') },

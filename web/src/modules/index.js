@@ -13,7 +13,8 @@ import pricing from './pricing/index.js';
 import marketing from './marketing/index.js';
 import office from './office/index.js';
 import companyView from './company-view/index.js';
+import teaching from './teaching/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching]) register(kehu);
 
 export * from './registry.js';

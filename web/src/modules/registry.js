@@ -13,6 +13,8 @@ const relationRules = [];
 const newPages = [];
 const bars = [];
 const lineHooks = [];
+const panels = [];
+const homes = [];
 
 export const kehu = {
   // A page of its own: a vue-router route under the app's layout
@@ -52,6 +54,12 @@ export const kehu = {
   // change the line (a product's price by the discount rules, asked of the
   // server; a rule is never written here).
   lineChanged(lineEntity, fields, fn) { lineHooks.push({ lineEntity, fields, fn }); },
+  // A panel beside every page, right of the main column (the student's
+  // current experiment): {component}; the component decides when it shows.
+  sidePanel(item) { panels.push(item); },
+  // The home page of users whose metadata says this teaching_role
+  // ("teacher", "student"), instead of the CRM workbench.
+  home(role, component) { homes.push({ role, component }); },
 };
 
 export const moduleRoutes = () => routes;
@@ -60,6 +68,8 @@ export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
 export const topBarItems = () => bars;
 export const lineChangeHooks = lineEntity => lineHooks.filter(h => h.lineEntity === lineEntity);
+export const sidePanels = () => panels;
+export const homeFor = role => homes.find(h => h.role === role)?.component || null;
 export const newRecordRoute = entity => newPages.find(p => p.entity === entity)?.routeName || null;
 
 // The record after every opener of its entity has seen it.

@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { get } from '../api/http.js';
 
 export const useMetaStore = defineStore('meta', {
-  state: () => ({ entities: [], menu: [], verbs: [], passwordPolicy: null, version: 0, loaded: false }),
+  state: () => ({ entities: [], menu: [], verbs: [], passwordPolicy: null, version: 0, teachingRole: null, loaded: false }),
   getters: {
     byName: s => Object.fromEntries(s.entities.map(e => [e.name, e])),
   },
@@ -17,6 +17,7 @@ export const useMetaStore = defineStore('meta', {
       this.verbs = m.verbs || []; // module rights of profiles and what each implies
       this.passwordPolicy = m.password_policy || null; // the rule new passwords pass, in words
       this.version = m.version || 0;
+      this.teachingRole = m.user?.teaching_role || null; // teacher, student, admin: their home and menu
       this.loaded = true;
     },
     entity(name) { return this.byName[name] || null; },
@@ -24,6 +25,6 @@ export const useMetaStore = defineStore('meta', {
       const e = this.byName[entityName];
       return e ? e.fields.find(f => f.name === fieldName) || null : null;
     },
-    reset() { this.entities = []; this.menu = []; this.loaded = false; },
+    reset() { this.entities = []; this.menu = []; this.teachingRole = null; this.loaded = false; },
   },
 });
