@@ -25,6 +25,7 @@
 #include "modules/marketing.h"
 #include "modules/office.h"
 #include "modules/sales.h"
+#include "modules/lab_reports.h"
 #include "modules/teaching.h"
 #include "util/pdf_doc.h"
 
@@ -208,6 +209,7 @@ static int cmd_serve(int argc, char **argv)
     office_init();
     access_init();
     teaching_init();
+    lab_reports_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;
     int rc = first_start(c, argc, argv);

@@ -8,9 +8,11 @@
  *   GET    /api/v1/experiments/{code}              one, with its steps
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
+ *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
  *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
+#include "../modules/lab_reports.h"
 #include "../modules/teaching.h"
 #include "../util/multipart.h"
 #include "api.h"
@@ -120,12 +122,44 @@ static void my_assignments(http_request *req, http_response *res)
     answer(req, res, assignments_mine(&c, &res->body, &e), &e, 200);
 }
 
+static void my_report(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    answer(req, res, lab_report_mine(&c, id, &res->body, &e), &e, 200);
+}
+
+static void save_my_report(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = lab_report_save(&c, id, body, &res->body, &e);
+    json_decref(body);
+    answer(req, res, rc, &e, 200);
+}
+
 #define USER_ID_PARAM ((const route_param[]){{"id", "integer", "user id", 1}, {0}})
 #define STEP_SCHEMA                                                                                                    \
     "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"             \
     "\"state\":{\"type\":\"string\",\"enum\":[\"not_started\",\"in_progress\",\"done\"]},"                            \
     "\"count\":{\"type\":\"integer\"},\"need\":{\"type\":\"integer\"},"                                               \
     "\"done_at\":{\"type\":\"string\",\"nullable\":true},\"why\":{\"type\":\"string\",\"nullable\":true}}}"
+
+#define REPORT_SCHEMA                                                                                                  \
+    "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},\"open\":{\"type\":\"boolean\"},"     \
+    "\"experiment\":{\"type\":\"object\"},\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"            \
+    "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"},"                                               \
+    "\"report\":{\"type\":\"object\",\"nullable\":true}}}"
 
 const route api_teaching_routes[] = {
     {"GET", "/api/v1/teachers", list_teachers, 0,
@@ -177,6 +211,15 @@ const route api_teaching_routes[] = {
                       "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
                       "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
              .errors = "404"}},
+    {"GET", "/api/v1/assignments/:id/my-report", my_report, 0,
+     .doc = {.tag = "teaching", .summary = "我的实验报告 / my lab report", .id = "my_lab_report", .path = API_ID_PARAM,
+             .ok = "200", .reply = REPORT_SCHEMA, .errors = "404"}},
+    {"PUT", "/api/v1/assignments/:id/my-report", save_my_report, 0,
+     .doc = {.tag = "teaching", .summary = "保存或提交实验报告 / save or hand in my lab report", .id = "save_my_lab_report",
+             .path = API_ID_PARAM,
+             .body = "{\"type\":\"object\",\"properties\":{\"conclusion\":{\"type\":\"string\"},"
+                     "\"submit\":{\"type\":\"boolean\"}}}",
+             .ok = "200", .reply = REPORT_SCHEMA, .errors = "404 409 422"}},
     {"GET", "/api/v1/my-assignments", my_assignments, 0,
      .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",
              .reply = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{"

@@ -50,4 +50,22 @@ int assignments_mine(entity_ctx *c, strbuf *out, err *e);
  * names them), 0 when not, -1 on error. */
 int teaching_is_student(entity_ctx *c, err *e);
 
+/* c as the server, which reads every company (the teacher's assignments
+ * for their students): the current metadata, a system user. */
+entity_ctx experiments_server_ctx(const entity_ctx *c);
+
+/* What the signed-in student did on an assignment of their class: the
+ * assignment (read by the server, in the teacher's company), its
+ * experiment, the student's students record, and every step evaluated as
+ * the student with "records": [{entity, id, name}] (those that count, the
+ * first few). 404 for anyone who is not a student of the class. */
+typedef struct student_work_t {
+    json_t *assignment;
+    const json_t *experiment;
+    json_t *student;
+    json_t *steps;
+} student_work_t;
+int student_work(entity_ctx *c, int64_t assignment_id, student_work_t *w, err *e);
+void student_work_free(student_work_t *w);
+
 #endif

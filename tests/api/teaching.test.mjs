@@ -354,7 +354,7 @@ test('我的实验: a student lists the assignments of their own class, with the
 test('the 教学实验 menu is served to teachers, students and platform administrators only', async () => {
   const area = async who => (await who.get('/api/v1/metadata')).json.menu.find(g => g.key === 'teaching');
   const role = async who => (await who.get('/api/v1/metadata')).json.user.teaching_role;
-  assert.deepEqual((await area(teacher)).items.sort(), ['assignments', 'classes', 'students']);
+  assert.deepEqual((await area(teacher)).items.sort(), ['assignments', 'classes', 'lab_reports', 'students']);
   assert.equal(await role(teacher), 'teacher');
   assert.ok((await area(platform)).items.includes('classes'));
   assert.equal(await role(platform), 'admin');
@@ -365,6 +365,119 @@ test('the 教学实验 menu is served to teachers, students and platform adminis
   assert.deepEqual(await area(s), { key: 'teaching', label: '教学实验', label_zh: '教学实验', label_en: 'Teaching',
     items: [], pages: ['my-experiments'] });
   assert.equal(await role(s), 'student');
+});
+
+let report; // 张晓明's 实验二 report
+
+test('实验报告: written from the student\'s own records, with their 实验总结, handed in once', async () => {
+  const s = students['2023010101'];
+  const mine = (await s.get(`/api/v1/assignments/${assignment.id}/my-report`)).json;
+  assert.equal(mine.report, null);
+  assert.equal(mine.done, mine.total);
+  assert.deepEqual(stepOf(mine, 'accounts').records.map(r => r.name),
+    ['南京奥派机电设备有限公司', '苏州恒信精密模具有限公司', '无锡滨湖实验中学']);
+  assert.deepEqual(stepOf(mine, 'visit').records.map(r => [r.entity, r.name]), [['activities', '拜访奥派机电王经理']]);
+  // nothing to hand in without a conclusion; unknown keys are refused
+  const empty = await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion: '', submit: true } });
+  assertError(assert, empty, 422, 'validation_failed');
+  assert.equal(empty.json.error.fields.conclusion, 'required');
+  assertError(assert, await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { score: 100 } }), 422);
+  const draft = await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion: '初稿' } });
+  assert.equal(draft.status, 200, draft.text);
+  assert.equal(draft.json.report.status, 'draft');
+  const conclusion = '通过本次实验，我掌握了客户档案的建立方法，理解了联系人与客户的关联以及决策者的识别。';
+  const done = await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion, submit: true } });
+  assert.equal(done.status, 200, done.text);
+  report = done.json.report;
+  assert.equal(report.id, draft.json.report.id, 'one report per student and assignment');
+  assert.equal(report.status, 'submitted');
+  assert.match(report.submitted_at, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(report.title, '实验二 客户档案：客户与联系人管理');
+  assert.equal(report.student_no, '2023010101');
+  assert.equal(report.steps_done, '7 / 7');
+  assert.equal(report.conclusion, conclusion);
+  assert.match(report.result, /^1\. 建立三家客户的档案 —— 已完成（\d{4}-\d\d-\d\d \d\d:\d\d）\n   南京奥派机电设备有限公司、苏州恒信精密模具有限公司、无锡滨湖实验中学/);
+  assert.ok(report.objectives.startsWith('1. '), report.objectives);
+  assert.ok(report.scenario.includes('南京奥派机电'));
+  assert.equal(report.owner_id, teacher.user.id, 'the report is the teacher\'s record');
+  assertError(assert, await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion: '改' } }), 409, 'already_submitted');
+  // a student who skipped steps hands in what they did, with why the rest is not done
+  const li = students['2023010102'];
+  const hers = await li.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion: '联系人还没有登记完。', submit: true } });
+  assert.equal(hers.status, 200, hers.text);
+  assert.ok(hers.json.report.result.includes('未完成：还差 1 个联系人：A 级客户「'), hers.json.report.result);
+});
+
+test('实验报告 isolation: a student reads only their own report; a teacher only their classes\' reports', async () => {
+  const li = students['2023010102'];
+  const hers = (await li.get(`/api/v1/assignments/${assignment.id}/my-report`)).json;
+  assert.notEqual(hers.report.id, report.id);
+  assert.equal(hers.report.student_no, '2023010102');
+  for (const who of [li, students['2023010103']]) {
+    assertError(assert, await who.get(`/api/v1/lab_reports/${report.id}`), 404);
+    assert.equal((await who.get('/api/v1/lab_reports')).json.total, 0);
+    assertError(assert, await who.post(`/api/v1/lab_reports/${report.id}/actions/grade`, { score: 100 }), 404);
+  }
+  assertError(assert, await li.post('/api/v1/lab_reports', {}), 403, 'forbidden');
+  assertError(assert, await teacher.post('/api/v1/lab_reports', { score: 100 }), 403, 'forbidden');
+  assertError(assert, await teacher2.get(`/api/v1/lab_reports/${report.id}`), 404);
+  assert.equal((await teacher2.get('/api/v1/lab_reports')).json.total, 0);
+  assertError(assert, await teacher2.post(`/api/v1/lab_reports/${report.id}/actions/grade`, { score: 60 }), 404);
+  assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}/my-report`), 404);
+  assertError(assert, await plain.get(`/api/v1/assignments/${assignment.id}/my-report`), 404);
+  assert.equal((await teacher.get('/api/v1/lab_reports')).json.total, 2);
+  // the teacher cannot write the student's report for them
+  assertError(assert, await teacher.patch(`/api/v1/lab_reports/${report.id}`, { conclusion: '代写' }), 422);
+});
+
+test('the teacher grades: a score from 0 to 100 and a comment, or returns the report for rework', async () => {
+  const s = students['2023010101'];
+  assertError(assert, await teacher.post(`/api/v1/lab_reports/${report.id}/actions/grade`, { score: 120 }), 422, 'validation_failed');
+  assertError(assert, await teacher.post(`/api/v1/lab_reports/${report.id}/actions/send_back`, {}), 422);
+  const back = await teacher.post(`/api/v1/lab_reports/${report.id}/actions/send_back`, { comment: '请补充对决策者识别方法的体会。' });
+  assert.equal(back.status, 200, back.text);
+  assert.equal(back.json.record.status, 'returned');
+  let mine = (await s.get(`/api/v1/assignments/${assignment.id}/my-report`)).json.report;
+  assert.equal(mine.status, 'returned');
+  assert.equal(mine.comment, '请补充对决策者识别方法的体会。');
+  const again = await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`,
+    { body: { conclusion: mine.conclusion + '决策者要从职务和采购流程两方面识别。', submit: true } });
+  assert.equal(again.status, 200, again.text);
+  const graded = await teacher.post(`/api/v1/lab_reports/${report.id}/actions/grade`, { score: 92, comment: '步骤完整，总结到位。' });
+  assert.equal(graded.status, 200, graded.text);
+  mine = (await s.get(`/api/v1/assignments/${assignment.id}/my-report`)).json.report;
+  assert.deepEqual([mine.status, mine.score, mine.comment], ['graded', 92, '步骤完整，总结到位。']);
+  assertError(assert, await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`, { body: { conclusion: '再改' } }), 409, 'already_graded');
+  // a grade may be corrected
+  assert.equal((await teacher.post(`/api/v1/lab_reports/${report.id}/actions/grade`, { score: 95 })).status, 200);
+});
+
+test('the class\'s grades open in Excel; a report prints as a PDF', async () => {
+  const filter = encodeURIComponent(JSON.stringify({ field: 'class_id', op: 'eq', value: klass.id }));
+  const res = await fetch(`${srv.base}/api/v1/lab_reports/export?format=xlsx&sort=student_no&filter=${filter}`,
+    { headers: { Authorization: `Bearer ${teacher.token}` } });
+  assert.equal(res.status, 200);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(await res.arrayBuffer()));
+  const rows = [];
+  book.worksheets[0].eachRow(r => rows.push(r.values.slice(1).map(v => (v && typeof v === 'object' && 'text' in v ? v.text : v))));
+  const head = rows[0];
+  const col = name => head.indexOf(name);
+  for (const h of ['实验项目', '学号', '学生', '班级', '状态', '成绩', '教师评语']) assert.ok(col(h) >= 0, `${h} in ${head}`);
+  const zhang = rows.find(r => String(r[col('学号')]) === '2023010101');
+  assert.equal(Number(zhang[col('成绩')]), 95);
+  assert.equal(zhang[col('学生')], '张晓明');
+  assert.equal(zhang[col('状态')], '已评分');
+  assert.equal(rows.find(r => String(r[col('学号')]) === '2023010102')[col('状态')], '已提交');
+  // another teacher's export holds none of it
+  const other = await fetch(`${srv.base}/api/v1/lab_reports/export?format=csv`, { headers: { Authorization: `Bearer ${teacher2.token}` } });
+  assert.ok(!(await other.text()).includes('2023010101'));
+
+  const pdf = await fetch(`${srv.base}/api/v1/lab_reports/${report.id}/pdf`, { headers: { Authorization: `Bearer ${teacher.token}` } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assertError(assert, await teacher2.get(`/api/v1/lab_reports/${report.id}/pdf`), 404);
 });
 
 test('isolation: a student never reads another student\'s company', async () => {
