@@ -19,10 +19,12 @@ export default function register(kehu) {
   for (const [locale, m] of Object.entries(messages)) i18n.global.mergeLocaleMessage(locale, m);
   kehu.route({ path: 'my-experiments', name: 'my-experiments', component: MyExperiments });
   kehu.menu({ area: 'teaching', key: 'my-experiments', page: 'my-experiments', path: '/my-experiments', label: 'teaching.myMenu', icon: 'Reading' });
+  kehu.route({ path: 'my-experiments/:id(\\d+)/report', name: 'my-report', component: () => import('./ReportView.vue') });
   kehu.route({ path: 'assignments/new', name: 'assign-experiment', component: () => import('./AssignView.vue') });
   kehu.newRecordPage('assignments', 'assign-experiment');
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ImportRoster.vue')) });
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./AssignButton.vue')) });
+  kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ExportGrades.vue')) });
   kehu.recordTab('assignments', { name: 'matrix', label: 'teaching.matrix', first: true, open: true,
     component: defineAsyncComponent(() => import('./ClassMatrix.vue')) });
   kehu.sidePanel({ component: defineAsyncComponent(() => import('./ExperimentPanel.vue')) });
