@@ -91,7 +91,10 @@ static void get_experiment(http_request *req, http_response *res)
     answer(req, res, experiment_json(req->params[0], &res->body, &e), &e, 200);
 }
 
-static void progress(http_request *req, http_response *res)
+/* A GET about one assignment: fn answers it for the signed-in user. */
+typedef int (*assignment_reader)(entity_ctx *c, int64_t id, strbuf *out, err *e);
+
+static void read_assignment(http_request *req, http_response *res, assignment_reader fn)
 {
     entity_ctx c;
     api_entity_ctx(req, &c);
@@ -99,18 +102,22 @@ static void progress(http_request *req, http_response *res)
     if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
     err e;
     err_clear(&e);
-    answer(req, res, assignment_progress(&c, id, &res->body, &e), &e, 200);
+    answer(req, res, fn(&c, id, &res->body, &e), &e, 200);
+}
+
+static void progress(http_request *req, http_response *res)
+{
+    read_assignment(req, res, assignment_progress);
 }
 
 static void my_progress(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    err e;
-    err_clear(&e);
-    answer(req, res, assignment_my_progress(&c, id, &res->body, &e), &e, 200);
+    read_assignment(req, res, assignment_my_progress);
+}
+
+static void my_report(http_request *req, http_response *res)
+{
+    read_assignment(req, res, lab_report_mine);
 }
 
 static void my_assignments(http_request *req, http_response *res)
@@ -120,17 +127,6 @@ static void my_assignments(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     answer(req, res, assignments_mine(&c, &res->body, &e), &e, 200);
-}
-
-static void my_report(http_request *req, http_response *res)
-{
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    err e;
-    err_clear(&e);
-    answer(req, res, lab_report_mine(&c, id, &res->body, &e), &e, 200);
 }
 
 static void save_my_report(http_request *req, http_response *res)

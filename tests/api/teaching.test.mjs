@@ -282,6 +282,25 @@ test('实验五: leads converted, an opportunity won and another lost', async ()
   assert.deepEqual(p.steps.filter(x => x.state !== 'done').map(x => [x.key, x.why]), []);
 });
 
+test('实验五 in the wrong order: a lead converted before any was rated does not pass 转换, and says why', async () => {
+  const s = students['2023010102'];
+  const lead = await created(await s.post('/api/v1/leads', { name: '郑凯', company: '常州凯达汽车零部件有限公司', source: 'exhibition' }));
+  // to a customer she has, so her 实验二 records stay as they are
+  const aopai = (await s.get(`/api/v1/accounts?filter=${filterParam({ field: 'name', op: 'eq', value: '南京奥派机电设备有限公司' })}`)).json.items[0];
+  const conv = await s.post(`/api/v1/leads/${lead.id}/convert`, { account_id: aopai.id });
+  assert.equal(conv.status, 200, conv.text);
+  let p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'convert').state, 'in_progress');
+  assert.equal(stepOf(p, 'convert').why, '须先完成「评估销售线索」，再做这一步');
+  await new Promise(r => setTimeout(r, 1100)); // done_at is to the second
+  await created(await s.post('/api/v1/leads', { name: '冯磊', company: '南通远航船舶配件有限公司', source: 'exhibition', rating: 'hot' }));
+  p = (await s.get(`/api/v1/assignments/${assignment5.id}/my-progress`)).json;
+  assert.equal(stepOf(p, 'rating').state, 'done');
+  assert.equal(stepOf(p, 'convert').state, 'in_progress');
+  assert.equal(stepOf(p, 'convert').why, '顺序不对：这一步须在「评估销售线索」之后完成，请按实验步骤的顺序重新做一遍');
+  assert.equal(stepOf(p, 'convert').done_at, null);
+});
+
 test('CRMS 设置实验: configuration facts (a department, a profile, a role, users) are checked too', async () => {
   const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
   const closes = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
