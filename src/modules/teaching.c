@@ -423,13 +423,15 @@ static void reload_metadata(db_conn *db, void *arg)
     (void)meta_reload(db, &ignored);
 }
 
-/* Sharing, form layouts, auto-number counters, picklists and custom fields. */
+/* Sharing, form layouts, auto-number counters, picklists, custom fields
+ * and the records' attachments. */
 static int remove_settings(entity_ctx *c, int64_t company_id, err *e)
 {
     return exec_for_company(c->db, "DELETE FROM company_settings WHERE company_id = ?", company_id, 0, e) ||
            exec_for_company(c->db, "DELETE FROM counters WHERE company_id = ?", company_id, 0, e) ||
            exec_for_company(c->db, "DELETE FROM picklist_options WHERE company_id = ?", company_id, 0, e) ||
            exec_for_company(c->db, "DELETE FROM custom_fields WHERE company_id = ?", company_id, 0, e) ||
+           exec_for_company(c->db, "DELETE FROM attachments WHERE company_id = ?", company_id, 0, e) ||
            meta_bump_version(c->db, e) || db_on_commit(c->db, reload_metadata, NULL, e);
 }
 

@@ -523,7 +523,10 @@ test('the teacher resets a student\'s company: records gone, settings back to th
     .find(e => e.name === 'accounts').fields.filter(f => f.name.startsWith('cf_')).map(f => f.name);
   await created(await s.post('/api/v1/metadata/entities/accounts/fields', { label_zh: '渠道', type: 'text' }));
   assert.deepEqual(await cfNames(s), ['cf_qudao']);
-  await created(await s.post('/api/v1/accounts', { name: '带渠道的客户', cf_qudao: '华东经销' }));
+  const kept = await created(await s.post('/api/v1/accounts', { name: '带渠道的客户', cf_qudao: '华东经销' }));
+  const file = await s.req('POST', `/api/v1/accounts/${kept.id}/attachments?name=${encodeURIComponent('合同.pdf')}`,
+    { raw: '%PDF', headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(file.status, 201, file.text);
   const student = (await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2023010101' })}`)).json.items[0];
   assertError(assert, await teacher2.post(`/api/v1/students/${student.id}/actions/reset_company`, {}), 404);
   const r = await teacher.post(`/api/v1/students/${student.id}/actions/reset_company`, {});
@@ -536,6 +539,7 @@ test('the teacher resets a student\'s company: records gone, settings back to th
   assert.deepEqual((await s.get('/api/v1/users')).json.items.map(x => x.username), ['2023010101']);
   assert.equal((await s.get('/api/v1/profiles')).json.total, 3);
   assert.deepEqual(await cfNames(s), [], 'the company\'s own custom field is gone too');
+  assertError(assert, await s.get(`/api/v1/attachments/${file.json.id}`), 404, 'not_found');
   // the student still works in the company, and the username made there is free again
   await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
   const acc = await created(await s.post('/api/v1/accounts', { name: '南京奥派机电设备有限公司', industry: 'manufacturing', city: '南京' }));
