@@ -163,6 +163,17 @@ echo "==== PostgreSQL on 127.0.0.1:$PG_PORT ===="
 PG_URL=$(bash scripts/pg.sh start "$PG_DIR" "$PG_PORT" 2>/dev/null) || { echo "cannot start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
 echo "$PG_URL"
 
+# The API suite again through nginx in front of three nodes on PostgreSQL
+# (docs/deploy.md): every request may reach another node. Left out: the
+# files about one server process itself, its HTTP defences and its log,
+# which nginx stands in front of (hostile, connections, bombs, proxy,
+# lifecycle), and nodes, which starts its own three.
+cluster() {
+  cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
+  node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
+    KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_NODES=3
+}
+
 # The sanitizer stages run beside the release ones: their build is mostly
 # compiling while the release tests mostly wait on servers.
 sanitized() {
@@ -171,6 +182,8 @@ sanitized() {
   export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp # a leak inside Debian's cairo, not ours
   KEHU_TEST_PG_URL=$PG_URL ctest_stage unit-asan build-asan
   node_stage api-asan "$(limit 2400)" api/ KEHU_BIN="$ROOT/build-asan/kehu" KEHU_TEST_DB=sqlite KEHU_TEST_FILE_TIMEOUT=900
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+  cluster # the release binary; in this lane it overlaps the browser stage instead of following it
 }
 sanitized &
 SANITIZED=$!
@@ -178,14 +191,6 @@ SANITIZED=$!
 KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
 node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
-# The API suite again through nginx in front of three nodes on PostgreSQL
-# (docs/deploy.md): every request may reach another node. Left out: the
-# files about one server process itself, its HTTP defences and its log,
-# which nginx stands in front of (hostile, connections, bombs, proxy,
-# lifecycle), and nodes, which starts its own three.
-cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
-node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
-  KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_NODES=3
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   node_stage browser "$(limit 1200)" browser/ KEHU_BIN="$ROOT/build/kehu"
 fi
