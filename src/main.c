@@ -24,6 +24,7 @@
 #include "modules/experiments.h"
 #include "modules/marketing.h"
 #include "modules/office.h"
+#include "modules/service.h"
 #include "modules/sales.h"
 #include "modules/lab_reports.h"
 #include "modules/teaching.h"
@@ -207,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
     approvals_init();
     marketing_init();
     office_init();
+    service_init();
     access_init();
     teaching_init();
     lab_reports_init();

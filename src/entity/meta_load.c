@@ -454,6 +454,18 @@ static int link_owned_lines(metadata *m, err *e)
     return 0;
 }
 
+/* A shared set read before its owner's file seeded the options (sla_rules
+ * before tickets, in file order) is read again once every file is in. */
+static int reload_shared_options(db_conn *c, arena *a, metadata *m, int64_t company, err *e)
+{
+    for (int i = 0; i < m->nentities; i++)
+        for (int k = 0; k < m->entities[i].nfields; k++) {
+            field_def *f = &m->entities[i].fields[k];
+            if (f->options_entity && !f->noptions && load_options(c, a, m->entities[i].name, f, company, e)) return -1;
+        }
+    return 0;
+}
+
 /* A shared option set names a picklist that exists and has its own. */
 static int check_shared_options(const metadata *m, err *e)
 {
@@ -530,7 +542,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (link_owned_lines(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) ||
+    if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) ||
         meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;

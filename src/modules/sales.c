@@ -1,5 +1,6 @@
 /* sales.c - see sales.h. */
 #include "sales.h"
+#include "service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -616,6 +617,7 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
         query_sql(&q, " ORDER BY t.next_contact_at, t.id LIMIT 100");
         if (reminders_from(c, &q, "accounts", 0, out, &n, e)) return -1;
     }
+    if (service_reminders(c, until, out, &n, e)) return -1; /* SLA deadlines, birthdays */
     sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }
