@@ -107,7 +107,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
@@ -263,6 +263,10 @@ export default {
     open: 'Open the sandbox',
     banner: 'Looking at “{name}” (read only)',
     back: 'Back to my company',
+  },
+  service: {
+    menu: 'Ticket queue', title: 'Ticket queue', count: '{n} open tickets, {late} overdue', allQueues: 'All queues',
+    refresh: 'Refresh', none: 'No open tickets', flag: 'Overdue', owner: 'Owner',
   },
   approvals: {
     menu: 'Approvals', title: 'Waiting for my approval', badge: '{n} waiting for my approval', none: 'Nothing waits for your approval', refresh: 'Refresh',

@@ -109,7 +109,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
@@ -265,6 +265,10 @@ export default {
     open: '查看实验公司',
     banner: '正在查看「{name}」（只读）',
     back: '返回我的公司',
+  },
+  service: {
+    menu: '工单队列', title: '工单队列', count: '未结工单 {n} 张，其中超期 {late} 张', allQueues: '全部服务队列',
+    refresh: '刷新', none: '没有未结的服务工单', flag: '超期', owner: '负责人',
   },
   approvals: {
     menu: '待我审批', title: '待我审批', badge: '{n} 项待我审批', none: '没有等待您审批的事项', refresh: '刷新',

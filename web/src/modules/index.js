@@ -14,7 +14,8 @@ import marketing from './marketing/index.js';
 import office from './office/index.js';
 import companyView from './company-view/index.js';
 import teaching from './teaching/index.js';
+import service from './service/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service]) register(kehu);
 
 export * from './registry.js';

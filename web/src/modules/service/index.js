@@ -1,0 +1,8 @@
+// service (客户服务): the ticket queue (工单队列), open tickets by 解决期限 of
+// one 服务队列 or all, with their 已超期 flags (GET /service/queue; the server
+// sweeps the clock first). Tickets themselves, their actions (开始处理 …
+// 关闭工单 asking 满意度) and the settings are the generic pages.
+export default function register(kehu) {
+  kehu.route({ path: 'service/queue', name: 'ticket-queue', component: () => import('./TicketQueue.vue') });
+  kehu.menu({ area: 'service', key: 'ticket-queue', path: '/service/queue', label: 'service.menu', icon: 'Timer', entity: 'tickets' });
+}
