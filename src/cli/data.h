@@ -27,6 +27,9 @@ int demo_approvals(struct entity_ctx *c, err *e);
 int demo_marketing(struct entity_ctx *c, err *e);
 /* 办公协作 (demo_office.c): announcements published to the team. */
 int demo_office(struct entity_ctx *c, err *e);
+/* 客户服务 (demo_service.c): SLA rules, queues and tickets in every state,
+ * after the team. */
+int demo_service(struct entity_ctx *c, err *e);
 /* Shared by the demo's files (demo.c): the date `offset_days` from today
  * ("YYYY-MM-DD"), and a record made through the engine (body is taken). */
 void demo_day(int offset_days, char *out, size_t n);

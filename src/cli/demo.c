@@ -186,7 +186,7 @@ static int demo_activities(entity_ctx *c, err *e)
 /* ---- the sales team ---- */
 
 static const char *const MODULES[] = {"accounts", "contacts",    "leads",    "opportunities", "activities",
-                                      "quotes",   "sales_orders", "invoices", "receipts"};
+                                      "quotes",   "sales_orders", "invoices", "receipts", "tickets"};
 static const struct {
     const char *username, *name, *mobile;
     int manager;
@@ -328,7 +328,7 @@ int cli_demo_data(db_conn *db, err *e)
                      demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_approvals(&c, e) || follow_account_owner(&c, "quotes", e) ||
                      follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e) || demo_marketing(&c, e) ||
-                     demo_office(&c, e)
+                     demo_office(&c, e) || demo_service(&c, e)
                  ? -1
                  : 0;
     if (!rc)

@@ -196,6 +196,15 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const waiting = (await zhang.get(`/api/v1/sales_orders/${inbox.items[0].record_id}`)).json;
   assert.equal(waiting.status, 'pending');
   assert.match(waiting.lines[0].price_rule, /销量折扣「电脑整机满10台」3%$/);
+  // 客户服务: tickets in every state, one breached and escalated to 张伟, the queues' and the bell's
+  const tickets = (await admin.get('/api/v1/tickets?limit=50')).json.items;
+  assert.deepEqual([...new Set(tickets.map(t => t.status))].sort(), ['closed', 'in_progress', 'new', 'resolved', 'waiting_customer']);
+  assert.ok(tickets.some(t => t.kind === 'complaint' && t.status === 'closed' && t.satisfaction));
+  const queue = (await zhang.get('/api/v1/service/queue?limit=50')).json.items;
+  const breached = queue.find(t => t.resolution_breached);
+  assert.equal(breached?.escalated_to, (await zhang.get('/api/v1/session')).json.user.id);
+  assert.ok(queue.some(t => t.queue_name === '售后维修组'));
+  assert.ok((await lina.get('/api/v1/reminders?days=7')).json.items.some(i => i.kind === 'sla_breach'));
   await srv.stop();
   const again = await new Server().start({ db: srv.db, dir: srv.dir, args: ['--demo'] });
   const a2 = await again.client();
