@@ -28,6 +28,7 @@ extern const route api_message_routes[];
 extern const route api_marketing_routes[];
 extern const route api_office_routes[];
 extern const route api_service_routes[];
+extern const route api_survey_routes[];
 extern const route api_teaching_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */

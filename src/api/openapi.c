@@ -204,6 +204,7 @@ static const char *const STATUS_TEXT[][2] = {
     {"403", "无权限 / forbidden"},
     {"404", "不存在 / not found"},
     {"409", "冲突或重复 / conflict or duplicate"},
+    {"410", "已过期 / gone (expired)"},
     {"413", "请求过大 / too large"},
     {"415", "格式不支持 / unsupported media type"},
     {"422", "校验失败 / validation failed"},
