@@ -11,10 +11,11 @@ import { setUnauthorizedHandler } from './api/http.js';
 import { i18n } from './i18n/index.js';
 import AppLayout from './components/layout/AppLayout.vue';
 import LoginView from './views/LoginView.vue';
-import { moduleRoutes, newRecordRoute } from './modules/index.js';
+import { moduleRoutes, modulePublicRoutes, newRecordRoute } from './modules/index.js';
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  ...modulePublicRoutes(), // pages reached without signing in (a survey link)
   {
     path: '/',
     component: AppLayout,

@@ -264,6 +264,11 @@ export default {
     banner: 'Looking at “{name}” (read only)',
     back: 'Back to my company',
   },
+  surveys: {
+    tab: 'Statistics and invitations', thanks: 'Thank you for answering!', submit: 'Submit', invalid: 'Please check this answer',
+    summary: '{invited} invited, {answered} answered', invite: 'Invite the campaign members', invited: '{n} invited ({skipped} were already)',
+    contact: 'Contact', link: 'Survey link (shown only now)', answered: '{n} answered', average: 'average {v}',
+  },
   service: {
     menu: 'Ticket queue', title: 'Ticket queue', count: '{n} open tickets, {late} overdue', allQueues: 'All queues',
     refresh: 'Refresh', none: 'No open tickets', flag: 'Overdue', owner: 'Owner',

@@ -266,6 +266,11 @@ export default {
     banner: '正在查看「{name}」（只读）',
     back: '返回我的公司',
   },
+  surveys: {
+    tab: '统计与邀请', thanks: '问卷已提交，感谢您的参与！', submit: '提交问卷', invalid: '请检查这一题的回答',
+    summary: '已邀请 {invited} 人，已答卷 {answered} 份', invite: '邀请市场活动成员', invited: '已邀请 {n} 人（{skipped} 人已邀请过）',
+    contact: '联系人', link: '问卷链接（只显示这一次）', answered: '{n} 人作答', average: '平均 {v} 分',
+  },
   service: {
     menu: '工单队列', title: '工单队列', count: '未结工单 {n} 张，其中超期 {late} 张', allQueues: '全部服务队列',
     refresh: '刷新', none: '没有未结的服务工单', flag: '超期', owner: '负责人',

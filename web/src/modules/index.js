@@ -15,7 +15,8 @@ import office from './office/index.js';
 import companyView from './company-view/index.js';
 import teaching from './teaching/index.js';
 import service from './service/index.js';
+import surveys from './surveys/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys]) register(kehu);
 
 export * from './registry.js';

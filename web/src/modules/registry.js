@@ -15,11 +15,15 @@ const bars = [];
 const lineHooks = [];
 const panels = [];
 const homes = [];
+const publicRoutes = [];
 
 export const kehu = {
   // A page of its own: a vue-router route under the app's layout
   // ({path: 'pipeline', name: 'pipeline', component: () => import(...)}).
   route(r) { routes.push(r); },
+  // A page outside the layout that needs no sign-in (a survey's answering
+  // page reached by its link): {path: '/s/:token', name, component}.
+  publicRoute(r) { publicRoutes.push({ ...r, meta: { ...(r.meta || {}), public: true } }); },
   // A menu item in a menu area of the metadata ("sales"), after the area's
   // entities: {area, key, path, label (i18n key), icon (Icons name), entity
   // (shown only while the user may see that entity)}.
@@ -63,6 +67,7 @@ export const kehu = {
 };
 
 export const moduleRoutes = () => routes;
+export const modulePublicRoutes = () => publicRoutes;
 export const menuItems = area => menus.filter(m => m.area === area);
 export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
