@@ -223,3 +223,15 @@ test('a contact whose birthday comes this week is in the bell (客户关怀)', a
   assert.ok(b, JSON.stringify(bell.map(i => i.kind)));
   assert.match(b.title, /^孙丽 生日/);
 });
+
+test('the bell of an agent without activities holds the service items, not a 403', async () => {
+  const perms = { view: true, create: true, edit: true };
+  const profile = created(await admin.post('/api/v1/profiles', { name: '热线坐席', permissions: { tickets: perms, accounts: { view: true } } }));
+  const role = created(await admin.post('/api/v1/roles', { name: '热线坐席', profile_ids: [profile.id] }));
+  created(await admin.post('/api/v1/users', { username: 'rexian', name: '热线小王', password: PW, role_id: role.id }));
+  const hotline = await srv.client('rexian', PW);
+  const bell = await hotline.get('/api/v1/reminders?days=7');
+  assert.equal(bell.status, 200, bell.text);
+  assert.ok(Array.isArray(bell.json.items));
+  assert.ok(bell.json.items.every(i => i.entity !== 'activities'));
+});
