@@ -8,6 +8,7 @@
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "prices.h"
+#include "receivables.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
 
@@ -327,6 +328,7 @@ static int credit_checked(entity_ctx *c, hook_change *ch, err *e)
 
 void commerce_init(void)
 {
+    receivables_init(); /* first: a receipt takes its order from its instalment before the order rule reads it */
     entity_before("sales_orders", ON_UPDATE, credit_checked);
     entity_before("receipts", ON_CREATE, receipt_fits_order);
     entity_before("quote_lines", ON_WRITE, line_amounts_sane);

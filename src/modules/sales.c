@@ -14,6 +14,7 @@
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
+#include "receivables.h"
 
 /* Does the user see a live record of `entity` with this id whose customer
  * is another than `account`? 1 yes, 0 no, -1 error. */
@@ -569,8 +570,9 @@ static void reminder_json(strbuf *out, int *n, const char *kind, const char *ent
 }
 
 /* Runs a reminder query (the caller's own rows and their subordinates')
- * and appends its rows. */
-static int reminders_from(entity_ctx *c, query *q, const char *entity, int by_follow_up, strbuf *out, int *n, err *e)
+ * and appends its rows, of `kind` (NULL: activities, follow_up or
+ * scheduled by their follow_up_of). */
+int sales_reminder_rows(entity_ctx *c, query *q, const char *kind, const char *entity, strbuf *out, int *n, err *e)
 {
     db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
     if (!s) return query_free(q), -1;
@@ -579,7 +581,7 @@ static int reminders_from(entity_ctx *c, query *q, const char *entity, int by_fo
     iso_now(now);
     int step;
     while ((step = db_step(s)) == DB_ROW)
-        reminder_json(out, n, by_follow_up ? (db_column_is_null(s, 5) ? "scheduled" : "follow_up") : "contact", entity, s, now);
+        reminder_json(out, n, kind ? kind : db_column_is_null(s, 5) ? "scheduled" : "follow_up", entity, s, now);
     db_finalize(s);
     query_free(q);
     return step < 0 ? err_set(e, 500, "db_error", "读取提醒失败", "Reading reminders failed") : 0;
@@ -607,7 +609,7 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
         query_sql(&q, " AND ");
         acl_own_predicate(c->user, act, "t", &q); /* not colleagues' shared ones */
         query_sql(&q, " ORDER BY t.start_at, t.id LIMIT 200");
-        if (reminders_from(c, &q, "activities", 1, out, &n, e)) return -1;
+        if (sales_reminder_rows(c, &q, NULL, "activities", out, &n, e)) return -1;
     }
     /* Customers whose 下次联系时间 has come (contact). */
     if (acc && meta_field(acc, "next_contact_at") && acl_can(c->user, acc, ACL_VIEW)) {
@@ -618,9 +620,12 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
         query_sql(&q, " AND ");
         acl_own_predicate(c->user, acc, "t", &q);
         query_sql(&q, " ORDER BY t.next_contact_at, t.id LIMIT 100");
-        if (reminders_from(c, &q, "accounts", 0, out, &n, e)) return -1;
+        if (sales_reminder_rows(c, &q, "contact", "accounts", out, &n, e)) return -1;
     }
     if (service_reminders(c, until, out, &n, e)) return -1; /* SLA deadlines, birthdays */
+    /* Instalments of the caller's orders falling due (催款), by day. */
+    until[10] = '\0';
+    if (receivables_reminders(c, until, out, &n, e)) return -1;
     sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }

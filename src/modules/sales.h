@@ -59,11 +59,17 @@ int sales_funnel(entity_ctx *c, int64_t owner_id, const char *from, const char *
  * when NULL. */
 int sales_team_report(entity_ctx *c, const char *from_day, const char *to_day, strbuf *out, err *e);
 
-/* {"items":[{kind:"follow_up"|"scheduled"|"contact",entity,id,title,due_at,overdue,
+/* {"items":[{kind:"follow_up"|"scheduled"|"contact"|"dunning",entity,id,title,due_at,overdue,
  * account_id,account_name,owner_id,owner_name}],"total"}: the user's planned activities whose
  * next follow-up (下次回访时间) or start falls within `days` from now,
- * overdue ones first. Subordinates' join when roles exist (issue 5). */
+ * overdue ones first, customers to contact, and instalments to collect
+ * (催款, receivables.h). Subordinates' join when roles exist (issue 5). */
 int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e);
+
+/* Appends the rows of a reminder query as items of `kind` (NULL: an
+ * activity's follow_up or scheduled). Columns: id, title, due, account id,
+ * account name, follow_up_of, owner id, owner name. Frees q. */
+int sales_reminder_rows(entity_ctx *c, query *q, const char *kind, const char *entity, strbuf *out, int *n, err *e);
 
 /* Once per database (settings follow_ups_planned): plans the follow-up of
  * each activity whose 下次回访时间 is set, not more than 30 days past, and
