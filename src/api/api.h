@@ -16,6 +16,7 @@ extern const route api_owner_routes[];
 extern const route api_access_routes[];
 extern const route api_company_routes[];
 extern const route api_report_routes[];
+extern const route api_receivables_routes[];
 extern const route api_import_routes[];
 extern const route api_calendar_routes[];
 extern const route api_ledger_routes[];

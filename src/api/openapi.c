@@ -358,6 +358,11 @@ static json_t *responses(arena *a, const route *r, const entity_def *ent, int *b
         json_t *schema = declared_schema(a, d->reply, ent);
         if (!schema) *bad = 1;
         else content = json_pack("{s:{s:o}}", "application/json", "schema", schema);
+        if (content && d->reply_types) { /* JSON, or a file when asked (a report's format=xlsx) */
+            json_t *files = binary_content(d->reply_types);
+            json_object_update(content, files);
+            json_decref(files);
+        }
     } else if (d->reply_types) {
         content = binary_content(d->reply_types);
     }

@@ -12,6 +12,7 @@ const route *const api_all_routes[] = {
     api_access_routes,
     api_company_routes,
     api_report_routes,
+    api_receivables_routes,
     api_import_routes,
     api_calendar_routes,
     api_message_routes,

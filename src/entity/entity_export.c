@@ -13,6 +13,7 @@
 #include "../util/utf8.h"
 #include "entity_lines.h"
 #include "entity_select.h"
+#include "report_table.h"
 #include "value.h"
 
 typedef struct export_sink {
@@ -448,5 +449,55 @@ int entity_export_failed_rows(const data_table *t, const import_failure *rows, s
 done:
     sink_release(&k, fd, path);
     if (rc && !e->status) err_set(e, 500, "export_failed", "生成失败行文件失败", "Cannot make the file of failed rows");
+    return rc;
+}
+
+/* ---- a report's table (report_table.h) ---- */
+
+static void report_cell(export_sink *k, const rt_column *col, const rt_cell *cell)
+{
+    if (col->kind == RT_TEXT) return put_text(k, cell->s ? cell->s : "", NULL);
+    strbuf sb = STRBUF_INIT;
+    if (col->kind == RT_INTEGER) sb_int64(&sb, cell->n);
+    else decimal_format(cell->n, 2, &sb);
+    if (k->xlsx)
+        put_number(k, col->kind == RT_INTEGER ? (double)cell->n : (double)cell->n / 100.0,
+                   col->kind == RT_MONEY ? k->money : NULL, (double)sb.len + 2);
+    else
+        put_text(k, sb_str(&sb), NULL);
+    sb_free(&sb);
+}
+
+int report_table_export(entity_ctx *c, const report_table *t, const char *sheet, const char *format, strbuf *out,
+                        err *e)
+{
+    int xlsx = strcmp(format, "xlsx") == 0, en = strcmp(c->lang, "en") == 0, rc = -1;
+    char path[] = "/tmp/kehu-report-XXXXXX";
+    int fd = -1;
+    export_sink k = {.xlsx = xlsx, .csv = out};
+    if (xlsx) {
+        fd = mkstemp(path);
+        if (fd < 0 || xlsx_begin(&k, path, sheet, t->ncols)) {
+            err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
+            goto done;
+        }
+    } else {
+        sb_append(out, "\xEF\xBB\xBF");
+    }
+    for (int i = 0; i < t->ncols; i++) put_text(&k, en ? t->cols[i].label_en : t->cols[i].label_zh, k.header);
+    end_row(&k);
+    for (int r = 0; r <= t->nrows; r++) {
+        const rt_cell *row = r < t->nrows ? t->rows[r] : t->total;
+        if (!row) break;
+        for (int i = 0; i < t->ncols; i++) report_cell(&k, &t->cols[i], &row[i]);
+        end_row(&k);
+    }
+    if (xlsx && xlsx_end(&k, t->ncols, path, out, e)) {
+        if (!e->status) err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
+        goto done;
+    }
+    rc = 0;
+done:
+    sink_release(&k, fd, path);
     return rc;
 }

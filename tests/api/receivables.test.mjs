@@ -56,7 +56,7 @@ test('a plan: each instalment takes the next 期次, a name and the order\'s cus
   assert.match(r.json.error.message, /回款计划合计 10000\.01 元超过订单价税合计 10000\.00 元/);
   r = await wang.patch(`/api/v1/instalments/${second.id}`, { amount: 7000.01 });
   assertError(assert, r, 422, 'over_total');
-  assert.equal(ok(await wang.get('/api/v1/instalments', { filter: JSON.stringify({ field: 'sales_order_id', op: 'eq', value: o.id }) })).total, 2);
+  assert.equal(ok(await wang.get(`/api/v1/instalments?filter=${encodeURIComponent(JSON.stringify({ field: 'sales_order_id', op: 'eq', value: o.id }))}`)).total, 2);
   // moving money between instalments is fine while the sum holds
   ok(await wang.patch(`/api/v1/instalments/${first.id}`, { amount: 2000 }));
   ok(await wang.patch(`/api/v1/instalments/${second.id}`, { amount: 8000 }));
@@ -159,7 +159,7 @@ test('催款提醒: an instalment due with money outstanding is in its salespers
   created(await plan(li, o, 1000, '2099-01-15')); // far off: not yet
   const paid = created(await plan(li, o, 1000, '2026-01-20'));
   created(await li.post('/api/v1/receipts', { instalment_id: paid.id, account_id: acc.id, amount: 1000 }));
-  const mine = ok(await li.get('/api/v1/reminders', { days: 7 })).items.filter(x => x.kind === 'dunning');
+  const mine = ok(await li.get('/api/v1/reminders?days=7')).items.filter(x => x.kind === 'dunning');
   assert.deepEqual(mine.map(x => [x.entity, x.id, x.title, x.overdue, x.due_at]),
     [['instalments', due.id, `${o.code} 第1期`, true, '2026-01-15T15:59:59Z']]);
   assert.equal(mine[0].owner_name, '李雷');
