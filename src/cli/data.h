@@ -23,6 +23,9 @@ int demo_commerce(struct entity_ctx *c, err *e);
 /* 折扣规则 of each kind, approval flows and an order waiting in 张伟's
  * 待我审批 (demo_approvals.c), after demo_commerce and the team. */
 int demo_approvals(struct entity_ctx *c, err *e);
+/* 回款计划 (demo_receivables.c): instalments, some overdue, with receipts
+ * allocated, and three older orders, after demo_commerce. */
+int demo_receivables(struct entity_ctx *c, err *e);
 /* 市场管理 (demo_marketing.c): competitors named on the opportunities. */
 int demo_marketing(struct entity_ctx *c, err *e);
 /* 办公协作 (demo_office.c): announcements published to the team. */

@@ -186,7 +186,8 @@ static int demo_activities(entity_ctx *c, err *e)
 /* ---- the sales team ---- */
 
 static const char *const MODULES[] = {"accounts", "contacts",    "leads",    "opportunities", "activities",
-                                      "quotes",   "sales_orders", "invoices", "receipts", "tickets"};
+                                      "quotes",   "sales_orders", "invoices", "receipts",      "tickets",
+                                      "instalments"};
 static const struct {
     const char *username, *name, *mobile;
     int manager;
@@ -326,8 +327,9 @@ int cli_demo_data(db_conn *db, err *e)
     int64_t team[NTEAM] = {0};
     int rc = demo_leads(&c, e) || demo_opportunities(&c, e) || demo_activities(&c, e) || demo_weekly_meeting(&c, e) ||
                      demo_team(&c, team, e) || demo_owners(&c, team, e) || demo_team_records(&c, team, e) ||
-                     demo_conversions(&c, e) || demo_commerce(&c, e) || demo_approvals(&c, e) || follow_account_owner(&c, "quotes", e) ||
-                     follow_account_owner(&c, "sales_orders", e) || follow_account_owner(&c, "invoices", e) || demo_marketing(&c, e) ||
+                     demo_conversions(&c, e) || demo_commerce(&c, e) || demo_receivables(&c, e) || demo_approvals(&c, e) ||
+                     follow_account_owner(&c, "quotes", e) || follow_account_owner(&c, "sales_orders", e) ||
+                     follow_account_owner(&c, "invoices", e) || follow_account_owner(&c, "instalments", e) || demo_marketing(&c, e) ||
                      demo_office(&c, e) || demo_service(&c, e)
                  ? -1
                  : 0;

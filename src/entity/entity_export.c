@@ -458,10 +458,11 @@ static void report_cell(export_sink *k, const rt_column *col, const rt_cell *cel
 {
     if (col->kind == RT_TEXT) return put_text(k, cell->s ? cell->s : "", NULL);
     strbuf sb = STRBUF_INIT;
-    if (col->kind == RT_INTEGER) sb_int64(&sb, cell->n);
+    int whole = col->kind == RT_INTEGER || col->kind == RT_COUNT;
+    if (whole) sb_int64(&sb, cell->n);
     else decimal_format(cell->n, 2, &sb);
     if (k->xlsx)
-        put_number(k, col->kind == RT_INTEGER ? (double)cell->n : (double)cell->n / 100.0,
+        put_number(k, whole ? (double)cell->n : (double)cell->n / 100.0,
                    col->kind == RT_MONEY ? k->money : NULL, (double)sb.len + 2);
     else
         put_text(k, sb_str(&sb), NULL);
@@ -489,7 +490,10 @@ int report_table_export(entity_ctx *c, const report_table *t, const char *sheet,
     for (int r = 0; r <= t->nrows; r++) {
         const rt_cell *row = r < t->nrows ? t->rows[r] : t->total;
         if (!row) break;
-        for (int i = 0; i < t->ncols; i++) report_cell(&k, &t->cols[i], &row[i]);
+        for (int i = 0; i < t->ncols; i++) {
+            if (row == t->total && t->cols[i].kind == RT_COUNT) put_text(&k, "", NULL);
+            else report_cell(&k, &t->cols[i], &row[i]);
+        }
         end_row(&k);
     }
     if (xlsx && xlsx_end(&k, t->ncols, path, out, e)) {

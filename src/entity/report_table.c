@@ -62,21 +62,22 @@ void report_table_sum(report_table *t, const char *lang)
             if (!labelled++) t->total[k].s = strcmp(lang, "en") == 0 ? "Total" : "合计";
             continue;
         }
-        for (int r = 0; r < t->nrows; r++) t->total[k].n += t->rows[r][k].n;
+        for (int r = 0; r < t->nrows && t->cols[k].kind != RT_COUNT; r++) t->total[k].n += t->rows[r][k].n;
     }
 }
 
-static const char *const KIND[] = {[RT_TEXT] = "text", [RT_MONEY] = "money", [RT_DECIMAL2] = "decimal", [RT_INTEGER] = "integer"};
+static const char *const KIND[] = {[RT_TEXT] = "text", [RT_MONEY] = "money", [RT_DECIMAL2] = "decimal", [RT_INTEGER] = "integer", [RT_COUNT] = "integer"};
 
 static void cell_json(const rt_column *col, const rt_cell *cell, strbuf *out)
 {
     if (col->kind == RT_TEXT) sb_json_string(out, cell->s);
-    else if (col->kind == RT_INTEGER) sb_int64(out, cell->n);
+    else if (col->kind == RT_INTEGER || col->kind == RT_COUNT) sb_int64(out, cell->n);
     else decimal_format(cell->n, 2, out);
 }
 
 static void row_json(const report_table *t, const rt_cell *row, int64_t id, strbuf *out)
 {
+    int total = row == t->total;
     sb_append(out, "{\"id\":");
     if (id) sb_int64(out, id);
     else sb_append(out, "null");
@@ -84,7 +85,8 @@ static void row_json(const report_table *t, const rt_cell *row, int64_t id, strb
         sb_putc(out, ',');
         sb_json_string(out, t->cols[k].key);
         sb_putc(out, ':');
-        cell_json(&t->cols[k], &row[k], out);
+        if (total && t->cols[k].kind == RT_COUNT) sb_append(out, "null");
+        else cell_json(&t->cols[k], &row[k], out);
     }
     sb_putc(out, '}');
 }

@@ -20,7 +20,8 @@
 
 #include "entity.h"
 
-typedef enum { RT_TEXT, RT_MONEY, RT_DECIMAL2, RT_INTEGER } rt_kind;
+/* RT_COUNT is an integer that does not add up (days overdue): empty in the total row. */
+typedef enum { RT_TEXT, RT_MONEY, RT_DECIMAL2, RT_INTEGER, RT_COUNT } rt_kind;
 
 typedef struct rt_column {
     const char *key, *label_zh, *label_en;

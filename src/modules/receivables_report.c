@@ -291,15 +291,15 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
 static const rt_column ARREARS[] = {
     {"label", "回款期次", "Instalment", RT_TEXT},   {"order", "订单编号", "Order", RT_TEXT},
     {"account", "客户", "Account", RT_TEXT},        {"owner", "销售员", "Salesperson", RT_TEXT},
-    {"due_date", "应收日期", "Due date", RT_TEXT},  {"days_overdue", "逾期天数", "Days overdue", RT_INTEGER},
+    {"due_date", "应收日期", "Due date", RT_TEXT},  {"days_overdue", "逾期天数", "Days overdue", RT_COUNT},
     {"amount", "计划金额", "Amount", RT_MONEY},     {"received", "已收金额", "Received", RT_MONEY},
-    {"outstanding", "欠款金额", "Outstanding", RT_MONEY}};
+    {"outstanding", "未收金额", "Outstanding", RT_MONEY}};
 static const rt_column ARREARS_CUSTOMER[] = {
     {"label", "客户", "Account", RT_TEXT}, {"instalments", "逾期期数", "Overdue instalments", RT_INTEGER},
-    {"earliest", "最早应收日期", "Earliest due", RT_TEXT}, {"outstanding", "欠款金额", "Outstanding", RT_MONEY}};
+    {"earliest", "最早应收日期", "Earliest due", RT_TEXT}, {"outstanding", "未收金额", "Outstanding", RT_MONEY}};
 static const rt_column ARREARS_OWNER[] = {
     {"label", "销售员", "Salesperson", RT_TEXT}, {"instalments", "逾期期数", "Overdue instalments", RT_INTEGER},
-    {"earliest", "最早应收日期", "Earliest due", RT_TEXT}, {"outstanding", "欠款金额", "Outstanding", RT_MONEY}};
+    {"earliest", "最早应收日期", "Earliest due", RT_TEXT}, {"outstanding", "未收金额", "Outstanding", RT_MONEY}};
 
 static void overdue_instalments(entity_ctx *c, const entity_def *orders, const char *day, query *q)
 {

@@ -68,10 +68,10 @@ test('a sales order prints: letterhead, customer, lines, totals in figures and c
   const r = await pdf(wang, `/api/v1/sales_orders/${order.id}/pdf`);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'application/pdf');
-  assert.match(r.headers.get('content-disposition'), new RegExp(`filename\\*=UTF-8''${encodeURIComponent(`销售订单-${order.code}.pdf`)}$`));
+  assert.match(r.headers.get('content-disposition'), new RegExp(`filename\\*=UTF-8''${encodeURIComponent(`业务订单-${order.code}.pdf`)}$`));
   assert.match(poppler('pdffonts', r.file), /\+NotoSansCJKsc-Regular\s+CID Type 0C\s+Identity-H\s+yes\s+yes/);
   const text = poppler('pdftotext', '-layout', r.file, '-');
-  for (const s of ['南京云帆科技有限公司', '销 售 订 单', order.code, '2026-12-03', '苏州云帆精密机械有限公司', '机房改造', '2026-12-20',
+  for (const s of ['南京云帆科技有限公司', '业 务 订 单', order.code, '2026-12-03', '苏州云帆精密机械有限公司', '机房改造', '2026-12-20',
     '王芳', '笔记本电脑', '企业路由器', '含三年维保', '99.99', '25,600.00', '¥29,040.99', '人民币贰万玖仟零肆拾元玖角玖分',
     '合同签订后预付三成', '送货上门', '供方（盖章）', '需方（盖章）'])
     assert.ok(text.includes(s), `${s} missing from:\n${text}`);
@@ -106,7 +106,7 @@ test('a 150-line order runs over pages with the header row and running head on e
   text.forEach((page, i) => {
     assert.match(page, /行号\s+产品\s+说明\s+数量/, `page ${i + 1} has no table header`);
     assert.match(page, new RegExp(`第\\s*${i + 1}\\s*页\\s*/\\s*共\\s*${n}\\s*页`));
-    if (i) assert.ok(page.includes(`销售订单 ${long.code}（续）`), `page ${i + 1} has no running head`);
+    if (i) assert.ok(page.includes(`业务订单 ${long.code}（续）`), `page ${i + 1} has no running head`);
   });
   const all = text.join('\n');
   for (let i = 1; i <= 150; i++) assert.ok(all.includes(`第${i}项安装服务`), `line ${i} missing`);
@@ -118,7 +118,7 @@ test('reading the PDF is reading the record; English readers get English', async
   assertError(assert, await li.get(`/api/v1/sales_orders/${order.id}/pdf`), 404, 'not_found');
   assertError(assert, await wang.get('/api/v1/invoices/999999/pdf'), 404, 'not_found');
   const meta = (await wang.get('/api/v1/metadata')).json;
-  assert.deepEqual(meta.entities.find(e => e.name === 'sales_orders').print.title, { zh: '销售订单', en: 'Sales order' });
+  assert.deepEqual(meta.entities.find(e => e.name === 'sales_orders').print.title, { zh: '业务订单', en: 'Sales order' });
   assert.deepEqual(meta.entities.find(e => e.name === 'invoices').print.title, { zh: '发票', en: 'Invoice' });
   const doc = (await wang.get('/api/v1/openapi.json')).json;
   assert.ok(doc.paths['/api/v1/sales_orders/{id}/pdf'].get);

@@ -130,6 +130,7 @@ test('欠款查询: overdue instalments with their days overdue, or summed by cu
     ['2026-11-01', 30, '甲客户', '王芳', 1000, 400, 600]]);
   assert.match(r.items[0].label, /^DD-\d{6} 第4期$/);
   assert.equal(r.total.outstanding, 2390);
+  assert.equal(r.total.days_overdue, null, 'days do not add up');
   r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF, by: 'customer' })));
   assert.deepEqual(rows(r), [{ label: '甲客户', instalments: 4, earliest: '2026-08-15', outstanding: 2390 }]);
   r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF, by: 'owner' })));

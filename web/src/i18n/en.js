@@ -107,7 +107,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', dunning: 'Collect payment' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
@@ -279,6 +279,14 @@ export default {
     submittedAt: 'Submitted', decision: 'Decision', approve: 'Approve', reject: 'Reject', comment: 'Comment',
     approvePrompt: 'Comment (optional)', rejectPrompt: 'Why is it rejected?', commentRequired: 'A rejection needs a comment',
     approved: 'Approved', passedStep: 'Step passed; the next approver has it now', rejected: 'Rejected',
+  },
+  receivables: {
+    arrears: 'Arrears', arrearsTip: 'Instalments past their due date with money outstanding (orders you may see), each, or by customer or salesperson.',
+    orderAccounts: 'Order accounts', orderAccountsTip: 'Approved orders with their amount, planned collection, received and outstanding, by order date.',
+    sales: 'Sales', salesTip: 'Sales of approved orders (and later states) by month, product, customer or salesperson.',
+    ageing: 'Receivables ageing', ageingTip: 'Outstanding money by age: from each instalment\'s due date where an order has a collection plan, else from the order date.',
+    byInstalment: 'Instalments', byCustomer: 'By customer', byOwner: 'By salesperson', byMonth: 'By month', byProduct: 'By product',
+    asOf: 'As of (today)', export: 'Export to Excel', none: 'Nothing to show',
   },
   error: {
     network: 'Cannot reach the server; check the network', forbidden: 'You are not allowed to do this', notFound: 'Page not found',

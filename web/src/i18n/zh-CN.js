@@ -109,7 +109,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', dunning: '催款' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
@@ -281,6 +281,14 @@ export default {
     submittedAt: '提交时间', decision: '审批', approve: '审批通过', reject: '驳回', comment: '审批意见',
     approvePrompt: '审批意见（选填）', rejectPrompt: '请填写驳回原因', commentRequired: '驳回时必须填写审批意见',
     approved: '已审批通过', passedStep: '本步已通过，已转下一步审批人', rejected: '已驳回',
+  },
+  receivables: {
+    arrears: '欠款查询', arrearsTip: '已过应收日期仍有未收金额的回款计划（只含您可查看的订单）；按期次、客户或销售员汇总。',
+    orderAccounts: '订单账目', orderAccountsTip: '已审批订单的金额、计划回款、已收款和未收款，按签订日期筛选。',
+    sales: '销售统计', salesTip: '已审批（含执行中、已发货、已完成）订单的销售额，按月份、产品、客户或销售员统计。',
+    ageing: '应收账龄', ageingTip: '未收款按账龄分段：有回款计划的订单按各期应收日期计算，没有的按签订日期计算。',
+    byInstalment: '按期次', byCustomer: '按客户', byOwner: '按销售员', byMonth: '按月份', byProduct: '按产品',
+    asOf: '统计截止日（默认今天）', export: '导出Excel', none: '没有符合条件的数据',
   },
   error: {
     network: '无法连接服务器，请检查网络', forbidden: '您没有权限执行此操作', notFound: '页面不存在',

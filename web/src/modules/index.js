@@ -16,7 +16,8 @@ import companyView from './company-view/index.js';
 import teaching from './teaching/index.js';
 import service from './service/index.js';
 import surveys from './surveys/index.js';
+import receivables from './receivables/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys, receivables]) register(kehu);
 
 export * from './registry.js';

@@ -1,0 +1,40 @@
+// reports.js - the reports of money sold and owed, as ReportPage.vue shows
+// them: the API path, the groupings the server offers (by) and which
+// figures the chart draws for each, and whether the report takes a period
+// (from, to) or a day (as_of). The figures and their labels come from the
+// server's answer (docs/commerce.md "Reports").
+export const REPORTS = {
+  arrears: {
+    path: '/reports/arrears', title: 'receivables.arrears', tip: 'receivables.arrearsTip', icon: 'Warning', asOf: true,
+    series: ['outstanding'],
+    by: [
+      { value: 'instalment', label: 'receivables.byInstalment', entity: 'instalments' },
+      { value: 'customer', label: 'receivables.byCustomer', entity: 'accounts' },
+      { value: 'owner', label: 'receivables.byOwner' },
+    ],
+  },
+  order_accounts: {
+    path: '/reports/order_accounts', title: 'receivables.orderAccounts', tip: 'receivables.orderAccountsTip', icon: 'Tickets',
+    period: true, stacked: true, chartLabel: 'code', series: ['received', 'outstanding'],
+    by: null, entity: 'sales_orders',
+  },
+  sales: {
+    path: '/reports/sales', title: 'receivables.sales', tip: 'receivables.salesTip', icon: 'TrendCharts', period: true, line: true,
+    series: ['total'],
+    by: [
+      { value: 'month', label: 'receivables.byMonth' },
+      { value: 'product', label: 'receivables.byProduct', entity: 'products' },
+      { value: 'customer', label: 'receivables.byCustomer', entity: 'accounts' },
+      { value: 'owner', label: 'receivables.byOwner' },
+    ],
+  },
+  ageing: {
+    path: '/reports/ageing', title: 'receivables.ageing', tip: 'receivables.ageingTip', icon: 'Histogram', asOf: true, stacked: true,
+    series: ['not_due', 'd0_30', 'd31_60', 'd61_90', 'd90_plus'],
+    colors: ['#909399', '#67c23a', '#e6a23c', '#f56c6c', '#b42318'], // older is redder
+    by: [
+      { value: 'customer', label: 'receivables.byCustomer', entity: 'accounts' },
+      { value: 'owner', label: 'receivables.byOwner' },
+    ],
+  },
+};
