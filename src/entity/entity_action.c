@@ -155,21 +155,32 @@ static json_t *mapped_value(const json_t *source, const json_t *from)
     return NULL;
 }
 
-/* A value the target field can take; picklist options it lacks are left out. */
-static int fits(const field_def *f, const json_t *v)
+/* A name in the mapping's "server_fields": a read-only field of the target
+ * that this copy writes as the server (a revision's link to the version
+ * before it, a template's state). */
+static int server_field(const json_t *server, const char *name)
 {
-    if (!f || f->system || f->readonly) return 0;
+    size_t i;
+    const json_t *x;
+    json_array_foreach(server, i, x) if (json_is_string(x) && strcmp(json_string_value(x), name) == 0) return 1;
+    return 0;
+}
+
+/* A value the target field can take; picklist options it lacks are left out. */
+static int fits(const field_def *f, const json_t *v, const json_t *server)
+{
+    if (!f || f->system || (f->readonly && !server_field(server, f->name))) return 0;
     if (f->type == FT_PICKLIST) return json_is_string(v) && meta_option(f, json_string_value(v)) != NULL;
     return 1;
 }
 
-static void put_mapped(const entity_def *to, json_t *body, const json_t *fields, const json_t *source)
+static void put_mapped(const entity_def *to, json_t *body, const json_t *fields, const json_t *source, const json_t *server)
 {
     const char *key;
     json_t *from;
     json_object_foreach((json_t *)fields, key, from) {
         json_t *v = json_object_get(body, key) ? NULL : mapped_value(source, from);
-        if (v && fits(meta_field(to, key), v)) json_object_set(body, key, v);
+        if (v && fits(meta_field(to, key), v, server)) json_object_set(body, key, v);
     }
 }
 
@@ -197,7 +208,7 @@ static int mapped_lines(entity_ctx *c, const entity_def *from, const entity_def 
     size_t i;
     json_array_foreach(json_object_get(source, rf->name), i, line) {
         json_t *copy = json_object();
-        put_mapped(lt, copy, json_object_get(lines, "fields"), line);
+        put_mapped(lt, copy, json_object_get(lines, "fields"), line, NULL);
         json_array_append_new(out, copy);
     }
     json_object_set_new(body, rt->name, out);
@@ -210,14 +221,17 @@ int entity_copy(entity_ctx *c, const entity_def *from, const json_t *mapping, co
     const entity_def *to = meta_entity(c->m, json_string_value(json_object_get(mapping, "to")));
     if (!to) return err_set(e, 500, "bad_metadata", "复制的目标实体不存在", "The copy's target entity does not exist");
     json_t *body = overrides ? json_deep_copy(overrides) : json_object();
-    put_mapped(to, body, json_object_get(mapping, "fields"), source);
+    const json_t *server = json_object_get(mapping, "server_fields");
+    put_mapped(to, body, json_object_get(mapping, "fields"), source, server);
     const char *key;
     json_t *v;
     json_object_foreach(json_object_get(mapping, "values"), key, v)
-        if (!json_object_get(body, key) && fits(meta_field(to, key), v)) json_object_set(body, key, v);
+        if (!json_object_get(body, key) && fits(meta_field(to, key), v, server)) json_object_set(body, key, v);
     const json_t *lines = json_object_get(mapping, "lines");
     int rc = lines ? mapped_lines(c, from, to, lines, source, body, e) : 0;
-    if (rc == 0) rc = entity_create(c, to, body, new_id, e);
+    entity_ctx as_server = *c; /* the server_fields are the server's to write; the rest is checked as ever */
+    as_server.trusted = json_array_size(server) > 0;
+    if (rc == 0) rc = entity_create(as_server.trusted ? &as_server : c, to, body, new_id, e);
     json_decref(body);
     return rc;
 }

@@ -296,6 +296,29 @@ static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
     return -1;
 }
 
+/* ---- quote versions (修订) ---- */
+
+/* A revision (修订: copied with previous_version_id) is the version after
+ * the one it revises. */
+static int next_version(entity_ctx *c, hook_change *ch, err *e)
+{
+    int64_t previous = hook_int(ch, "previous_version_id", 0);
+    if (!previous) return 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT version_no FROM quotes t WHERE t.id = ");
+    query_bind_int(&q, previous);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    db_stmt *s = prepared(c, &q, e);
+    if (!s) return -1;
+    int step = db_step(s);
+    int64_t version = step == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 1;
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取报价版本失败", "Cannot read the quote's version");
+    return hook_set_int(ch, "version_no", version + 1, e);
+}
+
 /* ---- credit control (资信额度) ---- */
 
 /* What a submitted order puts on its customer's account: its total and
@@ -331,6 +354,7 @@ void commerce_init(void)
     receivables_init(); /* first: a receipt takes its order from its instalment before the order rule reads it */
     entity_before("sales_orders", ON_UPDATE, credit_checked);
     entity_before("receipts", ON_CREATE, receipt_fits_order);
+    entity_before("quotes", ON_CREATE, next_version);
     entity_before("quote_lines", ON_WRITE, line_amounts_sane);
     entity_before("sales_order_lines", ON_WRITE, line_amounts_sane);
     entity_before("invoices", ON_WRITE, invoice_follows_order);

@@ -44,7 +44,7 @@ test('metadata: orders and invoices are in the 订单财务 menu and the profile
   for (const e of ['sales_orders', 'invoices', 'receipts']) assert.ok(orders.items.includes(e), e);
   assert.ok(!meta.menu.some(g => g.items.includes('sales_order_lines') || g.items.includes('invoice_lines')));
   const so = meta.entities.find(e => e.name === 'sales_orders');
-  assert.deepEqual(so.fields.find(f => f.name === 'status').states.terminal.sort(), ['cancelled', 'completed']);
+  assert.deepEqual(so.fields.find(f => f.name === 'status').states.terminal.sort(), ['cancelled', 'completed', 'template']); // a 热销模板 never moves
   assert.ok(so.actions.some(a => a.name === 'approve' && a.permitted));
   assert.equal(meta.entities.find(e => e.name === 'sales_order_lines').owned_by, 'sales_orders');
   const words = meta.entities.find(e => e.name === 'quotes').fields.find(f => f.name === 'total_in_words');
