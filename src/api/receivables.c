@@ -95,6 +95,9 @@ static void ageing(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const char *by = http_query(req, "by"), *as_of, *format;
     if (day_param(req, res, "as_of", &as_of) || format_param(req, res, &format)) return;
+    char today[11];
+    report_today(today);
+    if (!as_of) as_of = arena_strdup(req->a, today); /* the answer says which day it is for */
     report_table t;
     err e;
     err_clear(&e);
@@ -109,6 +112,9 @@ static void arrears(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const char *by = http_query(req, "by"), *as_of, *format;
     if (day_param(req, res, "as_of", &as_of) || format_param(req, res, &format)) return;
+    char today[11];
+    report_today(today);
+    if (!as_of) as_of = arena_strdup(req->a, today); /* the answer says which day it is for */
     report_table t;
     err e;
     err_clear(&e);

@@ -95,7 +95,8 @@ static int execution_plan(entity_ctx *c, int64_t order, err *e)
 int demo_receivables(entity_ctx *c, err *e)
 {
     static const char *const APPROVE[] = {"submit", NULL}, *const EXECUTE[] = {"submit", "execute", NULL},
-                             *const COMPLETE[] = {"submit", "execute", "ship", "complete", NULL};
+                             *const COMPLETE[] = {"submit", "execute", "ship", "complete", NULL},
+                             *const TEMPLATE[] = {"save_template", NULL};
     static const demo_item SERVERS[] = {{"台式工作站", "10", "13"}, {"上门安装调试", "4", "6"}, {NULL, NULL, NULL}};
     static const demo_item SUPPORT[] = {{"年度维保服务", "3", "6"}, {NULL, NULL, NULL}};
     static const demo_item TILLS[] = {{"商务笔记本电脑", "2", "13"}, {NULL, NULL, NULL}};
@@ -105,6 +106,7 @@ int demo_receivables(entity_ctx *c, err *e)
         instalment(c, crm, "14310", -1, "合同签订预付款（30%）", "10000", -2, e) ||
         instalment(c, crm, "23850", 25, "上线验收款（50%）", NULL, 0, e) ||
         instalment(c, crm, "9540", 85, "质保金（20%）", NULL, 0, e) || execution_plan(c, crm, e) ||
+        actions(c, crm, TEMPLATE, e) || /* kept as a 热销模板 too */
         /* ¥146,760.00 delivered long ago: paid, 61-90 days part paid, 31-60 days unpaid */
         order(c, "华东区服务器扩容", 12, -120, SERVERS, COMPLETE, &servers, e) ||
         instalment(c, servers, "44028", -110, "预付款（30%）", "44028", -108, e) ||

@@ -43,6 +43,11 @@ static void format_day(time_t t, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void report_today(char day[11])
+{
+    format_day(time(NULL) + CHINA_OFFSET_SECONDS, day);
+}
+
 /* as_of, or today in Beijing, into day. */
 static void as_of_day(const char *as_of, char day[11])
 {

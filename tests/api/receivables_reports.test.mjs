@@ -76,6 +76,7 @@ after(async () => { await srv.stop(); srv.cleanup(); });
 test('sales by month, product, customer and salesperson: approved orders only, exact sums and a total row', async () => {
   let r = ok(await admin.get(q('/api/v1/reports/sales', { by: 'month' })));
   assert.equal(r.report, 'sales');
+  assert.equal(ok(await admin.get('/api/v1/reports/ageing')).as_of.length, 10, 'today when not given');
   assert.deepEqual(r.columns.map(c => [c.key, c.label, c.type]), [['label', '月份', 'text'], ['orders', '订单数', 'integer'],
     ['subtotal', '金额', 'money'], ['tax', '税额', 'money'], ['total', '价税合计', 'money']]);
   assert.deepEqual(rows(r), [
