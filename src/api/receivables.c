@@ -89,7 +89,11 @@ static void sales(http_request *req, http_response *res)
     answer(req, res, &c, &t, format, "sales", "销售统计", "Sales", m);
 }
 
-static void ageing(http_request *req, http_response *res)
+/* A report on one day (as_of, today when not given) grouped by `by`. */
+typedef int (*day_report_fn)(entity_ctx *c, const char *by, const char *as_of, report_table *t, err *e);
+
+static void day_report(http_request *req, http_response *res, day_report_fn fn, const char *default_by, const char *name,
+                       const char *zh, const char *en)
 {
     entity_ctx c;
     api_entity_ctx(req, &c);
@@ -101,26 +105,19 @@ static void ageing(http_request *req, http_response *res)
     report_table t;
     err e;
     err_clear(&e);
-    if (report_ageing(&c, by, as_of, &t, &e)) return http_error(req, res, &e);
-    const char *const m[][2] = {{"by", by ? by : "customer"}, {"as_of", as_of}, {0}};
-    answer(req, res, &c, &t, format, "ageing", "应收账龄", "Receivables ageing", m);
+    if (fn(&c, by, as_of, &t, &e)) return http_error(req, res, &e);
+    const char *const m[][2] = {{"by", by ? by : default_by}, {"as_of", as_of}, {0}};
+    answer(req, res, &c, &t, format, name, zh, en, m);
+}
+
+static void ageing(http_request *req, http_response *res)
+{
+    day_report(req, res, report_ageing, "customer", "ageing", "应收账龄", "Receivables ageing");
 }
 
 static void arrears(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    const char *by = http_query(req, "by"), *as_of, *format;
-    if (day_param(req, res, "as_of", &as_of) || format_param(req, res, &format)) return;
-    char today[11];
-    report_today(today);
-    if (!as_of) as_of = arena_strdup(req->a, today); /* the answer says which day it is for */
-    report_table t;
-    err e;
-    err_clear(&e);
-    if (report_arrears(&c, by, as_of, &t, &e)) return http_error(req, res, &e);
-    const char *const m[][2] = {{"by", by ? by : "instalment"}, {"as_of", as_of}, {0}};
-    answer(req, res, &c, &t, format, "arrears", "欠款查询", "Arrears", m);
+    day_report(req, res, report_arrears, "instalment", "arrears", "欠款查询", "Arrears");
 }
 
 static int id_param(http_request *req, http_response *res, const char *name, int64_t *out)
