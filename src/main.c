@@ -21,6 +21,7 @@
 #include "modules/approvals.h"
 #include "modules/commerce.h"
 #include "modules/company_view.h"
+#include "modules/stock.h"
 #include "modules/experiments.h"
 #include "modules/marketing.h"
 #include "modules/office.h"
@@ -205,6 +206,7 @@ static int cmd_serve(int argc, char **argv)
     }
     sales_init(); /* before the demo data, whose opportunities use its rules */
     commerce_init();
+    stock_init();
     approvals_init();
     marketing_init();
     office_init();

@@ -22,6 +22,7 @@ extern const route api_calendar_routes[];
 extern const route api_ledger_routes[];
 extern const route api_approval_routes[];
 extern const route api_price_routes[];
+extern const route api_stock_routes[];
 extern const route api_action_routes[];
 extern const route api_print_routes[];
 extern const route api_attachment_routes[];

@@ -29,7 +29,8 @@ static const struct {
 } MENU[] = {
     {"workbench", "工作台", "Workbench"},     {"customers", "客户管理", "Customers"},
     {"sales", "销售管理", "Sales"},           {"products", "产品管理", "Products"},
-    {"orders", "订单财务", "Orders & finance"}, {"marketing", "市场管理", "Marketing"},
+    {"orders", "订单财务", "Orders & finance"}, {"purchasing", "采购管理", "Purchasing"},
+    {"inventory", "库存管理", "Inventory"},   {"marketing", "市场管理", "Marketing"},
     {"service", "客户服务", "Service"},       {"office", "办公协作", "Office"},
     {"reports", "统计分析", "Reports"},       {"teaching", "教学实验", "Teaching"},
     {"settings", "系统设置", "Settings"},
@@ -192,6 +193,7 @@ static void write_ledger(strbuf *b, const http_request *req, const entity_def *e
         write_names(b, "group_by", bal->group_by, bal->ngroup_by);
         sb_putc(b, ',');
         write_names(b, "sum", bal->sum, bal->nsum);
+        if (bal->not_negative) sb_append(b, ",\"not_negative\":true");
         sb_putc(b, '}');
     }
     sb_putc(b, ']');

@@ -23,6 +23,7 @@ const route *const api_all_routes[] = {
     api_ledger_routes,
     api_approval_routes,
     api_price_routes,
+    api_stock_routes,
     api_action_routes,
     api_print_routes,
     api_attachment_routes,

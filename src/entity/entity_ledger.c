@@ -178,10 +178,78 @@ static int upsert(entity_ctx *c, const entity_def *ent, const balance_def *b, co
     return rc;
 }
 
+/* Whether the company has turned on the setting that lets a not_negative
+ * balance go below zero (company_settings value "true"). */
+static int negative_allowed(entity_ctx *c, const balance_def *b, err *e)
+{
+    if (!b->negative_setting) return 0;
+    db_stmt *s = db_prepare(c->db, "SELECT value FROM company_settings WHERE company_id = ? AND key = ?", e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, c->user->company_id);
+    db_bind_text(s, 2, b->negative_setting);
+    int step = db_step(s);
+    int on = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "true") == 0;
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取公司设置失败", "Cannot read the company settings") : on;
+}
+
+/* A not_negative balance after the upsert: an entry that lowers a sum may
+ * not leave it below zero. Read after the upsert, which holds the balance
+ * row until the commit (PostgreSQL) or runs alone (SQLite's immediate
+ * transactions), so of two entries racing for the last unit the second
+ * sees the first's result and is refused. An entry that raises a sum is
+ * never refused, even into a negative balance. */
+static int stays_non_negative(entity_ctx *c, const entity_def *ent, const balance_def *b, const sql_value *vals, err *e)
+{
+    int lowers = 0;
+    for (int i = 0; i < b->nsum; i++) {
+        const sql_value *v = value_of(ent, vals, b->sum[i]);
+        if (v->kind == SV_INT && v->i < 0) lowers = 1;
+    }
+    if (!lowers) return 0;
+    int allowed = negative_allowed(c, b, e);
+    if (allowed) return allowed < 0 ? -1 : 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT ");
+    for (int i = 0; i < b->nsum; i++) query_sqlf(&q, "%s%s", i ? ", " : "", b->sum[i]);
+    query_sqlf(&q, " FROM %s WHERE company_id = ", b->table);
+    query_bind_int(&q, c->user->company_id);
+    for (int i = 0; i < b->ngroup_by; i++) {
+        query_sqlf(&q, " AND %s = ", b->group_by[i]);
+        query_bind_value(&q, *value_of(ent, vals, b->group_by[i]));
+    }
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    int rc = -1;
+    if (s) {
+        query_bind_all(&q, s);
+        int step = db_step(s);
+        rc = step < 0 ? err_set(e, 500, "db_error", "读取余额失败", "Cannot read the balance") : 0;
+        for (int i = 0; step == DB_ROW && i < b->nsum && !rc; i++) {
+            int64_t now = db_column_int64(s, i);
+            if (now >= 0) continue;
+            const field_def *f = meta_field(ent, b->sum[i]);
+            strbuf was = STRBUF_INIT;
+            decimal_format(now - value_of(ent, vals, b->sum[i])->i, field_is_scaled(f) ? f->scale : 0, &was);
+            err_add_field(e, f->name, "insufficient");
+            rc = err_setf(e, 422, "insufficient_balance", "%s不足：现有 %s，不能再减少「%s」%.0s%.0s%.0s",
+                          "%.0s%.0s%.0s%s is short: %s left, %s cannot go below zero", b->label_zh, sb_str(&was),
+                          f->label_zh, b->label_en, sb_str(&was), f->label_en);
+            sb_free(&was);
+        }
+        db_finalize(s);
+    }
+    query_free(&q);
+    return rc;
+}
+
 int ledger_record(entity_ctx *c, const entity_def *ent, const sql_value *vals, err *e)
 {
-    for (int k = 0; k < ent->nbalances; k++)
-        if (check_room(c, ent, &ent->balances[k], vals, e) || upsert(c, ent, &ent->balances[k], vals, e)) return -1;
+    for (int k = 0; k < ent->nbalances; k++) {
+        const balance_def *b = &ent->balances[k];
+        if (check_room(c, ent, b, vals, e) || upsert(c, ent, b, vals, e)) return -1;
+        if (b->not_negative && stays_non_negative(c, ent, b, vals, e)) return -1;
+    }
     return 0;
 }
 

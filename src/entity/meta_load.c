@@ -358,7 +358,8 @@ static int groupable(const field_def *f)
 }
 
 /* "immutable", "reversal": {"negate": [...], "link": field} and
- * "balances": [{name, label, group_by, sum}] (see balance_def). */
+ * "balances": [{name, label, group_by, sum, not_negative,
+ * negative_allowed_by}] (see balance_def). */
 static int parse_ledger(arena *a, json_t *je, entity_def *ent, err *e)
 {
     ent->immutable = json_is_true(json_object_get(je, "immutable"));
@@ -382,6 +383,8 @@ static int parse_ledger(arena *a, json_t *je, entity_def *ent, err *e)
         if (!identifier_ok(b->name) || b->ngroup_by <= 0 || b->nsum <= 0)
             return bad_ledger(ent, "a balance needs a name, group_by (required fields) and sum (number fields)", e);
         b->table = arena_printf(a, "%s_bal_%s", ent->table, b->name);
+        b->not_negative = json_is_true(json_object_get(v, "not_negative"));
+        b->negative_setting = jstr(a, v, "negative_allowed_by");
     }
     return 0;
 }

@@ -132,6 +132,8 @@ typedef struct balance_def {
     int ngroup_by;
     const char **sum;
     int nsum;
+    int not_negative;               /* "not_negative": an entry may not take a sum below zero */
+    const char *negative_setting;   /* "negative_allowed_by": the company_settings key that lifts it */
 } balance_def;
 
 typedef struct entity_def {
