@@ -21,6 +21,7 @@
 #include "modules/approvals.h"
 #include "modules/commerce.h"
 #include "modules/company_view.h"
+#include "modules/purchasing.h"
 #include "modules/stock.h"
 #include "modules/experiments.h"
 #include "modules/marketing.h"
@@ -207,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
     sales_init(); /* before the demo data, whose opportunities use its rules */
     commerce_init();
     stock_init();
+    purchasing_init();
     approvals_init();
     marketing_init();
     office_init();

@@ -1,7 +1,10 @@
 /* stock.c - the stock routes beyond the records engine (docs/stock.md):
  *   GET/PUT /api/v1/stock/settings   {"allow_negative": bool}, the company's
- *                                    permission for stock below zero. */
+ *                                    permission for stock below zero;
+ *   GET /api/v1/purchasing/suggestions  采购建议: goods below their 最低库存. */
+#include "../modules/purchasing.h"
 #include "../modules/stock.h"
+#include "../acl/acl.h"
 #include "api.h"
 
 static void get_settings(http_request *req, http_response *res)
@@ -39,6 +42,19 @@ static void put_settings(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
+static void get_suggestions(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const entity_def *products = meta_entity(c.m, "products");
+    if (!products || !acl_can(req->user, products, ACL_VIEW))
+        return http_fail(req, res, 403, "forbidden", "没有查看产品的权限", "No permission to view products");
+    err e;
+    err_clear(&e);
+    if (purchasing_suggestions(&c, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 #define SETTINGS_SCHEMA "{\"type\":\"object\",\"properties\":{\"allow_negative\":{\"type\":\"boolean\"}}}"
 
 const route api_stock_routes[] = {
@@ -49,5 +65,11 @@ const route api_stock_routes[] = {
      .doc = {.tag = "stock", .summary = "修改库存设置（是否允许负库存） / change the stock settings",
              .id = "put_stock_settings", .body = SETTINGS_SCHEMA, .ok = "200", .reply = SETTINGS_SCHEMA,
              .errors = "422"}},
+    {"GET", "/api/v1/purchasing/suggestions", get_suggestions, 0,
+     .doc = {.tag = "purchasing", .summary = "采购建议（低于最低库存的商品） / purchase suggestion", .id = "purchase_suggestions",
+             .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+                      "\"total\":{\"type\":\"integer\"}}}",
+             .errors = "403"}},
     {0},
 };

@@ -99,8 +99,8 @@ static int move_sane(entity_ctx *c, hook_change *ch, err *e)
 /* A stock move written by a document, as the server: `kind`, signed
  * `quantity`, and the link back to the document. */
 static int write_move(entity_ctx *c, const char *kind, int64_t product, int64_t warehouse, int64_t quantity,
-                      const char *date, const char *link_field, int64_t link_id, int64_t order_line, const char *note,
-                      err *e)
+                      const char *date, const char *link_field, int64_t link_id, const char *line_field,
+                      int64_t line_id, const char *note, err *e)
 {
     const entity_def *moves = meta_entity(c->m, "stock_moves");
     if (!moves) return err_set(e, 500, "bad_metadata", "缺少库存流水定义", "stock_moves is not declared");
@@ -111,7 +111,7 @@ static int write_move(entity_ctx *c, const char *kind, int64_t product, int64_t 
     json_object_set_new(body, "quantity", quantity_json(quantity));
     if (date) json_object_set_new(body, "move_date", json_string(date));
     if (link_field) json_object_set_new(body, link_field, json_integer(link_id));
-    if (order_line) json_object_set_new(body, "order_line_id", json_integer(order_line));
+    if (line_field) json_object_set_new(body, line_field, json_integer(line_id));
     if (note) json_object_set_new(body, "note", json_string(note));
     entity_ctx server = *c;
     server.trusted = 1;
@@ -150,15 +150,69 @@ static int transfer_moves(entity_ctx *c, hook_change *ch, err *e)
 {
     int64_t id = hook_id(ch), product = hook_int(ch, "product_id", 0), q = hook_int(ch, "quantity", 0);
     const char *date = hook_text(ch, "transfer_date"), *note = hook_text(ch, "note");
-    return write_move(c, "transfer", product, hook_int(ch, "from_warehouse_id", 0), -q, date, "transfer_id", id, 0,
-                      note, e) ||
+    return write_move(c, "transfer", product, hook_int(ch, "from_warehouse_id", 0), -q, date, "transfer_id", id, NULL,
+                      0, note, e) ||
                    write_move(c, "transfer", product, hook_int(ch, "to_warehouse_id", 0), q, date, "transfer_id", id,
-                              0, note, e)
+                              NULL, 0, note, e)
                ? -1
                : 0;
 }
 
-/* ---- shipments (发货单) ---- */
+/* ---- documents that move stock against an order's lines ---- */
+
+/* 发货单, 采购入库单, 采购退货单 (and 销售退货单) are one shape: a
+ * document of an order, whose lines name lines of that order and take
+ * at most what is left of them (`cap`, over the order line `l`); 确认
+ * writes one move per line, of `kind`, out of (-1) or into (+1) the
+ * warehouse; and the order may follow (its first document moves it from
+ * `start_from` to `start_to`, the one that leaves nothing to `all_done`).
+ * A stock move names the document by the field `parent` and the order
+ * line by `line_ref`, as the document's lines do. */
+typedef struct stock_doc {
+    const char *entity, *lines, *parent;
+    const char *orders, *order_field, *order_lines, *line_ref, *line_text;
+    const char *cap, *kind;
+    int sign;
+    const char *date_field;
+    const char *states; /* the order states it is made in, each between spaces */
+    const char *draft_action; /* the order's action that drafts one */
+    const char *start_from, *start_to, *all_done;
+    const char *reason, *state_zh, *state_en, *over_zh, *over_en;
+} stock_doc;
+
+static const stock_doc DOCS[] = {
+    {"shipments", "shipment_lines", "shipment_id", "sales_orders", "sales_order_id", "sales_order_lines",
+     "order_line_id", "l.description", "l.quantity - COALESCE(l.shipped_quantity, 0)", "shipment", -1, "ship_date",
+     " approved executing ", "make_shipment", "approved", "executing", "shipped", "not_shippable",
+     "只有已审批或执行中的订单才能发货", "Only an approved order or one in progress can be shipped",
+     "发货数量超过订单未发货数量 %s", "More than the %s still to ship on the order"},
+    {"purchase_receipts", "purchase_receipt_lines", "purchase_receipt_id", "purchase_orders", "purchase_order_id",
+     "purchase_order_lines", "purchase_line_id", "NULL", "l.quantity - COALESCE(l.received_quantity, 0)",
+     "purchase_in", 1, "receipt_date", " ordered ", "make_receipt", NULL, NULL, "received", "not_receivable",
+     "只有已下单的采购订单才能入库", "Only a placed purchase order is received",
+     "入库数量超过采购订单未入库数量 %s", "More than the %s still to receive on the purchase order"},
+    {"purchase_returns", "purchase_return_lines", "purchase_return_id", "purchase_orders", "purchase_order_id",
+     "purchase_order_lines", "purchase_line_id", "NULL",
+     "COALESCE(l.received_quantity, 0) - COALESCE(l.returned_quantity, 0)", "purchase_return", -1, "return_date",
+     " ordered received closed ", "make_return", NULL, NULL, NULL, "not_returnable",
+     "只有已下单的采购订单才能退货", "Only a placed purchase order has returns",
+     "退货数量超过已入库未退货数量 %s", "More than the %s received and not returned"},
+};
+#define NDOCS (sizeof DOCS / sizeof *DOCS)
+
+static const stock_doc *doc_of(const char *entity)
+{
+    for (size_t i = 0; i < NDOCS; i++)
+        if (strcmp(DOCS[i].entity, entity) == 0) return &DOCS[i];
+    return NULL;
+}
+
+static const stock_doc *doc_of_lines(const char *lines)
+{
+    for (size_t i = 0; i < NDOCS; i++)
+        if (strcmp(DOCS[i].lines, lines) == 0) return &DOCS[i];
+    return NULL;
+}
 
 typedef struct order_state {
     char status[32];
@@ -167,11 +221,11 @@ typedef struct order_state {
 
 /* A live order of the user's company, its row locked on PostgreSQL when
  * `lock`: 1 found, 0 not, -1 error. */
-static int order_state_of(entity_ctx *c, int64_t order_id, int lock, order_state *out, err *e)
+static int order_state_of(entity_ctx *c, const stock_doc *d, int64_t order_id, int lock, order_state *out, err *e)
 {
     query q;
     query_init(&q, c->a);
-    query_sql(&q, "SELECT status, account_id FROM sales_orders t WHERE t.id = ");
+    query_sqlf(&q, "SELECT status, account_id FROM %s t WHERE t.id = ", d->orders);
     query_bind_int(&q, order_id);
     query_sql(&q, " AND t.deleted_at IS NULL AND ");
     acl_company_predicate(c->user, "t", &q);
@@ -187,146 +241,157 @@ static int order_state_of(entity_ctx *c, int64_t order_id, int lock, order_state
     return step < 0 ? err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order") : found;
 }
 
-static int order_shippable(const order_state *o, err *e)
+static int order_state_fits(const stock_doc *d, const order_state *o, err *e)
 {
     if (strcmp(o->status, "cancelled") == 0)
-        return refuse_field(e, "sales_order_id", "cancelled", "已取消的订单不能发货", "A cancelled order is not shipped");
-    if (strcmp(o->status, "approved") != 0 && strcmp(o->status, "executing") != 0)
-        return refuse_field(e, "sales_order_id", "not_shippable", "只有已审批或执行中的订单才能发货",
-                            "Only an approved order or one in progress can be shipped");
-    return 0;
+        return refuse_field(e, d->order_field, "cancelled", "已取消的订单不能再出入库",
+                            "A cancelled order has no more stock movements");
+    char word[40];
+    snprintf(word, sizeof word, " %s ", o->status);
+    return strstr(d->states, word) ? 0 : refuse_field(e, d->order_field, d->reason, d->state_zh, d->state_en);
 }
 
-/* A shipment belongs to a shippable order and its customer; its order
- * never changes. */
-static int shipment_follows_order(entity_ctx *c, hook_change *ch, err *e)
+/* A document belongs to an order in the right state and to its customer
+ * or supplier; its order never changes. */
+static int doc_follows_order(entity_ctx *c, hook_change *ch, err *e)
 {
+    const stock_doc *d = doc_of(hook_entity(ch)->name);
     if (hook_event(ch) == ON_UPDATE) {
-        if (hook_changed(ch, "sales_order_id"))
-            return refuse_field(e, "sales_order_id", "read_only", "发货单所属的订单不能更改",
-                                "A shipment cannot move to another order");
+        if (hook_changed(ch, d->order_field))
+            return refuse_field(e, d->order_field, "read_only", "单据所属的订单不能更改",
+                                "A document cannot move to another order");
         return 0;
     }
-    int64_t order_id = hook_int(ch, "sales_order_id", 0);
+    int64_t order_id = hook_int(ch, d->order_field, 0);
     if (!order_id) return 0; /* required: the engine says so */
     order_state o;
-    int found = order_state_of(c, order_id, 0, &o, e);
+    int found = order_state_of(c, d, order_id, 0, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
-    return order_shippable(&o, e) || hook_set_int(ch, "account_id", o.account_id, e) ? -1 : 0;
+    return order_state_fits(d, &o, e) || hook_set_int(ch, "account_id", o.account_id, e) ? -1 : 0;
 }
 
 typedef struct order_line {
-    int64_t id, quantity, shipped, product_id;
+    int64_t id, left, product_id;
     int service;
     const char *unit, *description;
 } order_line;
 
-/* Line `line_id` of order `order_id` with what is shipped of it: 1
- * found, 0 not a line of that order, -1 error. */
-static int order_line_of(entity_ctx *c, int64_t order_id, int64_t line_id, order_line *out, err *e)
+/* Line `line_id` of order `order_id` with what is left of it for this
+ * kind of document: 1 found, 0 not a line of that order, -1 error. */
+static int order_line_of(entity_ctx *c, const stock_doc *d, int64_t order_id, int64_t line_id, order_line *out,
+                         err *e)
 {
-    db_stmt *s = db_prepare(c->db,
-                            "SELECT l.quantity, COALESCE(l.shipped_quantity, 0), l.product_id, l.unit, l.description,"
-                            " p.product_type FROM sales_order_lines l LEFT JOIN products p ON p.id = l.product_id"
-                            " WHERE l.id = ? AND l.sales_order_id = ? AND l.deleted_at IS NULL",
-                            e);
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "SELECT %s, l.product_id, l.unit, %s, p.product_type FROM %s l LEFT JOIN products p ON p.id = l.product_id"
+             " WHERE l.id = ? AND l.%s = ? AND l.deleted_at IS NULL",
+             d->cap, d->line_text, d->order_lines, d->order_field);
+    db_stmt *s = db_prepare(c->db, sql, e);
     if (!s) return -1;
     db_bind_int64(s, 1, line_id);
     db_bind_int64(s, 2, order_id);
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
         out->id = line_id;
-        out->quantity = db_column_int64(s, 0);
-        out->shipped = db_column_int64(s, 1);
-        out->product_id = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
-        out->unit = db_column_is_null(s, 3) ? NULL : arena_strdup(c->a, db_column_text(s, 3));
-        out->description = db_column_is_null(s, 4) ? NULL : arena_strdup(c->a, db_column_text(s, 4));
-        out->service = !out->product_id || (!db_column_is_null(s, 5) && strcmp(db_column_text(s, 5), "service") == 0);
+        out->left = db_column_int64(s, 0);
+        out->product_id = db_column_is_null(s, 1) ? 0 : db_column_int64(s, 1);
+        out->unit = db_column_is_null(s, 2) ? NULL : arena_strdup(c->a, db_column_text(s, 2));
+        out->description = db_column_is_null(s, 3) ? NULL : arena_strdup(c->a, db_column_text(s, 3));
+        out->service = !out->product_id || (!db_column_is_null(s, 4) && strcmp(db_column_text(s, 4), "service") == 0);
     }
     db_finalize(s);
     return step < 0 ? err_set(e, 500, "db_error", "读取订单明细失败", "Cannot read the order line") : found;
 }
 
-static int64_t order_of_shipment(entity_ctx *c, int64_t shipment_id, err *e)
+static int64_t order_of_doc(entity_ctx *c, const stock_doc *d, int64_t doc_id, err *e)
 {
-    db_stmt *s = db_prepare(c->db, "SELECT sales_order_id FROM shipments WHERE id = ?", e);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", d->order_field, d->entity);
+    db_stmt *s = db_prepare(c->db, sql, e);
     if (!s) return -1;
-    db_bind_int64(s, 1, shipment_id);
+    db_bind_int64(s, 1, doc_id);
     int step = db_step(s);
     int64_t id = step == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);
-    return step < 0 ? err_set(e, 500, "db_error", "读取发货单失败", "Cannot read the shipment") : id;
+    return step < 0 ? err_set(e, 500, "db_error", "读取单据失败", "Cannot read the document") : id;
 }
 
-/* Never more than ordered less what is already shipped. */
-static int within_unshipped(const order_line *ol, int64_t quantity, err *e)
+static int within_left(const stock_doc *d, const order_line *ol, int64_t quantity, err *e)
 {
-    if (quantity <= ol->quantity - ol->shipped) return 0;
+    if (quantity <= ol->left) return 0;
     strbuf left = STRBUF_INIT;
-    quantity_text(ol->quantity - ol->shipped, &left);
+    quantity_text(ol->left, &left);
     err_add_field(e, "quantity", "exceeds_ordered");
-    err_setf(e, 422, "validation_failed", "发货数量超过订单未发货数量 %s", "More than the %s still to ship on the order",
-             sb_str(&left), sb_str(&left));
+    err_setf(e, 422, "validation_failed", d->over_zh, d->over_en, sb_str(&left), sb_str(&left));
     sb_free(&left);
     return -1;
 }
 
-/* A shipment line is a goods line of the shipment's order, above zero and
- * within what is still to ship; product, unit and description come from
- * the order line. */
-static int shipment_line_from_order(entity_ctx *c, hook_change *ch, err *e)
+/* A document line is a goods line of the document's order, above zero
+ * and within what is left; product, unit (and description) come from the
+ * order line. */
+static int doc_line_from_order(entity_ctx *c, hook_change *ch, err *e)
 {
+    const stock_doc *d = doc_of_lines(hook_entity(ch)->name);
     int64_t quantity = hook_int(ch, "quantity", 0);
     if (hook_value(ch, "quantity") && quantity <= 0)
-        return refuse_field(e, "quantity", "not_positive", "发货数量必须大于零", "The quantity must be above zero");
-    int64_t order_id = order_of_shipment(c, hook_int(ch, "shipment_id", 0), e);
+        return refuse_field(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
+    int64_t order_id = order_of_doc(c, d, hook_int(ch, d->parent, 0), e);
     if (order_id < 0) return -1;
     order_line ol = {0};
-    int found = order_id ? order_line_of(c, order_id, hook_int(ch, "order_line_id", 0), &ol, e) : 0;
+    int found = order_id ? order_line_of(c, d, order_id, hook_int(ch, d->line_ref, 0), &ol, e) : 0;
     if (found < 0) return -1;
     if (!found)
-        return refuse_field(e, "order_line_id", "not_in_order", "发货明细必须是本发货单所属订单的明细行",
-                            "A shipment line must be a line of the shipment's order");
-    if (ol.service) return refuse_service(e, "order_line_id");
-    if (within_unshipped(&ol, quantity, e)) return -1;
-    if (hook_event(ch) == ON_CREATE && !hook_changed(ch, "description") && ol.description &&
-        hook_set_text(ch, "description", ol.description, e))
+        return refuse_field(e, d->line_ref, "not_in_order", "明细必须是本单据所属订单的明细行",
+                            "A line must be a line of the document's order");
+    if (ol.service) return refuse_service(e, d->line_ref);
+    if (within_left(d, &ol, quantity, e)) return -1;
+    if (hook_event(ch) == ON_CREATE && meta_field(hook_entity(ch), "description") &&
+        !hook_changed(ch, "description") && ol.description && hook_set_text(ch, "description", ol.description, e))
         return -1;
     return hook_set_int(ch, "product_id", ol.product_id, e) || (ol.unit && hook_set_text(ch, "unit", ol.unit, e)) ? -1
                                                                                                                    : 0;
 }
 
-/* The order after a shipment: 执行中 once something left, 已发货 when no
- * goods line has anything left to ship. */
-static int order_follows_shipment(entity_ctx *c, int64_t order_id, const char *status, err *e)
+/* The goods lines of an order with something left for this kind of
+ * document (-1 error). */
+static int64_t lines_left(entity_ctx *c, const stock_doc *d, int64_t order_id, err *e)
 {
-    db_stmt *s = db_prepare(c->db,
-                            "SELECT COUNT(*) FROM sales_order_lines l JOIN products p ON p.id = l.product_id"
-                            " WHERE l.sales_order_id = ? AND l.deleted_at IS NULL"
-                            " AND COALESCE(p.product_type, 'goods') <> 'service'"
-                            " AND l.quantity > COALESCE(l.shipped_quantity, 0)",
-                            e);
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM %s l JOIN products p ON p.id = l.product_id WHERE l.%s = ?"
+             " AND l.deleted_at IS NULL AND COALESCE(p.product_type, 'goods') <> 'service' AND %s > 0",
+             d->order_lines, d->order_field, d->cap);
+    db_stmt *s = db_prepare(c->db, sql, e);
     if (!s) return -1;
     db_bind_int64(s, 1, order_id);
     int step = db_step(s);
-    int64_t open_lines = step == DB_ROW ? db_column_int64(s, 0) : 0;
+    int64_t n = step == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);
-    if (step < 0) return err_set(e, 500, "db_error", "读取订单明细失败", "Cannot read the order lines");
-    const entity_def *orders = meta_entity(c->m, "sales_orders");
+    return step < 0 ? err_set(e, 500, "db_error", "读取订单明细失败", "Cannot read the order lines") : n;
+}
+
+static int set_order_status(entity_ctx *c, const stock_doc *d, int64_t order_id, const char *status, err *e)
+{
     entity_ctx server = *c;
-    server.trusted = 1;
-    json_t *body = json_object();
-    int rc = 0;
-    if (strcmp(status, "approved") == 0) {
-        json_object_set_new(body, "status", json_string("executing"));
-        rc = entity_update(&server, orders, order_id, body, 0, e);
-    }
-    if (!rc && open_lines == 0) {
-        json_object_set_new(body, "status", json_string("shipped"));
-        rc = entity_update(&server, orders, order_id, body, 0, e);
-    }
+    server.trusted = 1; /* the state follows the stock: the server's to set */
+    json_t *body = json_pack("{s:s}", "status", status);
+    int rc = entity_update(&server, meta_entity(c->m, d->orders), order_id, body, 0, e);
     json_decref(body);
     return rc;
+}
+
+/* The order after a document is confirmed. */
+static int order_follows(entity_ctx *c, const stock_doc *d, int64_t order_id, const char *status, err *e)
+{
+    if (d->start_from && strcmp(status, d->start_from) == 0) {
+        if (set_order_status(c, d, order_id, d->start_to, e)) return -1;
+        status = d->start_to;
+    }
+    if (!d->all_done || strcmp(status, d->all_done) == 0) return 0;
+    int64_t open_lines = lines_left(c, d, order_id, e);
+    if (open_lines < 0) return -1;
+    return open_lines ? 0 : set_order_status(c, d, order_id, d->all_done, e);
 }
 
 /* An error of line k's move, named at the line: lines[k].quantity. */
@@ -344,65 +409,77 @@ static int at_line(err *e, int k)
     return -1;
 }
 
-/* 确认发货: one move out of the warehouse per line, within what is still
- * to ship (checked again here, under the order's lock: two drafts of one
- * order may each fit alone), then the order's state. */
-static int confirm_shipment(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record,
-                            json_t *body, json_t *changes, json_t *result, err *e)
+typedef struct doc_line {
+    int64_t ref, quantity;
+} doc_line;
+
+/* The lines of a document in order: their count, -1 error. */
+static int doc_lines(entity_ctx *c, const stock_doc *d, int64_t id, doc_line *out, err *e)
 {
-    (void)ent;
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT %s, quantity FROM %s WHERE %s = ? AND deleted_at IS NULL ORDER BY position",
+             d->line_ref, d->lines, d->parent);
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, id);
+    int n = 0, step;
+    while ((step = db_step(s)) == DB_ROW && n < LINES_READ_MAX) {
+        out[n].ref = db_column_int64(s, 0);
+        out[n].quantity = db_column_int64(s, 1);
+        n++;
+    }
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取单据明细失败", "Cannot read the document lines") : n;
+}
+
+/* 确认 (发货, 入库, 退货): one move per line, within what is left (checked
+ * again here, under the order's lock: two drafts of one order may each
+ * fit alone), then the order's state. */
+static int confirm_doc(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record,
+                       json_t *body, json_t *changes, json_t *result, err *e)
+{
     (void)act;
     (void)result;
-    int64_t order_id = json_integer_value(json_object_get(record, "sales_order_id"));
+    const stock_doc *d = doc_of(ent->name);
+    if (!d) return err_set(e, 500, "bad_metadata", "该单据不出入库", "This document does not move stock");
+    int64_t order_id = json_integer_value(json_object_get(record, d->order_field));
     json_t *wh = json_object_get(body, "warehouse_id");
     int64_t warehouse = json_is_integer(wh) ? json_integer_value(wh)
                                             : json_integer_value(json_object_get(record, "warehouse_id"));
-    const char *date = json_string_value(json_object_get(body, "ship_date"));
-    if (!date) date = json_string_value(json_object_get(record, "ship_date"));
+    const char *date = json_string_value(json_object_get(body, d->date_field));
+    if (!date) date = json_string_value(json_object_get(record, d->date_field));
     char day[11];
     if (!date) {
         today(day);
         date = day;
-        json_object_set_new(changes, "ship_date", json_string(day));
+        json_object_set_new(changes, d->date_field, json_string(day));
     }
     order_state o;
-    int found = order_state_of(c, order_id, 1, &o, e);
-    if (found <= 0) return found < 0 ? -1 : refuse_field(e, "sales_order_id", "not_found", "订单不存在", "No such order");
-    if (order_shippable(&o, e)) return -1;
-    db_stmt *s = db_prepare(c->db,
-                            "SELECT order_line_id, quantity FROM shipment_lines WHERE shipment_id = ?"
-                            " AND deleted_at IS NULL ORDER BY position",
-                            e);
-    if (!s) return -1;
-    db_bind_int64(s, 1, id);
-    int64_t lines[LINES_READ_MAX][2];
-    int n = 0, step;
-    while ((step = db_step(s)) == DB_ROW && n < LINES_READ_MAX) {
-        lines[n][0] = db_column_int64(s, 0);
-        lines[n][1] = db_column_int64(s, 1);
-        n++;
-    }
-    db_finalize(s);
-    if (step < 0) return err_set(e, 500, "db_error", "读取发货明细失败", "Cannot read the shipment lines");
-    if (!n) return refuse_field(e, "lines", "required", "发货单没有明细，不能发货", "The shipment has no lines to ship");
+    int found = order_state_of(c, d, order_id, 1, &o, e);
+    if (found <= 0) return found < 0 ? -1 : refuse_field(e, d->order_field, "not_found", "订单不存在", "No such order");
+    if (order_state_fits(d, &o, e)) return -1;
+    doc_line *lines = arena_alloc(c->a, sizeof *lines * LINES_READ_MAX);
+    int n = doc_lines(c, d, id, lines, e);
+    if (n < 0) return -1;
+    if (!n) return refuse_field(e, "lines", "required", "单据没有明细", "The document has no lines");
     const char *code = json_string_value(json_object_get(record, "code"));
     for (int k = 0; k < n; k++) {
         order_line ol = {0};
-        int ok = order_line_of(c, order_id, lines[k][0], &ol, e);
+        int ok = order_line_of(c, d, order_id, lines[k].ref, &ol, e);
         if (ok < 0) return -1;
         if (!ok) {
-            refuse_field(e, "order_line_id", "not_in_order", "订单明细行已不存在", "The order line is gone");
+            refuse_field(e, d->line_ref, "not_in_order", "订单明细行已不存在", "The order line is gone");
             return at_line(e, k);
         }
-        if (within_unshipped(&ol, lines[k][1], e) ||
-            write_move(c, "shipment", ol.product_id, warehouse, -lines[k][1], date, "shipment_id", id, ol.id, code, e))
+        if (within_left(d, &ol, lines[k].quantity, e) ||
+            write_move(c, d->kind, ol.product_id, warehouse, d->sign * lines[k].quantity, date, d->parent, id, d->line_ref,
+                       ol.id, code, e))
             return at_line(e, k);
     }
-    return order_follows_shipment(c, order_id, o.status, e);
+    return order_follows(c, d, order_id, o.status, e);
 }
 
-/* 发货 on an order: a draft shipment of every goods line with something
- * left to ship, from the default warehouse when there is one. */
+/* The default warehouse of the company (0: none). */
 static int64_t default_warehouse(entity_ctx *c, err *e)
 {
     query q;
@@ -420,27 +497,32 @@ static int64_t default_warehouse(entity_ctx *c, err *e)
     return step < 0 ? err_set(e, 500, "db_error", "读取仓库失败", "Cannot read the warehouses") : id;
 }
 
-static int make_shipment(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record,
-                         json_t *body, json_t *changes, json_t *result, err *e)
+/* 发货 / 采购入库 / 采购退货 on an order: a draft document of every goods
+ * line with something left, from the default warehouse when there is
+ * one; the quantities are changed on the draft for a partial one. */
+static int draft_doc(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record,
+                     json_t *body, json_t *changes, json_t *result, err *e)
 {
-    (void)ent;
-    (void)act;
     (void)body;
     (void)changes;
     (void)record;
-    db_stmt *s = db_prepare(c->db,
-                            "SELECT l.id, l.quantity - COALESCE(l.shipped_quantity, 0) FROM sales_order_lines l"
-                            " JOIN products p ON p.id = l.product_id WHERE l.sales_order_id = ? AND l.deleted_at IS NULL"
-                            " AND COALESCE(p.product_type, 'goods') <> 'service'"
-                            " AND l.quantity > COALESCE(l.shipped_quantity, 0) ORDER BY l.position",
-                            e);
+    const stock_doc *d = NULL;
+    for (size_t i = 0; i < NDOCS; i++)
+        if (strcmp(DOCS[i].orders, ent->name) == 0 && strcmp(DOCS[i].draft_action, act->name) == 0) d = &DOCS[i];
+    if (!d) return err_set(e, 500, "bad_metadata", "该操作不生成出入库单据", "This action drafts no document");
+    char sql[700];
+    snprintf(sql, sizeof sql,
+             "SELECT l.id, %s FROM %s l JOIN products p ON p.id = l.product_id WHERE l.%s = ? AND l.deleted_at IS NULL"
+             " AND COALESCE(p.product_type, 'goods') <> 'service' AND %s > 0 ORDER BY l.position",
+             d->cap, d->order_lines, d->order_field, d->cap);
+    db_stmt *s = db_prepare(c->db, sql, e);
     if (!s) return -1;
     db_bind_int64(s, 1, id);
     json_t *lines = json_array();
     int step;
     while ((step = db_step(s)) == DB_ROW) {
         json_t *line = json_object();
-        json_object_set_new(line, "order_line_id", json_integer(db_column_int64(s, 0)));
+        json_object_set_new(line, d->line_ref, json_integer(db_column_int64(s, 0)));
         json_object_set_new(line, "quantity", quantity_json(db_column_int64(s, 1)));
         json_array_append_new(lines, line);
     }
@@ -450,18 +532,17 @@ static int make_shipment(entity_ctx *c, const entity_def *ent, const action_def 
     if (step < 0) err_set(e, 500, "db_error", "读取订单明细失败", "Cannot read the order lines");
     else if (warehouse < 0) {
     } else if (!json_array_size(lines)) {
-        err_set(e, 422, "nothing_to_ship", "订单的商品都已发货（服务类产品不发货）",
-                "Every goods line of the order is shipped (services are not shipped)");
+        err_set(e, 422, "nothing_left", "订单没有可出入库的商品（服务类产品没有库存）",
+                "Nothing of the order is left to move (services have no stock)");
     } else {
-        json_t *ship = json_object();
-        json_object_set_new(ship, "sales_order_id", json_integer(id));
-        if (warehouse) json_object_set_new(ship, "warehouse_id", json_integer(warehouse));
-        json_object_set(ship, "lines", lines);
-        int64_t ship_id = 0;
-        const entity_def *shipments = meta_entity(c->m, "shipments");
-        rc = entity_create(c, shipments, ship, &ship_id, e); /* the customer follows the order */
-        json_decref(ship);
-        if (!rc) json_object_set_new(result, "shipment_id", json_integer(ship_id));
+        json_t *doc = json_object();
+        json_object_set_new(doc, d->order_field, json_integer(id));
+        if (warehouse) json_object_set_new(doc, "warehouse_id", json_integer(warehouse));
+        json_object_set(doc, "lines", lines);
+        int64_t doc_id = 0;
+        rc = entity_create(c, meta_entity(c->m, d->entity), doc, &doc_id, e); /* the customer follows the order */
+        json_decref(doc);
+        if (!rc) json_object_set_new(result, d->parent, json_integer(doc_id));
     }
     json_decref(lines);
     return rc;
@@ -505,8 +586,10 @@ void stock_init(void)
     entity_before("stock_moves", ON_CREATE, move_sane);
     entity_before("stock_transfers", ON_CREATE, transfer_sane);
     entity_after("stock_transfers", ON_CREATE, transfer_moves);
-    entity_before("shipments", ON_WRITE, shipment_follows_order);
-    entity_before("shipment_lines", ON_WRITE, shipment_line_from_order);
-    entity_register_action("shipment_confirm", confirm_shipment);
-    entity_register_action("order_make_shipment", make_shipment);
+    for (size_t i = 0; i < NDOCS; i++) {
+        entity_before(DOCS[i].entity, ON_WRITE, doc_follows_order);
+        entity_before(DOCS[i].lines, ON_WRITE, doc_line_from_order);
+    }
+    entity_register_action("stock_doc_confirm", confirm_doc);
+    entity_register_action("stock_doc_draft", draft_doc);
 }
