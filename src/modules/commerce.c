@@ -277,7 +277,9 @@ static int restored_invoice_fits(entity_ctx *c, hook_change *ch, err *e)
 static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
 {
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
-    if (!order_id || hook_int(ch, "reverses_id", 0)) return 0;
+    /* a reversal, or a sales return's refund (a negative receipt the
+     * server writes, src/modules/stock.c), is not checked again */
+    if (!order_id || hook_int(ch, "reverses_id", 0) || c->trusted) return 0;
     order_row o;
     int found = order_of(c, order_id, 1, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */

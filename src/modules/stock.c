@@ -178,25 +178,36 @@ typedef struct stock_doc {
     const char *draft_action; /* the order's action that drafts one */
     const char *start_from, *start_to, *all_done;
     const char *reason, *state_zh, *state_en, *over_zh, *over_en;
+    /* what else confirming does, in its transaction (a return's refund) */
+    int (*after)(entity_ctx *c, const struct stock_doc *d, int64_t id, int64_t order_id, const char *code,
+                 const char *date, json_t *changes, json_t *result, err *e);
 } stock_doc;
+
+static int refund_return(entity_ctx *c, const stock_doc *d, int64_t id, int64_t order_id, const char *code,
+                         const char *date, json_t *changes, json_t *result, err *e);
 
 static const stock_doc DOCS[] = {
     {"shipments", "shipment_lines", "shipment_id", "sales_orders", "sales_order_id", "sales_order_lines",
      "order_line_id", "l.description", "l.quantity - COALESCE(l.shipped_quantity, 0)", "shipment", -1, "ship_date",
      " approved executing ", "make_shipment", "approved", "executing", "shipped", "not_shippable",
      "只有已审批或执行中的订单才能发货", "Only an approved order or one in progress can be shipped",
-     "发货数量超过订单未发货数量 %s", "More than the %s still to ship on the order"},
+     "发货数量超过订单未发货数量 %s", "More than the %s still to ship on the order", NULL},
     {"purchase_receipts", "purchase_receipt_lines", "purchase_receipt_id", "purchase_orders", "purchase_order_id",
      "purchase_order_lines", "purchase_line_id", "NULL", "l.quantity - COALESCE(l.received_quantity, 0)",
      "purchase_in", 1, "receipt_date", " ordered ", "make_receipt", NULL, NULL, "received", "not_receivable",
      "只有已下单的采购订单才能入库", "Only a placed purchase order is received",
-     "入库数量超过采购订单未入库数量 %s", "More than the %s still to receive on the purchase order"},
+     "入库数量超过采购订单未入库数量 %s", "More than the %s still to receive on the purchase order", NULL},
     {"purchase_returns", "purchase_return_lines", "purchase_return_id", "purchase_orders", "purchase_order_id",
      "purchase_order_lines", "purchase_line_id", "NULL",
      "COALESCE(l.received_quantity, 0) - COALESCE(l.returned_quantity, 0)", "purchase_return", -1, "return_date",
      " ordered received closed ", "make_return", NULL, NULL, NULL, "not_returnable",
      "只有已下单的采购订单才能退货", "Only a placed purchase order has returns",
-     "退货数量超过已入库未退货数量 %s", "More than the %s received and not returned"},
+     "退货数量超过已入库未退货数量 %s", "More than the %s received and not returned", NULL},
+    {"sales_returns", "sales_return_lines", "sales_return_id", "sales_orders", "sales_order_id", "sales_order_lines",
+     "order_line_id", "l.description", "COALESCE(l.shipped_quantity, 0) - COALESCE(l.returned_quantity, 0)",
+     "sales_return", 1, "return_date", " executing shipped completed ", "make_return", NULL, NULL, NULL,
+     "not_returnable", "只有已发货的订单才能退货", "Only an order that was shipped has returns",
+     "退货数量超过已发货未退货数量 %s", "More than the %s shipped and not returned", refund_return},
 };
 #define NDOCS (sizeof DOCS / sizeof *DOCS)
 
@@ -271,7 +282,7 @@ static int doc_follows_order(entity_ctx *c, hook_change *ch, err *e)
 }
 
 typedef struct order_line {
-    int64_t id, left, product_id;
+    int64_t id, left, product_id, price, tax_rate;
     int service;
     const char *unit, *description;
 } order_line;
@@ -283,7 +294,8 @@ static int order_line_of(entity_ctx *c, const stock_doc *d, int64_t order_id, in
 {
     char sql[600];
     snprintf(sql, sizeof sql,
-             "SELECT %s, l.product_id, l.unit, %s, p.product_type FROM %s l LEFT JOIN products p ON p.id = l.product_id"
+             "SELECT %s, l.product_id, l.unit, %s, p.product_type, l.price, l.tax_rate FROM %s l"
+             " LEFT JOIN products p ON p.id = l.product_id"
              " WHERE l.id = ? AND l.%s = ? AND l.deleted_at IS NULL",
              d->cap, d->line_text, d->order_lines, d->order_field);
     db_stmt *s = db_prepare(c->db, sql, e);
@@ -298,6 +310,8 @@ static int order_line_of(entity_ctx *c, const stock_doc *d, int64_t order_id, in
         out->unit = db_column_is_null(s, 2) ? NULL : arena_strdup(c->a, db_column_text(s, 2));
         out->description = db_column_is_null(s, 3) ? NULL : arena_strdup(c->a, db_column_text(s, 3));
         out->service = !out->product_id || (!db_column_is_null(s, 4) && strcmp(db_column_text(s, 4), "service") == 0);
+        out->price = db_column_is_null(s, 5) ? 0 : db_column_int64(s, 5);
+        out->tax_rate = db_column_is_null(s, 6) ? 0 : db_column_int64(s, 6);
     }
     db_finalize(s);
     return step < 0 ? err_set(e, 500, "db_error", "读取订单明细失败", "Cannot read the order line") : found;
@@ -348,6 +362,10 @@ static int doc_line_from_order(entity_ctx *c, hook_change *ch, err *e)
     if (within_left(d, &ol, quantity, e)) return -1;
     if (hook_event(ch) == ON_CREATE && meta_field(hook_entity(ch), "description") &&
         !hook_changed(ch, "description") && ol.description && hook_set_text(ch, "description", ol.description, e))
+        return -1;
+    /* a line that carries a price (a sales return's) is valued at the order's */
+    if (meta_field(hook_entity(ch), "price") &&
+        (hook_set_int(ch, "price", ol.price, e) || hook_set_int(ch, "tax_rate", ol.tax_rate, e)))
         return -1;
     return hook_set_int(ch, "product_id", ol.product_id, e) || (ol.unit && hook_set_text(ch, "unit", ol.unit, e)) ? -1
                                                                                                                    : 0;
@@ -476,7 +494,59 @@ static int confirm_doc(entity_ctx *c, const entity_def *ent, const action_def *a
                        ol.id, code, e))
             return at_line(e, k);
     }
-    return order_follows(c, d, order_id, o.status, e);
+    if (order_follows(c, d, order_id, o.status, e)) return -1;
+    return d->after ? d->after(c, d, id, order_id, code, date, changes, result, e) : 0;
+}
+
+/* ---- the refund of a sales return ---- */
+
+/* Scaled integers read by one statement with one id parameter. */
+static int read_ints(entity_ctx *c, const char *sql, int64_t id, int64_t *out, int n, err *e)
+{
+    db_stmt *s = db_prepare(c->db, sql, e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, id);
+    int step = db_step(s);
+    for (int i = 0; i < n; i++) out[i] = step == DB_ROW && !db_column_is_null(s, i) ? db_column_int64(s, i) : 0;
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取金额失败", "Cannot read the amounts") : 0;
+}
+
+/* A confirmed return lowers what the customer owes by its value (the
+ * order's 退货金额, in 未收款). What the customer has paid beyond what they
+ * now owe goes back to them: a receipt of the negative amount (退款) in
+ * the receipts ledger, in the return's transaction, so 已收款 and 未收款
+ * follow at once. The return itself is not 已退货 yet while this runs,
+ * so its value is added by hand. */
+static int refund_return(entity_ctx *c, const stock_doc *d, int64_t id, int64_t order_id, const char *code,
+                         const char *date, json_t *changes, json_t *result, err *e)
+{
+    (void)d;
+    int64_t value = 0, order[4]; /* total, received, returned so far, customer */
+    if (read_ints(c, "SELECT total FROM sales_returns WHERE id = ?", id, &value, 1, e) ||
+        read_ints(c, "SELECT total, received_total, returned_total, account_id FROM sales_orders WHERE id = ?",
+                  order_id, order, 4, e))
+        return -1;
+    int64_t owed = order[0] - order[2] - value, refund = order[1] - (owed > 0 ? owed : 0);
+    if (refund <= 0) return 0;
+    const entity_def *receipts = meta_entity(c->m, "receipts");
+    strbuf amount = STRBUF_INIT, note = STRBUF_INIT;
+    decimal_format(-refund, 2, &amount);
+    sb_printf(&note, "销售退货 %s 退款", code ? code : "");
+    json_t *body = json_pack("{s:I,s:I,s:s,s:s,s:s}", "account_id", (json_int_t)order[3], "sales_order_id",
+                             (json_int_t)order_id, "amount", sb_str(&amount), "received_on", date, "note",
+                             sb_str(&note));
+    sb_free(&amount);
+    sb_free(&note);
+    entity_ctx server = *c;
+    server.trusted = 1; /* a negative receipt only the server writes (commerce.c lets it pass) */
+    int64_t receipt_id = 0;
+    int rc = entity_create(&server, receipts, body, &receipt_id, e);
+    json_decref(body);
+    if (rc) return -1;
+    json_object_set_new(changes, "refund_receipt_id", json_integer(receipt_id));
+    json_object_set_new(result, "refund_receipt_id", json_integer(receipt_id));
+    return 0;
 }
 
 /* The default warehouse of the company (0: none). */

@@ -250,3 +250,49 @@ test('two shipments racing for the last unit: exactly one succeeds', async () =>
   assertError(assert, results.find(r => r.status === 422), 422, 'insufficient_balance');
   assert.equal(await onHand(p.id, north.id), 0);
 });
+
+test('销售退货: against shipped lines, back into stock; what the customer paid beyond what they owe is refunded', async () => {
+  const p = created(await admin.post('/api/v1/products', { name: '退货测试打印机', unit: '台', price: 1000 }));
+  created(await adjust(p.id, north.id, 5));
+  const o = await approvedOrder([{ product_id: p.id, quantity: 2, unit: '台', price: 1000, tax_rate: 13 }]);
+  const line = o.lines[0];
+  // nothing shipped: no return
+  let r = await admin.post('/api/v1/sales_returns', { sales_order_id: o.id, lines: [{ order_line_id: line.id, quantity: 1 }] });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields.sales_order_id, 'not_returnable');
+  const ship = ok(await act('sales_orders', o.id, 'make_shipment')).result.shipment_id;
+  ok(await act('shipments', ship, 'confirm', { warehouse_id: north.id }));
+  created(await admin.post('/api/v1/receipts', { account_id: account.id, sales_order_id: o.id, amount: 2260 }));
+  // over-returning, zero
+  r = await admin.post('/api/v1/sales_returns', { sales_order_id: o.id, lines: [{ order_line_id: line.id, quantity: 3 }] });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields['lines[0].quantity'], 'exceeds_ordered');
+  r = await admin.post('/api/v1/sales_returns', { sales_order_id: o.id, lines: [{ order_line_id: line.id, quantity: 0 }] });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields['lines[0].quantity'], 'not_positive');
+  // 退货 on the order drafts what was shipped; return one of the two
+  const draftId = ok(await act('sales_orders', o.id, 'make_return')).result.sales_return_id;
+  const draft = ok(await admin.get(`/api/v1/sales_returns/${draftId}`));
+  assert.deepEqual(draft.lines.map(l => [l.quantity, l.price, l.tax_rate, l.amount, l.tax]), [[2, 1000, 13, 2000, 260]]);
+  const fixed = ok(await admin.patch(`/api/v1/sales_returns/${draftId}`, { reason: '一台外壳破损', lines: [{ id: draft.lines[0].id, order_line_id: line.id, quantity: 1 }] }));
+  assert.equal(fixed.total, 1130);
+  const done = ok(await act('sales_returns', draftId, 'confirm', { warehouse_id: north.id }));
+  assert.equal(done.record.status, 'done');
+  assert.equal(await onHand(p.id, north.id), 4);
+  const refund = ok(await admin.get(`/api/v1/receipts/${done.result.refund_receipt_id}`));
+  assert.deepEqual([refund.amount, refund.sales_order_id, refund.note], [-1130, o.id, `销售退货 ${draft.code} 退款`]);
+  assert.equal(done.record.refund_receipt_id, refund.id);
+  const order = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
+  assert.deepEqual([order.returned_total, order.received_total, order.outstanding], [1130, 1130, 0]);
+  assert.deepEqual([order.lines[0].shipped_quantity, order.lines[0].returned_quantity], [2, 1]);
+  r = await admin.post('/api/v1/sales_returns', { sales_order_id: o.id, lines: [{ order_line_id: line.id, quantity: 2 }] });
+  assertError(assert, r, 422);
+  assert.equal(r.json.error.fields['lines[0].quantity'], 'exceeds_ordered');
+  // an order not paid yet: no refund, it is owed less
+  const o2 = await approvedOrder([{ product_id: p.id, quantity: 1, unit: '台', price: 1000, tax_rate: 13 }]);
+  ok(await act('shipments', ok(await act('sales_orders', o2.id, 'make_shipment')).result.shipment_id, 'confirm', { warehouse_id: north.id }));
+  const ret = created(await admin.post('/api/v1/sales_returns', { sales_order_id: o2.id, warehouse_id: north.id, lines: [{ order_line_id: o2.lines[0].id, quantity: 1 }] }));
+  const d2 = ok(await act('sales_returns', ret.id, 'confirm', { warehouse_id: north.id }));
+  assert.equal(d2.record.refund_receipt_id, null);
+  assert.equal(ok(await admin.get(`/api/v1/sales_orders/${o2.id}`)).outstanding, 0);
+});
