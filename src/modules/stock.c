@@ -91,7 +91,7 @@ static int move_sane(entity_ctx *c, hook_change *ch, err *e)
     if (!hook_text(ch, "move_date")) {
         char day[11];
         today(day);
-        return hook_set_text(ch, "move_date", day, e);
+        return hook_set_text(ch, "move_date", arena_strdup(c->a, day), e);
     }
     return 0;
 }
@@ -139,7 +139,7 @@ static int transfer_sane(entity_ctx *c, hook_change *ch, err *e)
     if (!hook_text(ch, "transfer_date")) {
         char day[11];
         today(day);
-        return hook_set_text(ch, "transfer_date", day, e);
+        return hook_set_text(ch, "transfer_date", arena_strdup(c->a, day), e);
     }
     return 0;
 }
@@ -616,6 +616,92 @@ static int draft_doc(entity_ctx *c, const entity_def *ent, const action_def *act
     }
     json_decref(lines);
     return rc;
+}
+
+/* ---- 库存台账 ---- */
+
+static int month_parse(const char *s, int *year, int *month)
+{
+    char tail;
+    if (!s || strlen(s) != 7 || sscanf(s, "%4d-%2d%c", year, month, &tail) != 2 || s[4] != '-') return -1;
+    return *year >= 1900 && *year <= 9999 && *month >= 1 && *month <= 12 ? 0 : -1;
+}
+
+/* The moves of the report: the product, the warehouse or all of them
+ * (without transfers, which move nothing between all warehouses), the
+ * company's. */
+static void ledger_where(entity_ctx *c, query *q, int64_t product, int64_t warehouse)
+{
+    query_sql(q, " FROM stock_moves t WHERE t.deleted_at IS NULL AND t.product_id = ");
+    query_bind_int(q, product);
+    if (warehouse) {
+        query_sql(q, " AND t.warehouse_id = ");
+        query_bind_int(q, warehouse);
+    } else {
+        query_sql(q, " AND t.kind <> 'transfer'");
+    }
+    query_sql(q, " AND ");
+    acl_company_predicate(c->user, "t", q);
+}
+
+int stock_ledger(entity_ctx *c, int64_t product, int64_t warehouse, const char *from, const char *to,
+                 stock_ledger_row *rows, err *e)
+{
+    int fy, fm, ty, tm;
+    if (month_parse(from, &fy, &fm) || month_parse(to, &ty, &tm)) {
+        err_add_field(e, month_parse(from, &fy, &fm) ? "from" : "to", "invalid");
+        return err_set(e, 422, "validation_failed", "期间应写成 YYYY-MM，例如 2026-11", "A period is YYYY-MM, e.g. 2026-11");
+    }
+    int n = (ty * 12 + tm) - (fy * 12 + fm) + 1;
+    if (n < 1 || n > STOCK_LEDGER_MONTHS) {
+        err_add_field(e, "to", "out_of_range");
+        return err_setf(e, 422, "validation_failed", "期间应从早到晚，最多 %d 个月", "The period runs forward, %d months at most",
+                        STOCK_LEDGER_MONTHS, STOCK_LEDGER_MONTHS);
+    }
+    char start[16], end[16]; /* years 1900-9999: "YYYY-MM-01" */
+    snprintf(start, sizeof start, "%04d-%02d-01", fy, fm);
+    snprintf(end, sizeof end, "%04d-%02d-01", ty + tm / 12, tm % 12 + 1); /* the day after the last month */
+    for (int k = 0; k < n; k++) {
+        unsigned m = (unsigned)(fm - 1 + k);
+        snprintf(rows[k].period, sizeof rows[k].period, "%04u-%02u", ((unsigned)fy + m / 12) % 10000, m % 12 + 1);
+        rows[k].in = rows[k].out = 0;
+    }
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COALESCE(SUM(t.quantity), 0)");
+    ledger_where(c, &q, product, warehouse);
+    query_sql(&q, " AND t.move_date < ");
+    query_bind_text(&q, start);
+    db_stmt *s = prepared(c, &q, e);
+    if (!s) return -1;
+    int step = db_step(s);
+    int64_t stock = step == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取库存流水失败", "Cannot read the stock moves");
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT substr(t.move_date, 1, 7), SUM(CASE WHEN t.quantity > 0 THEN t.quantity ELSE 0 END),"
+                  " SUM(CASE WHEN t.quantity < 0 THEN -t.quantity ELSE 0 END)");
+    ledger_where(c, &q, product, warehouse);
+    query_sql(&q, " AND t.move_date >= ");
+    query_bind_text(&q, start);
+    query_sql(&q, " AND t.move_date < ");
+    query_bind_text(&q, end);
+    query_sql(&q, " GROUP BY substr(t.move_date, 1, 7)");
+    if (!(s = prepared(c, &q, e))) return -1;
+    while ((step = db_step(s)) == DB_ROW)
+        for (int k = 0; k < n; k++)
+            if (strcmp(rows[k].period, db_column_text(s, 0)) == 0) {
+                rows[k].in = db_column_int64(s, 1);
+                rows[k].out = db_column_int64(s, 2);
+            }
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "读取库存流水失败", "Cannot read the stock moves");
+    for (int k = 0; k < n; k++) {
+        rows[k].opening = stock;
+        stock += rows[k].in - rows[k].out;
+        rows[k].closing = stock;
+    }
+    return n;
 }
 
 /* ---- settings ---- */

@@ -26,6 +26,20 @@
 int stock_settings_json(entity_ctx *c, strbuf *out, err *e);
 int stock_settings_set(entity_ctx *c, int allow_negative, err *e);
 
+/* 库存台账: per month from `from` to `to` ("YYYY-MM", at most
+ * STOCK_LEDGER_MONTHS), the opening stock, what came in, what went out and
+ * the closing stock of a product, in one warehouse or (warehouse 0) in all
+ * of them, where transfers between warehouses move nothing. Over the
+ * company's whole ledger, like the balances. Returns the number of months
+ * (rows[0..n)), -1 with e (422 on a bad period). */
+#define STOCK_LEDGER_MONTHS 36
+typedef struct stock_ledger_row {
+    char period[8]; /* "2026-11" */
+    int64_t opening, in, out, closing; /* quantities, two decimals */
+} stock_ledger_row;
+int stock_ledger(entity_ctx *c, int64_t product, int64_t warehouse, const char *from, const char *to,
+                 stock_ledger_row *rows, err *e);
+
 /* Registers the entity hooks and action handlers; call once at start-up. */
 void stock_init(void);
 

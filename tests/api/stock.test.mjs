@@ -7,6 +7,7 @@
 // 执行中 and 已发货.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { Server, assertError, filterParam } from './harness.mjs';
 
 const srv = new Server();
@@ -295,4 +296,44 @@ test('销售退货: against shipped lines, back into stock; what the customer pa
   const d2 = ok(await act('sales_returns', ret.id, 'confirm', { warehouse_id: north.id }));
   assert.equal(d2.record.refund_receipt_id, null);
   assert.equal(ok(await admin.get(`/api/v1/sales_orders/${o2.id}`)).outstanding, 0);
+});
+
+test('库存台账: opening, in, out and closing per month, per warehouse or all of them; Excel export', async () => {
+  const p = created(await admin.post('/api/v1/products', { name: '台账测试交换机', unit: '台', price: 800 }));
+  const move = (w, quantity, move_date) => adjust(p.id, w, quantity, { move_date });
+  created(await move(north.id, 10, '2026-08-15'));
+  created(await move(north.id, 5, '2026-09-03'));
+  created(await move(north.id, -3, '2026-09-20'));
+  created(await admin.post('/api/v1/stock_transfers', { product_id: p.id, quantity: 4, from_warehouse_id: north.id, to_warehouse_id: south.id, transfer_date: '2026-10-08' }));
+  created(await move(south.id, -1, '2026-11-11'));
+  const q = async (extra = '') => ok(await admin.get(`/api/v1/reports/stock_ledger?product_id=${p.id}&from=2026-09&to=2026-11${extra}`));
+  const all = await q();
+  assert.equal(all.product_name, '台账测试交换机');
+  assert.equal(all.warehouse_name, '全部仓库');
+  assert.deepEqual(all.items.map(i => [i.period, i.opening, i.in, i.out, i.closing]),
+    [['2026-09', 10, 5, 3, 12], ['2026-10', 12, 0, 0, 12], ['2026-11', 12, 0, 1, 11]], 'a transfer moves nothing over all warehouses');
+  assert.deepEqual([all.totals.opening, all.totals.in, all.totals.out, all.totals.closing], [10, 5, 4, 11]);
+  const n = await q(`&warehouse_id=${north.id}`);
+  assert.deepEqual(n.items.map(i => [i.opening, i.in, i.out, i.closing]), [[10, 5, 3, 12], [12, 0, 4, 8], [8, 0, 0, 8]]);
+  assert.equal(n.warehouse_name, '北京总仓');
+  // the closing stock agrees with the balance
+  assert.equal(n.items[2].closing, await onHand(p.id, north.id));
+  // bad input
+  for (const bad of ['from=2026-13&to=2026-12', 'from=2026-11&to=2026-09', 'from=2020-01&to=2026-01', 'from=abc']) {
+    const r = await admin.get(`/api/v1/reports/stock_ledger?product_id=${p.id}&${bad}`);
+    assertError(assert, r, 422);
+  }
+  assertError(assert, await admin.get('/api/v1/reports/stock_ledger'), 422);
+  assertError(assert, await admin.get('/api/v1/reports/stock_ledger?product_id=999999'), 404);
+  assertError(assert, await admin.get(`/api/v1/reports/stock_ledger?product_id=${p.id}&warehouse_id=999999`), 404);
+  // Excel
+  const res = await fetch(`${srv.base}/api/v1/reports/stock_ledger?product_id=${p.id}&from=2026-09&to=2026-11&format=xlsx&warehouse_id=${north.id}`, { headers: { Authorization: `Bearer ${admin.token}` } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()));
+  const sheet = wb.worksheets[0];
+  assert.equal(sheet.name, '库存台账');
+  assert.deepEqual(sheet.getRow(1).values.slice(1), ['产品', '仓库', '期间', '期初数量', '入库数量', '出库数量', '期末数量']);
+  assert.deepEqual(sheet.getRow(3).values.slice(1), ['台账测试交换机', '北京总仓', '2026-10', 12, 0, 4, 8]);
 });

@@ -78,12 +78,21 @@ export default {
     invalid_format: 'invalid format', too_long: 'too long', not_an_option: 'not a valid option',
     out_of_range: 'out of range', too_many_decimals: 'too many decimal places', not_found: 'linked record not found',
     duplicate: 'already exists', not_in_account: 'belongs to another customer', too_many: 'too many lines',
+    insufficient: 'not enough stock', service: 'a service has no stock', exceeds_ordered: 'more than is left', not_positive: 'must be above zero', zero: 'cannot be zero',
   },
   recycle: {
     title: 'Recycle bin', tip: 'Deleted records are kept here; restoring puts them back in their list.', restoreSelected: 'Restore selected',
     restored: '{n} records restored', deletedAt: 'Deleted at', empty: 'The recycle bin is empty',
   },
   search: { title: 'Search', results: 'Results for “{q}”', none: 'Nothing found for “{q}”', hint: 'Type something to search' },
+  stock: {
+    ledgerMenu: 'Stock ledger', ledgerTitle: 'Stock ledger', ledgerTip: 'Opening, in, out and closing stock of the product per month (over all warehouses, transfers between them are left out).',
+    product: 'Product', warehouse: 'Warehouse', fromMonth: 'From', toMonth: 'To', chooseProduct: 'Choose a product',
+    period: 'Period', opening: 'Opening', in: 'In', out: 'Out', closing: 'Closing', total: 'Total', exportExcel: 'Export Excel',
+    suggestMenu: 'Purchase suggestion', suggestTitle: 'Purchase suggestion', suggestTip: 'Goods on sale below their minimum stock; to order = minimum − on hand − on order.',
+    suggestNone: 'No goods below their minimum stock', newPurchase: 'New purchase order', code: 'Code', unit: 'Unit', minStock: 'Minimum',
+    onHand: 'On hand', onOrder: 'On order', suggested: 'To order',
+  },
   marketing: {
     reportMenu: 'Competitor analysis', reportTitle: 'Won and lost against competitors', reportTip: 'Closed opportunities won and lost per competitor (only those you may see; the period is the expected close date).',
     none: 'No closed opportunity names a competitor yet', won: 'Won', lost: 'Lost', competitor: 'Competitor', wonCount: 'Won', wonAmount: 'Won amount',

@@ -80,12 +80,21 @@ export default {
     out_of_range: '超出范围', too_many_decimals: '小数位数过多', not_found: '关联记录不存在',
     duplicate: '已存在相同的值', not_in_account: '不属于所选客户',
     too_many: '行数过多',
+    insufficient: '库存不足', service: '服务类产品没有库存', exceeds_ordered: '超过可用数量', not_positive: '必须大于零', zero: '不能为零',
   },
   recycle: {
     title: '回收站', tip: '删除的记录保存在这里，恢复后回到原来的列表。', restoreSelected: '恢复所选',
     restored: '已恢复 {n} 条记录', deletedAt: '删除时间', empty: '回收站是空的',
   },
   search: { title: '全局搜索', results: '“{q}”的搜索结果', none: '没有找到与“{q}”相关的记录', hint: '请输入搜索内容' },
+  stock: {
+    ledgerMenu: '库存台账', ledgerTitle: '库存台账', ledgerTip: '按月统计所选产品的期初、入库、出库和期末数量（全部仓库时不计仓库之间的调拨）。',
+    product: '产品', warehouse: '仓库', fromMonth: '开始月份', toMonth: '结束月份', chooseProduct: '请选择要查看的产品',
+    period: '期间', opening: '期初数量', in: '入库数量', out: '出库数量', closing: '期末数量', total: '合计', exportExcel: '导出 Excel',
+    suggestMenu: '采购建议', suggestTitle: '采购建议', suggestTip: '库存合计低于最低库存的在售商品；建议采购数量 = 最低库存 − 现存量 − 已下单未入库。',
+    suggestNone: '没有低于最低库存的商品', newPurchase: '新建采购订单', code: '产品编码', unit: '单位', minStock: '最低库存',
+    onHand: '现存量', onOrder: '在途数量', suggested: '建议采购',
+  },
   marketing: {
     reportMenu: '竞争对手分析', reportTitle: '竞争对手胜负分析', reportTip: '按竞争对手统计已赢单和已输单的销售机会（只含你可以查看的机会，按预计成交日期筛选）。',
     none: '还没有标明竞争对手的已关闭机会', won: '赢单', lost: '输单', competitor: '竞争对手', wonCount: '赢单数', wonAmount: '赢单金额',

@@ -17,7 +17,8 @@ import teaching from './teaching/index.js';
 import service from './service/index.js';
 import surveys from './surveys/index.js';
 import receivables from './receivables/index.js';
+import stock from './stock/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys, receivables]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys, receivables, stock]) register(kehu);
 
 export * from './registry.js';
