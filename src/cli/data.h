@@ -33,6 +33,9 @@ int demo_office(struct entity_ctx *c, err *e);
 /* 客户服务 (demo_service.c): SLA rules, queues and tickets in every state,
  * after the team. */
 int demo_service(struct entity_ctx *c, err *e);
+/* 库存 and 采购 (demo_stock.c): warehouses, stock, a purchase cycle and
+ * shipments of demo_commerce's orders, after it. */
+int demo_stock(struct entity_ctx *c, err *e);
 /* Shared by the demo's files (demo.c): the date `offset_days` from today
  * ("YYYY-MM-DD"), and a record made through the engine (body is taken). */
 void demo_day(int offset_days, char *out, size_t n);

@@ -330,7 +330,7 @@ int cli_demo_data(db_conn *db, err *e)
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_receivables(&c, e) || demo_approvals(&c, e) ||
                      follow_account_owner(&c, "quotes", e) || follow_account_owner(&c, "sales_orders", e) ||
                      follow_account_owner(&c, "invoices", e) || follow_account_owner(&c, "instalments", e) || demo_marketing(&c, e) ||
-                     demo_office(&c, e) || demo_service(&c, e)
+                     demo_office(&c, e) || demo_service(&c, e) || demo_stock(&c, e)
                  ? -1
                  : 0;
     if (!rc)
