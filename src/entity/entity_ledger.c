@@ -106,24 +106,33 @@ static const sql_value *value_of(const entity_def *ent, const sql_value *vals, c
     return &vals[meta_field_index(ent, field)];
 }
 
+/* The statement reading the sums of the entry's group (its row of the
+ * balance table), prepared with its values bound; NULL with e. */
+static db_stmt *group_sums(entity_ctx *c, const entity_def *ent, const balance_def *b, const sql_value *vals, query *q,
+                           err *e)
+{
+    query_init(q, c->a);
+    query_sql(q, "SELECT ");
+    for (int i = 0; i < b->nsum; i++) query_sqlf(q, "%s%s", i ? ", " : "", b->sum[i]);
+    query_sqlf(q, " FROM %s WHERE company_id = ", b->table);
+    query_bind_int(q, c->user->company_id);
+    for (int i = 0; i < b->ngroup_by; i++) {
+        query_sqlf(q, " AND %s = ", b->group_by[i]);
+        query_bind_value(q, *value_of(ent, vals, b->group_by[i]));
+    }
+    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
+    if (s) query_bind_all(q, s);
+    return s;
+}
+
 /* The sums stored now for this group, to refuse an overflow before it
  * happens (SQLite would turn the sum into a float, PostgreSQL fail). */
 static int check_room(entity_ctx *c, const entity_def *ent, const balance_def *b, const sql_value *vals, err *e)
 {
     query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT ");
-    for (int i = 0; i < b->nsum; i++) query_sqlf(&q, "%s%s", i ? ", " : "", b->sum[i]);
-    query_sqlf(&q, " FROM %s WHERE company_id = ", b->table);
-    query_bind_int(&q, c->user->company_id);
-    for (int i = 0; i < b->ngroup_by; i++) {
-        query_sqlf(&q, " AND %s = ", b->group_by[i]);
-        query_bind_value(&q, *value_of(ent, vals, b->group_by[i]));
-    }
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    db_stmt *s = group_sums(c, ent, b, vals, &q, e);
     int rc = -1;
     if (s) {
-        query_bind_all(&q, s);
         int step = db_step(s);
         rc = step < 0 ? err_set(e, 500, "db_error", "读取余额失败", "Cannot read the balance") : 0;
         for (int i = 0; step == DB_ROW && i < b->nsum && !rc; i++) {
@@ -210,19 +219,9 @@ static int stays_non_negative(entity_ctx *c, const entity_def *ent, const balanc
     int allowed = negative_allowed(c, b, e);
     if (allowed) return allowed < 0 ? -1 : 0;
     query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT ");
-    for (int i = 0; i < b->nsum; i++) query_sqlf(&q, "%s%s", i ? ", " : "", b->sum[i]);
-    query_sqlf(&q, " FROM %s WHERE company_id = ", b->table);
-    query_bind_int(&q, c->user->company_id);
-    for (int i = 0; i < b->ngroup_by; i++) {
-        query_sqlf(&q, " AND %s = ", b->group_by[i]);
-        query_bind_value(&q, *value_of(ent, vals, b->group_by[i]));
-    }
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    db_stmt *s = group_sums(c, ent, b, vals, &q, e);
     int rc = -1;
     if (s) {
-        query_bind_all(&q, s);
         int step = db_step(s);
         rc = step < 0 ? err_set(e, 500, "db_error", "读取余额失败", "Cannot read the balance") : 0;
         for (int i = 0; step == DB_ROW && i < b->nsum && !rc; i++) {

@@ -7,6 +7,7 @@
 #include "../acl/acl.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
+#include "stock.h"
 
 static int refuse_field(err *e, const char *field, const char *reason, const char *zh, const char *en)
 {
@@ -22,22 +23,6 @@ static db_stmt *prepared(entity_ctx *c, query *q, err *e)
     return s;
 }
 
-static int product_is_service(entity_ctx *c, int64_t product_id, err *e)
-{
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT product_type FROM products t WHERE t.id = ");
-    query_bind_int(&q, product_id);
-    query_sql(&q, " AND ");
-    acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = prepared(c, &q, e);
-    if (!s) return -1;
-    int step = db_step(s);
-    int service = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "service") == 0;
-    db_finalize(s);
-    return step < 0 ? err_set(e, 500, "db_error", "读取产品失败", "Cannot read the product") : service;
-}
-
 static int purchase_line_sane(entity_ctx *c, hook_change *ch, err *e)
 {
     const sql_value *q = hook_value(ch, "quantity"), *p = hook_value(ch, "price"), *t = hook_value(ch, "tax_rate");
@@ -49,7 +34,7 @@ static int purchase_line_sane(entity_ctx *c, hook_change *ch, err *e)
         return refuse_field(e, "tax_rate", "out_of_range", "税率应在 0% 到 100% 之间",
                             "The tax rate must be between 0 % and 100 %");
     int64_t product = hook_changed(ch, "product_id") ? hook_int(ch, "product_id", 0) : 0;
-    int service = product ? product_is_service(c, product, e) : 0;
+    int service = product ? stock_product_is_service(c, product, e) : 0;
     if (service < 0) return -1;
     return service ? refuse_field(e, "product_id", "service", "服务类产品没有库存，不能采购入库",
                                   "A service has no stock to buy in")

@@ -50,10 +50,8 @@ static json_t *quantity_json(int64_t q)
     return v;
 }
 
-/* A product of the user's company: 1 a service (服务, no stock), 0 goods
- * (also a product from before types, or one not found: the engine's link
- * check answers that), -1 error. */
-static int product_is_service(entity_ctx *c, int64_t product_id, err *e)
+/* (A product not found is the engine's link check to answer.) */
+int stock_product_is_service(entity_ctx *c, int64_t product_id, err *e)
 {
     query q;
     query_init(&q, c->a);
@@ -86,7 +84,7 @@ static int move_sane(entity_ctx *c, hook_change *ch, err *e)
     if (q && q->kind == SV_INT && q->i == 0)
         return refuse_field(e, "quantity", "zero", "数量不能为零", "The quantity cannot be zero");
     int64_t product = hook_int(ch, "product_id", 0);
-    int service = product ? product_is_service(c, product, e) : 0;
+    int service = product ? stock_product_is_service(c, product, e) : 0;
     if (service) return service < 0 ? -1 : refuse_service(e, "product_id");
     if (!hook_text(ch, "move_date")) {
         char day[11];
@@ -134,7 +132,7 @@ static int transfer_sane(entity_ctx *c, hook_change *ch, err *e)
         return refuse_field(e, "to_warehouse_id", "same_warehouse", "调入仓库不能与调出仓库相同",
                             "The transfer must go to another warehouse");
     int64_t product = hook_int(ch, "product_id", 0);
-    int service = product ? product_is_service(c, product, e) : 0;
+    int service = product ? stock_product_is_service(c, product, e) : 0;
     if (service) return service < 0 ? -1 : refuse_service(e, "product_id");
     if (!hook_text(ch, "transfer_date")) {
         char day[11];

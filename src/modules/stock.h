@@ -20,6 +20,10 @@
 
 #include "../entity/entity.h"
 
+/* Whether a product of the user's company is a service (服务: no stock);
+ * 0 for goods, a product from before types, or one not found; -1 error. */
+int stock_product_is_service(entity_ctx *c, int64_t product_id, err *e);
+
 /* The company's stock settings, {"allow_negative": bool}: whether stock
  * may go below zero (the company_settings key the stock ledger's balance
  * names in metadata, "negative_allowed_by"). */
