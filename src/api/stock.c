@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../entity/report_table.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
 #include "../modules/purchasing.h"
@@ -99,26 +100,35 @@ static void quantity(strbuf *b, const char *key, int64_t v)
     decimal_format(v, 2, b);
 }
 
-static double as_number(int64_t v)
+/* The ledger as a workbook, through the one report table every report
+ * exports with (report_table.h): quantities stay exact until the cell. */
+static void ledger_xlsx(http_request *req, http_response *res, entity_ctx *c, const char *product_name,
+                        const char *warehouse_name, const stock_ledger_row *rows, int n)
 {
-    return (double)v / 100.0; /* a spreadsheet's number; the JSON answer is exact */
-}
-
-static void ledger_xlsx(http_request *req, http_response *res, const char *product_name, const char *warehouse_name,
-                        const stock_ledger_row *rows, int n)
-{
-    json_t *header = json_pack("[s,s,s,s,s,s,s]", "产品", "仓库", "期间", "期初数量", "入库数量", "出库数量", "期末数量");
-    json_t *table = json_array();
-    for (int k = 0; k < n; k++)
-        json_array_append_new(table, json_pack("[s,s,s,f,f,f,f]", product_name, warehouse_name, rows[k].period,
-                                               as_number(rows[k].opening), as_number(rows[k].in),
-                                               as_number(rows[k].out), as_number(rows[k].closing)));
+    static const rt_column COLS[] = {
+        {"product", "产品", "Product", RT_TEXT},          {"warehouse", "仓库", "Warehouse", RT_TEXT},
+        {"period", "期间", "Period", RT_TEXT},            {"opening", "期初数量", "Opening", RT_DECIMAL2},
+        {"in", "入库数量", "In", RT_DECIMAL2},            {"out", "出库数量", "Out", RT_DECIMAL2},
+        {"closing", "期末数量", "Closing", RT_DECIMAL2},
+    };
+    report_table t;
+    report_table_init(&t, req->a, COLS, (int)(sizeof COLS / sizeof COLS[0]));
+    for (int k = 0; k < n; k++) {
+        rt_cell *r = report_table_add(&t, 0);
+        r[0].s = product_name;
+        r[1].s = warehouse_name;
+        r[2].s = rows[k].period;
+        r[3].n = rows[k].opening;
+        r[4].n = rows[k].in;
+        r[5].n = rows[k].out;
+        r[6].n = rows[k].closing;
+    }
     err e;
     err_clear(&e);
-    int rc = entity_export_table("库存台账", header, table, &res->body, &e);
-    json_decref(header);
-    json_decref(table);
-    if (rc) return http_error(req, res, &e);
+    if (report_table_export(c, &t, "库存台账", "xlsx", &res->body, &e)) {
+        sb_clear(&res->body);
+        return http_error(req, res, &e);
+    }
     res->status = 200;
     res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     api_attachment(req, res, "stock-ledger.xlsx", arena_printf(req->a, "库存台账-%s.xlsx", product_name));
@@ -155,7 +165,7 @@ static void stock_ledger_report(http_request *req, http_response *res)
     int n = stock_ledger(&c, product, warehouse, f ? f : from, t ? t : to, rows, &e);
     if (n < 0) return http_error(req, res, &e);
     const char *format = http_query(req, "format");
-    if (format && strcmp(format, "xlsx") == 0) return ledger_xlsx(req, res, product_name, warehouse_name, rows, n);
+    if (format && strcmp(format, "xlsx") == 0) return ledger_xlsx(req, res, &c, product_name, warehouse_name, rows, n);
     strbuf *b = &res->body;
     sb_printf(b, "{\"product_id\":%lld,\"product_name\":", (long long)product);
     sb_json_string(b, product_name);

@@ -219,10 +219,6 @@ int entity_import(entity_ctx *c, const entity_def *ent, const data_table *t, con
  * `note_header` as a last column holding why it failed. */
 int entity_export_failed_rows(const data_table *t, const import_failure *rows, size_t n, const char *note_header,
                               strbuf *out, err *e);
-/* A report's table as a workbook (.xlsx) for 导出 Excel: `header` an array
- * of column titles (bold, kept in view, filterable), `rows` an array of
- * arrays whose cells are strings (text) or numbers (two decimals). */
-int entity_export_table(const char *sheet, json_t *header, json_t *rows, strbuf *out, err *e);
 /* The checks entity_import makes before the first row (right, mapping),
  * so a request can answer them at once. */
 int entity_import_check(entity_ctx *c, const entity_def *ent, const import_options *o, err *e);

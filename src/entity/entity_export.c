@@ -505,30 +505,3 @@ done:
     sink_release(&k, fd, path);
     return rc;
 }
-
-int entity_export_table(const char *sheet, json_t *header, json_t *rows, strbuf *out, err *e)
-{
-    int ncols = (int)json_array_size(header);
-    char path[] = "/tmp/kehu-report-XXXXXX";
-    int fd = mkstemp(path), rc = -1;
-    export_sink k = {.xlsx = 1, .csv = out};
-    if (fd < 0 || xlsx_begin(&k, path, sheet, ncols)) goto done;
-    size_t i, j;
-    json_t *v, *row;
-    json_array_foreach(header, i, v) put_text(&k, json_string_value(v) ? json_string_value(v) : "", k.header);
-    end_row(&k);
-    json_array_foreach(rows, i, row) {
-        json_array_foreach(row, j, v) {
-            if ((int)j >= ncols) break;
-            if (json_is_number(v)) put_number(&k, json_number_value(v), k.money, 12);
-            else put_text(&k, json_string_value(v) ? json_string_value(v) : "", NULL);
-        }
-        end_row(&k);
-    }
-    if (xlsx_end(&k, ncols, path, out, e)) goto done;
-    rc = 0;
-done:
-    sink_release(&k, fd, path);
-    if (rc && !e->status) err_set(e, 500, "export_failed", "导出文件生成失败", "Export failed");
-    return rc;
-}
