@@ -88,6 +88,14 @@ int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *
     return rc < 0 ? err_set(e, 500, "db_error", zh, en) : 0;
 }
 
+db_stmt *query_prepare(db_conn *c, query *q, err *e)
+{
+    db_stmt *s = db_prepare(c, sb_str(&q->sql), e);
+    if (s) query_bind_all(q, s);
+    query_free(q);
+    return s;
+}
+
 void query_bind_all(const query *q, db_stmt *s)
 {
     for (int i = 0; i < q->nvalues; i++) {

@@ -40,5 +40,8 @@ void query_bind_all(const query *q, db_stmt *s);
 /* Runs q as one statement that returns no rows (UPDATE, DELETE); a
  * failure is 500 db_error with the message given. The caller frees q. */
 int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *e);
+/* The statement of q, prepared with its values bound (NULL with e filled);
+ * q is freed either way. */
+db_stmt *query_prepare(db_conn *c, query *q, err *e);
 
 #endif

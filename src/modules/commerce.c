@@ -12,22 +12,7 @@
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
 
-/* The statement of q, prepared with its values bound (NULL with e). */
-static db_stmt *prepared(entity_ctx *c, query *q, err *e)
-{
-    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
-    if (s) query_bind_all(q, s);
-    query_free(q);
-    return s;
-}
-
 /* ---- every line of a commercial document ---- */
-
-static int refuse_field(err *e, const char *field, const char *reason, const char *zh, const char *en)
-{
-    err_add_field(e, field, reason);
-    return err_set(e, 422, "validation_failed", zh, en);
-}
 
 /* A stored scaled value, or `dflt` when the field is empty or absent. */
 static int64_t scaled(hook_change *ch, const char *field, int64_t dflt)
@@ -50,30 +35,30 @@ static int product_on_sale(entity_ctx *c, hook_change *ch, err *e)
     query_bind_int(&q, product);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int stopped = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "stopped") == 0;
     db_finalize(s);
     if (step < 0) return err_set(e, 500, "db_error", "读取产品失败", "Cannot read the product");
-    return stopped ? refuse_field(e, "product_id", "stopped", "该产品已停售", "The product is discontinued") : 0;
+    return stopped ? err_invalid(e, "product_id", "stopped", "该产品已停售", "The product is discontinued") : 0;
 }
 
 static int line_amounts_sane(entity_ctx *c, hook_change *ch, err *e)
 {
     if (product_on_sale(c, ch, e)) return -1;
     if (scaled(ch, "quantity", 1) <= 0)
-        return refuse_field(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
+        return err_invalid(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
     if (scaled(ch, "price", 0) < 0 || scaled(ch, "list_price", 0) < 0)
-        return refuse_field(e, scaled(ch, "price", 0) < 0 ? "price" : "list_price", "negative", "价格不能为负数",
+        return err_invalid(e, scaled(ch, "price", 0) < 0 ? "price" : "list_price", "negative", "价格不能为负数",
                             "A price cannot be negative");
     int64_t discount = scaled(ch, "discount", 0);
     if (discount < 0 || discount > 100 * SCALE100)
-        return refuse_field(e, "discount", "out_of_range", "折扣应在 0% 到 100% 之间",
+        return err_invalid(e, "discount", "out_of_range", "折扣应在 0% 到 100% 之间",
                             "The discount must be between 0 % and 100 %");
     int64_t tax = scaled(ch, "tax_rate", 0);
     if (tax < 0 || tax > 100 * SCALE100)
-        return refuse_field(e, "tax_rate", "out_of_range", "税率应在 0% 到 100% 之间",
+        return err_invalid(e, "tax_rate", "out_of_range", "税率应在 0% 到 100% 之间",
                             "The tax rate must be between 0 % and 100 %");
     return 0;
 }
@@ -108,7 +93,7 @@ static int order_of(entity_ctx *c, int64_t order_id, int lock, order_row *out, e
     query_sql(&q, " AND t.deleted_at IS NULL AND ");
     acl_company_predicate(c->user, "t", &q); /* another company's order is not there */
     if (lock && db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
@@ -124,7 +109,7 @@ static int order_of(entity_ctx *c, int64_t order_id, int lock, order_row *out, e
 static int same_customer(hook_change *ch, const order_row *o, const char *zh, const char *en, err *e)
 {
     if (!hook_int(ch, "account_id", 0)) return hook_set_int(ch, "account_id", o->account_id, e);
-    return hook_int(ch, "account_id", 0) == o->account_id ? 0 : refuse_field(e, "account_id", "not_order_account", zh, en);
+    return hook_int(ch, "account_id", 0) == o->account_id ? 0 : err_invalid(e, "account_id", "not_order_account", zh, en);
 }
 
 /* An invoice is made for an approved (or later) order, for its customer;
@@ -133,7 +118,7 @@ static int same_customer(hook_change *ch, const order_row *o, const char *zh, co
 static int invoice_follows_order(entity_ctx *c, hook_change *ch, err *e)
 {
     if (hook_event(ch) == ON_UPDATE && hook_changed(ch, "sales_order_id"))
-        return refuse_field(e, "sales_order_id", "read_only", "发票所属的订单不能更改",
+        return err_invalid(e, "sales_order_id", "read_only", "发票所属的订单不能更改",
                             "An invoice cannot move to another order");
     if (hook_event(ch) == ON_UPDATE && !hook_changed(ch, "account_id")) return 0;
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
@@ -142,7 +127,7 @@ static int invoice_follows_order(entity_ctx *c, hook_change *ch, err *e)
     int found = order_of(c, order_id, 0, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (hook_event(ch) == ON_CREATE && !order_invoiceable(o.status))
-        return refuse_field(e, "sales_order_id", "not_invoiceable", "只有已审批且未取消的订单才能开票",
+        return err_invalid(e, "sales_order_id", "not_invoiceable", "只有已审批且未取消的订单才能开票",
                             "Only an approved order that is not cancelled can be invoiced");
     return same_customer(ch, &o, "发票的客户必须是订单的客户", "The invoice's customer must be the order's", e);
 }
@@ -195,13 +180,13 @@ static int invoice_line_from_order(entity_ctx *c, hook_change *ch, err *e)
     int found = order_line_of(c, hook_int(ch, "invoice_id", 0), hook_int(ch, "order_line_id", 0), &ol, e);
     if (found < 0) return -1;
     if (!found)
-        return refuse_field(e, "order_line_id", "not_in_order", "开票明细必须是本发票所属订单的明细行",
+        return err_invalid(e, "order_line_id", "not_in_order", "开票明细必须是本发票所属订单的明细行",
                             "An invoice line must be a line of the invoice's order");
     if (!hook_changed(ch, "tax_rate") && hook_event(ch) == ON_CREATE && ol.tax_rate >= 0 &&
         hook_set_int(ch, "tax_rate", ol.tax_rate, e))
         return -1;
     if (!vat_rate(scaled(ch, "tax_rate", 0)))
-        return refuse_field(e, "tax_rate", "not_vat_rate", "增值税税率只能是 13%、9%、6% 或 0%",
+        return err_invalid(e, "tax_rate", "not_vat_rate", "增值税税率只能是 13%、9%、6% 或 0%",
                             "The VAT rate must be 13 %, 9 %, 6 % or 0 %");
     if (!hook_changed(ch, "description") && hook_event(ch) == ON_CREATE && ol.description &&
         hook_set_text(ch, "description", ol.description, e))
@@ -284,10 +269,10 @@ static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
     int found = order_of(c, order_id, 1, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (strcmp(o.status, "cancelled") == 0)
-        return refuse_field(e, "sales_order_id", "cancelled", "已取消的订单不能收款", "A cancelled order takes no receipts");
+        return err_invalid(e, "sales_order_id", "cancelled", "已取消的订单不能收款", "A cancelled order takes no receipts");
     if (same_customer(ch, &o, "收款单的客户必须是订单的客户", "The receipt's customer must be the order's", e)) return -1;
     int64_t amount = scaled(ch, "amount", 0);
-    if (amount <= 0) return refuse_field(e, "amount", "not_positive", "收款金额必须大于零", "The amount must be above zero");
+    if (amount <= 0) return err_invalid(e, "amount", "not_positive", "收款金额必须大于零", "The amount must be above zero");
     if (amount <= o.outstanding) return 0;
     strbuf due = STRBUF_INIT;
     decimal_format(o.outstanding, 2, &due);
@@ -312,7 +297,7 @@ static int next_version(entity_ctx *c, hook_change *ch, err *e)
     query_bind_int(&q, previous);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int64_t version = step == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 1;
@@ -341,7 +326,7 @@ static int credit_checked(entity_ctx *c, hook_change *ch, err *e)
     query_bind_int(&q, hook_int(ch, "account_id", 0));
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "a", &q);
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int over = step == DB_ROW && !db_column_is_null(s, 0) &&

@@ -45,15 +45,6 @@ static int same_text(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-/* The statement of q, prepared with its values bound (NULL with e). */
-static db_stmt *prepared(entity_ctx *c, query *q, err *e)
-{
-    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
-    if (s) query_bind_all(q, s);
-    query_free(q);
-    return s;
-}
-
 /* One row of `sql` ... WHERE t.id = id AND <the user's company>: 1 found, 0 not, -1 error. */
 static db_stmt *company_row(entity_ctx *c, const char *sql, int64_t id, err *e)
 {
@@ -64,7 +55,7 @@ static db_stmt *company_row(entity_ctx *c, const char *sql, int64_t id, err *e)
     query_bind_int(&q, id);
     query_sql(&q, " AND t.deleted_at IS NULL AND ");
     acl_company_predicate(c->user, "t", &q);
-    return prepared(c, &q, e);
+    return query_prepare(c->db, &q, e);
 }
 
 static int read_sale(entity_ctx *c, sale *s, int64_t *list_price, err *e)
@@ -118,7 +109,7 @@ static int pick_rules(entity_ctx *c, const sale *s, picks *p, err *e)
     query_sql(&q, "SELECT t.kind, t.name, t.discount, t.product_id, t.category, t.min_quantity, t.account_id, t.grade,"
                   " t.role_id FROM price_rules t WHERE t.deleted_at IS NULL AND t.active = 1 AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *st = prepared(c, &q, e);
+    db_stmt *st = query_prepare(c->db, &q, e);
     if (!st) return -1;
     int step;
     while ((step = db_step(st)) == DB_ROW)

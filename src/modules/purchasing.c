@@ -9,34 +9,20 @@
 #include "../entity/value.h"
 #include "stock.h"
 
-static int refuse_field(err *e, const char *field, const char *reason, const char *zh, const char *en)
-{
-    err_add_field(e, field, reason);
-    return err_set(e, 422, "validation_failed", zh, en);
-}
-
-static db_stmt *prepared(entity_ctx *c, query *q, err *e)
-{
-    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
-    if (s) query_bind_all(q, s);
-    query_free(q);
-    return s;
-}
-
 static int purchase_line_sane(entity_ctx *c, hook_change *ch, err *e)
 {
     const sql_value *q = hook_value(ch, "quantity"), *p = hook_value(ch, "price"), *t = hook_value(ch, "tax_rate");
     if (q && q->kind == SV_INT && q->i <= 0)
-        return refuse_field(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
+        return err_invalid(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
     if (p && p->kind == SV_INT && p->i < 0)
-        return refuse_field(e, "price", "negative", "价格不能为负数", "A price cannot be negative");
+        return err_invalid(e, "price", "negative", "价格不能为负数", "A price cannot be negative");
     if (t && t->kind == SV_INT && (t->i < 0 || t->i > 100 * 100))
-        return refuse_field(e, "tax_rate", "out_of_range", "税率应在 0% 到 100% 之间",
+        return err_invalid(e, "tax_rate", "out_of_range", "税率应在 0% 到 100% 之间",
                             "The tax rate must be between 0 % and 100 %");
     int64_t product = hook_changed(ch, "product_id") ? hook_int(ch, "product_id", 0) : 0;
     int service = product ? stock_product_is_service(c, product, e) : 0;
     if (service < 0) return -1;
-    return service ? refuse_field(e, "product_id", "service", "服务类产品没有库存，不能采购入库",
+    return service ? err_invalid(e, "product_id", "service", "服务类产品没有库存，不能采购入库",
                                   "A service has no stock to buy in")
                    : 0;
 }
@@ -57,7 +43,7 @@ static int purchase_order_of(entity_ctx *c, int64_t id, po_row *out, err *e)
     query_sql(&q, " AND t.deleted_at IS NULL AND ");
     acl_company_predicate(c->user, "t", &q);
     if (db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
@@ -78,19 +64,19 @@ static int payment_fits_order(entity_ctx *c, hook_change *ch, err *e)
     const sql_value *a = hook_value(ch, "amount");
     int64_t amount = a && a->kind == SV_INT ? a->i : 0;
     if (a && a->kind == SV_INT && amount <= 0)
-        return refuse_field(e, "amount", "not_positive", "付款金额必须大于零", "The amount must be above zero");
+        return err_invalid(e, "amount", "not_positive", "付款金额必须大于零", "The amount must be above zero");
     int64_t order_id = hook_int(ch, "purchase_order_id", 0);
     if (!order_id) return 0;
     po_row o;
     int found = purchase_order_of(c, order_id, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (strcmp(o.status, "cancelled") == 0)
-        return refuse_field(e, "purchase_order_id", "cancelled", "已取消的采购订单不能付款",
+        return err_invalid(e, "purchase_order_id", "cancelled", "已取消的采购订单不能付款",
                             "A cancelled purchase order takes no payments");
     if (!hook_int(ch, "account_id", 0)) {
         if (hook_set_int(ch, "account_id", o.account_id, e)) return -1;
     } else if (hook_int(ch, "account_id", 0) != o.account_id) {
-        return refuse_field(e, "account_id", "not_order_supplier", "付款单的供应商必须是采购订单的供应商",
+        return err_invalid(e, "account_id", "not_order_supplier", "付款单的供应商必须是采购订单的供应商",
                             "The payment's supplier must be the purchase order's");
     }
     if (amount <= o.unpaid) return 0;
@@ -120,7 +106,7 @@ int purchasing_suggestions(entity_ctx *c, strbuf *out, err *e)
                   " AND COALESCE(b.quantity, 0) < t.min_stock AND ");
     acl_company_predicate(c->user, "t", &q);
     query_sql(&q, " ORDER BY t.code, t.id LIMIT 1000");
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     sb_append(out, "{\"items\":[");
     int n = 0, step;

@@ -13,20 +13,6 @@
 
 #define LINES_READ_MAX 1000 /* a document's lines: the engine's LINES_MAX */
 
-static int refuse_field(err *e, const char *field, const char *reason, const char *zh, const char *en)
-{
-    err_add_field(e, field, reason);
-    return err_set(e, 422, "validation_failed", zh, en);
-}
-
-static db_stmt *prepared(entity_ctx *c, query *q, err *e)
-{
-    db_stmt *s = db_prepare(c->db, sb_str(&q->sql), e);
-    if (s) query_bind_all(q, s);
-    query_free(q);
-    return s;
-}
-
 /* Today in Beijing, "YYYY-MM-DD": the date a move or shipment takes when
  * none is given. */
 static void today(char out[11])
@@ -59,7 +45,7 @@ int stock_product_is_service(entity_ctx *c, int64_t product_id, err *e)
     query_bind_int(&q, product_id);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int service = step == DB_ROW && !db_column_is_null(s, 0) && strcmp(db_column_text(s, 0), "service") == 0;
@@ -69,7 +55,7 @@ int stock_product_is_service(entity_ctx *c, int64_t product_id, err *e)
 
 static int refuse_service(err *e, const char *field)
 {
-    return refuse_field(e, field, "service", "服务类产品没有库存，不能出入库",
+    return err_invalid(e, field, "service", "服务类产品没有库存，不能出入库",
                         "A service has no stock and cannot be moved in or out");
 }
 
@@ -82,7 +68,7 @@ static int move_sane(entity_ctx *c, hook_change *ch, err *e)
 {
     const sql_value *q = hook_value(ch, "quantity");
     if (q && q->kind == SV_INT && q->i == 0)
-        return refuse_field(e, "quantity", "zero", "数量不能为零", "The quantity cannot be zero");
+        return err_invalid(e, "quantity", "zero", "数量不能为零", "The quantity cannot be zero");
     int64_t product = hook_int(ch, "product_id", 0);
     int service = product ? stock_product_is_service(c, product, e) : 0;
     if (service) return service < 0 ? -1 : refuse_service(e, "product_id");
@@ -126,10 +112,10 @@ static int transfer_sane(entity_ctx *c, hook_change *ch, err *e)
 {
     const sql_value *q = hook_value(ch, "quantity");
     if (q && q->kind == SV_INT && q->i <= 0)
-        return refuse_field(e, "quantity", "not_positive", "调拨数量必须大于零", "The quantity must be above zero");
+        return err_invalid(e, "quantity", "not_positive", "调拨数量必须大于零", "The quantity must be above zero");
     int64_t from = hook_int(ch, "from_warehouse_id", 0), to = hook_int(ch, "to_warehouse_id", 0);
     if (from && from == to)
-        return refuse_field(e, "to_warehouse_id", "same_warehouse", "调入仓库不能与调出仓库相同",
+        return err_invalid(e, "to_warehouse_id", "same_warehouse", "调入仓库不能与调出仓库相同",
                             "The transfer must go to another warehouse");
     int64_t product = hook_int(ch, "product_id", 0);
     int service = product ? stock_product_is_service(c, product, e) : 0;
@@ -239,7 +225,7 @@ static int order_state_of(entity_ctx *c, const stock_doc *d, int64_t order_id, i
     query_sql(&q, " AND t.deleted_at IS NULL AND ");
     acl_company_predicate(c->user, "t", &q);
     if (lock && db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s), found = step == DB_ROW;
     if (found) {
@@ -253,11 +239,11 @@ static int order_state_of(entity_ctx *c, const stock_doc *d, int64_t order_id, i
 static int order_state_fits(const stock_doc *d, const order_state *o, err *e)
 {
     if (strcmp(o->status, "cancelled") == 0)
-        return refuse_field(e, d->order_field, "cancelled", "已取消的订单不能再出入库",
+        return err_invalid(e, d->order_field, "cancelled", "已取消的订单不能再出入库",
                             "A cancelled order has no more stock movements");
     char word[40];
     snprintf(word, sizeof word, " %s ", o->status);
-    return strstr(d->states, word) ? 0 : refuse_field(e, d->order_field, d->reason, d->state_zh, d->state_en);
+    return strstr(d->states, word) ? 0 : err_invalid(e, d->order_field, d->reason, d->state_zh, d->state_en);
 }
 
 /* A document belongs to an order in the right state and to its customer
@@ -267,7 +253,7 @@ static int doc_follows_order(entity_ctx *c, hook_change *ch, err *e)
     const stock_doc *d = doc_of(hook_entity(ch)->name);
     if (hook_event(ch) == ON_UPDATE) {
         if (hook_changed(ch, d->order_field))
-            return refuse_field(e, d->order_field, "read_only", "单据所属的订单不能更改",
+            return err_invalid(e, d->order_field, "read_only", "单据所属的订单不能更改",
                                 "A document cannot move to another order");
         return 0;
     }
@@ -347,14 +333,14 @@ static int doc_line_from_order(entity_ctx *c, hook_change *ch, err *e)
     const stock_doc *d = doc_of_lines(hook_entity(ch)->name);
     int64_t quantity = hook_int(ch, "quantity", 0);
     if (hook_value(ch, "quantity") && quantity <= 0)
-        return refuse_field(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
+        return err_invalid(e, "quantity", "not_positive", "数量必须大于零", "The quantity must be above zero");
     int64_t order_id = order_of_doc(c, d, hook_int(ch, d->parent, 0), e);
     if (order_id < 0) return -1;
     order_line ol = {0};
     int found = order_id ? order_line_of(c, d, order_id, hook_int(ch, d->line_ref, 0), &ol, e) : 0;
     if (found < 0) return -1;
     if (!found)
-        return refuse_field(e, d->line_ref, "not_in_order", "明细必须是本单据所属订单的明细行",
+        return err_invalid(e, d->line_ref, "not_in_order", "明细必须是本单据所属订单的明细行",
                             "A line must be a line of the document's order");
     if (ol.service) return refuse_service(e, d->line_ref);
     if (within_left(d, &ol, quantity, e)) return -1;
@@ -472,19 +458,19 @@ static int confirm_doc(entity_ctx *c, const entity_def *ent, const action_def *a
     }
     order_state o;
     int found = order_state_of(c, d, order_id, 1, &o, e);
-    if (found <= 0) return found < 0 ? -1 : refuse_field(e, d->order_field, "not_found", "订单不存在", "No such order");
+    if (found <= 0) return found < 0 ? -1 : err_invalid(e, d->order_field, "not_found", "订单不存在", "No such order");
     if (order_state_fits(d, &o, e)) return -1;
     doc_line *lines = arena_alloc(c->a, sizeof *lines * LINES_READ_MAX);
     int n = doc_lines(c, d, id, lines, e);
     if (n < 0) return -1;
-    if (!n) return refuse_field(e, "lines", "required", "单据没有明细", "The document has no lines");
+    if (!n) return err_invalid(e, "lines", "required", "单据没有明细", "The document has no lines");
     const char *code = json_string_value(json_object_get(record, "code"));
     for (int k = 0; k < n; k++) {
         order_line ol = {0};
         int ok = order_line_of(c, d, order_id, lines[k].ref, &ol, e);
         if (ok < 0) return -1;
         if (!ok) {
-            refuse_field(e, d->line_ref, "not_in_order", "订单明细行已不存在", "The order line is gone");
+            err_invalid(e, d->line_ref, "not_in_order", "订单明细行已不存在", "The order line is gone");
             return at_line(e, k);
         }
         if (within_left(d, &ol, lines[k].quantity, e) ||
@@ -557,7 +543,7 @@ static int64_t default_warehouse(entity_ctx *c, err *e)
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
     query_sql(&q, " ORDER BY t.id LIMIT 1");
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int64_t id = step == DB_ROW ? db_column_int64(s, 0) : 0;
@@ -670,7 +656,7 @@ int stock_ledger(entity_ctx *c, int64_t product, int64_t warehouse, const char *
     ledger_where(c, &q, product, warehouse);
     query_sql(&q, " AND t.move_date < ");
     query_bind_text(&q, start);
-    db_stmt *s = prepared(c, &q, e);
+    db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);
     int64_t stock = step == DB_ROW ? db_column_int64(s, 0) : 0;
@@ -685,7 +671,7 @@ int stock_ledger(entity_ctx *c, int64_t product, int64_t warehouse, const char *
     query_sql(&q, " AND t.move_date < ");
     query_bind_text(&q, end);
     query_sql(&q, " GROUP BY substr(t.move_date, 1, 7)");
-    if (!(s = prepared(c, &q, e))) return -1;
+    if (!(s = query_prepare(c->db, &q, e))) return -1;
     while ((step = db_step(s)) == DB_ROW)
         for (int k = 0; k < n; k++)
             if (strcmp(rows[k].period, db_column_text(s, 0)) == 0) {

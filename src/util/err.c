@@ -22,6 +22,12 @@ int err_set(err *e, int status, const char *code, const char *zh, const char *en
     return -1;
 }
 
+int err_invalid(err *e, const char *field, const char *reason, const char *zh, const char *en)
+{
+    err_add_field(e, field, reason);
+    return err_set(e, 422, "validation_failed", zh, en);
+}
+
 /* The formats come from our own string literals at every call site, two
  * per call (one per language), which -Wformat-nonliteral cannot follow. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"

@@ -36,6 +36,9 @@ void err_format_pair(char *zh, size_t zh_size, char *en, size_t en_size, const c
                      va_list ap);
 /* Adds a field-level reason (kept once per field). */
 void err_add_field(err *e, const char *field, const char *reason);
+/* 422 validation_failed naming one field and its reason: the usual refusal
+ * of a business rule (returns -1). */
+int err_invalid(err *e, const char *field, const char *reason, const char *zh, const char *en);
 const char *err_message(const err *e, const char *lang); /* lang "zh" or "en" */
 
 #endif
