@@ -31,7 +31,8 @@ static int action(entity_ctx *c, const char *entity, int64_t id, const char *nam
                   err *e)
 {
     json_t *out = NULL;
-    int rc = entity_action_run(c, meta_entity(c->m, entity), id, name, body ? body : json_object(), 0, &out, e);
+    if (!body) body = json_object(); /* an action without asked fields: an empty body, freed below */
+    int rc = entity_action_run(c, meta_entity(c->m, entity), id, name, body, 0, &out, e);
     json_decref(body);
     const char *key;
     json_t *v;
