@@ -166,10 +166,11 @@ echo "$PG_URL"
 # The API suite again through nginx in front of three nodes on PostgreSQL
 # (docs/deploy.md): every request may reach another node. Left out: the
 # files about one server process itself, its HTTP defences and its log,
-# which nginx stands in front of (hostile, connections, bombs, proxy,
-# lifecycle), and nodes, which starts its own three.
+# which nginx stands in front of and answers itself (hostile, badinput,
+# connections, bombs, proxy, lifecycle), and nodes, which starts its own
+# three.
 cluster() {
-  cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
+  cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|badinput|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
   node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
     KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_NODES=3
 }
