@@ -91,4 +91,9 @@ int api_date_param(http_request *req, http_response *res, const char *name, cons
 typedef int (*api_period_fn)(entity_ctx *c, const char *from, const char *to, strbuf *out, err *e);
 void api_period_report(http_request *req, http_response *res, api_period_fn fn);
 
+/* A request about one record, /.../{id}/...: fn(c, id, out, e) writes the
+ * JSON, answered 200; a malformed id is 404. */
+typedef int (*api_record_fn)(entity_ctx *c, int64_t id, strbuf *out, err *e);
+void api_record_report(http_request *req, http_response *res, api_record_fn fn);
+
 #endif

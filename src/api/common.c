@@ -107,6 +107,18 @@ void api_period_report(http_request *req, http_response *res, api_period_fn fn)
     http_json(res, 200);
 }
 
+void api_record_report(http_request *req, http_response *res, api_record_fn fn)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    if (fn(&c, id, &res->body, &e)) return http_error(req, res, &e);
+    http_json(res, 200);
+}
+
 /* "YYYY-MM-DD" or absent; anything else answers 400. */
 int api_date_param(http_request *req, http_response *res, const char *name, const char **out)
 {

@@ -5,28 +5,14 @@
 #include "../modules/office.h"
 #include "api.h"
 
-typedef int (*announcement_fn)(entity_ctx *c, int64_t id, strbuf *out, err *e);
-
-static void answer(http_request *req, http_response *res, announcement_fn fn)
-{
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    err e;
-    err_clear(&e);
-    if (fn(&c, id, &res->body, &e)) return http_error(req, res, &e);
-    http_json(res, 200);
-}
-
 static void mark_read(http_request *req, http_response *res)
 {
-    answer(req, res, office_mark_read);
+    api_record_report(req, res, office_mark_read);
 }
 
 static void receipts(http_request *req, http_response *res)
 {
-    answer(req, res, office_receipts);
+    api_record_report(req, res, office_receipts);
 }
 
 const route api_office_routes[] = {

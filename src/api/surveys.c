@@ -24,14 +24,7 @@ static void invite(http_request *req, http_response *res)
 
 static void statistics(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (id <= 0) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    err e;
-    err_clear(&e);
-    if (surveys_statistics(&c, id, &res->body, &e)) return http_error(req, res, &e);
-    http_json(res, 200);
+    api_record_report(req, res, surveys_statistics);
 }
 
 /* The link acts as the survey's owner, for this request only. */

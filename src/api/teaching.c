@@ -91,33 +91,19 @@ static void get_experiment(http_request *req, http_response *res)
     answer(req, res, experiment_json(req->params[0], &res->body, &e), &e, 200);
 }
 
-/* A GET about one assignment: fn answers it for the signed-in user. */
-typedef int (*assignment_reader)(entity_ctx *c, int64_t id, strbuf *out, err *e);
-
-static void read_assignment(http_request *req, http_response *res, assignment_reader fn)
-{
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    err e;
-    err_clear(&e);
-    answer(req, res, fn(&c, id, &res->body, &e), &e, 200);
-}
-
 static void progress(http_request *req, http_response *res)
 {
-    read_assignment(req, res, assignment_progress);
+    api_record_report(req, res, assignment_progress);
 }
 
 static void my_progress(http_request *req, http_response *res)
 {
-    read_assignment(req, res, assignment_my_progress);
+    api_record_report(req, res, assignment_my_progress);
 }
 
 static void my_report(http_request *req, http_response *res)
 {
-    read_assignment(req, res, lab_report_mine);
+    api_record_report(req, res, lab_report_mine);
 }
 
 static void my_assignments(http_request *req, http_response *res)
