@@ -53,6 +53,13 @@ const picklist_option *meta_option(const field_def *f, const char *value)
     return NULL;
 }
 
+const char *meta_option_label(const field_def *f, const char *value, const char *lang)
+{
+    const picklist_option *o = f && value ? meta_option(f, value) : NULL;
+    if (!o) return value;
+    return lang && strcmp(lang, "en") == 0 ? o->label_en : o->label_zh;
+}
+
 int field_is_textual(const field_def *f)
 {
     switch (f->type) {

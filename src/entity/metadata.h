@@ -197,6 +197,9 @@ static inline const char *meta_column(const field_def *f)
 /* Its index in e->fields (as in change sets), or -1. */
 int meta_field_index(const entity_def *e, const char *name);
 const picklist_option *meta_option(const field_def *f, const char *value);
+/* The option's label in `lang` ("en", else Chinese); the value itself
+ * when the field or the option is unknown (an option since removed). */
+const char *meta_option_label(const field_def *f, const char *value, const char *lang);
 const char *field_type_name(field_type t); /* "text", "money", ... */
 int field_type_from_name(const char *name); /* 0 when unknown */
 /* Text-like types whose values are stored as text (for LIKE, max length). */

@@ -46,13 +46,6 @@ static const char *visible_text(entity_ctx *c, const entity_def *ent, const char
     return db_column_text(s, col);
 }
 
-static const char *option_label(const entity_def *ent, const char *field, const char *value, const char *lang)
-{
-    const field_def *f = meta_field(ent, field);
-    const picklist_option *o = f && value ? meta_option(f, value) : NULL;
-    return o ? (strcmp(lang, "en") == 0 ? o->label_en : o->label_zh) : value;
-}
-
 /* The activities of a period that the user may see, ordered by start. */
 static db_stmt *activities_between(entity_ctx *c, const entity_def *act, const char *from, const char *to,
                                    int64_t only_owner, int limit, query *q, err *e)
@@ -85,7 +78,7 @@ static void vevent(entity_ctx *c, const entity_def *act, db_stmt *s, strbuf *out
     sb_append(out, "BEGIN:VEVENT\r\n");
     sb_printf(out, "UID:kehu-activity-%lld@kehu\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n",
               (long long)db_column_int64(s, 0), stamp, start, end);
-    const char *kind = option_label(act, "kind", db_column_text(s, 7), c->lang);
+    const char *kind = meta_option_label(meta_field(act, "kind"), db_column_text(s, 7), c->lang);
     strbuf summary = STRBUF_INIT;
     if (kind) sb_printf(&summary, "[%s] ", kind);
     sb_append(&summary, db_column_text(s, 1));
@@ -154,7 +147,7 @@ static int schedule_text(entity_ctx *c, const entity_def *act, const char *from,
     while ((step = db_step(s)) == DB_ROW) {
         char local[ISO_TIME_LEN];
         iso_shift(db_column_text(s, 2), CHINA_OFFSET_SECONDS, local);
-        const char *kind = option_label(act, "kind", db_column_text(s, 7), c->lang);
+        const char *kind = meta_option_label(meta_field(act, "kind"), db_column_text(s, 7), c->lang);
         sb_printf(body, "%.10s %.5s  [%s] %s", local, local + 11, kind ? kind : "", db_column_text(s, 1));
         if (!db_column_is_null(s, 9)) sb_printf(body, "（%s）", db_column_text(s, 9));
         const char *where = visible_text(c, act, "location", s, 4);

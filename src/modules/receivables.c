@@ -286,6 +286,43 @@ int receivables_reminders(entity_ctx *c, const char *until, strbuf *out, int *n,
     return sales_reminder_rows(c, &q, "dunning", "instalments", out, n, e);
 }
 
+/* ---- 订单执行计划 in the bell ---- */
+
+/* The plan's open tasks (催款, 收款, 发货, 退款) falling due, of orders
+ * under way: the assignee's, and those of the caller's orders and their
+ * subordinates' that name no assignee or another one. They open the
+ * order, where the plan is edited. */
+int order_plan_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
+{
+    const entity_def *tasks = meta_entity(c->m, "sales_order_tasks"), *orders = meta_entity(c->m, "sales_orders");
+    if (!tasks || !orders || !acl_can(c->user, orders, ACL_VIEW)) return 0;
+    const field_def *kind = meta_field(tasks, "kind");
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT o.id, o.code || ' ' || CASE t.kind");
+    for (int i = 0; kind && i < kind->noptions; i++) {
+        query_sql(&q, " WHEN ");
+        query_bind_text(&q, kind->options[i].value);
+        query_sql(&q, " THEN ");
+        query_bind_text(&q, meta_option_label(kind, kind->options[i].value, c->lang));
+    }
+    query_sql(&q, " ELSE t.kind END || CASE WHEN t.note IS NULL OR t.note = '' THEN '' ELSE '：' || t.note END,"
+                  " t.due_date || 'T15:59:59Z', o.account_id, a.name, NULL, COALESCE(t.assignee_id, o.owner_id), u.name"
+                  " FROM sales_order_tasks t JOIN sales_orders o ON o.id = t.sales_order_id"
+                  " LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN users u ON u.id = COALESCE(t.assignee_id, o.owner_id)"
+                  " WHERE t.deleted_at IS NULL AND o.deleted_at IS NULL AND COALESCE(t.done, 0) = 0"
+                  " AND o.status NOT IN ('draft', 'cancelled', 'completed') AND t.due_date <= ");
+    query_bind_text(&q, until);
+    query_sql(&q, " AND (t.assignee_id = ");
+    query_bind_int(&q, c->user->id);
+    query_sql(&q, " OR ");
+    acl_own_predicate(c->user, orders, "o", &q);
+    query_sql(&q, ") AND ");
+    acl_company_predicate(c->user, "o", &q);
+    query_sql(&q, " ORDER BY t.due_date, t.id LIMIT 100");
+    return sales_reminder_rows(c, &q, "order_task", "sales_orders", out, n, e);
+}
+
 void receivables_init(void)
 {
     entity_before("instalments", ON_WRITE, instalment_follows_order);

@@ -33,5 +33,7 @@ void receivables_init(void);
  * or before `until` (YYYY-MM-DD), as items of GET /api/v1/reminders
  * (kind "dunning", entity "instalments"). `n` counts the items written. */
 int receivables_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e);
+/* The 订单执行计划's open tasks due by `until` (a date), for the bell. */
+int order_plan_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e);
 
 #endif

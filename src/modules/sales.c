@@ -461,12 +461,6 @@ void sales_init(void)
 
 /* ---- time in stage ---- */
 
-static const char *stage_label(const field_def *stage, const char *value, const char *lang)
-{
-    const picklist_option *o = value ? meta_option(stage, value) : NULL;
-    return o ? (strcmp(lang, "en") == 0 ? o->label_en : o->label_zh) : value;
-}
-
 /* Appends one period and adds its length to the stage's total (-1: never
  * visited, so a stage entered this very second still counts). */
 static void stage_period(strbuf *out, int *n, const field_def *stage, const char *lang, const char *value,
@@ -479,7 +473,7 @@ static void stage_period(strbuf *out, int *n, const field_def *stage, const char
     sb_append(out, (*n)++ ? ",{\"stage\":" : "{\"stage\":");
     sb_json_string(out, value);
     sb_append(out, ",\"label\":");
-    sb_json_string(out, stage_label(stage, value, lang));
+    sb_json_string(out, meta_option_label(stage, value, lang));
     sb_append(out, ",\"entered_at\":");
     sb_json_string(out, from);
     sb_append(out, ",\"left_at\":");
@@ -536,7 +530,7 @@ int sales_stage_history(entity_ctx *c, int64_t id, strbuf *out, err *e)
         sb_append(out, n++ ? ",{\"stage\":" : "{\"stage\":");
         sb_json_string(out, stage->options[i].value);
         sb_append(out, ",\"label\":");
-        sb_json_string(out, stage_label(stage, stage->options[i].value, c->lang));
+        sb_json_string(out, meta_option_label(stage, stage->options[i].value, c->lang));
         sb_printf(out, ",\"seconds\":%lld}", (long long)totals[i]);
     }
     sb_append(out, "]}");
@@ -626,6 +620,7 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
     /* Instalments of the caller's orders falling due (催款), by day. */
     until[10] = '\0';
     if (receivables_reminders(c, until, out, &n, e)) return -1;
+    if (order_plan_reminders(c, until, out, &n, e)) return -1;
     sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }

@@ -187,3 +187,23 @@ test('订单执行计划: owned lines of the order, still editable once it is ap
   assert.ok(so.relations.some(r => r.name === 'instalments' && !r.owned));
   assert.ok(meta.menu.find(g => g.key === 'orders').items.includes('instalments'));
 });
+
+test('订单执行计划 in the bell: open tasks falling due, to the order\'s salesperson and to the named assignee', async () => {
+  const me = ok(await wang.get('/api/v1/session')).user;
+  const acc = created(await li.post('/api/v1/accounts', { name: '镇江长江阀门有限公司' }));
+  const o = await order(li, 2000, { acct: acc });
+  ok(await li.patch(`/api/v1/sales_orders/${o.id}`, { plan: [
+    { kind: 'ship', due_date: '2026-01-10', note: '首批发货' },
+    { kind: 'collect', due_date: '2026-01-11', amount: 1000, assignee_id: me.id },
+    { kind: 'dunning', due_date: '2026-01-12', done: true },
+    { kind: 'refund', due_date: '2099-01-01' },
+  ] }));
+  const tasks = items => items.filter(x => x.kind === 'order_task' && x.id === o.id).map(x => [x.entity, x.title, x.due_at, x.overdue, x.owner_name]);
+  assert.deepEqual(tasks(ok(await li.get('/api/v1/reminders?days=7')).items), [
+    ['sales_orders', `${o.code} 发货：首批发货`, '2026-01-10T15:59:59Z', true, '李雷'],
+    ['sales_orders', `${o.code} 收款`, '2026-01-11T15:59:59Z', true, '王芳']]);
+  // a colleague sees the task named to them only
+  assert.deepEqual(tasks(ok(await wang.get('/api/v1/reminders?days=7')).items).map(t => t[1]), [`${o.code} 收款`]);
+  ok(await li.post(`/api/v1/sales_orders/${o.id}/actions/cancel`, {}));
+  assert.deepEqual(tasks(ok(await li.get('/api/v1/reminders?days=7')).items), [], 'a cancelled order asks nothing more');
+});

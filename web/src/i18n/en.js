@@ -116,7 +116,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', dunning: 'Collect payment' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', dunning: 'Collect payment', order_task: 'Order plan' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
