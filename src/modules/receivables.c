@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
+#include "../entity/entity_computed.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "../util/arena.h"
@@ -264,6 +265,91 @@ static int receipt_allocated(entity_ctx *c, hook_change *ch, err *e)
                : 0;
 }
 
+/* ---- receipts to the order, spread over its plan ---- */
+
+#define PLAN_MAX 240 /* instalments of one order spread over; 20 years monthly */
+
+typedef struct plan_row {
+    int64_t id, amount, share, own; /* own: its own receipts' sum */
+} plan_row;
+
+static int plan_rows(entity_ctx *c, int64_t order_id, plan_row *rows, int *n, err *e)
+{
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.id, t.amount, COALESCE(t.order_share, 0), (SELECT COALESCE(SUM(r.amount), 0) FROM receipts r"
+                  " WHERE r.deleted_at IS NULL AND r.instalment_id = t.id) FROM instalments t"
+                  " WHERE t.deleted_at IS NULL AND t.sales_order_id = ");
+    query_bind_int(&q, order_id);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    query_sqlf(&q, " ORDER BY t.due_date, t.period_no, t.id LIMIT %d", PLAN_MAX);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    query_free(&q);
+    int step;
+    *n = 0;
+    while ((step = db_step(s)) == DB_ROW && *n < PLAN_MAX)
+        rows[(*n)++] = (plan_row){db_column_int64(s, 0), db_column_int64(s, 1), db_column_int64(s, 2), db_column_int64(s, 3)};
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取回款计划失败", "Cannot read the collection plan") : 0;
+}
+
+/* Money received for an order without naming an instalment (a receipt to
+ * the order or to one of its invoices, a return's refund) pays its plan
+ * from the earliest due instalment on, as a customer's payment would be
+ * read: each instalment's 订单收款分摊 (order_share) is what of that pool
+ * falls to it after its own receipts, so 已收/未收, the 账龄 and the 催款
+ * reminders follow. Stamped in place like the other computed figures;
+ * the order's row lock (order_money_of) keeps two receipts from spreading
+ * at once. */
+static int spread_over_plan(entity_ctx *c, int64_t order_id, err *e)
+{
+    const entity_def *plan = meta_entity(c->m, "instalments");
+    order_money o;
+    if (!order_id || !plan || !meta_field(plan, "order_share")) return 0;
+    int found = order_money_of(c, order_id, &o, e);
+    if (found <= 0) return found;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COALESCE(SUM(t.amount), 0) FROM receipts t WHERE t.deleted_at IS NULL AND t.instalment_id IS NULL"
+                  " AND t.sales_order_id = ");
+    query_bind_int(&q, order_id);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    int64_t pool = 0;
+    if (one_row(c, &q, &pool, 1, -1, NULL, 0, e) < 0) return -1;
+    plan_row rows[PLAN_MAX];
+    int n = 0;
+    if (plan_rows(c, order_id, rows, &n, e)) return -1;
+    for (int i = 0; i < n; i++) {
+        int64_t room = rows[i].amount - rows[i].own, share = pool > 0 && room > 0 ? (pool < room ? pool : room) : 0;
+        pool -= share;
+        if (share == rows[i].share) continue;
+        query_init(&q, c->a);
+        query_sql(&q, "UPDATE instalments SET order_share = ");
+        query_bind_int(&q, share);
+        query_sql(&q, " WHERE id = ");
+        query_bind_int(&q, rows[i].id);
+        db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+        if (!s) return query_free(&q), -1;
+        query_bind_all(&q, s);
+        query_free(&q);
+        int step = db_step(s);
+        db_finalize(s);
+        if (step < 0) return err_set(e, 500, "db_error", "更新回款计划失败", "Cannot update the collection plan");
+        if (computed_refresh(c, plan, rows[i].id, e)) return -1;
+    }
+    return 0;
+}
+
+/* After a receipt or an instalment of the order is written. */
+static int order_spread(entity_ctx *c, hook_change *ch, err *e)
+{
+    return spread_over_plan(c, hook_int(ch, "sales_order_id", 0), e);
+}
+
 /* ---- 催款提醒 ---- */
 
 int receivables_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
@@ -330,4 +416,6 @@ void receivables_init(void)
     entity_before("instalments", ON_DELETE, instalment_without_receipts);
     entity_before("sales_orders", ON_UPDATE, submitted_plan_fits);
     entity_before("receipts", ON_CREATE, receipt_allocated);
+    entity_after("receipts", ON_CREATE, order_spread);
+    entity_after("instalments", ON_WRITE | ON_DELETE | ON_RESTORE, order_spread);
 }

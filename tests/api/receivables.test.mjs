@@ -207,3 +207,32 @@ test('订单执行计划 in the bell: open tasks falling due, to the order\'s sa
   ok(await li.post(`/api/v1/sales_orders/${o.id}/actions/cancel`, {}));
   assert.deepEqual(tasks(ok(await li.get('/api/v1/reminders?days=7')).items), [], 'a cancelled order asks nothing more');
 });
+
+test('a receipt to the order naming no instalment pays the plan from the earliest due on; a reversal or a new plan spreads it again', async () => {
+  const o = await order(wang, 9000);
+  const late = created(await plan(wang, o, 3000, '2026-12-31'));
+  const early = created(await plan(wang, o, 3000, '2026-10-31'));
+  const mid = created(await plan(wang, o, 3000, '2026-11-30'));
+  created(await receipt(wang, { instalment_id: early.id, amount: 1000 }));
+  const byOrder = created(await receipt(wang, { sales_order_id: o.id, amount: 4000 }));
+  const figures = async () => Promise.all([early, mid, late].map(async i => {
+    const x = ok(await wang.get(`/api/v1/instalments/${i.id}`));
+    return [x.received, x.order_share, x.outstanding];
+  }));
+  // 2,000 fills the first after its own 1,000; the 2,000 left go to the next
+  assert.deepEqual(await figures(), [[3000, 2000, 0], [2000, 2000, 1000], [0, 0, 3000]]);
+  // an instalment filled by the order's receipt takes nothing more of its own
+  field(await receipt(wang, { instalment_id: early.id, amount: 0.01 }), 'amount', 'over_allocated');
+  // a receipt of its own on the second: the pool moves on to the third
+  created(await receipt(wang, { instalment_id: mid.id, amount: 1000 }));
+  assert.deepEqual(await figures(), [[3000, 2000, 0], [3000, 2000, 0], [0, 0, 3000]]);
+  ok(await wang.patch(`/api/v1/instalments/${mid.id}`, { amount: 2000 }));
+  assert.deepEqual(await figures(), [[3000, 2000, 0], [2000, 1000, 0], [1000, 1000, 2000]]);
+  // reversing the order's receipt takes the shares back
+  created(await wang.post(`/api/v1/receipts/${byOrder.id}/reverse`, {}));
+  assert.deepEqual(await figures(), [[1000, 0, 2000], [1000, 0, 1000], [0, 0, 3000]]);
+  // no more 催款 for what was paid through the order: the first is not due any more once paid again
+  created(await receipt(wang, { sales_order_id: o.id, amount: 2000 }));
+  const dunning = ok(await wang.get('/api/v1/reminders?days=366')).items.filter(x => x.kind === 'dunning').map(x => x.id);
+  assert.ok(!dunning.includes(early.id) && dunning.includes(mid.id), JSON.stringify(dunning));
+});
