@@ -69,6 +69,12 @@ static int parse_action(const json_t *ja, arena *a, const entity_def *ent, actio
         if (!q->field || meta_field_index(ent, q->field) < 0) return -1;
     }
     if ((set && !json_is_object(set)) || (copy && !json_is_array(copy))) return -1;
+    const json_t *opens = json_object_get(ja, "opens");
+    if (opens) {
+        act->opens_entity = text_of(a, opens, "entity");
+        act->opens_result = text_of(a, opens, "result");
+        if (!act->opens_entity || !act->opens_result) return -1;
+    }
     act->set = dumped(a, set);
     act->copy = dumped(a, copy);
     act->json = dumped(a, ja);
@@ -88,6 +94,19 @@ int meta_parse_actions(const json_t *je, struct arena *a, entity_def *ent, err *
     }
     ent->actions = acts;
     ent->nactions = (int)json_array_size(list);
+    return 0;
+}
+
+int meta_check_actions(const metadata *m, err *e)
+{
+    for (int i = 0; i < m->nentities; i++)
+        for (int k = 0; k < m->entities[i].nactions; k++) {
+            const action_def *act = &m->entities[i].actions[k];
+            if (act->opens_entity && !meta_entity(m, act->opens_entity))
+                return err_setf(e, 500, "bad_metadata", "实体 %s 的操作 %s 打开的实体无效",
+                                "Entity %s: action %s opens an unknown entity", m->entities[i].name, act->name,
+                                m->entities[i].name, act->name);
+        }
     return 0;
 }
 

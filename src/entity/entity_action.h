@@ -36,12 +36,17 @@ typedef struct action_def {
     const char *handler; /* registered C handler, or NULL */
     const char *copy;    /* JSON array text of copy mappings, or NULL */
     const char *json;    /* as served in metadata */
+    /* the record the action makes, which the page opens once it ran:
+     * result[opens_result] is its id in opens_entity; NULL: none */
+    const char *opens_entity, *opens_result;
 } action_def;
 
 struct arena;
 /* Reads the entity's "actions" (called by meta_load's build_entity). */
 int meta_parse_actions(const json_t *je, struct arena *a, entity_def *ent, err *e);
 const action_def *entity_action_find(const entity_def *ent, const char *name);
+/* Once every entity is read: each action's "opens" names an entity. */
+int meta_check_actions(const struct metadata *m, err *e);
 
 /* Runs inside the action's transaction, after the right, the state and
  * the asked fields are checked and before the record's own update:

@@ -545,7 +545,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) ||
+    if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) || meta_check_actions(m, e) ||
         meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;

@@ -139,6 +139,13 @@ test('转为订单 copies the customer, terms and every line in order, keeps the
   assert.equal(r.record.status, 'ordered');
   const orderId = r.result.sales_order_id;
   assert.ok(orderId > 0, JSON.stringify(r.result));
+  // the metadata tells the page to open what the action made, and where its id is
+  const meta = ok(await admin.get('/api/v1/metadata'));
+  const convert = meta.entities.find(e => e.name === 'quotes').actions.find(a => a.name === 'convert');
+  assert.deepEqual(convert.opens, { entity: 'sales_orders', result: 'sales_order_id' });
+  const names = new Set(meta.entities.map(e => e.name));
+  const opening = meta.entities.flatMap(e => (e.actions || []).filter(a => a.opens).map(a => [e.name, a.name, a.opens.entity]));
+  assert.ok(opening.length >= 9 && opening.every(([, , to]) => names.has(to)), JSON.stringify(opening));
   const o = ok(await admin.get(`/api/v1/sales_orders/${orderId}`));
   assert.match(o.code, /^DD-\d{6}$/);
   assert.deepEqual([o.status, o.quote_id, o.account_id, o.subject, o.payment_terms, o.delivery_terms],

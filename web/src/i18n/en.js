@@ -124,7 +124,7 @@ export default {
     account: 'Customer', newAccount: 'New customer "{name}"', existingAccount: 'Link an existing customer', pickAccount: 'Customer',
     createOpportunity: 'Also create an opportunity', oppName: 'Opportunity', amount: 'Amount', stage: 'Stage',
     claim: 'Claim', release: 'Release to pool', assign: 'Assign', assignTo: 'Assign to', toPool: '(empty: back to the pool)',
-    sameName: 'A customer of this name exists and is chosen', movedTo: '{field} is now {state}', ran: '{action}: done', complete: 'Done', completed: 'Marked as done',
+    sameName: 'A customer of this name exists and is chosen', movedTo: '{field} is now {state}', ran: '{action}: done', made: '{entity} made: carry on here', complete: 'Done', completed: 'Marked as done',
     releaseConfirm: 'Give this customer back to the public pool? Colleagues may then claim it.', printPdf: 'Print/PDF',
     done: { claim: 'Claimed: the customer is yours now', release: 'Released to the pool', assign: 'Assigned' },
   },

@@ -126,7 +126,7 @@ export default {
     account: '客户', newAccount: '新建客户“{name}”', existingAccount: '关联已有客户', pickAccount: '选择客户',
     createOpportunity: '同时创建销售机会', oppName: '机会名称', amount: '预计金额', stage: '销售阶段',
     claim: '领取', release: '退回公海', assign: '分配', assignTo: '分配给', toPool: '（不选则退回公海）',
-    sameName: '已有同名客户，默认关联到该客户', movedTo: '{field}已改为“{state}”', ran: '已{action}', complete: '完成', completed: '已完成',
+    sameName: '已有同名客户，默认关联到该客户', movedTo: '{field}已改为“{state}”', ran: '已{action}', made: '已生成{entity}，请继续办理', complete: '完成', completed: '已完成',
     releaseConfirm: '确定把该客户退回公海吗？退回后其他同事可以领取。', printPdf: '打印/PDF',
     done: { claim: '已领取，该客户现在归您负责', release: '已退回公海', assign: '已分配' },
   },
