@@ -105,6 +105,12 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
     sb_json_string(b, field_type_name(f->type));
     sb_putc(b, ',');
     label_pair(b, req, f->label_zh, f->label_en);
+    if (f->hint_zh) {
+        sb_append(b, ",\"hint_zh\":");
+        sb_json_string(b, f->hint_zh);
+        sb_append(b, ",\"hint_en\":");
+        sb_json_string(b, f->hint_en);
+    }
     sb_printf(b, ",\"required\":%s,\"unique\":%s,\"readonly\":%s,\"system\":%s,\"custom\":%s",
               f->required ? "true" : "false", f->unique ? "true" : "false",
               access < 2 || f->readonly ? "true" : "false", f->system ? "true" : "false",

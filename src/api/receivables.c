@@ -100,7 +100,7 @@ static void day_report(http_request *req, http_response *res, day_report_fn fn, 
     const char *by = http_query(req, "by"), *as_of, *format;
     if (day_param(req, res, "as_of", &as_of) || format_param(req, res, &format)) return;
     char today[11];
-    report_today(today);
+    china_today(today);
     if (!as_of) as_of = arena_strdup(req->a, today); /* the answer says which day it is for */
     report_table t;
     err e;

@@ -177,12 +177,24 @@ static int parse_body(entity_ctx *c, const entity_def *ent, json_t *body, int cr
     return e->nfields ? -1 : 0;
 }
 
+/* A field's default as JSON; "today" on a date is the day of the write in
+ * Beijing (the form shows the same: utils/fields.js fieldDefault). */
+static json_t *default_of(const field_def *f)
+{
+    if (f->type == FT_DATE && strcmp(f->default_value, "\"today\"") == 0) {
+        char day[DAY_LEN];
+        china_today(day);
+        return json_string(day);
+    }
+    return json_loads(f->default_value, JSON_DECODE_ANY, NULL);
+}
+
 static void apply_defaults(entity_ctx *c, const entity_def *ent, change_set *cs)
 {
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (cs->present[i] || !f->default_value || f->system) continue;
-        json_t *d = json_loads(f->default_value, JSON_DECODE_ANY, NULL);
+        json_t *d = default_of(f);
         err ignore;
         err_clear(&ignore);
         if (d && value_from_json(f, d, c->a, &cs->vals[i], &ignore) == 0) cs->present[i] = 1;

@@ -83,6 +83,12 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
                         entity);
     f->type = (field_type)t;
     jlabel(a, jf, &f->label_zh, &f->label_en);
+    json_t *hint = json_object_get(jf, "hint");
+    if (hint) {
+        f->hint_zh = jstr(a, hint, "zh");
+        f->hint_en = jstr(a, hint, "en");
+        if (!f->hint_en) f->hint_en = f->hint_zh;
+    }
     f->required = json_is_true(json_object_get(jf, "required"));
     f->unique = json_is_true(json_object_get(jf, "unique"));
     f->searchable = json_is_true(json_object_get(jf, "searchable"));

@@ -50,6 +50,7 @@ typedef struct field_def {
     field_type type;
     const char *label_zh;
     const char *label_en;
+    const char *hint_zh, *hint_en; /* a line under the input saying how to fill it; NULL: none */
     int required;
     int unique;     /* among records not in the recycle bin */
     int max_length; /* characters (not bytes) for text-like types; 0 = type default */

@@ -43,16 +43,11 @@ static void format_day(time_t t, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-void report_today(char day[11])
-{
-    format_day(time(NULL) + CHINA_OFFSET_SECONDS, day);
-}
-
 /* as_of, or today in Beijing, into day. */
 static void as_of_day(const char *as_of, char day[11])
 {
     if (as_of) snprintf(day, 11, "%s", as_of);
-    else format_day(time(NULL) + CHINA_OFFSET_SECONDS, day);
+    else china_today(day);
 }
 
 static void days_before(const char *day, int days, char out[11])

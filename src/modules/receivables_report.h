@@ -37,9 +37,6 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
 int report_order_accounts(entity_ctx *c, const char *from, const char *to, int64_t owner_id, int64_t account_id,
                           report_table *t, err *e);
 
-/* Today in Beijing, "YYYY-MM-DD": the as_of of a report not given one. */
-void report_today(char day[11]);
-
 /* 1 when s is a real date "YYYY-MM-DD" (2026-02-30 is not). */
 int report_valid_date(const char *s);
 

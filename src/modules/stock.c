@@ -13,15 +13,6 @@
 
 #define LINES_READ_MAX 1000 /* a document's lines: the engine's LINES_MAX */
 
-/* Today in Beijing, "YYYY-MM-DD": the date a move or shipment takes when
- * none is given. */
-static void today(char out[11])
-{
-    time_t t = time(NULL) + CHINA_OFFSET_SECONDS;
-    struct tm tm;
-    strftime(out, 11, "%Y-%m-%d", gmtime_r(&t, &tm));
-}
-
 static void quantity_text(int64_t q, strbuf *sb)
 {
     decimal_format(q, 2, sb);
@@ -61,8 +52,8 @@ static int refuse_service(err *e, const char *field)
 
 /* ---- the stock ledger ---- */
 
-/* A move names goods, a quantity that is not zero, and a date (today when
- * none is given). (By hand only a 盘点调整: the other kinds are the
+/* A move names goods and a quantity that is not zero (its date is today
+ * when none is given: the metadata's default). (By hand only a 盘点调整: the other kinds are the
  * field's server_values, written by their documents.) */
 static int move_sane(entity_ctx *c, hook_change *ch, err *e)
 {
@@ -71,13 +62,7 @@ static int move_sane(entity_ctx *c, hook_change *ch, err *e)
         return err_invalid(e, "quantity", "zero", "数量不能为零", "The quantity cannot be zero");
     int64_t product = hook_int(ch, "product_id", 0);
     int service = product ? stock_product_is_service(c, product, e) : 0;
-    if (service) return service < 0 ? -1 : refuse_service(e, "product_id");
-    if (!hook_text(ch, "move_date")) {
-        char day[11];
-        today(day);
-        return hook_set_text(ch, "move_date", arena_strdup(c->a, day), e);
-    }
-    return 0;
+    return service ? (service < 0 ? -1 : refuse_service(e, "product_id")) : 0;
 }
 
 /* A stock move written by a document, as the server: `kind`, signed
@@ -119,13 +104,7 @@ static int transfer_sane(entity_ctx *c, hook_change *ch, err *e)
                             "The transfer must go to another warehouse");
     int64_t product = hook_int(ch, "product_id", 0);
     int service = product ? stock_product_is_service(c, product, e) : 0;
-    if (service) return service < 0 ? -1 : refuse_service(e, "product_id");
-    if (!hook_text(ch, "transfer_date")) {
-        char day[11];
-        today(day);
-        return hook_set_text(ch, "transfer_date", arena_strdup(c->a, day), e);
-    }
-    return 0;
+    return service ? (service < 0 ? -1 : refuse_service(e, "product_id")) : 0;
 }
 
 /* Out of one warehouse, into the other, in the transfer's transaction:
@@ -452,7 +431,7 @@ static int confirm_doc(entity_ctx *c, const entity_def *ent, const action_def *a
     if (!date) date = json_string_value(json_object_get(record, d->date_field));
     char day[11];
     if (!date) {
-        today(day);
+        china_today(day);
         date = day;
         json_object_set_new(changes, d->date_field, json_string(day));
     }

@@ -10,6 +10,14 @@ void iso_time(time_t t, char out[ISO_TIME_LEN])
     strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void china_today(char out[DAY_LEN])
+{
+    time_t t = time(NULL) + CHINA_OFFSET_SECONDS;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, DAY_LEN, "%Y-%m-%d", &tm);
+}
+
 int iso_parse(const char *iso, time_t *out)
 {
     struct tm tm = {0};

@@ -10,7 +10,11 @@
 /* Beijing time, the zone of Kehu's users (China has no summer time). */
 #define CHINA_OFFSET_SECONDS (8 * 3600)
 
+#define DAY_LEN 11 /* "YYYY-MM-DD" with the NUL */
+
 void iso_time(time_t t, char out[ISO_TIME_LEN]);
+/* Today's date in Beijing, "YYYY-MM-DD": the day a user means by today. */
+void china_today(char out[DAY_LEN]);
 /* The stored form "YYYY-MM-DDTHH:MM:SSZ" into *out; -1 when not that form. */
 int iso_parse(const char *iso, time_t *out);
 void iso_now(char out[ISO_TIME_LEN]);

@@ -236,3 +236,15 @@ test('a receipt to the order naming no instalment pays the plan from the earlies
   const dunning = ok(await wang.get('/api/v1/reminders?days=366')).items.filter(x => x.kind === 'dunning').map(x => x.id);
   assert.ok(!dunning.includes(early.id) && dunning.includes(mid.id), JSON.stringify(dunning));
 });
+
+test('a receipt and an order left undated take today in Beijing (metadata "default": "today"); a given date stays', async () => {
+  const beijingToday = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const o = created(await wang.post('/api/v1/sales_orders', { subject: '未写日期的订单', account_id: account.id,
+    lines: [{ description: '服务', quantity: 1, price: 100, tax_rate: 0 }] }));
+  assert.equal(o.order_date, beijingToday);
+  const r = created(await wang.post('/api/v1/receipts', { account_id: account.id, amount: 1 }));
+  assert.equal(r.received_on, beijingToday);
+  assert.equal(created(await receipt(wang, { amount: 1 })).received_on, '2026-12-01');
+  const meta = ok(await wang.get('/api/v1/metadata')).entities.find(e => e.name === 'receipts');
+  assert.equal(meta.fields.find(f => f.name === 'received_on').default, 'today');
+});

@@ -80,6 +80,13 @@ export function todayText() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+// A new record's value for the field from its metadata "default"
+// (undefined: none); "today" on a date is today, as the server takes it.
+export function fieldDefault(f) {
+  if (f.default === 'today' && f.type === 'date') return todayText();
+  return f.default;
+}
+
 export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

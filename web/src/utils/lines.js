@@ -8,7 +8,7 @@
 // types, from the same expressions the server runs (web/src/utils/expr.js).
 import { get } from '../api/http.js';
 import { evaluateScaled, fieldsRead, relationsRead } from './expr.js';
-import { isEditable } from './fields.js';
+import { isEditable, fieldDefault } from './fields.js';
 
 export function ownedRelations(meta, entity) {
   return (entity?.relations || []).filter(r => r.owned && meta.entity(r.entity));
@@ -35,7 +35,7 @@ export function linePayload(line, fields) {
 // A new line: the line fields' defaults.
 export function newLine(fields) {
   const line = {};
-  for (const f of fields) line[f.name] = f.default !== undefined ? f.default : null;
+  for (const f of fields) line[f.name] = f.default !== undefined ? fieldDefault(f) : null;
   return line;
 }
 
@@ -43,7 +43,7 @@ export function newLine(fields) {
 export function isEmptyLine(line, fields) {
   return fields.filter(f => !f.computed).every(f => {
     const v = line[f.name];
-    return v === null || v === undefined || v === '' || (f.default !== undefined && v === f.default);
+    return v === null || v === undefined || v === '' || (f.default !== undefined && v === fieldDefault(f));
   });
 }
 
