@@ -13,6 +13,12 @@
 /* Inserts `accounts` customers, `contacts` contacts and `receipts` 收款单
  * (both spread over the customers) owned by owner_id, in one transaction. */
 int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e);
+/* The same, and sales orders with their plans and receipts, and a stock
+ * ledger (gen_commerce.c). */
+typedef struct gen_counts {
+    int64_t accounts, contacts, receipts, orders, stock_moves;
+} gen_counts;
+int gen_data_with(db_conn *c, const gen_counts *n, int64_t owner_id, err *e);
 /* A small realistic data set, only when there are no customers yet. */
 int cli_demo_data(db_conn *c, err *e);
 /* The money half of the demo (demo_commerce.c): products, quotes, sales

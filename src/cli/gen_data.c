@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../entity/entity.h"
 #include "../entity/entity_schema.h"
 #include "../entity/meta_load.h"
+#include "gen.h"
 #include "prepare.h"
 #include "../util/clock.h"
 #include "../util/grams.h"
@@ -77,7 +79,6 @@ static const char *const TITLES[] = {"总经理", "副总经理", "采购经理"
                                      "财务经理", "行政主管", "项目经理", "采购专员", "工程师"};
 static const char *const DEPTS[] = {"总经办", "采购部", "销售部", "技术部", "财务部", "行政部", "市场部"};
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Spreads consecutive indexes over the whole combination space: i*P mod T
  * is a bijection when P and T are coprime. */
@@ -105,7 +106,7 @@ static void company_name(uint64_t i, char *out, size_t n, int *city, int *trade)
 
 /* Small deterministic generator so the same N gives the same data. */
 static uint64_t rnd_state = 88172645463325252ULL;
-static uint64_t rnd(void)
+uint64_t gen_rnd(void)
 {
     rnd_state ^= rnd_state << 13;
     rnd_state ^= rnd_state >> 7;
@@ -113,8 +114,7 @@ static uint64_t rnd(void)
     return rnd_state;
 }
 
-/* Binds the pinyin keys of a name at parameters k and k+1. */
-static void bind_pinyin(db_stmt *s, int k, const char *name)
+void gen_bind_pinyin(db_stmt *s, int k, const char *name)
 {
     strbuf full = STRBUF_INIT, initials = STRBUF_INIT;
     pinyin_keys(name, &full, &initials);
@@ -135,9 +135,7 @@ static void bind_grams(db_stmt *s, int k, const char *name, const char *const *t
     sb_free(&words);
 }
 
-/* id, owner_id, created_at, updated_at, created_by, updated_by: the first
- * six columns of every generated row. Returns the next parameter. */
-static int bind_stamps(db_stmt *s, int64_t id, int64_t owner, const char *now)
+int gen_bind_stamps(db_stmt *s, int64_t id, int64_t owner, const char *now)
 {
     db_bind_int64(s, 1, id);
     db_bind_int64(s, 2, owner);
@@ -148,7 +146,7 @@ static int bind_stamps(db_stmt *s, int64_t id, int64_t owner, const char *now)
     return 7;
 }
 
-static int step_ok(db_stmt *s, err *e)
+int gen_step_ok(db_stmt *s, err *e)
 {
     int rc = db_step(s);
     if (rc < 0) return err_set(e, 500, "db_error", "写入数据失败", "Insert failed");
@@ -169,30 +167,30 @@ static int insert_accounts(db_conn *c, int64_t count, int64_t owner, const char 
         company_name((uint64_t)i - 1, name, sizeof name, &city, &trade);
         snprintf(code, sizeof code, "KH-%06lld", (long long)i);
         /* an eight-digit local number, which starts with 2 to 8 */
-        snprintf(phone, sizeof phone, "%s-%d%07llu", CITIES[city].area, (int)(2 + rnd() % 7),
-                 (unsigned long long)(rnd() % 10000000));
+        snprintf(phone, sizeof phone, "%s-%d%07llu", CITIES[city].area, (int)(2 + gen_rnd() % 7),
+                 (unsigned long long)(gen_rnd() % 10000000));
         snprintf(email, sizeof email, "contact%lld@example.cn", (long long)i);
-        snprintf(addr, sizeof addr, "%s市%s%d号", CITIES[city].city, ROADS[rnd() % N(ROADS)], (int)(1 + rnd() % 999));
-        int k = bind_stamps(s, i, owner, now);
+        snprintf(addr, sizeof addr, "%s市%s%d号", CITIES[city].city, ROADS[gen_rnd() % N(ROADS)], (int)(1 + gen_rnd() % 999));
+        int k = gen_bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, code);
         db_bind_text(s, k++, name);
-        db_bind_text(s, k++, TYPES[rnd() % N(TYPES)]);
-        db_bind_text(s, k++, GRADES[rnd() % N(GRADES)]);
+        db_bind_text(s, k++, TYPES[gen_rnd() % N(TYPES)]);
+        db_bind_text(s, k++, GRADES[gen_rnd() % N(GRADES)]);
         db_bind_text(s, k++, TRADES[trade].code);
-        db_bind_text(s, k++, SOURCES[rnd() % N(SOURCES)]);
-        db_bind_text(s, k++, STAGES[rnd() % N(STAGES)]);
+        db_bind_text(s, k++, SOURCES[gen_rnd() % N(SOURCES)]);
+        db_bind_text(s, k++, STAGES[gen_rnd() % N(STAGES)]);
         db_bind_text(s, k++, phone);
         db_bind_text(s, k++, email);
         db_bind_text(s, k++, CITIES[city].province);
         db_bind_text(s, k++, CITIES[city].city);
         db_bind_text(s, k++, addr);
-        db_bind_int64(s, k++, (int64_t)(10 + rnd() % 5000));
-        db_bind_int64(s, k++, (int64_t)(rnd() % 50000000000LL)); /* 分 */
-        db_bind_int64(s, k++, rnd() % 10 == 0);
-        bind_pinyin(s, k, name);
+        db_bind_int64(s, k++, (int64_t)(10 + gen_rnd() % 5000));
+        db_bind_int64(s, k++, (int64_t)(gen_rnd() % 50000000000LL)); /* 分 */
+        db_bind_int64(s, k++, gen_rnd() % 10 == 0);
+        gen_bind_pinyin(s, k, name);
         const char *searchable[] = {code, name, phone, NULL}; /* the fields marked searchable */
         bind_grams(s, k + 2, name, searchable);
-        if (step_ok(s, e)) return db_finalize(s), -1;
+        if (gen_step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
     return 0;
@@ -208,24 +206,24 @@ static int insert_contacts(db_conn *c, int64_t count, int64_t accounts, int64_t 
     if (!s) return -1;
     char name[64], mobile[24], email[64];
     for (int64_t i = 1; i <= count; i++) {
-        snprintf(name, sizeof name, "%s%s", SURNAMES[rnd() % N(SURNAMES)], GIVEN[rnd() % N(GIVEN)]);
-        snprintf(mobile, sizeof mobile, "1%d%09llu", (int)(3 + rnd() % 7), (unsigned long long)(rnd() % 1000000000));
+        snprintf(name, sizeof name, "%s%s", SURNAMES[gen_rnd() % N(SURNAMES)], GIVEN[gen_rnd() % N(GIVEN)]);
+        snprintf(mobile, sizeof mobile, "1%d%09llu", (int)(3 + gen_rnd() % 7), (unsigned long long)(gen_rnd() % 1000000000));
         snprintf(email, sizeof email, "p%lld@example.cn", (long long)i);
         int64_t account = accounts > 0 ? 1 + (i - 1) % accounts : 0;
-        int k = bind_stamps(s, i, owner, now);
+        int k = gen_bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, name);
         if (account) db_bind_int64(s, k++, account);
         else db_bind_null(s, k++);
-        db_bind_text(s, k++, TITLES[rnd() % N(TITLES)]);
-        db_bind_text(s, k++, DEPTS[rnd() % N(DEPTS)]);
+        db_bind_text(s, k++, TITLES[gen_rnd() % N(TITLES)]);
+        db_bind_text(s, k++, DEPTS[gen_rnd() % N(DEPTS)]);
         db_bind_text(s, k++, mobile);
         db_bind_text(s, k++, email);
-        db_bind_text(s, k++, rnd() % 2 ? "male" : "female");
+        db_bind_text(s, k++, gen_rnd() % 2 ? "male" : "female");
         db_bind_int64(s, k++, accounts > 0 && i <= accounts);
-        bind_pinyin(s, k, name);
+        gen_bind_pinyin(s, k, name);
         const char *searchable[] = {name, mobile, email, NULL};
         bind_grams(s, k + 2, name, searchable);
-        if (step_ok(s, e)) return db_finalize(s), -1;
+        if (gen_step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
     return 0;
@@ -248,60 +246,43 @@ static int insert_receipts(db_conn *c, int64_t count, int64_t accounts, int64_t 
     for (int64_t i = 1; i <= count; i++) {
         snprintf(code, sizeof code, "SK-%06lld", (long long)i);
         snprintf(day, sizeof day, "2026-%02d-%02d", (int)(1 + i % 12), (int)(1 + i % 28));
-        int k = bind_stamps(s, i, owner, now);
+        int k = gen_bind_stamps(s, i, owner, now);
         db_bind_text(s, k++, code);
         db_bind_int64(s, k++, 1 + (i - 1) % accounts);
-        db_bind_int64(s, k++, 1 + (int64_t)(rnd() % 9999999));
+        db_bind_int64(s, k++, 1 + (int64_t)(gen_rnd() % 9999999));
         db_bind_text(s, k++, day);
-        db_bind_text(s, k++, METHODS[rnd() % N(METHODS)]);
+        db_bind_text(s, k++, METHODS[gen_rnd() % N(METHODS)]);
         db_bind_text(s, k++, code);
-        if (step_ok(s, e)) return db_finalize(s), -1;
+        if (gen_step_ok(s, e)) return db_finalize(s), -1;
     }
     db_finalize(s);
-    char value[32];
+    return gen_ids_used(c, "receipts", "code", count, e);
+}
+
+int gen_ids_used(db_conn *c, const char *table, const char *autonumber, int64_t count, err *e)
+{
+    char sql[200], name[96], value[32];
+    if (db_dialect_of(c) == DB_POSTGRES) {
+        snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s','id'), GREATEST((SELECT MAX(id) FROM %s), 1))",
+                 table, table);
+        if (db_exec(c, sql, e)) return -1;
+    }
+    if (!autonumber) return 0;
+    snprintf(name, sizeof name, "%s.%s", table, autonumber);
     snprintf(value, sizeof value, "%lld", (long long)count);
-    const char *params[] = {value};
+    const char *params[] = {name, value};
     int64_t ignored;
-    if (db_dialect_of(c) == DB_POSTGRES &&
-        db_exec(c, "SELECT setval(pg_get_serial_sequence('receipts','id'), GREATEST((SELECT MAX(id) FROM receipts), 1))", e))
-        return -1;
-    return db_query_int64(c, "DELETE FROM counters WHERE company_id = 1 AND name = 'receipts.code' RETURNING 1", &ignored, e, 0, NULL) < 0 ||
-                   db_query_int64(c, "INSERT INTO counters(company_id, name, value) VALUES (1, 'receipts.code', CAST(? AS BIGINT)) RETURNING value",
-                                  &ignored, e, 1, params) < 0
+    return db_query_int64(c, "DELETE FROM counters WHERE company_id = 1 AND name = ? RETURNING 1", &ignored, e, 1, params) < 0 ||
+                   db_query_int64(c, "INSERT INTO counters(company_id, name, value) VALUES (1, ?, CAST(? AS BIGINT)) RETURNING value",
+                                  &ignored, e, 2, params) < 0
                ? -1
                : 0;
 }
 
-/* Rows went in beside the engine: the balances are made again from them
- * (schema sync fills a balance table it creates). */
-static int rebuild_balances(db_conn *c, err *e)
+int gen_rebuild_balances(db_conn *c, const char *entity, err *e)
 {
-    const entity_def *ent = meta_entity(meta_current(), "receipts");
-    for (int k = 0; ent && k < ent->nbalances; k++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", ent->balances[k].table);
-        if (db_exec(c, sql, e)) return -1;
-    }
-    return entity_schema_sync(c, meta_current(), e);
-}
-
-/* Ids were given explicitly: move the id generator and the auto-number
- * sequence past them. */
-static int advance_counters(db_conn *c, int64_t accounts, err *e)
-{
-    if (db_dialect_of(c) == DB_POSTGRES &&
-        db_exec(c, "SELECT setval(pg_get_serial_sequence('accounts','id'), GREATEST((SELECT MAX(id) FROM accounts), 1));"
-                   "SELECT setval(pg_get_serial_sequence('contacts','id'), GREATEST((SELECT MAX(id) FROM contacts), 1));",
-                e))
-        return -1;
-    char value[32];
-    snprintf(value, sizeof value, "%lld", (long long)accounts);
-    const char *params[] = {value};
-    int64_t ignored;
-    if (db_query_int64(c, "DELETE FROM counters WHERE company_id = 1 AND name = 'accounts.code' RETURNING 1", &ignored, e, 0, NULL) < 0)
-        return -1;
-    return db_query_int64(c, "INSERT INTO counters(company_id, name, value) VALUES (1, 'accounts.code', CAST(? AS BIGINT)) RETURNING value",
-                          &ignored, e, 1, params) < 0 ? -1 : 0;
+    const entity_def *ent = meta_entity(meta_current(), entity);
+    return ent ? entity_rebuild_balances(c, ent, e) : 0;
 }
 
 /* On SQLite the search index is fed by triggers, one row at a time. For a
@@ -324,6 +305,12 @@ static int rebuild_search_index(db_conn *c, err *e)
 
 int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, int64_t owner_id, err *e)
 {
+    return gen_data_with(c, &(gen_counts){accounts, contacts, receipts, 0, 0}, owner_id, e);
+}
+
+int gen_data_with(db_conn *c, const gen_counts *n, int64_t owner_id, err *e)
+{
+    int64_t accounts = n->accounts, contacts = n->contacts, receipts = n->receipts;
     char now[ISO_TIME_LEN];
     iso_now(now);
     const char *none[] = {NULL};
@@ -335,28 +322,35 @@ int gen_data(db_conn *c, int64_t accounts, int64_t contacts, int64_t receipts, i
     if (db_begin(c, e)) return -1;
     if (pause_search_triggers(c, e) || insert_accounts(c, accounts, owner_id, now, e) ||
         insert_contacts(c, contacts, accounts, owner_id, now, e) ||
-        insert_receipts(c, receipts, accounts, owner_id, now, e) || advance_counters(c, accounts, e) ||
-        rebuild_search_index(c, e) || (receipts && rebuild_balances(c, e)) || db_commit(c, e)) {
+        insert_receipts(c, receipts, accounts, owner_id, now, e) ||
+        gen_orders(c, n->orders, accounts, receipts + 1, owner_id, now, e) ||
+        gen_stock_moves(c, n->stock_moves, owner_id, now, e) || gen_ids_used(c, "accounts", "code", accounts, e) ||
+        gen_ids_used(c, "contacts", NULL, 0, e) ||
+        rebuild_search_index(c, e) || ((receipts || n->orders) && gen_rebuild_balances(c, "receipts", e)) || db_commit(c, e)) {
         db_rollback(c);
         return -1;
     }
     /* Fresh statistics so the planner picks the list indexes. */
-    db_exec(c, db_dialect_of(c) == DB_POSTGRES ? "ANALYZE accounts; ANALYZE contacts; ANALYZE receipts" : "ANALYZE", e);
+    db_exec(c, "ANALYZE", e);
     return 0;
 }
 
 int cli_gen_data(int argc, char **argv)
 {
     const char *url = "kehu.db";
-    int64_t accounts = 0, contacts = 0, receipts = 0;
+    gen_counts n = {0};
     for (int i = 1; i < argc - 1; i++) {
         if (strcmp(argv[i], "--db") == 0) url = argv[i + 1];
-        if (strcmp(argv[i], "--accounts") == 0) accounts = atoll(argv[i + 1]);
-        if (strcmp(argv[i], "--contacts") == 0) contacts = atoll(argv[i + 1]);
-        if (strcmp(argv[i], "--receipts") == 0) receipts = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--accounts") == 0) n.accounts = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--contacts") == 0) n.contacts = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--receipts") == 0) n.receipts = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--orders") == 0) n.orders = atoll(argv[i + 1]);
+        if (strcmp(argv[i], "--stock-moves") == 0) n.stock_moves = atoll(argv[i + 1]);
     }
-    if (accounts <= 0 || accounts > 100000000 || contacts < 0 || receipts < 0) {
-        fprintf(stderr, "用法 / usage: kehu gen-data --accounts N [--contacts M] [--receipts R] [--db FILE|URL]\n");
+    if (n.accounts <= 0 || n.accounts > 100000000 || n.contacts < 0 || n.receipts < 0 || n.orders < 0 ||
+        n.orders > 100000000 || n.stock_moves < 0 || n.stock_moves > 1000000000) {
+        fprintf(stderr, "用法 / usage: kehu gen-data --accounts N [--contacts M] [--receipts R] [--orders O]"
+                        " [--stock-moves S] [--db FILE|URL]\n");
         return 2;
     }
     err e;
@@ -366,7 +360,7 @@ int cli_gen_data(int argc, char **argv)
     int64_t t0 = clock_us();
     int rc = !c || schema_prepare(c, &e) ||
              db_query_int64(c, "SELECT COALESCE(MIN(id), 1) FROM users", &admin, &e, 0, NULL) < 0 ||
-             gen_data(c, accounts, contacts, receipts, admin, &e);
+             gen_data_with(c, &n, admin, &e);
     if (c) db_close(c);
     acl_shutdown();
     meta_shutdown();
@@ -375,7 +369,7 @@ int cli_gen_data(int argc, char **argv)
         return 1;
     }
     fprintf(stderr, "kehu: 已生成 %lld 个客户、%lld 个联系人，用时 %.1f 秒 / generated in %.1f s\n",
-            (long long)accounts, (long long)contacts, (double)(clock_us() - t0) / 1e6,
+            (long long)n.accounts, (long long)n.contacts, (double)(clock_us() - t0) / 1e6,
             (double)(clock_us() - t0) / 1e6);
     return 0;
 }

@@ -117,6 +117,9 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
  * time, 422 not_reversible for a reversal itself. Needs the create right
  * and a visible live record. */
 int entity_reverse(entity_ctx *c, const entity_def *ent, int64_t id, json_t *overrides, int64_t *id_out, err *e);
+/* Makes the entity's balance tables again from its ledger rows, for rows
+ * written beside the engine (kehu gen-data's bulk load). */
+int entity_rebuild_balances(db_conn *c, const entity_def *ent, err *e);
 /* A balance declared in metadata "balances": {"balance","items":[{group
  * fields (links with their name), sums, entries}],"total"}, ordered by
  * the group fields. values[i] (text, NULL for any) selects rows by the

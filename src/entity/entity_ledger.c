@@ -81,6 +81,16 @@ static int create_balance(db_conn *c, const entity_def *ent, const balance_def *
     return rc;
 }
 
+int entity_rebuild_balances(db_conn *c, const entity_def *ent, err *e)
+{
+    for (int k = 0; k < ent->nbalances; k++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", ent->balances[k].table);
+        if (db_exec(c, sql, e)) return -1;
+    }
+    return ledger_schema(c, ent, e);
+}
+
 int ledger_schema(db_conn *c, const entity_def *ent, err *e)
 {
     for (int k = 0; k < ent->nbalances; k++) {
