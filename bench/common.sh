@@ -5,8 +5,8 @@
 #                         ../shared/bench-anchor (or $ANCHOR_SRC), for ratios
 #   kehu_start DB PORT    serves DB on PORT (2 threads) and waits for it;
 #                         sets $server (pid) and $B (its API base URL)
-#   kehu_signin BASE PW   signs in as admin and exports KEHU_TOKEN and $H,
-#                         the Bearer header for wrk and curl
+#   kehu_signin BASE PW [USER]  signs in (as admin unless USER) and exports
+#                         KEHU_TOKEN and $H, the Bearer header for wrk and curl
 ROOT=$(pwd)
 DUR=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNS:-16}
@@ -27,6 +27,7 @@ bench_anchor() {
   "$WORK/mhd_hello" 8099 2 2>/dev/null & local anchor=$!
   sleep 0.5
   wrkrun hello http://127.0.0.1:8099/ "$CONNS" "$DUR"
+  [ -n "${ANCHOR_C1:-}" ] && wrkrun "hello c=1" http://127.0.0.1:8099/ 1 "$DUR"
   kill $anchor; wait $anchor 2>/dev/null || true
 }
 
@@ -40,7 +41,7 @@ kehu_start() {
 
 kehu_signin() {
   local cookie csrf
-  cookie=$(curl -s -c - -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$2\"}" \
+  cookie=$(curl -s -c - -H 'Content-Type: application/json' -d "{\"username\":\"${3:-admin}\",\"password\":\"$2\"}" \
     "$1/api/v1/session" | awk '/kehu_session/ {print $7}')
   csrf=$(curl -s -b "kehu_session=$cookie" "$1/api/v1/session" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
   KEHU_TOKEN=$(curl -s -b "kehu_session=$cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \

@@ -704,6 +704,16 @@ void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *a
     query_sql(q, ")");
 }
 
+int acl_list_owners(const auth_user *u, const entity_def *ent, int64_t *owners, int max)
+{
+    if (!u || ent->personal || sees_everything(u, ent, 0)) return 0;
+    const role_node *r = role_of(snap(), u); /* as owner_predicate reads it */
+    if (!r || !r->nsubordinates || r->nsubordinates + 1 > max) return 0;
+    owners[0] = u->id;
+    for (int i = 0; i < r->nsubordinates; i++) owners[i + 1] = r->subordinates[i];
+    return r->nsubordinates + 1;
+}
+
 void acl_pool_predicate(const auth_user *u, const char *alias, query *q)
 {
     company_and(u, alias, q);

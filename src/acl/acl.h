@@ -108,6 +108,12 @@ void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char
  * predicate must stay an index range on the owner, or a user with few
  * records would scan the whole table. */
 void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
+/* When the list predicate is exactly "the company's rows owned by one of
+ * a few users" (a manager over a team), those owners into `owners` (at
+ * most max): their count, 2 or more; else 0. A page sorted by an index
+ * that starts with the owner is then read per owner and merged
+ * (entity_read.c). */
+int acl_list_owners(const auth_user *u, const entity_def *ent, int64_t *owners, int max);
 /* The public pool of the user's company: rows without an owner. */
 void acl_pool_predicate(const auth_user *u, const char *alias, query *q);
 /* The rows of the user and of the users below them in the role tree, for
