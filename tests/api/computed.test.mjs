@@ -7,8 +7,7 @@
 // done_activities, revenue_per_employee; on opportunities: weighted_amount.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { Server, assertError, filterParam, BACKEND } from './harness.mjs';
+import { Server, assertError, filterParam } from './harness.mjs';
 
 const srv = new Server();
 let admin;
@@ -169,7 +168,7 @@ test('an existing database gets the new columns, computed once at start', async 
   await c.post('/api/v1/opportunities', { name: '升级前的机会', account_id: a.id, amount: 88.8, probability: 50 });
   await old.stop();
   // as a database from before computed fields: no column, no remembered definitions
-  const sql = stmt => (BACKEND === 'sqlite' ? execFileSync('sqlite3', [old.db, stmt]) : execFileSync('psql', [old.db, '-qAt', '-c', stmt]));
+  const sql = stmt => old.sql(stmt);
   sql('ALTER TABLE accounts DROP COLUMN open_pipeline');
   sql('UPDATE opportunities SET weighted_amount = NULL');
   sql("DELETE FROM settings WHERE key LIKE 'computed:%'");

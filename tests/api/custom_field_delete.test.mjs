@@ -7,10 +7,8 @@
 // field or a built-in one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { Server, assertError } from './harness.mjs';
 
-const BACKEND = process.env.KEHU_TEST_DB || 'sqlite';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
@@ -101,7 +99,7 @@ test('a platform field drops its column: made again it may have another type', a
 
 test('the search words rebuilt at an upgrade keep each company\'s own searchable fields', async () => {
   await srv.stop();
-  const sql = stmt => (BACKEND === 'sqlite' ? execFileSync('sqlite3', [srv.db, stmt]) : execFileSync('psql', [srv.db, '-qAt', '-c', stmt]));
+  const sql = stmt => srv.sql(stmt);
   // as a database from before the current search words
   sql("UPDATE settings SET value = '1' WHERE key = 'search_words'");
   sql('UPDATE accounts SET search_grams = NULL');

@@ -88,6 +88,13 @@ setTimeout(() => {
 class Node {
   constructor() { this.proc = null; this.log = ''; this.stopSignal = null; this.expectFailure = false; }
 
+  // One SQL statement on the server's database, beside the server (to age a
+  // database, or to see what no endpoint shows): its output, trimmed.
+  sql(stmt) {
+    const out = BACKEND === 'sqlite' ? execFileSync('sqlite3', [this.db, stmt]) : execFileSync('psql', [this.db, '-qAt', '-c', stmt]);
+    return String(out).trim();
+  }
+
   // adminPassword: null starts without --admin-password (a first start then
   // prints a generated one); expectFailure: a server meant to exit non-zero.
   async start({ db, dir, args = [], env = {}, adminPassword = ADMIN_PASSWORD, expectFailure = false } = {}) {

@@ -527,6 +527,8 @@ test('the teacher resets a student\'s company: records gone, settings back to th
   const file = await s.req('POST', `/api/v1/accounts/${kept.id}/attachments?name=${encodeURIComponent('合同.pdf')}`,
     { raw: '%PDF', headers: { 'Content-Type': 'application/pdf' } });
   assert.equal(file.status, 201, file.text);
+  const filesOf = company => Number(srv.sql(`SELECT COUNT(*) FROM attachments WHERE company_id = ${Number(company)}`));
+  assert.equal(filesOf(s.user.company_id), 1);
   const student = (await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2023010101' })}`)).json.items[0];
   assertError(assert, await teacher2.post(`/api/v1/students/${student.id}/actions/reset_company`, {}), 404);
   const r = await teacher.post(`/api/v1/students/${student.id}/actions/reset_company`, {});
@@ -540,6 +542,7 @@ test('the teacher resets a student\'s company: records gone, settings back to th
   assert.equal((await s.get('/api/v1/profiles')).json.total, 3);
   assert.deepEqual(await cfNames(s), [], 'the company\'s own custom field is gone too');
   assertError(assert, await s.get(`/api/v1/attachments/${file.json.id}`), 404, 'not_found');
+  assert.equal(filesOf(s.user.company_id), 0, 'the files themselves are deleted, not only out of reach');
   // the student still works in the company, and the username made there is free again
   await created(await s.post('/api/v1/users', { username: 'zxm_helper', name: '助手', password: PW }));
   const acc = await created(await s.post('/api/v1/accounts', { name: '南京奥派机电设备有限公司', industry: 'manufacturing', city: '南京' }));
