@@ -147,7 +147,17 @@ class Node {
       init.body = JSON.stringify(body);
       init.headers['Content-Type'] = 'application/json';
     }
-    const res = await fetch(this.base + path, init);
+    let res;
+    try {
+      res = await fetch(this.base + path, init);
+    } catch (e) {
+      // A kept-alive connection the server closed when idle (30 s) while
+      // this process was blocked (execFileSync: addUser, sql) is only seen
+      // as closed when written to: the request never reached the server,
+      // so it goes again on a new connection.
+      if (!['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e?.cause?.code)) throw e;
+      res = await fetch(this.base + path, init);
+    }
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
