@@ -26,6 +26,7 @@
 #include "modules/experiments.h"
 #include "modules/marketing.h"
 #include "modules/office.h"
+#include "modules/documents.h"
 #include "modules/service.h"
 #include "modules/sales.h"
 #include "modules/lab_reports.h"
@@ -212,6 +213,7 @@ static int cmd_serve(int argc, char **argv)
     approvals_init();
     marketing_init();
     office_init();
+    documents_init();
     service_init();
     access_init();
     teaching_init();

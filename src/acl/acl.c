@@ -688,11 +688,46 @@ static void company_and(const auth_user *u, const char *alias, query *q)
     query_sql(q, " AND ");
 }
 
+/* " OR the record's header is shared with u": a live line of the share
+ * list, under a live header of u's company, naming u, u's role, u's
+ * department or one above it, or everyone (meta_shares.h). Reading only. */
+static void shared_with(const auth_user *u, const entity_def *ent, const char *alias, query *q)
+{
+    const share_def *sh = ent->shares;
+    if (!sh || !sh->table || !u) return;
+    query_sqlf(q, " OR %s%s%s IN (SELECT s.%s FROM %s s JOIN %s h ON h.id = s.%s AND h.deleted_at IS NULL WHERE s.deleted_at IS NULL AND s.company_id = ",
+               alias ? alias : "", alias ? "." : "", sh->field, sh->link, sh->table, sh->header_table, sh->link);
+    query_bind_int(q, u->company_id);
+    query_sql(q, " AND (s.share_with = 'all' OR s.user_id = ");
+    query_bind_int(q, u->id);
+    if (u->role_id) {
+        query_sql(q, " OR s.role_id = ");
+        query_bind_int(q, u->role_id);
+    }
+    if (u->department_id) { /* a department's share reaches the ones below it */
+        query_sql(q, " OR s.department_id IN (WITH RECURSIVE up(id) AS (SELECT CAST(");
+        query_bind_int(q, u->department_id);
+        query_sql(q, " AS BIGINT) UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id WHERE d.parent_id IS NOT NULL)"
+                     " SELECT id FROM up)");
+    }
+    query_sql(q, "))");
+}
+
+/* What u reads by ownership, or through a share. */
+static void readable(const auth_user *u, const entity_def *ent, const char *alias, int with_pool, query *q)
+{
+    if (!ent->shares) return owner_predicate(u, ent, alias, with_pool, q);
+    query_sql(q, "(");
+    owner_predicate(u, ent, alias, with_pool, q);
+    shared_with(u, ent, alias, q);
+    query_sql(q, ")");
+}
+
 void acl_visible_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
     company_and(u, alias, q);
     if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
-    else owner_predicate(u, ent, alias, 1, q);
+    else readable(u, ent, alias, 1, q);
     query_sql(q, ")");
 }
 
@@ -700,7 +735,7 @@ void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *a
 {
     company_and(u, alias, q);
     if (sees_everything(u, ent, 0)) query_sql(q, "(1=1)");
-    else owner_predicate(u, ent, alias, 0, q);
+    else readable(u, ent, alias, 0, q);
     query_sql(q, ")");
 }
 

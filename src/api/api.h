@@ -29,6 +29,7 @@ extern const route api_attachment_routes[];
 extern const route api_message_routes[];
 extern const route api_marketing_routes[];
 extern const route api_office_routes[];
+extern const route api_documents_routes[];
 extern const route api_service_routes[];
 extern const route api_survey_routes[];
 extern const route api_teaching_routes[];

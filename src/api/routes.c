@@ -18,6 +18,7 @@ const route *const api_all_routes[] = {
     api_message_routes,
     api_marketing_routes,
     api_office_routes,
+    api_documents_routes,
     api_service_routes,
     api_survey_routes,
     api_ledger_routes,

@@ -137,6 +137,15 @@ typedef struct balance_def {
     const char *negative_setting;   /* "negative_allowed_by": the company_settings key that lifts it */
 } balance_def;
 
+/* Read access through a share list (meta_shares.h, docs/engine.md "Sharing records"). */
+typedef struct share_def {
+    const char *entity;       /* the share list's entity, as declared */
+    const char *field;        /* this entity's field holding the header's id */
+    const char *table;        /* the share list's table */
+    const char *link;         /* its column pointing at the header */
+    const char *header_table; /* the header's table */
+} share_def;
+
 typedef struct entity_def {
     const char *name;  /* API name, plural snake_case: "accounts" */
     const char *table; /* SQL table name (same as name for built-ins) */
@@ -177,6 +186,7 @@ typedef struct entity_def {
     const struct action_def *actions; /* declared actions (entity_action.h) */
     int nactions;
     const struct print_layout *print; /* how its PDF looks (meta_print.h); NULL: not printable */
+    const share_def *shares;   /* also read by those its share list names (meta_shares.h); NULL: none */
 } entity_def;
 
 typedef struct metadata {

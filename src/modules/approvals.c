@@ -120,6 +120,26 @@ static int matching_flow(entity_ctx *srv, const entity_def *ent, int64_t id, jso
     return rc;
 }
 
+/* Built-in flows (approvals_builtin_flow), kept for the process's life. */
+#define BUILTIN_FLOWS_MAX 8
+static struct builtin_flow {
+    const char *entity, *json;
+} builtins[BUILTIN_FLOWS_MAX];
+static int nbuiltins;
+
+void approvals_builtin_flow(const char *entity, const char *flow_json)
+{
+    if (nbuiltins < BUILTIN_FLOWS_MAX) builtins[nbuiltins++] = (struct builtin_flow){entity, flow_json};
+}
+
+/* The entity's built-in flow (a new reference), or NULL. */
+static json_t *builtin_flow(const entity_def *ent)
+{
+    for (int i = 0; i < nbuiltins; i++)
+        if (strcmp(builtins[i].entity, ent->name) == 0) return json_loads(builtins[i].json, 0, NULL);
+    return NULL;
+}
+
 static int no_approver(const json_t *flow, int step, err *e)
 {
     const char *name = json_string_value(json_object_get(flow, "name"));
@@ -270,6 +290,7 @@ static int submit(entity_ctx *c, const entity_def *ent, const action_def *act, i
     entity_ctx srv = server_ctx(c, &server);
     json_t *flow;
     if (matching_flow(&srv, ent, id, &flow, e)) return -1;
+    if (!flow) flow = builtin_flow(ent);
     if (!flow) { /* no flow asks for it: approved at once, both steps in the history */
         const char *approved = state_of_handler(ent, "approval_approve");
         json_object_set_new(result, "approval", json_string("not_needed"));
@@ -286,6 +307,7 @@ static int submit(entity_ctx *c, const entity_def *ent, const action_def *act, i
                             "steps_total", (json_int_t)json_array_size(steps), "steps", steps, "submitted_by",
                             (json_int_t)c->user->id, "comment", comment);
     set_approver(req, steps, 1);
+    if (!int_of(flow, "id")) json_object_del(req, "flow_id"); /* a built-in flow is no record */
     int64_t req_id = 0;
     rc = entity_create(&srv, requests, req, &req_id, e);
     json_decref(req);
@@ -434,6 +456,11 @@ static int request_by_server(entity_ctx *c, hook_change *ch, err *e)
 
 int approvals_inbox(entity_ctx *c, int64_t limit, int64_t offset, strbuf *out, err *e)
 {
+    return approvals_inbox_of(c, NULL, limit, offset, out, e);
+}
+
+int approvals_inbox_of(entity_ctx *c, const char *entity, int64_t limit, int64_t offset, strbuf *out, err *e)
+{
     const entity_def *ent = entity_of(c, "approval_requests", e);
     if (!ent) return -1;
     json_t *mine = json_pack("{s:[o,o]}", "or", eq("approver_user_id", json_integer(c->user->id)),
@@ -441,6 +468,7 @@ int approvals_inbox(entity_ctx *c, int64_t limit, int64_t offset, strbuf *out, e
     json_t *filter = json_pack("{s:[o,o,o]}", "and", eq("status", json_string("pending")), mine,
                                json_pack("{s:s,s:s,s:I}", "field", "submitted_by", "op", "ne", "value",
                                          (json_int_t)c->user->id));
+    if (entity) json_array_append_new(json_object_get(filter, "and"), eq("entity", json_string(entity)));
     char *text = json_dumps(filter, JSON_COMPACT);
     json_decref(filter);
     list_params p = {.filter = text, .sort = "id", .limit = limit, .offset = offset};

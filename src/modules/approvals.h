@@ -28,5 +28,14 @@ void approvals_init(void);
  * the current step's approver, and they did not submit it), as the list
  * API answers: {"items":[...],"total":N}. */
 int approvals_inbox(entity_ctx *c, int64_t limit, int64_t offset, strbuf *out, err *e);
+/* The same for one entity's requests (entity NULL: every entity). */
+int approvals_inbox_of(entity_ctx *c, const char *entity, int64_t limit, int64_t offset, strbuf *out, err *e);
+
+/* A flow the entity always has when no flow record of the company
+ * applies: {"name": ..., "steps": [{"kind": "superior"}, ...]} (JSON
+ * text). 投稿 goes to the submitter's superior without an administrator
+ * first writing a flow; a flow record for the entity still wins. Once at
+ * start-up. */
+void approvals_builtin_flow(const char *entity, const char *flow_json);
 
 #endif
