@@ -5,6 +5,7 @@
 
 #include "../app.h"
 #include "../entity/entity.h"
+#include "../entity/report_table.h"
 #include "../http/http.h"
 
 extern const route api_session_routes[];
@@ -96,5 +97,24 @@ void api_period_report(http_request *req, http_response *res, api_period_fn fn);
  * JSON, answered 200; a malformed id is 404. */
 typedef int (*api_record_fn)(entity_ctx *c, int64_t id, strbuf *out, err *e);
 void api_record_report(http_request *req, http_response *res, api_record_fn fn);
+
+/* Reports that are tables (src/entity/report_table.h). ?format=: NULL
+ * (JSON), "xlsx" or "csv"; -1 after answering 400. */
+int api_report_format(http_request *req, http_response *res, const char **format);
+/* The table as the answer: JSON {"report": name, the members' pairs
+ * ({0}-ended), "columns", "items", "total"}, or with a format the file
+ * named after the report and the day, for users with the export right on
+ * export_entity (403 otherwise). */
+void api_report_answer(http_request *req, http_response *res, entity_ctx *c, const report_table *t, const char *format,
+                       const char *export_entity, const char *name, const char *zh, const char *en,
+                       const char *const members[][2]);
+/* Their documentation: the JSON answer, the files, the format parameter. */
+#define API_REPORT_REPLY                                                                                                   \
+    "{\"type\":\"object\",\"properties\":{\"report\":{\"type\":\"string\"},\"by\":{\"type\":\"string\"},"            \
+    "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},"   \
+    "\"label\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"text\",\"money\",\"decimal\",\"integer\"]}}}}," \
+    "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"total\":{\"type\":\"object\",\"nullable\":true}}}"
+#define API_REPORT_FILES "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet text/csv"
+#define API_FORMAT_PARAM {"format", "string", "xlsx or csv: the table as a file", 0}
 
 #endif

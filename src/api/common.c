@@ -2,9 +2,11 @@
  * the entity of the URL, ids, and engine errors as responses. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../acl/acl.h"
 #include "../entity/meta_load.h"
+#include "../util/clock.h"
 #include "api.h"
 
 const route_param API_ID_PARAM[] = {{"id", "integer", "record id", 1}, {0}};
@@ -137,4 +139,53 @@ int api_date_param(http_request *req, http_response *res, const char *name, cons
     }
     *out = v;
     return 0;
+}
+
+/* format: NULL (JSON), "xlsx" or "csv"; -1 after answering 400. */
+int api_report_format(http_request *req, http_response *res, const char **format)
+{
+    *format = http_query(req, "format");
+    if (*format && !**format) *format = NULL;
+    if (!*format || strcmp(*format, "xlsx") == 0 || strcmp(*format, "csv") == 0) return 0;
+    http_fail(req, res, 400, "bad_param", "format 只能是 xlsx 或 csv", "format must be xlsx or csv");
+    return -1;
+}
+
+static void json_member(strbuf *out, const char *name, const char *v)
+{
+    sb_printf(out, "\"%s\":", name);
+    sb_json_string(out, v);
+    sb_putc(out, ',');
+}
+
+void api_report_answer(http_request *req, http_response *res, entity_ctx *c, const report_table *t, const char *format,
+                       const char *export_entity, const char *name, const char *zh, const char *en,
+                       const char *const members[][2])
+{
+    err e;
+    err_clear(&e);
+    if (format) {
+        const entity_def *source = meta_entity(c->m, export_entity);
+        if (!source || !acl_can(c->user, source, ACL_EXPORT))
+            return http_fail(req, res, 403, "forbidden", arena_printf(req->a, "没有导出%s的权限", source ? source->label_zh : export_entity),
+                             arena_printf(req->a, "No permission to export %s", source ? source->label_en : export_entity));
+        const char *label = strcmp(req->lang, "en") == 0 ? en : zh;
+        if (report_table_export(c, t, label, format, &res->body, &e)) return http_error(req, res, &e);
+        res->status = 200;
+        res->content_type = format[0] == 'x' ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                             : "text/csv; charset=utf-8";
+        char day[11];
+        time_t now = time(NULL) + CHINA_OFFSET_SECONDS;
+        struct tm tm;
+        strftime(day, sizeof day, "%Y%m%d", gmtime_r(&now, &tm));
+        api_attachment(req, res, arena_printf(req->a, "%s-%s.%s", name, day, format),
+                       arena_printf(req->a, "%s-%s.%s", label, day, format));
+        return;
+    }
+    sb_putc(&res->body, '{');
+    json_member(&res->body, "report", name);
+    for (int i = 0; members[i][0]; i++) json_member(&res->body, members[i][0], members[i][1]);
+    report_table_json(t, c->lang, &res->body);
+    sb_putc(&res->body, '}');
+    http_json(res, 200);
 }

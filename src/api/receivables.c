@@ -26,53 +26,11 @@ static int day_param(http_request *req, http_response *res, const char *name, co
     return -1;
 }
 
-/* format: NULL (JSON), "xlsx" or "csv"; -1 after answering 400. */
-static int format_param(http_request *req, http_response *res, const char **format)
-{
-    *format = http_query(req, "format");
-    if (*format && !**format) *format = NULL;
-    if (!*format || strcmp(*format, "xlsx") == 0 || strcmp(*format, "csv") == 0) return 0;
-    http_fail(req, res, 400, "bad_param", "format 只能是 xlsx 或 csv", "format must be xlsx or csv");
-    return -1;
-}
-
-static void json_member(strbuf *out, const char *name, const char *v)
-{
-    sb_printf(out, "\"%s\":", name);
-    sb_json_string(out, v);
-    sb_putc(out, ',');
-}
-
-/* The table as the answer: JSON with the report's own members, or a file
- * named after the report and the day. */
+/* The table as the answer; a file needs the export right on sales orders. */
 static void answer(http_request *req, http_response *res, entity_ctx *c, const report_table *t, const char *format,
                    const char *name, const char *zh, const char *en, const char *const members[][2])
 {
-    err e;
-    err_clear(&e);
-    if (format) {
-        const entity_def *orders = meta_entity(c->m, "sales_orders");
-        if (!acl_can(c->user, orders, ACL_EXPORT))
-            return http_fail(req, res, 403, "forbidden", "没有导出业务订单的权限", "No permission to export sales orders");
-        const char *label = strcmp(req->lang, "en") == 0 ? en : zh;
-        if (report_table_export(c, t, label, format, &res->body, &e)) return http_error(req, res, &e);
-        res->status = 200;
-        res->content_type = format[0] == 'x' ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                             : "text/csv; charset=utf-8";
-        char day[11];
-        time_t now = time(NULL) + CHINA_OFFSET_SECONDS;
-        struct tm tm;
-        strftime(day, sizeof day, "%Y%m%d", gmtime_r(&now, &tm));
-        api_attachment(req, res, arena_printf(req->a, "%s-%s.%s", name, day, format),
-                       arena_printf(req->a, "%s-%s.%s", label, day, format));
-        return;
-    }
-    sb_putc(&res->body, '{');
-    json_member(&res->body, "report", name);
-    for (int i = 0; members[i][0]; i++) json_member(&res->body, members[i][0], members[i][1]);
-    report_table_json(t, c->lang, &res->body);
-    sb_putc(&res->body, '}');
-    http_json(res, 200);
+    api_report_answer(req, res, c, t, format, "sales_orders", name, zh, en, members);
 }
 
 static void sales(http_request *req, http_response *res)
@@ -80,7 +38,7 @@ static void sales(http_request *req, http_response *res)
     entity_ctx c;
     api_entity_ctx(req, &c);
     const char *by = http_query(req, "by"), *from, *to, *format;
-    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || format_param(req, res, &format)) return;
+    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || api_report_format(req, res, &format)) return;
     report_table t;
     err e;
     err_clear(&e);
@@ -98,7 +56,7 @@ static void day_report(http_request *req, http_response *res, day_report_fn fn, 
     entity_ctx c;
     api_entity_ctx(req, &c);
     const char *by = http_query(req, "by"), *as_of, *format;
-    if (day_param(req, res, "as_of", &as_of) || format_param(req, res, &format)) return;
+    if (day_param(req, res, "as_of", &as_of) || api_report_format(req, res, &format)) return;
     char today[11];
     china_today(today);
     if (!as_of) as_of = arena_strdup(req->a, today); /* the answer says which day it is for */
@@ -138,7 +96,7 @@ static void order_accounts(http_request *req, http_response *res)
     api_entity_ctx(req, &c);
     const char *from, *to, *format;
     int64_t owner, account;
-    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || format_param(req, res, &format) ||
+    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || api_report_format(req, res, &format) ||
         id_param(req, res, "owner_id", &owner) || id_param(req, res, "account_id", &account))
         return;
     report_table t;
@@ -149,13 +107,6 @@ static void order_accounts(http_request *req, http_response *res)
     answer(req, res, &c, &t, format, "order_accounts", "订单账目", "Order accounts", m);
 }
 
-#define REPORT_REPLY                                                                                                   \
-    "{\"type\":\"object\",\"properties\":{\"report\":{\"type\":\"string\"},\"by\":{\"type\":\"string\"},"            \
-    "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},"   \
-    "\"label\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"text\",\"money\",\"decimal\",\"integer\"]}}}}," \
-    "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"total\":{\"type\":\"object\",\"nullable\":true}}}"
-#define REPORT_FILES "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet text/csv"
-#define FORMAT_PARAM {"format", "string", "xlsx or csv: the table as a file", 0}
 
 const route api_receivables_routes[] = {
     {"GET", "/api/v1/reports/sales", sales, 0,
@@ -163,31 +114,31 @@ const route api_receivables_routes[] = {
              .query = (const route_param[]){{"by", "string", "product, customer, owner or month (default)", 0},
                                             {"from", "string", "order date from, YYYY-MM-DD", 0},
                                             {"to", "string", "order date to, YYYY-MM-DD", 0},
-                                            FORMAT_PARAM,
+                                            API_FORMAT_PARAM,
                                             {0}},
-             .ok = "200", .reply = REPORT_REPLY, .reply_types = REPORT_FILES, .errors = "403"}},
+             .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "403"}},
     {"GET", "/api/v1/reports/ageing", ageing, 0,
      .doc = {.tag = "reports", .summary = "应收账龄 / receivables ageing", .id = "ageing_report",
              .query = (const route_param[]){{"by", "string", "customer (default) or owner", 0},
                                             {"as_of", "string", "the day aged to, YYYY-MM-DD (today)", 0},
-                                            FORMAT_PARAM,
+                                            API_FORMAT_PARAM,
                                             {0}},
-             .ok = "200", .reply = REPORT_REPLY, .reply_types = REPORT_FILES, .errors = "403"}},
+             .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "403"}},
     {"GET", "/api/v1/reports/arrears", arrears, 0,
      .doc = {.tag = "reports", .summary = "欠款查询 / overdue instalments", .id = "arrears_report",
              .query = (const route_param[]){{"by", "string", "instalment (default), customer or owner", 0},
                                             {"as_of", "string", "overdue before this day, YYYY-MM-DD (today)", 0},
-                                            FORMAT_PARAM,
+                                            API_FORMAT_PARAM,
                                             {0}},
-             .ok = "200", .reply = REPORT_REPLY, .reply_types = REPORT_FILES, .errors = "403"}},
+             .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "403"}},
     {"GET", "/api/v1/reports/order_accounts", order_accounts, 0,
      .doc = {.tag = "reports", .summary = "订单账目 / order accounts", .id = "order_accounts_report",
              .query = (const route_param[]){{"from", "string", "order date from, YYYY-MM-DD", 0},
                                             {"to", "string", "order date to, YYYY-MM-DD", 0},
                                             {"owner_id", "integer", "only this salesperson's orders", 0},
                                             {"account_id", "integer", "only this customer's orders", 0},
-                                            FORMAT_PARAM,
+                                            API_FORMAT_PARAM,
                                             {0}},
-             .ok = "200", .reply = REPORT_REPLY, .reply_types = REPORT_FILES, .errors = "403"}},
+             .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "403"}},
     {0},
 };

@@ -1,8 +1,9 @@
 /* surveys.c - 调查问卷 requests of /api/v1:
  *   POST /api/v1/surveys/{id}/invite        invitations with their link tokens
- *   GET  /api/v1/surveys/{id}/statistics    counts per question
+ *   GET  /api/v1/surveys/{id}/statistics    counts per question (format=xlsx|csv: a file)
  *   GET  /api/v1/survey-links/{token}       the survey as the invitee sees it (no sign-in)
  *   POST /api/v1/survey-links/{token}       the invitee's answers (no sign-in, once) */
+#include "../modules/survey_export.h"
 #include "../modules/surveys.h"
 #include "api.h"
 
@@ -24,7 +25,19 @@ static void invite(http_request *req, http_response *res)
 
 static void statistics(http_request *req, http_response *res)
 {
-    api_record_report(req, res, surveys_statistics);
+    const char *format;
+    if (api_report_format(req, res, &format)) return;
+    if (!format) return api_record_report(req, res, surveys_statistics);
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    report_table t;
+    err e;
+    err_clear(&e);
+    if (surveys_statistics_table(&c, id, &t, &e)) return http_error(req, res, &e);
+    const char *const none[][2] = {{0}};
+    api_report_answer(req, res, &c, &t, format, "surveys", "survey-statistics", "问卷统计", "Survey statistics", none);
 }
 
 /* The link acts as the survey's owner, for this request only. */
@@ -71,7 +84,8 @@ const route api_survey_routes[] = {
              .errors = "403 404 422"}},
     {"GET", "/api/v1/surveys/:id/statistics", statistics, 0,
      .doc = {.tag = "surveys", .summary = "问卷统计 / statistics per question", .id = "survey_statistics",
-             .path = API_ID_PARAM, .ok = "200", .errors = "404"}},
+             .path = API_ID_PARAM, .query = (const route_param[]){API_FORMAT_PARAM, {0}}, .ok = "200",
+             .reply = "{\"type\":\"object\"}", .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
     {"GET", "/api/v1/survey-links/:token", form, ROUTE_PUBLIC,
      .doc = {.tag = "surveys", .summary = "打开问卷链接 / the survey of a link", .id = "survey_link",
              .path = TOKEN_PARAM, .ok = "200", .errors = "404 409 410"}},

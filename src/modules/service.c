@@ -586,6 +586,17 @@ static int days_ahead(const char *until, char md[][6], char dates[][11])
     return k;
 }
 
+/* A care item is due at the start of its day, Beijing time. */
+static const char *day_start(entity_ctx *c, const char *date)
+{
+    const char *due = arena_printf(c->a, "%sT00:00:00Z", date);
+    time_t t;
+    if (iso_parse(due, &t)) return due;
+    char iso[ISO_TIME_LEN];
+    iso_time(t - CHINA_OFFSET_SECONDS, iso);
+    return arena_strdup(c->a, iso);
+}
+
 /* 客户关怀: the caller's contacts whose birthday comes within the days. */
 static int birthday_items(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
 {
@@ -616,14 +627,7 @@ static int birthday_items(entity_ctx *c, const char *until, strbuf *out, int *n,
         int i = 0;
         while (i < k && strncmp(born + 5, md[i], 5) != 0) i++;
         if (i == k) continue;
-        /* due at the start of the day, Beijing time */
-        const char *due = arena_printf(c->a, "%sT00:00:00Z", dates[i]);
-        time_t t;
-        if (!iso_parse(due, &t)) {
-            char iso[ISO_TIME_LEN];
-            iso_time(t - CHINA_OFFSET_SECONDS, iso);
-            due = arena_strdup(c->a, iso);
-        }
+        const char *due = day_start(c, dates[i]);
         const char *title = arena_printf(c->a, "%s 生日（%s）", db_column_text(s, 1), md[i]);
         item(out, n, "birthday", "contacts", db_column_int64(s, 0), title, due, 0, s, 3);
     }
@@ -632,9 +636,53 @@ static int birthday_items(entity_ctx *c, const char *until, strbuf *out, int *n,
     return step < 0 ? db_failed(e) : 0;
 }
 
+/* 客户关怀: the caller's customers whose first signed order (签订日期 of
+ * the oldest sales order past approval; there is no contracts entity)
+ * has its anniversary within the days, from the first year on. */
+static int anniversary_items(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
+{
+    const entity_def *accounts = meta_entity(c->m, "accounts"), *orders = meta_entity(c->m, "sales_orders");
+    if (!accounts || !orders || !acl_can(c->user, accounts, ACL_VIEW)) return 0;
+    char md[31][6], dates[31][11];
+    int k = days_ahead(until, md, dates);
+    if (!k) return 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.id, t.name, f.first_date, t.id, t.name, t.owner_id, u.name FROM accounts t"
+                  " JOIN (SELECT o.account_id, MIN(o.order_date) AS first_date FROM sales_orders o"
+                  " WHERE o.deleted_at IS NULL AND o.order_date IS NOT NULL"
+                  " AND o.status IN ('approved', 'executing', 'shipped', 'completed') AND ");
+    acl_company_predicate(c->user, "o", &q);
+    query_sql(&q, " GROUP BY o.account_id) f ON f.account_id = t.id LEFT JOIN users u ON u.id = t.owner_id"
+                  " WHERE t.deleted_at IS NULL AND SUBSTR(f.first_date, 6, 5) IN (");
+    for (int i = 0; i < k; i++) {
+        if (i) query_sql(&q, ", ");
+        query_bind_text(&q, md[i]);
+    }
+    query_sql(&q, ") AND ");
+    acl_own_predicate(c->user, accounts, "t", &q);
+    query_sql(&q, " ORDER BY t.id LIMIT 100");
+    db_stmt *s = run(c, &q, e);
+    if (!s) return query_free(&q), -1;
+    int step;
+    while ((step = db_step(s)) == DB_ROW) {
+        const char *first = db_column_text(s, 2);
+        int i = 0;
+        while (i < k && strncmp(first + 5, md[i], 5) != 0) i++;
+        int years = i < k ? atoi(dates[i]) - atoi(first) : 0;
+        if (years < 1) continue; /* the first year's day is the signing itself */
+        const char *due = day_start(c, dates[i]);
+        const char *title = arena_printf(c->a, "%s 合作 %d 周年（首单签订于 %.10s）", db_column_text(s, 1), years, first);
+        item(out, n, "anniversary", "accounts", db_column_int64(s, 0), title, due, 0, s, 3);
+    }
+    db_finalize(s);
+    query_free(&q);
+    return step < 0 ? db_failed(e) : 0;
+}
+
 int service_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
 {
-    return ticket_items(c, until, out, n, e) || birthday_items(c, until, out, n, e);
+    return ticket_items(c, until, out, n, e) || birthday_items(c, until, out, n, e) || anniversary_items(c, until, out, n, e);
 }
 
 void service_init(void)

@@ -118,6 +118,18 @@ test('statistics per question: choice counts, the scale\'s counts and exact aver
   assert.equal(scale.average, '4.50');
   assert.deepEqual([text.answered, text.texts.length], [1, 1]);
   assertError(assert, await admin.get('/api/v1/surveys/999999/statistics'), 404);
+  // the same figures as a spreadsheet: a row per choice and score with its share of the answers
+  const csv = await admin.get(`/api/v1/surveys/${survey.id}/statistics?format=csv`);
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.headers.get('content-disposition'), /filename="survey-statistics-\d{8}\.csv"/);
+  const rows = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(rows[0], '题目,选项 / 回答,人数,占比%');
+  assert.ok(rows.includes('您对本次推介会的总体评价,满意,1,50.00'), rows.join('\n'));
+  assert.ok(rows.includes('请为讲解人员打分,答题人数（平均分 4.50）,2,100.00'), rows.join('\n'));
+  assert.ok(rows.includes('您最关注产品的哪些方面,价格,2,100.00'));
+  const xlsx = await admin.get(`/api/v1/surveys/${survey.id}/statistics?format=xlsx`);
+  assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assertError(assert, await admin.get(`/api/v1/surveys/${survey.id}/statistics?format=pdf`), 400, 'bad_param');
 });
 
 test('a link expires with the survey: after its 截止时间 and once it is closed', async () => {
