@@ -36,6 +36,8 @@ int demo_receivables(struct entity_ctx *c, err *e);
 int demo_marketing(struct entity_ctx *c, err *e);
 /* 办公协作 (demo_office.c): announcements published to the team. */
 int demo_office(struct entity_ctx *c, err *e);
+/* 文档中心: the team's folders, shared and private, and 投稿 (demo_documents.c). */
+int demo_documents(struct entity_ctx *c, err *e);
 /* 客户服务 (demo_service.c): SLA rules, queues and tickets in every state,
  * after the team. */
 int demo_service(struct entity_ctx *c, err *e);

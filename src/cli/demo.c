@@ -187,7 +187,7 @@ static int demo_activities(entity_ctx *c, err *e)
 
 static const char *const MODULES[] = {"accounts", "contacts",    "leads",    "opportunities", "activities",
                                       "quotes",   "sales_orders", "invoices", "receipts",      "tickets",
-                                      "instalments"};
+                                      "instalments", "documents", "doc_folders"};
 static const struct {
     const char *username, *name, *mobile;
     int manager;
@@ -330,7 +330,7 @@ int cli_demo_data(db_conn *db, err *e)
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_receivables(&c, e) || demo_approvals(&c, e) ||
                      follow_account_owner(&c, "quotes", e) || follow_account_owner(&c, "sales_orders", e) ||
                      follow_account_owner(&c, "invoices", e) || follow_account_owner(&c, "instalments", e) || demo_marketing(&c, e) ||
-                     demo_office(&c, e) || demo_service(&c, e) || demo_stock(&c, e)
+                     demo_office(&c, e) || demo_documents(&c, e) || demo_service(&c, e) || demo_stock(&c, e)
                  ? -1
                  : 0;
     if (!rc)

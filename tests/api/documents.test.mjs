@@ -10,6 +10,7 @@ import { Server, assertError, filterParam } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
+const DEMO_PASSWORD = 'Kehu#Demo2026';
 const users = {};
 let admin, roles = {}, depts = {};
 
@@ -196,4 +197,20 @@ test('投稿: the superior\'s inbox groups by submitter; approve publishes into 
   const pub2 = ok(await as.wangli.post(`/api/v1/documents/${his.id}/actions/approve`, {}));
   assert.equal(pub2.record.folder_id, pub.record.folder_id);
   assert.deepEqual(ok(await as.wangli.get('/api/v1/documents/submissions')).groups.map(g => [g.submitter_name, g.items.length]), [['李娜', 1]]);
+});
+
+test('the demo: the team\'s folders, shared and private, a published 投稿 and one waiting for 张伟', async () => {
+  const demo = await new Server().start({ args: ['--demo'] });
+  try {
+    const lina = await demo.client('lina', DEMO_PASSWORD);
+    const names = ok(await lina.get('/api/v1/doc_folders?limit=100')).items.map(f => f.name).sort();
+    assert.deepEqual(names, ['公共文档', '客户拜访记录', '销售管理制度'].sort(), '王强\'s 投标资料 is private');
+    const wang = await demo.client('wangqiang', DEMO_PASSWORD);
+    assert.ok(ok(await wang.get('/api/v1/documents?q=' + encodeURIComponent('拜访纪要'))).items.some(d => d.title === '南京华信电子拜访纪要'),
+      '李娜 shared her folder with 销售部');
+    assert.ok(ok(await wang.get('/api/v1/documents')).items.some(d => d.title === '大客户拜访经验总结' && d.status === 'published'));
+    const boss = await demo.client('zhangwei', DEMO_PASSWORD);
+    const inbox = ok(await boss.get('/api/v1/documents/submissions'));
+    assert.deepEqual(inbox.groups.map(g => [g.submitter_name, g.items.map(i => i.title)]), [['李娜', ['文档中心 WD-000004 华东区季度市场分析']]]);
+  } finally { await demo.stop(); demo.cleanup(); }
 });

@@ -116,7 +116,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', dunning: 'Collect payment', order_task: 'Order plan' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
@@ -288,6 +288,19 @@ export default {
     submittedAt: 'Submitted', decision: 'Decision', approve: 'Approve', reject: 'Reject', comment: 'Comment',
     approvePrompt: 'Comment (optional)', rejectPrompt: 'Why is it rejected?', commentRequired: 'A rejection needs a comment',
     approved: 'Approved', passedStep: 'Step passed; the next approver has it now', rejected: 'Rejected',
+  },
+  serviceStats: {
+    title: 'Service statistics', tip: 'The tickets you may see, by the day they were received: SLA rates count ended clocks only (answered or breached); satisfaction is the average of the rated tickets.',
+    byCategory: 'By category', byChannel: 'By channel', byPriority: 'By priority', byKind: 'By kind', byOwner: 'By agent', byMonth: 'By month',
+  },
+  documents: {
+    public: 'Public', menu: 'My documents', title: 'Documents', folders: 'Folders', myDocuments: 'My documents', sharedWithMe: 'Shared with me', newFolder: 'New folder',
+    newDocument: 'New document', upload: 'Upload', uploadVersion: 'Upload a new version', versions: 'Versions', version: 'Version {n}', current: 'Current',
+    move: 'Move to', delete: 'Delete', deleteConfirm: 'Delete the {n} selected documents? The recycle bin keeps them.', deleted: '{n} documents deleted',
+    moved: '{n} documents moved', share: 'Share', shareTitle: 'Share "{name}"', shareTip: 'Whoever it is shared with may read the folder and its documents; a department includes those below it.',
+    shareSaved: 'Sharing saved', search: 'Search titles, text or pinyin initials', empty: 'No documents in this folder', folderName: 'Folder name',
+    submissions: 'Submissions for me', submitter: 'Submitted by', noSubmissions: 'No submissions wait for you', all: 'All documents', root: '(no folder)',
+    download: 'Download', open: 'Open', pickFolder: 'Choose a folder',
   },
   receivables: {
     arrears: 'Arrears', arrearsTip: 'Instalments past their due date with money outstanding (orders you may see), each, or by customer or salesperson.',

@@ -118,7 +118,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', dunning: '催款', order_task: '订单执行' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
@@ -290,6 +290,19 @@ export default {
     submittedAt: '提交时间', decision: '审批', approve: '审批通过', reject: '驳回', comment: '审批意见',
     approvePrompt: '审批意见（选填）', rejectPrompt: '请填写驳回原因', commentRequired: '驳回时必须填写审批意见',
     approved: '已审批通过', passedStep: '本步已通过，已转下一步审批人', rejected: '已驳回',
+  },
+  serviceStats: {
+    title: '服务统计', tip: '按受理时间统计您可查看的服务工单：首次响应和解决时限只计已结束的时钟（已响应或已超期），满意度为已评价工单的平均分。',
+    byCategory: '按服务类别', byChannel: '按受理渠道', byPriority: '按优先级', byKind: '按工单类型', byOwner: '按服务人员', byMonth: '按月份',
+  },
+  documents: {
+    public: '公共', menu: '我的文档', title: '文档中心', folders: '文件夹', myDocuments: '我的文档', sharedWithMe: '共享给我的', newFolder: '新建文件夹',
+    newDocument: '新建文档', upload: '上传文件', uploadVersion: '上传新版本', versions: '历史版本', version: '第 {n} 版', current: '当前版本',
+    move: '移动到', delete: '批量删除', deleteConfirm: '确定删除选中的 {n} 个文档吗？删除后可在回收站恢复。', deleted: '已删除 {n} 个文档',
+    moved: '已移动 {n} 个文档', share: '共享', shareTitle: '共享「{name}」', shareTip: '共享对象只能查看文件夹和其中的文档；部门包括其下级部门。',
+    shareSaved: '共享设置已保存', search: '搜索标题、正文或拼音首字母', empty: '文件夹中还没有文档', folderName: '文件夹名称',
+    submissions: '待我审核的投稿', submitter: '投稿人', noSubmissions: '没有等待您审核的投稿', all: '全部文档', root: '（不在文件夹中）',
+    download: '下载', open: '打开', pickFolder: '选择文件夹',
   },
   receivables: {
     arrears: '欠款查询', arrearsTip: '已过应收日期仍有未收金额的回款计划（只含您可查看的订单）；按期次、客户或销售员汇总。',

@@ -12,6 +12,7 @@ import approvals from './approvals/index.js';
 import pricing from './pricing/index.js';
 import marketing from './marketing/index.js';
 import office from './office/index.js';
+import documents from './documents/index.js';
 import companyView from './company-view/index.js';
 import teaching from './teaching/index.js';
 import service from './service/index.js';
@@ -19,6 +20,6 @@ import surveys from './surveys/index.js';
 import receivables from './receivables/index.js';
 import stock from './stock/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, companyView, teaching, service, surveys, receivables, stock]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, documents, companyView, teaching, service, surveys, receivables, stock]) register(kehu);
 
 export * from './registry.js';

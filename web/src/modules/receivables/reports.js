@@ -2,7 +2,8 @@
 // them: the API path, the groupings the server offers (by) and which
 // figures the chart draws for each, and whether the report takes a period
 // (from, to) or a day (as_of). The figures and their labels come from the
-// server's answer (docs/commerce.md "Reports").
+// server's answer (docs/commerce.md "Reports"); `plain` figures are counts,
+// not money.
 export const REPORTS = {
   arrears: {
     path: '/reports/arrears', title: 'receivables.arrears', tip: 'receivables.arrearsTip', icon: 'Warning', asOf: true,
@@ -35,6 +36,19 @@ export const REPORTS = {
     by: [
       { value: 'customer', label: 'receivables.byCustomer', entity: 'accounts' },
       { value: 'owner', label: 'receivables.byOwner' },
+    ],
+  },
+  // 服务统计 (registered by the service module): tickets and their SLA met rates
+  service: {
+    path: '/reports/service', title: 'serviceStats.title', tip: 'serviceStats.tip', icon: 'DataAnalysis', period: true,
+    series: ['tickets', 'resolved', 'response_met', 'resolution_met'], plain: true,
+    by: [
+      { value: 'category', label: 'serviceStats.byCategory' },
+      { value: 'channel', label: 'serviceStats.byChannel' },
+      { value: 'priority', label: 'serviceStats.byPriority' },
+      { value: 'kind', label: 'serviceStats.byKind' },
+      { value: 'owner', label: 'serviceStats.byOwner' },
+      { value: 'month', label: 'serviceStats.byMonth' },
     ],
   },
 };
