@@ -294,7 +294,7 @@ export default {
     byCategory: 'By category', byChannel: 'By channel', byPriority: 'By priority', byKind: 'By kind', byOwner: 'By agent', byMonth: 'By month',
   },
   documents: {
-    public: 'Public', menu: 'My documents', title: 'Documents', folders: 'Folders', myDocuments: 'My documents', sharedWithMe: 'Shared with me', newFolder: 'New folder',
+    docTitle: 'Title', public: 'Public', menu: 'My documents', title: 'Documents', folders: 'Folders', myDocuments: 'My documents', sharedWithMe: 'Shared with me', newFolder: 'New folder',
     newDocument: 'New document', upload: 'Upload', uploadVersion: 'Upload a new version', versions: 'Versions', version: 'Version {n}', current: 'Current',
     move: 'Move to', delete: 'Delete', deleteConfirm: 'Delete the {n} selected documents? The recycle bin keeps them.', deleted: '{n} documents deleted',
     moved: '{n} documents moved', share: 'Share', shareTitle: 'Share "{name}"', shareTip: 'Whoever it is shared with may read the folder and its documents; a department includes those below it.',

@@ -296,7 +296,7 @@ export default {
     byCategory: '按服务类别', byChannel: '按受理渠道', byPriority: '按优先级', byKind: '按工单类型', byOwner: '按服务人员', byMonth: '按月份',
   },
   documents: {
-    public: '公共', menu: '我的文档', title: '文档中心', folders: '文件夹', myDocuments: '我的文档', sharedWithMe: '共享给我的', newFolder: '新建文件夹',
+    docTitle: '文档标题', public: '公共', menu: '我的文档', title: '文档中心', folders: '文件夹', myDocuments: '我的文档', sharedWithMe: '共享给我的', newFolder: '新建文件夹',
     newDocument: '新建文档', upload: '上传文件', uploadVersion: '上传新版本', versions: '历史版本', version: '第 {n} 版', current: '当前版本',
     move: '移动到', delete: '批量删除', deleteConfirm: '确定删除选中的 {n} 个文档吗？删除后可在回收站恢复。', deleted: '已删除 {n} 个文档',
     moved: '已移动 {n} 个文档', share: '共享', shareTitle: '共享「{name}」', shareTip: '共享对象只能查看文件夹和其中的文档；部门包括其下级部门。',

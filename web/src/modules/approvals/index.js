@@ -12,7 +12,7 @@ const decision = reject => ({
 });
 
 // the entities whose actions name the approval handlers, with those actions
-const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back' }];
+const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back' }, { entity: 'documents', approve: 'approve', reject: 'send_back' }];
 
 export default function register(kehu) {
   kehu.route({ path: 'approvals', name: 'approvals', component: () => import('./ApprovalInbox.vue') });
