@@ -187,6 +187,8 @@ test('投稿: the superior\'s inbox groups by submitter; approve publishes into 
   assert.equal((await as.sunqiang.get(`/api/v1/documents/${mine.id}`)).status, 200, 'published: everyone reads it');
   assert.equal((await as.zhangwei.get(`/api/v1/documents/${second.id}`)).status, 404, 'the unpublished one stays private');
   assertError(assert, await as.lina.patch(`/api/v1/documents/${mine.id}`, { title: '改' }), 422, 'locked');
+  assertError(assert, await upload(as.lina, mine.id, '新版.txt', '改'), 422, 'locked');
+  assert.equal(ok(await as.lina.get(`/api/v1/documents/${mine.id}/versions`)).items.length, 0, 'the refused upload left nothing');
 
   assertError(assert, await as.wangli.post(`/api/v1/documents/${second.id}/actions/send_back`, {}), 422);
   const back = ok(await as.wangli.post(`/api/v1/documents/${second.id}/actions/send_back`, { comment: '请补充具体案例' }));
