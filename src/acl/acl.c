@@ -741,7 +741,7 @@ void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *a
 
 int acl_list_owners(const auth_user *u, const entity_def *ent, int64_t *owners, int max)
 {
-    if (!u || ent->personal || sees_everything(u, ent, 0)) return 0;
+    if (!u || ent->personal || ent->shares || sees_everything(u, ent, 0)) return 0; /* shares: more than owners */
     const role_node *r = role_of(snap(), u); /* as owner_predicate reads it */
     if (!r || !r->nsubordinates || r->nsubordinates + 1 > max) return 0;
     owners[0] = u->id;

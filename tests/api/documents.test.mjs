@@ -25,7 +25,8 @@ before(async () => {
   const profile = created(await admin.post('/api/v1/profiles', { name: '文档用户', permissions: { documents: rights, doc_folders: rights } }));
   roles.manager = created(await admin.post('/api/v1/roles', { name: '销售经理', profile_ids: [profile.id] }));
   roles.rep = created(await admin.post('/api/v1/roles', { name: '销售代表', parent_id: roles.manager.id, profile_ids: [profile.id] }));
-  roles.service = created(await admin.post('/api/v1/roles', { name: '客服专员', profile_ids: [profile.id] }));
+  roles.serviceLead = created(await admin.post('/api/v1/roles', { name: '客服主管', profile_ids: [profile.id] }));
+  roles.service = created(await admin.post('/api/v1/roles', { name: '客服专员', parent_id: roles.serviceLead.id, profile_ids: [profile.id] }));
   depts.sales = created(await admin.post('/api/v1/departments', { name: '营销中心' }));
   depts.east = created(await admin.post('/api/v1/departments', { name: '华东销售组', parent_id: depts.sales.id }));
   depts.finance = created(await admin.post('/api/v1/departments', { name: '财务部' }));
@@ -38,6 +39,7 @@ before(async () => {
   await mk('zhangwei', '张伟', 'rep', 'sales');
   await mk('zhaomin', '赵敏', 'service', 'east');
   await mk('sunqiang', '孙强', 'service', 'finance');
+  await mk('zhoulei', '周磊', 'serviceLead', 'finance');
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
@@ -104,6 +106,12 @@ test('sharing with a colleague, a role or a department grants reading, never wri
   assert.equal(await reads(as.zhangwei, folder, doc, file), false, 'the colleague\'s share is gone');
   assert.equal(await reads(as.zhaomin, folder, doc, file), true);
   assert.equal(await reads(as.sunqiang, folder, doc, file), true);
+  // a manager's list read per owner of the team must still add what is shared with the manager
+  await share([{ share_with: 'user', user_id: users.zhoulei.id }]);
+  assert.equal(await reads(as.zhoulei, folder, doc, file), true);
+  for (const sort of ['title', '-title', 'owner_id', 'updated_at'])
+    assert.ok(ok(await as.zhoulei.get(`/api/v1/documents?sort=${sort}&limit=5`)).items.some(x => x.id === doc.id), sort);
+  await share([{ share_with: 'role', role_id: roles.service.id }]);
 
   // a department reaches the ones below it
   await share([{ share_with: 'department', department_id: depts.sales.id }]);
