@@ -409,13 +409,67 @@ static int eval_all(entity_ctx *sc, const json_t *x, step_result *rs, err *e)
     return 0;
 }
 
+/* ---- a class's shared company ---- */
+
+static const auth_user SERVER; /* below */
+
+/* 1 when the student works in a class's shared company (classes.mode
+ * shared_company), where the company holds the whole class's records. */
+static int in_shared_company(entity_ctx *sc, err *e)
+{
+    if (sc->user->is_admin) return 0; /* a student's own company: they administer it */
+    entity_ctx sys = *sc;
+    sys.user = &SERVER;
+    sys.m = meta_current();
+    char filter[96];
+    snprintf(filter, sizeof filter, "{\"field\":\"shared_company_id\",\"op\":\"eq\",\"value\":%lld}",
+             (long long)sc->user->company_id);
+    return entity_exists(&sys, meta_entity(sys.m, "classes"), filter, e);
+}
+
+/* filter AND owner_id = the student, on an entity with owners. */
+static void own_only(json_t *holder, const char *key, const entity_def *ent, int64_t user_id)
+{
+    if (!ent || ent->is_system) return;
+    json_t *mine = json_pack("{s:s,s:s,s:I}", "field", "owner_id", "op", "eq", "value", (json_int_t)user_id);
+    json_t *filter = json_object_get(holder, key);
+    json_object_set_new(holder, key, filter ? json_pack("{s:[o,O]}", "and", mine, filter) : mine);
+}
+
+/* The experiment as it is checked for this student: in a shared company
+ * every step (and an "each" check's parents) counts only the records the
+ * student owns, not the whole class's. *copy holds a scoped copy to
+ * release, or NULL when x is used as it is. */
+static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err *e)
+{
+    *copy = NULL;
+    int shared = in_shared_company(sc, e);
+    if (shared <= 0) return shared < 0 ? NULL : x;
+    *copy = json_deep_copy(x);
+    size_t i;
+    json_t *step;
+    json_array_foreach(json_object_get(*copy, "steps"), i, step) {
+        json_t *check = json_object_get(step, "check"), *each = json_object_get(check, "each");
+        own_only(check, "filter", meta_entity(sc->m, json_string_value(json_object_get(check, "entity"))), sc->user->id);
+        if (each)
+            own_only(each, "filter", meta_entity(sc->m, json_string_value(json_object_get(each, "entity"))), sc->user->id);
+    }
+    return *copy;
+}
+
 /* Every step of x for the student (sc's user, in their company); appends
  * "steps":[...],"done":k,"total":n. */
-static int eval_steps(entity_ctx *sc, const json_t *x, strbuf *out, err *e)
+static int eval_steps(entity_ctx *sc, const json_t *experiment, strbuf *out, err *e)
 {
+    json_t *copy;
+    const json_t *x = scoped(sc, experiment, &copy, e);
+    if (!x) return -1;
     const json_t *steps = json_object_get(x, "steps");
     step_result *rs = arena_alloc(sc->a, sizeof *rs * MAX_STEPS); /* 30 KB: not on a server thread's stack */
-    if (eval_all(sc, x, rs, e)) return -1;
+    if (eval_all(sc, x, rs, e)) {
+        json_decref(copy);
+        return -1;
+    }
     int done = 0;
     sb_append(out, "\"steps\":[");
     for (size_t i = 0; i < json_array_size(steps); i++) {
@@ -424,6 +478,7 @@ static int eval_steps(entity_ctx *sc, const json_t *x, strbuf *out, err *e)
         done += strcmp(rs[i].state, "done") == 0;
     }
     sb_printf(out, "],\"done\":%d,\"total\":%d", done, (int)json_array_size(steps));
+    json_decref(copy);
     return 0;
 }
 
@@ -658,12 +713,19 @@ static json_t *step_records(entity_ctx *sc, const json_t *step, err *e)
 }
 
 /* The steps of x for the student, each with the records that count. */
-static json_t *steps_with_records(entity_ctx *sc, const json_t *x, err *e)
+static json_t *steps_with_records(entity_ctx *sc, const json_t *experiment, err *e)
 {
+    json_t *copy;
+    const json_t *x = scoped(sc, experiment, &copy, e);
+    if (!x) return NULL;
+    json_t *out = json_array();
     const json_t *steps = json_object_get(x, "steps");
     step_result *rs = arena_alloc(sc->a, sizeof *rs * MAX_STEPS);
-    if (eval_all(sc, x, rs, e)) return NULL;
-    json_t *out = json_array();
+    if (eval_all(sc, x, rs, e)) {
+        json_decref(copy);
+        json_decref(out);
+        return NULL;
+    }
     for (size_t i = 0; i < json_array_size(steps); i++) {
         const json_t *step = json_array_get(steps, i);
         strbuf one = STRBUF_INIT;
@@ -674,11 +736,13 @@ static json_t *steps_with_records(entity_ctx *sc, const json_t *x, err *e)
         if (!j) {
             json_decref(records);
             json_decref(out);
+            json_decref(copy);
             return NULL;
         }
         json_object_set_new(j, "records", records);
         json_array_append_new(out, j);
     }
+    json_decref(copy);
     return out;
 }
 
