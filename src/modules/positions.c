@@ -51,29 +51,35 @@ static json_t *get_record(entity_ctx *c, const char *entity, int64_t id, err *e)
     return j;
 }
 
-/* The company is made in its own (nested) transaction with the class's
- * mark, so two first requests at once on PostgreSQL wait on the class row
- * rather than make two companies: the second sees the first's mark. */
+/* The company and the class's mark in one transaction. The mark is set
+ * only where there is none yet, so of two first requests at once the
+ * second (waiting on the class row on PostgreSQL, on the write lock on
+ * SQLite) finds it set, drops its own company and takes the first's. */
 static int make_company(entity_ctx *c, int64_t class_id, const char *class_name, int64_t *company_id, err *e)
 {
-    char name[300];
+    char name[300], sql[200], ids[3][24];
     snprintf(name, sizeof name, "%.200s·共享实验公司（班级 %lld）", class_name, (long long)class_id);
-    entity_ctx trusted = *c;
-    trusted.trusted = 1;
-    json_t *mark = json_pack("{s:I}", "shared_company_id", (json_int_t)0);
-    if (db_begin(c->db, e)) {
-        json_decref(mark);
-        return -1;
-    }
+    if (db_begin(c->db, e)) return -1;
     int rc = companies_create_unadministered(c, name, company_id, e);
+    int64_t marked = 0;
     if (rc == 0) {
-        json_object_set_new(mark, "shared_company_id", json_integer(*company_id));
-        rc = entity_update(&trusted, meta_entity(c->m, "classes"), class_id, mark, 0, e);
+        snprintf(sql, sizeof sql,
+                 "UPDATE %s SET shared_company_id = CAST(? AS BIGINT) WHERE id = CAST(? AS BIGINT)"
+                 " AND company_id = CAST(? AS BIGINT) AND shared_company_id IS NULL RETURNING id",
+                 meta_entity(c->m, "classes")->table);
+        snprintf(ids[0], sizeof ids[0], "%lld", (long long)*company_id);
+        snprintf(ids[1], sizeof ids[1], "%lld", (long long)class_id);
+        snprintf(ids[2], sizeof ids[2], "%lld", (long long)c->user->company_id);
+        const char *params[] = {ids[0], ids[1], ids[2]};
+        rc = db_query_int64(c->db, sql, &marked, e, 3, params) < 0 ? -1 : 0;
     }
-    json_decref(mark);
-    if (rc == 0) rc = db_commit(c->db, e);
-    if (rc) db_rollback(c->db);
-    return rc;
+    if (rc == 0 && marked) return db_commit(c->db, e);
+    db_rollback(c->db);
+    if (rc) return -1;
+    json_t *k = get_record(c, "classes", class_id, e); /* another request made it first */
+    *company_id = json_integer_value(json_object_get(k, "shared_company_id"));
+    json_decref(k);
+    return k && *company_id ? 0 : err_set(e, 409, "conflict", "班级正在被修改，请重试", "The class is changing: try again");
 }
 
 int positions_company(entity_ctx *c, int64_t class_id, int64_t *company_id, err *e)
