@@ -23,6 +23,7 @@
 #include "modules/company_view.h"
 #include "modules/purchasing.h"
 #include "modules/stock.h"
+#include "modules/datasets.h"
 #include "modules/experiments.h"
 #include "modules/marketing.h"
 #include "modules/office.h"
@@ -225,7 +226,7 @@ static int cmd_serve(int argc, char **argv)
     if (rc) return 1;
     err e;
     err_clear(&e);
-    if (experiments_check(meta_current(), &e)) { /* a defect of the build: say so at once */
+    if (experiments_check(meta_current(), &e) || datasets_check(meta_current(), &e)) { /* a defect of the build: say so at once */
         fprintf(stderr, "kehu: %s\n", e.zh);
         return 1;
     }

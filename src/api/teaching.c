@@ -4,6 +4,11 @@
  *   PUT    /api/v1/teachers/{id}                   make a user a teacher
  *   DELETE /api/v1/teachers/{id}                   ... or no longer one
  *   POST   /api/v1/classes/{id}/students/import    the roster (CSV or .xlsx): students with sign-ins and companies
+ *   GET    /api/v1/classes/{id}/positions          a shared class's position tree with its students
+ *   POST   /api/v1/classes/{id}/positions          one more position
+ *   POST   /api/v1/classes/{id}/positions/default  the one-click tree 教师 → 班级 → 部门经理 → 业务员
+ *   DELETE /api/v1/classes/{id}/positions/{role}   a position nobody holds
+ *   PUT    /api/v1/classes/{id}/students/{sid}/position   place a student in a position
  *   GET    /api/v1/experiments                     the experiments compiled in
  *   GET    /api/v1/experiments/{code}              one, with its steps
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
@@ -13,6 +18,7 @@
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
 #include "../modules/lab_reports.h"
+#include "../modules/positions.h"
 #include "../modules/teaching.h"
 #include "../util/multipart.h"
 #include "api.h"
@@ -77,6 +83,65 @@ static void import_students(http_request *req, http_response *res)
     answer(req, res, rc, &e, 201);
 }
 
+static void position_tree(http_request *req, http_response *res)
+{
+    api_record_report(req, res, positions_tree);
+}
+
+static void default_positions(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    answer(req, res, positions_default(&c, id, &res->body, &e), &e, 201);
+}
+
+static void add_position(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = positions_add(&c, id, body, &res->body, &e);
+    json_decref(body);
+    answer(req, res, rc, &e, 201);
+}
+
+static void remove_position(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]), role = api_parse_id(req->params[1]);
+    if (!id || !role) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    if (positions_remove(&c, id, role, &e)) return http_error(req, res, &e);
+    res->status = 204;
+}
+
+static void place_student(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]), student = api_parse_id(req->params[1]);
+    if (!id || !student) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = positions_assign(&c, id, student, body, &e);
+    json_decref(body);
+    if (rc) return http_error(req, res, &e);
+    res->status = 204;
+}
+
 static void list_experiments(http_request *req, http_response *res)
 {
     (void)req;
@@ -130,6 +195,14 @@ static void save_my_report(http_request *req, http_response *res)
     answer(req, res, rc, &e, 200);
 }
 
+#define CLASS_ID_PARAM ((const route_param[]){{"id", "integer", "class id", 1}, {0}})
+#define TREE_SCHEMA                                                                                                    \
+    "{\"type\":\"object\",\"properties\":{\"company_id\":{\"type\":\"integer\"},"                                   \
+    "\"positions\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"   \
+    "\"name\":{\"type\":\"string\"},\"parent_id\":{\"type\":\"integer\",\"nullable\":true}}}},"                    \
+    "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"  \
+    "\"student_no\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\"},"      \
+    "\"role_id\":{\"type\":\"integer\",\"nullable\":true}}}}}}"
 #define USER_ID_PARAM ((const route_param[]){{"id", "integer", "user id", 1}, {0}})
 #define STEP_SCHEMA                                                                                                    \
     "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"             \
@@ -167,6 +240,31 @@ const route api_teaching_routes[] = {
                       "\"password\":{\"type\":\"string\"},\"company_id\":{\"type\":\"integer\"}}}},"
                       "\"skipped_rows\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}",
              .errors = "404 422"}},
+    {"GET", "/api/v1/classes/:id/positions", position_tree, 0,
+     .doc = {.tag = "teaching", .summary = "岗位树 / a shared class's positions", .id = "class_positions",
+             .path = CLASS_ID_PARAM, .ok = "200", .reply = TREE_SCHEMA, .errors = "404 422"}},
+    {"POST", "/api/v1/classes/:id/positions", add_position, 0,
+     .doc = {.tag = "teaching", .summary = "新增岗位 / add a position", .id = "add_class_position",
+             .path = CLASS_ID_PARAM,
+             .body = "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},"
+                     "\"parent_id\":{\"type\":\"integer\",\"nullable\":true}}}",
+             .ok = "201", .reply = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}}",
+             .errors = "404 422"}},
+    {"POST", "/api/v1/classes/:id/positions/default", default_positions, 0,
+     .doc = {.tag = "teaching", .summary = "一键建立默认岗位树 / the default position tree",
+             .id = "default_class_positions", .path = CLASS_ID_PARAM, .ok = "201", .reply = TREE_SCHEMA,
+             .errors = "404 409 422"}},
+    {"DELETE", "/api/v1/classes/:id/positions/:role", remove_position, 0,
+     .doc = {.tag = "teaching", .summary = "删除岗位 / remove a position", .id = "remove_class_position",
+             .path = (const route_param[]){{"id", "integer", "class id", 1}, {"role", "integer", "role id", 1}, {0}},
+             .ok = "204", .errors = "404 409 422"}},
+    {"PUT", "/api/v1/classes/:id/students/:student/position", place_student, 0,
+     .doc = {.tag = "teaching", .summary = "安排学生岗位 / place a student in a position",
+             .id = "place_student",
+             .path = (const route_param[]){{"id", "integer", "class id", 1}, {"student", "integer", "students record id", 1}, {0}},
+             .body = "{\"type\":\"object\",\"required\":[\"role_id\"],\"properties\":{"
+                     "\"role_id\":{\"type\":\"integer\",\"nullable\":true}}}",
+             .ok = "204", .errors = "404 422"}},
     {"GET", "/api/v1/experiments", list_experiments, 0,
      .doc = {.tag = "teaching", .summary = "实验列表 / experiments", .id = "list_experiments", .ok = "200",
              .reply = "RecordList"}},

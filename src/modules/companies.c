@@ -224,6 +224,16 @@ int companies_create_for(entity_ctx *c, json_t *body, int64_t *id, err *e)
     return rc ? -1 : 0;
 }
 
+int companies_create_unadministered(entity_ctx *c, const char *name, int64_t *id, err *e)
+{
+    check_name(name, 1, e);
+    if (e->nfields) return invalid(e);
+    if (db_begin(c->db, e)) return -1;
+    int rc = insert_company(c, name, NULL, id, e) || access_seed_company(c->db, *id, e) || db_commit(c->db, e);
+    if (rc) db_rollback(c->db);
+    return rc ? -1 : 0;
+}
+
 /* Suspending signs the company's users out for good: their sign-ins and
  * API tokens end, so reactivating asks them to sign in again. */
 static int end_sessions(entity_ctx *c, int64_t company_id, err *e)

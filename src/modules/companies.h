@@ -27,6 +27,11 @@ int companies_create(entity_ctx *c, json_t *body, int64_t *id, err *e);
 /* companies_create without asking who c->user is: for module code that
  * decided itself who may (a teacher's class gives each student a company). */
 int companies_create_for(entity_ctx *c, json_t *body, int64_t *id, err *e);
+/* A company with its starting roles, profiles and department but no
+ * administrator of its own: module code administers it for someone who
+ * signs in elsewhere (a class's shared company, run by the teacher through
+ * the class's routes). Its code is generated. */
+int companies_create_unadministered(entity_ctx *c, const char *name, int64_t *id, err *e);
 /* body: {"name"?, "status"?: "active" | "suspended"}. Platform
  * administrators only; the default company is never suspended. */
 int companies_update(entity_ctx *c, int64_t id, json_t *body, err *e);

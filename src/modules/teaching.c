@@ -14,7 +14,9 @@
 #include "../util/utf8.h"
 #include "access.h"
 #include "companies.h"
+#include "datasets.h"
 #include "experiments.h"
+#include "positions.h"
 
 #define FIRST_PASSWORD_LENGTH 10 /* typed once from the printed sheet, then changed */
 #define HEADER_SEARCH_ROWS 10    /* a 教务系统 export may put a title above the header */
@@ -80,6 +82,16 @@ static int assignment_rules(entity_ctx *c, hook_change *ch, err *e)
                              e);
     }
     return 0;
+}
+
+/* 行业数据 says what the last reset loaded: only the reset writes it (the
+ * action asks for it, so it cannot be read-only in the metadata). */
+static int dataset_by_reset(entity_ctx *c, hook_change *ch, err *e)
+{
+    if (c->trusted || !hook_changed(ch, "dataset")) return 0;
+    err_add_field(e, "dataset", "read_only");
+    return err_set(e, 422, "validation_failed", "行业数据只能在「重置实验公司」时载入",
+                   "A data set is loaded only by resetting the company");
 }
 
 /* ---- teachers ---- */
@@ -292,12 +304,17 @@ static int create_sandbox(entity_ctx *c, const roster_row *row, const char *pass
     return rc || user_find(c->db, row->no, user_id, e) || user_require_password_change(c->db, *user_id, e);
 }
 
-static int add_student(entity_ctx *c, int64_t class_id, const roster_row *row, strbuf *out, err *e)
+/* shared_company: the class's shared company, or 0 when each student
+ * gets a company of their own. */
+static int add_student(entity_ctx *c, int64_t class_id, int64_t shared_company, const roster_row *row, strbuf *out,
+                       err *e)
 {
     char password[FIRST_PASSWORD_LENGTH + 1];
     auth_random_password(password, FIRST_PASSWORD_LENGTH);
-    int64_t company_id = 0, user_id = 0, id = 0;
-    if (create_sandbox(c, row, password, &company_id, &user_id, e)) return -1;
+    int64_t company_id = shared_company, user_id = 0, id = 0;
+    if (shared_company ? positions_add_member(c, shared_company, row->no, row->name, password, &user_id, e)
+                       : create_sandbox(c, row, password, &company_id, &user_id, e))
+        return -1;
     json_t *body = json_pack("{s:s, s:s, s:I, s:I, s:I}", "student_no", row->no, "name", row->name, "class_id",
                              (json_int_t)class_id, "user_id", (json_int_t)user_id, "sandbox_company_id",
                              (json_int_t)company_id);
@@ -329,8 +346,14 @@ int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *
         return err_set(e, 403, "forbidden", "只有教师可以导入学生名单", "Only teachers import rosters");
     strbuf klass = STRBUF_INIT;
     int rc = entity_get(c, meta_entity(c->m, "classes"), class_id, 0, &klass, e);
+    json_t *k = rc ? NULL : json_loads(sb_str(&klass), 0, NULL);
     sb_free(&klass);
     if (rc) return -1;
+    const char *mode = json_string_value(json_object_get(k, "mode"));
+    int shared = mode && strcmp(mode, "shared_company") == 0;
+    json_decref(k);
+    int64_t shared_company = 0;
+    if (shared && positions_company(c, class_id, &shared_company, e)) return -1;
     roster_columns cols;
     if (find_columns(c->a, t, &cols, e)) return -1;
     roster_row *rows = arena_alloc(c->a, sizeof *rows * ROSTER_MAX_STUDENTS);
@@ -347,7 +370,7 @@ int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *
             continue;
         }
         if (ncreated++) sb_putc(&made, ',');
-        rc = add_student(c, class_id, &rows[i], &made, e);
+        rc = add_student(c, class_id, shared_company, &rows[i], &made, e);
         if (rc) row_error(e, rows[i].line, "student_no", "not_created");
     }
     if (rc == 0) rc = db_commit(c->db, e);
@@ -435,12 +458,53 @@ static int remove_settings(entity_ctx *c, int64_t company_id, err *e)
            meta_bump_version(c->db, e) || db_on_commit(c->db, reload_metadata, NULL, e);
 }
 
+/* In a shared company only the student's own records go (owner = the
+ * student, lines included, as they are owned like their header), with
+ * their history; the student keeps their position. Ledgers (stock moves,
+ * payments, receipts) stay: their balances are the whole company's and a
+ * ledger is corrected by reversing entries, never rewritten. */
+static int remove_own_records(entity_ctx *c, int64_t company_id, int64_t student_id, err *e)
+{
+    char sql[512];
+    for (int i = 0; i < c->m->nentities; i++) {
+        const entity_def *ent = &c->m->entities[i];
+        if (ent->is_system || ent->immutable || ent->nbalances) continue;
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM record_history WHERE entity = '%s' AND record_id IN"
+                 " (SELECT id FROM %s WHERE company_id = ? AND owner_id = ?)",
+                 ent->name, ent->table);
+        if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE company_id = ? AND owner_id = ?", ent->table);
+        if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+        total_cache_invalidate(ent->name);
+    }
+    return 0;
+}
+
+/* 1 when the student's company is their class's shared one, 0 when it is
+ * their own, -1 on error (the class read as the teacher sees it). */
+static int in_shared_company(entity_ctx *c, const json_t *student, int64_t company_id, err *e)
+{
+    strbuf text = STRBUF_INIT;
+    int rc = entity_get(c, meta_entity(c->m, "classes"), json_integer_value(json_object_get(student, "class_id")), 0,
+                        &text, e);
+    json_t *k = rc ? NULL : json_loads(sb_str(&text), 0, NULL);
+    sb_free(&text);
+    if (rc) return -1;
+    const char *mode = json_string_value(json_object_get(k, "mode"));
+    int shared = mode && strcmp(mode, "shared_company") == 0 &&
+                 json_integer_value(json_object_get(k, "shared_company_id")) == company_id;
+    json_decref(k);
+    return shared;
+}
+
 /* The action 重置实验公司 of a student (students.json): inside the
- * action's transaction, so the company is either reset or untouched. */
+ * action's transaction, so the company is either reset or untouched. The
+ * asked `dataset` (行业数据) is then loaded, owned by the student. */
 static int reset_company(entity_ctx *c, const entity_def *ent, const action_def *act, int64_t id, json_t *record,
                          json_t *body, json_t *changes, json_t *result, err *e)
 {
-    (void)ent, (void)act, (void)id, (void)body, (void)changes;
+    (void)ent, (void)act, (void)id;
     int64_t company_id = json_integer_value(json_object_get(record, "sandbox_company_id"));
     int64_t user_id = json_integer_value(json_object_get(record, "user_id"));
     if (!teaches(c->user))
@@ -448,12 +512,21 @@ static int reset_company(entity_ctx *c, const entity_def *ent, const action_def 
     /* never the teacher's own company, whatever a record says */
     if (!company_id || !user_id || company_id == c->user->company_id || company_id == 1)
         return err_set(e, 422, "no_sandbox", "该学生没有自己的实验公司", "The student has no company of their own");
-    if (remove_records(c, company_id, e) || remove_other_users(c, company_id, user_id, e) ||
-        remove_settings(c, company_id, e) || access_seed_company(c->db, company_id, e) ||
-        access_seed_admin_role(c->db, e) || acl_bump_version(c->db, e))
+    int shared = in_shared_company(c, record, company_id, e);
+    if (shared < 0) return -1;
+    if (shared ? remove_own_records(c, company_id, user_id, e)
+               : remove_records(c, company_id, e) || remove_other_users(c, company_id, user_id, e) ||
+                     remove_settings(c, company_id, e) || access_seed_company(c->db, company_id, e) ||
+                     access_seed_admin_role(c->db, e) || acl_bump_version(c->db, e))
         return -1;
+    const char *dataset = json_string_value(json_object_get(body, "dataset"));
+    json_t *loaded = json_object();
+    int rc = dataset ? dataset_load(c, dataset, company_id, user_id, shared, loaded, e) : 0;
+    if (!dataset) json_object_set_new(changes, "dataset", json_null()); /* the company holds none now */
     json_object_set_new(result, "company_id", json_integer(company_id));
-    return 0;
+    json_object_set_new(result, "shared", json_boolean(shared));
+    json_object_set_new(result, "loaded", loaded);
+    return rc;
 }
 
 void teaching_init(void)
@@ -463,5 +536,7 @@ void teaching_init(void)
     entity_before("assignments", ON_WRITE, assignment_rules);
     entity_before("students", ON_CREATE, students_by_import);
     entity_before("students", ON_UPDATE | ON_DELETE, teachers_write);
+    entity_before("students", ON_UPDATE, dataset_by_reset);
     entity_register_action("student_reset_company", reset_company);
+    positions_init();
 }

@@ -27,7 +27,8 @@ int teaching_set_teacher(entity_ctx *c, int64_t user_id, int on, err *e);
  * its 学号 and 姓名 cells, other columns are ignored) into class_id: each
  * new student gets a user named by the 学号 with a generated password to
  * change at the first sign-in, a company of their own which they
- * administer, and a students record. Students already in the class are
+ * administer (in a class run as one shared company: an ordinary user of
+ * that company, positions.h), and a students record. Students already in the class are
  * skipped. All or nothing: a bad row is 422 naming each bad row. Answers
  * {"created","skipped","students":[{..., "password"}],"skipped_rows":[...]}:
  * the passwords are said this once. */

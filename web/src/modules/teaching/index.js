@@ -4,8 +4,9 @@
 // server's too, these pages only show its answers.
 // - a teacher: 导入学生名单 on a class (with the printable sheet of first
 //   passwords), 布置实验 (the page that stands for a new assignment), the
-//   live class matrix on an assignment, and a home of classes and
-//   assignments;
+//   live class matrix on an assignment, a home of classes and
+//   assignments, and on a class run as one shared company the position
+//   tree (岗位树) with its students placed;
 // - a student: 我的实验 (also their home) and the experiment panel beside
 //   every page, ticking as their records satisfy the steps.
 import { defineAsyncComponent, h } from 'vue';
@@ -25,6 +26,8 @@ export default function register(kehu) {
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ImportRoster.vue')) });
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./AssignButton.vue')) });
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ExportGrades.vue')) });
+  kehu.recordTab('classes', { name: 'positions', label: 'teaching.positions',
+    component: defineAsyncComponent(() => import('./PositionTree.vue')) });
   kehu.recordTab('assignments', { name: 'matrix', label: 'teaching.matrix', first: true, open: true,
     component: defineAsyncComponent(() => import('./ClassMatrix.vue')) });
   kehu.sidePanel({ component: defineAsyncComponent(() => import('./ExperimentPanel.vue')) });

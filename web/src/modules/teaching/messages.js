@@ -36,6 +36,14 @@ export default {
       conclusionTip: '写下本次实验的收获、遇到的问题和体会', conclusionRequired: '提交前请先写实验总结',
       saveDraft: '保存草稿', submitReport: '提交报告', submitConfirm: '提交后不能再修改（除非老师退回），确定提交吗？',
       submitted: '实验报告已提交', draftSaved: '草稿已保存', gradeIs: '成绩：{score} 分', returnedTip: '老师退回了报告，请修改后重新提交',
+      // the shared company's position tree (岗位树)
+      positions: '岗位树', positionsTip: '全班共用一个实验公司：把学生安排到岗位上，部门经理可以看到下属业务员的记录，业务员只看到自己的记录。',
+      notShared: '该班级为「每位学生一个公司」方式：每位学生管理自己的实验公司，没有岗位树。',
+      noPositions: '还没有岗位树。可以一键建立默认岗位树：教师 → 班级 → 部门经理 → 业务员。', defaultTree: '一键建立默认岗位树',
+      treeMade: '已建立默认岗位树', addPosition: '新增岗位', positionName: '岗位名称', parentPosition: '上级岗位', noParent: '（无上级）',
+      positionAdded: '已新增岗位「{name}」', removePosition: '删除岗位', positionRemoved: '已删除岗位',
+      placeStudents: '安排学生岗位', position: '岗位', unplaced: '未安排岗位', placed: '已将{name}安排为「{position}」',
+      unplacedDone: '已取消{name}的岗位', dropHere: '把学生拖到岗位上，或在右侧表格中选择岗位',
     },
   },
   en: {
@@ -71,6 +79,13 @@ export default {
       conclusionTip: 'What you learnt, the problems you met, your thoughts', conclusionRequired: 'Write the conclusion before handing in',
       saveDraft: 'Save draft', submitReport: 'Hand in', submitConfirm: 'Once handed in it cannot change unless the teacher returns it. Hand in?',
       submitted: 'Report handed in', draftSaved: 'Draft saved', gradeIs: 'Score: {score}', returnedTip: 'The teacher returned the report: change it and hand it in again',
+      positions: 'Positions', positionsTip: 'The class shares one company: place students in positions; a manager sees the records of the salespeople below, a salesperson only their own.',
+      notShared: 'Each student of this class runs a company of their own: there is no position tree.',
+      noPositions: 'No positions yet. Make the default tree in one click: teacher → class → manager → salesperson.', defaultTree: 'Make the default tree',
+      treeMade: 'The default tree is made', addPosition: 'Add position', positionName: 'Position', parentPosition: 'Reports to', noParent: '(none)',
+      positionAdded: 'Position “{name}” added', removePosition: 'Remove position', positionRemoved: 'Position removed',
+      placeStudents: 'Place students', position: 'Position', unplaced: 'Not placed', placed: '{name} is now “{position}”',
+      unplacedDone: '{name} has no position now', dropHere: 'Drag students onto positions, or choose in the table',
     },
   },
 };
