@@ -44,6 +44,21 @@ typedef struct merge_ref {
     const field_def *field;
 } merge_ref;
 
+/* A field a merge may name: readable by the caller, not the engine's
+ * bookkeeping (id, version, stamps; a record's 负责人 is kept), and of the
+ * sender only what a letter would sign with. */
+static int merge_allowed(entity_ctx *c, int source, const entity_def *ent, const field_def *f)
+{
+    static const char *const SENDER[] = {"name", "username", "email", "mobile", "department_id", "role_id"};
+    if (!f || f->type == FT_JSON || acl_field_access(c->user, ent, f) == 0) return 0;
+    if (source == SRC_USER) {
+        for (size_t i = 0; i < sizeof SENDER / sizeof *SENDER; i++)
+            if (strcmp(f->name, SENDER[i]) == 0) return 1;
+        return 0;
+    }
+    return !f->system || strcmp(f->name, "owner_id") == 0;
+}
+
 static int merge_resolve(entity_ctx *c, const char *key, size_t len, merge_ref *r)
 {
     while (len && isspace((unsigned char)*key)) key++, len--;
@@ -58,7 +73,7 @@ static int merge_resolve(entity_ctx *c, const char *key, size_t len, merge_ref *
         const entity_def *ent = meta_entity(c->m, SOURCES[s].entity);
         const field_def *f = ent ? meta_field(ent, field) : NULL;
         /* a field hidden from the caller does not exist for them */
-        if (!f || f->type == FT_JSON || acl_field_access(c->user, ent, f) == 0) return -1;
+        if (!merge_allowed(c, s, ent, f)) return -1;
         r->source = s;
         r->field = f;
         return 0;
@@ -123,7 +138,7 @@ int mail_merge_fields(entity_ctx *c, strbuf *out, err *e)
         const entity_def *ent = meta_entity(c->m, SOURCES[s].entity);
         for (int i = 0; ent && i < ent->nfields; i++) {
             const field_def *f = &ent->fields[i];
-            if (f->type == FT_JSON || acl_field_access(c->user, ent, f) == 0) continue;
+            if (!merge_allowed(c, s, ent, f)) continue;
             sb_append(out, n++ ? ",{\"key\":" : "{\"key\":");
             sb_json_string(out, arena_printf(c->a, "%s.%s", SOURCES[s].prefix, f->name));
             sb_append(out, ",\"label\":");

@@ -88,7 +88,9 @@ test('templates: merge fields are checked when saved, listed for the picker, and
   assert.match(bad.json.error.message, /contact\.salary/);
   assertError(assert, await admin.post('/api/v1/comm_templates', { name: '坏模板', channel: 'email', subject: '{{password}}', body: 'x' }), 422, 'unknown_merge_field');
   const fields = ok(await admin.get('/api/v1/communications/merge-fields')).items.map(f => f.key);
-  for (const k of ['contact.name', 'account.name', 'user.name']) assert.ok(fields.includes(k), k);
+  for (const k of ['contact.name', 'account.name', 'user.name', 'contact.owner_id']) assert.ok(fields.includes(k), k);
+  for (const k of ['contact.version', 'contact.company_id', 'user.is_admin']) assert.ok(!fields.includes(k), k);
+  assertError(assert, await admin.post('/api/v1/comm_templates', { name: '坏模板', channel: 'sms', body: '{{user.is_admin}}' }), 422, 'unknown_merge_field');
   template = created(await admin.post('/api/v1/comm_templates', {
     name: '新品推介会邀请', channel: 'email', subject: '{{contact.name}}，诚邀您参加{{account.name}}专场推介会',
     body: '尊敬的{{contact.name}}：\n诚邀贵公司{{account.name}}参加新品推介会，详情见 https://www.xingjian.example/expo?from=mail&id=1 。\n{{user.name}}' }));
