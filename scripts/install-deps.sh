@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 # Build and run time.
 pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libicu-dev
-      libxlsxwriter-dev libzip-dev libexpat1-dev
+      libxlsxwriter-dev libzip-dev libexpat1-dev libcurl4-openssl-dev
       libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core)
 # Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers,
-# nginx in front of three nodes (the cluster stage), sqlite3 to age a database.
+# nginx in front of three nodes (the cluster stage), sqlite3 to age a database,
+# python3-aiosmtpd (the SMTP server the mail tests send to).
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils nginx-light sqlite3)
+  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils nginx-light sqlite3 python3-aiosmtpd)
 fi
 # Node.js may come from elsewhere with npm inside it (Debian's npm package
 # then conflicts): ask for the commands, not the package names.

@@ -31,6 +31,8 @@
 #include "modules/service.h"
 #include "modules/sales.h"
 #include "modules/lab_reports.h"
+#include "modules/mail.h"
+#include "modules/mail_sender.h"
 #include "modules/teaching.h"
 #include "util/pdf_doc.h"
 
@@ -219,6 +221,7 @@ static int cmd_serve(int argc, char **argv)
     access_init();
     teaching_init();
     lab_reports_init();
+    mail_init();
     db_conn *c = open_prepared(a.cfg.db_url);
     if (!c) return 1;
     int rc = first_start(c, argc, argv);
@@ -236,7 +239,9 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     }
     a.view_company = company_view; /* teachers read their students' sandboxes */
+    if (mail_worker_start(a.cfg.db_url)) fprintf(stderr, "kehu: 无法启动邮件发送 / cannot start the mail sender\n");
     rc = server_run(&a, api_all_routes);
+    mail_worker_stop();
     import_jobs_shutdown();
     db_pool_close(a.pool);
     acl_shutdown();

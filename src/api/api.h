@@ -33,6 +33,7 @@ extern const route api_office_routes[];
 extern const route api_documents_routes[];
 extern const route api_service_routes[];
 extern const route api_survey_routes[];
+extern const route api_mail_routes[];
 extern const route api_teaching_routes[];
 
 /* All route tables, NULL-terminated, for server_run. */

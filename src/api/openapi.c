@@ -199,6 +199,7 @@ static const char *const STATUS_TEXT[][2] = {
     {"201", "已创建 / created"},
     {"202", "已开始，尚未完成 / accepted, still running"},
     {"204", "成功，无内容 / done, no content"},
+    {"302", "跳转到 Location / redirect to Location"},
     {"400", "请求格式错误 / malformed request"},
     {"401", "未登录 / not signed in"},
     {"403", "无权限 / forbidden"},

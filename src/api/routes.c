@@ -21,6 +21,7 @@ const route *const api_all_routes[] = {
     api_documents_routes,
     api_service_routes,
     api_survey_routes,
+    api_mail_routes,
     api_ledger_routes,
     api_approval_routes,
     api_price_routes,

@@ -215,6 +215,9 @@ static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
     json_object_set_new(perms, "campaigns", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* a lead names its campaign */
     json_object_set_new(perms, "announcements", json_pack("{s:b}", "view", 1)); /* the 公告栏 is read by all */
     json_object_set_new(perms, "kb_articles", json_pack("{s:b}", "view", 1)); /* so is the 知识库 */
+    /* 通讯中心: the team writes its own 沟通模板 and sends; what was sent is the record */
+    json_object_set_new(perms, "comm_templates", json_pack("{s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1));
+    json_object_set_new(perms, "comm_messages", json_pack("{s:b,s:b,s:b}", "view", 1, "create", 1, "export", 1));
     int64_t profile = 0, dept = 0, manager_role = 0, rep_role = 0, root = root_role(c, e);
     if (create(c, "profiles", json_pack("{s:s,s:o}", "name", "销售人员", "permissions", perms), &profile, e) ||
         create(c, "departments", json_pack("{s:s,s:s}", "name", "销售部", "code", "XS"), &dept, e) ||

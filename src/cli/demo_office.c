@@ -63,9 +63,47 @@ static int demo_knowledge(entity_ctx *c, err *e)
     return 0;
 }
 
+/* 沟通模板 of a sales team (通讯中心): the merge fields name the contact,
+ * their customer and the sender. */
+static const struct {
+    const char *name, *channel, *subject, *body, *description;
+} TEMPLATES[] = {
+    {"新品推介会邀请函", "email", "诚邀{{account.name}}参加 2026 秋季新品推介会",
+     "尊敬的{{contact.name}}{{contact.title}}：\n\n您好！行健动力将于 11 月 18 日在苏州国际博览中心举办 2026 秋季新品推介会，"
+     "届时将发布新一代工业动力总成及远程运维平台，并安排现场演示和技术交流。\n\n诚挚邀请{{account.name}}莅临指导。"
+     "报名及日程请见 https://www.xingjian.example/expo2026 。\n\n如有任何问题，欢迎随时与我联系。\n\n{{user.name}}\n"
+     "行健动力 销售部\n手机：{{user.mobile}}",
+     "市场活动邀请，配合「秋季新品推介会」批量发送"},
+    {"节日问候", "email", "{{contact.name}}，行健动力恭祝您新春快乐",
+     "{{contact.name}}您好：\n\n感谢{{account.name}}一年来对行健动力的信任与支持。值此新春佳节，谨代表公司全体同仁向您和家人致以诚挚的祝福！\n\n"
+     "{{user.name}} 敬上",
+     "春节、中秋等节日批量问候客户"},
+    {"报价跟进提醒", "sms", NULL,
+     "【行健动力】{{contact.name}}您好，我们上周发送的报价单已为您保留优惠至月底，如有疑问请致电 {{user.mobile}}（{{user.name}}）。",
+     "报价发出一周后的短信跟进"},
+    {"发货通知", "sms", NULL, "【行健动力】{{contact.name}}您好，{{account.name}}订购的设备已发货，预计 3 个工作日内送达，请注意查收。",
+     "订单发货后通知收货联系人"},
+    {"合作感谢信", "letter", "致{{account.name}}的感谢信",
+     "{{account.name}}：\n\n承蒙贵公司长期以来的信任与合作，行健动力全体员工深表感谢。我们将一如既往地提供优质的产品和服务。\n\n此致\n敬礼！\n\n"
+     "行健动力 {{user.name}}",
+     "年终寄送给重点客户的纸质信函"},
+};
+
+static int demo_templates(entity_ctx *c, err *e)
+{
+    for (size_t k = 0; k < N(TEMPLATES); k++) {
+        json_t *b = json_pack("{s:s,s:s,s:s,s:s}", "name", TEMPLATES[k].name, "channel", TEMPLATES[k].channel, "body",
+                              TEMPLATES[k].body, "description", TEMPLATES[k].description);
+        if (TEMPLATES[k].subject) json_object_set_new(b, "subject", json_string(TEMPLATES[k].subject));
+        int64_t id;
+        if (demo_create(c, "comm_templates", b, &id, e)) return -1;
+    }
+    return 0;
+}
+
 int demo_office(entity_ctx *c, err *e)
 {
-    if (demo_knowledge(c, e)) return -1;
+    if (demo_knowledge(c, e) || demo_templates(c, e)) return -1;
     const entity_def *ent = meta_entity(c->m, "announcements");
     int64_t sales = 0;
     const char *params[] = {"XS"};

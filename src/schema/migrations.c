@@ -196,6 +196,18 @@ static const struct {
      " record_id BIGINT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL,"
      " data TEXT NOT NULL, created_at TEXT NOT NULL, created_by BIGINT);"
      "CREATE INDEX attachments_record ON attachments(company_id, entity, record_id);"},
+    /* 通讯中心 (docs/mail.md): each company's SMTP server and SMS gateway,
+     * set by its administrator (the password is stored, never answered or
+     * logged), and the outbox of the test-double SMS gateway. */
+    {15, "mail_settings",
+     "CREATE TABLE mail_settings (company_id BIGINT PRIMARY KEY, smtp_host TEXT NOT NULL DEFAULT '',"
+     " smtp_port BIGINT NOT NULL DEFAULT 25, tls_mode TEXT NOT NULL DEFAULT 'starttls', username TEXT NOT NULL DEFAULT '',"
+     " password TEXT NOT NULL DEFAULT '', from_address TEXT NOT NULL DEFAULT '', from_name TEXT NOT NULL DEFAULT '',"
+     " rate_per_minute BIGINT NOT NULL DEFAULT 600, public_url TEXT NOT NULL DEFAULT '',"
+     " sms_provider TEXT NOT NULL DEFAULT '', updated_at TEXT);"
+     "CREATE TABLE sms_outbox (id %ID%, company_id BIGINT NOT NULL, message_id BIGINT NOT NULL, phone TEXT NOT NULL,"
+     " text TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE INDEX sms_outbox_company ON sms_outbox(company_id, id);"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -19,7 +19,8 @@ import service from './service/index.js';
 import surveys from './surveys/index.js';
 import receivables from './receivables/index.js';
 import stock from './stock/index.js';
+import mail from './mail/index.js';
 
-for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, documents, companyView, teaching, service, surveys, receivables, stock]) register(kehu);
+for (const register of [contacts, accounts, leads, opportunities, activities, messages, approvals, pricing, marketing, office, documents, companyView, teaching, service, surveys, receivables, stock, mail]) register(kehu);
 
 export * from './registry.js';
