@@ -53,12 +53,41 @@ static int run(entity_ctx *c, const char *entity, int64_t id, const char *const 
     return rc;
 }
 
+/* 产品分类 as a two-level tree; a parent comes before its children. */
+static const struct {
+    const char *name, *code, *parent;
+} CATEGORIES[] = {
+    {"硬件产品", "YJ", NULL},   {"电脑整机", "YJ-01", "硬件产品"}, {"外设", "YJ-02", "硬件产品"},
+    {"软件", "RJ", NULL},       {"服务", "FW", NULL},             {"物流", "FW-01", "服务"},
+};
+
+static int64_t category_id(const int64_t ids[N(CATEGORIES)], const char *name)
+{
+    for (size_t i = 0; i < N(CATEGORIES); i++)
+        if (name && strcmp(CATEGORIES[i].name, name) == 0) return ids[i];
+    return 0;
+}
+
+static int demo_categories(entity_ctx *c, int64_t ids[N(CATEGORIES)], err *e)
+{
+    for (size_t i = 0; i < N(CATEGORIES); i++) {
+        json_t *b = json_pack("{s:s,s:s,s:i}", "name", CATEGORIES[i].name, "code", CATEGORIES[i].code, "sort_order",
+                              (int)i + 1);
+        int64_t parent = category_id(ids, CATEGORIES[i].parent);
+        if (parent) json_object_set_new(b, "parent_id", json_integer(parent));
+        if (demo_create(c, "product_categories", b, &ids[i], e)) return -1;
+    }
+    return 0;
+}
+
 static int demo_products(entity_ctx *c, int64_t ids[N(PRODUCTS)], err *e)
 {
+    int64_t categories[N(CATEGORIES)] = {0};
+    if (demo_categories(c, categories, e)) return -1;
     for (size_t i = 0; i < N(PRODUCTS); i++) {
-        json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "name", PRODUCTS[i].name, "spec", PRODUCTS[i].spec, "unit",
-                              PRODUCTS[i].unit, "category", PRODUCTS[i].category, "price", PRODUCTS[i].price, "cost",
-                              PRODUCTS[i].cost, "tax_rate", PRODUCTS[i].tax_rate);
+        json_t *b = json_pack("{s:s,s:s,s:s,s:I,s:i,s:i,s:i}", "name", PRODUCTS[i].name, "spec", PRODUCTS[i].spec, "unit",
+                              PRODUCTS[i].unit, "category_id", (json_int_t)category_id(categories, PRODUCTS[i].category),
+                              "price", PRODUCTS[i].price, "cost", PRODUCTS[i].cost, "tax_rate", PRODUCTS[i].tax_rate);
         if (demo_create(c, "products", b, &ids[i], e)) return -1;
     }
     return 0;

@@ -56,6 +56,11 @@ static int has_column(db_conn *c, const char *table, const char *column)
     return n > 0;
 }
 
+int entity_has_column(db_conn *c, const char *table, const char *column)
+{
+    return has_column(c, table, column);
+}
+
 static int create_table(db_conn *c, const entity_def *ent, err *e)
 {
     strbuf sql = STRBUF_INIT;

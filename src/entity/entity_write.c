@@ -18,6 +18,7 @@
 #include "entity_lines.h"
 #include "filter.h"
 #include "hooks.h"
+#include "entity_tree.h"
 #include "ledger.h"
 #include "entity_state.h"
 #include "total_cache.h"
@@ -724,6 +725,7 @@ int entity_line_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t 
     for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;
+    if (entity_tree_check(c, ent, id, cs.vals, cs.present, e)) return -1;
     if (update_row(c, ent, id, &cs, old, if_match, now, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs.present[i]) continue;

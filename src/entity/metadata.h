@@ -97,6 +97,10 @@ typedef struct field_def {
      * given in the same write), this field takes the chosen option's
      * property set_from_option ("probability"). */
     const char *set_from_field, *set_from_option;
+    /* FT_LINK to an entity that is a tree, or the id of a tree: its table
+     * and parent column, for the `under` filter (itself and every record
+     * below it); NULL otherwise. Set at load (entity_tree.c). */
+    const char *tree_table, *tree_parent_column;
 } field_def;
 
 typedef struct relation_def {
@@ -187,6 +191,10 @@ typedef struct entity_def {
     int nactions;
     const struct print_layout *print; /* how its PDF looks (meta_print.h); NULL: not printable */
     const share_def *shares;   /* also read by those its share list names (meta_shares.h); NULL: none */
+    /* "tree": "parent_id": records form a tree through this link to the
+     * same entity; the engine refuses cycles and filters descendants
+     * (entity_tree.c). NULL: not a tree. */
+    const char *tree_parent;
 } entity_def;
 
 typedef struct metadata {
