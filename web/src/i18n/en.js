@@ -39,6 +39,10 @@ export default {
     newRecord: 'Add to {entity}', upcoming: 'Coming up', upcomingTip: 'next 7 days, overdue first',
     upcomingNone: 'Nothing due in the next 7 days; plan a follow-up from a customer\'s page',
   },
+  tree: {
+    asList: 'List', asTree: 'Tree', all: 'All {entity}', dragHint: 'Drag an item onto another to move it under it; onto "All" to make it top-level.',
+    moved: 'Moved "{name}" under "{parent}"',
+  },
   list: {
     pool: 'Public pool',
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
