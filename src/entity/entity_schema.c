@@ -27,6 +27,7 @@ const char *entity_column_type(const field_def *f, db_dialect d)
     case FT_PERCENT:
     case FT_LINK:
     case FT_USER:
+    case FT_IMAGE:
     case FT_ID: return "BIGINT";
     case FT_BOOLEAN: return "INTEGER";
     default: return "TEXT";

@@ -34,7 +34,10 @@ typedef enum field_type {
     FT_ID,   /* system integer columns: id, version */
     FT_JSON, /* a JSON object or array kept as compact text (profile permissions);
               * shape checked by the entity's write hook; not filterable */
+    FT_IMAGE, /* a picture of the record (产品图片): the id of one of its own
+               * attachments whose bytes are PNG, JPEG, GIF or WebP (attachments.h) */
 } field_type;
+#define FT_LAST FT_IMAGE
 
 typedef struct picklist_option {
     const char *value; /* stored code, e.g. "customer" */

@@ -39,6 +39,10 @@ export default {
     newRecord: 'Add to {entity}', upcoming: 'Coming up', upcomingTip: 'next 7 days, overdue first',
     upcomingNone: 'Nothing due in the next 7 days; plan a follow-up from a customer\'s page',
   },
+  image: {
+    upload: 'Upload picture', remove: 'Remove picture', saveFirst: 'Save the record first, then upload a picture',
+    hint: 'PNG, JPEG, GIF or WebP, at most 5 MB',
+  },
   tree: {
     asList: 'List', asTree: 'Tree', all: 'All {entity}', dragHint: 'Drag an item onto another to move it under it; onto "All" to make it top-level.',
     moved: 'Moved "{name}" under "{parent}"',

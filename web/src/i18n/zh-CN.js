@@ -40,6 +40,10 @@ export default {
     newRecord: '新建{entity}', upcoming: '近期待办', upcomingTip: '未来 7 天，逾期的在前',
     upcomingNone: '未来 7 天没有待办，可以在客户页面新建行动记录',
   },
+  image: {
+    upload: '上传图片', remove: '移除图片', saveFirst: '保存后即可上传图片',
+    hint: '支持 PNG、JPEG、GIF、WebP 格式，不超过 5 MB',
+  },
   tree: {
     asList: '列表', asTree: '树形', all: '全部{entity}', dragHint: '拖动一项放到另一项上，即调整其上级；放到顶部「全部」成为顶级。',
     moved: '已将「{name}」移到「{parent}」下',
