@@ -9,6 +9,7 @@
 #include "../entity/value.h"
 #include "prices.h"
 #include "catalogue.h"
+#include "contracts.h"
 #include "receivables.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
@@ -351,4 +352,5 @@ void commerce_init(void)
     entity_after("invoices", ON_RESTORE, restored_invoice_fits);
     prices_init(); /* after the line checks: a line is sane before it is priced */
     catalogue_init();
+    contracts_init();
 }
