@@ -10,6 +10,7 @@
 #include "prices.h"
 #include "catalogue.h"
 #include "contracts.h"
+#include "cost_report.h"
 #include "receivables.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
@@ -353,4 +354,5 @@ void commerce_init(void)
     prices_init(); /* after the line checks: a line is sane before it is priced */
     catalogue_init();
     contracts_init();
+    expenses_init();
 }

@@ -315,6 +315,8 @@ export default {
     orderAccounts: 'Order accounts', orderAccountsTip: 'Approved orders with their amount, planned collection, received and outstanding, by order date.',
     sales: 'Sales', salesTip: 'Sales of approved orders (and later states) by month, product, customer or salesperson.',
     ageing: 'Receivables ageing', ageingTip: 'Outstanding money by age: from each instalment\'s due date where an order has a collection plan, else from the order date.',
+    cost: 'Cost analysis', costTip: 'Approved expenses by type, opportunity and campaign; by customer or salesperson the gross margin = revenue (excl. tax) − product cost (quantity × cost) − expenses.',
+    byType: 'By type', byOpportunity: 'By opportunity', byCampaign: 'By campaign',
     byInstalment: 'Instalments', byCustomer: 'By customer', byOwner: 'By salesperson', byMonth: 'By month', byProduct: 'By product',
     asOf: 'As of (today)', export: 'Export to Excel', none: 'Nothing to show',
   },

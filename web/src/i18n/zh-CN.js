@@ -317,6 +317,8 @@ export default {
     orderAccounts: '订单账目', orderAccountsTip: '已审批订单的金额、计划回款、已收款和未收款，按签订日期筛选。',
     sales: '销售统计', salesTip: '已审批（含执行中、已发货、已完成）订单的销售额，按月份、产品、客户或销售员统计。',
     ageing: '应收账龄', ageingTip: '未收款按账龄分段：有回款计划的订单按各期应收日期计算，没有的按签订日期计算。',
+    cost: '成本分析', costTip: '已批准的费用按类型、销售机会、市场活动汇总；按客户或销售员计算毛利 = 订单收入（不含税）− 产品成本（数量 × 成本价）− 费用。',
+    byType: '按费用类型', byOpportunity: '按销售机会', byCampaign: '按市场活动',
     byInstalment: '按期次', byCustomer: '按客户', byOwner: '按销售员', byMonth: '按月份', byProduct: '按产品',
     asOf: '统计截止日（默认今天）', export: '导出Excel', none: '没有符合条件的数据',
   },
