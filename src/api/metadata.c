@@ -217,6 +217,10 @@ static void write_entity(strbuf *b, const http_request *req, const entity_def *e
     sb_json_string(b, ent->icon);
     sb_append(b, ",\"name_field\":");
     sb_json_string(b, ent->name_field);
+    if (ent->tree_parent) { /* a tree (entity_tree.h): the web app offers the tree view */
+        sb_append(b, ",\"tree\":");
+        sb_json_string(b, ent->tree_parent);
+    }
     /* What this user may do here, so the UI offers only that. */
     sb_append(b, ",\"permissions\":{");
     for (int v = 0; v < ACL_NVERBS; v++) {

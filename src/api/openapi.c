@@ -27,7 +27,7 @@ static json_t *field_schema(const field_def *f)
     json_t *s = json_object();
     const char *type = "string", *format = NULL;
     switch (f->type) {
-    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID: type = "integer"; format = "int64"; break;
+    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID: case FT_IMAGE: type = "integer"; format = "int64"; break;
     case FT_DECIMAL: case FT_MONEY: case FT_PERCENT: type = "number"; break;
     case FT_BOOLEAN: type = "boolean"; break;
     case FT_DATE: format = "date"; break;

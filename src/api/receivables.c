@@ -3,6 +3,7 @@
  *   GET /api/v1/reports/ageing?by=customer|owner&as_of=                   应收账龄
  *   GET /api/v1/reports/arrears?by=instalment|customer|owner&as_of=       欠款查询
  *   GET /api/v1/reports/order_accounts?from=&to=&owner_id=&account_id=    订单账目
+ *   GET /api/v1/reports/cost?by=type|opportunity|campaign|customer|owner&from=&to=   成本分析
  * Each answers {"report","by",<its dates>,"columns","items","total"}, or
  * with format=xlsx|csv the same table as a file (the export right on
  * sales orders). */
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "../acl/acl.h"
+#include "../modules/cost_report.h"
 #include "../modules/receivables_report.h"
 #include "../util/clock.h"
 #include "api.h"
@@ -45,6 +47,20 @@ static void sales(http_request *req, http_response *res)
     if (report_sales(&c, by ? by : "month", from, to, &t, &e)) return http_error(req, res, &e);
     const char *const m[][2] = {{"by", by ? by : "month"}, {"from", from}, {"to", to}, {0}};
     answer(req, res, &c, &t, format, "sales", "销售统计", "Sales", m);
+}
+
+static void cost(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    const char *by = http_query(req, "by"), *from, *to, *format;
+    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || api_report_format(req, res, &format)) return;
+    report_table t;
+    err e;
+    err_clear(&e);
+    if (report_cost(&c, by ? by : "type", from, to, &t, &e)) return http_error(req, res, &e);
+    const char *const m[][2] = {{"by", by ? by : "type"}, {"from", from}, {"to", to}, {0}};
+    api_report_answer(req, res, &c, &t, format, "expenses", "cost", "成本分析", "Cost analysis", m); /* a file: the export right on expenses */
 }
 
 /* A report on one day (as_of, today when not given) grouped by `by`. */
@@ -140,5 +156,14 @@ const route api_receivables_routes[] = {
                                             API_FORMAT_PARAM,
                                             {0}},
              .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "403"}},
+    {"GET", "/api/v1/reports/cost", cost, 0,
+     .doc = {.tag = "reports", .summary = "成本分析 / expenses, and gross margin of orders less product cost and expenses",
+             .id = "cost_report",
+             .query = (const route_param[]){{"by", "string", "type (default), opportunity, campaign, customer or owner", 0},
+                                            {"from", "string", "expense and order dates from, YYYY-MM-DD", 0},
+                                            {"to", "string", "expense and order dates to, YYYY-MM-DD", 0},
+                                            API_FORMAT_PARAM,
+                                            {0}},
+             .ok = "200", .reply = API_REPORT_REPLY, .reply_types = API_REPORT_FILES, .errors = "400 403"}},
     {0},
 };

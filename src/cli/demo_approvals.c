@@ -20,8 +20,10 @@ static int64_t id_by_name(entity_ctx *c, const char *sql, const char *name, err 
 static int rules_and_flows(entity_ctx *c, int64_t rep_role, int64_t manager_role, err *e)
 {
     json_t *superior = json_pack("[{s:s}]", "kind", "superior");
-    int rc = demo_create(c, "price_rules", json_pack("{s:s,s:s,s:s,s:i,s:i}", "name", "电脑整机满10台", "kind", "volume",
-                                                     "category", "电脑整机", "min_quantity", 10, "discount", 3), NULL, e) ||
+    int64_t computers = id_by_name(c, "SELECT MIN(id) FROM product_categories WHERE name = ? AND deleted_at IS NULL", "电脑整机", e);
+    if (computers < 0) return -1;
+    int rc = demo_create(c, "price_rules", json_pack("{s:s,s:s,s:I,s:i,s:i}", "name", "电脑整机满10台", "kind", "volume",
+                                                     "category_id", (json_int_t)computers, "min_quantity", 10, "discount", 3), NULL, e) ||
              demo_create(c, "price_rules", json_pack("{s:s,s:s,s:s,s:i}", "name", "A类客户九五折", "kind", "customer",
                                                      "grade", "A", "discount", 5), NULL, e) ||
              demo_create(c, "price_rules", json_pack("{s:s,s:s,s:i}", "name", "渠道代理价", "kind", "agent", "discount", 15),

@@ -53,12 +53,41 @@ static int run(entity_ctx *c, const char *entity, int64_t id, const char *const 
     return rc;
 }
 
+/* 产品分类 as a two-level tree; a parent comes before its children. */
+static const struct {
+    const char *name, *code, *parent;
+} CATEGORIES[] = {
+    {"硬件产品", "YJ", NULL},   {"电脑整机", "YJ-01", "硬件产品"}, {"外设", "YJ-02", "硬件产品"},
+    {"软件", "RJ", NULL},       {"服务", "FW", NULL},             {"物流", "FW-01", "服务"},
+};
+
+static int64_t category_id(const int64_t ids[N(CATEGORIES)], const char *name)
+{
+    for (size_t i = 0; i < N(CATEGORIES); i++)
+        if (name && strcmp(CATEGORIES[i].name, name) == 0) return ids[i];
+    return 0;
+}
+
+static int demo_categories(entity_ctx *c, int64_t ids[N(CATEGORIES)], err *e)
+{
+    for (size_t i = 0; i < N(CATEGORIES); i++) {
+        json_t *b = json_pack("{s:s,s:s,s:i}", "name", CATEGORIES[i].name, "code", CATEGORIES[i].code, "sort_order",
+                              (int)i + 1);
+        int64_t parent = category_id(ids, CATEGORIES[i].parent);
+        if (parent) json_object_set_new(b, "parent_id", json_integer(parent));
+        if (demo_create(c, "product_categories", b, &ids[i], e)) return -1;
+    }
+    return 0;
+}
+
 static int demo_products(entity_ctx *c, int64_t ids[N(PRODUCTS)], err *e)
 {
+    int64_t categories[N(CATEGORIES)] = {0};
+    if (demo_categories(c, categories, e)) return -1;
     for (size_t i = 0; i < N(PRODUCTS); i++) {
-        json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "name", PRODUCTS[i].name, "spec", PRODUCTS[i].spec, "unit",
-                              PRODUCTS[i].unit, "category", PRODUCTS[i].category, "price", PRODUCTS[i].price, "cost",
-                              PRODUCTS[i].cost, "tax_rate", PRODUCTS[i].tax_rate);
+        json_t *b = json_pack("{s:s,s:s,s:s,s:I,s:i,s:i,s:i}", "name", PRODUCTS[i].name, "spec", PRODUCTS[i].spec, "unit",
+                              PRODUCTS[i].unit, "category_id", (json_int_t)category_id(categories, PRODUCTS[i].category),
+                              "price", PRODUCTS[i].price, "cost", PRODUCTS[i].cost, "tax_rate", PRODUCTS[i].tax_rate);
         if (demo_create(c, "products", b, &ids[i], e)) return -1;
     }
     return 0;
@@ -138,6 +167,22 @@ static int first_batch_invoiced(entity_ctx *c, int64_t order, const char *quanti
                   NULL, e);
 }
 
+/* A contract of customer `account` (order 0: none), signed `signed` days
+ * from now and running to `ends` days from now; 执行中 but for a draft. */
+static int contract(entity_ctx *c, const char *name, int64_t account, int64_t order, const char *amount, int draft,
+                    int signed_day, int ends, err *e)
+{
+    char signed_on[16], end_on[16];
+    demo_day(signed_day, signed_on, sizeof signed_on);
+    demo_day(ends, end_on, sizeof end_on);
+    json_t *b = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "name", name, "account_id", (json_int_t)account, "amount",
+                          amount, "status", draft ? "draft" : "active", "signed_on", signed_on, "start_on", signed_on,
+                          "end_on", end_on, "description",
+                          "甲方按合同约定分期付款；乙方负责送货、安装调试及一年免费维保。");
+    if (order) json_object_set_new(b, "sales_order_id", json_integer(order));
+    return demo_create(c, "contracts", b, NULL, e);
+}
+
 int demo_commerce(entity_ctx *c, err *e)
 {
     int64_t p[N(PRODUCTS)];
@@ -168,11 +213,15 @@ int demo_commerce(entity_ctx *c, err *e)
         /* one in progress: its first batch invoiced, a deposit received */
         document(c, "sales_orders", "营销中心办公电脑采购", 7, -12, OFFICE, p, &o, e) ||
         run(c, "sales_orders", o, EXECUTE, NULL, NULL, e) || first_batch_invoiced(c, o, "10", e) ||
+        /* its contract ends within the month: 合同到期 in the bell */
+        contract(c, "营销中心办公电脑采购合同", 7, o, "263916.00", 0, -14, 20, e) ||
         receipt(c, o, "80000", -8, e) ||
         /* an approved one whose first invoice was voided (wrong title) and drafted again */
         document(c, "sales_orders", "CRM 系统实施项目", 8, -6, CRM, p, &o, e) || run(c, "sales_orders", o, APPROVE, NULL, NULL, e) ||
         run(c, "sales_orders", o, INVOICE, NULL, &inv, e) || run(c, "invoices", inv, VOID, NULL, NULL, e) ||
         run(c, "sales_orders", o, INVOICE, NULL, NULL, e) ||
+        contract(c, "CRM 系统实施及三年维保合同", 8, o, "45000.00", 0, -7, 3 * 365, e) ||
+        contract(c, "打印设备租赁框架协议（待签）", 9, 0, "36000.00", 1, 0, 365, e) ||
         /* a draft, and one the customer cancelled */
         document(c, "sales_orders", "打印机补充采购", 9, -1, PRINTERS, p, &o, e) ||
         document(c, "sales_orders", "展厅显示器（客户取消）", 10, -25, STUDIO, p, &o, e) ||

@@ -7,13 +7,15 @@
 #include "../entity/entity_schema.h"
 #include "../entity/meta_load.h"
 #include "../modules/access.h"
+#include "../modules/catalogue.h"
 #include "../schema/schema.h"
 
 int schema_prepare(db_conn *c, err *e)
 {
     if (schema_migrate_system(c, e)) return -1;
     if (db_begin(c, e)) return -1;
-    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e) || computed_backfill(c, meta_current(), e)) {
+    if (meta_init(c, e) || entity_schema_sync(c, meta_current(), e) || catalogue_upgrade(c, e) ||
+        computed_backfill(c, meta_current(), e)) {
         db_rollback(c);
         return -1;
     }

@@ -249,6 +249,78 @@ int attachments_get(entity_ctx *c, int64_t attachment_id, attachment_file *out, 
     return 0;
 }
 
+/* What the first bytes say: one of the four raster formats, or NULL. */
+static const char *raster_by_content(const unsigned char *b, size_t n)
+{
+    if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "image/jpeg";
+    if (n >= 6 && (memcmp(b, "GIF87a", 6) == 0 || memcmp(b, "GIF89a", 6) == 0)) return "image/gif";
+    if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0) return "image/webp";
+    return NULL;
+}
+
+static int refuse_image(const field_def *f, const char *why, err *e)
+{
+    err_add_field(e, f->name, why);
+    if (strcmp(why, "not_found") == 0)
+        return err_setf(e, 422, "validation_failed", "「%s」必须是本记录的附件%.0s", "%.0sThe %s must be a file of this record",
+                        f->label_zh, f->label_en);
+    return err_setf(e, 422, "validation_failed", "「%s」只接受 PNG、JPEG、GIF 或 WebP 图片%.0s",
+                    "%.0sThe %s must be a PNG, JPEG, GIF or WebP picture", f->label_zh, f->label_en);
+}
+
+static int check_image(entity_ctx *c, const entity_def *ent, int64_t id, const field_def *f, int64_t attachment,
+                       err *e)
+{
+    stored a;
+    err missing;
+    err_clear(&missing);
+    if (!id || find(c, attachment, 1, &a, &missing) || a.ent != ent || a.record_id != id)
+        return refuse_image(f, "not_found", e);
+    /* 16 base64 characters are the first 12 bytes: enough for every signature */
+    unsigned char head[12];
+    size_t n = 0;
+    size_t b64 = strlen(a.b64);
+    sodium_base642bin(head, sizeof head, a.b64, b64 < 16 ? b64 : 16, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL);
+    if (!raster_by_content(head, n) || !raster_image(a.type)) return refuse_image(f, "not_image", e);
+    if (a.size > (int64_t)IMAGE_MAX_BYTES) {
+        err_add_field(e, f->name, "too_large");
+        return err_setf(e, 422, "validation_failed", "「%s」%.0s的图片不能超过 %u MB", "%.0sThe %s may be at most %u MB",
+                        f->label_zh, f->label_en, IMAGE_MAX_BYTES >> 20);
+    }
+    return 0;
+}
+
+int attachments_check_images(entity_ctx *c, const entity_def *ent, int64_t id, const sql_value *vals,
+                             const char *present, err *e)
+{
+    for (int i = 0; i < ent->nfields; i++)
+        if (ent->fields[i].type == FT_IMAGE && present[i] && vals[i].kind == SV_INT &&
+            check_image(c, ent, id, &ent->fields[i], vals[i].i, e))
+            return -1;
+    return 0;
+}
+
+/* The record's image fields that show this file become empty. */
+static int forget_image(entity_ctx *c, const stored *a, int64_t attachment_id, err *e)
+{
+    for (int i = 0; i < a->ent->nfields; i++) {
+        const field_def *f = &a->ent->fields[i];
+        if (f->type != FT_IMAGE) continue;
+        char sql[200];
+        snprintf(sql, sizeof sql, "UPDATE %s SET %s = NULL WHERE id = ? AND %s = ?", a->ent->table, meta_column(f),
+                 meta_column(f));
+        db_stmt *s = db_prepare(c->db, sql, e);
+        if (!s) return -1;
+        db_bind_int64(s, 1, a->record_id);
+        db_bind_int64(s, 2, attachment_id);
+        int rc = db_step(s);
+        db_finalize(s);
+        if (rc < 0) return err_set(e, 500, "db_error", "删除附件失败", "Cannot delete the attachment");
+    }
+    return 0;
+}
+
 int attachments_delete(entity_ctx *c, int64_t attachment_id, err *e)
 {
     stored a;
@@ -264,6 +336,7 @@ int attachments_delete(entity_ctx *c, int64_t attachment_id, err *e)
     int rc = db_step(s);
     db_finalize(s);
     if (rc < 0) return err_set(e, 500, "db_error", "删除附件失败", "Cannot delete the attachment");
+    if (forget_image(c, &a, attachment_id, e)) return -1;
     return entity_log(c, a.ent, a.record_id, "attachment", "attachments", arena_printf(c->a, "删除附件：%s", a.name),
                       NULL, e);
 }

@@ -12,6 +12,7 @@
 #define ATTACHMENT_MAX_BYTES (20u << 20) /* one file; larger is 413 */
 #define ATTACHMENT_NAME_MAX 200          /* characters of a file name */
 #define ATTACHMENTS_PER_RECORD 100
+#define IMAGE_MAX_BYTES (5u << 20)       /* a file an image field may show */
 
 int entity_has_attachments(const entity_def *ent);
 
@@ -39,7 +40,16 @@ typedef struct attachment_file {
 } attachment_file;
 int attachments_get(entity_ctx *c, int64_t attachment_id, attachment_file *out, err *e);
 
-/* Deletes one attachment: its record's right to change (403), visibility (404). */
+/* Deletes one attachment: its record's right to change (403), visibility (404).
+ * An image field that showed it is emptied. */
 int attachments_delete(entity_ctx *c, int64_t attachment_id, err *e);
+
+/* Image fields (type "image", 产品图片) being written on record id (0: a
+ * create): each must name an attachment of this very record whose bytes
+ * are PNG, JPEG, GIF or WebP, read from the file itself, not from the type
+ * the uploader claimed: SVG, HTML or anything else is 422 (the field:
+ * not_image; not_found for another record's file). */
+int attachments_check_images(entity_ctx *c, const entity_def *ent, int64_t id, const sql_value *vals,
+                             const char *present, err *e);
 
 #endif

@@ -147,7 +147,7 @@ static int check_field_body(json_t *body, const entity_def *ent, const metadata 
     const char *label = json_string_value(json_object_get(body, "label_zh"));
     if (!name || !valid_field_name(name)) err_add_field(e, "name", name ? "invalid_format" : "required");
     int t = type ? field_type_from_name(type) : 0;
-    if (!t || t == FT_ID || t == FT_AUTONUMBER || t == FT_JSON) err_add_field(e, "type", type ? "invalid" : "required");
+    if (!t || t == FT_ID || t == FT_AUTONUMBER || t == FT_JSON || t == FT_IMAGE) err_add_field(e, "type", type ? "invalid" : "required");
     if (!label || !*label || strlen(label) > 60) err_add_field(e, "label_zh", label ? "invalid" : "required");
     if (t == FT_LINK) {
         const char *target = json_string_value(json_object_get(body, "link_entity"));

@@ -21,7 +21,7 @@ static int int_stored(const field_def *f)
 {
     switch (f->type) {
     case FT_INTEGER: case FT_DECIMAL: case FT_MONEY: case FT_PERCENT: case FT_LINK:
-    case FT_USER: case FT_ID: case FT_BOOLEAN: return 1;
+    case FT_USER: case FT_ID: case FT_BOOLEAN: case FT_IMAGE: return 1;
     default: return 0;
     }
 }

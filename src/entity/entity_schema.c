@@ -27,6 +27,7 @@ const char *entity_column_type(const field_def *f, db_dialect d)
     case FT_PERCENT:
     case FT_LINK:
     case FT_USER:
+    case FT_IMAGE:
     case FT_ID: return "BIGINT";
     case FT_BOOLEAN: return "INTEGER";
     default: return "TEXT";
@@ -54,6 +55,11 @@ static int has_column(db_conn *c, const char *table, const char *column)
         db_query_int64(c, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", &n, &e, 2,
                        params);
     return n > 0;
+}
+
+int entity_has_column(db_conn *c, const char *table, const char *column)
+{
+    return has_column(c, table, column);
 }
 
 static int create_table(db_conn *c, const entity_def *ent, err *e)

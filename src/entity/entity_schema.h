@@ -10,6 +10,8 @@
 const char *entity_column_type(const field_def *f, db_dialect d);
 /* Creates missing tables, columns and indexes for every entity. Idempotent. */
 int entity_schema_sync(db_conn *c, const metadata *m, err *e);
+/* Does the table have this column (an upgrade reading a retired field)? */
+int entity_has_column(db_conn *c, const char *table, const char *column);
 /* Whether the entity has quick-search fields (and so a search index). */
 int entity_has_search(const entity_def *ent);
 /* Appends the search words of one searchable field's text: its character

@@ -18,6 +18,8 @@
 #include "entity_lines.h"
 #include "filter.h"
 #include "hooks.h"
+#include "entity_tree.h"
+#include "attachments.h"
 #include "ledger.h"
 #include "entity_state.h"
 #include "total_cache.h"
@@ -91,7 +93,7 @@ static int is_int_stored(const field_def *f)
 {
     switch (f->type) {
     case FT_INTEGER: case FT_DECIMAL: case FT_MONEY: case FT_PERCENT: case FT_LINK:
-    case FT_USER: case FT_ID: case FT_BOOLEAN: return 1;
+    case FT_USER: case FT_ID: case FT_BOOLEAN: case FT_IMAGE: return 1;
     default: return 0;
     }
 }
@@ -542,6 +544,7 @@ int entity_line_create(entity_ctx *c, const entity_def *ent, json_t *body, int64
     char now[ISO_TIME_LEN];
     iso_now(now);
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, 0, e)) return -1;
+    if (attachments_check_images(c, ent, 0, cs.vals, cs.present, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (ent->fields[i].type != FT_AUTONUMBER) continue;
         if (next_autonumber(c, ent, &ent->fields[i], &cs.vals[i], e)) return -1;
@@ -724,6 +727,8 @@ int entity_line_update(entity_ctx *c, const entity_def *ent, int64_t id, json_t 
     for (int i = 0; i < ent->nfields; i++) /* a hook may set a field to what it is */
         if (cs.present[i] && values_equal(&cs.vals[i], &old[i])) cs.present[i] = 0;
     if (check_links(c, ent, &cs, e) || check_unique(c, ent, &cs, id, e)) return -1;
+    if (entity_tree_check(c, ent, id, cs.vals, cs.present, e)) return -1;
+    if (attachments_check_images(c, ent, id, cs.vals, cs.present, e)) return -1;
     if (update_row(c, ent, id, &cs, old, if_match, now, e)) return -1;
     for (int i = 0; i < ent->nfields; i++) {
         if (!cs.present[i]) continue;

@@ -11,17 +11,17 @@ static const char *const TYPE_NAMES[] = {
     [FT_PICKLIST] = "picklist", [FT_MULTIPICKLIST] = "multipicklist",
     [FT_EMAIL] = "email",       [FT_PHONE] = "phone",         [FT_URL] = "url",
     [FT_LINK] = "link",         [FT_USER] = "user",           [FT_AUTONUMBER] = "autonumber",
-    [FT_ID] = "id",             [FT_JSON] = "json",
+    [FT_ID] = "id",             [FT_JSON] = "json",           [FT_IMAGE] = "image",
 };
 
 const char *field_type_name(field_type t)
 {
-    return t > 0 && t <= FT_JSON ? TYPE_NAMES[t] : "unknown";
+    return t > 0 && t <= FT_LAST ? TYPE_NAMES[t] : "unknown";
 }
 
 int field_type_from_name(const char *name)
 {
-    for (int t = FT_TEXT; t <= FT_JSON; t++)
+    for (int t = FT_TEXT; t <= FT_LAST; t++)
         if (strcmp(TYPE_NAMES[t], name) == 0) return t;
     return 0;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "value.h"
+#include "entity_tree.h"
 #include "../util/json_numbers.h"
 
 typedef struct compile_state {
@@ -197,6 +198,18 @@ static int compile_compare(compile_state *st, const field_def *f, const char *op
     return 0;
 }
 
+/* A record of a tree and everything below it (entity_tree.h). */
+static int compile_under(compile_state *st, const field_def *f, json_t *v)
+{
+    if (!f->tree_table)
+        return bad_filter(st->e, "字段「%s」不是树形关联，不能用 under", "Field %s is not a tree link: no under", f->name);
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+        return bad_filter(st->e, "「%s」的 under 需要一个记录 ID", "under on %s needs a record id", f->name);
+    const char *col = st->ctx->alias ? arena_printf(st->q->a, "%s.%s", st->ctx->alias, meta_column(f)) : meta_column(f);
+    entity_tree_under_sql(st->q, f, col, json_integer_value(v));
+    return 0;
+}
+
 static int compile_condition(compile_state *st, json_t *node)
 {
     const char *key;
@@ -214,6 +227,7 @@ static int compile_condition(compile_state *st, json_t *node)
     if (!strcmp(op, "isnull") || !strcmp(op, "notnull")) return compile_null(st, f, op[0] == 'i');
     if (!strcmp(op, "in") || !strcmp(op, "nin")) return compile_in(st, f, op[0] == 'n', value);
     if (!strcmp(op, "contains") || !strcmp(op, "starts")) return compile_like(st, f, op, value);
+    if (!strcmp(op, "under")) return compile_under(st, f, value);
     return compile_compare(st, f, op, value);
 }
 

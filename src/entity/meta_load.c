@@ -15,6 +15,7 @@
 
 #include "../util/arena.h"
 #include "meta_computed.h"
+#include "entity_tree.h"
 #include "hook_registry.h"
 #include "entity_action.h"
 #include "entity_state.h"
@@ -414,6 +415,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     ent->personal = json_is_true(json_object_get(je, "personal"));
     ent->sharing = jstr(a, je, "sharing");
     ent->shares = meta_parse_shares(a, je);
+    ent->tree_parent = jstr(a, je, "tree");
     ent->hooks = entity_hooks_for(ent->name); /* the same lists in every rebuilt version */
     field_def *fields = arena_alloc(a, sizeof *fields * MAX_FIELDS_PER_ENTITY);
     int n = 0;
@@ -554,6 +556,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         m->nentities++;
     }
     if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || meta_link_shares(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) || meta_check_actions(m, e) ||
+        meta_link_trees(m, e) ||
         meta_prepare_computed(m, a, e)) {
         arena_free(a);
         return -1;

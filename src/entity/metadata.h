@@ -34,7 +34,10 @@ typedef enum field_type {
     FT_ID,   /* system integer columns: id, version */
     FT_JSON, /* a JSON object or array kept as compact text (profile permissions);
               * shape checked by the entity's write hook; not filterable */
+    FT_IMAGE, /* a picture of the record (产品图片): the id of one of its own
+               * attachments whose bytes are PNG, JPEG, GIF or WebP (attachments.h) */
 } field_type;
+#define FT_LAST FT_IMAGE
 
 typedef struct picklist_option {
     const char *value; /* stored code, e.g. "customer" */
@@ -97,6 +100,10 @@ typedef struct field_def {
      * given in the same write), this field takes the chosen option's
      * property set_from_option ("probability"). */
     const char *set_from_field, *set_from_option;
+    /* FT_LINK to an entity that is a tree, or the id of a tree: its table
+     * and parent column, for the `under` filter (itself and every record
+     * below it); NULL otherwise. Set at load (entity_tree.c). */
+    const char *tree_table, *tree_parent_column;
 } field_def;
 
 typedef struct relation_def {
@@ -187,6 +194,10 @@ typedef struct entity_def {
     int nactions;
     const struct print_layout *print; /* how its PDF looks (meta_print.h); NULL: not printable */
     const share_def *shares;   /* also read by those its share list names (meta_shares.h); NULL: none */
+    /* "tree": "parent_id": records form a tree through this link to the
+     * same entity; the engine refuses cycles and filters descendants
+     * (entity_tree.c). NULL: not a tree. */
+    const char *tree_parent;
 } entity_def;
 
 typedef struct metadata {

@@ -430,7 +430,7 @@ int value_from_json(const field_def *f, const json_t *v, arena *a, sql_value *ou
     case FT_DATE: case FT_DATETIME:
         if (!json_is_string(v)) return field_error(f, "invalid_type", e);
         return value_from_text(f, json_string_value(v), a, out, e);
-    case FT_LINK: case FT_USER:
+    case FT_LINK: case FT_USER: case FT_IMAGE:
         if (!json_is_integer(v)) return field_error(f, "invalid_type", e);
         return id_value(f, json_integer_value(v), out, e);
     case FT_JSON:
@@ -561,7 +561,7 @@ void value_to_json(const field_def *f, db_stmt *s, int col, strbuf *sb)
     case FT_DECIMAL: case FT_MONEY: case FT_PERCENT:
         decimal_json(db_column_int64(s, col), f->scale, sb);
         break;
-    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID:
+    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID: case FT_IMAGE:
         sb_int64(sb, db_column_int64(s, col));
         break;
     case FT_BOOLEAN:
@@ -593,7 +593,7 @@ void value_to_text(const field_def *f, db_stmt *s, int col, const char *lang, st
     case FT_DECIMAL: case FT_MONEY: case FT_PERCENT:
         decimal_format(db_column_int64(s, col), f->scale, sb);
         break;
-    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID:
+    case FT_INTEGER: case FT_LINK: case FT_USER: case FT_ID: case FT_IMAGE:
         sb_int64(sb, db_column_int64(s, col));
         break;
     case FT_BOOLEAN:

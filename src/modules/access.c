@@ -97,38 +97,6 @@ static int profile_rules(entity_ctx *c, hook_change *ch, err *e)
     return rc;
 }
 
-/* ---- trees: roles and departments ---- */
-
-/* Would `parent` under record `self` make a cycle? Walks up from parent. */
-static int makes_cycle(entity_ctx *c, const entity_def *ent, int64_t self, int64_t parent, err *e)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT parent_id FROM %s WHERE id = ? AND deleted_at IS NULL", ent->table);
-    for (int steps = 0; parent && steps < 1000; steps++) {
-        if (parent == self) return 1;
-        db_stmt *s = db_prepare(c->db, sql, e);
-        if (!s) return -1;
-        db_bind_int64(s, 1, parent);
-        parent = db_step(s) == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 0;
-        db_finalize(s);
-    }
-    return 0;
-}
-
-static int tree_rules(entity_ctx *c, hook_change *ch, err *e)
-{
-    if (hook_event(ch) != ON_UPDATE || !hook_changed(ch, "parent_id") || hook_value(ch, "parent_id")->kind != SV_INT)
-        return 0;
-    int cycle = makes_cycle(c, hook_entity(ch), hook_id(ch), hook_int(ch, "parent_id", 0), e);
-    if (cycle < 0) return -1;
-    if (cycle) {
-        err_add_field(e, "parent_id", "cycle");
-        return err_set(e, 422, "validation_failed", "上级不能是它自己或它的下级",
-                       "The parent cannot be the record itself or one below it");
-    }
-    return 0;
-}
-
 static int count_profiles(entity_ctx *c, json_t *ids, int64_t *n, err *e)
 {
     query q;
@@ -321,11 +289,8 @@ static int user_delete_check(entity_ctx *c, hook_change *ch, err *e)
 
 void access_init(void)
 {
-    entity_before("profiles", ON_WRITE, tree_rules); /* inheritance: no cycles */
     entity_before("profiles", ON_WRITE, profile_rules);
-    entity_before("roles", ON_WRITE, tree_rules);
     entity_before("roles", ON_WRITE, role_rules);
-    entity_before("departments", ON_WRITE, tree_rules);
     entity_before("users", ON_WRITE, user_rules);
     entity_before("roles", ON_DELETE, role_delete_check);
     entity_before("departments", ON_DELETE, department_delete_check);

@@ -8,6 +8,9 @@
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "prices.h"
+#include "catalogue.h"
+#include "contracts.h"
+#include "cost_report.h"
 #include "receivables.h"
 
 #define SCALE100 100 /* quantity (2 decimals), money and percent are stored times 100 */
@@ -349,4 +352,7 @@ void commerce_init(void)
     entity_after("invoice_lines", ON_WRITE, invoice_line_within_order);
     entity_after("invoices", ON_RESTORE, restored_invoice_fits);
     prices_init(); /* after the line checks: a line is sane before it is priced */
+    catalogue_init();
+    contracts_init();
+    expenses_init();
 }

@@ -9,6 +9,7 @@
 #include "../entity/value.h"
 
 #define WHOLE 10000 /* 100 % in percent × 100 */
+#define CATEGORY_DEPTH 32 /* deeper catalogues stop matching above this */
 
 /* A rule of each kind that applies, the deepest of its kind. */
 typedef struct rule_pick {
@@ -18,7 +19,11 @@ typedef struct rule_pick {
 
 typedef struct sale {
     int64_t account_id, product_id, quantity, role_id;
-    const char *account_type, *grade, *category;
+    const char *account_type, *grade;
+    /* The product's category and every category above it: a rule for
+     * 电脑 covers a product filed under 电脑 > 笔记本 (entity tree). */
+    int64_t categories[CATEGORY_DEPTH];
+    int ncategories;
 } sale;
 
 typedef struct picks {
@@ -45,6 +50,13 @@ static int same_text(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+static int in_category(const sale *s, int64_t category)
+{
+    for (int i = 0; i < s->ncategories; i++)
+        if (s->categories[i] == category) return 1;
+    return 0;
+}
+
 /* One row of `sql` ... WHERE t.id = id AND <the user's company>: 1 found, 0 not, -1 error. */
 static db_stmt *company_row(entity_ctx *c, const char *sql, int64_t id, err *e)
 {
@@ -58,16 +70,33 @@ static db_stmt *company_row(entity_ctx *c, const char *sql, int64_t id, err *e)
     return query_prepare(c->db, &q, e);
 }
 
+/* The category's ancestors, nearest first, into s->categories. */
+static int read_categories(entity_ctx *c, sale *s, int64_t category, err *e)
+{
+    while (category && s->ncategories < CATEGORY_DEPTH && !in_category(s, category)) {
+        s->categories[s->ncategories++] = category;
+        db_stmt *st = company_row(c, "SELECT t.parent_id FROM product_categories t", category, e);
+        if (!st) return -1;
+        int step = db_step(st);
+        category = step == DB_ROW ? column_int(st, 0) : 0;
+        db_finalize(st);
+        if (step < 0) return err_set(e, 500, "db_error", "读取产品分类失败", "Cannot read the product category");
+    }
+    return 0;
+}
+
 static int read_sale(entity_ctx *c, sale *s, int64_t *list_price, err *e)
 {
-    db_stmt *st = company_row(c, "SELECT t.category, t.price FROM products t", s->product_id, e);
+    db_stmt *st = company_row(c, "SELECT t.category_id, t.price FROM products t", s->product_id, e);
     if (!st) return -1;
     int step = db_step(st);
+    int64_t category = 0;
     if (step == DB_ROW) {
-        s->category = column_text(c, st, 0);
+        category = column_int(st, 0);
         if (*list_price < 0) *list_price = column_int(st, 1);
     }
     db_finalize(st);
+    if (step == DB_ROW && read_categories(c, s, category, e)) return -1;
     if (step < 0) return err_set(e, 500, "db_error", "读取产品失败", "Cannot read the product");
     if (step != DB_ROW) {
         err_add_field(e, "product_id", "not_found");
@@ -87,12 +116,12 @@ static int read_sale(entity_ctx *c, sale *s, int64_t *list_price, err *e)
 
 /* Keeps the rule of this row where it applies to the sale. */
 static void consider(const sale *s, picks *p, const char *kind, const char *name, int64_t discount, int64_t product,
-                     const char *category, int64_t min_quantity, int64_t account, const char *grade, int64_t role)
+                     int64_t category, int64_t min_quantity, int64_t account, const char *grade, int64_t role)
 {
-    int product_fits = product ? product == s->product_id : !category || same_text(category, s->category);
+    int product_fits = product ? product == s->product_id : !category || in_category(s, category);
     if (strcmp(kind, "volume") == 0 && (product || category) && product_fits && s->quantity >= min_quantity)
         keep_deeper(&p->volume, discount, name);
-    else if (strcmp(kind, "agent") == 0 && product_fits && (!category || same_text(category, s->category)))
+    else if (strcmp(kind, "agent") == 0 && product_fits && (!category || in_category(s, category)))
         keep_deeper(&p->agent, discount, name);
     else if (strcmp(kind, "customer") == 0 && account && account == s->account_id)
         keep_deeper(&p->own_customer, discount, name);
@@ -106,7 +135,7 @@ static int pick_rules(entity_ctx *c, const sale *s, picks *p, err *e)
 {
     query q;
     query_init(&q, c->a);
-    query_sql(&q, "SELECT t.kind, t.name, t.discount, t.product_id, t.category, t.min_quantity, t.account_id, t.grade,"
+    query_sql(&q, "SELECT t.kind, t.name, t.discount, t.product_id, t.category_id, t.min_quantity, t.account_id, t.grade,"
                   " t.role_id FROM price_rules t WHERE t.deleted_at IS NULL AND t.active = 1 AND ");
     acl_company_predicate(c->user, "t", &q);
     db_stmt *st = query_prepare(c->db, &q, e);
@@ -115,7 +144,7 @@ static int pick_rules(entity_ctx *c, const sale *s, picks *p, err *e)
     while ((step = db_step(st)) == DB_ROW)
         if (!db_column_is_null(st, 0))
             consider(s, p, db_column_text(st, 0), column_text(c, st, 1), column_int(st, 2), column_int(st, 3),
-                     column_text(c, st, 4), column_int(st, 5), column_int(st, 6), column_text(c, st, 7), column_int(st, 8));
+                     column_int(st, 4), column_int(st, 5), column_int(st, 6), column_text(c, st, 7), column_int(st, 8));
     db_finalize(st);
     return step < 0 ? err_set(e, 500, "db_error", "读取折扣规则失败", "Cannot read the price rules") : 0;
 }
@@ -231,8 +260,8 @@ static int rule_sane(entity_ctx *c, hook_change *ch, err *e)
     const sql_value *d = hook_value(ch, "discount");
     if (d->kind == SV_INT && (d->i < 0 || d->i > WHOLE))
         return refuse(e, "discount", "out_of_range", "折扣率应在 0% 到 100% 之间", "The discount must be between 0 % and 100 %");
-    const char *kind = hook_text(ch, "kind"), *category = hook_text(ch, "category");
-    if (same_text(kind, "volume") && !hook_int(ch, "product_id", 0) && !(category && *category))
+    const char *kind = hook_text(ch, "kind");
+    if (same_text(kind, "volume") && !hook_int(ch, "product_id", 0) && !hook_int(ch, "category_id", 0))
         return refuse(e, "product_id", "required", "销量折扣需指定产品或产品分类", "A volume discount names a product or a category");
     if (same_text(kind, "customer") && !hook_int(ch, "account_id", 0) && !hook_text(ch, "grade"))
         return refuse(e, "account_id", "required", "客户折扣需指定客户或客户等级", "A customer discount names an account or a grade");

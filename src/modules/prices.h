@@ -1,7 +1,8 @@
 /* prices.h - the four discount kinds (博星 实验四) resolved into a line's
  * price, in one place (issue 12, item 2). The rules are records
  * (metadata/entities/price_rules.json):
- *   销量折扣 volume   - from a quantity on, per product or product category;
+ *   销量折扣 volume   - from a quantity on, per product or product category
+ *                      (a category covers the categories below it);
  *   客户折扣 customer - per customer, else per customer grade;
  *   代理折扣 agent    - for accounts of type 代理商 (channel), optionally
  *                      per product or category;

@@ -14,6 +14,7 @@
 #include "../entity/meta_load.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
+#include "contracts.h"
 #include "receivables.h"
 
 /* Does the user see a live record of `entity` with this id whose customer
@@ -621,6 +622,7 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
     until[10] = '\0';
     if (receivables_reminders(c, until, out, &n, e)) return -1;
     if (order_plan_reminders(c, until, out, &n, e)) return -1;
+    if (contracts_reminders(c, out, &n, e)) return -1; /* 合同到期, a month ahead */
     sb_printf(out, "],\"total\":%d}", n);
     return 0;
 }

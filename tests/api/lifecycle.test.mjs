@@ -175,6 +175,15 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok((await admin.get('/api/v1/leads?limit=50')).json.items.some(l => l.status === 'converted'));
   // the money half: a catalogue, quotes, orders along their life, invoices and receipts
   assert.ok(await total('/api/v1/products?limit=1') >= 6);
+  // 产品分类 as a tree the products hang in; contracts in force and drafted
+  const cats = (await admin.get('/api/v1/product_categories?limit=50')).json.items;
+  const pc = cats.find(c => c.name === '电脑整机');
+  assert.equal(cats.find(c => c.id === pc.parent_id)?.name, '硬件产品');
+  const hw = cats.find(c => c.name === '硬件产品').id;
+  assert.ok(await total(`/api/v1/products?limit=1&filter=${encodeURIComponent(JSON.stringify({ field: 'category_id', op: 'under', value: hw }))}`) >= 4);
+  const contracts = (await admin.get('/api/v1/contracts?limit=50')).json.items;
+  assert.deepEqual([...new Set(contracts.map(c => c.status))].sort(), ['active', 'draft']);
+  assert.ok(contracts.some(c => c.sales_order_id));
   const quotes = (await admin.get('/api/v1/quotes?limit=50')).json.items;
   assert.deepEqual([...new Set(quotes.map(q => q.status))].sort(), ['draft', 'ordered', 'rejected', 'sent']);
   const orders = (await admin.get('/api/v1/sales_orders?limit=50&sort=code')).json.items;

@@ -106,6 +106,13 @@ const newCampaign = async (extra = {}) => created(await admin.post('/api/v1/camp
   name: '2026 南京智能制造展', type: 'exhibition', start_date: '2026-05-12', end_date: '2026-05-14',
   budget: 80000, expected_cost: 60000, ...extra }));
 const act = (id, name, body = {}) => admin.post(`/api/v1/campaigns/${id}/actions/${name}`, body);
+// 实际费用 is what the campaign's approved expenses add up to (费用管理): no
+// approval flow for expenses here, so submitting approves at once
+const spend = async (campaign, amount, subject = '展位费') => {
+  const x = created(await admin.post('/api/v1/expenses', { subject, expense_type: 'conference', amount, incurred_on: '2026-05-12', campaign_id: campaign.id }));
+  ok(await admin.post(`/api/v1/expenses/${x.id}/actions/submit`, {}));
+  return x;
+};
 
 test('a campaign moves through its states as metadata says, and is locked once completed', async () => {
   const meta = ok(await admin.get('/api/v1/metadata'));
@@ -117,10 +124,12 @@ test('a campaign moves through its states as metadata says, and is locked once c
   assert.match(c.code, /^HD-\d{6}$/);
   assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { status: 'completed' }), 422, 'invalid_transition');
   ok(await act(c.id, 'start'));
-  const done = ok(await act(c.id, 'complete', { actual_cost: 52000, summary: '到场 300 人，收集名片 120 张' })).record;
+  await spend(c, 52000);
+  const done = ok(await act(c.id, 'complete', { summary: '到场 300 人，收集名片 120 张' })).record;
   assert.deepEqual([done.status, done.actual_cost], ['completed', 52000]);
   assertError(assert, await admin.patch(`/api/v1/campaigns/${c.id}`, { budget: 1 }), 422, 'locked');
-  ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 53000 })); // the bills come in late
+  await spend(c, 1000, '会后物流费'); // the bills come in late
+  assert.equal(ok(await admin.get(`/api/v1/campaigns/${c.id}`)).actual_cost, 53000);
   assertError(assert, await act(c.id, 'cancel'), 422, 'action_not_allowed');
   // found by the global search, in Chinese and by pinyin initials like customers
   const hits = ok(await admin.get('/api/v1/search?q=' + encodeURIComponent('智能制造展'))).items;
@@ -164,7 +173,9 @@ test('members are added from a filter in one request, each record once; response
 });
 
 test('leads and opportunities sourced: ROI is won amount over cost, and cost per lead follows the leads', async () => {
-  const c = await newCampaign({ name: '华东区网络研讨会', type: 'webinar', actual_cost: 30000 });
+  let c = await newCampaign({ name: '华东区网络研讨会', type: 'webinar' });
+  await spend(c, 30000, '直播平台费');
+  c = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
   assert.deepEqual([c.lead_count, c.roi, c.cost_per_lead, c.won_amount], [0, 0, null, 0]);
   assert.equal(created(await admin.post('/api/v1/campaigns', { name: '未定费用', type: 'other' })).roi, null, 'no cost, no ROI');
   const l1 = created(await admin.post('/api/v1/leads', { name: '孙磊', company: '南通港务', campaign_id: c.id, source: 'campaign' }));
@@ -184,7 +195,8 @@ test('leads and opportunities sourced: ROI is won amount over cost, and cost per
   camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
   assert.deepEqual([camp.won_amount, camp.roi], [165000, 5.5]);
   // cost changes move both
-  camp = ok(await admin.patch(`/api/v1/campaigns/${c.id}`, { actual_cost: 70000 }));
+  await spend(c, 40000, '线上广告投放');
+  camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
   assert.deepEqual([camp.roi, camp.cost_per_lead], [2.36, 23333.33]);
   assert.deepEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}/related/leads`)).items.length, 3);
   // exported like any module, the computed figures with it

@@ -9,7 +9,7 @@ import { Server, assertError } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
-let admin, rep, laptop, mouse, printer, acc = {}, repRole;
+let admin, rep, laptop, mouse, printer, acc = {}, repRole, cat;
 
 const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
@@ -29,20 +29,25 @@ before(async () => {
   rep = await srv.client('rep', PW);
   ok(await admin.req('PUT', '/api/v1/sharing', { body: { accounts: 'public_read' } }));
 
-  laptop = created(await admin.post('/api/v1/products', { name: '商务笔记本', category: '电脑', unit: '台', price: 5000, tax_rate: 13 }));
-  mouse = created(await admin.post('/api/v1/products', { name: '无线鼠标', category: '外设', unit: '个', price: 33.33, tax_rate: 13 }));
-  printer = created(await admin.post('/api/v1/products', { name: '激光打印机', category: '外设', unit: '台', price: 2000, tax_rate: 13 }));
+  // 电脑 > 笔记本: a rule for 电脑 covers the laptop filed one level below
+  const computers = created(await admin.post('/api/v1/product_categories', { name: '电脑' }));
+  const notebooks = created(await admin.post('/api/v1/product_categories', { name: '笔记本', parent_id: computers.id }));
+  const peripherals = created(await admin.post('/api/v1/product_categories', { name: '外设' }));
+  cat = { computers, notebooks, peripherals };
+  laptop = created(await admin.post('/api/v1/products', { name: '商务笔记本', category_id: notebooks.id, unit: '台', price: 5000, tax_rate: 13 }));
+  mouse = created(await admin.post('/api/v1/products', { name: '无线鼠标', category_id: peripherals.id, unit: '个', price: 33.33, tax_rate: 13 }));
+  printer = created(await admin.post('/api/v1/products', { name: '激光打印机', category_id: peripherals.id, unit: '台', price: 2000, tax_rate: 13 }));
   acc.plain = created(await admin.post('/api/v1/accounts', { name: '丁方普通客户' }));
   acc.gradeA = created(await admin.post('/api/v1/accounts', { name: '甲方重点客户', grade: 'A' }));
   acc.own = created(await admin.post('/api/v1/accounts', { name: '乙方协议客户', grade: 'A' }));
   acc.agent = created(await admin.post('/api/v1/accounts', { name: '丙方代理商', type: 'channel', grade: 'A' }));
 
   await rule({ name: '笔记本满10台', kind: 'volume', product_id: laptop.id, min_quantity: 10, discount: 3 });
-  await rule({ name: '电脑类满50台', kind: 'volume', category: '电脑', min_quantity: 50, discount: 5 });
+  await rule({ name: '电脑类满50台', kind: 'volume', category_id: cat.computers.id, min_quantity: 50, discount: 5 });
   await rule({ name: 'A类客户', kind: 'customer', grade: 'A', discount: 5 });
   await rule({ name: '乙方协议价', kind: 'customer', account_id: acc.own.id, discount: 2 });
   await rule({ name: '渠道统一折扣', kind: 'agent', discount: 15 });
-  await rule({ name: '外设代理加价', kind: 'agent', category: '外设', discount: 20 });
+  await rule({ name: '外设代理加价', kind: 'agent', category_id: cat.peripherals.id, discount: 20 });
   await rule({ name: '停用的规则', kind: 'customer', grade: 'A', discount: 50, active: false });
   await rule({ name: '销售代表权限', kind: 'position', role_id: repRole.id, discount: 10 });
 });
@@ -53,7 +58,7 @@ test('no rule applies: the list price', async () => {
   assert.deepEqual([p.list_price, p.discount, p.price, p.rule], [5000, 0, 5000, null]);
 });
 
-test('销量折扣: a quantity break per product, a deeper one per category', async () => {
+test('销量折扣: a quantity break per product, a deeper one per category (and the categories below it)', async () => {
   assert.equal((await price(admin, laptop, acc.plain, 9.99)).price, 5000);
   let p = await price(admin, laptop, acc.plain, 10);
   assert.deepEqual([p.discount, p.price, p.rule], [3, 4850, '销量折扣「笔记本满10台」3%']);

@@ -39,6 +39,14 @@ export default {
     newRecord: 'Add to {entity}', upcoming: 'Coming up', upcomingTip: 'next 7 days, overdue first',
     upcomingNone: 'Nothing due in the next 7 days; plan a follow-up from a customer\'s page',
   },
+  image: {
+    upload: 'Upload picture', remove: 'Remove picture', saveFirst: 'Save the record first, then upload a picture',
+    hint: 'PNG, JPEG, GIF or WebP, at most 5 MB',
+  },
+  tree: {
+    asList: 'List', asTree: 'Tree', all: 'All {entity}', dragHint: 'Drag an item onto another to move it under it; onto "All" to make it top-level.',
+    moved: 'Moved "{name}" under "{parent}"',
+  },
   list: {
     pool: 'Public pool',
     quickSearch: 'Search by name, phone or pinyin initials', advanced: 'Advanced search', hideAdvanced: 'Hide search',
@@ -116,7 +124,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan', contract_expiry: 'Contract ends' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',
@@ -322,6 +330,8 @@ export default {
     orderAccounts: 'Order accounts', orderAccountsTip: 'Approved orders with their amount, planned collection, received and outstanding, by order date.',
     sales: 'Sales', salesTip: 'Sales of approved orders (and later states) by month, product, customer or salesperson.',
     ageing: 'Receivables ageing', ageingTip: 'Outstanding money by age: from each instalment\'s due date where an order has a collection plan, else from the order date.',
+    cost: 'Cost analysis', costTip: 'Approved expenses by type, opportunity and campaign; by customer or salesperson the gross margin = revenue (excl. tax) − product cost (quantity × cost) − expenses.',
+    byType: 'By type', byOpportunity: 'By opportunity', byCampaign: 'By campaign',
     byInstalment: 'Instalments', byCustomer: 'By customer', byOwner: 'By salesperson', byMonth: 'By month', byProduct: 'By product',
     asOf: 'As of (today)', export: 'Export to Excel', none: 'Nothing to show',
   },

@@ -40,6 +40,14 @@ export default {
     newRecord: '新建{entity}', upcoming: '近期待办', upcomingTip: '未来 7 天，逾期的在前',
     upcomingNone: '未来 7 天没有待办，可以在客户页面新建行动记录',
   },
+  image: {
+    upload: '上传图片', remove: '移除图片', saveFirst: '保存后即可上传图片',
+    hint: '支持 PNG、JPEG、GIF、WebP 格式，不超过 5 MB',
+  },
+  tree: {
+    asList: '列表', asTree: '树形', all: '全部{entity}', dragHint: '拖动一项放到另一项上，即调整其上级；放到顶部「全部」成为顶级。',
+    moved: '已将「{name}」移到「{parent}」下',
+  },
   list: {
     pool: '公海',
     quickSearch: '输入名称、电话或拼音首字母搜索', advanced: '高级查询', hideAdvanced: '收起查询',
@@ -118,7 +126,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行', contract_expiry: '合同到期' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
@@ -324,6 +332,8 @@ export default {
     orderAccounts: '订单账目', orderAccountsTip: '已审批订单的金额、计划回款、已收款和未收款，按签订日期筛选。',
     sales: '销售统计', salesTip: '已审批（含执行中、已发货、已完成）订单的销售额，按月份、产品、客户或销售员统计。',
     ageing: '应收账龄', ageingTip: '未收款按账龄分段：有回款计划的订单按各期应收日期计算，没有的按签订日期计算。',
+    cost: '成本分析', costTip: '已批准的费用按类型、销售机会、市场活动汇总；按客户或销售员计算毛利 = 订单收入（不含税）− 产品成本（数量 × 成本价）− 费用。',
+    byType: '按费用类型', byOpportunity: '按销售机会', byCampaign: '按市场活动',
     byInstalment: '按期次', byCustomer: '按客户', byOwner: '按销售员', byMonth: '按月份', byProduct: '按产品',
     asOf: '统计截止日（默认今天）', export: '导出Excel', none: '没有符合条件的数据',
   },

@@ -11,7 +11,7 @@ import {
   ElHeader, ElIcon, ElInput, ElInputNumber, ElLink, ElMain, ElMenu, ElMenuItem, ElOption,
   ElPagination, ElPopover, ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSwitch, ElTable,
   ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElSubMenu,
-  ElLoading, ElButtonGroup, ElRadio, ElRadioGroup, ElRadioButton, ElStatistic, ElTree, ElBadge, ElProgress, ElSteps, ElStep, ElUpload,
+  ElLoading, ElButtonGroup, ElRadio, ElRadioGroup, ElRadioButton, ElStatistic, ElTree, ElBadge, ElProgress, ElSteps, ElStep, ElUpload, ElImage,
 } from 'element-plus';
 import 'element-plus/dist/index.css';
 
@@ -22,7 +22,7 @@ const components = [
   ElHeader, ElIcon, ElInput, ElInputNumber, ElLink, ElMain, ElMenu, ElMenuItem, ElOption,
   ElPagination, ElPopover, ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSwitch, ElTable,
   ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElSubMenu,
-  ElButtonGroup, ElRadio, ElRadioGroup, ElRadioButton, ElStatistic, ElTree, ElBadge, ElProgress, ElSteps, ElStep, ElUpload,
+  ElButtonGroup, ElRadio, ElRadioGroup, ElRadioButton, ElStatistic, ElTree, ElBadge, ElProgress, ElSteps, ElStep, ElUpload, ElImage,
 ];
 
 export default {

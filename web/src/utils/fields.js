@@ -4,8 +4,8 @@ import { loc } from '../i18n/index.js';
 
 export const NUMBER_TYPES = new Set(['integer', 'decimal', 'money', 'percent']);
 export const TEXT_TYPES = new Set(['text', 'longtext', 'email', 'phone', 'url']);
-const NOT_SORTABLE = new Set(['longtext', 'multipicklist']);
-const NOT_FILTERABLE = new Set(['longtext', 'id', 'autonumber_never']);
+const NOT_SORTABLE = new Set(['longtext', 'multipicklist', 'image']);
+const NOT_FILTERABLE = new Set(['longtext', 'id', 'autonumber_never', 'image']);
 export const ADDABLE_TYPES = ['text', 'longtext', 'integer', 'decimal', 'money', 'percent', 'date', 'datetime',
   'boolean', 'picklist', 'multipicklist', 'email', 'phone', 'url', 'link'];
 

@@ -7,12 +7,13 @@ const PAGES = [
   { key: 'order_accounts', icon: 'Tickets', label: 'receivables.orderAccounts' },
   { key: 'sales', icon: 'TrendCharts', label: 'receivables.sales' },
   { key: 'ageing', icon: 'Histogram', label: 'receivables.ageing' },
+  { key: 'cost', icon: 'PieChart', label: 'receivables.cost', entity: 'expenses' },
 ];
 
 export default function register(kehu) {
   for (const p of PAGES) {
     const path = `receivables/${p.key.replace('_', '-')}`;
     kehu.route({ path, name: `report-${p.key}`, meta: { report: p.key }, component: () => import('./ReportPage.vue') });
-    kehu.menu({ area: 'orders', key: `report-${p.key}`, path: `/${path}`, label: p.label, icon: p.icon, entity: 'sales_orders' });
+    kehu.menu({ area: 'orders', key: `report-${p.key}`, path: `/${path}`, label: p.label, icon: p.icon, entity: p.entity || 'sales_orders' });
   }
 }

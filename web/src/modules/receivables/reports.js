@@ -29,6 +29,19 @@ export const REPORTS = {
       { value: 'owner', label: 'receivables.byOwner' },
     ],
   },
+  // 成本分析 (src/modules/cost_report.c): approved expenses, and the gross
+  // margin of orders less product cost and expenses per customer or salesperson
+  cost: {
+    path: '/reports/cost', title: 'receivables.cost', tip: 'receivables.costTip', icon: 'PieChart', period: true,
+    series: ['expenses'],
+    by: [
+      { value: 'type', label: 'receivables.byType' },
+      { value: 'customer', label: 'receivables.byCustomer', entity: 'accounts', series: ['revenue', 'product_cost', 'expenses', 'net'] },
+      { value: 'opportunity', label: 'receivables.byOpportunity', entity: 'opportunities', series: ['won_amount', 'expenses', 'net'] },
+      { value: 'campaign', label: 'receivables.byCampaign', entity: 'campaigns', series: ['won_amount', 'expenses', 'net'] },
+      { value: 'owner', label: 'receivables.byOwner', series: ['revenue', 'product_cost', 'expenses', 'net'] },
+    ],
+  },
   ageing: {
     path: '/reports/ageing', title: 'receivables.ageing', tip: 'receivables.ageingTip', icon: 'Histogram', asOf: true, stacked: true,
     series: ['not_due', 'd0_30', 'd31_60', 'd61_90', 'd90_plus'],
