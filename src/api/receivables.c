@@ -35,7 +35,12 @@ static void answer(http_request *req, http_response *res, entity_ctx *c, const r
     api_report_answer(req, res, c, t, format, "sales_orders", name, zh, en, members);
 }
 
-static void sales(http_request *req, http_response *res)
+/* A report over a period (from, to), grouped `by`; a file needs the
+ * export right on `entity`. */
+typedef int (*period_report_fn)(entity_ctx *c, const char *by, const char *from, const char *to, report_table *t,
+                                err *e);
+static void period_report(http_request *req, http_response *res, period_report_fn fn, const char *default_by,
+                          const char *entity, const char *name, const char *zh, const char *en)
 {
     entity_ctx c;
     api_entity_ctx(req, &c);
@@ -44,26 +49,21 @@ static void sales(http_request *req, http_response *res)
     report_table t;
     err e;
     err_clear(&e);
-    if (report_sales(&c, by ? by : "month", from, to, &t, &e)) return http_error(req, res, &e);
-    const char *const m[][2] = {{"by", by ? by : "month"}, {"from", from}, {"to", to}, {0}};
-    answer(req, res, &c, &t, format, "sales", "销售统计", "Sales", m);
+    if (fn(&c, by ? by : default_by, from, to, &t, &e)) return http_error(req, res, &e);
+    const char *const m[][2] = {{"by", by ? by : default_by}, {"from", from}, {"to", to}, {0}};
+    api_report_answer(req, res, &c, &t, format, entity, name, zh, en, m);
+}
+
+static void sales(http_request *req, http_response *res)
+{
+    period_report(req, res, report_sales, "month", "sales_orders", "sales", "销售统计", "Sales");
 }
 
 static void cost(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    const char *by = http_query(req, "by"), *from, *to, *format;
-    if (day_param(req, res, "from", &from) || day_param(req, res, "to", &to) || api_report_format(req, res, &format)) return;
-    report_table t;
-    err e;
-    err_clear(&e);
-    if (report_cost(&c, by ? by : "type", from, to, &t, &e)) return http_error(req, res, &e);
-    const char *const m[][2] = {{"by", by ? by : "type"}, {"from", from}, {"to", to}, {0}};
-    api_report_answer(req, res, &c, &t, format, "expenses", "cost", "成本分析", "Cost analysis", m); /* a file: the export right on expenses */
+    period_report(req, res, report_cost, "type", "expenses", "cost", "成本分析", "Cost analysis");
 }
 
-/* A report on one day (as_of, today when not given) grouped by `by`. */
 typedef int (*day_report_fn)(entity_ctx *c, const char *by, const char *as_of, report_table *t, err *e);
 
 static void day_report(http_request *req, http_response *res, day_report_fn fn, const char *default_by, const char *name,
