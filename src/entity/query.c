@@ -1,6 +1,7 @@
 /* query.c - see query.h. */
 #include "query.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,16 @@ db_stmt *query_prepare(db_conn *c, query *q, err *e)
     if (s) query_bind_all(q, s);
     query_free(q);
     return s;
+}
+
+int query_ids(db_conn *c, query *q, json_t *ids, err *e)
+{
+    db_stmt *s = query_prepare(c, q, e);
+    if (!s) return -1;
+    int step;
+    while ((step = db_step(s)) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取记录失败", "Cannot read the records") : 0;
 }
 
 void query_bind_all(const query *q, db_stmt *s)

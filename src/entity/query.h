@@ -43,5 +43,9 @@ int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *
 /* The statement of q, prepared with its values bound (NULL with e filled);
  * q is freed either way. */
 db_stmt *query_prepare(db_conn *c, query *q, err *e);
+/* Runs q and appends its rows' first column (an id) to the JSON array
+ * `ids`; q is freed either way. */
+struct json_t;
+int query_ids(db_conn *c, query *q, struct json_t *ids, err *e);
 
 #endif

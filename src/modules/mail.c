@@ -12,6 +12,7 @@
 #include "../entity/hooks.h"
 #include "../entity/meta_load.h"
 #include "../util/clock.h"
+#include "marketing.h"
 
 #define MERGE_KEY_MAX 80
 #define LINKS_MAX 50
@@ -599,35 +600,6 @@ static int recipients_named(entity_ctx *c, json_t *list, json_t *ids, err *e)
     return 0;
 }
 
-static int campaign_recipients(entity_ctx *c, json_t *campaign, json_t *ids, err *e)
-{
-    strbuf sb = STRBUF_INIT;
-    int seen = json_is_integer(campaign) &&
-               entity_get(c, meta_entity(c->m, "campaigns"), json_integer_value(campaign), 0, &sb, e) == 0;
-    sb_free(&sb);
-    if (!seen) {
-        err_clear(e);
-        err_add_field(e, "campaign_id", "not_found");
-        return err_set(e, 422, "validation_failed", "市场活动不存在或无权访问", "The campaign does not exist or is not yours to see");
-    }
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT DISTINCT t.contact_id FROM campaign_members t WHERE t.deleted_at IS NULL"
-                  " AND t.contact_id IS NOT NULL AND t.campaign_id = ");
-    query_bind_int(&q, json_integer_value(campaign));
-    query_sql(&q, " AND ");
-    acl_company_predicate(c->user, "t", &q);
-    query_sqlf(&q, " ORDER BY t.contact_id LIMIT %d", MAIL_SEND_MAX + 1);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step;
-    while ((step = db_step(s)) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
-    db_finalize(s);
-    query_free(&q);
-    return step < 0 ? db_failed(e) : 0;
-}
-
 static int filter_recipients(entity_ctx *c, json_t *filter, json_t *ids, err *e)
 {
     char *text = json_is_object(filter) ? json_dumps(filter, JSON_COMPACT) : NULL;
@@ -763,9 +735,9 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
     int64_t campaign = json_integer_value(json_object_get(body, "campaign_id"));
     int named = json_object_get(body, "contact_ids") != NULL;
     int rc = named ? recipients_named(c, json_object_get(body, "contact_ids"), ids, e)
-             : campaign ? campaign_recipients(c, json_object_get(body, "campaign_id"), ids, e)
+             : campaign ? marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e)
                         : json_object_get(body, "filter") ? filter_recipients(c, json_object_get(body, "filter"), ids, e)
-                                                          : campaign_recipients(c, json_object_get(body, "campaign_id"), ids, e);
+                                                          : marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e);
     if (!rc && json_array_size(ids) > MAIL_SEND_MAX)
         rc = err_setf(e, 422, "too_many", "一次最多发送 %d 人", "At most %d recipients at once", MAIL_SEND_MAX);
     char now[ISO_TIME_LEN], token[TOKEN_TEXT_SIZE];

@@ -239,3 +239,25 @@ void marketing_init(void)
 {
     entity_before("campaign_members", ON_WRITE, member_is_one_record);
 }
+
+int marketing_campaign_contacts(entity_ctx *c, const json_t *campaign, int max, json_t *ids, err *e)
+{
+    strbuf sb = STRBUF_INIT;
+    int seen = json_is_integer(campaign) &&
+               entity_get(c, meta_entity(c->m, "campaigns"), json_integer_value(campaign), 0, &sb, e) == 0;
+    sb_free(&sb);
+    if (!seen) {
+        err_clear(e);
+        err_add_field(e, "campaign_id", "not_found");
+        return err_set(e, 422, "validation_failed", "市场活动不存在或无权访问", "The campaign does not exist or is not yours to see");
+    }
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT DISTINCT t.contact_id FROM campaign_members t WHERE t.deleted_at IS NULL"
+                  " AND t.contact_id IS NOT NULL AND t.campaign_id = ");
+    query_bind_int(&q, json_integer_value(campaign));
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    query_sqlf(&q, " ORDER BY t.contact_id LIMIT %d", max + 1);
+    return query_ids(c->db, &q, ids, e);
+}

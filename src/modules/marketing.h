@@ -28,6 +28,10 @@ void marketing_init(void);
 /* At most this many members are added by one request. */
 #define MARKETING_MEMBERS_MAX 5000
 
+/* The contacts among a campaign's members (市场活动参与者), ids into the
+ * JSON array `ids`, at most max + 1 so the caller can refuse more than
+ * max; 422 campaign_id not_found when the user cannot see the campaign. */
+int marketing_campaign_contacts(entity_ctx *c, const json_t *campaign, int max, json_t *ids, err *e);
 /* Adds to the campaign every record of `entity` (accounts, contacts or
  * leads) the list p selects (q, filter; visibility applied), with member
  * status `status` (NULL: the default), skipping those already members, in

@@ -22,14 +22,7 @@ static int everyone(entity_ctx *c, json_t *out, err *e)
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
     query_sqlf(&q, " ORDER BY t.id LIMIT %d", OFFICE_MAX_READERS + 1);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step;
-    while ((step = db_step(s)) == DB_ROW) json_array_append_new(out, json_integer(db_column_int64(s, 0)));
-    db_finalize(s);
-    query_free(&q);
-    if (step < 0) return err_set(e, 500, "db_error", "读取用户失败", "Cannot read the users");
+    if (query_ids(c->db, &q, out, e)) return -1;
     if (json_array_size(out) > OFFICE_MAX_READERS)
         return err_setf(e, 422, "too_many", "公告的读者不能超过 %d 人", "An announcement has at most %d readers",
                         OFFICE_MAX_READERS);

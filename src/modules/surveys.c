@@ -9,6 +9,7 @@
 #include "../auth/token.h"
 #include "../util/clock.h"
 #include "../util/utf8.h"
+#include "marketing.h"
 
 #define TEXT_MAX_CHARS 2000
 #define TEXTS_SHOWN 20
@@ -74,36 +75,6 @@ static int contacts_named(entity_ctx *c, json_t *list, json_t *ids, err *e)
     return 0;
 }
 
-static int campaign_contacts(entity_ctx *c, json_t *campaign, json_t *ids, err *e)
-{
-    json_t *r = json_is_integer(campaign) ? record_of(c, "campaigns", json_integer_value(campaign), e) : NULL;
-    json_decref(r);
-    if (!r) {
-        err_clear(e);
-        err_add_field(e, "campaign_id", "not_found");
-        return err_set(e, 422, "validation_failed", "市场活动不存在或无权访问", "The campaign does not exist or is not yours to see");
-    }
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT DISTINCT t.contact_id FROM campaign_members t WHERE t.deleted_at IS NULL"
-                  " AND t.contact_id IS NOT NULL AND t.campaign_id = ");
-    query_bind_int(&q, json_integer_value(campaign));
-    query_sql(&q, " AND ");
-    acl_company_predicate(c->user, "t", &q);
-    query_sqlf(&q, " ORDER BY t.contact_id LIMIT %d", SURVEYS_INVITE_MAX + 1);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step;
-    while ((step = db_step(s)) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
-    db_finalize(s);
-    query_free(&q);
-    if (step < 0) return db_failed(e);
-    if (json_array_size(ids) > SURVEYS_INVITE_MAX)
-        return err_setf(e, 422, "too_many", "一次最多邀请 %d 人", "At most %d invitations at once", SURVEYS_INVITE_MAX);
-    return 0;
-}
-
 static int invited(entity_ctx *c, int64_t survey, int64_t contact, err *e)
 {
     query q;
@@ -142,9 +113,11 @@ int surveys_invite(entity_ctx *c, int64_t id, json_t *body, strbuf *out, err *e)
     else if (!text_of(survey, "status") || strcmp(text_of(survey, "status"), "open") != 0)
         rc = err_set(e, 422, "survey_not_open", "问卷发布后才能邀请答卷", "Publish the survey before inviting");
     else if (json_object_get(body, "campaign_id"))
-        rc = campaign_contacts(c, json_object_get(body, "campaign_id"), ids, e);
+        rc = marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), SURVEYS_INVITE_MAX, ids, e);
     else
         rc = contacts_named(c, json_object_get(body, "contact_ids"), ids, e);
+    if (!rc && json_array_size(ids) > SURVEYS_INVITE_MAX)
+        rc = err_setf(e, 422, "too_many", "一次最多邀请 %d 人", "At most %d invitations at once", SURVEYS_INVITE_MAX);
     const char *expires = text_of(survey, "closes_at");
     auth_user admin;
     entity_ctx sc = as_server(c, &admin);
