@@ -80,6 +80,15 @@ export function todayText() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+// The month `back` months before this one (2026-12), on the user's calendar:
+// not toISOString, whose UTC month is last month for the first hours of a
+// Chinese morning.
+export function monthText(back = 0) {
+  const d = new Date();
+  const m = d.getFullYear() * 12 + d.getMonth() - back;
+  return `${Math.floor(m / 12)}-${pad((m % 12) + 1)}`;
+}
+
 // A new record's value for the field from its metadata "default"
 // (undefined: none); "today" on a date is today, as the server takes it.
 export function fieldDefault(f) {
