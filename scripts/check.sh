@@ -162,6 +162,11 @@ build_stage build build -DCMAKE_BUILD_TYPE=RelWithDebInfo || { echo "0 passed, 1
 echo "==== PostgreSQL on 127.0.0.1:$PG_PORT ===="
 PG_URL=$(bash scripts/pg.sh start "$PG_DIR" "$PG_PORT" 2>/dev/null) || { echo "cannot start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
 echo "$PG_URL"
+# One migrated database the PostgreSQL API stages copy for each server
+# (tests/api/harness.mjs newDatabase): a start then skips its migrations.
+PG_TEMPLATE=kehu_template
+psql "$PG_URL" -qAt -c "CREATE DATABASE $PG_TEMPLATE" && ./build/kehu migrate --db "${PG_URL%/*}/$PG_TEMPLATE" >/dev/null 2>&1 ||
+  { echo "cannot make the template database"; echo "0 passed, 1 failed"; exit 1; }
 
 # The API suite again through nginx in front of three nodes on PostgreSQL
 # (docs/deploy.md): every request may reach another node. Left out: the
@@ -172,7 +177,7 @@ echo "$PG_URL"
 cluster() {
   cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|badinput|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
   node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
-    KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_NODES=3
+    KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE KEHU_TEST_NODES=3
 }
 
 # The sanitizer stages run beside the release ones: their build is mostly
@@ -191,7 +196,8 @@ SANITIZED=$!
 
 KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
-node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL"
+node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL" \
+  KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE
 # The browser tests wait for the other lane: they click against timeouts,
 # and three nodes behind nginx beside them on two cores made some flaky.
 wait "$SANITIZED"
