@@ -5,7 +5,7 @@
 #   1. release build; cmocka unit tests (CTest) on SQLite and PostgreSQL
 #   2. API tests (node:test) against real servers on SQLite, then PostgreSQL,
 #      then through nginx in front of three nodes on PostgreSQL
-#   3. the unit and API tests again under ASan+UBSan (beside 1-2, in parallel)
+#   3. the unit and API tests again under ASan+UBSan (a second lane, beside 1-2)
 #   4. a short libFuzzer run of the filter parser and the upload readers
 #   5. browser tests (Playwright + Debian's chromium) when the web app exists
 # A PostgreSQL server is started on loopback for the run and stopped after.
@@ -180,8 +180,12 @@ cluster() {
     KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE KEHU_TEST_NODES=3
 }
 
-# The sanitizer stages run beside the release ones: their build is mostly
-# compiling while the release tests mostly wait on servers.
+# Two lanes, one per core, balanced by their measured lengths:
+#   A: unit, API on SQLite, API on PostgreSQL, then the browser tests;
+#   B: the sanitizer build, unit and API tests under ASan, the three-node
+#      stage, then the fuzz targets.
+# The sanitizer build is mostly compiling while lane A mostly waits on
+# servers, so the two share the machine well.
 sanitized() {
   build_stage asan-build build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF || return
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -189,27 +193,32 @@ sanitized() {
   KEHU_TEST_PG_URL=$PG_URL ctest_stage unit-asan build-asan
   node_stage api-asan "$(limit 2400)" api/ KEHU_BIN="$ROOT/build-asan/kehu" KEHU_TEST_DB=sqlite KEHU_TEST_FILE_TIMEOUT=900
   unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-  cluster # the release binary, beside the release API stages
 }
-sanitized &
-SANITIZED=$!
+
+fuzzing() {
+  echo "==== fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each) ====" | say
+  if CC=clang TARGETS="filter_fuzz upload_fuzz" build_stage fuzz-build build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug; then
+    fuzz filter_fuzz filter 45
+    fuzz upload_fuzz upload 45
+  fi
+}
+
+lane_b() {
+  sanitized
+  cluster # the release binary
+  fuzzing
+}
+lane_b &
+LANE_B=$!
 
 KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
 node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL" \
   KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE
-# The browser tests wait for the other lane: they click against timeouts,
-# and three nodes behind nginx beside them on two cores made some flaky.
-wait "$SANITIZED"
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  node_stage browser "$(limit 1200)" browser/ KEHU_BIN="$ROOT/build/kehu"
+  node_stage browser "$(limit 1500)" browser/ KEHU_BIN="$ROOT/build/kehu"
 fi
-
-echo "==== fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each) ===="
-if CC=clang TARGETS="filter_fuzz upload_fuzz" build_stage fuzz-build build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug; then
-  fuzz filter_fuzz filter 45
-  fuzz upload_fuzz upload 45
-fi
+wait "$LANE_B"
 
 echo "==== summary ===="
 passed=0; failed=0; bad=()

@@ -184,13 +184,14 @@ export function checkedIt(nodeIt, assert, prefix, state, { checkConsole = true }
   });
 }
 
-// A server, a browser and a page for one test file (page.setDefaultTimeout
-// as every file wants it); closeApp ends them.
+// A server, a browser and a page for one test file; closeApp ends them.
+// 15 s per wait: make check runs the three-node API stage on the other core
+// meanwhile, and a passing test never waits the limit out.
 export async function openApp() {
   const srv = await startServer();
   const browser = await startBrowser();
   const page = await browser.context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(15000);
   return { srv, browser, page };
 }
 
