@@ -220,6 +220,11 @@ db_dialect db_pool_dialect(const db_pool *p)
     return p->dialect;
 }
 
+void db_schema_epoch(db_conn *c, int64_t epoch)
+{
+    if (c && c->ops->schema_epoch) c->ops->schema_epoch(c, epoch);
+}
+
 db_conn *db_pool_conn(db_pool *p, err *e)
 {
     db_conn *c = pthread_getspecific(p->key);

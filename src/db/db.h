@@ -57,6 +57,12 @@ int db_backup(db_conn *c, const char *path, err *e);
 int db_restore(db_conn *c, const char *path, err *e);
 db_dialect db_dialect_of(const db_conn *c);
 const char *db_errmsg(const db_conn *c);
+/* The generation of the schema the caller's statements are written for
+ * (the metadata version, which grows whenever a custom field adds or drops
+ * a column). A PostgreSQL connection that kept prepared statements under
+ * another generation drops them first: a column dropped and made again
+ * with another type would otherwise break a kept plan. */
+void db_schema_epoch(db_conn *c, int64_t epoch);
 
 /* Statements. SQLite statements are cached per connection by SQL text, so
  * preparing the same SQL again is cheap; db_finalize returns it to the cache. */

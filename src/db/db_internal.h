@@ -36,6 +36,9 @@ typedef struct db_ops {
     /* Called when a pooled connection is handed out again: reconnects a
      * connection the server dropped. 0 when usable. */
     int (*revive)(db_conn *c);
+    /* db_schema_epoch; NULL when the backend needs nothing (SQLite
+     * re-prepares a statement whose tables changed by itself). */
+    void (*schema_epoch)(db_conn *c, int64_t epoch);
     const char *begin_sql;
     /* Taken inside the migration transaction so concurrent starters queue
      * up; NULL when begin_sql already serialises writers. */

@@ -1,10 +1,16 @@
 /* db_pg.c - the PostgreSQL backend of db.h, over libpq.
  *
  * Callers write SQLite-style `?` placeholders; they are rewritten to $n
- * here. A statement runs with PQexecParams (text parameters, types left to
- * the server) on its first db_step, and its rows are then read from the
- * PGresult. There are no server-side prepared statements on purpose: custom
- * fields add columns at run time, which breaks cached plans of SELECT *.
+ * here. A statement runs on its first db_step (text parameters, types left
+ * to the server), and its rows are then read from the PGresult.
+ *
+ * Each connection keeps the statements it ran as server-side prepared
+ * statements (STMT_CACHE of them, the oldest given up first), so the
+ * planner does not plan the same SELECT again on every request: planning
+ * a record read with its joins over a table of many indexes costs several
+ * times its execution. Only plain DML is kept (SELECT, INSERT, UPDATE,
+ * DELETE, WITH), and Kehu names its columns, so a column a custom field
+ * adds replans a kept statement instead of changing its result type.
  *
  * Values come back as text; they are typed from the column's type OID so
  * that callers see DB_INT/DB_REAL/DB_TEXT as on SQLite (booleans read as
@@ -12,9 +18,11 @@
 #include "db_internal.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/strbuf.h"
 
@@ -30,9 +38,22 @@ enum {
     PG_NUMERIC = 1700,
 };
 
+#define STMT_CACHE 256
+
+/* One kept statement: prepared on the server as "k<id>". */
+typedef struct kept_stmt {
+    uint64_t hash; /* of sql; 0: a free slot */
+    char *sql;
+    unsigned id;
+} kept_stmt;
+
 typedef struct pg_conn {
     db_conn base;
     PGconn *pg;
+    kept_stmt kept[STMT_CACHE];
+    unsigned next_id;   /* names are never reused on one session */
+    unsigned next_evict; /* round robin over a full cache */
+    int64_t epoch;       /* db_schema_epoch the kept statements were made under */
 } pg_conn;
 
 typedef struct pg_stmt {
@@ -278,16 +299,122 @@ static int64_t rows_changed(PGresult *res)
     return 0;
 }
 
+/* ---- kept statements -------------------------------------------------- */
+
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* Plain DML only: utility statements (DDL, SET, LOCK) cannot all be
+ * prepared, and run once anyway. */
+static int keepable(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(') sql++;
+    static const char *const verbs[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        size_t n = strlen(verbs[i]);
+        if (strncasecmp(sql, verbs[i], n) == 0 && !ident_char(sql[n])) return 1;
+    }
+    return 0;
+}
+
+static void forget_kept(pg_conn *c)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        free(c->kept[i].sql);
+        c->kept[i] = (kept_stmt){0};
+    }
+}
+
+/* A plan kept from before a column changed type: the server refuses it
+ * ("cached plan must not change result type") until it is prepared again. */
+static int stale_plan(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return state && strcmp(state, "0A000") == 0;
+}
+
+static void pg_schema_epoch(db_conn *dc, int64_t epoch)
+{
+    pg_conn *c = conn_of(dc);
+    if (epoch == c->epoch || PQtransactionStatus(c->pg) != PQTRANS_IDLE) return; /* next time */
+    c->epoch = epoch;
+    if (!c->next_id) return; /* never kept one */
+    PQclear(PQexec(c->pg, "DEALLOCATE ALL"));
+    forget_kept(c);
+}
+
+/* The kept statement for sql, prepared now if new; NULL: run it unprepared
+ * (not keepable), or, with *failed set, the prepare's error result (a
+ * statement the server cannot parse: running it again would only hide
+ * the reason behind "transaction aborted"). */
+static const kept_stmt *kept_for(pg_conn *c, const char *sql, int nparams, PGresult **failed)
+{
+    if (!keepable(sql)) return NULL;
+    uint64_t h = sql_hash(sql);
+    int free_slot = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->kept[i].hash == h && strcmp(c->kept[i].sql, sql) == 0) return &c->kept[i];
+        if (!c->kept[i].hash && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) { /* full: give up the next in turn */
+        free_slot = (int)(c->next_evict++ % STMT_CACHE);
+        char drop[32];
+        snprintf(drop, sizeof drop, "DEALLOCATE k%u", c->kept[free_slot].id);
+        PQclear(PQexec(c->pg, drop));
+        free(c->kept[free_slot].sql);
+        c->kept[free_slot] = (kept_stmt){0};
+    }
+    kept_stmt *k = &c->kept[free_slot];
+    char name[16];
+    unsigned id = c->next_id++;
+    snprintf(name, sizeof name, "k%u", id);
+    PGresult *res = PQprepare(c->pg, name, sql, nparams, NULL);
+    if (!res) return NULL; /* the connection failed: the unprepared run says so */
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        *failed = res;
+        return NULL;
+    }
+    PQclear(res);
+    char *copy = strdup(sql);
+    if (!copy) abort(); /* as strbuf does */
+    *k = (kept_stmt){.hash = h, .sql = copy, .id = id};
+    return k;
+}
+
 static int execute(pg_stmt *s)
 {
     pg_conn *c = conn_of(s->base.conn);
-    s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, (const char *const *)s->values,
-                          s->lengths, NULL, 0);
+    PGresult *failed = NULL;
+    const kept_stmt *k =
+        PQtransactionStatus(c->pg) == PQTRANS_INERROR ? NULL : kept_for(c, s->sql, s->nparams, &failed);
+    if (failed) {
+        s->res = failed;
+    } else if (k) {
+        char name[16];
+        snprintf(name, sizeof name, "k%u", k->id);
+        s->res = PQexecPrepared(c->pg, name, s->nparams, (const char *const *)s->values, s->lengths, NULL, 0);
+    } else {
+        s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, (const char *const *)s->values, s->lengths, NULL, 0);
+    }
     ExecStatusType st = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY) {
         s->changes = rows_changed(s->res);
         s->row = -1;
         return 0;
+    }
+    if (k && stale_plan(s->res)) { /* made again under a new name next time */
+        kept_stmt *gone = (kept_stmt *)k;
+        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) { /* else it stays until DEALLOCATE ALL or the end */
+            char drop[32];
+            snprintf(drop, sizeof drop, "DEALLOCATE k%u", gone->id);
+            PQclear(PQexec(c->pg, drop));
+        }
+        free(gone->sql);
+        *gone = (kept_stmt){0};
     }
     int rc = pg_error(c, s->res);
     clear_result(s);
@@ -453,6 +580,7 @@ static int pg_revive(db_conn *dc)
     pg_conn *c = conn_of(dc);
     if (PQstatus(c->pg) == CONNECTION_OK) return 0;
     PQreset(c->pg);
+    forget_kept(c); /* a new session has none of them */
     if (PQstatus(c->pg) != CONNECTION_OK) {
         db_set_errmsg(dc, PQerrorMessage(c->pg));
         return -1;
@@ -462,6 +590,7 @@ static int pg_revive(db_conn *dc)
 
 static void pg_close(db_conn *dc)
 {
+    forget_kept(conn_of(dc));
     PQfinish(conn_of(dc)->pg);
     free(dc);
 }
@@ -516,6 +645,7 @@ static const db_ops PG_OPS = {
     .commit = pg_commit,
     .in_transaction = pg_in_transaction,
     .revive = pg_revive,
+    .schema_epoch = pg_schema_epoch,
     .begin_sql = "BEGIN",
     /* Any constant works; this one spells "kehu" in ASCII. */
     .migration_lock_sql = "SELECT pg_advisory_xact_lock(1801807989)",

@@ -674,27 +674,39 @@ int meta_reload(db_conn *c, err *e)
     return rc;
 }
 
+/* The connection's statements follow the metadata in force (db_schema_epoch:
+ * PostgreSQL drops plans kept from before a custom field changed a column). */
+static void schema_epoch(db_conn *c)
+{
+    const metadata *m = meta_current();
+    if (m) db_schema_epoch(c, m->version);
+}
+
 void meta_refresh_if_stale(db_conn *c)
 {
     int64_t now = (int64_t)time(NULL);
     int64_t last = atomic_load(&last_check);
-    if (now == last || !atomic_compare_exchange_strong(&last_check, &last, now)) return;
-    const metadata *m = meta_current();
-    if (m && stored_version(c) != m->version) {
-        err e;
-        err_clear(&e);
-        meta_reload(c, &e);
+    if (now != last && atomic_compare_exchange_strong(&last_check, &last, now)) {
+        const metadata *m = meta_current();
+        if (m && stored_version(c) != m->version) {
+            err e;
+            err_clear(&e);
+            meta_reload(c, &e);
+        }
     }
+    schema_epoch(c);
 }
 
 void meta_refresh_to(db_conn *c, int64_t version)
 {
     const metadata *m = meta_current();
     if (version < 0) return meta_refresh_if_stale(c);
-    if (!m || version <= m->version) return; /* versions only grow: never back to an older one */
-    err e;
-    err_clear(&e);
-    meta_reload(c, &e);
+    if (m && version > m->version) { /* versions only grow: never back to an older one */
+        err e;
+        err_clear(&e);
+        meta_reload(c, &e);
+    }
+    schema_epoch(c);
 }
 
 void meta_refresh_now(db_conn *c)
