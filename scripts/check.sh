@@ -176,7 +176,7 @@ psql "$PG_URL" -qAt -c "CREATE DATABASE $PG_TEMPLATE" && ./build/kehu migrate --
 # three.
 cluster() {
   cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|badinput|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
-  node_stage api-cluster "$(limit 1500)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
+  node_stage api-cluster "$(limit 2400)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
     KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE KEHU_TEST_NODES=3
 }
 
@@ -213,7 +213,7 @@ LANE_B=$!
 
 KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
-node_stage api-postgres "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL" \
+node_stage api-postgres "$(limit 2400)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL" \
   KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   node_stage browser "$(limit 1500)" browser/ KEHU_BIN="$ROOT/build/kehu"
