@@ -16,6 +16,7 @@
 #include "entity/entity_schema.h"
 #include "entity/import_jobs.h"
 #include "entity/meta_load.h"
+#include "entity/total_cache.h"
 #include "http/server.h"
 #include "modules/access.h"
 #include "modules/approvals.h"
@@ -240,7 +241,9 @@ static int cmd_serve(int argc, char **argv)
     }
     a.view_company = company_view; /* teachers read their students' sandboxes */
     if (mail_worker_start(a.cfg.db_url)) fprintf(stderr, "kehu: 无法启动邮件发送 / cannot start the mail sender\n");
+    if (total_cache_start(a.cfg.db_url)) fprintf(stderr, "kehu: 无法启动总数刷新 / cannot start the totals refresher\n");
     rc = server_run(&a, api_all_routes);
+    total_cache_stop();
     mail_worker_stop();
     import_jobs_shutdown();
     db_pool_close(a.pool);
