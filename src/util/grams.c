@@ -142,3 +142,35 @@ int grams_query(const char *q, strbuf *fts5, strbuf *tsquery)
     runs(q, emit_query, &b);
     return b.terms > 0 && !b.unusable;
 }
+
+typedef struct han_build {
+    strbuf *out;
+    int n, unusable;
+} han_build;
+
+static void emit_han_pattern(int han, const char *start, size_t bytes, int chars, void *ctx)
+{
+    han_build *b = ctx;
+    if (!han || chars == 1) {
+        b->unusable = 1;
+        return;
+    }
+    sb_append(b->out, "% ");
+    pairs(start, bytes, chars, " ", b->out);
+    sb_append(b->out, " %\n");
+    b->n++;
+}
+
+int grams_han_patterns(const char *q, strbuf *out)
+{
+    const unsigned char *p = (const unsigned char *)q;
+    while (*p) {
+        uint32_t cp;
+        int len = decode(p, &cp);
+        if (!is_han(cp) && cp != ' ') return 0;
+        p += len;
+    }
+    han_build b = {out, 0, 0};
+    runs(q, emit_han_pattern, &b);
+    return b.unusable ? 0 : b.n;
+}

@@ -18,4 +18,10 @@ void grams_of_text(const char *text, strbuf *out);
  * characters the index does not keep): the caller then scans with LIKE. */
 int grams_query(const char *q, strbuf *fts5, strbuf *tsquery);
 
+/* For q of Han words only (two or more characters each): one LIKE pattern
+ * per word, each ended by '\n', that holds for " " || search words || " "
+ * exactly where grams_query's phrase of the word matches ("% 华兴 兴机 %").
+ * Returns how many, 0 for any other q. A row tested without the index. */
+int grams_han_patterns(const char *q, strbuf *out);
+
 #endif
