@@ -2,14 +2,16 @@
  *
  * One connection per thread (db.h's rule), so connections are opened
  * NOMUTEX: SQLite's own locking would only cost time. Settings chosen for a
- * CRM's data: WAL so readers never block the writer, synchronous=FULL so an
- * acknowledged write survives a power cut, foreign keys enforced, and a busy
+ * CRM's data: WAL so readers never block the writer, every commit on disk
+ * before it returns so an acknowledged write survives a power cut (fsyncs
+ * shared by concurrent writers: sqlite_durable.h), foreign keys enforced, and a busy
  * timeout so concurrent writers queue instead of failing at once.
  *
  * Statements are cached per connection by SQL text: db_finalize resets the
  * statement and parks it; db_prepare of the same text takes it back, so the
  * hot queries of the request handlers are compiled once per thread. */
 #include "db_internal.h"
+#include "sqlite_durable.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -290,15 +292,29 @@ static void sq_close(db_conn *dc)
     free(c);
 }
 
+static int sq_is_wal(sq_conn *c)
+{
+    sqlite3_stmt *s = NULL;
+    int wal = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+              sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+    sqlite3_finalize(s);
+    return wal;
+}
+
 static int sq_configure(sq_conn *c)
 {
     sqlite3_extended_result_codes(c->db, 1);
     /* Before journal_mode: switching to WAL takes a lock that another
      * process opening the same new file may hold for a moment. */
     sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
-    return sq_exec(&c->base, "PRAGMA journal_mode=WAL;"
-                             "PRAGMA synchronous=FULL;"
-                             "PRAGMA foreign_keys=ON;");
+    /* NORMAL: the commit hook makes each commit durable in groups */
+    int rc = sq_exec(&c->base, "PRAGMA journal_mode=WAL;"
+                               "PRAGMA synchronous=NORMAL;"
+                               "PRAGMA foreign_keys=ON;");
+    if (rc != DB_DONE) return rc;
+    if (!sq_is_wal(c)) return sq_exec(&c->base, "PRAGMA synchronous=FULL;"); /* no WAL, no hook */
+    sqlite_durable_install(c->db);
+    return rc;
 }
 
 db_conn *db_sqlite_open(const char *path, err *e)
