@@ -6,6 +6,8 @@
 # anchor measured in the same run. Not a test: prints lines for
 # bench/RESULTS.md.
 #   bench/scale.sh [N]
+# SCALE_DB=path keeps the database (made there on the first run, with the
+# team) so later runs skip the minutes of gen-data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -18,9 +20,10 @@ url() { python3 -c 'import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]
 echo "# machine: $(nproc) cores, $(uname -r), $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg); kehu $(git rev-parse --short HEAD)"
 echo "# $N customers; wrk $CONNS connections x $DUR (and 1 connection for p50), server threads 2"
 ANCHOR_C1=1 bench_anchor
-db="$WORK/scale-$N.db"
-"$KEHU" gen-data --db "$db" --accounts "$N" 2>&1 | tail -1
+db=${SCALE_DB:-$WORK/scale-$N.db}
+if [ -f "$db" ]; then echo "# reusing $db"; else "$KEHU" gen-data --db "$db" --accounts "$N" 2>&1 | tail -1; fi
 
+if [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM users WHERE username = 'manager'")" = 0 ]; then
 # the team: a profile that may see customers, 销售经理 above 销售代表
 kehu_start "$db" $PORT
 api() { curl -sf -H "$H" -H 'Content-Type: application/json' -d "$2" "$B/$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])'; }
@@ -36,6 +39,7 @@ done
 kill $server; wait $server 2>/dev/null || true
 # 10,000 customers each, spread over the whole name order
 sqlite3 "$db" "UPDATE accounts SET owner_id = CASE id % 10 $(for i in $(seq 0 9); do printf 'WHEN %d THEN %d ' $i ${reps[$i]}; done) END WHERE id <= 100000"
+fi
 kehu_start "$db" $PORT
 ADMIN_H=$H
 kehu_signin "$BASE" "$SALES_PW" manager; MANAGER_H=$H
