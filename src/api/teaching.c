@@ -11,6 +11,7 @@
  *   PUT    /api/v1/classes/{id}/students/{sid}/position   place a student in a position
  *   GET    /api/v1/experiments                     the experiments compiled in
  *   GET    /api/v1/experiments/{code}              one, with its steps
+ *   POST   /api/v1/experiments/try                 试做检查: a draft's steps checked as one student
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
  *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
@@ -144,16 +145,33 @@ static void place_student(http_request *req, http_response *res)
 
 static void list_experiments(http_request *req, http_response *res)
 {
-    (void)req;
-    experiments_list_json(&res->body);
-    http_json(res, 200);
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    err e;
+    err_clear(&e);
+    answer(req, res, experiments_list_json(&c, &res->body, &e), &e, 200);
 }
 
 static void get_experiment(http_request *req, http_response *res)
 {
+    entity_ctx c;
+    api_entity_ctx(req, &c);
     err e;
     err_clear(&e);
-    answer(req, res, experiment_json(req->params[0], &res->body, &e), &e, 200);
+    answer(req, res, experiment_json(&c, req->params[0], &res->body, &e), &e, 200);
+}
+
+static void try_experiment(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = experiment_try(&c, body, &res->body, &e);
+    json_decref(body);
+    answer(req, res, rc, &e, 200);
 }
 
 static void progress(http_request *req, http_response *res)
@@ -272,6 +290,15 @@ const route api_teaching_routes[] = {
      .doc = {.tag = "teaching", .summary = "实验 / an experiment", .id = "get_experiment",
              .path = (const route_param[]){{"code", "string", "experiment code", 1}, {0}}, .ok = "200",
              .reply = "{\"type\":\"object\"}", .errors = "404"}},
+    {"POST", "/api/v1/experiments/try", try_experiment, 0,
+     .doc = {.tag = "teaching", .summary = "试做检查 / try an experiment's checks as a student", .id = "try_experiment",
+             .body = "{\"type\":\"object\",\"required\":[\"experiment\",\"student_id\"],\"properties\":{"
+                     "\"experiment\":{\"type\":\"object\"},\"student_id\":{\"type\":\"integer\"}}}",
+             .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"student\":{\"type\":\"object\"},"
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
+                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
+             .errors = "404 422"}},
     {"GET", "/api/v1/assignments/:id/progress", progress, 0,
      .doc = {.tag = "teaching", .summary = "全班实验进度 / the class × step progress", .id = "assignment_progress",
              .path = API_ID_PARAM, .ok = "200",
