@@ -15,9 +15,11 @@
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
  *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
+ *   GET    /api/v1/assignments/{id}/grades         the class's grade sheet (?format=xlsx|csv: a file; grades.h)
  *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
+#include "../modules/grades.h"
 #include "../modules/lab_reports.h"
 #include "../modules/positions.h"
 #include "../modules/teaching.h"
@@ -189,6 +191,23 @@ static void my_report(http_request *req, http_response *res)
     api_record_report(req, res, lab_report_mine);
 }
 
+static void grade_sheet(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    const char *format;
+    if (api_report_format(req, res, &format)) return;
+    err e;
+    err_clear(&e);
+    if (!format) return answer(req, res, assignment_grades(&c, id, NULL, &res->body, &e), &e, 200);
+    report_table t;
+    if (assignment_grades(&c, id, &t, NULL, &e)) return http_error(req, res, &e);
+    static const char *const none[][2] = {{NULL, NULL}};
+    api_report_answer(req, res, &c, &t, format, "lab_reports", "grades", "成绩单", "Grades", none);
+}
+
 static void my_assignments(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -327,6 +346,19 @@ const route api_teaching_routes[] = {
              .body = "{\"type\":\"object\",\"properties\":{\"conclusion\":{\"type\":\"string\"},"
                      "\"submit\":{\"type\":\"boolean\"}}}",
              .ok = "200", .reply = REPORT_SCHEMA, .errors = "404 409 422"}},
+    {"GET", "/api/v1/assignments/:id/grades", grade_sheet, 0,
+     .doc = {.tag = "teaching", .summary = "成绩单 / the class's grade sheet of an assignment", .id = "assignment_grades",
+             .path = API_ID_PARAM, .query = (const route_param[]){API_FORMAT_PARAM, {0}}, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
+                      "\"experiment\":{\"type\":\"object\"},\"rubric\":{\"type\":\"array\",\"items\":{"
+                      "\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+                      "\"max\":{\"type\":\"integer\"}}}},\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+                      "\"properties\":{\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},"
+                      "\"name\":{\"type\":\"string\"},\"report_id\":{\"type\":\"integer\",\"nullable\":true},"
+                      "\"state\":{\"type\":\"string\",\"enum\":[\"not_handed_in\",\"handed_in\",\"returned\",\"accepted\"]},"
+                      "\"score\":{\"type\":\"integer\",\"nullable\":true},\"points\":{\"type\":\"object\",\"nullable\":true}}}},"
+                      "\"total\":{\"type\":\"integer\"}}}",
+             .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
     {"GET", "/api/v1/my-assignments", my_assignments, 0,
      .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",
              .reply = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{"
