@@ -3,9 +3,12 @@
 // is copied; a step's check is built with the list's own 高级查询 (客户等级
 // = A, at least 2); 试做检查 against a student of the class says why it is
 // not done, then ticks once the student has the records; 保存并布置
-// publishes it to the class like a shipped one.
+// publishes it to the class like a shipped one. On the assignment's 成绩单
+// the teacher sets a rubric of their own, grades the handed-in report by
+// it, and the sheet downloads as an .xlsx that Excel (exceljs) reads.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 const PW = 'Laoshi#2026pass';
@@ -24,7 +27,8 @@ async function studentClient(base, username, password) {
   const first = await session(username, password);
   await fetch(base + '/api/v1/session/password', { method: 'POST', headers: first, body: JSON.stringify({ old_password: password, new_password: STUDENT_PW }) });
   const h = await session(username, STUDENT_PW);
-  return { post: async (path, body) => (await fetch(base + '/api/v1' + path, { method: 'POST', headers: h, body: JSON.stringify(body) })).status };
+  const send = async (method, path, body) => (await fetch(base + '/api/v1' + path, { method, headers: h, body: JSON.stringify(body) })).status;
+  return { post: (path, body) => send('POST', path, body), put: (path, body) => send('PUT', path, body) };
 }
 
 describe('a teacher writes, tries and publishes an experiment of their own', () => {
@@ -99,5 +103,45 @@ describe('a teacher writes, tries and publishes an experiment of their own', () 
     assert.equal(own.length, 1);
     assert.deepEqual(own[0].steps[0].check.filter, { and: [{ field: 'grade', op: 'in', value: ['A'] }] });
     assert.equal(own[0].steps[0].check.min, 2);
+  });
+
+  it('成绩单: a rubric of the teacher\'s own, a report graded by it, the sheet in Excel', async () => {
+    const assignmentId = Number(page.url().match(/assignments\/(\d+)/)[1]);
+    assert.equal(await studentApi.put(`/assignments/${assignmentId}/my-report`, { conclusion: '学会了按客户等级建立档案。', submit: true }), 200);
+    await page.getByRole('tab', { name: '成绩单' }).click();
+    const sheet = page.locator('[data-test=grade-sheet]');
+    await sheet.locator('[data-test=rubric-summary]', { hasText: '建立两家 A 类客户 100' }).waitFor();
+    await sheet.locator('[data-test=edit-rubric]').click();
+    const editor = page.locator('[data-test=rubric-editor]');
+    await editor.locator('[data-test=criterion-name]').first().fill('客户档案完整');
+    await editor.locator('[data-test=criterion-max]').first().locator('input').fill('60');
+    await editor.locator('[data-test=add-criterion]').click();
+    await editor.locator('[data-test=criterion-name]').nth(1).fill('实验总结质量');
+    await editor.locator('[data-test=criterion-max]').nth(1).locator('input').fill('40');
+    await editor.locator('[data-test=rubric-sum]').click(); // leaves the number input, which commits it
+    await editor.locator('[data-test=rubric-sum]', { hasText: '合计 100 分' }).waitFor();
+    await editor.locator('[data-test=rubric-save-criteria]').click();
+    await sheet.locator('[data-test=rubric-summary]', { hasText: '客户档案完整 60 · 实验总结质量 40' }).waitFor();
+    await sheet.locator('[data-state=handed_in]').waitFor();
+    await sheet.locator('[data-test=sheet-grade]').click();
+    const dialog = page.locator('[data-test=rubric-grade-dialog]');
+    await dialog.locator('.el-input-number input').nth(0).fill('55');
+    await dialog.locator('.el-input-number input').nth(1).fill('36');
+    await dialog.locator('textarea').fill('档案完整，总结可以更具体。');
+    await dialog.locator('[data-test=rubric-total]', { hasText: '91' }).waitFor();
+    await screenshot(page, 'teaching-editor-04-grading');
+    await dialog.locator('[data-test=rubric-save]').click();
+    await sheet.locator('[data-state=accepted]').waitFor();
+    await sheet.locator('[data-test=sheet-score]', { hasText: '91' }).waitFor();
+    await screenshot(page, 'teaching-editor-05-sheet');
+    const href = await sheet.locator('[data-test=export-sheet]').getAttribute('href');
+    const bytes = await page.evaluate(async url => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), href);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(bytes));
+    const rows = [];
+    book.worksheets[0].eachRow(r => rows.push(r.values.slice(1)));
+    assert.deepEqual(rows[0].slice(5, 8), ['客户档案完整（60 分）', '实验总结质量（40 分）', '成绩']);
+    assert.deepEqual(rows[1].slice(0, 2), ['2024020101', '赵一鸣']);
+    assert.deepEqual(rows[1].slice(3, 9), ['已评分', '1 / 1', 55, 36, 91, '档案完整，总结可以更具体。']);
   });
 });

@@ -35,6 +35,9 @@ export default function register(kehu) {
     component: defineAsyncComponent(() => import('./PositionTree.vue')) });
   kehu.recordTab('assignments', { name: 'matrix', label: 'teaching.matrix', first: true, open: true,
     component: defineAsyncComponent(() => import('./ClassMatrix.vue')) });
+  kehu.recordTab('assignments', { name: 'grades', label: 'teaching.gradeSheet',
+    component: defineAsyncComponent(() => import('./GradeSheet.vue')) });
+  kehu.recordAction('lab_reports', { action: 'grade_rubric', component: defineAsyncComponent(() => import('./RubricGradeButton.vue')) });
   kehu.sidePanel({ component: defineAsyncComponent(() => import('./ExperimentPanel.vue')) });
   kehu.home('teacher', defineAsyncComponent(() => import('./TeacherHome.vue')));
   kehu.home('student', { render: () => h(StudentHome, { home: true }) });

@@ -55,6 +55,14 @@ export default {
       addStep: '添加步骤', saveAndAssign: '保存并布置', tryTitle: '试做检查',
       tryTip: '发布前，用您班级中一名学生的实验公司试一试：每一步是否已完成、未完成时学生会看到什么提示。',
       tryRun: '试做检查', tryOf: '{name}：已完成 {done} / {total} 步',
+      // grading by rubric, the grade sheet
+      gradeShort: '评分', gradeSheet: '成绩单', rubric: '评分标准', editRubric: '设置评分标准', exportSheet: '导出 Excel', gradeRubric: '按评分标准评分',
+      gradeOf: '评分：{name}（{no}）', gradeSave: '保存评分', gradedAs: '已评分：{score} 分', total: '总分', comment: '教师评语',
+      pointsRange: '须在 0 到 {max} 之间', score: '成绩', stepsDone: '完成步骤', sheetState: '状态',
+      gradeState: { not_handed_in: '未提交', handed_in: '已提交', returned: '退回修改', accepted: '已评分' },
+      sheetSummary: '已评分 {accepted} 人 · 待评分 {handed_in} 人 · 退回修改 {returned} 人 · 未提交 {not_handed_in} 人 · 平均分 {average}',
+      rubricTip: '每一项一个名称和满分，各项满分之和须为 100 分。不设置时按实验步骤平均给分。', criterionName: '评分项名称',
+      addCriterion: '添加评分项', rubricSum: '合计 {n} 分（须为 100 分）', rubricBySteps: '改回按步骤给分', rubricSaved: '评分标准已保存',
     },
   },
   en: {
@@ -107,6 +115,13 @@ export default {
       addStep: 'Add step', saveAndAssign: 'Save and assign', tryTitle: 'Try the checks',
       tryTip: 'Before publishing, check the steps against the company of one of your students: what is done and what they would be told.',
       tryRun: 'Try', tryOf: '{name}: {done} of {total} steps done',
+      gradeShort: 'Grade', gradeSheet: 'Grade sheet', rubric: 'Rubric', editRubric: 'Set the rubric', exportSheet: 'Export to Excel', gradeRubric: 'Grade by rubric',
+      gradeOf: 'Grade {name} ({no})', gradeSave: 'Save grade', gradedAs: 'Graded: {score}', total: 'Total', comment: 'Comment',
+      pointsRange: 'From 0 to {max}', score: 'Score', stepsDone: 'Steps done', sheetState: 'State',
+      gradeState: { not_handed_in: 'Not handed in', handed_in: 'Handed in', returned: 'Returned', accepted: 'Accepted' },
+      sheetSummary: '{accepted} graded · {handed_in} to grade · {returned} returned · {not_handed_in} not handed in · average {average}',
+      rubricTip: 'A name and a maximum per criterion; the maxima add up to 100. Without one, the steps share the points.', criterionName: 'Criterion',
+      addCriterion: 'Add criterion', rubricSum: 'Total {n} (must be 100)', rubricBySteps: 'Back to points per step', rubricSaved: 'Rubric saved',
     },
   },
 };
