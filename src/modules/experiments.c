@@ -290,20 +290,26 @@ static void explain(const json_t *check, const entity_def *ent, step_result *r)
     }
 }
 
-/* The records of an "each" check's parent entity, oldest first. */
-static json_t *parents_of(entity_ctx *sc, const json_t *each, const entity_def **parent, err *e)
+json_t *teaching_list(entity_ctx *c, const char *entity, const char *filter, const char *sort, int64_t limit, err *e)
 {
-    *parent = meta_entity(sc->m, json_string_value(json_object_get(each, "entity")));
-    char *filter = json_object_get(each, "filter") ? json_dumps(json_object_get(each, "filter"), JSON_COMPACT) : NULL;
-    list_params p = {.filter = filter, .sort = "created_at", .limit = EACH_MAX_PARENTS};
+    list_params p = {.filter = filter, .sort = sort, .limit = limit};
     strbuf page = STRBUF_INIT;
-    int rc = entity_list(sc, *parent, &p, &page, e);
-    free(filter);
+    int rc = entity_list(c, meta_entity(c->m, entity), &p, &page, e);
     json_t *j = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
     sb_free(&page);
     json_t *items = json_incref(json_object_get(j, "items"));
     json_decref(j);
     if (!rc && !items) err_set(e, 500, "internal_error", "读取记录失败", "Cannot read records");
+    return items;
+}
+
+/* The records of an "each" check's parent entity, oldest first. */
+static json_t *parents_of(entity_ctx *sc, const json_t *each, const entity_def **parent, err *e)
+{
+    *parent = meta_entity(sc->m, json_string_value(json_object_get(each, "entity")));
+    char *filter = json_object_get(each, "filter") ? json_dumps(json_object_get(each, "filter"), JSON_COMPACT) : NULL;
+    json_t *items = teaching_list(sc, (*parent)->name, filter, "created_at", EACH_MAX_PARENTS, e);
+    free(filter);
     return items;
 }
 

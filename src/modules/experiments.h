@@ -62,6 +62,10 @@ int assignments_mine(entity_ctx *c, strbuf *out, err *e);
  * names them), 0 when not, -1 on error. */
 int teaching_is_student(entity_ctx *c, err *e);
 
+/* The items of a list of entity as c sees it (a new reference), NULL on
+ * error; the teaching modules read classes, students and reports so. */
+json_t *teaching_list(entity_ctx *c, const char *entity, const char *filter, const char *sort, int64_t limit, err *e);
+
 /* c as the server, which reads every company (the teacher's assignments
  * for their students): the current metadata, a system user. */
 entity_ctx experiments_server_ctx(const entity_ctx *c);

@@ -161,29 +161,16 @@ static const char *state_label(const char *state, int en)
     return state;
 }
 
-static json_t *list_items(entity_ctx *c, const char *entity, const char *filter, const char *sort, err *e)
-{
-    list_params p = {.filter = filter, .sort = sort, .limit = CLASS_MAX_STUDENTS};
-    strbuf page = STRBUF_INIT;
-    int rc = entity_list(c, meta_entity(c->m, entity), &p, &page, e);
-    json_t *j = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
-    sb_free(&page);
-    json_t *items = json_incref(json_object_get(j, "items"));
-    json_decref(j);
-    if (!rc && !items) err_set(e, 500, "internal_error", "读取记录失败", "Cannot read records");
-    return items;
-}
-
 /* One row per student of the class, with their report of this assignment. */
 static json_t *sheet_rows(entity_ctx *c, const json_t *a, err *e)
 {
     char filter[96];
     snprintf(filter, sizeof filter, "{\"field\":\"class_id\",\"op\":\"eq\",\"value\":%lld}",
              (long long)json_integer_value(json_object_get(a, "class_id")));
-    json_t *students = list_items(c, "students", filter, "student_no", e);
+    json_t *students = teaching_list(c, "students", filter, "student_no", CLASS_MAX_STUDENTS, e);
     snprintf(filter, sizeof filter, "{\"field\":\"assignment_id\",\"op\":\"eq\",\"value\":%lld}",
              (long long)json_integer_value(json_object_get(a, "id")));
-    json_t *reports = students ? list_items(c, "lab_reports", filter, "id", e) : NULL;
+    json_t *reports = students ? teaching_list(c, "lab_reports", filter, "id", CLASS_MAX_STUDENTS, e) : NULL;
     json_t *rows = reports ? json_array() : NULL;
     size_t i, j;
     json_t *s, *r;
