@@ -480,10 +480,10 @@ static void own_only(json_t *holder, const char *key, const entity_def *ent, int
  * every step (and an "each" check's parents) counts only the records the
  * student owns, not the whole class's. *copy holds a scoped copy to
  * release, or NULL when x is used as it is. */
-static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err *e)
+static const json_t *scoped_as(entity_ctx *sc, const json_t *x, int shared, json_t **copy, err *e)
 {
     *copy = NULL;
-    int shared = in_shared_company(sc, e);
+    if (shared < 0) shared = in_shared_company(sc, e);
     if (shared <= 0) return shared < 0 ? NULL : x;
     *copy = json_deep_copy(x);
     size_t i;
@@ -497,12 +497,18 @@ static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err 
     return *copy;
 }
 
+static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err *e)
+{
+    return scoped_as(sc, x, -1, copy, e);
+}
+
 /* Every step of x for the student (sc's user, in their company); appends
- * "steps":[...],"done":k,"total":n. */
-static int eval_steps(entity_ctx *sc, const json_t *experiment, strbuf *out, err *e)
+ * "steps":[...],"done":k,"total":n. shared: 1 when the student works in
+ * their class's shared company, 0 when not, -1 to find out (a query). */
+static int eval_steps_as(entity_ctx *sc, const json_t *experiment, int shared, strbuf *out, err *e)
 {
     json_t *copy;
-    const json_t *x = scoped(sc, experiment, &copy, e);
+    const json_t *x = scoped_as(sc, experiment, shared, &copy, e);
     if (!x) return -1;
     const json_t *steps = json_object_get(x, "steps");
     step_result *rs = arena_alloc(sc->a, sizeof *rs * MAX_STEPS); /* 30 KB: not on a server thread's stack */
@@ -520,6 +526,11 @@ static int eval_steps(entity_ctx *sc, const json_t *experiment, strbuf *out, err
     sb_printf(out, "],\"done\":%d,\"total\":%d", done, (int)json_array_size(steps));
     json_decref(copy);
     return 0;
+}
+
+static int eval_steps(entity_ctx *sc, const json_t *experiment, strbuf *out, err *e)
+{
+    return eval_steps_as(sc, experiment, -1, out, e);
 }
 
 /* ---- assignments ---- */
@@ -561,7 +572,10 @@ static int student_ctx(entity_ctx *c, int64_t user_id, auth_user *u, entity_ctx 
     return 0;
 }
 
-static int student_row(entity_ctx *c, const json_t *x, const json_t *student, strbuf *out, err *e)
+/* shared_company: the class's shared company (0 for none), known once for
+ * the whole matrix rather than asked per student. */
+static int student_row(entity_ctx *c, const json_t *x, const json_t *student, int64_t shared_company, strbuf *out,
+                       err *e)
 {
     static const char *const keys[] = {"id", "student_no", "name", "group_name"};
     sb_putc(out, '{');
@@ -579,9 +593,22 @@ static int student_row(entity_ctx *c, const json_t *x, const json_t *student, st
         sb_append(out, "\"steps\":[],\"done\":0,\"total\":0,\"unavailable\":true}");
         return 0;
     }
-    if (eval_steps(&sc, x, out, e)) return -1;
+    int shared = shared_company && u.company_id == shared_company && !u.is_admin;
+    if (eval_steps_as(&sc, x, shared, out, e)) return -1;
     sb_putc(out, '}');
     return 0;
+}
+
+/* The class's shared company (classes.shared_company_id), 0 for none. */
+static int class_shared_company(entity_ctx *c, int64_t class_id, int64_t *company, err *e)
+{
+    strbuf text = STRBUF_INIT;
+    int rc = entity_get(c, meta_entity(c->m, "classes"), class_id, 0, &text, e);
+    json_t *k = rc ? NULL : json_loads(sb_str(&text), 0, NULL);
+    sb_free(&text);
+    *company = json_integer_value(json_object_get(k, "shared_company_id"));
+    json_decref(k);
+    return rc;
 }
 
 int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
@@ -598,6 +625,8 @@ int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
     int rc = entity_list(c, meta_entity(c->m, "students"), &p, &page, e);
     json_t *students = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
     sb_free(&page);
+    int64_t shared_company = 0;
+    if (!rc) rc = class_shared_company(c, json_integer_value(json_object_get(a, "class_id")), &shared_company, e);
     if (!rc) {
         assignment_head(a, out);
         summary_json(x, out);
@@ -605,7 +634,7 @@ int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
         const json_t *items = json_object_get(students, "items");
         for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
             if (i) sb_putc(out, ',');
-            rc = student_row(c, x, json_array_get(items, i), out, e);
+            rc = student_row(c, x, json_array_get(items, i), shared_company, out, e);
         }
         sb_printf(out, "],\"total\":%d}", (int)json_array_size(items));
     }
