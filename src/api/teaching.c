@@ -11,12 +11,15 @@
  *   PUT    /api/v1/classes/{id}/students/{sid}/position   place a student in a position
  *   GET    /api/v1/experiments                     the experiments compiled in
  *   GET    /api/v1/experiments/{code}              one, with its steps
+ *   POST   /api/v1/experiments/try                 试做检查: a draft's steps checked as one student
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
  *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
+ *   GET    /api/v1/assignments/{id}/grades         the class's grade sheet (?format=xlsx|csv: a file; grades.h)
  *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
+#include "../modules/grades.h"
 #include "../modules/lab_reports.h"
 #include "../modules/positions.h"
 #include "../modules/teaching.h"
@@ -144,16 +147,33 @@ static void place_student(http_request *req, http_response *res)
 
 static void list_experiments(http_request *req, http_response *res)
 {
-    (void)req;
-    experiments_list_json(&res->body);
-    http_json(res, 200);
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    err e;
+    err_clear(&e);
+    answer(req, res, experiments_list_json(&c, &res->body, &e), &e, 200);
 }
 
 static void get_experiment(http_request *req, http_response *res)
 {
+    entity_ctx c;
+    api_entity_ctx(req, &c);
     err e;
     err_clear(&e);
-    answer(req, res, experiment_json(req->params[0], &res->body, &e), &e, 200);
+    answer(req, res, experiment_json(&c, req->params[0], &res->body, &e), &e, 200);
+}
+
+static void try_experiment(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    json_t *body = http_json_body(req, res);
+    if (!body) return;
+    err e;
+    err_clear(&e);
+    int rc = experiment_try(&c, body, &res->body, &e);
+    json_decref(body);
+    answer(req, res, rc, &e, 200);
 }
 
 static void progress(http_request *req, http_response *res)
@@ -169,6 +189,23 @@ static void my_progress(http_request *req, http_response *res)
 static void my_report(http_request *req, http_response *res)
 {
     api_record_report(req, res, lab_report_mine);
+}
+
+static void grade_sheet(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    const char *format;
+    if (api_report_format(req, res, &format)) return;
+    err e;
+    err_clear(&e);
+    if (!format) return answer(req, res, assignment_grades(&c, id, NULL, &res->body, &e), &e, 200);
+    report_table t;
+    if (assignment_grades(&c, id, &t, NULL, &e)) return http_error(req, res, &e);
+    static const char *const none[][2] = {{NULL, NULL}};
+    api_report_answer(req, res, &c, &t, format, "lab_reports", "grades", "成绩单", "Grades", none);
 }
 
 static void my_assignments(http_request *req, http_response *res)
@@ -272,6 +309,15 @@ const route api_teaching_routes[] = {
      .doc = {.tag = "teaching", .summary = "实验 / an experiment", .id = "get_experiment",
              .path = (const route_param[]){{"code", "string", "experiment code", 1}, {0}}, .ok = "200",
              .reply = "{\"type\":\"object\"}", .errors = "404"}},
+    {"POST", "/api/v1/experiments/try", try_experiment, 0,
+     .doc = {.tag = "teaching", .summary = "试做检查 / try an experiment's checks as a student", .id = "try_experiment",
+             .body = "{\"type\":\"object\",\"required\":[\"experiment\",\"student_id\"],\"properties\":{"
+                     "\"experiment\":{\"type\":\"object\"},\"student_id\":{\"type\":\"integer\"}}}",
+             .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"student\":{\"type\":\"object\"},"
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
+                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
+             .errors = "404 422"}},
     {"GET", "/api/v1/assignments/:id/progress", progress, 0,
      .doc = {.tag = "teaching", .summary = "全班实验进度 / the class × step progress", .id = "assignment_progress",
              .path = API_ID_PARAM, .ok = "200",
@@ -300,6 +346,19 @@ const route api_teaching_routes[] = {
              .body = "{\"type\":\"object\",\"properties\":{\"conclusion\":{\"type\":\"string\"},"
                      "\"submit\":{\"type\":\"boolean\"}}}",
              .ok = "200", .reply = REPORT_SCHEMA, .errors = "404 409 422"}},
+    {"GET", "/api/v1/assignments/:id/grades", grade_sheet, 0,
+     .doc = {.tag = "teaching", .summary = "成绩单 / the class's grade sheet of an assignment", .id = "assignment_grades",
+             .path = API_ID_PARAM, .query = (const route_param[]){API_FORMAT_PARAM, {0}}, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
+                      "\"experiment\":{\"type\":\"object\"},\"rubric\":{\"type\":\"array\",\"items\":{"
+                      "\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+                      "\"max\":{\"type\":\"integer\"}}}},\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+                      "\"properties\":{\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},"
+                      "\"name\":{\"type\":\"string\"},\"report_id\":{\"type\":\"integer\",\"nullable\":true},"
+                      "\"state\":{\"type\":\"string\",\"enum\":[\"not_handed_in\",\"handed_in\",\"returned\",\"accepted\"]},"
+                      "\"score\":{\"type\":\"integer\",\"nullable\":true},\"points\":{\"type\":\"object\",\"nullable\":true}}}},"
+                      "\"total\":{\"type\":\"integer\"}}}",
+             .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
     {"GET", "/api/v1/my-assignments", my_assignments, 0,
      .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",
              .reply = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{"

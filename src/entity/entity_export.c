@@ -457,6 +457,7 @@ done:
 static void report_cell(export_sink *k, const rt_column *col, const rt_cell *cell)
 {
     if (col->kind == RT_TEXT) return put_text(k, cell->s ? cell->s : "", NULL);
+    if (cell->empty) return put_text(k, "", NULL);
     strbuf sb = STRBUF_INIT;
     int whole = col->kind == RT_INTEGER || col->kind == RT_COUNT;
     if (whole) sb_int64(&sb, cell->n);

@@ -71,6 +71,7 @@ static const char *const KIND[] = {[RT_TEXT] = "text", [RT_MONEY] = "money", [RT
 static void cell_json(const rt_column *col, const rt_cell *cell, strbuf *out)
 {
     if (col->kind == RT_TEXT) sb_json_string(out, cell->s);
+    else if (cell->empty) sb_append(out, "null");
     else if (col->kind == RT_INTEGER || col->kind == RT_COUNT) sb_int64(out, cell->n);
     else decimal_format(cell->n, 2, out);
 }

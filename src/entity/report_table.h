@@ -31,6 +31,7 @@ typedef struct rt_column {
 typedef struct rt_cell {
     const char *s; /* RT_TEXT (NULL: empty) */
     int64_t n;     /* the others: RT_MONEY and RT_DECIMAL2 times 100 */
+    int empty;     /* a number not known (a grade not given yet): null, an empty cell */
 } rt_cell;
 
 typedef struct report_table {

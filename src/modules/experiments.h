@@ -29,10 +29,22 @@
 int experiments_check(const metadata *m, err *e);
 /* The experiment with this code, or NULL. Read-only, shared by threads. */
 const json_t *experiment_find(const char *code);
-/* {"items":[{code, series, number, title, expected_minutes, steps}],"total"}. */
-void experiments_list_json(strbuf *out);
+/* {"items":[{code, series, number, title, expected_minutes, steps}],"total"}:
+ * the teacher's own experiments (custom_experiments.h), then the shipped. */
+int experiments_list_json(entity_ctx *c, strbuf *out, err *e);
+/* The experiment code names as c may read it: a shipped one (borrowed,
+ * *owned NULL) or a teacher's own (*owned, to release). NULL with 404. */
+const json_t *experiment_resolve(entity_ctx *c, const char *code, json_t **owned, err *e);
 /* The whole experiment; 404 when unknown. */
-int experiment_json(const char *code, strbuf *out, err *e);
+int experiment_json(entity_ctx *c, const char *code, strbuf *out, err *e);
+/* Checks x (title, steps) as start-up checks a shipped file, against m;
+ * 422 naming the step and what is wrong in it. */
+int experiment_validate(const metadata *m, const json_t *x, err *e);
+/* 试做检查: the steps of body.experiment (as the editor holds it, saved or
+ * not) checked as body.student_id (a students record c reads: a student of
+ * one of the teacher's classes, else 404) would be checked on an
+ * assignment: {"student":{id,student_no,name},"steps":[...],"done","total"}. */
+int experiment_try(entity_ctx *c, const json_t *body, strbuf *out, err *e);
 
 /* The class × step matrix of an assignment the teacher sees (404
  * otherwise): per student and step the state (not_started, in_progress,
@@ -50,6 +62,10 @@ int assignments_mine(entity_ctx *c, strbuf *out, err *e);
  * names them), 0 when not, -1 on error. */
 int teaching_is_student(entity_ctx *c, err *e);
 
+/* The items of a list of entity as c sees it (a new reference), NULL on
+ * error; the teaching modules read classes, students and reports so. */
+json_t *teaching_list(entity_ctx *c, const char *entity, const char *filter, const char *sort, int64_t limit, err *e);
+
 /* c as the server, which reads every company (the teacher's assignments
  * for their students): the current metadata, a system user. */
 entity_ctx experiments_server_ctx(const entity_ctx *c);
@@ -64,6 +80,7 @@ typedef struct student_work_t {
     const json_t *experiment;
     json_t *student;
     json_t *steps;
+    json_t *owned; /* the experiment when it is a teacher's own */
 } student_work_t;
 int student_work(entity_ctx *c, int64_t assignment_id, student_work_t *w, err *e);
 void student_work_free(student_work_t *w);

@@ -10,6 +10,7 @@
 #include "../entity/meta_load.h"
 #include "../util/clock.h"
 #include "experiments.h"
+#include "grades.h"
 
 #define CONCLUSION_MAX_CHARS 20000 /* a few pages of 实验总结 */
 #define SCORE_MAX 100
@@ -38,6 +39,7 @@ void lab_reports_init(void)
 {
     entity_before("lab_reports", ON_CREATE | ON_DELETE, server_writes);
     entity_before("lab_reports", ON_WRITE, score_range);
+    grades_init();
 }
 
 /* ---- the report's text ---- */

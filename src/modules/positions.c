@@ -8,6 +8,7 @@
 #include "../entity/hooks.h"
 #include "../entity/meta_load.h"
 #include "companies.h"
+#include "experiments.h"
 
 #define TREE_MAX 500 /* positions and students a class's tree shows */
 #define ROOT_ROLE "管理员" /* the seeded root of every company: the teacher's, not a position */
@@ -30,15 +31,7 @@ entity_ctx positions_company_ctx(const entity_ctx *c, int64_t company_id, auth_u
 /* The items of a list as JSON (owned by the caller), NULL on error. */
 static json_t *list_items(entity_ctx *c, const char *entity, const char *filter, const char *sort, err *e)
 {
-    list_params p = {.filter = filter, .sort = sort, .limit = TREE_MAX};
-    strbuf page = STRBUF_INIT;
-    int rc = entity_list(c, meta_entity(c->m, entity), &p, &page, e);
-    json_t *j = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
-    sb_free(&page);
-    json_t *items = json_incref(json_object_get(j, "items"));
-    json_decref(j);
-    if (!rc && !items) err_set(e, 500, "internal_error", "读取记录失败", "Cannot read records");
-    return items;
+    return teaching_list(c, entity, filter, sort, TREE_MAX, e);
 }
 
 static json_t *get_record(entity_ctx *c, const char *entity, int64_t id, err *e)

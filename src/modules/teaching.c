@@ -15,6 +15,7 @@
 #include "access.h"
 #include "companies.h"
 #include "datasets.h"
+#include "custom_experiments.h"
 #include "experiments.h"
 #include "positions.h"
 
@@ -58,30 +59,34 @@ static int students_by_import(entity_ctx *c, hook_change *ch, err *e)
 
 static int assignment_rules(entity_ctx *c, hook_change *ch, err *e)
 {
-    const char *code = hook_text(ch, "experiment");
-    const json_t *x = code ? experiment_find(code) : NULL;
+    json_t *owned = NULL;
+    err unknown;
+    err_clear(&unknown);
+    /* as the teacher: a shipped experiment or one of their own */
+    const json_t *x = experiment_resolve(c, hook_text(ch, "experiment"), &owned, &unknown);
     if (!x) err_add_field(e, "experiment", "not_an_option");
     const char *opens = hook_text(ch, "opens_at"), *closes = hook_text(ch, "closes_at");
     if (opens && closes && strcmp(closes, opens) <= 0) err_add_field(e, "closes_at", "before_opens");
     if (e->nfields)
-        return err_set(e, 422, "validation_failed", "实验任务有误：实验须为已有实验，截止时间须晚于开始时间",
-                       "Invalid assignment: a known experiment, closing after it opens");
+        return json_decref(owned), err_set(e, 422, "validation_failed", "实验任务有误：实验须为已有实验，截止时间须晚于开始时间",
+                                           "Invalid assignment: a known experiment, closing after it opens");
     /* the class must be one the teacher sees, not merely one of the company */
     strbuf ignored = STRBUF_INIT;
     int rc = entity_get(c, meta_entity(c->m, "classes"), hook_int(ch, "class_id", 0), 0, &ignored, e);
     sb_free(&ignored);
     if (rc) {
+        json_decref(owned);
         err_clear(e);
         err_add_field(e, "class_id", "not_found");
         return err_set(e, 422, "validation_failed", "班级不存在或不是您的班级", "No such class of yours");
     }
     if (hook_event(ch) == ON_CREATE && !hook_text(ch, "title")) {
-        return hook_set_text(ch, "title",
-                             arena_printf(c->a, "%s %s", json_string_value(json_object_get(x, "number")),
-                                          json_string_value(json_object_get(x, "title"))),
-                             e);
+        const char *number = json_string_value(json_object_get(x, "number"));
+        const char *title = json_string_value(json_object_get(x, "title"));
+        rc = hook_set_text(ch, "title", number && *number ? arena_printf(c->a, "%s %s", number, title) : arena_strdup(c->a, title), e);
     }
-    return 0;
+    json_decref(owned);
+    return rc;
 }
 
 /* 行业数据 says what the last reset loaded: only the reset writes it (the
@@ -534,6 +539,7 @@ void teaching_init(void)
     entity_before("classes", ON_WRITE | ON_DELETE, teachers_write);
     entity_before("assignments", ON_WRITE | ON_DELETE, teachers_write);
     entity_before("assignments", ON_WRITE, assignment_rules);
+    custom_experiments_init();
     entity_before("students", ON_CREATE, students_by_import);
     entity_before("students", ON_UPDATE | ON_DELETE, teachers_write);
     entity_before("students", ON_UPDATE, dataset_by_reset);

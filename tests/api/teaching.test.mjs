@@ -373,7 +373,7 @@ test('我的实验: a student lists the assignments of their own class, with the
 test('the 教学实验 menu is served to teachers, students and platform administrators only', async () => {
   const area = async who => (await who.get('/api/v1/metadata')).json.menu.find(g => g.key === 'teaching');
   const role = async who => (await who.get('/api/v1/metadata')).json.user.teaching_role;
-  assert.deepEqual((await area(teacher)).items.sort(), ['assignments', 'classes', 'lab_reports', 'students']);
+  assert.deepEqual((await area(teacher)).items.sort(), ['assignments', 'classes', 'custom_experiments', 'lab_reports', 'students']);
   assert.equal(await role(teacher), 'teacher');
   assert.ok((await area(platform)).items.includes('classes'));
   assert.equal(await role(platform), 'admin');

@@ -96,7 +96,7 @@ describe('a lab report is written, handed in, graded and exported', () => {
     await link.click();
     await page.getByText('通过本次实验，我学会了建立客户档案').waitFor();
     await screenshot(page, 'teaching-report-03-teacher-reads');
-    await page.getByRole('button', { name: '评分' }).click();
+    await page.getByRole('button', { name: '评分', exact: true }).click();
     const dialog = page.locator('.el-dialog:visible');
     await dialog.locator('input').first().fill('92');
     await dialog.locator('textarea').first().fill('步骤完整，总结到位。');

@@ -50,3 +50,37 @@ export function emptyValue(f) {
 export function countActive(values) {
   return Object.values(values).filter(v => filled(v) && !(Array.isArray(v) && v.every(x => !filled(x)))).length;
 }
+
+function prevDay(ymd) {
+  const d = new Date(ymd + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+// The advanced-search form that buildFilter turns into `filter`, to edit a
+// stored filter in the same form; null when the filter is not one the form
+// makes (another operator, an "or"): the caller keeps it as it is.
+export function filterValues(entity, filter) {
+  if (!filter) return { values: {}, shown: [] };
+  const conds = filter.and || [filter];
+  const values = {};
+  const byName = Object.fromEntries(entity.fields.map(f => [f.name, f]));
+  for (const c of conds) {
+    const f = byName[c?.field];
+    if (!f) return null;
+    if (TEXT_TYPES.has(f.type) || f.type === 'autonumber') values[f.name] = c.op === 'contains' ? c.value : undefined;
+    else if (f.type === 'picklist' || f.type === 'multipicklist') values[f.name] = c.op === 'in' ? c.value : undefined;
+    else if (f.type === 'boolean') values[f.name] = c.op === 'eq' ? String(c.value) : undefined;
+    else if (NUMBER_TYPES.has(f.type) || f.type === 'date' || f.type === 'datetime') {
+      const range = values[f.name] || [null, null];
+      if (c.op === 'gte') range[0] = c.value;
+      else if (c.op === 'lte' || (c.op === 'lt' && f.type === 'datetime')) range[1] = c.op === 'lt' ? prevDay(c.value) : c.value;
+      else return null;
+      values[f.name] = range;
+    } else if (f.type === 'link' || f.type === 'user') values[f.name] = c.op === 'eq' ? c.value : undefined;
+    if (values[f.name] === undefined) return null;
+  }
+  // the form's own filter must be this one, or editing would change it
+  if (JSON.stringify(buildFilter(entity, values)) !== JSON.stringify(filter.and ? filter : { and: [filter] })) return null;
+  return { values, shown: Object.keys(values) };
+}

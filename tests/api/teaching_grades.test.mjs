@@ -1,0 +1,135 @@
+// teaching_grades.test.mjs - grading by a rubric and the grade sheet of an
+// assignment: without a rubric every step is a criterion (100 shared out);
+// a teacher may set their own rubric (maxima adding up to 100); 按评分标准评分
+// takes points per criterion and makes the score their sum; the grade sheet
+// lists every student of the class with the state of their report (not
+// handed in, handed in, returned, accepted), as JSON and as an .xlsx that
+// Excel (exceljs here) reads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { Server, assertError } from './harness.mjs';
+
+const srv = new Server();
+const PW = 'Pass#2026word';
+const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
+let teacher, teacher2, assignment;
+const students = {}; // 学号 -> client
+
+const STEPS = ['accounts', 'contacts', 'activities'].map((entity, i) => ({
+  key: entity, title: ['建立客户', '添加联系人', '登记行动'][i], check: { kind: 'count', entity, what: ['客户', '联系人', '行动'][i] } }));
+
+async function signInFirst(s) {
+  const login = await srv.request('POST', '/api/v1/session', { body: { username: s.student_no, password: s.password } });
+  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
+  assert.equal((await srv.request('POST', '/api/v1/session/password',
+    { body: { old_password: s.password, new_password: PW }, headers: h })).status, 204);
+  return srv.client(s.student_no, PW);
+}
+
+before(async () => {
+  await srv.start();
+  const platform = await srv.client();
+  for (const u of ['sun_t', 'ma_t']) {
+    const r = await platform.post('/api/v1/users', { username: u, name: u, password: PW });
+    assert.equal((await platform.req('PUT', `/api/v1/teachers/${r.json.id}`)).status, 204);
+  }
+  teacher = await srv.client('sun_t', PW);
+  teacher2 = await srv.client('ma_t', PW);
+  const klass = (await teacher.post('/api/v1/classes', { name: '国际贸易2401班' })).json;
+  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
+    { raw: '学号,姓名,小组\n2024030101,吴佳怡,一组\n2024030102,郑浩然,一组\n2024030103,冯雨桐,二组\n', headers: CSV });
+  assert.equal(r.status, 201, r.text);
+  for (const s of r.json.students) students[s.student_no] = await signInFirst(s);
+  const x = (await teacher.post('/api/v1/custom_experiments', { title: '客户跟进', number: '自编二', steps: STEPS })).json;
+  const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const closes = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  assignment = (await teacher.post('/api/v1/assignments',
+    { class_id: klass.id, experiment: `custom-${x.id}`, opens_at: opens, closes_at: closes })).json;
+  // two students hand in a report; the third does nothing
+  for (const no of ['2024030101', '2024030102']) {
+    const s = students[no];
+    assert.equal((await s.post('/api/v1/accounts', { name: `${no} 的客户` })).status, 201);
+    const saved = await s.req('PUT', `/api/v1/assignments/${assignment.id}/my-report`,
+      { body: { conclusion: '完成了客户建立。', submit: true } });
+    assert.equal(saved.status, 200, saved.text);
+  }
+});
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+const sheet = async () => (await teacher.get(`/api/v1/assignments/${assignment.id}/grades`)).json;
+const reportOf = async no => (await sheet()).students.find(s => s.student_no === no).report_id;
+
+test('without a rubric every step is a criterion; the sheet lists every student with their state', async () => {
+  const g = await sheet();
+  assert.deepEqual(g.rubric, [{ key: 'accounts', name: '建立客户', max: 34 }, { key: 'contacts', name: '添加联系人', max: 33 },
+    { key: 'activities', name: '登记行动', max: 33 }]);
+  assert.deepEqual(g.students.map(s => [s.student_no, s.state, s.score]),
+    [['2024030101', 'handed_in', null], ['2024030102', 'handed_in', null], ['2024030103', 'not_handed_in', null]]);
+  assert.equal(g.students[0].steps_done, '1 / 3');
+  assertError(assert, await teacher2.get(`/api/v1/assignments/${assignment.id}/grades`), 404);
+  assertError(assert, await students['2024030101'].get(`/api/v1/assignments/${assignment.id}/grades`), 404);
+  assertError(assert, await teacher.get(`/api/v1/assignments/${assignment.id}/grades?format=pdf`), 400);
+});
+
+test('按评分标准评分: points per step within each maximum, the score their sum', async () => {
+  const id = await reportOf('2024030101');
+  const url = `/api/v1/lab_reports/${id}/actions/grade_rubric`;
+  const missing = await teacher.post(url, { points: { accounts: 30, contacts: 20 } });
+  assertError(assert, missing, 422, 'validation_failed');
+  assert.equal(missing.json.error.fields['points.activities'], 'required');
+  const over = await teacher.post(url, { points: { accounts: 35, contacts: 20, activities: 0 } });
+  assert.equal(over.json.error.fields['points.accounts'], 'out_of_range');
+  assertError(assert, await teacher2.post(url, { points: { accounts: 30, contacts: 20, activities: 0 } }), 404);
+  const ok = await teacher.post(url, { points: { accounts: 34, contacts: 20, activities: 0 }, comment: '联系人还不完整。' });
+  assert.equal(ok.status, 200, ok.text);
+  const report = (await teacher.get(`/api/v1/lab_reports/${id}`)).json;
+  assert.deepEqual([report.status, report.score, report.points, report.comment],
+    ['graded', 54, { accounts: 34, contacts: 20, activities: 0 }, '联系人还不完整。']);
+  // the points are the action's: a plain write cannot set them
+  assertError(assert, await teacher.patch(`/api/v1/lab_reports/${id}`, { points: { accounts: 1 } }), 422);
+  // the one-score grade replaces them
+  assert.equal((await teacher.post(`/api/v1/lab_reports/${id}/actions/grade`, { score: 60 })).status, 200);
+  assert.equal((await teacher.get(`/api/v1/lab_reports/${id}`)).json.points, null);
+  // the student sees the grade
+  const mine = (await students['2024030101'].get(`/api/v1/assignments/${assignment.id}/my-report`)).json;
+  assert.equal(mine.report.score, 60);
+});
+
+test('a rubric of the teacher\'s own: maxima adding up to 100', async () => {
+  const url = `/api/v1/assignments/${assignment.id}`;
+  assertError(assert, await teacher.patch(url, { rubric: [{ key: 'a', name: '客户档案', max: 50 }] }), 422, 'validation_failed');
+  assertError(assert, await teacher.patch(url, { rubric: [{ key: 'a', name: '客户档案', max: 50 }, { key: 'a', name: '总结', max: 50 }] }), 422);
+  assertError(assert, await teacher.patch(url, { rubric: [{ key: 'a', name: '', max: 100 }] }), 422);
+  const rubric = [{ key: 'records', name: '实验记录完整', max: 60 }, { key: 'summary', name: '实验总结质量', max: 40 }];
+  assert.equal((await teacher.patch(url, { rubric })).status, 200);
+  assert.deepEqual((await sheet()).rubric, rubric);
+  const id = await reportOf('2024030102');
+  assert.equal((await teacher.post(`/api/v1/lab_reports/${id}/actions/grade_rubric`,
+    { points: { records: 50, summary: 38 } })).status, 200);
+  assert.equal((await teacher.get(`/api/v1/lab_reports/${id}`)).json.score, 88);
+});
+
+test('the grade sheet in Excel: a row per student, points and score as numbers, blank when not graded', async () => {
+  const back = await teacher.post(`/api/v1/lab_reports/${await reportOf('2024030101')}/actions/grade_rubric`,
+    { points: { records: 40, summary: 30 } });
+  assert.equal(back.status, 200, back.text);
+  const g = await sheet();
+  assert.deepEqual(g.students.map(s => [s.state, s.score]), [['accepted', 70], ['accepted', 88], ['not_handed_in', null]]);
+  const r = await fetch(`${srv.base}/api/v1/assignments/${assignment.id}/grades?format=xlsx`, { headers: { Authorization: `Bearer ${teacher.token}` } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /spreadsheetml/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(await r.arrayBuffer()));
+  const ws = book.worksheets[0];
+  const rows = [];
+  ws.eachRow(row => rows.push(row.values.slice(1)));
+  assert.deepEqual(rows[0], ['学号', '姓名', '小组', '状态', '完成步骤', '实验记录完整（60 分）', '实验总结质量（40 分）', '成绩', '教师评语']);
+  assert.deepEqual(rows[1].slice(0, 8), ['2024030101', '吴佳怡', '一组', '已评分', '1 / 3', 40, 30, 70]);
+  assert.deepEqual(rows[2].slice(5, 8), [50, 38, 88]);
+  const third = ws.getRow(4);
+  assert.deepEqual([third.getCell(1).value, third.getCell(4).value], ['2024030103', '未提交']);
+  assert.ok([null, ''].includes(third.getCell(8).value), 'no score: an empty cell');
+  const csv = await teacher.req('GET', `/api/v1/assignments/${assignment.id}/grades?format=csv`);
+  assert.match(csv.text, /2024030102,郑浩然,一组,已评分,1 \/ 3,50,38,88/);
+});
