@@ -129,6 +129,24 @@ static int finish(db_stmt *s, int step, err *e)
     return step < 0 ? err_set(e, 500, "db_error", "读取报表失败", "Cannot read the report") : 0;
 }
 
+/* 1 when report `tag` run as q is kept (t filled, q freed); else 0, with
+ * `key` the key to keep it under (empty when it cannot be kept). */
+static int kept_report(entity_ctx *c, const char *tag, query *q, report_table *t, strbuf *key)
+{
+    if (report_cache_key(c, tag, RECEIVABLES_READS, q, key)) return sb_free(key), 0;
+    if (!report_cache_get(sb_str(key), t)) return 0;
+    sb_free(key);
+    query_free(q);
+    return 1;
+}
+
+/* Keeps the finished t under key (when there is one) and frees key. */
+static void keep_report(entity_ctx *c, strbuf *key, const report_table *t)
+{
+    if (key->len) report_cache_put(sb_str(key), c->lang, t);
+    sb_free(key);
+}
+
 static const char *text_or(entity_ctx *c, db_stmt *s, int col, const char *zh, const char *en)
 {
     if (!db_column_is_null(s, col) && *db_column_text(s, col)) return arena_strdup(c->a, db_column_text(s, col));
@@ -275,12 +293,7 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
     live_orders(c, orders, &q);
     query_sql(&q, ") x WHERE x.amt <> 0 GROUP BY x.k, x.n, x.b ORDER BY x.k, x.b");
     strbuf key = STRBUF_INIT;
-    int cacheable = report_cache_key(c, "ageing", RECEIVABLES_READS, &q, &key) == 0;
-    if (cacheable && report_cache_get(sb_str(&key), t)) {
-        sb_free(&key);
-        query_free(&q);
-        return 0;
-    }
+    if (kept_report(c, "ageing", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
     if (!s) return sb_free(&key), -1;
     int step;
@@ -301,8 +314,7 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
     if (finish(s, step, e)) return sb_free(&key), -1;
     report_table_sort(t, 6);
     report_table_sum(t, c->lang);
-    if (cacheable) report_cache_put(sb_str(&key), c->lang, t);
-    sb_free(&key);
+    keep_report(c, &key, t);
     return 0;
 }
 
@@ -367,8 +379,10 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
         overdue_items(c, orders, day, &q);
         query_sqlf(&q, "%s GROUP BY %s, %s ORDER BY SUM(x.outstanding) DESC, 2 LIMIT %d", g->join, g->key, g->name, ROWS_MAX);
     }
+    strbuf key = STRBUF_INIT;
+    if (kept_report(c, "arrears", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
-    if (!s) return -1;
+    if (!s) return sb_free(&key), -1;
     int step;
     while ((step = db_step(s)) == DB_ROW) {
         rt_cell *row = report_table_add(t, num(s, 0));
@@ -383,8 +397,9 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
             row[3].n = num(s, 4);
         }
     }
-    if (finish(s, step, e)) return -1;
+    if (finish(s, step, e)) return sb_free(&key), -1;
     report_table_sum(t, c->lang);
+    keep_report(c, &key, t);
     return 0;
 }
 
