@@ -29,6 +29,10 @@ int demo_commerce(struct entity_ctx *c, err *e);
 /* 折扣规则 of each kind, approval flows and an order waiting in 张伟's
  * 待我审批 (demo_approvals.c), after demo_commerce and the team. */
 int demo_approvals(struct entity_ctx *c, err *e);
+/* A flow for 费用 over 3,000 元 to the submitter's superior, and 李娜's
+ * travel expense waiting in 张伟's 待我审批; last, so the earlier demo
+ * expenses (campaign bills) stay approved at once. */
+int demo_expense_approval(struct entity_ctx *c, err *e);
 /* 回款计划 (demo_receivables.c): instalments, some overdue, with receipts
  * allocated, and three older orders, after demo_commerce. */
 int demo_receivables(struct entity_ctx *c, err *e);

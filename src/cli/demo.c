@@ -218,6 +218,8 @@ static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
     /* 通讯中心: the team writes its own 沟通模板 and sends; what was sent is the record */
     json_object_set_new(perms, "comm_templates", json_pack("{s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1));
     json_object_set_new(perms, "comm_messages", json_pack("{s:b,s:b,s:b}", "view", 1, "create", 1, "export", 1));
+    /* 费用: each files their own (travel, entertainment) for approval */
+    json_object_set_new(perms, "expenses", json_pack("{s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1, "export", 1));
     int64_t profile = 0, dept = 0, manager_role = 0, rep_role = 0, root = root_role(c, e);
     if (create(c, "profiles", json_pack("{s:s,s:o}", "name", "销售人员", "permissions", perms), &profile, e) ||
         create(c, "departments", json_pack("{s:s,s:s}", "name", "销售部", "code", "XS"), &dept, e) ||
@@ -333,7 +335,8 @@ int cli_demo_data(db_conn *db, err *e)
                      demo_conversions(&c, e) || demo_commerce(&c, e) || demo_receivables(&c, e) || demo_approvals(&c, e) ||
                      follow_account_owner(&c, "quotes", e) || follow_account_owner(&c, "sales_orders", e) ||
                      follow_account_owner(&c, "invoices", e) || follow_account_owner(&c, "instalments", e) || demo_marketing(&c, e) ||
-                     demo_office(&c, e) || demo_documents(&c, e) || demo_service(&c, e) || demo_stock(&c, e)
+                     demo_office(&c, e) || demo_documents(&c, e) || demo_service(&c, e) || demo_stock(&c, e) ||
+                     demo_expense_approval(&c, e)
                  ? -1
                  : 0;
     if (!rc)

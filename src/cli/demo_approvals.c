@@ -48,29 +48,42 @@ static int rules_and_flows(entity_ctx *c, int64_t rep_role, int64_t manager_role
     return rc;
 }
 
-/* 李娜 orders 15 notebooks at the rule price and submits: over 100,000. */
-static int pending_order(entity_ctx *admin, int64_t rep_role, err *e)
+/* 李娜 (销售代表) creates `record` of `entity` and submits it for
+ * approval with `comment`; the caller's data when she or `account` (her
+ * first customer, set into the record) is missing. */
+static int lina_submits(entity_ctx *admin, const char *entity, json_t *record, const char *comment, err *e)
 {
+    const char *sql = "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
     int64_t lina = id_by_name(admin, "SELECT id FROM users WHERE username = ?", "lina", e),
-            notebook = id_by_name(admin, "SELECT id FROM products WHERE name = ? AND deleted_at IS NULL", "商务笔记本电脑", e),
+            role = id_by_name(admin, sql, "销售代表", e),
             account = id_by_name(admin, "SELECT MIN(id) FROM accounts WHERE owner_id = (SELECT id FROM users WHERE username = ?)",
                                  "lina", e);
-    if (lina <= 0 || notebook <= 0 || account <= 0) return lina < 0 || notebook < 0 || account < 0 ? -1 : 0;
-    auth_user rep = {.id = lina, .username = "lina", .name = "李娜", .company_id = 1, .role_id = rep_role};
+    if (lina <= 0 || role <= 0 || account <= 0) {
+        json_decref(record);
+        return lina < 0 || role < 0 || account < 0 ? -1 : 0;
+    }
+    auth_user rep = {.id = lina, .username = "lina", .name = "李娜", .company_id = 1, .role_id = role};
     entity_ctx c = *admin;
     c.user = &rep;
-    int64_t order = 0;
-    if (demo_create(&c, "sales_orders",
-                    json_pack("{s:s,s:I,s:[{s:I,s:s,s:i,s:i}]}", "subject", "华东区域办公电脑集采", "account_id",
-                              (json_int_t)account, "lines", "product_id", (json_int_t)notebook, "unit", "台", "quantity", 15,
-                              "tax_rate", 13),
-                    &order, e))
-        return -1;
-    json_t *body = json_pack("{s:s}", "comment", "客户月底前要货，请尽快审批"), *out = NULL;
-    int rc = entity_action_run(&c, meta_entity(c.m, "sales_orders"), order, "submit", body, 0, &out, e);
+    json_object_set_new(record, "account_id", json_integer(account));
+    int64_t id = 0;
+    if (demo_create(&c, entity, record, &id, e)) return -1;
+    json_t *body = json_pack("{s:s}", "comment", comment), *out = NULL;
+    int rc = entity_action_run(&c, meta_entity(c.m, entity), id, "submit", body, 0, &out, e);
     json_decref(body);
     json_decref(out);
     return rc;
+}
+
+/* 李娜 orders 15 notebooks at the rule price and submits: over 100,000. */
+static int pending_order(entity_ctx *admin, err *e)
+{
+    int64_t notebook = id_by_name(admin, "SELECT id FROM products WHERE name = ? AND deleted_at IS NULL", "商务笔记本电脑", e);
+    if (notebook <= 0) return notebook < 0 ? -1 : 0;
+    return lina_submits(admin, "sales_orders",
+                        json_pack("{s:s,s:[{s:I,s:s,s:i,s:i}]}", "subject", "华东区域办公电脑集采", "lines", "product_id",
+                                  (json_int_t)notebook, "unit", "台", "quantity", 15, "tax_rate", 13),
+                        "客户月底前要货，请尽快审批", e);
 }
 
 int demo_approvals(entity_ctx *c, err *e)
@@ -78,5 +91,23 @@ int demo_approvals(entity_ctx *c, err *e)
     const char *sql = "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
     int64_t rep_role = id_by_name(c, sql, "销售代表", e), manager_role = id_by_name(c, sql, "销售经理", e);
     if (rep_role <= 0 || manager_role <= 0) return rep_role < 0 || manager_role < 0 ? -1 : 0;
-    return rules_and_flows(c, rep_role, manager_role, e) || pending_order(c, rep_role, e) ? -1 : 0;
+    return rules_and_flows(c, rep_role, manager_role, e) || pending_order(c, e) ? -1 : 0;
+}
+
+int demo_expense_approval(entity_ctx *c, err *e)
+{
+    char day[16];
+    demo_day(-3, day, sizeof day);
+    json_t *superior = json_pack("[{s:s}]", "kind", "superior");
+    int rc = demo_create(c, "approval_flows",
+                         json_pack("{s:s,s:s,s:{s:s,s:s,s:i},s:O}", "name", "费用报销审批（3000元以上）", "entity", "expenses",
+                                   "condition", "field", "amount", "op", "gt", "value", 3000, "steps", superior),
+                         NULL, e) ||
+             lina_submits(c, "expenses",
+                          json_pack("{s:s,s:s,s:i,s:s,s:s}", "subject", "华东客户拜访差旅费（上海、苏州三天）", "expense_type",
+                                    "travel", "amount", 4860, "incurred_on", day, "description",
+                                    "高铁往返 2 人 1,240 元，住宿 2 间 3 晚 2,820 元，市内交通及餐补 800 元"),
+                          "拜访华东区三家重点客户，票据已交财务", e);
+    json_decref(superior);
+    return rc;
 }

@@ -313,14 +313,8 @@ static int where_build(entity_ctx *c, const entity_def *ent, const list_params *
  * not), under the metadata version. */
 static void total_key(entity_ctx *c, const query *w, strbuf *key)
 {
-    sb_printf(key, "%lld|%s", (long long)c->m->version, sb_str(&w->sql));
-    for (int i = 0; i < w->nvalues; i++) {
-        const sql_value *v = &w->values[i];
-        if (v->kind == SV_INT) sb_printf(key, "|i%lld", (long long)v->i);
-        else if (v->kind == SV_TEXT) sb_printf(key, "|t%zu:%s", strlen(v->s), v->s);
-        else if (v->kind == SV_DOUBLE) sb_printf(key, "|d%.17g", v->d);
-        else sb_append(key, "|n");
-    }
+    sb_printf(key, "%lld|", (long long)c->m->version);
+    query_key(w, key);
 }
 
 static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int64_t *total,

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void query_init(query *q, arena *a)
 {
@@ -105,6 +106,18 @@ int query_ids(db_conn *c, query *q, json_t *ids, err *e)
     while ((step = db_step(s)) == DB_ROW) json_array_append_new(ids, json_integer(db_column_int64(s, 0)));
     db_finalize(s);
     return step < 0 ? err_set(e, 500, "db_error", "读取记录失败", "Cannot read the records") : 0;
+}
+
+void query_key(const query *q, strbuf *key)
+{
+    sb_append(key, sb_str(&q->sql));
+    for (int i = 0; i < q->nvalues; i++) {
+        const sql_value *v = &q->values[i];
+        if (v->kind == SV_INT) sb_printf(key, "|i%lld", (long long)v->i);
+        else if (v->kind == SV_TEXT) sb_printf(key, "|t%zu:%s", strlen(v->s), v->s);
+        else if (v->kind == SV_DOUBLE) sb_printf(key, "|d%.17g", v->d);
+        else sb_append(key, "|n");
+    }
 }
 
 void query_bind_all(const query *q, db_stmt *s)

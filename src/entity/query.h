@@ -35,6 +35,10 @@ void query_bind_value(query *q, sql_value v);
 void query_bind_int(query *q, int64_t v);
 void query_bind_text(query *q, const char *s); /* copied into the arena */
 void query_bind_null(query *q);
+/* Appends q's SQL text and every bound value to key, so two queries with
+ * the same key read the same rows (a cache key: the visibility
+ * predicate's values are in it, so users never share what they may not). */
+void query_key(const query *q, strbuf *key);
 /* Binds every collected value to a prepared statement, starting at index 1. */
 void query_bind_all(const query *q, db_stmt *s);
 /* Runs q as one statement that returns no rows (UPDATE, DELETE); a

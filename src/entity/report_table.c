@@ -94,6 +94,7 @@ static void row_json(const report_table *t, const rt_cell *row, int64_t id, strb
 
 void report_table_json(const report_table *t, const char *lang, strbuf *out)
 {
+    if (t->json) return sb_append(out, t->json);
     int en = strcmp(lang, "en") == 0;
     sb_append(out, "\"columns\":[");
     for (int k = 0; k < t->ncols; k++) {

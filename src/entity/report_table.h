@@ -41,6 +41,7 @@ typedef struct report_table {
     rt_cell **rows;
     int64_t *ids; /* what a row stands for (a customer, a user, an order); 0 for none */
     rt_cell *total; /* the total row, or NULL */
+    const char *json; /* the rows as report_table_json writes them, when a cache kept them (report_cache.h) */
 } report_table;
 
 void report_table_init(report_table *t, struct arena *a, const rt_column *cols, int ncols);

@@ -55,6 +55,15 @@ void total_cache_invalidate(const char *entity)
     pthread_mutex_unlock(&lock);
 }
 
+int total_cache_generation(const char *entity, uint64_t *out)
+{
+    pthread_mutex_lock(&lock);
+    uint64_t *g = generation_of(entity);
+    if (g) *out = *g;
+    pthread_mutex_unlock(&lock);
+    return g ? 0 : -1;
+}
+
 int total_cache_get(const char *entity, const char *key, int64_t *total)
 {
     if (strlen(key) > MAX_KEY) return 0;

@@ -22,6 +22,10 @@
 
 /* Records that rows of `entity` changed; every cached total of it dies. */
 void total_cache_invalidate(const char *entity);
+/* How many times this process has seen rows of `entity` change, for a
+ * cache of something read from the entity to keep in its key
+ * (report_cache.h); -1 when the entity cannot be followed (do not cache). */
+int total_cache_generation(const char *entity, uint64_t *out);
 /* 1 with *total set when the entry is fresh; 0 otherwise. */
 int total_cache_get(const char *entity, const char *key, int64_t *total);
 /* As total_cache_get, and also 1 for an entry past TOTAL_CACHE_SECONDS but

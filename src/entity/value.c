@@ -53,12 +53,7 @@ int decimal_parse(const char *text, int scale, int64_t *out)
 
 void decimal_format(int64_t v, int scale, strbuf *sb)
 {
-    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    uint64_t div = 1;
-    for (int i = 0; i < scale; i++) div *= 10;
-    if (v < 0) sb_putc(sb, '-');
-    sb_printf(sb, "%" PRIu64, mag / div);
-    if (scale > 0) sb_printf(sb, ".%0*" PRIu64, scale, mag % div);
+    decimal_format_wide(v, scale, sb); /* digit by digit: a report writes tens of thousands */
 }
 
 void sql_split_sum(strbuf *sql, const char *expr)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../acl/acl.h"
+#include "../entity/report_cache.h"
 #include "../util/arena.h"
 #include "../util/clock.h"
 
@@ -13,6 +14,18 @@
 
 /* What an order's date is: its 签订日期, else the (UTC) day it was made. */
 #define ORDER_DAY "COALESCE(o.order_date, SUBSTR(o.created_at, 1, 10))"
+
+/* The part of an order's 未收款 no live instalment carries (an order
+ * without a plan, or the amount beyond it): due on the order's date. So
+ * an order's items add up to its 未收款 exactly; it is below zero when a
+ * return credited the order more than its plan shows. */
+#define UNPLANNED                                                                                                        \
+    "(o.outstanding - COALESCE((SELECT SUM(i.outstanding) FROM instalments i WHERE i.company_id = o.company_id"         \
+    " AND i.sales_order_id = o.id AND i.deleted_at IS NULL), 0))"
+
+/* What the money reports read: their cache dies when one of these is written. */
+static const char *const RECEIVABLES_READS[] = {"sales_orders", "instalments", "receipts", "sales_returns", "accounts", "users",
+                                                NULL};
 
 /* ---- dates ---- */
 
@@ -114,6 +127,24 @@ static int finish(db_stmt *s, int step, err *e)
 {
     db_finalize(s);
     return step < 0 ? err_set(e, 500, "db_error", "读取报表失败", "Cannot read the report") : 0;
+}
+
+/* 1 when report `tag` run as q is kept (t filled, q freed); else 0, with
+ * `key` the key to keep it under (empty when it cannot be kept). */
+static int kept_report(entity_ctx *c, const char *tag, query *q, report_table *t, strbuf *key)
+{
+    if (report_cache_key(c, tag, RECEIVABLES_READS, q, key)) return sb_free(key), 0;
+    if (!report_cache_get(sb_str(key), t)) return 0;
+    sb_free(key);
+    query_free(q);
+    return 1;
+}
+
+/* Keeps the finished t under key (when there is one) and frees key. */
+static void keep_report(entity_ctx *c, strbuf *key, const report_table *t)
+{
+    if (key->len) report_cache_put(sb_str(key), c->lang, t);
+    sb_free(key);
 }
 
 static const char *text_or(entity_ctx *c, db_stmt *s, int col, const char *zh, const char *en)
@@ -255,16 +286,16 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
                    " WHERE t.deleted_at IS NULL AND t.outstanding <> 0 AND",
                g->join);
     live_orders(c, orders, &q);
-    /* ... and orders without a plan by their date */
+    /* ... and what no instalment carries by the order's date */
     query_sqlf(&q, " UNION ALL SELECT %s, %s, ", g->key, g->name);
     bucket(&q, ORDER_DAY, day, bounds);
-    query_sqlf(&q, ", o.outstanding FROM sales_orders o%s WHERE o.outstanding <> 0 AND NOT EXISTS"
-                   " (SELECT 1 FROM instalments i WHERE i.sales_order_id = o.id AND i.deleted_at IS NULL) AND",
-               g->join);
+    query_sqlf(&q, ", " UNPLANNED " FROM sales_orders o%s WHERE o.outstanding IS NOT NULL AND", g->join);
     live_orders(c, orders, &q);
-    query_sql(&q, ") x GROUP BY x.k, x.n, x.b ORDER BY x.k, x.b");
+    query_sql(&q, ") x WHERE x.amt <> 0 GROUP BY x.k, x.n, x.b ORDER BY x.k, x.b");
+    strbuf key = STRBUF_INIT;
+    if (kept_report(c, "ageing", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
-    if (!s) return -1;
+    if (!s) return sb_free(&key), -1;
     int step;
     rt_cell *row = NULL;
     int64_t last = -1;
@@ -280,9 +311,10 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
         row[1 + (b < 0 || b > 4 ? 4 : b)].n += amt;
         row[6].n += amt;
     }
-    if (finish(s, step, e)) return -1;
+    if (finish(s, step, e)) return sb_free(&key), -1;
     report_table_sort(t, 6);
     report_table_sum(t, c->lang);
+    keep_report(c, &key, t);
     return 0;
 }
 
@@ -301,12 +333,27 @@ static const rt_column ARREARS_OWNER[] = {
     {"label", "销售员", "Salesperson", RT_TEXT}, {"instalments", "逾期期数", "Overdue instalments", RT_INTEGER},
     {"earliest", "最早应收日期", "Earliest due", RT_TEXT}, {"outstanding", "未收金额", "Outstanding", RT_MONEY}};
 
-static void overdue_instalments(entity_ctx *c, const entity_def *orders, const char *day, query *q)
+/* The items overdue on `day` of the orders the user reads (alias x: id,
+ * label, order_id, due, amount, received, outstanding): instalments past
+ * their due date, and the part of an order no instalment carries past the
+ * order's date (id 0: no instalment to open). */
+static void overdue_items(entity_ctx *c, const entity_def *orders, const char *day, query *q)
 {
-    query_sql(q, " WHERE t.deleted_at IS NULL AND t.outstanding > 0 AND t.due_date < ");
+    query_sql(q, "(SELECT t.id AS id, t.name AS label, o.id AS order_id, t.due_date AS due, t.amount AS amount,"
+                 " t.received AS received, t.outstanding AS outstanding"
+                 " FROM instalments t JOIN sales_orders o ON o.id = t.sales_order_id"
+                 " WHERE t.deleted_at IS NULL AND t.outstanding > 0 AND t.due_date < ");
     query_bind_text(q, day);
     query_sql(q, " AND");
     live_orders(c, orders, q);
+    query_sql(q, " UNION ALL SELECT 0, u.label, u.order_id, u.due, u.amount, u.amount - u.rest, u.rest FROM (SELECT o.code || ");
+    query_bind_text(q, strcmp(c->lang, "en") == 0 ? " unplanned" : " 未计划部分");
+    query_sql(q, " AS label, o.id AS order_id, " ORDER_DAY " AS due, COALESCE(o.total, 0) - COALESCE(o.returned_total, 0)"
+                 " - COALESCE(o.planned_total, 0) AS amount, " UNPLANNED " AS rest FROM sales_orders o WHERE " ORDER_DAY " < ");
+    query_bind_text(q, day);
+    query_sql(q, " AND");
+    live_orders(c, orders, q);
+    query_sql(q, ") u WHERE u.rest > 0) x JOIN sales_orders o ON o.id = x.order_id");
 }
 
 int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_table *t, err *e)
@@ -322,21 +369,20 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
     query_init(&q, c->a);
     if (each) {
         report_table_init(t, c->a, ARREARS, NCOLS(ARREARS));
-        query_sql(&q, "SELECT t.id, t.name, o.code, a.name, u.name, t.due_date, t.amount, t.received, t.outstanding"
-                      " FROM instalments t JOIN sales_orders o ON o.id = t.sales_order_id"
-                      " LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN users u ON u.id = o.owner_id");
-        overdue_instalments(c, orders, day, &q);
-        query_sqlf(&q, " ORDER BY t.due_date, t.id LIMIT %d", ROWS_MAX);
+        query_sql(&q, "SELECT x.id, x.label, o.code, a.name, u.name, x.due, x.amount, x.received, x.outstanding FROM ");
+        overdue_items(c, orders, day, &q);
+        query_sqlf(&q, " LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN users u ON u.id = o.owner_id"
+                       " ORDER BY x.due, x.id, o.id LIMIT %d", ROWS_MAX);
     } else {
         report_table_init(t, c->a, strcmp(g->by, "owner") == 0 ? ARREARS_OWNER : ARREARS_CUSTOMER, NCOLS(ARREARS_OWNER));
-        query_sqlf(&q, "SELECT %s, %s, COUNT(*), MIN(t.due_date), SUM(t.outstanding)"
-                       " FROM instalments t JOIN sales_orders o ON o.id = t.sales_order_id%s",
-                   g->key, g->name, g->join);
-        overdue_instalments(c, orders, day, &q);
-        query_sqlf(&q, " GROUP BY %s, %s ORDER BY SUM(t.outstanding) DESC, 2 LIMIT %d", g->key, g->name, ROWS_MAX);
+        query_sqlf(&q, "SELECT %s, %s, COUNT(*), MIN(x.due), SUM(x.outstanding) FROM ", g->key, g->name);
+        overdue_items(c, orders, day, &q);
+        query_sqlf(&q, "%s GROUP BY %s, %s ORDER BY SUM(x.outstanding) DESC, 2 LIMIT %d", g->join, g->key, g->name, ROWS_MAX);
     }
+    strbuf key = STRBUF_INIT;
+    if (kept_report(c, "arrears", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
-    if (!s) return -1;
+    if (!s) return sb_free(&key), -1;
     int step;
     while ((step = db_step(s)) == DB_ROW) {
         rt_cell *row = report_table_add(t, num(s, 0));
@@ -351,8 +397,9 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
             row[3].n = num(s, 4);
         }
     }
-    if (finish(s, step, e)) return -1;
+    if (finish(s, step, e)) return sb_free(&key), -1;
     report_table_sum(t, c->lang);
+    keep_report(c, &key, t);
     return 0;
 }
 

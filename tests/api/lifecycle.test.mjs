@@ -197,11 +197,16 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   assert.ok((await lina.get('/api/v1/sales_orders?limit=1')).json.total >= 1);
   assertError(assert, await lina.post('/api/v1/products', { name: '自建产品' }), 403);
   assert.ok((await zhang.get('/api/v1/metadata')).json.menu.find(g => g.key === 'orders').items.includes('invoices'));
-  // 折扣规则 of each kind, and 李娜's large order waiting in 张伟's 待我审批
+  // 折扣规则 of each kind, and 李娜's large order and travel expense waiting in 张伟's 待我审批
   const rules = (await admin.get('/api/v1/price_rules?limit=50')).json.items;
   assert.deepEqual([...new Set(rules.map(r => r.kind))].sort(), ['agent', 'customer', 'position', 'volume']);
   const inbox = (await zhang.get('/api/v1/approvals/inbox')).json;
-  assert.deepEqual(inbox.items.map(i => i.entity).sort(), ['documents', 'sales_orders'], 'the order, and 李娜\'s 投稿 (文档中心)');
+  assert.deepEqual(inbox.items.map(i => i.entity).sort(), ['documents', 'expenses', 'sales_orders'],
+    'the order, 李娜\'s 投稿 (文档中心) and her 费用 over 3,000 元');
+  const expense = (await zhang.get(`/api/v1/expenses/${inbox.items.find(i => i.entity === 'expenses').record_id}`)).json;
+  assert.deepEqual([expense.status, expense.expense_type, expense.owner_name], ['pending', 'travel', '李娜']);
+  // the campaigns' bills came before the flow: approved at once, so 实际费用 stands
+  assert.ok((await admin.get('/api/v1/expenses?limit=50')).json.items.filter(x => x.campaign_id).every(x => x.status === 'approved'));
   const order = inbox.items.find(i => i.entity === 'sales_orders');
   const waiting = (await zhang.get(`/api/v1/sales_orders/${order.record_id}`)).json;
   assert.equal(waiting.status, 'pending');

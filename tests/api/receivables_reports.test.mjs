@@ -124,21 +124,28 @@ test('ageing on a day: each bucket and its edges, planned orders by their instal
 
 test('欠款查询: overdue instalments with their days overdue, or summed by customer and salesperson', async () => {
   let r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF })));
+  // O2 has no plan: its 未收款 is due on its date, overdue since (no instalment to open: no id)
   assert.deepEqual(r.items.map(i => [i.due_date, i.days_overdue, i.account, i.owner, i.amount, i.received, i.outstanding]), [
     ['2026-08-15', 108, '甲客户', '王芳', 290, 0, 290],
     ['2026-09-10', 82, '甲客户', '王芳', 500, 0, 500],
+    ['2026-10-10', 52, '乙客户', '王芳', 1130, 130, 1000],
     ['2026-10-31', 31, '甲客户', '王芳', 1000, 0, 1000],
     ['2026-11-01', 30, '甲客户', '王芳', 1000, 400, 600]]);
   assert.match(r.items[0].label, /^DD-\d{6} 第4期$/);
-  assert.equal(r.total.outstanding, 2390);
+  assert.match(r.items[2].label, /^DD-\d{6} 未计划部分$/);
+  assert.equal(r.items[2].id, null);
+  assert.equal(r.total.outstanding, 3390);
   assert.equal(r.total.days_overdue, null, 'days do not add up');
   r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF, by: 'customer' })));
-  assert.deepEqual(rows(r), [{ label: '甲客户', instalments: 4, earliest: '2026-08-15', outstanding: 2390 }]);
+  assert.deepEqual(rows(r), [{ label: '甲客户', instalments: 4, earliest: '2026-08-15', outstanding: 2390 },
+    { label: '乙客户', instalments: 1, earliest: '2026-10-10', outstanding: 1000 }]);
   r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF, by: 'owner' })));
-  assert.deepEqual(r.items.map(i => [i.id, i.label, i.outstanding]), [[ids.wang, '王芳', 2390]]);
-  // on the due day an instalment is not overdue yet
+  assert.deepEqual(r.items.map(i => [i.id, i.label, i.outstanding]), [[ids.wang, '王芳', 3390]]);
+  // on the due day an instalment is not overdue yet, nor an order on its date
   r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: '2026-11-01' })));
-  assert.deepEqual(r.items.map(i => i.due_date), ['2026-08-15', '2026-09-10', '2026-10-31']);
+  assert.deepEqual(r.items.map(i => i.due_date), ['2026-08-15', '2026-09-10', '2026-10-10', '2026-10-31']);
+  r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: '2026-10-10' })));
+  assert.deepEqual(r.items.map(i => i.due_date), ['2026-08-15', '2026-09-10']);
 });
 
 test('订单账目: each order with amount, plan, received and outstanding, newest first, and the totals; by salesperson and period', async () => {
@@ -180,6 +187,41 @@ test('every report exports to Excel and CSV: the same table, numbers as numbers,
   assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8');
   assert.equal(csv.buf.toString('utf8'), '\ufeff产品,订单数,数量,金额,税额,价税合计\r\n笔记本电脑,2,3.00,3000.00,390.00,3390.00\r\n' +
     '安装服务,2,5.00,2500.00,150.00,2650.00\r\n合计,4,8.00,5500.00,540.00,6040.00\r\n');
+});
+
+// Last: it adds an order. The ageing is kept between requests
+// (src/entity/report_cache.h), so each step reads it again right after a write.
+test('the part of an order beyond its plan is aged from the order date; the kept ageing follows every write at once', async () => {
+  const ages = async (client, as_of = AS_OF) => Object.fromEntries(
+    ok(await client.get(q('/api/v1/reports/ageing', { as_of }))).items.map(i => [i.label, [i.not_due, i.d0_30, i.d31_60, i.d90_plus, i.total]]));
+  const y = ok(await admin.get(q('/api/v1/accounts', { q: '乙客户' }))).items[0];
+  assert.deepEqual((await ages(admin))['乙客户'], [0, 0, 1000, 0, 1000]);
+  assert.deepEqual(Object.keys(await ages(li)), ['丙客户'], 'a salesperson never gets the administrator\'s kept table');
+  // O4 1,130.00 of 2026-11-20 (11 days on AS_OF), 1,000.00 of it planned for 2026-12-25
+  const o4 = await order(wang, '订单四', y, '2026-11-20', [{ product_id: ok(await admin.get(q('/api/v1/products', { q: '笔记本电脑' }))).items[0].id, quantity: 1, price: 1000, tax_rate: 13 }]);
+  await plan(wang, o4, 1000, '2026-12-25');
+  assert.deepEqual((await ages(admin))['乙客户'], [1000, 130, 1000, 0, 2130]);
+  assert.deepEqual((await ages(wang))['乙客户'], [1000, 130, 1000, 0, 2130]);
+  let r = ok(await wang.get(q('/api/v1/reports/arrears', { as_of: AS_OF })));
+  assert.deepEqual(r.items.filter(i => i.label.endsWith('未计划部分')).map(i => [i.due_date, i.amount, i.received, i.outstanding]),
+    [['2026-10-10', 1130, 130, 1000], ['2026-11-20', 130, 0, 130]]);
+  // 1,050.00 to the order: 1,000.00 pays the plan, 50.00 the unplanned part
+  created(await wang.post('/api/v1/receipts', { sales_order_id: o4.id, account_id: y.id, amount: 1050 }));
+  assert.deepEqual((await ages(admin))['乙客户'], [0, 80, 1000, 0, 1080]);
+  r = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF, by: 'customer' })));
+  assert.deepEqual(r.items.map(i => [i.label, i.instalments, i.outstanding]), [['甲客户', 4, 2390], ['乙客户', 2, 1080]]);
+  // every order's items add up to its 未收款: the ageing total is the 订单账目 total
+  const accounts = ok(await admin.get('/api/v1/reports/order_accounts'));
+  const ageing = ok(await admin.get(q('/api/v1/reports/ageing', { as_of: AS_OF })));
+  assert.equal(ageing.total.total, accounts.total.outstanding);
+  // English names the unplanned part in English, and the kept ageing is per language
+  const en = ok(await admin.get(q('/api/v1/reports/arrears', { as_of: AS_OF }), { headers: { 'Accept-Language': 'en' } }));
+  assert.equal(en.items.filter(i => /^DD-\d{6} unplanned$/.test(i.label)).length, 2);
+  const enAgeing = ok(await admin.get(q('/api/v1/reports/ageing', { as_of: AS_OF }), { headers: { 'Accept-Language': 'en' } }));
+  assert.equal(enAgeing.total.label, 'Total');
+  // a cancelled order leaves the ageing at once
+  ok(await admin.post(`/api/v1/sales_orders/${o4.id}/actions/cancel`, {}));
+  assert.deepEqual((await ages(admin))['乙客户'], [0, 0, 1000, 0, 1000]);
 });
 
 test('access and bad input: no orders right or hidden amounts is 403; a bad grouping, date, format or id is 400', async () => {

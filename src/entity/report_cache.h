@@ -1,0 +1,38 @@
+/* report_cache.h - a report's finished table kept until what it reads
+ * changes. A report that aggregates a whole company's data (the 应收账龄
+ * over 100k orders) costs far more than serving its answer, and people
+ * open it again and again between writes. The key is the report's query
+ * (text and bound values, the access predicate's included, so users never
+ * share rows they may not see), the metadata version, and for every entity
+ * the report reads: this process's count of its writes (total_cache.h) and,
+ * on PostgreSQL, its change stamp (another node's writes). Keys are taken
+ * before the report is computed, so a write racing the computation can
+ * only make the entry newer than its key, never older. On SQLite another
+ * process writing the file (a `kehu import` beside the server) is seen
+ * within REPORT_CACHE_SECONDS.
+ *
+ *     strbuf key = STRBUF_INIT;
+ *     if (report_cache_key(c, "ageing", READS, &q, &key) == 0 && report_cache_get(sb_str(&key), t)) ...hit
+ *     ... compute t ...
+ *     report_cache_put(sb_str(&key), c->lang, t);
+ */
+#ifndef KEHU_REPORT_CACHE_H
+#define KEHU_REPORT_CACHE_H
+
+#include "query.h"
+#include "report_table.h"
+
+#define REPORT_CACHE_SECONDS 60
+
+/* The key of report `tag` run as q over the NULL-terminated `reads`
+ * entity names; -1 when one cannot be followed (then do not cache). */
+int report_cache_key(entity_ctx *c, const char *tag, const char *const *reads, const query *q, strbuf *key);
+/* 1 and t's rows and total filled (t initialised with its columns) when
+ * the key is cached and fresh, with t->json, its rows as
+ * report_table_json writes them (serving 10k rows is mostly formatting
+ * them); 0 otherwise. */
+int report_cache_get(const char *key, report_table *t);
+/* Keeps t and its JSON in `lang` (the key's language). */
+void report_cache_put(const char *key, const char *lang, const report_table *t);
+
+#endif
