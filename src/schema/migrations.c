@@ -226,6 +226,12 @@ static const struct {
      " received_at TEXT NOT NULL);"
      "CREATE UNIQUE INDEX inbound_mails_uid ON inbound_mails(company_id, mailbox, uid_validity, uid);"
      "CREATE INDEX inbound_mails_message ON inbound_mails(company_id, message_id);"},
+    /* The periodic jobs of the server's worker (server_jobs.c), one row
+     * each: the lease that lets one process of several run it, and when
+     * it last ran. The SLA sweep left the GET handlers for here. */
+    {21, "server jobs",
+     "CREATE TABLE server_jobs (name TEXT PRIMARY KEY, claimed_until TEXT, last_run_at TEXT);"
+     "INSERT INTO server_jobs (name) VALUES ('sla_sweep');"},
 };
 
 const char *schema_id_column(db_dialect d)
