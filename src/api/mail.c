@@ -121,8 +121,9 @@ static const route_param CLICK_QUERY[] = {{"n", "integer", "which link of the me
     "\"required\":[\"contact_id\"]}"
 #define SEND_BODY                                                                                                      \
     "{\"type\":\"object\",\"properties\":{\"template_id\":{\"type\":\"integer\"},\"contact_ids\":{\"type\":\"array\"," \
-    "\"items\":{\"type\":\"integer\"}},\"campaign_id\":{\"type\":\"integer\"},\"filter\":{\"type\":\"object\"}},"      \
-    "\"required\":[\"template_id\"]}"
+    "\"items\":{\"type\":\"integer\"}},\"campaign_id\":{\"type\":\"integer\"},\"filter\":{\"type\":\"object\"},"        \
+    "\"account_ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},\"account_filter\":{\"type\":\"object\"},"      \
+    "\"q\":{\"type\":\"string\"}},\"required\":[\"template_id\"]}"
 #define SETTINGS_SCHEMA                                                                                                \
     "{\"type\":\"object\",\"properties\":{\"smtp_host\":{\"type\":\"string\"},\"smtp_port\":{\"type\":\"integer\"},"   \
     "\"tls_mode\":{\"type\":\"string\",\"enum\":[\"none\",\"starttls\",\"tls\"]},\"username\":{\"type\":\"string\"},"  \
