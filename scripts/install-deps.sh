@@ -12,9 +12,10 @@ pkgs=(build-essential cmake pkg-config
       libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core)
 # Tests: unit tests, PostgreSQL server, API/browser tests, fuzzing, sanitizers,
 # nginx in front of three nodes (the cluster stage), sqlite3 to age a database,
-# python3-aiosmtpd (the SMTP server the mail tests send to).
+# python3-aiosmtpd (the SMTP server the mail tests send to), dovecot-imapd
+# (the IMAP server the inbound mail tests read from, run as a plain user).
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils nginx-light sqlite3 python3-aiosmtpd)
+  pkgs+=(libcmocka-dev postgresql clang libclang-rt-14-dev chromium wrk poppler-utils nginx-light sqlite3 python3-aiosmtpd dovecot-imapd)
 fi
 # Node.js may come from elsewhere with npm inside it (Debian's npm package
 # then conflicts): ask for the commands, not the package names.

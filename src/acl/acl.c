@@ -690,13 +690,17 @@ static void company_and(const auth_user *u, const char *alias, query *q)
 
 /* " OR the record's header is shared with u": a live line of the share
  * list, under a live header of u's company, naming u, u's role, u's
- * department or one above it, or everyone (meta_shares.h). Reading only. */
+ * department or one above it, or everyone (meta_shares.h); with "down",
+ * the live headers below a shared one too (a recursive query over the
+ * header's parent link). Reading only. */
 static void shared_with(const auth_user *u, const entity_def *ent, const char *alias, query *q)
 {
     const share_def *sh = ent->shares;
     if (!sh || !sh->table || !u) return;
-    query_sqlf(q, " OR %s%s%s IN (SELECT s.%s FROM %s s JOIN %s h ON h.id = s.%s AND h.deleted_at IS NULL WHERE s.deleted_at IS NULL AND s.company_id = ",
-               alias ? alias : "", alias ? "." : "", sh->field, sh->link, sh->table, sh->header_table, sh->link);
+    query_sqlf(q, " OR %s%s%s IN (", alias ? alias : "", alias ? "." : "", sh->field);
+    if (sh->down) query_sql(q, "WITH RECURSIVE shared(id) AS (");
+    query_sqlf(q, "SELECT s.%s FROM %s s JOIN %s h ON h.id = s.%s AND h.deleted_at IS NULL WHERE s.deleted_at IS NULL AND s.company_id = ",
+               sh->link, sh->table, sh->header_table, sh->link);
     query_bind_int(q, u->company_id);
     query_sql(q, " AND (s.share_with = 'all' OR s.user_id = ");
     query_bind_int(q, u->id);
@@ -710,7 +714,14 @@ static void shared_with(const auth_user *u, const entity_def *ent, const char *a
         query_sql(q, " AS BIGINT) UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id WHERE d.parent_id IS NOT NULL)"
                      " SELECT id FROM up)");
     }
-    query_sql(q, "))");
+    query_sql(q, ")");
+    if (sh->down) {
+        query_sqlf(q, " UNION SELECT c.id FROM %s c JOIN shared ON c.%s = shared.id WHERE c.deleted_at IS NULL AND c.company_id = ",
+                   sh->header_table, sh->down);
+        query_bind_int(q, u->company_id);
+        query_sql(q, ") SELECT id FROM shared");
+    }
+    query_sql(q, ")");
 }
 
 /* What u reads by ownership, or through a share. */

@@ -5,11 +5,13 @@
  *   GET  /api/v1/communications/batches/{batch}  per-status counts of a send
  *   GET|PUT /api/v1/communications/settings      the company's SMTP server and SMS gateway
  *   GET  /api/v1/communications/sms-outbox       what the test-double SMS gateway recorded
+ *   GET|PUT /api/v1/communications/mailbox       the company's inbound IMAP mailbox and what it received
  *   GET  /api/v1/mail-links/{token}               the recipient of a link (no sign-in)
  *   POST /api/v1/mail-links/{token}/unsubscribe   退订 (no sign-in)
  *   GET  /api/v1/mail-links/{token}/open          the open pixel (no sign-in)
  *   GET  /api/v1/mail-links/{token}/click?n=      the click-through redirect (no sign-in) */
 #include "../modules/mail.h"
+#include "../modules/mail_inbound.h"
 #include "api.h"
 
 #include <string.h>
@@ -47,6 +49,8 @@ static void send(http_request *req, http_response *res) { with_body(req, res, ma
 static void settings_get(http_request *req, http_response *res) { plain(req, res, mail_settings_get); }
 static void settings_put(http_request *req, http_response *res) { with_body(req, res, mail_settings_put); }
 static void sms_outbox(http_request *req, http_response *res) { plain(req, res, mail_sms_outbox); }
+static void mailbox_get(http_request *req, http_response *res) { plain(req, res, mail_inbound_get); }
+static void mailbox_put(http_request *req, http_response *res) { with_body(req, res, mail_inbound_put); }
 
 static void batch(http_request *req, http_response *res)
 {
@@ -117,14 +121,24 @@ static const route_param CLICK_QUERY[] = {{"n", "integer", "which link of the me
     "\"required\":[\"contact_id\"]}"
 #define SEND_BODY                                                                                                      \
     "{\"type\":\"object\",\"properties\":{\"template_id\":{\"type\":\"integer\"},\"contact_ids\":{\"type\":\"array\"," \
-    "\"items\":{\"type\":\"integer\"}},\"campaign_id\":{\"type\":\"integer\"},\"filter\":{\"type\":\"object\"}},"      \
-    "\"required\":[\"template_id\"]}"
+    "\"items\":{\"type\":\"integer\"}},\"campaign_id\":{\"type\":\"integer\"},\"filter\":{\"type\":\"object\"},"        \
+    "\"account_ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},\"account_filter\":{\"type\":\"object\"},"      \
+    "\"q\":{\"type\":\"string\"}},\"required\":[\"template_id\"]}"
 #define SETTINGS_SCHEMA                                                                                                \
     "{\"type\":\"object\",\"properties\":{\"smtp_host\":{\"type\":\"string\"},\"smtp_port\":{\"type\":\"integer\"},"   \
     "\"tls_mode\":{\"type\":\"string\",\"enum\":[\"none\",\"starttls\",\"tls\"]},\"username\":{\"type\":\"string\"},"  \
     "\"password\":{\"type\":\"string\",\"writeOnly\":true},\"from_address\":{\"type\":\"string\"},"                   \
     "\"from_name\":{\"type\":\"string\"},\"rate_per_minute\":{\"type\":\"integer\"},\"public_url\":{\"type\":\"string\"}," \
     "\"sms_provider\":{\"type\":\"string\"},\"password_set\":{\"type\":\"boolean\",\"readOnly\":true}}}"
+
+#define MAILBOX_SCHEMA                                                                                             \
+    "{\"type\":\"object\",\"properties\":{\"imap_host\":{\"type\":\"string\"},\"imap_port\":{\"type\":\"integer\"},"       \
+    "\"tls_mode\":{\"type\":\"string\",\"enum\":[\"none\",\"starttls\",\"tls\"]},\"username\":{\"type\":\"string\"},"        \
+    "\"password\":{\"type\":\"string\",\"writeOnly\":true},\"folder\":{\"type\":\"string\"},"                              \
+    "\"creates\":{\"type\":\"string\",\"enum\":[\"ticket\",\"lead\"]},\"queue_id\":{\"type\":\"integer\"},"                \
+    "\"enabled\":{\"type\":\"boolean\"},\"password_set\":{\"type\":\"boolean\",\"readOnly\":true},"                       \
+    "\"polled_at\":{\"type\":\"string\",\"nullable\":true,\"readOnly\":true},\"last_error\":{\"type\":\"string\",\"readOnly\":true}," \
+    "\"last_uid\":{\"type\":\"integer\",\"readOnly\":true},\"recent\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"readOnly\":true}}}"
 
 const route api_mail_routes[] = {
     {"GET", "/api/v1/communications/merge-fields", merge_fields, 0,
@@ -150,6 +164,12 @@ const route api_mail_routes[] = {
     {"GET", "/api/v1/communications/sms-outbox", sms_outbox, 0,
      .doc = {.tag = "comm_messages", .summary = "测试短信网关记录 / the test SMS gateway's outbox", .id = "sms_outbox",
              .ok = "200", .errors = "403"}},
+    {"GET", "/api/v1/communications/mailbox", mailbox_get, 0,
+     .doc = {.tag = "comm_messages", .summary = "接收邮箱 / the inbound mailbox", .id = "mailbox",
+             .ok = "200", .reply = MAILBOX_SCHEMA, .errors = "403"}},
+    {"PUT", "/api/v1/communications/mailbox", mailbox_put, 0,
+     .doc = {.tag = "comm_messages", .summary = "设置接收邮箱 / set up the inbound mailbox", .id = "set_mailbox",
+             .body = MAILBOX_SCHEMA, .ok = "200", .reply = MAILBOX_SCHEMA, .errors = "403 422"}},
     {"GET", "/api/v1/mail-links/:token", link_info, ROUTE_PUBLIC,
      .doc = {.tag = "comm_messages", .summary = "邮件链接的收件人 / the recipient of a mail link", .id = "mail_link",
              .path = TOKEN_PARAM, .ok = "200", .errors = "404"}},

@@ -14,6 +14,8 @@ share_def *meta_parse_shares(arena *a, const void *json_entity)
     const char *field = json_string_value(json_object_get(st, "field"));
     s->entity = entity ? arena_strdup(a, entity) : NULL;
     s->field = field ? arena_strdup(a, field) : NULL;
+    const char *down = json_string_value(json_object_get(st, "down"));
+    s->down = down ? arena_strdup(a, down) : NULL;
     return s;
 }
 
@@ -44,6 +46,10 @@ int meta_link_shares(metadata *m, err *e)
         int names_header = strcmp(s->field, "id") == 0 ? list->owner == ent
                                                          : own->type == FT_LINK && strcmp(own->link_entity, list->owner->name) == 0;
         if (!names_header) return bad(ent, e);
+        /* "down" is the header's link to a header of its own kind */
+        const field_def *parent = s->down ? meta_field(list->owner, s->down) : NULL;
+        if (s->down && !(parent && parent->type == FT_LINK && strcmp(parent->link_entity, list->owner->name) == 0))
+            return bad(ent, e);
         s->table = list->table;
         s->link = list->owner_relation->field;
         s->header_table = list->owner->table;

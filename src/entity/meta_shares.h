@@ -4,6 +4,8 @@
  * and a record is then also readable by whoever a live line of that share
  * list names, the list's header being the record whose id is in `field`
  * ("id": the header itself; "folder_id": the folder a document is in).
+ * "down": "parent_id" (a link of the header to its own kind) makes a
+ * share reach the headers below the one shared, and what is in them.
  * The share list is an owned relation of its header with the fields
  *   share_with   picklist user | role | department | all
  *   user_id      link users        (share_with user)

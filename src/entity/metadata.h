@@ -151,6 +151,8 @@ typedef struct share_def {
     const char *table;        /* the share list's table */
     const char *link;         /* its column pointing at the header */
     const char *header_table; /* the header's table */
+    const char *down;         /* "down": the header's link to its parent (a tree), so a
+                                 share reaches the headers below; NULL: none */
 } share_def;
 
 typedef struct entity_def {

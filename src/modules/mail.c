@@ -600,20 +600,77 @@ static int recipients_named(entity_ctx *c, json_t *list, json_t *ids, err *e)
     return 0;
 }
 
-static int filter_recipients(entity_ctx *c, json_t *filter, json_t *ids, err *e)
+/* The records of `entity` a list with this filter (`key` of the body,
+ * absent or null for none) and quick search `q` shows the sender: the "all
+ * matching" of a list view. */
+static int list_matches(entity_ctx *c, const char *entity, json_t *body, const char *key, int64_t **found, int *n,
+                        err *e)
 {
+    json_t *filter = json_object_get(body, key), *q = json_object_get(body, "q");
+    if (json_is_null(filter)) filter = NULL; /* null: the whole list */
     char *text = json_is_object(filter) ? json_dumps(filter, JSON_COMPACT) : NULL;
-    if (!text) {
-        err_add_field(e, "filter", "invalid_type");
+    if ((filter && !text) || (q && !json_is_string(q))) {
+        err_add_field(e, filter && !text ? key : "q", "invalid_type");
         return err_set(e, 422, "validation_failed", "筛选条件有误", "The filter is invalid");
     }
-    list_params p = {.filter = arena_printf(c->a, "%s", text)};
+    list_params p = {.filter = text ? arena_printf(c->a, "%s", text) : NULL, .q = q ? json_string_value(q) : NULL};
     free(text);
+    return entity_list_ids(c, meta_entity(c->m, entity), &p, MAIL_SEND_MAX, found, n, e);
+}
+
+static int filter_recipients(entity_ctx *c, json_t *body, json_t *ids, err *e)
+{
     int64_t *found = NULL;
     int n = 0;
-    if (entity_list_ids(c, meta_entity(c->m, "contacts"), &p, MAIL_SEND_MAX, &found, &n, e)) return -1;
+    if (list_matches(c, "contacts", body, "filter", &found, &n, e)) return -1;
     for (int i = 0; i < n; i++) json_array_append_new(ids, json_integer(found[i]));
     return 0;
+}
+
+/* The contacts (those the sender sees) of accounts: named in
+ * account_ids, or every account of a list (account_filter and q). An
+ * account named that the sender cannot see is 422. */
+static int account_recipients(entity_ctx *c, json_t *body, json_t *ids, err *e)
+{
+    json_t *named = json_object_get(body, "account_ids"), *accounts = json_array();
+    int rc = 0;
+    if (named) {
+        if (!json_is_array(named) || !json_array_size(named)) {
+            err_add_field(e, "account_ids", "required");
+            rc = err_set(e, 422, "validation_failed", "请选择客户", "Choose the accounts");
+        }
+        size_t i;
+        json_t *v;
+        json_array_foreach(named, i, v) {
+            if (rc) break;
+            strbuf scratch = STRBUF_INIT;
+            if (!json_is_integer(v) || entity_get(c, meta_entity(c->m, "accounts"), json_integer_value(v), 0, &scratch, e)) {
+                err_clear(e);
+                err_add_field(e, arena_printf(c->a, "account_ids[%zu]", i), "not_found");
+                rc = err_set(e, 422, "validation_failed", "客户不存在或无权访问", "An account does not exist or is not yours to see");
+            }
+            sb_free(&scratch);
+            json_array_append(accounts, v);
+        }
+    } else {
+        int64_t *found = NULL;
+        int n = 0;
+        rc = list_matches(c, "accounts", body, "account_filter", &found, &n, e);
+        for (int i = 0; !rc && i < n; i++) json_array_append_new(accounts, json_integer(found[i]));
+    }
+    if (!rc && json_array_size(accounts)) {
+        json_t *f = json_pack("{s:s,s:s,s:O}", "field", "account_id", "op", "in", "value", accounts);
+        char *text = json_dumps(f, JSON_COMPACT);
+        json_decref(f);
+        list_params p = {.filter = arena_printf(c->a, "%s", text ? text : "{}")};
+        free(text);
+        int64_t *found = NULL;
+        int n = 0;
+        rc = entity_list_ids(c, meta_entity(c->m, "contacts"), &p, MAIL_SEND_MAX, &found, &n, e);
+        for (int i = 0; !rc && i < n; i++) json_array_append_new(ids, json_integer(found[i]));
+    }
+    json_decref(accounts);
+    return rc;
 }
 
 /* 拒收邮件 / 拒收电话短信 of a contact the sender sees (checked by the
@@ -717,13 +774,18 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
     json_t *v;
     int ways = 0;
     json_object_foreach(body, key, v) {
-        int way = !strcmp(key, "contact_ids") || !strcmp(key, "campaign_id") || !strcmp(key, "filter");
+        int way = !strcmp(key, "contact_ids") || !strcmp(key, "campaign_id") || !strcmp(key, "filter") ||
+                  !strcmp(key, "account_ids") || !strcmp(key, "account_filter");
         ways += way;
-        if (!way && strcmp(key, "template_id") != 0) err_add_field(e, key, "unknown");
+        if (!way && strcmp(key, "template_id") != 0 && strcmp(key, "q") != 0) err_add_field(e, key, "unknown");
     }
+    /* q (a list's search box) goes with a list's filter only */
+    int listed = json_object_get(body, "filter") || json_object_get(body, "account_filter");
+    if (json_object_get(body, "q") && !listed && ways == 1) err_add_field(e, "q", "unknown");
+    if (!ways && json_object_get(body, "q")) ways = 1; /* a whole contacts list searched by q */
     if (e->nfields || ways != 1)
-        return err_set(e, 422, "validation_failed", "请给出模板和 contact_ids、campaign_id 或 filter 之一",
-                       "Give template_id and one of contact_ids, campaign_id or filter");
+        return err_set(e, 422, "validation_failed", "请给出模板和 contact_ids、campaign_id、filter、account_ids 或 account_filter 之一",
+                       "Give template_id and one of contact_ids, campaign_id, filter, account_ids or account_filter");
     tmpl t;
     if (template_of(c, body, 0, &t, e)) return -1;
     const char *public_url = "";
@@ -734,10 +796,13 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
     json_t *ids = json_array();
     int64_t campaign = json_integer_value(json_object_get(body, "campaign_id"));
     int named = json_object_get(body, "contact_ids") != NULL;
-    int rc = named ? recipients_named(c, json_object_get(body, "contact_ids"), ids, e)
-             : campaign ? marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e)
-                        : json_object_get(body, "filter") ? filter_recipients(c, json_object_get(body, "filter"), ids, e)
-                                                          : marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e);
+    int by_account = json_object_get(body, "account_ids") || json_object_get(body, "account_filter");
+    int rc = named        ? recipients_named(c, json_object_get(body, "contact_ids"), ids, e)
+             : campaign   ? marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e)
+             : by_account ? account_recipients(c, body, ids, e)
+             : json_object_get(body, "filter") || json_object_get(body, "q")
+                 ? filter_recipients(c, body, ids, e)
+                 : marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e);
     if (!rc && json_array_size(ids) > MAIL_SEND_MAX)
         rc = err_setf(e, 422, "too_many", "一次最多发送 %d 人", "At most %d recipients at once", MAIL_SEND_MAX);
     char now[ISO_TIME_LEN], token[TOKEN_TEXT_SIZE];

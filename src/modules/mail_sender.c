@@ -19,6 +19,8 @@
 #include "../entity/meta_load.h"
 #include "../util/clock.h"
 #include "mail.h"
+#include "mail_inbound.h"
+#include "server_jobs.h"
 #include "sms.h"
 
 #define ROUND_MAX 200      /* rows looked at per round */
@@ -391,7 +393,9 @@ static void *run(void *arg)
             db = db_open(worker_db_url, &e);
         }
         int done = db && h ? round_once(db, h) : -1;
-        if (done < 0 && db) db_close(db), db = NULL; /* reconnect next round */
+        int received = db && done >= 0 ? mail_inbound_round(db) : 0; /* 接收邮箱: the mailboxes due */
+        int jobs = db && done >= 0 && received >= 0 ? server_jobs_round(db) : 0; /* the SLA sweep... */
+        if ((done < 0 || received < 0 || jobs < 0) && db) db_close(db), db = NULL; /* reconnect next round */
         if (done > 0) continue;
         for (long slept = 0; slept < poll_ms && !atomic_load(&stopping); slept += 50) usleep(50000);
     }

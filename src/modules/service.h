@@ -17,9 +17,15 @@ void service_init(void);
  * owner's superior (the parent of the owner's role on the role tree). */
 int service_sweep(entity_ctx *c, err *e);
 
+/* The sweep of every company that has a ticket to flag or escalate: a
+ * job of the server's worker (server_jobs.c, every
+ * KEHU_SLA_SWEEP_SECONDS), never of a request, so reading writes nothing.
+ * -1 when the database failed. */
+int service_sweep_all(db_conn *db);
+
 /* The ticket queue: open tickets (新建, 处理中, 待客户确认) of queue_id (0:
- * every queue) by resolution deadline, as the list answers, after a
- * sweep. `p` carries q, limit and offset. */
+ * every queue) by resolution deadline, as the list answers. `p`
+ * carries q, limit and offset. */
 int service_queue_list(entity_ctx *c, int64_t queue_id, list_params *p, strbuf *out, err *e);
 
 /* Appends the bell's service items (reminder objects as GET /reminders

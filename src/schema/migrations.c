@@ -208,6 +208,30 @@ static const struct {
      "CREATE TABLE sms_outbox (id %ID%, company_id BIGINT NOT NULL, message_id BIGINT NOT NULL, phone TEXT NOT NULL,"
      " text TEXT NOT NULL, created_at TEXT NOT NULL);"
      "CREATE INDEX sms_outbox_company ON sms_outbox(company_id, id);"},
+    /* 接收邮箱 (docs/mail.md "Inbound email"): each company's IMAP mailbox
+     * with the poll's lease and place (the folder's UIDVALIDITY and the
+     * last UID done), and one row per message processed: the unique
+     * (mailbox, UIDVALIDITY, UID) is what makes a message processed once;
+     * message_id threads the replies onto what it made. */
+    {20, "inbound mail",
+     "CREATE TABLE mailboxes (company_id BIGINT PRIMARY KEY, imap_host TEXT NOT NULL DEFAULT '',"
+     " imap_port BIGINT NOT NULL DEFAULT 993, tls_mode TEXT NOT NULL DEFAULT 'tls', username TEXT NOT NULL DEFAULT '',"
+     " password TEXT NOT NULL DEFAULT '', folder TEXT NOT NULL DEFAULT 'INBOX', creates TEXT NOT NULL DEFAULT 'ticket',"
+     " queue_id BIGINT, enabled INTEGER NOT NULL DEFAULT 0, acting_user_id BIGINT,"
+     " uid_validity BIGINT NOT NULL DEFAULT 0, last_uid BIGINT NOT NULL DEFAULT 0, polled_key TEXT NOT NULL DEFAULT '',"
+     " claimed_until TEXT, polled_at TEXT, last_error TEXT, updated_at TEXT);"
+     "CREATE TABLE inbound_mails (id %ID%, company_id BIGINT NOT NULL, mailbox TEXT NOT NULL,"
+     " uid_validity BIGINT NOT NULL, uid BIGINT NOT NULL, message_id TEXT NOT NULL, from_address TEXT NOT NULL,"
+     " subject TEXT NOT NULL, outcome TEXT NOT NULL, entity TEXT, record_id BIGINT, error TEXT,"
+     " received_at TEXT NOT NULL);"
+     "CREATE UNIQUE INDEX inbound_mails_uid ON inbound_mails(company_id, mailbox, uid_validity, uid);"
+     "CREATE INDEX inbound_mails_message ON inbound_mails(company_id, message_id);"},
+    /* The periodic jobs of the server's worker (server_jobs.c), one row
+     * each: the lease that lets one process of several run it, and when
+     * it last ran. The SLA sweep left the GET handlers for here. */
+    {21, "server jobs",
+     "CREATE TABLE server_jobs (name TEXT PRIMARY KEY, claimed_until TEXT, last_run_at TEXT);"
+     "INSERT INTO server_jobs (name) VALUES ('sla_sweep');"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -127,6 +127,39 @@ test('sharing with a colleague, a role or a department grants reading, never wri
   for (const who of ['zhangwei', 'zhaomin', 'sunqiang']) assert.equal(await reads(as[who], folder, doc, file), false);
 });
 
+test('a share on a folder reaches its subfolders and their documents; an unshared sibling stays hidden', async () => {
+  const sub = created(await as.lina.post('/api/v1/doc_folders', { name: '华东区', parent_id: folder.id }));
+  const deeper = created(await as.lina.post('/api/v1/doc_folders', { name: '上海', parent_id: sub.id }));
+  const sibling = created(await as.lina.post('/api/v1/doc_folders', { name: '个人草稿' }));
+  const inSub = created(await as.lina.post('/api/v1/documents', { title: '华东区季度回访', kind: 'text', folder_id: sub.id }));
+  const inDeeper = created(await as.lina.post('/api/v1/documents', { title: '上海客户名单', kind: 'text', folder_id: deeper.id }));
+  const inSibling = created(await as.lina.post('/api/v1/documents', { title: '未完成的草稿', kind: 'text', folder_id: sibling.id }));
+  const sees = async (who, entity, id) => {
+    const get = (await who.get(`/api/v1/${entity}/${id}`)).status === 200;
+    const list = ok(await who.get(`/api/v1/${entity}?limit=500`)).items.some(x => x.id === id);
+    assert.equal(get, list, `${entity} ${id}: get and list agree`);
+    return get;
+  };
+  for (const [e, r] of [['doc_folders', sub], ['doc_folders', deeper], ['documents', inSub], ['documents', inDeeper]])
+    assert.equal(await sees(as.zhangwei, e, r.id), false, 'nothing before the share');
+  await share([{ share_with: 'user', user_id: users.zhangwei.id }]);
+  for (const [e, r] of [['doc_folders', sub], ['doc_folders', deeper], ['documents', inSub], ['documents', inDeeper]])
+    assert.equal(await sees(as.zhangwei, e, r.id), true, `${e} ${r.id} below the shared folder`);
+  assert.equal(await sees(as.zhangwei, 'doc_folders', sibling.id), false, 'the sibling is not shared');
+  assert.equal(await sees(as.zhangwei, 'documents', inSibling.id), false);
+  assert.equal(await sees(as.zhaomin, 'documents', inDeeper.id), false, 'only whom the share names');
+  // still reading only, and a subfolder moved out leaves the share behind
+  assert.ok([403, 404].includes((await as.zhangwei.patch(`/api/v1/documents/${inDeeper.id}`, { title: '改' })).status));
+  const d = ok(await as.lina.get(`/api/v1/doc_folders/${deeper.id}`));
+  ok(await as.lina.patch(`/api/v1/doc_folders/${deeper.id}`, { parent_id: sibling.id }, { headers: { 'If-Match': `"${d.version}"` } }));
+  assert.equal(await sees(as.zhangwei, 'documents', inDeeper.id), false);
+  assert.equal(await sees(as.zhangwei, 'documents', inSub.id), true);
+  await share([]);
+  assert.equal(await sees(as.zhangwei, 'documents', inSub.id), false);
+  for (const [e, r] of [['documents', inSub], ['documents', inDeeper], ['documents', inSibling], ['doc_folders', deeper], ['doc_folders', sub], ['doc_folders', sibling]])
+    assert.equal((await as.lina.del(`/api/v1/${e}/${r.id}`)).status, 204);
+});
+
 test('versions: a new upload becomes current, the old ones stay downloadable, active content is never served as such', async () => {
   const v2 = created(await upload(as.lina, doc.id, '拜访纪要-修订.txt', '第二版'));
   const v3 = created(await upload(as.lina, doc.id, 'page.html', '<script>alert(1)</script>', 'text/html'));

@@ -215,8 +215,13 @@ test('--demo fills every sales area with Chinese data, once', async () => {
   const tickets = (await admin.get('/api/v1/tickets?limit=50')).json.items;
   assert.deepEqual([...new Set(tickets.map(t => t.status))].sort(), ['closed', 'in_progress', 'new', 'resolved', 'waiting_customer']);
   assert.ok(tickets.some(t => t.kind === 'complaint' && t.status === 'closed' && t.satisfaction));
-  const queue = (await zhang.get('/api/v1/service/queue?limit=50')).json.items;
-  const breached = queue.find(t => t.resolution_breached);
+  // escalated by the server's sweep (its first round after the start)
+  let queue, breached;
+  for (let tries = 0; tries < 100 && !breached?.escalated_at; tries++) {
+    if (tries) await new Promise(r => setTimeout(r, 100));
+    queue = (await zhang.get('/api/v1/service/queue?limit=50')).json.items;
+    breached = queue.find(t => t.resolution_breached);
+  }
   assert.equal(breached?.escalated_to, (await zhang.get('/api/v1/session')).json.user.id);
   assert.ok(queue.some(t => t.queue_name === '售后维修组'));
   assert.ok((await lina.get('/api/v1/reminders?days=7')).json.items.some(i => i.kind === 'sla_breach'));

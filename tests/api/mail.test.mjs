@@ -251,3 +251,33 @@ test('merge fields cannot reach another user\'s private record or another compan
   assertError(assert, await boss.post('/api/v1/communications/send', { template_id: t.id, contact_ids: [foreign.id] }), 422, 'validation_failed');
   assertError(assert, await boss.post('/api/v1/communications/preview', { template_id: t.id, contact_id: foreign.id }), 422, 'validation_failed');
 });
+
+test('from a list: selected accounts reach their contacts, "all matching" takes the list\'s filter and search, unsubscribes honoured', async () => {
+  const a1 = created(await admin.post('/api/v1/accounts', { name: '无锡列表群发一厂' }));
+  const a2 = created(await admin.post('/api/v1/accounts', { name: '无锡列表群发二厂' }));
+  const a3 = created(await admin.post('/api/v1/accounts', { name: '常熟列表群发三厂' }));
+  const mk = (name, account, { mail, ...extra }) => admin.post('/api/v1/contacts', { name, account_id: account.id, email: `${mail}@list.example`, ...extra });
+  const c1 = created(await mk('钱一', a1, { mail: 'qian1' }));
+  created(await mk('钱二', a1, { mail: 'qian2', do_not_email: true }));
+  created(await mk('钱三', a2, { mail: 'qian3' }));
+  created(await mk('钱四', a3, { mail: 'qian4' }));
+  const sel = ok(await admin.post('/api/v1/communications/send', { template_id: template.id, account_ids: [a1.id, a2.id] }));
+  assert.deepEqual([sel.queued, sel.unsubscribed, sel.failed], [2, 1, 0], 'two accounts: three contacts, one refuses email');
+  // every account of the list searched "无锡" (the list view's q): the same three
+  const all = ok(await admin.post('/api/v1/communications/send', { template_id: template.id, q: '无锡', account_filter: { field: 'name', op: 'contains', value: '列表群发' } }));
+  assert.equal(all.queued + all.unsubscribed, 3);
+  // a contacts list filtered and searched
+  const byQ = ok(await admin.post('/api/v1/communications/send', { template_id: template.id, q: '钱', filter: { field: 'email', op: 'contains', value: '@list.example' } }));
+  assert.equal(byQ.queued + byQ.unsubscribed, 4);
+  await until('the list sends delivered', async () => received().filter(m => m.to[0] === 'qian1@list.example').length === 3);
+  assert.equal(received().filter(m => m.to[0] === 'qian2@list.example').length, 0, 'the unsubscribed contact gets nothing');
+  // what the sender cannot see is not reached; odd bodies are 422
+  created(await admin.post('/api/v1/users', { username: 'listsend', name: '群发员', password: PW }));
+  const plain = await srv.client('listsend', PW);
+  assertError(assert, await plain.post('/api/v1/communications/send', { template_id: template.id, account_ids: [a1.id] }), 422, 'validation_failed');
+  const none = await plain.post('/api/v1/communications/send', { template_id: template.id, account_filter: null });
+  assert.ok([403, 422].includes(none.status) || none.json.queued === 0, none.text);
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, contact_ids: [c1.id], q: 'x' }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, account_ids: ['x'] }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, account_filter: 'x' }), 422, 'validation_failed');
+});

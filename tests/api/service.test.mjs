@@ -4,6 +4,7 @@
 // priority, breach flags and escalation to the superior, round-robin
 // assignment by queue, satisfaction at closing, the care follow-up and the
 // bell. Times below are UTC; the calendar's day is Beijing's (UTC+8).
+// The breach sweep is the server's job (every round here), never a GET's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, assertError } from './harness.mjs';
@@ -14,9 +15,19 @@ let admin, agent1, agent2, users = {}, account, contact, article, repairQueue, a
 
 const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+async function until(what, fn, seconds = 20) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 before(async () => {
-  await srv.start();
+  await srv.start({ env: { KEHU_SLA_SWEEP_SECONDS: '0', KEHU_MAIL_POLL_MS: '100' } });
   admin = await srv.client();
   const perms = { view: true, create: true, edit: true, delete: true, export: true };
   const profile = created(await admin.post('/api/v1/profiles', {
@@ -200,7 +211,11 @@ test('breached tickets are escalated to the superior and warned in the bell; the
   const dues = queue.items.map(t => t.resolution_due).filter(Boolean);
   assert.deepEqual(dues, [...dues].sort());
   assert.ok(queue.items.every(t => ['new', 'in_progress', 'waiting_customer'].includes(t.status)));
-  const after = ok(await agent1.get(`/api/v1/tickets/${late.id}`));
+  // the server's sweep escalates it, no request needed
+  const after = await until('the escalation', async () => {
+    const t = ok(await agent1.get(`/api/v1/tickets/${late.id}`));
+    return t.escalated_at ? t : null;
+  });
   assert.deepEqual([after.escalated_to, after.resolution_breached], [users.zhouqing.id, true]);
   assert.match(after.escalated_at, /^2\d{3}-/);
   // the owner's bell and the superior's

@@ -1,12 +1,19 @@
 // mail.test.mjs - 通讯中心 in the browser: a 沟通模板's tab shows the merge
 // fields and the message merged for a contact (a hostile name as text), a
 // campaign's 批量沟通 follows each recipient to 已发送 (SMS through the test
-// gateway), and the unsubscribe link opens a page without signing in.
+// gateway), the 接收邮箱 set up on 邮件设置 turns a customer's mail (from a
+// dovecot on loopback) into a 服务工单 linked from the page, and the
+// unsubscribe link opens a page without signing in.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { freePort } from '../api/harness.mjs';
 
-let srv, browser, page, emailTemplate, campaign, contact;
+let srv, browser, page, emailTemplate, campaign, contact, imap;
 const it = checkedIt(nodeIt, assert, 'mail-', () => ({ page, browser }));
 const api = async (method, path, body, status = 201) => {
   const r = await apiInPage(page, method, path, body);
@@ -17,6 +24,7 @@ const api = async (method, path, body, status = 201) => {
 describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
   before(async () => {
     process.env.KEHU_MAIL_POLL_MS = '100';
+    process.env.KEHU_IMAP_POLL_SECONDS = '0';
     ({ srv, browser, page } = await openApp());
     await signIn(page, srv.base);
     await api('PUT', '/communications/settings', { public_url: srv.base, sms_provider: 'test', from_address: 'crm@xingjian.example' }, 200);
@@ -29,7 +37,12 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
       body: '尊敬的{{contact.name}}：\n诚邀您参加秋季新品推介会，报名请访问 https://www.xingjian.example/expo 。\n{{user.name}}' });
     await api('POST', '/comm_templates', { name: '推介会短信提醒', channel: 'sms', body: '【行健动力】{{contact.name}}您好，推介会明天上午九点开始。' });
   });
-  after(async () => { delete process.env.KEHU_MAIL_POLL_MS; await closeApp({ srv, browser }); });
+  after(async () => {
+    delete process.env.KEHU_MAIL_POLL_MS;
+    delete process.env.KEHU_IMAP_POLL_SECONDS;
+    await closeApp({ srv, browser });
+    if (imap && imap.exitCode === null) { const gone = new Promise(r => imap.on('exit', r)); imap.stdin.end(); await gone; }
+  });
 
   it('the template tab lists the merge fields and previews the merged email, values as text', async () => {
     await page.goto(`${srv.base}/comm_templates/${emailTemplate.id}`);
@@ -58,6 +71,63 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
     assert.equal(box.items.length, 2);
   });
 
+  it('群发 from the contacts list: the selected rows, then all the list shows after a search', async () => {
+    await page.goto(`${srv.base}/contacts`);
+    const table = page.locator('[data-test=list-table]');
+    await table.locator('.el-table__row').first().waitFor();
+    await table.locator('thead .el-checkbox').first().click();
+    await page.locator('[data-test=list-bulk-send]').click();
+    await page.locator('[data-test=list-bulk-template]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: '推介会短信提醒' }).click();
+    await page.locator('[data-test=list-bulk-selected]').getByText('选中的 2 位联系人').waitFor();
+    await page.locator('[data-test=list-bulk-go]').click();
+    await page.locator('[data-test=bulk-counts]').getByText('共 2 条：已发送 2').waitFor({ timeout: 20000 });
+    await screenshot(page, 'mail-03-list-bulk');
+    await page.keyboard.press('Escape');
+    await table.locator('thead .el-checkbox').first().click();
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').fill('陈静');
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').press('Enter');
+    await table.locator('.el-table__row').filter({ hasText: '陈静' }).waitFor();
+    await page.locator('[data-test=list-bulk-send]').click();
+    await page.locator('[data-test=list-bulk-template]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '推介会短信提醒' }).click();
+    await page.locator('[data-test=list-bulk-all]').getByText('列表中全部 1 位联系人').click();
+    await page.locator('[data-test=list-bulk-go]').click();
+    await page.locator('[data-test=bulk-counts]:visible').getByText('共 1 条：已发送 1').waitFor({ timeout: 20000 });
+    await page.keyboard.press('Escape');
+  });
+
+  it('邮件设置 → 接收邮箱: a customer\'s mail becomes a 服务工单, linked from the list of recent mail', async () => {
+    const port = await freePort();
+    const here = dirname(fileURLToPath(import.meta.url));
+    imap = spawn('/usr/bin/python3', [join(here, '../api/imap_server.py'), String(port), 'kefu@xingjian.example', 'Imap#pw'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: imap.stdout })[Symbol.asyncIterator]();
+    assert.equal((await lines.next()).value, 'ready');
+    await page.goto(`${srv.base}/mail-settings`);
+    const box = page.locator('[data-test=mailbox-settings]');
+    await box.locator('input[data-test=imap-host]').fill('127.0.0.1');
+    await box.locator('[data-test=imap-port] input, input[data-test=imap-port]').first().fill(String(port));
+    await box.locator('.el-radio', { hasText: '不加密' }).click();
+    await box.locator('input[data-test=imap-user]').fill('kefu@xingjian.example');
+    await box.locator('input[data-test=imap-password]').fill('Imap#pw');
+    await box.locator('[data-test=imap-enabled]').click();
+    await box.locator('[data-test=mailbox-save]').click();
+    await page.getByText('已保存').first().waitFor();
+    const raw = 'From: x@mingda.example\r\nSubject: =?UTF-8?B?' + Buffer.from('数控机床无法启动').toString('base64') + '?=\r\nMessage-ID: <b1@mingda.example>\r\n\r\n今天早上开机报警，请派人来看看。\r\n';
+    imap.stdin.write(JSON.stringify({ raw: Buffer.from(raw).toString('base64') }) + '\n');
+    await lines.next();
+    const link = box.locator('[data-test=imap-recent]').getByText('服务工单 #');
+    for (let i = 0; i < 100 && !(await link.count()); i++) {
+      await box.getByText('↻').click();
+      await page.waitForTimeout(200);
+    }
+    await box.locator('[data-test=imap-recent]').getByText('数控机床无法启动').waitFor();
+    await screenshot(page, 'mail-04-mailbox');
+    await link.click();
+    await page.getByText('今天早上开机报警，请派人来看看。').first().waitFor();
+    await screenshot(page, 'mail-05-ticket-from-mail');
+  });
+
   it('the unsubscribe link opens without signing in and sets 拒收邮件', async () => {
     const r = await api('POST', '/communications/send', { template_id: emailTemplate.id, contact_ids: [contact.id] }, 200);
     const rows = await api('GET', `/comm_messages?filter=${encodeURIComponent(JSON.stringify({ field: 'batch', op: 'eq', value: r.batch }))}`, undefined, 200);
@@ -67,7 +137,7 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
     await page.locator('[data-test=mail-unsubscribe]').getByText('您确定不再接收').waitFor();
     await page.locator('[data-test=unsubscribe]').click();
     await page.locator('[data-test=unsubscribed]').waitFor();
-    await screenshot(page, 'mail-03-unsubscribed');
+    await screenshot(page, 'mail-06-unsubscribed');
     await signIn(page, srv.base);
     const c = await api('GET', `/contacts/${contact.id}`, undefined, 200);
     assert.equal(c.do_not_email, true);

@@ -15,6 +15,7 @@ const bars = [];
 const lineHooks = [];
 const panels = [];
 const homes = [];
+const listButtons = [];
 const publicRoutes = [];
 
 export const kehu = {
@@ -40,6 +41,11 @@ export const kehu = {
   // it now, else null: the component then hides its button (it stays
   // mounted, so a dialog open over it can show the outcome).
   recordAction(entity, a) { actions.push({ ...a, entity }); },
+  // A button (with its dialogs) on the list page of `entity`: {component}.
+  // The component gets {entity, ids (the selected rows), query ({filter, q}
+  // of what the list shows, or null when the list also narrows by what a
+  // filter cannot say: the A-Z letter, the public pool), total}.
+  listAction(entity, a) { listButtons.push({ ...a, entity }); },
   // Runs when a record of `entity` is opened on its detail page:
   // fn(record) may answer the record as it is after (a message marked read).
   onRecordOpen(entity, fn) { openers.push({ entity, fn }); },
@@ -71,6 +77,7 @@ export const modulePublicRoutes = () => publicRoutes;
 export const menuItems = area => menus.filter(m => m.area === area);
 export const recordTabs = entity => tabs.filter(x => x.entity === entity);
 export const recordActions = entity => actions.filter(x => x.entity === entity);
+export const listActions = entity => listButtons.filter(x => x.entity === entity);
 export const topBarItems = () => bars;
 export const lineChangeHooks = lineEntity => lineHooks.filter(h => h.lineEntity === lineEntity);
 export const sidePanels = () => panels;
