@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../entity/meta_load.h"
+#include "../meta/meta_current.h"
 #include "../util/arena.h"
 
 const char *const acl_verb_names[ACL_NVERBS] = {"view",   "create", "edit",     "delete",

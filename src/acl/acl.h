@@ -39,8 +39,8 @@
 
 #include "../auth/session.h"
 #include "../db/db.h"
-#include "../entity/metadata.h"
-#include "../entity/query.h"
+#include "../meta/metadata.h"
+#include "../meta/query.h"
 
 typedef enum acl_verb {
     ACL_VIEW = 0,

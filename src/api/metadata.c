@@ -18,7 +18,7 @@
 #include "../entity/entity_state.h"
 #include "../entity/form_layout.h"
 #include "../entity/meta_load.h"
-#include "../entity/meta_print.h"
+#include "../meta/meta_print.h"
 #include "../modules/teaching.h"
 #include "../modules/user_settings.h"
 #include "api.h"

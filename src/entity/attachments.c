@@ -9,7 +9,7 @@
 #include "../acl/acl.h"
 #include "../util/clock.h"
 #include "../util/utf8.h"
-#include "query.h"
+#include "../meta/query.h"
 
 int entity_has_attachments(const entity_def *ent)
 {

@@ -17,8 +17,8 @@
 #include "../util/err.h"
 #include "../util/strbuf.h"
 #include "../util/table.h"
-#include "metadata.h"
-#include "query.h"
+#include "../meta/metadata.h"
+#include "../meta/query.h"
 
 #define LIST_DEFAULT_LIMIT 50
 #define LIST_MAX_LIMIT 500

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "meta_computed.h"
+#include "../meta/expr.h"
+#include "../meta/meta_computed.h"
 
 /* How deep a change may travel up (line -> document -> account ...):
  * far more than any real chain, a stop for a cycle across entities. */

@@ -4,7 +4,7 @@
 
 #include "../db/db.h"
 #include "../util/strbuf.h"
-#include "metadata.h"
+#include "../meta/metadata.h"
 
 /* SQL column type of a field in a dialect. */
 const char *entity_column_type(const field_def *f, db_dialect d);

@@ -4,7 +4,7 @@
 #define KEHU_ENTITY_SELECT_H
 
 #include "entity.h"
-#include "query.h"
+#include "../meta/query.h"
 
 typedef struct select_plan {
     strbuf columns; /* "t.id, t.version, ..., j2.name" */

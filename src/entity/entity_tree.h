@@ -18,8 +18,8 @@
 #include "../db/db.h"
 #include "../util/err.h"
 #include "entity.h"
-#include "metadata.h"
-#include "query.h"
+#include "../meta/metadata.h"
+#include "../meta/query.h"
 #include "value.h"
 
 /* After every entity is loaded: checks each `tree` names a link to its own

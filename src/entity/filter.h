@@ -11,8 +11,8 @@
 #define KEHU_FILTER_H
 
 #include "../util/err.h"
-#include "metadata.h"
-#include "query.h"
+#include "../meta/metadata.h"
+#include "../meta/query.h"
 
 #define FILTER_MAX_DEPTH 8
 #define FILTER_MAX_NODES 100

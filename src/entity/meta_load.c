@@ -1,6 +1,6 @@
 /* meta_load.c - turns the entity files compiled into the binary, plus the
  * custom fields and picklist options in the database, into one immutable
- * `metadata`, and publishes it with an atomic pointer swap. Every entity gets
+ * `metadata`, and publishes it (meta_publish, src/meta/meta_current.c). Every entity gets
  * the standard record columns (id, version, owner, stamps) here, so no
  * metadata file repeats them. */
 #include "meta_load.h"
@@ -14,13 +14,13 @@
 #include <time.h>
 
 #include "../util/arena.h"
-#include "meta_computed.h"
+#include "../meta/meta_computed.h"
 #include "entity_tree.h"
 #include "hook_registry.h"
 #include "entity_action.h"
 #include "entity_state.h"
-#include "meta_print.h"
-#include "meta_shares.h"
+#include "../meta/meta_print.h"
+#include "../meta/meta_shares.h"
 #include "form_layout.h"
 #include "filter.h"
 
@@ -31,7 +31,6 @@ typedef struct embedded_file {
 } embedded_file;
 extern const embedded_file metadata_files[];
 
-static _Atomic(metadata *) current;
 /* Every published version's arena, newest first, freed by meta_shutdown. */
 typedef struct published {
     arena *a;
@@ -40,11 +39,6 @@ typedef struct published {
 static published *all_versions;
 static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int64_t last_check;
-
-const metadata *meta_current(void)
-{
-    return atomic_load(&current);
-}
 
 static const char *jstr(arena *a, json_t *obj, const char *key)
 {
@@ -566,7 +560,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
     p->next = all_versions;
     all_versions = p;
     if (out) *out = m;
-    else atomic_store(&current, m);
+    else meta_publish(m);
     return 0;
 }
 
@@ -649,7 +643,7 @@ void meta_shutdown(void)
     ncompanies = companies_cap = 0;
     pthread_mutex_unlock(&companies_lock);
     pthread_mutex_lock(&reload_lock);
-    atomic_store(&current, NULL);
+    meta_publish(NULL);
     while (all_versions) {
         published *next = all_versions->next;
         arena_free(all_versions->a); /* p itself lives in that arena */

@@ -4,12 +4,9 @@
 
 #include "../db/db.h"
 #include "../util/err.h"
-#include "metadata.h"
+#include "../meta/meta_current.h" /* meta_current: never NULL after meta_init */
+#include "../meta/metadata.h"
 
-/* The metadata in force; never NULL after meta_init. Valid for as long as
- * the process runs (old versions are kept, not freed, when a new one is
- * published, because requests may still hold them). */
-const metadata *meta_current(void);
 /* The version a company's users read: the current one with the company's
  * own picklist options and custom fields (built once per version and company, kept like
  * every version); the current one itself for a company without any, and

@@ -8,8 +8,8 @@
 #include <jansson.h>
 
 #include "../util/err.h"
-#include "metadata.h"
-#include "query.h"
+#include "../meta/metadata.h"
+#include "../meta/query.h"
 
 /* Converts a JSON value for field f into its stored form in *out (text is
  * allocated in a). JSON null gives SV_NULL (the caller checks `required`).

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
-#include "../entity/query.h"
+#include "../meta/query.h"
 #include "../util/utf8.h"
 
 int messages_deliver(entity_ctx *c, const entity_def *msgs, int64_t to, const char *kind, const char *subject,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
-#include "../entity/meta_print.h"
+#include "../meta/meta_print.h"
 #include "../entity/value.h"
 #include "../util/money_capitals.h"
 #include "../util/pdf_doc.h"

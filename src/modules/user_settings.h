@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "../db/db.h"
-#include "../entity/metadata.h"
+#include "../meta/metadata.h"
 #include "../util/err.h"
 
 /* The setting as JSON (the caller decrefs); NULL when unset. */

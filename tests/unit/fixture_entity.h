@@ -3,7 +3,7 @@
 #ifndef KEHU_FIXTURE_ENTITY_H
 #define KEHU_FIXTURE_ENTITY_H
 
-#include "entity/metadata.h"
+#include "meta/metadata.h"
 
 static picklist_option fixture_options[] = {
     {"A", "A 类", "A", 1, -1}, {"B", "B 类", "B", 1, -1}, {"old", "旧等级", "Old", 0, -1}};

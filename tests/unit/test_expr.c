@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "entity/expr.h"
+#include "meta/expr.h"
 
 static const char *ERRNAMES[] = {"ok", "parse", "unknown", "type", "division_by_zero", "overflow"};
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "entity/meta_computed.h"
+#include "meta/meta_computed.h"
 
 /* quotes(id, quantity, price, status, amount?, total?, tax?) with lines
  * quote_lines(id, quote_id, amount) */

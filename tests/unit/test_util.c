@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "entity/query.h"
+#include "meta/query.h"
 #include "http/server.h"
 #include "util/arena.h"
 #include "util/err.h"
