@@ -10,7 +10,7 @@
 
 #include "../util/arena.h"
 #include "entity_schema.h"
-#include "metadata.h"
+#include "../meta/metadata.h"
 #include "total_cache.h"
 
 #define SLOTS 16

@@ -19,7 +19,7 @@
 #ifndef KEHU_REPORT_CACHE_H
 #define KEHU_REPORT_CACHE_H
 
-#include "query.h"
+#include "../meta/query.h"
 #include "report_table.h"
 
 #define REPORT_CACHE_SECONDS 60

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "query.h"
+#include "../meta/query.h"
 
 #define TOTAL_CACHE_SECONDS 2
 /* An entry older than this is never served, refresher or not. */
