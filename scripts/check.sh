@@ -180,14 +180,18 @@ cluster() {
     KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE KEHU_TEST_NODES=3
 }
 
-# Two lanes, one per core, balanced by their measured lengths:
-#   A: unit, API on SQLite, API on PostgreSQL, then the browser tests;
-#   B: the sanitizer build, unit and API tests under ASan, the three-node
-#      stage, then the fuzz targets.
-# The sanitizer build is mostly compiling while lane A mostly waits on
+# Two lanes, one per core, then the browser tests alone:
+#   A: unit, API on SQLite, API on PostgreSQL;
+#   B: the sanitizer and fuzz builds, unit and API tests under ASan, the
+#      fuzz runs, the three-node stage;
+#   then the browser tests, which click against timeouts: beside a compile
+#   or the three nodes they timed out (calendar drags, pickers).
+# The builds of lane B are mostly compiling while lane A mostly waits on
 # servers, so the two share the machine well.
 sanitized() {
   build_stage asan-build build-asan -DCMAKE_BUILD_TYPE=Debug -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF || return
+  CC=clang TARGETS="filter_fuzz upload_fuzz" build_stage fuzz-build build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON \
+    -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug && FUZZ_BUILT=1
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp # a leak inside Debian's cairo, not ours
   KEHU_TEST_PG_URL=$PG_URL ctest_stage unit-asan build-asan
@@ -195,18 +199,18 @@ sanitized() {
   unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 }
 
+FUZZ_BUILT=0
 fuzzing() {
   echo "==== fuzz: filter parser, uploads (multipart, CSV, xlsx) (libFuzzer, 45 s each) ====" | say
-  if CC=clang TARGETS="filter_fuzz upload_fuzz" build_stage fuzz-build build-fuzz -DKEHU_FUZZ=ON -DKEHU_SANITIZE=ON -DKEHU_WEB=OFF -DCMAKE_BUILD_TYPE=Debug; then
-    fuzz filter_fuzz filter 45
-    fuzz upload_fuzz upload 45
-  fi
+  [ "$FUZZ_BUILT" = 1 ] || return
+  fuzz filter_fuzz filter 45
+  fuzz upload_fuzz upload 45
 }
 
 lane_b() {
   sanitized
-  cluster # the release binary
   fuzzing
+  cluster # the release binary
 }
 lane_b &
 LANE_B=$!
@@ -215,10 +219,10 @@ KEHU_TEST_PG_URL=$PG_URL ctest_stage unit build
 node_stage api-sqlite "$(limit 1500)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=sqlite
 node_stage api-postgres "$(limit 2400)" api/ KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres KEHU_TEST_PG_URL="$PG_URL" \
   KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE
+wait "$LANE_B"
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   node_stage browser "$(limit 1500)" browser/ KEHU_BIN="$ROOT/build/kehu"
 fi
-wait "$LANE_B"
 
 echo "==== summary ===="
 passed=0; failed=0; bad=()
