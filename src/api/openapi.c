@@ -83,9 +83,16 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
         json_object_set_new(props, r->name, json_pack("{s:s,s:o}", "type", "array", "items", ref(r->entity)));
         char line[128];
         snprintf(line, sizeof line, "%s_update", r->entity);
-        json_object_set_new(input, r->name, json_pack("{s:s,s:i,s:s,s:o}", "type", "array", "maxItems", LINES_MAX,
-                                                      "description", "all lines in order; id: keep and update, none: add, left out: delete",
-                                                      "items", ref(line)));
+        json_t *every = json_pack("{s:s,s:i,s:s,s:o}", "type", "array", "maxItems", LINES_MAX, "description",
+                                  "all lines in order; id: keep and update, none: add, left out: delete", "items",
+                                  ref(line));
+        json_t *delta = json_pack(
+            "{s:s,s:s,s:{s:{s:s,s:i,s:s,s:o},s:{s:s,s:s,s:{s:s}}},s:b}", "type", "object", "description",
+            "a change to the lines there: add appends lines (without id), remove deletes lines by id; the rest stay",
+            "properties", "add", "type", "array", "maxItems", LINES_MAX, "description", "lines to append, in order",
+            "items", ref(line), "remove", "type", "array", "description", "ids of lines to delete", "items", "type",
+            "integer", "additionalProperties", 0);
+        json_object_set_new(input, r->name, json_pack("{s:[o,o]}", "oneOf", every, delta));
     }
     char name[128];
     json_object_set_new(schemas, ent->name,

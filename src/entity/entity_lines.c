@@ -248,49 +248,63 @@ static int unchanged(json_t *body, json_t *stored)
     return 1;
 }
 
+/* How a bad line is named in an error: "lines[3]" in the array form;
+ * "lines.add[0]" for the first line added by the delta form, whose merged
+ * array starts with the lines kept (they are base in number). */
+typedef struct {
+    const char *name;
+    size_t base;
+} line_naming;
+
+static void line_name(char *buf, size_t size, const line_naming *nm, size_t i, const char *field)
+{
+    snprintf(buf, size, "%s[%zu]%s%s", nm->name, i >= nm->base ? i - nm->base : i, field ? "." : "",
+             field ? field : "");
+}
+
 /* Moves a line's field errors into e as "lines[i].field". */
-static void add_line_errors(err *e, const relation_def *r, size_t i, const err *le)
+static void add_line_errors(err *e, const line_naming *nm, size_t i, const err *le)
 {
     char name[sizeof e->fields[0].name];
     for (int k = 0; k < le->nfields; k++) {
-        int n = snprintf(name, sizeof name, "%s[%zu].%s", r->name, i, le->fields[k].name);
-        if (n < 0) continue; /* a longer name is cut to what an error field holds */
+        line_name(name, sizeof name, nm, i, le->fields[k].name); /* a longer name is cut to what an error holds */
         err_add_field(e, name, le->fields[k].reason);
     }
     if (!le->nfields) {
-        snprintf(name, sizeof name, "%s[%zu]", r->name, i);
+        line_name(name, sizeof name, nm, i, NULL);
         err_add_field(e, name, "invalid");
     }
 }
 
-static int refuse_line(err *e, const relation_def *r, size_t i, const char *field, const char *reason,
+static int refuse_line(err *e, const line_naming *nm, size_t i, const char *field, const char *reason,
                        const char *zh, const char *en)
 {
     char name[sizeof e->fields[0].name];
-    snprintf(name, sizeof name, "%s[%zu]%s%s", r->name, i, field ? "." : "", field ? field : "");
+    line_name(name, sizeof name, nm, i, field);
     err_add_field(e, name, reason);
-    return err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", i + 1, zh, en);
+    size_t shown = (i >= nm->base ? i - nm->base : i) + 1;
+    return err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", shown, zh, en);
 }
 
 /* The id a line names: 0 for a new line, -1 (e filled) for one that is not
  * a line of this parent or is named twice. */
-static int64_t named_line(json_t *line, json_t *before, int64_t *seen, size_t nseen, const relation_def *r,
+static int64_t named_line(json_t *line, json_t *before, int64_t *seen, size_t nseen, const line_naming *nm,
                           size_t i, err *e)
 {
     json_t *jid = json_object_get(line, "id");
     if (!jid || json_is_null(jid)) return 0;
     int64_t lid = json_is_integer(jid) ? json_integer_value(jid) : -1;
     if (lid <= 0 || !find_line(before, lid))
-        return refuse_line(e, r, i, "id", "not_found", "这一行不属于本单据", "this line does not belong to this record");
+        return refuse_line(e, nm, i, "id", "not_found", "这一行不属于本单据", "this line does not belong to this record");
     for (size_t k = 0; k < nseen; k++)
-        if (seen[k] == lid) return refuse_line(e, r, i, "id", "duplicate", "同一行出现了两次", "the line is given twice");
+        if (seen[k] == lid) return refuse_line(e, nm, i, "id", "duplicate", "同一行出现了两次", "the line is given twice");
     return lid;
 }
 
 /* One line through the engine: update (lid) or create. *failed counts the
  * lines refused for their content; any other failure ends the write. */
-static int write_line(entity_ctx *lc, const relation_def *r, const entity_def *le, int64_t parent, json_t *line,
-                      int64_t lid, json_t *stored, size_t i, int *failed, err *e)
+static int write_line(entity_ctx *lc, const relation_def *r, const line_naming *nm, const entity_def *le,
+                      int64_t parent, json_t *line, int64_t lid, json_t *stored, size_t i, int *failed, err *e)
 {
     json_t *body = json_copy(line);
     json_object_del(body, "id");
@@ -315,12 +329,14 @@ static int write_line(entity_ctx *lc, const relation_def *r, const entity_def *l
         *e = le_err;
         return -1;
     }
-    add_line_errors(e, r, i, &le_err);
-    if (!(*failed)++)
-        err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", i + 1, le_err.zh, le_err.en);
-    else
+    add_line_errors(e, nm, i, &le_err);
+    if (!(*failed)++) {
+        size_t shown = (i >= nm->base ? i - nm->base : i) + 1;
+        err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", shown, le_err.zh, le_err.en);
+    } else {
         err_setf(e, 422, "validation_failed", "有 %d 行明细填写有误，请检查后重试",
                  "%d lines are invalid; please check them", *failed);
+    }
     return 0;
 }
 
@@ -336,16 +352,11 @@ static int delete_line(entity_ctx *c, const entity_def *le, int64_t lid, err *e)
     return rc < 0 ? err_set(e, 500, "db_error", "删除明细失败", "Cannot remove a line") : 0;
 }
 
-static int write_relation(entity_ctx *c, const entity_def *ent, const relation_def *r, int64_t id, json_t *v,
-                          err *e)
+/* The array form: every line in order; an id keeps and updates a line,
+ * none adds one, a line left out goes. */
+static int write_lines(entity_ctx *c, const entity_def *ent, const relation_def *r, const entity_def *le,
+                       const line_naming *nm, int64_t id, json_t *v, json_t *before, err *e)
 {
-    const entity_def *le = meta_entity(c->m, r->entity);
-    if (!le) return err_set(e, 500, "bad_metadata", "明细实体不存在", "The lines' entity is missing");
-    if (!json_is_array(v)) {
-        err_add_field(e, r->name, "invalid_type");
-        return err_setf(e, 422, "validation_failed", "「%s」必须是数组%.0s", "%.0s%s must be an array", r->label_zh,
-                        r->label_en);
-    }
     size_t n = json_array_size(v);
     if (n > LINES_MAX) {
         err_add_field(e, r->name, "too_many");
@@ -353,8 +364,6 @@ static int write_relation(entity_ctx *c, const entity_def *ent, const relation_d
                         "%.0s%s may have at most %d lines; %zu were sent. Split the document", r->label_zh, r->label_en,
                         LINES_MAX, n);
     }
-    json_t *before = lines_array(c, r, le, id, e);
-    if (!before) return -1;
     entity_ctx lc = *c;
     lc.as_line = 1;
     int64_t *seen = arena_alloc(c->a, sizeof *seen * (n + 1));
@@ -363,17 +372,17 @@ static int write_relation(entity_ctx *c, const entity_def *ent, const relation_d
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *line = json_array_get(v, i);
         if (!json_is_object(line)) {
-            refuse_line(e, r, i, NULL, "invalid_type", "每一行必须是对象", "each line must be an object");
+            refuse_line(e, nm, i, NULL, "invalid_type", "每一行必须是对象", "each line must be an object");
             failed++;
             continue;
         }
-        int64_t lid = named_line(line, before, seen, nseen, r, i, e);
+        int64_t lid = named_line(line, before, seen, nseen, nm, i, e);
         if (lid < 0) {
             failed++;
             continue;
         }
         if (lid) seen[nseen++] = lid;
-        rc = write_line(&lc, r, le, id, line, lid, lid ? find_line(before, lid) : NULL, i, &failed, e);
+        rc = write_line(&lc, r, nm, le, id, line, lid, lid ? find_line(before, lid) : NULL, i, &failed, e);
     }
     if (rc == 0 && failed) rc = -1;
     size_t k;
@@ -387,9 +396,87 @@ static int write_relation(entity_ctx *c, const entity_def *ent, const relation_d
     if (rc == 0) rc = computed_refresh(c, ent, id, e);
     json_t *after = rc == 0 ? lines_array(c, r, le, id, e) : NULL;
     if (rc == 0) rc = after ? log_changes(c, ent, r, le, id, before, after, e) : -1;
-    json_decref(before);
     json_decref(after);
     if (rc == 0) rc = entity_totals_changed(c->db, le, e);
+    return rc;
+}
+
+static int refuse_delta(err *e, const relation_def *r, const char *part, const char *reason, const char *zh,
+                        const char *en)
+{
+    char name[sizeof e->fields[0].name];
+    snprintf(name, sizeof name, "%s.%s", r->name, part);
+    err_add_field(e, name, reason);
+    return err_setf(e, 422, "validation_failed", "「%s」%.0s%s%.0s", "%.0s%s%.0s%s", r->label_zh, r->label_en, zh,
+                    en);
+}
+
+static int removed(json_t *remove, int64_t id)
+{
+    size_t k;
+    json_t *v;
+    json_array_foreach(remove, k, v) if (json_integer_value(v) == id) return 1;
+    return 0;
+}
+
+/* The delta form {"add": [...], "remove": [ids]} as the array form's full
+ * list: the lines there, in order, less the removed ones, then the added
+ * ones. Adding needs no read of the lines there, so two writers adding at
+ * once (an inbound mail reply and an agent's note) both land. NULL with e
+ * filled when the delta is malformed. */
+static json_t *delta_lines(entity_ctx *c, const relation_def *r, json_t *before, json_t *delta, line_naming *nm,
+                           err *e)
+{
+    const char *key;
+    json_t *v, *add = json_object_get(delta, "add"), *remove = json_object_get(delta, "remove");
+    json_object_foreach(delta, key, v) if (strcmp(key, "add") && strcmp(key, "remove"))
+        refuse_delta(e, r, key, "unknown_field", "只能包含 add 和 remove", " may hold only add and remove");
+    if (add && !json_is_array(add)) refuse_delta(e, r, "add", "invalid_type", "的 add 必须是数组", ".add must be an array");
+    if (remove && !json_is_array(remove))
+        refuse_delta(e, r, "remove", "invalid_type", "的 remove 必须是数组", ".remove must be an array");
+    if (e->nfields) return NULL;
+    size_t k;
+    json_array_foreach(remove, k, v) {
+        if (json_is_integer(v) && find_line(before, json_integer_value(v))) continue;
+        char part[48];
+        snprintf(part, sizeof part, "remove[%zu]", k);
+        refuse_delta(e, r, part, "not_found", "要删除的行不属于本单据", ": a line to remove is not one of this record's");
+    }
+    json_array_foreach(add, k, v) {
+        if (!json_is_object(v) || !json_object_get(v, "id")) continue;
+        char part[48];
+        snprintf(part, sizeof part, "add[%zu].id", k);
+        refuse_delta(e, r, part, "not_allowed", "新增的行不带 id", ": an added line has no id");
+    }
+    if (e->nfields) return NULL;
+    json_t *all = json_array();
+    json_array_foreach(before, k, v) if (!removed(remove, line_id(v)))
+        json_array_append_new(all, json_pack("{s:I}", "id", (json_int_t)line_id(v)));
+    nm->base = json_array_size(all);
+    nm->name = arena_printf(c->a, "%s.add", r->name);
+    json_array_foreach(add, k, v) json_array_append(all, v);
+    return all;
+}
+
+static int write_relation(entity_ctx *c, const entity_def *ent, const relation_def *r, int64_t id, json_t *v,
+                          err *e)
+{
+    const entity_def *le = meta_entity(c->m, r->entity);
+    if (!le) return err_set(e, 500, "bad_metadata", "明细实体不存在", "The lines' entity is missing");
+    if (!json_is_array(v) && !json_is_object(v)) {
+        err_add_field(e, r->name, "invalid_type");
+        return err_setf(e, 422, "validation_failed", "「%s」必须是数组（全部明细）或 {add, remove}%.0s",
+                        "%.0s%s must be an array (every line) or {add, remove}", r->label_zh, r->label_en);
+    }
+    json_t *before = lines_array(c, r, le, id, e);
+    if (!before) return -1;
+    line_naming nm = {r->name, 0};
+    json_t *merged = json_is_object(v) ? delta_lines(c, r, before, v, &nm, e) : NULL;
+    if (json_is_object(v) && !merged) return json_decref(before), -1;
+    if (merged) v = merged;
+    int rc = write_lines(c, ent, r, le, &nm, id, v, before, e);
+    json_decref(merged);
+    json_decref(before);
     return rc;
 }
 

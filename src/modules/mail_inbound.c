@@ -376,20 +376,10 @@ static int create_record(entity_ctx *c, const char *entity, json_t *body, int64_
     return rc;
 }
 
-/* A reply onto a ticket: one more 处理记录 of kind 客户回复 (the notes are
- * the ticket's owned lines: the ones there are sent back by id). */
+/* A reply onto a ticket: one more 处理记录 of kind 客户回复, added to the
+ * ticket's owned notes by the delta form (the notes there stay untouched). */
 static int note_on_ticket(entity_ctx *c, int64_t ticket, const inbound_message *m, int cut, err *e)
 {
-    db_stmt *s = db_prepare(c->db,
-                            "SELECT id FROM ticket_notes WHERE ticket_id = ? AND company_id = ? AND deleted_at IS NULL"
-                            " ORDER BY position, id",
-                            e);
-    if (!s) return -1;
-    db_bind_int64(s, 1, ticket);
-    db_bind_int64(s, 2, c->user->company_id);
-    json_t *notes = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(notes, json_pack("{s:I}", "id", (json_int_t)db_column_int64(s, 0)));
-    db_finalize(s);
     char now[ISO_TIME_LEN];
     iso_now(now);
     char *text = body_text(m, cut, NOTE_MAX - 300);
@@ -397,10 +387,9 @@ static int note_on_ticket(entity_ctx *c, int64_t ticket, const inbound_message *
     strbuf content = STRBUF_INIT;
     sb_printf(&content, "客户邮件回复（%s）：%s\n\n%s", m->from_address, subject, text ? text : "");
     char *bounded = mail_text_clip(sb_str(&content), NOTE_MAX);
-    json_array_append_new(notes, json_pack("{s:s,s:s,s:s}", "noted_at", now, "kind", "reply", "content",
-                                           bounded ? bounded : ""));
+    json_t *note = json_pack("{s:s,s:s,s:s}", "noted_at", now, "kind", "reply", "content", bounded ? bounded : "");
     free(text), free(subject), sb_free(&content), free(bounded);
-    json_t *body = json_pack("{s:o}", "notes", notes);
+    json_t *body = json_pack("{s:{s:[o]}}", "notes", "add", note);
     int rc = entity_update(c, meta_entity(c->m, "tickets"), ticket, body, 0, e);
     json_decref(body);
     return rc;

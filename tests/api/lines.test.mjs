@@ -147,6 +147,49 @@ test('two edits of one quote with the same If-Match: one wins, the other gets 40
   assertError(assert, await wang.patch(`/api/v1/quotes/${q.id}`, { lines: [] }, h), 409, 'conflict');
 });
 
+test('the delta form adds and removes lines without sending the others; concurrent adders both land', async () => {
+  const q = await created(await newQuote([
+    { description: '甲', quantity: 1, price: 10 }, { description: '乙', quantity: 2, price: 10 }, { description: '丙', quantity: 3, price: 10 }]));
+  const added = await ok(await wang.patch(`/api/v1/quotes/${q.id}`, { lines: { add: [{ description: '丁', quantity: 4, price: 10 }] } }));
+  assert.deepEqual(added.lines.map(l => l.description), ['甲', '乙', '丙', '丁']);
+  assert.deepEqual(added.lines.map(l => l.position), [1, 2, 3, 4]);
+  assert.deepEqual(added.lines.slice(0, 3).map(l => l.id), q.lines.map(l => l.id), 'the lines there keep their ids');
+  assert.equal(added.subtotal, 100, 'totals recomputed in the same write');
+  const removed = await ok(await wang.patch(`/api/v1/quotes/${q.id}`, { lines: { remove: [q.lines[1].id], add: [{ description: '戊', quantity: 1, price: 5 }] } }));
+  assert.deepEqual(removed.lines.map(l => l.description), ['甲', '丙', '丁', '戊']);
+  assert.equal(removed.subtotal, 85);
+  // two adders at once, neither knowing the other's line: both land
+  await Promise.all(['己', '庚'].map(d => wang.patch(`/api/v1/quotes/${q.id}`, { lines: { add: [{ description: d, quantity: 1 }] } })));
+  const both = await ok(await wang.get(`/api/v1/quotes/${q.id}`));
+  assert.deepEqual(both.lines.map(l => l.description).slice(0, 4), ['甲', '丙', '丁', '戊']);
+  assert.deepEqual(both.lines.map(l => l.description).slice(4).sort(), ['己', '庚']);
+  const history = await ok(await wang.get(`/api/v1/quotes/${q.id}/history`));
+  assert.ok(JSON.stringify(history).includes('戊'), 'an added line is in the history');
+  // malformed deltas: nothing written, each part named
+  const other = await created(await newQuote([{ description: '别的报价', quantity: 1 }]));
+  for (const [lines, field, reason] of [
+    [{ add: [{ description: '坏', quantity: 'x' }] }, 'lines.add[0].quantity', 'invalid_type'],
+    [{ add: [{ id: q.lines[0].id, description: '冒名' }] }, 'lines.add[0].id', 'not_allowed'],
+    [{ remove: [other.lines[0].id] }, 'lines.remove[0]', 'not_found'],
+    [{ remove: ['1'] }, 'lines.remove[0]', 'not_found'],
+    [{ replace: [] }, 'lines.replace', 'unknown_field'],
+    [{ add: {} }, 'lines.add', 'invalid_type'],
+    ['甲', 'lines', 'invalid_type'],
+  ]) {
+    const r = await wang.patch(`/api/v1/quotes/${q.id}`, { lines });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.ok(r.json.error.fields[field], `${JSON.stringify(lines)}: ${r.text}`);
+    if (reason !== 'invalid_type' || field !== 'lines.add[0].quantity') assert.equal(r.json.error.fields[field], reason, r.text);
+  }
+  assert.deepEqual((await ok(await wang.get(`/api/v1/quotes/${q.id}`))).lines.map(l => l.description), both.lines.map(l => l.description));
+  assert.equal((await ok(await wang.get(`/api/v1/quotes/${other.id}`))).lines.length, 1);
+  // the delta is also taken on create: there is nothing to keep
+  const made = await created(await newQuote({ add: [{ description: '新建即加', quantity: 1 }] }));
+  assert.deepEqual(made.lines.map(l => l.description), ['新建即加']);
+  // rights are the header's: a user who cannot see the quote cannot add to it
+  assert.equal((await li.patch(`/api/v1/quotes/${q.id}`, { lines: { add: [{ description: '外人', quantity: 1 }] } })).status, 404);
+});
+
 test('more lines than the documented limit of 1000 are refused with 413 too_many_lines', async () => {
   const lines = Array.from({ length: 1001 }, () => ({ quantity: 1 }));
   const r = await newQuote(lines);
