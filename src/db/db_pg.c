@@ -347,6 +347,21 @@ static void pg_schema_epoch(db_conn *dc, int64_t epoch)
     forget_kept(c);
 }
 
+/* Gives up one kept statement: its slot is free after this. The server's
+ * copy goes too, except inside a failed transaction, which refuses every
+ * command (a stale plan's error leaves one): there the name, never reused,
+ * stays until DEALLOCATE ALL or the connection's end. */
+static void drop_kept(pg_conn *c, kept_stmt *k)
+{
+    if (PQtransactionStatus(c->pg) != PQTRANS_INERROR) {
+        char drop[32];
+        snprintf(drop, sizeof drop, "DEALLOCATE k%u", k->id);
+        PQclear(PQexec(c->pg, drop));
+    }
+    free(k->sql);
+    *k = (kept_stmt){0};
+}
+
 /* The kept statement for sql, prepared now if new; NULL: run it unprepared
  * (not keepable), or, with *failed set, the prepare's error result (a
  * statement the server cannot parse: running it again would only hide
@@ -362,11 +377,7 @@ static const kept_stmt *kept_for(pg_conn *c, const char *sql, int nparams, PGres
     }
     if (free_slot < 0) { /* full: give up the next in turn */
         free_slot = (int)(c->next_evict++ % STMT_CACHE);
-        char drop[32];
-        snprintf(drop, sizeof drop, "DEALLOCATE k%u", c->kept[free_slot].id);
-        PQclear(PQexec(c->pg, drop));
-        free(c->kept[free_slot].sql);
-        c->kept[free_slot] = (kept_stmt){0};
+        drop_kept(c, &c->kept[free_slot]);
     }
     kept_stmt *k = &c->kept[free_slot];
     char name[16];
@@ -406,16 +417,7 @@ static int execute(pg_stmt *s)
         s->row = -1;
         return 0;
     }
-    if (k && stale_plan(s->res)) { /* made again under a new name next time */
-        kept_stmt *gone = (kept_stmt *)k;
-        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) { /* else it stays until DEALLOCATE ALL or the end */
-            char drop[32];
-            snprintf(drop, sizeof drop, "DEALLOCATE k%u", gone->id);
-            PQclear(PQexec(c->pg, drop));
-        }
-        free(gone->sql);
-        *gone = (kept_stmt){0};
-    }
+    if (k && stale_plan(s->res)) drop_kept(c, (kept_stmt *)k); /* made again under a new name next time */
     int rc = pg_error(c, s->res);
     clear_result(s);
     return rc;
