@@ -131,8 +131,8 @@ static void get_record(http_request *req, http_response *res)
     if (record_target(req, res, &c, &ent, &id)) return;
     err e;
     err_clear(&e);
-    if (entity_get(&c, ent, id, 0, &res->body, &e)) return http_error(req, res, &e);
-    int64_t v = entity_version(&c, ent, id);
+    int64_t v;
+    if (entity_get_versioned(&c, ent, id, 0, &res->body, &v, &e)) return http_error(req, res, &e);
     const char *etag = arena_printf(req->a, "\"%lld\"", (long long)v);
     const char *inm = http_header(req, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {

@@ -59,6 +59,10 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
 /* The record as a JSON object; 404 when missing or not visible. */
 int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
                err *e);
+/* The same, with the version read in the same row (the record's ETag):
+ * a detail read needs no second query for it. */
+int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
+                         int64_t *version, err *e);
 /* Module or engine SQL that wrote rows of ent itself (not through
  * entity_create/update/...): the cached list totals of ent die now and,
  * once the transaction commits, in every other process too (docs/engine.md

@@ -512,6 +512,14 @@ done:
 int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
                err *e)
 {
+    int64_t version;
+    return entity_get_versioned(c, ent, id, deleted_ok, out, &version, e);
+}
+
+int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
+                         int64_t *version, err *e)
+{
+    *version = 0;
     if (!acl_can(c->user, ent, ACL_VIEW))
         return err_setf(e, 403, "forbidden", "没有查看「%s」的权限", "No permission to view %s",
                         ent->label_zh, ent->label_en);
@@ -535,6 +543,8 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
         int step = db_step(s);
         if (step == DB_ROW) {
             select_row_json(&plan, s, out);
+            int col = select_plan_column(&plan, "version");
+            if (col >= 0) *version = db_column_int64(s, col);
             rc = 0;
         } else if (step == DB_DONE) {
             err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh,

@@ -165,6 +165,16 @@ void select_plan_free(select_plan *p)
     sb_free(&p->joins);
 }
 
+int select_plan_column(const select_plan *p, const char *field)
+{
+    int col = 0;
+    for (int i = 0; i < p->nfields; i++) {
+        if (strcmp(p->fields[i]->name, field) == 0) return col;
+        col += p->fields[i]->type == FT_LINK || p->fields[i]->type == FT_USER ? 2 : 1;
+    }
+    return -1;
+}
+
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out)
 {
     sb_putc(out, '{');

@@ -19,6 +19,9 @@ void select_plan_build(entity_ctx *c, const entity_def *ent, select_plan *p);
 void select_plan_build_as(entity_ctx *c, const entity_def *ent, const char *alias, const char *join,
                           select_plan *p);
 void select_plan_free(select_plan *p);
+/* The result column of a field of the plan (a link's name column follows
+ * its id); -1 when the plan does not select it. */
+int select_plan_column(const select_plan *p, const char *field);
 /* Appends the current row as a JSON object. */
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out);
 /* The WHERE (visibility, filter, search), ORDER BY and page-id query of a
