@@ -256,10 +256,15 @@ typedef struct {
     size_t base;
 } line_naming;
 
+/* The index the client gave the line at i of the merged array. */
+static size_t line_index(const line_naming *nm, size_t i)
+{
+    return i >= nm->base ? i - nm->base : i;
+}
+
 static void line_name(char *buf, size_t size, const line_naming *nm, size_t i, const char *field)
 {
-    snprintf(buf, size, "%s[%zu]%s%s", nm->name, i >= nm->base ? i - nm->base : i, field ? "." : "",
-             field ? field : "");
+    snprintf(buf, size, "%s[%zu]%s%s", nm->name, line_index(nm, i), field ? "." : "", field ? field : "");
 }
 
 /* Moves a line's field errors into e as "lines[i].field". */
@@ -282,8 +287,8 @@ static int refuse_line(err *e, const line_naming *nm, size_t i, const char *fiel
     char name[sizeof e->fields[0].name];
     line_name(name, sizeof name, nm, i, field);
     err_add_field(e, name, reason);
-    size_t shown = (i >= nm->base ? i - nm->base : i) + 1;
-    return err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", shown, zh, en);
+    return err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", line_index(nm, i) + 1, zh,
+                    en);
 }
 
 /* The id a line names: 0 for a new line, -1 (e filled) for one that is not
@@ -331,8 +336,8 @@ static int write_line(entity_ctx *lc, const relation_def *r, const line_naming *
     }
     add_line_errors(e, nm, i, &le_err);
     if (!(*failed)++) {
-        size_t shown = (i >= nm->base ? i - nm->base : i) + 1;
-        err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", shown, le_err.zh, le_err.en);
+        err_setf(e, 422, "validation_failed", "第 %zu 行：%s%.0s", "Line %zu: %.0s%s", line_index(nm, i) + 1, le_err.zh,
+                 le_err.en);
     } else {
         err_setf(e, 422, "validation_failed", "有 %d 行明细填写有误，请检查后重试",
                  "%d lines are invalid; please check them", *failed);
