@@ -171,6 +171,7 @@ describe('a teacher writes, tries and publishes an experiment of their own', () 
     await points.waitFor();
     assert.deepEqual(await points.locator('thead th').allInnerTexts(), ['评分项', '得分']);
     assert.deepEqual((await points.locator('tbody td').allInnerTexts()).sort(), ['36', '55']);
+    await points.scrollIntoViewIfNeeded();
     await screenshot(page, 'teaching-editor-08-points-readable');
   });
 });
