@@ -74,7 +74,8 @@ static int view_label_valid(const json_t *l)
 }
 
 /* json_view: an object; "columns" a list of {key (a path "a.b"), label,
- * as?}, "keys" labels by key, "key_label" / "value_label" labels. */
+ * as?}, "keys" labels by key, "keys_from" where to read them, "key_label"
+ * / "value_label" labels. */
 static int json_view_valid(const json_t *v)
 {
     if (!json_is_object(v)) return 0;
@@ -86,6 +87,12 @@ static int json_view_valid(const json_t *v)
         if (!json_is_object(c) || !json_is_string(json_object_get(c, "key")) || !view_label_valid(json_object_get(c, "label")))
             return 0;
     if (keys && !json_is_object(keys)) return 0;
+    /* keys_from: the labels of an object's keys from a list in a linked
+     * record ({"entity","link","field","key","label"}, all names) */
+    const json_t *from = json_object_get(v, "keys_from");
+    static const char *const FROM[] = {"entity", "link", "field", "key", "label"};
+    for (size_t k = 0; from && k < sizeof FROM / sizeof *FROM; k++)
+        if (!json_is_string(json_object_get(from, FROM[k]))) return 0;
     const char *k;
     json_t *l;
     json_object_foreach((json_t *)keys, k, l) if (!view_label_valid(l)) return 0;

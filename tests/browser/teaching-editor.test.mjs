@@ -171,6 +171,9 @@ describe('a teacher writes, tries and publishes an experiment of their own', () 
     await points.waitFor();
     assert.deepEqual(await points.locator('thead th').allInnerTexts(), ['评分项', '得分']);
     assert.deepEqual((await points.locator('tbody td').allInnerTexts()).sort(), ['36', '55']);
+    // the criteria by the names the assignment's rubric gives them
+    await points.locator('th.key', { hasText: '客户档案完整' }).waitFor();
+    assert.deepEqual((await points.locator('th.key').allInnerTexts()).sort(), ['实验总结质量', '客户档案完整'].sort());
     await points.scrollIntoViewIfNeeded();
     await screenshot(page, 'teaching-editor-08-points-readable');
   });
