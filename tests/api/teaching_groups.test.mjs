@@ -93,3 +93,22 @@ test('a reset clears the group\'s company and keeps every member\'s sign-in', as
   // the other group is untouched
   assert.equal((await st.g03.client.get('/api/v1/users')).json.items.length, 2);
 });
+
+test('a member who is no longer an administrator counts only what they see (the grouped count\'s own query for them)', async () => {
+  // 乙 takes 甲's administration away: 甲 now sees as an ordinary user of the company
+  const g01 = (await st.g02.client.get('/api/v1/users')).json.items.find(u => u.username === 'g01');
+  const r = await st.g02.client.patch(`/api/v1/users/${g01.id}`, { is_admin: false });
+  assert.equal(r.status, 200, r.text);
+  await created(await st.g02.client.post('/api/v1/accounts', { name: '烟台远洋货运有限公司', industry: 'manufacturing', city: '烟台' }));
+  const a = await srv.client('g01', PW);
+  assert.equal(a.user.is_admin, false);
+  await created(await a.post('/api/v1/accounts', { name: '威海海运代理有限公司', industry: 'manufacturing', city: '威海' }));
+  const seen = (await a.get('/api/v1/accounts')).json.total;
+  const m = (await teacher.get(`/api/v1/assignments/${assignment.id}/progress`)).json;
+  const count = no => m.students.find(s => s.student_no === no).steps.find(s => s.key === 'accounts').count;
+  assert.equal(count('g02'), 2, 'the administrator counts the whole company');
+  assert.equal(count('g01'), seen, 'the other counts what their own list shows');
+  assert.ok(seen < 2, 'and that is not the administrator\'s record');
+  const mine = (await a.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+  assert.equal(mine.steps.find(s => s.key === 'accounts').count, seen);
+});
