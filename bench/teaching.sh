@@ -4,19 +4,20 @@
 # class mode, beside the hello-world anchor measured in the same run. The
 # students have no records (the matrix's cost is its queries per student
 # and step, not the rows). Not a test: prints lines for bench/RESULTS.md.
-#   bench/teaching.sh [STUDENTS]      default: 200
+#   bench/teaching.sh [STUDENTS]      default: 200 (BENCH_PORT: the server's port, default 8096)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 N=${1:-200}
 echo "# machine: $(nproc) cores, $(uname -r), $(date -u +%F); kehu $(git rev-parse --short HEAD); $N students"
 bench_anchor
-kehu_start "$WORK/teaching.db" 8096
+PORT=${BENCH_PORT:-8096}
+kehu_start "$WORK/teaching.db" "$PORT"
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
 uid=$(curl -s -H "$H" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench_t\",\"name\":\"王老师\",\"password\":\"$BENCH_PASSWORD\"}" "$B/users" | json 'd["id"]')
 curl -s -X PUT -H "$H" "$B/teachers/$uid" >/dev/null
-kehu_signin "http://127.0.0.1:8096" "$BENCH_PASSWORD" bench_t
+kehu_signin "http://127.0.0.1:$PORT" "$BENCH_PASSWORD" bench_t
 python3 - "$N" > "$WORK/roster.csv" <<'PY'
 import sys
 print('学号,姓名,小组')

@@ -89,6 +89,10 @@ void acl_shutdown(void);
 
 /* Module right: may this user use `verb` on this entity at all? */
 int acl_can(const auth_user *u, const entity_def *ent, acl_verb verb);
+/* 1 when the user's list of ent is the whole of their company's (an
+ * administrator, the 查看全部 right, sharing other than private): their
+ * visibility predicate is the company alone. */
+int acl_sees_all(const auth_user *u, const entity_def *ent);
 /* May this user give records to other owners (assign / transfer)?
  * Administrators, and managers: users whose role has roles under it. */
 int acl_can_assign(const auth_user *u, const entity_def *ent);

@@ -16,6 +16,7 @@
  *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
  *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
  *   GET    /api/v1/assignments/{id}/grades         the class's grade sheet (?format=xlsx|csv: a file; grades.h)
+ *   GET    /api/v1/classes/{id}/grades             the class's grades across its experiments (?format=xlsx|csv)
  *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
 #include "../modules/experiments.h"
@@ -208,6 +209,23 @@ static void grade_sheet(http_request *req, http_response *res)
     api_report_answer(req, res, &c, &t, format, "lab_reports", "grades", "成绩单", "Grades", none);
 }
 
+static void class_grade_sheet(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]);
+    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    const char *format;
+    if (api_report_format(req, res, &format)) return;
+    err e;
+    err_clear(&e);
+    if (!format) return answer(req, res, class_grades(&c, id, NULL, &res->body, &e), &e, 200);
+    report_table t;
+    if (class_grades(&c, id, &t, NULL, &e)) return http_error(req, res, &e);
+    static const char *const none[][2] = {{NULL, NULL}};
+    api_report_answer(req, res, &c, &t, format, "lab_reports", "class-grades", "全班成绩单", "Class grades", none);
+}
+
 static void my_assignments(http_request *req, http_response *res)
 {
     entity_ctx c;
@@ -245,7 +263,8 @@ static void save_my_report(http_request *req, http_response *res)
     "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"             \
     "\"state\":{\"type\":\"string\",\"enum\":[\"not_started\",\"in_progress\",\"done\"]},"                            \
     "\"count\":{\"type\":\"integer\"},\"need\":{\"type\":\"integer\"},"                                               \
-    "\"done_at\":{\"type\":\"string\",\"nullable\":true},\"why\":{\"type\":\"string\",\"nullable\":true}}}"
+    "\"done_at\":{\"type\":\"string\",\"nullable\":true},\"why\":{\"type\":\"string\",\"nullable\":true},"       \
+    "\"seconds\":{\"type\":\"integer\",\"nullable\":true}}}"
 
 #define REPORT_SCHEMA                                                                                                  \
     "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},\"open\":{\"type\":\"boolean\"},"     \
@@ -326,8 +345,16 @@ const route api_teaching_routes[] = {
                       "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
                       "\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},"
                       "\"name\":{\"type\":\"string\"},\"done\":{\"type\":\"integer\"},"
-                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "}}}},"
-                      "\"total\":{\"type\":\"integer\"}}}",
+                      "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
+                      "\"current\":{\"type\":\"object\",\"nullable\":true,\"properties\":{"
+                      "\"key\":{\"type\":\"string\"},\"since\":{\"type\":\"string\"},\"seconds\":{\"type\":\"integer\"}}}}}},"
+                      "\"total\":{\"type\":\"integer\"},"
+                      "\"step_times\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"done\":{\"type\":\"integer\"},"
+                      "\"avg_seconds\":{\"type\":\"integer\",\"nullable\":true}}}},"
+                      "\"stuck\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"student\":{\"type\":\"object\"},\"step\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+                      "\"since\":{\"type\":\"string\"},\"seconds\":{\"type\":\"integer\"}}}}}}",
              .errors = "404"}},
     {"GET", "/api/v1/assignments/:id/my-progress", my_progress, 0,
      .doc = {.tag = "teaching", .summary = "我的实验进度 / my progress", .id = "my_progress", .path = API_ID_PARAM,
@@ -335,7 +362,8 @@ const route api_teaching_routes[] = {
              .reply = "{\"type\":\"object\",\"properties\":{\"assignment\":{\"type\":\"object\"},"
                       "\"open\":{\"type\":\"boolean\"},\"experiment\":{\"type\":\"object\"},"
                       "\"steps\":{\"type\":\"array\",\"items\":" STEP_SCHEMA "},"
-                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"}}}",
+                      "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"},"
+                      "\"opened_at\":{\"type\":\"string\",\"nullable\":true}}}",
              .errors = "404"}},
     {"GET", "/api/v1/assignments/:id/my-report", my_report, 0,
      .doc = {.tag = "teaching", .summary = "我的实验报告 / my lab report", .id = "my_lab_report", .path = API_ID_PARAM,
@@ -358,6 +386,20 @@ const route api_teaching_routes[] = {
                       "\"state\":{\"type\":\"string\",\"enum\":[\"not_handed_in\",\"handed_in\",\"returned\",\"accepted\"]},"
                       "\"score\":{\"type\":\"integer\",\"nullable\":true},\"points\":{\"type\":\"object\",\"nullable\":true}}}},"
                       "\"total\":{\"type\":\"integer\"}}}",
+             .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
+    {"GET", "/api/v1/classes/:id/grades", class_grade_sheet, 0,
+     .doc = {.tag = "teaching", .summary = "全班成绩单 / the class's grades across its experiments", .id = "class_grades",
+             .path = CLASS_ID_PARAM, .query = (const route_param[]){API_FORMAT_PARAM, {0}}, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"class\":{\"type\":\"object\"},"
+                      "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+                      "\"group_name\":{\"type\":\"string\"},\"scores\":{\"type\":\"object\"},"
+                      "\"graded\":{\"type\":\"integer\"},\"average\":{\"type\":\"number\",\"nullable\":true}}}},"
+                      "\"assignments\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"},\"experiment\":{\"type\":\"string\"},"
+                      "\"opens_at\":{\"type\":\"string\"},\"graded\":{\"type\":\"integer\"},"
+                      "\"average\":{\"type\":\"number\",\"nullable\":true}}}},"
+                      "\"average\":{\"type\":\"number\",\"nullable\":true},\"total\":{\"type\":\"integer\"}}}",
              .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
     {"GET", "/api/v1/my-assignments", my_assignments, 0,
      .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",

@@ -326,3 +326,41 @@ int user_load(db_conn *c, int64_t user_id, arena *a, auth_user *out, err *e)
     if (rc == DB_ROW) return 0;
     return rc == DB_DONE ? err_set(e, 404, "not_found", "用户不存在或已停用", "No such active user") : auth_db_fail(rc, e);
 }
+
+int users_load(db_conn *c, const int64_t *ids, int n, arena *a, auth_user *out, int *found, err *e)
+{
+    if (n < 0 || n > USERS_LOAD_MAX) return err_set(e, 500, "internal_error", "一次读取的用户过多", "Too many users at once");
+    for (int i = 0; i < n; i++) memset(&out[i], 0, sizeof out[i]), found[i] = 0;
+    if (n == 0) return 0;
+    strbuf sql = STRBUF_INIT;
+    sb_append(&sql, "SELECT u.id, u.username, u.name, u.is_admin, u.role_id, u.department_id,"
+                    " u.company_id, u.platform_admin, u.is_teacher"
+                    " FROM users u JOIN companies c ON c.id = u.company_id"
+                    " WHERE u.deleted_at IS NULL AND u.status = 'active' AND c.status = 'active' AND u.id IN (");
+    for (int i = 0; i < n; i++) sb_append(&sql, i ? ", ?" : "?");
+    sb_putc(&sql, ')');
+    db_stmt *s = db_prepare(c, sb_str(&sql), e);
+    sb_free(&sql);
+    if (!s) return -1;
+    for (int i = 0; i < n; i++) db_bind_int64(s, i + 1, ids[i]);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t id = db_column_int64(s, 0);
+        for (int i = 0; i < n; i++) {
+            if (ids[i] != id) continue;
+            auth_user *u = &out[i];
+            u->id = id;
+            u->username = auth_col_text(s, 1, a);
+            u->name = auth_col_text(s, 2, a);
+            u->is_admin = db_column_int64(s, 3) != 0;
+            u->role_id = db_column_int64(s, 4);
+            u->department_id = db_column_int64(s, 5);
+            u->company_id = db_column_int64(s, 6);
+            u->platform_admin = db_column_int64(s, 7) != 0;
+            u->is_teacher = db_column_int64(s, 8) != 0;
+            found[i] = 1;
+        }
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : auth_db_fail(rc, e);
+}

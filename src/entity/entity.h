@@ -79,6 +79,29 @@ int entity_totals_changed(db_conn *db, const entity_def *ent, err *e);
 int entity_count(entity_ctx *c, const entity_def *ent, const char *filter_json, int64_t *n, err *e);
 /* 1 when at least one such record exists, 0 when none, -1 on error. */
 int entity_exists(entity_ctx *c, const entity_def *ent, const char *filter_json, err *e);
+
+/* entity_count for many users at once, in one query where it can: a class
+ * matrix asks the same step of 200 students. users[i] gets the rows
+ * entity_count would count for them (their company, their visibility, the
+ * recycle bin and the public pool out, none without the view right, the
+ * same 400 when the filter names a field hidden from them); with `own`,
+ * only the records they own (a class's shared company: each student's own
+ * work). The rows are grouped by user and, with `by` (a link or user field
+ * of ent, or id: a row per record), by its value too; a group's `at` is the `at` field (a time) of
+ * its nth record in (at, id) order, NULL with fewer records or no `at`.
+ * One query serves every user who sees the whole of their company's ent
+ * (administrators, 查看全部, public sharing) or, with `own`, every user;
+ * anyone else is counted with a query of their own predicate. Groups with
+ * no record are left out; *rows are in c->a. docs/engine.md "Counting". */
+typedef struct count_row {
+    int user;       /* index into users */
+    int64_t value;  /* the `by` field's value (0: none, or no `by`) */
+    int64_t count;
+    const char *at; /* see above */
+} count_row;
+int entity_count_for(entity_ctx *c, const entity_def *ent, const char *filter_json, int own,
+                     const auth_user *const *users, int nusers, const char *by, const char *at, int64_t nth,
+                     count_row **rows, int *nrows, err *e);
 /* The ids of the records the list p selects (visibility, q, filter;
  * sort, limit and offset ignored), in id order, at most max + 1 (so more
  * than max means "too many"); in c->a. None without the view right. */

@@ -67,6 +67,38 @@ static const char *companion_name(arena *a, const char *field)
     return arena_printf(a, "%s_name", field);
 }
 
+/* A label: text, or {"zh", "en"} with zh. */
+static int view_label_valid(const json_t *l)
+{
+    return !l || json_is_string(l) || (json_is_object(l) && json_is_string(json_object_get(l, "zh")));
+}
+
+/* json_view: an object; "columns" a list of {key (a path "a.b"), label,
+ * as?}, "keys" labels by key, "keys_from" where to read them, "key_label"
+ * / "value_label" labels. */
+static int json_view_valid(const json_t *v)
+{
+    if (!json_is_object(v)) return 0;
+    const json_t *cols = json_object_get(v, "columns"), *keys = json_object_get(v, "keys");
+    if (cols && !json_is_array(cols)) return 0;
+    size_t i;
+    const json_t *c;
+    json_array_foreach(cols, i, c)
+        if (!json_is_object(c) || !json_is_string(json_object_get(c, "key")) || !view_label_valid(json_object_get(c, "label")))
+            return 0;
+    if (keys && !json_is_object(keys)) return 0;
+    /* keys_from: the labels of an object's keys from a list in a linked
+     * record ({"entity","link","field","key","label"}, all names) */
+    const json_t *from = json_object_get(v, "keys_from");
+    static const char *const FROM[] = {"entity", "link", "field", "key", "label"};
+    for (size_t k = 0; from && k < sizeof FROM / sizeof *FROM; k++)
+        if (!json_is_string(json_object_get(from, FROM[k]))) return 0;
+    const char *k;
+    json_t *l;
+    json_object_foreach((json_t *)keys, k, l) if (!view_label_valid(l)) return 0;
+    return view_label_valid(json_object_get(v, "key_label")) && view_label_valid(json_object_get(v, "value_label"));
+}
+
 int meta_parse_field(const char *entity, const void *json_field, arena *a, field_def *f, err *e)
 {
     json_t *jf = (json_t *)json_field;
@@ -142,6 +174,15 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
     if (f->type == FT_LINK && json_is_object(lf)) {
         char *text = json_dumps(lf, JSON_COMPACT);
         f->link_filter = arena_strdup(a, text ? text : "{}");
+        free(text);
+    }
+    json_t *jv = json_object_get(jf, "json_view");
+    if (jv) {
+        if (f->type != FT_JSON || !json_view_valid(jv))
+            return err_setf(e, 500, "bad_metadata", "字段 %s.%s 的 json_view 无效", "Field %s.%s: invalid json_view",
+                            entity, f->name);
+        char *text = json_dumps(jv, JSON_COMPACT);
+        f->json_view = arena_strdup(a, text ? text : "{}");
         free(text);
     }
     f->custom = strncmp(f->name, "cf_", 3) == 0;

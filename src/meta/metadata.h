@@ -92,6 +92,12 @@ typedef struct field_def {
      * JSON text (an opportunity's competitor is an account of type
      * 竞争对手); checked on write, served so pickers offer only those. */
     const char *link_filter;
+    /* "json_view" of a json field: how a page shows it to read, JSON text
+     * served in metadata (docs/engine.md "JSON fields"): {"columns":
+     * [{"key": "check.what", "label": {...}, "as": "entity"}]} for a list
+     * of objects, {"key_label", "value_label", "keys": {key: label}} for an
+     * object; NULL: shown as it comes, still as a table or pairs. */
+    const char *json_view;
     /* A picklist that is a state machine, and the conditional rules of a
      * field (filter JSON text): see entity_state.h and docs/engine.md. */
     const struct field_states *states;

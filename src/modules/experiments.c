@@ -225,14 +225,31 @@ int experiment_json(entity_ctx *c, const char *code, strbuf *out, err *e)
     return 0;
 }
 
-/* ---- evaluating a step as the student ---- */
+/* ---- evaluating steps for students ---- */
 
 typedef struct step_result {
     const char *state; /* not_started, in_progress, done */
     int64_t count, need;
     char done_at[ISO_TIME_LEN + 8];
     char why[512];
+    int64_t seconds; /* time on the step (step_times): done, or the current one so far; -1 none */
 } step_result;
+
+/* The students a step is checked for at once (a class's matrix, or one
+ * student): their sign-ins, and whether they work in their class's shared
+ * company, where each counts only the records they own. */
+typedef struct cohort {
+    const auth_user *const *users;
+    int n;
+    int shared;
+} cohort;
+
+/* In a shared company an entity with owners counts the student's own
+ * records; a settings entity (roles, users) counts the company as it is. */
+static int own_for(const cohort *k, const entity_def *ent)
+{
+    return k->shared && !ent->is_system;
+}
 
 /* The check's filter, with the state condition of a "state" check. */
 static char *step_filter(const json_t *check)
@@ -250,23 +267,6 @@ static char *step_filter(const json_t *check)
     char *text = f ? json_dumps(f, JSON_COMPACT) : NULL;
     json_decref(f);
     return text;
-}
-
-/* When the step was done: the moment the need-th matching record was made
- * (or, for a state, last changed). */
-static int done_time(entity_ctx *sc, const entity_def *ent, const char *filter, const char *kind, int64_t need,
-                     step_result *r, err *e)
-{
-    const char *field = strcmp(kind, "state") == 0 ? "updated_at" : "created_at";
-    list_params p = {.filter = filter, .sort = field, .limit = 1, .offset = need - 1};
-    strbuf page = STRBUF_INIT;
-    int rc = entity_list(sc, ent, &p, &page, e);
-    json_t *j = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
-    sb_free(&page);
-    const char *at = json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), field));
-    if (at) snprintf(r->done_at, sizeof r->done_at, "%s", at);
-    json_decref(j);
-    return rc;
 }
 
 static void explain(const json_t *check, const entity_def *ent, step_result *r)
@@ -303,100 +303,191 @@ json_t *teaching_list(entity_ctx *c, const char *entity, const char *filter, con
     return items;
 }
 
-/* The records of an "each" check's parent entity, oldest first. */
-static json_t *parents_of(entity_ctx *sc, const json_t *each, const entity_def **parent, err *e)
+/* A count or state check for the cohort: one grouped count (entity_count_for,
+ * each student counted as they see their records); done when the need-th
+ * record was made (for a state, last changed). rs[i * stride] is student i's. */
+static int eval_count_for(entity_ctx *c, const json_t *check, const entity_def *ent, const cohort *k, int64_t need,
+                          step_result *rs, size_t stride, err *e)
 {
-    *parent = meta_entity(sc->m, json_string_value(json_object_get(each, "entity")));
-    char *filter = json_object_get(each, "filter") ? json_dumps(json_object_get(each, "filter"), JSON_COMPACT) : NULL;
-    json_t *items = teaching_list(sc, (*parent)->name, filter, "created_at", EACH_MAX_PARENTS, e);
+    const char *kind = json_string_value(json_object_get(check, "kind"));
+    char *filter = step_filter(check);
+    count_row *rows;
+    int nrows;
+    int rc = entity_count_for(c, ent, filter, own_for(k, ent), k->users, k->n, NULL,
+                              strcmp(kind, "state") == 0 ? "updated_at" : "created_at", need, &rows, &nrows, e);
     free(filter);
-    return items;
+    if (rc) return -1;
+    for (int j = 0; j < nrows; j++) {
+        step_result *r = &rs[(size_t)rows[j].user * stride];
+        r->count += rows[j].count;
+        if (rows[j].at && !*r->done_at) snprintf(r->done_at, sizeof r->done_at, "%s", rows[j].at);
+    }
+    for (int i = 0; i < k->n; i++) {
+        step_result *r = &rs[(size_t)i * stride];
+        if (r->count >= r->need) {
+            r->state = "done";
+            continue;
+        }
+        r->state = r->count ? "in_progress" : "not_started";
+        *r->done_at = '\0';
+        explain(check, ent, r);
+    }
+    return 0;
 }
 
-/* The check's filter narrowed to the children of one parent. */
-static char *child_filter(const json_t *check, int64_t parent_id)
+/* Rows by student, then time, then value: a student's parent records
+ * oldest first, as a list sorted by created_at shows them. */
+static int by_user_at(const void *a, const void *b)
 {
-    json_t *cond = json_pack("{s:O,s:s,s:I}", "field", json_object_get(json_object_get(check, "each"), "link"), "op",
-                             "eq", "value", (json_int_t)parent_id);
-    const json_t *filter = json_object_get(check, "filter");
-    json_t *f = filter ? json_pack("{s:[o,O]}", "and", cond, filter) : cond;
-    char *text = json_dumps(f, JSON_COMPACT);
-    json_decref(f);
-    return text;
+    const count_row *x = a, *y = b;
+    if (x->user != y->user) return x->user < y->user ? -1 : 1;
+    int c = strcmp(x->at ? x->at : "", y->at ? y->at : "");
+    if (c) return c;
+    return x->value < y->value ? -1 : x->value > y->value;
 }
 
-/* "each": every parent record (at least each.min of them) has at least
- * `min` matching children; the reason names the first parent short of
- * them, as a teacher would say it. */
-static int eval_each(entity_ctx *sc, const json_t *check, const entity_def *ent, step_result *r, err *e)
+static int by_user_value(const void *a, const void *b)
+{
+    const count_row *x = a, *y = b;
+    if (x->user != y->user) return x->user < y->user ? -1 : 1;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* The name of parent record id among names (a list's items), "" if absent. */
+static const char *name_of(const json_t *names, const entity_def *parent, int64_t id)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(names, i, row)
+        if (json_integer_value(json_object_get(row, "id")) == id) {
+            const char *name = json_string_value(json_object_get(row, parent->name_field));
+            return name ? name : "";
+        }
+    return "";
+}
+
+/* The names of the parent records a reason names, read in pieces of the
+ * filter's `in` limit; a new array. */
+static json_t *parent_names(entity_ctx *c, const entity_def *parent, const int64_t *ids, int n, err *e)
+{
+    json_t *all = json_array();
+    for (int from = 0; from < n; from += FILTER_MAX_IN) {
+        strbuf f = STRBUF_INIT;
+        sb_append(&f, "{\"field\":\"id\",\"op\":\"in\",\"value\":[");
+        int k = 0;
+        for (int i = from; i < n && i < from + FILTER_MAX_IN; i++) sb_printf(&f, "%s%lld", k++ ? "," : "", (long long)ids[i]);
+        sb_append(&f, "]}");
+        json_t *items = k ? teaching_list(c, parent->name, sb_str(&f), "id", FILTER_MAX_IN, e) : json_array();
+        sb_free(&f);
+        if (!items) {
+            json_decref(all);
+            return NULL;
+        }
+        json_array_extend(all, items);
+        json_decref(items);
+    }
+    return all;
+}
+
+/* "each": every parent record (at least each.min of them; the first 100,
+ * oldest first) has at least `min` matching children; the reason names the
+ * first parent short of them, as a teacher would say it. Two grouped
+ * counts for the cohort: the parents (grouped by id, so each is a row with
+ * its created_at), the children per parent; then the names the reasons need. */
+static int eval_each_for(entity_ctx *c, const json_t *check, const entity_def *ent, const cohort *k, int64_t min,
+                         step_result *rs, size_t stride, err *e)
 {
     const json_t *each = json_object_get(check, "each");
     const char *what = json_string_value(json_object_get(check, "what"));
     const char *parent_what = json_string_value(json_object_get(each, "what"));
-    int64_t min = r->need, parents_needed = json_object_get(each, "min") ? json_integer_value(json_object_get(each, "min")) : 1;
-    const entity_def *parent;
-    json_t *items = parents_of(sc, each, &parent, e);
-    if (!items) return -1;
-    int64_t nparents = (int64_t)json_array_size(items), satisfied = 0;
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
-        const json_t *p = json_array_get(items, i);
-        char *filter = child_filter(check, json_integer_value(json_object_get(p, "id")));
-        int64_t n = 0;
-        step_result one = {.need = min};
-        rc = entity_count(sc, ent, filter, &n, e);
-        if (rc == 0 && n >= min) {
-            satisfied++;
-            rc = done_time(sc, ent, filter, "count", min, &one, e);
-            if (strcmp(one.done_at, r->done_at) > 0) memcpy(r->done_at, one.done_at, sizeof r->done_at);
-        } else if (rc == 0 && !*r->why) {
-            const char *name = json_string_value(json_object_get(p, parent->name_field));
-            if (n == 0)
+    int64_t parents_needed = json_object_get(each, "min") ? json_integer_value(json_object_get(each, "min")) : 1;
+    const entity_def *parent = meta_entity(c->m, json_string_value(json_object_get(each, "entity")));
+    if (!parent) return err_set(e, 500, "bad_experiment", "实验引用了不存在的模块", "The experiment names an unknown entity");
+    char *pfilter = json_object_get(each, "filter") ? json_dumps(json_object_get(each, "filter"), JSON_COMPACT) : NULL;
+    char *cfilter = json_object_get(check, "filter") ? json_dumps(json_object_get(check, "filter"), JSON_COMPACT) : NULL;
+    count_row *ps, *cs;
+    int np, nc;
+    int rc = entity_count_for(c, parent, pfilter, own_for(k, parent), k->users, k->n, "id", "created_at", 1, &ps, &np, e);
+    if (rc == 0)
+        rc = entity_count_for(c, ent, cfilter, own_for(k, ent), k->users, k->n,
+                              json_string_value(json_object_get(each, "link")), "created_at", min, &cs, &nc, e);
+    free(pfilter);
+    free(cfilter);
+    if (rc) return -1;
+    qsort(ps, (size_t)np, sizeof *ps, by_user_at);
+    qsort(cs, (size_t)nc, sizeof *cs, by_user_value);
+    int64_t *short_id = arena_alloc(c->a, sizeof *short_id * (size_t)(k->n + 1));
+    int64_t *short_n = arena_alloc(c->a, sizeof *short_n * (size_t)(k->n + 1));
+    int64_t *nparents = arena_alloc(c->a, sizeof *nparents * (size_t)(k->n + 1));
+    int nshort = 0, p = 0;
+    for (int i = 0; i < k->n; i++) {
+        step_result *r = &rs[(size_t)i * stride];
+        short_id[i] = 0, short_n[i] = 0, nparents[i] = 0;
+        for (; p < np && ps[p].user == i; p++) {
+            if (nparents[i] == EACH_MAX_PARENTS) continue;
+            nparents[i]++;
+            count_row key = {.user = i, .value = ps[p].value};
+            const count_row *ch = nc ? bsearch(&key, cs, (size_t)nc, sizeof *cs, by_user_value) : NULL;
+            int64_t n = ch ? ch->count : 0;
+            if (n >= min) {
+                r->count++;
+                if (ch->at && strcmp(ch->at, r->done_at) > 0) snprintf(r->done_at, sizeof r->done_at, "%s", ch->at);
+            } else if (!short_id[i]) {
+                short_id[i] = ps[p].value, short_n[i] = n;
+                nshort++;
+            }
+        }
+    }
+    int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)(nshort + 1));
+    nshort = 0;
+    for (int i = 0; i < k->n; i++)
+        if (short_id[i]) ids[nshort++] = short_id[i];
+    json_t *names = parent_names(c, parent, ids, nshort, e);
+    if (!names) return -1;
+    for (int i = 0; i < k->n; i++) {
+        step_result *r = &rs[(size_t)i * stride];
+        int64_t satisfied = r->count;
+        r->need = nparents[i] > parents_needed ? nparents[i] : parents_needed;
+        if (short_id[i]) {
+            const char *name = name_of(names, parent, short_id[i]);
+            if (short_n[i] == 0)
                 snprintf(r->why, sizeof r->why, "还差 %lld 个%s：%s「%s」目前还没有%s，需要 %lld 个", (long long)min,
-                         what, parent_what, name ? name : "", what, (long long)min);
+                         what, parent_what, name, what, (long long)min);
             else
                 snprintf(r->why, sizeof r->why, "还差 %lld 个%s：%s「%s」目前只有 %lld 个%s，需要 %lld 个",
-                         (long long)(min - n), what, parent_what, name ? name : "", (long long)n, what,
+                         (long long)(min - short_n[i]), what, parent_what, name, (long long)short_n[i], what,
                          (long long)min);
+        } else if (nparents[i] < parents_needed) {
+            if (nparents[i] == 0)
+                snprintf(r->why, sizeof r->why, "还没有%s：需要 %lld 个", parent_what, (long long)parents_needed);
+            else
+                snprintf(r->why, sizeof r->why, "还差 %lld 个%s：目前有 %lld 个，需要 %lld 个",
+                         (long long)(parents_needed - nparents[i]), parent_what, (long long)nparents[i],
+                         (long long)parents_needed);
         }
-        free(filter);
+        r->state = !*r->why ? "done" : satisfied ? "in_progress" : "not_started";
+        if (*r->why) *r->done_at = '\0';
     }
-    json_decref(items);
-    if (rc) return -1;
-    r->count = satisfied;
-    r->need = nparents > parents_needed ? nparents : parents_needed;
-    if (nparents < parents_needed && !*r->why) {
-        if (nparents == 0) snprintf(r->why, sizeof r->why, "还没有%s：需要 %lld 个", parent_what, (long long)parents_needed);
-        else
-            snprintf(r->why, sizeof r->why, "还差 %lld 个%s：目前有 %lld 个，需要 %lld 个",
-                     (long long)(parents_needed - nparents), parent_what, (long long)nparents, (long long)parents_needed);
-    }
-    r->state = !*r->why ? "done" : satisfied ? "in_progress" : "not_started";
-    if (*r->why) *r->done_at = '\0';
+    json_decref(names);
     return 0;
 }
 
-static int eval_step(entity_ctx *sc, const json_t *step, step_result *r, err *e)
+/* One step for the cohort; rs[i * stride] is student i's result. */
+static int eval_step_for(entity_ctx *c, const json_t *step, const cohort *k, step_result *rs, size_t stride, err *e)
 {
     const json_t *check = json_object_get(step, "check");
-    const char *kind = json_string_value(json_object_get(check, "kind"));
-    const entity_def *ent = meta_entity(sc->m, json_string_value(json_object_get(check, "entity")));
+    const entity_def *ent = meta_entity(c->m, json_string_value(json_object_get(check, "entity")));
     const json_t *min = json_object_get(check, "min");
-    memset(r, 0, sizeof *r);
-    r->need = min ? json_integer_value(min) : 1;
-    if (ent && json_object_get(check, "each")) return eval_each(sc, check, ent, r, e);
-    char *filter = step_filter(check);
-    int rc = ent ? entity_count(sc, ent, filter, &r->count, e) : -1;
-    if (rc == 0 && r->count >= r->need) {
-        r->state = "done";
-        rc = done_time(sc, ent, filter, kind, r->need, r, e);
-    } else if (rc == 0) {
-        r->state = r->count ? "in_progress" : "not_started";
-        explain(check, ent, r);
+    int64_t need = min ? json_integer_value(min) : 1;
+    for (int i = 0; i < k->n; i++) {
+        step_result *r = &rs[(size_t)i * stride];
+        memset(r, 0, sizeof *r);
+        r->need = need;
+        r->seconds = -1;
     }
-    free(filter);
-    if (!ent) err_set(e, 500, "bad_experiment", "实验引用了不存在的模块", "The experiment names an unknown entity");
-    return rc;
+    if (!ent) return err_set(e, 500, "bad_experiment", "实验引用了不存在的模块", "The experiment names an unknown entity");
+    if (json_object_get(check, "each")) return eval_each_for(c, check, ent, k, need, rs, stride, e);
+    return eval_count_for(c, check, ent, k, need, rs, stride, e);
 }
 
 static void result_json(const json_t *step, const step_result *r, strbuf *out)
@@ -412,6 +503,8 @@ static void result_json(const json_t *step, const step_result *r, strbuf *out)
     sb_append(out, ",\"why\":");
     if (*r->why) sb_json_string(out, r->why);
     else sb_append(out, "null");
+    if (r->seconds >= 0) sb_printf(out, ",\"seconds\":%lld", (long long)r->seconds);
+    else sb_append(out, ",\"seconds\":null");
     sb_putc(out, '}');
 }
 
@@ -439,14 +532,71 @@ static void apply_order(const json_t *steps, step_result *rs)
     }
 }
 
-/* Every step of x for the student, into rs (MAX_STEPS), the order applied. */
-static int eval_all(entity_ctx *sc, const json_t *x, step_result *rs, err *e)
+/* Every step of x for the cohort: rs holds k->n rows of the steps (student
+ * i's step s at rs[i * nsteps + s]), the order applied. One grouped count
+ * per step (two for an "each"), whatever the number of students. */
+static int eval_all_for(entity_ctx *c, const json_t *x, const cohort *k, step_result *rs, err *e)
 {
     const json_t *steps = json_object_get(x, "steps");
-    for (size_t i = 0; i < json_array_size(steps); i++)
-        if (eval_step(sc, json_array_get(steps, i), &rs[i], e)) return -1;
-    apply_order(steps, rs);
+    size_t nsteps = json_array_size(steps);
+    for (size_t s = 0; s < nsteps && k->n; s++)
+        if (eval_step_for(c, json_array_get(steps, s), k, rs + s, nsteps, e)) return -1;
+    for (int i = 0; i < k->n; i++) apply_order(steps, rs + (size_t)i * nsteps);
     return 0;
+}
+
+/* Every step of x for the student of sc (x already narrowed to their
+ * own records when it needs to be: scoped). */
+static int eval_all(entity_ctx *sc, const json_t *x, step_result *rs, err *e)
+{
+    const auth_user *const users[1] = {sc->user};
+    cohort k = {users, 1, 0};
+    return eval_all_for(sc, x, &k, rs, e);
+}
+
+/* ---- the time a student spent ---- */
+
+/* What the times are measured from: when the student first opened the
+ * assignment (assignment_opens; NULL if never), when it opened to the
+ * class, and the moment "now" stands for (the close, once passed). */
+typedef struct step_clock {
+    const char *opened, *opens_at, *until;
+} step_clock;
+
+/* Time on each step from real events, never from the browser: the
+ * student's first look at the assignment (or, never looked, its opening),
+ * then the steps' done_at in the order they were done. A done step took
+ * from the event before it to its done_at (0 when it was done before the
+ * student looked); the current step (the first not done) has taken from
+ * the last event until now. *current is its index, -1 when every step is
+ * done or the student has not begun; *since is that last event. */
+static void step_times(size_t n, step_result *rs, const step_clock *clk, int *current, time_t *since)
+{
+    time_t t[MAX_STEPS], start = 0, prev = 0;
+    int order[MAX_STEPS], nd = 0, have = 0;
+    *current = -1;
+    if ((clk->opened && iso_parse(clk->opened, &start) == 0) || (clk->opens_at && iso_parse(clk->opens_at, &start) == 0))
+        have = 1, prev = start;
+    for (size_t s = 0; s < n && s < MAX_STEPS; s++) {
+        if (strcmp(rs[s].state, "done") != 0 || iso_parse(rs[s].done_at, &t[s]) != 0) continue;
+        int j = nd++; /* insertion by (done_at, step) */
+        while (j > 0 && t[order[j - 1]] > t[s]) order[j] = order[j - 1], j--;
+        order[j] = (int)s;
+    }
+    for (int j = 0; j < nd; j++) {
+        int s = order[j];
+        time_t from = have ? prev : t[s];
+        rs[s].seconds = t[s] > from ? (int64_t)(t[s] - from) : 0;
+        if (!have || t[s] > prev) prev = t[s];
+        have = 1;
+    }
+    size_t cur = 0;
+    while (cur < n && strcmp(rs[cur].state, "done") == 0) cur++;
+    time_t until;
+    if (cur == n || !have || (!clk->opened && !nd) || !clk->until || iso_parse(clk->until, &until) != 0) return;
+    rs[cur].seconds = until > prev ? (int64_t)(until - prev) : 0;
+    *current = (int)cur;
+    *since = prev;
 }
 
 /* ---- a class's shared company ---- */
@@ -476,14 +626,14 @@ static void own_only(json_t *holder, const char *key, const entity_def *ent, int
     json_object_set_new(holder, key, filter ? json_pack("{s:[o,O]}", "and", mine, filter) : mine);
 }
 
-/* The experiment as it is checked for this student: in a shared company
- * every step (and an "each" check's parents) counts only the records the
- * student owns, not the whole class's. *copy holds a scoped copy to
- * release, or NULL when x is used as it is. */
-static const json_t *scoped_as(entity_ctx *sc, const json_t *x, int shared, json_t **copy, err *e)
+/* The experiment with every step (and an "each" check's parents) narrowed
+ * to the records the student owns when they work in a shared company, for
+ * the lab report's lists of records (the counts use cohort.shared). *copy
+ * holds the copy to release, or NULL when x is used as it is. */
+static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err *e)
 {
     *copy = NULL;
-    if (shared < 0) shared = in_shared_company(sc, e);
+    int shared = in_shared_company(sc, e);
     if (shared <= 0) return shared < 0 ? NULL : x;
     *copy = json_deep_copy(x);
     size_t i;
@@ -497,25 +647,10 @@ static const json_t *scoped_as(entity_ctx *sc, const json_t *x, int shared, json
     return *copy;
 }
 
-static const json_t *scoped(entity_ctx *sc, const json_t *x, json_t **copy, err *e)
+/* Appends "steps":[...],"done":k,"total":n for n results of x. */
+static int steps_json(const json_t *x, const step_result *rs, strbuf *out)
 {
-    return scoped_as(sc, x, -1, copy, e);
-}
-
-/* Every step of x for the student (sc's user, in their company); appends
- * "steps":[...],"done":k,"total":n. shared: 1 when the student works in
- * their class's shared company, 0 when not, -1 to find out (a query). */
-static int eval_steps_as(entity_ctx *sc, const json_t *experiment, int shared, strbuf *out, err *e)
-{
-    json_t *copy;
-    const json_t *x = scoped_as(sc, experiment, shared, &copy, e);
-    if (!x) return -1;
     const json_t *steps = json_object_get(x, "steps");
-    step_result *rs = arena_alloc(sc->a, sizeof *rs * MAX_STEPS); /* 30 KB: not on a server thread's stack */
-    if (eval_all(sc, x, rs, e)) {
-        json_decref(copy);
-        return -1;
-    }
     int done = 0;
     sb_append(out, "\"steps\":[");
     for (size_t i = 0; i < json_array_size(steps); i++) {
@@ -524,13 +659,30 @@ static int eval_steps_as(entity_ctx *sc, const json_t *experiment, int shared, s
         done += strcmp(rs[i].state, "done") == 0;
     }
     sb_printf(out, "],\"done\":%d,\"total\":%d", done, (int)json_array_size(steps));
-    json_decref(copy);
+    return done;
+}
+
+/* Every step of x for the student (sc's user, in their company); appends
+ * "steps":[...],"done":k,"total":n. clk: the times too (NULL: none). */
+static int eval_steps_timed(entity_ctx *sc, const json_t *experiment, const step_clock *clk, strbuf *out, err *e)
+{
+    int shared = in_shared_company(sc, e);
+    if (shared < 0) return -1;
+    const auth_user *const users[1] = {sc->user};
+    cohort k = {users, 1, shared};
+    size_t nsteps = json_array_size(json_object_get(experiment, "steps"));
+    step_result *rs = arena_alloc(sc->a, sizeof *rs * (nsteps + 1)); /* not on a server thread's stack */
+    if (eval_all_for(sc, experiment, &k, rs, e)) return -1;
+    int current;
+    time_t since;
+    if (clk) step_times(nsteps, rs, clk, &current, &since);
+    steps_json(experiment, rs, out);
     return 0;
 }
 
 static int eval_steps(entity_ctx *sc, const json_t *experiment, strbuf *out, err *e)
 {
-    return eval_steps_as(sc, experiment, -1, out, e);
+    return eval_steps_timed(sc, experiment, NULL, out, e);
 }
 
 /* ---- assignments ---- */
@@ -552,16 +704,20 @@ static json_t *read_assignment(entity_ctx *c, int64_t id, const json_t **x, json
     return a;
 }
 
-static void assignment_head(const json_t *a, strbuf *out)
+static int is_open(const json_t *a)
 {
     char now[ISO_TIME_LEN];
     iso_now(now);
     const char *opens = json_string_value(json_object_get(a, "opens_at"));
     const char *closes = json_string_value(json_object_get(a, "closes_at"));
-    int open = opens && closes && strcmp(opens, now) <= 0 && strcmp(now, closes) < 0;
+    return opens && closes && strcmp(opens, now) <= 0 && strcmp(now, closes) < 0;
+}
+
+static void assignment_head(const json_t *a, strbuf *out)
+{
     sb_append(out, "{\"assignment\":");
     append_json(out, a);
-    sb_printf(out, ",\"open\":%s,\"experiment\":", open ? "true" : "false");
+    sb_printf(out, ",\"open\":%s,\"experiment\":", is_open(a) ? "true" : "false");
 }
 
 /* The student acts in their own company: its metadata, their rights. */
@@ -569,33 +725,6 @@ static int student_ctx(entity_ctx *c, int64_t user_id, auth_user *u, entity_ctx 
 {
     if (user_load(c->db, user_id, c->a, u, e)) return -1;
     *sc = (entity_ctx){.db = c->db, .a = c->a, .m = meta_for_company(c->db, u->company_id), .user = u, .lang = "zh"};
-    return 0;
-}
-
-/* shared_company: the class's shared company (0 for none), known once for
- * the whole matrix rather than asked per student. */
-static int student_row(entity_ctx *c, const json_t *x, const json_t *student, int64_t shared_company, strbuf *out,
-                       err *e)
-{
-    static const char *const keys[] = {"id", "student_no", "name", "group_name"};
-    sb_putc(out, '{');
-    for (int k = 0; k < 4; k++) {
-        sb_printf(out, "%s\"%s\":", k ? "," : "", keys[k]);
-        append_json(out, json_object_get(student, keys[k]));
-    }
-    sb_putc(out, ',');
-    auth_user u;
-    entity_ctx sc;
-    err missing;
-    err_clear(&missing);
-    if (student_ctx(c, json_integer_value(json_object_get(student, "user_id")), &u, &sc, &missing)) {
-        /* a deactivated student: shown, not checked */
-        sb_append(out, "\"steps\":[],\"done\":0,\"total\":0,\"unavailable\":true}");
-        return 0;
-    }
-    int shared = shared_company && u.company_id == shared_company && !u.is_admin;
-    if (eval_steps_as(&sc, x, shared, out, e)) return -1;
-    sb_putc(out, '}');
     return 0;
 }
 
@@ -611,6 +740,206 @@ static int class_shared_company(entity_ctx *c, int64_t class_id, int64_t *compan
     return rc;
 }
 
+/* ---- when a student first opened an assignment (assignment_opens) ---- */
+
+/* The student's first look, in *out ("" if never). */
+static int opened_at(entity_ctx *c, int64_t assignment_id, int64_t user_id, char out[ISO_TIME_LEN], err *e)
+{
+    *out = '\0';
+    db_stmt *s = db_prepare(c->db, "SELECT opened_at FROM assignment_opens WHERE assignment_id = ? AND user_id = ?", e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, assignment_id);
+    db_bind_int64(s, 2, user_id);
+    int rc = db_step(s);
+    if (rc == DB_ROW && db_column_text(s, 0)) snprintf(out, ISO_TIME_LEN, "%s", db_column_text(s, 0));
+    db_finalize(s);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : err_set(e, 500, "db_error", "读取实验开始时间失败", "Cannot read when the assignment was opened");
+}
+
+/* Notes the first look of an open assignment, once: the panel asks every
+ * 2 s, so the row is read first and written only when missing. */
+static int mark_opened(entity_ctx *c, int64_t assignment_id, int64_t user_id, char out[ISO_TIME_LEN], err *e)
+{
+    if (opened_at(c, assignment_id, user_id, out, e)) return -1;
+    if (*out) return 0;
+    iso_now(out);
+    db_stmt *s = db_prepare(c->db,
+                            "INSERT INTO assignment_opens (assignment_id, user_id, opened_at) VALUES (?, ?, ?)"
+                            " ON CONFLICT (assignment_id, user_id) DO NOTHING",
+                            e);
+    if (!s) return -1;
+    db_bind_int64(s, 1, assignment_id);
+    db_bind_int64(s, 2, user_id);
+    db_bind_text(s, 3, out);
+    int rc = db_step(s);
+    db_finalize(s);
+    if (rc != DB_DONE) return err_set(e, 500, "db_error", "记录实验开始时间失败", "Cannot note the assignment opened");
+    return opened_at(c, assignment_id, user_id, out, e); /* another request's, if it came first */
+}
+
+/* Every first look at the assignment: {"<user id>": "opened_at"}. */
+static json_t *opens_of(entity_ctx *c, int64_t assignment_id, err *e)
+{
+    db_stmt *s = db_prepare(c->db, "SELECT user_id, opened_at FROM assignment_opens WHERE assignment_id = ?", e);
+    if (!s) return NULL;
+    db_bind_int64(s, 1, assignment_id);
+    json_t *m = json_object();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)db_column_int64(s, 0));
+        json_object_set_new(m, key, json_string(db_column_text(s, 1) ? db_column_text(s, 1) : ""));
+    }
+    db_finalize(s);
+    if (rc != DB_DONE) {
+        json_decref(m);
+        return err_set(e, 500, "db_error", "读取实验开始时间失败", "Cannot read when the assignment was opened"), NULL;
+    }
+    return m;
+}
+
+/* The moment the times run to: now, or the close once it has passed. */
+static const char *times_until(entity_ctx *c, const json_t *a)
+{
+    char *now = arena_alloc(c->a, ISO_TIME_LEN);
+    iso_now(now);
+    const char *closes = json_string_value(json_object_get(a, "closes_at"));
+    return closes && strcmp(closes, now) < 0 ? closes : now;
+}
+
+/* ---- the class matrix ---- */
+
+#define STUCK_MAX 10 /* the console lists this many who have been on a step longest */
+
+typedef struct matrix_row {
+    const json_t *student;
+    auth_user user;
+    int available; /* a sign-in that can be checked */
+    step_result *rs;
+    int current; /* the step they are on (step_times), -1 none */
+    time_t since;
+} matrix_row;
+
+static void student_head(const json_t *student, strbuf *out)
+{
+    static const char *const keys[] = {"id", "student_no", "name", "group_name"};
+    for (int k = 0; k < 4; k++) {
+        sb_printf(out, "%s\"%s\":", k ? "," : "", keys[k]);
+        append_json(out, json_object_get(student, keys[k]));
+    }
+}
+
+static void matrix_student(const json_t *x, const matrix_row *r, strbuf *out)
+{
+    sb_putc(out, '{');
+    student_head(r->student, out);
+    if (!r->available) { /* a deactivated student: shown, not checked */
+        sb_append(out, ",\"steps\":[],\"done\":0,\"total\":0,\"unavailable\":true,\"current\":null}");
+        return;
+    }
+    sb_putc(out, ',');
+    steps_json(x, r->rs, out);
+    if (r->current < 0) sb_append(out, ",\"current\":null}");
+    else {
+        char since[ISO_TIME_LEN];
+        iso_time(r->since, since);
+        const json_t *step = json_array_get(json_object_get(x, "steps"), (size_t)r->current);
+        sb_append(out, ",\"current\":{\"key\":");
+        append_json(out, json_object_get(step, "key"));
+        sb_printf(out, ",\"since\":\"%s\",\"seconds\":%lld}}", since, (long long)r->rs[r->current].seconds);
+    }
+}
+
+static int by_longest(const void *a, const void *b)
+{
+    const matrix_row *x = *(const matrix_row *const *)a, *y = *(const matrix_row *const *)b;
+    int64_t sx = x->rs[x->current].seconds, sy = y->rs[y->current].seconds;
+    return sx < sy ? 1 : sx > sy ? -1 : 0;
+}
+
+/* "step_times": per step, how many finished it and their average time;
+ * "stuck": who has been on their current step longest. */
+static void class_times(entity_ctx *c, const json_t *x, matrix_row *rows, int n, strbuf *out)
+{
+    const json_t *steps = json_object_get(x, "steps");
+    sb_append(out, ",\"step_times\":[");
+    for (size_t s = 0; s < json_array_size(steps); s++) {
+        int64_t sum = 0, done = 0;
+        for (int i = 0; i < n; i++)
+            if (rows[i].available && strcmp(rows[i].rs[s].state, "done") == 0 && rows[i].rs[s].seconds >= 0)
+                sum += rows[i].rs[s].seconds, done++;
+        const json_t *step = json_array_get(steps, s);
+        sb_append(out, s ? ",{\"key\":" : "{\"key\":");
+        append_json(out, json_object_get(step, "key"));
+        sb_append(out, ",\"title\":");
+        append_json(out, json_object_get(step, "title"));
+        sb_printf(out, ",\"done\":%lld,\"avg_seconds\":", (long long)done);
+        if (done) sb_printf(out, "%lld}", (long long)((sum + done / 2) / done));
+        else sb_append(out, "null}");
+    }
+    sb_append(out, "],\"stuck\":[");
+    const matrix_row **on = arena_alloc(c->a, sizeof *on * (size_t)(n + 1));
+    int non = 0;
+    for (int i = 0; i < n; i++)
+        if (rows[i].available && rows[i].current >= 0) on[non++] = &rows[i];
+    qsort(on, (size_t)non, sizeof *on, by_longest);
+    for (int i = 0; i < non && i < STUCK_MAX; i++) {
+        const json_t *step = json_array_get(steps, (size_t)on[i]->current);
+        char since[ISO_TIME_LEN];
+        iso_time(on[i]->since, since);
+        sb_append(out, i ? ",{\"student\":{" : "{\"student\":{");
+        student_head(on[i]->student, out);
+        sb_append(out, "},\"step\":");
+        append_json(out, json_object_get(step, "key"));
+        sb_append(out, ",\"title\":");
+        append_json(out, json_object_get(step, "title"));
+        sb_printf(out, ",\"since\":\"%s\",\"seconds\":%lld}", since, (long long)on[i]->rs[on[i]->current].seconds);
+    }
+    sb_putc(out, ']');
+}
+
+/* Every student's steps, one grouped count per step for the class (two
+ * cohorts at most: students in the class's shared company count their own
+ * records, the others their company's), then the times. */
+static int matrix_eval(entity_ctx *c, const json_t *a, const json_t *x, matrix_row *rows, int n, int64_t shared_company,
+                       err *e)
+{
+    entity_ctx sys = experiments_server_ctx(c);
+    size_t nsteps = json_array_size(json_object_get(x, "steps"));
+    const auth_user **users[2];
+    int *index[2], count[2] = {0, 0};
+    for (int g = 0; g < 2; g++) {
+        users[g] = arena_alloc(c->a, sizeof(auth_user *) * (size_t)(n + 1));
+        index[g] = arena_alloc(c->a, sizeof(int) * (size_t)(n + 1));
+    }
+    for (int i = 0; i < n; i++) {
+        if (!rows[i].available) continue;
+        int g = shared_company && rows[i].user.company_id == shared_company && !rows[i].user.is_admin;
+        index[g][count[g]] = i;
+        users[g][count[g]++] = &rows[i].user;
+    }
+    for (int g = 0; g < 2; g++) {
+        if (!count[g]) continue;
+        cohort k = {users[g], count[g], g};
+        step_result *rs = arena_alloc(c->a, sizeof *rs * nsteps * (size_t)count[g] + 1);
+        if (eval_all_for(&sys, x, &k, rs, e)) return -1;
+        for (int j = 0; j < count[g]; j++) rows[index[g][j]].rs = rs + (size_t)j * nsteps;
+    }
+    json_t *opens = opens_of(c, json_integer_value(json_object_get(a, "id")), e);
+    if (!opens) return -1;
+    step_clock clk = {.opens_at = json_string_value(json_object_get(a, "opens_at")), .until = times_until(c, a)};
+    for (int i = 0; i < n; i++) {
+        rows[i].current = -1;
+        if (!rows[i].available) continue;
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)rows[i].user.id);
+        clk.opened = json_string_value(json_object_get(opens, key));
+        step_times(nsteps, rows[i].rs, &clk, &rows[i].current, &rows[i].since);
+    }
+    json_decref(opens);
+    return 0;
+}
+
 int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
 {
     const json_t *x;
@@ -620,23 +949,36 @@ int assignment_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
     char filter[96];
     snprintf(filter, sizeof filter, "{\"field\":\"class_id\",\"op\":\"eq\",\"value\":%lld}",
              (long long)json_integer_value(json_object_get(a, "class_id")));
-    list_params p = {.filter = filter, .sort = "student_no", .limit = CLASS_MAX_STUDENTS};
-    strbuf page = STRBUF_INIT;
-    int rc = entity_list(c, meta_entity(c->m, "students"), &p, &page, e);
-    json_t *students = rc ? NULL : json_loads(sb_str(&page), 0, NULL);
-    sb_free(&page);
+    json_t *students = teaching_list(c, "students", filter, "student_no", CLASS_MAX_STUDENTS, e);
     int64_t shared_company = 0;
-    if (!rc) rc = class_shared_company(c, json_integer_value(json_object_get(a, "class_id")), &shared_company, e);
-    if (!rc) {
+    int rc = students ? class_shared_company(c, json_integer_value(json_object_get(a, "class_id")), &shared_company, e) : -1;
+    int n = (int)json_array_size(students);
+    if (n > USERS_LOAD_MAX) n = USERS_LOAD_MAX; /* CLASS_MAX_STUDENTS */
+    matrix_row *rows = arena_alloc(c->a, sizeof *rows * (size_t)(n + 1));
+    int64_t *ids = arena_alloc(c->a, sizeof *ids * (size_t)(n + 1));
+    auth_user *users = arena_alloc(c->a, sizeof *users * (size_t)(n + 1));
+    int *found = arena_alloc(c->a, sizeof *found * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) ids[i] = json_integer_value(json_object_get(json_array_get(students, (size_t)i), "user_id"));
+    /* the students' sign-ins in one query; a deactivated one is shown, not checked */
+    if (rc == 0) rc = users_load(c->db, ids, n, c->a, users, found, e);
+    for (int i = 0; i < n && rc == 0; i++) {
+        memset(&rows[i], 0, sizeof rows[i]);
+        rows[i].student = json_array_get(students, (size_t)i);
+        rows[i].user = users[i];
+        rows[i].available = found[i];
+    }
+    if (rc == 0) rc = matrix_eval(c, a, x, rows, n, shared_company, e);
+    if (rc == 0) {
         assignment_head(a, out);
         summary_json(x, out);
         sb_append(out, ",\"students\":[");
-        const json_t *items = json_object_get(students, "items");
-        for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
+        for (int i = 0; i < n; i++) {
             if (i) sb_putc(out, ',');
-            rc = student_row(c, x, json_array_get(items, i), shared_company, out, e);
+            matrix_student(x, &rows[i], out);
         }
-        sb_printf(out, "],\"total\":%d}", (int)json_array_size(items));
+        sb_printf(out, "],\"total\":%d", n);
+        class_times(c, x, rows, n, out);
+        sb_putc(out, '}');
     }
     json_decref(students);
     json_decref(a);
@@ -673,11 +1015,27 @@ int assignment_my_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
     int mine = entity_exists(&sys, meta_entity(sys.m, "students"), filter, e);
     int rc = mine < 0 ? -1 : 0;
     if (mine == 0) rc = err_set(e, 404, "not_found", "记录不存在", "Not found");
+    /* the first look at an open assignment starts the student's time; the
+     * steps answer even if noting it failed (a busy database): the next
+     * poll notes it */
+    char opened[ISO_TIME_LEN] = "";
     if (rc == 0) {
+        err busy;
+        err_clear(&busy);
+        if (is_open(a) ? mark_opened(c, id, c->user->id, opened, &busy) : opened_at(c, id, c->user->id, opened, &busy))
+            *opened = '\0';
+    }
+    if (rc == 0) {
+        step_clock clk = {.opened = *opened ? opened : NULL,
+                          .opens_at = json_string_value(json_object_get(a, "opens_at")),
+                          .until = times_until(c, a)};
         assignment_head(a, out);
         append_json(out, x);
         sb_putc(out, ',');
-        rc = eval_steps(c, x, out, e);
+        rc = eval_steps_timed(c, x, &clk, out, e);
+        sb_append(out, ",\"opened_at\":");
+        if (*opened) sb_json_string(out, opened);
+        else sb_append(out, "null");
         sb_putc(out, '}');
     }
     json_decref(a);

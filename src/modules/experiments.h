@@ -3,8 +3,9 @@
  * into the binary (like metadata): number, title, 情景 (scenario), 实验目标
  * (objectives), expected minutes and steps; each step has a declarative
  * check that is run as the student, against the student's own company,
- * through the engine's count and list (entity_count), so access control
- * applies and nothing is counted that the student could not see:
+ * through the engine's count and list (entity_count_for: a class at once),
+ * so access control applies and nothing is counted that the student could
+ * not see:
  *
  *   {"kind": "count",  "entity": "contacts", "filter": {...list filter...}, "min": 2, "what": "联系人"}
  *   {"kind": "state",  "entity": "opportunities", "field": "stage", "value": "won", "what": "销售机会"}
@@ -48,10 +49,15 @@ int experiment_try(entity_ctx *c, const json_t *body, strbuf *out, err *e);
 
 /* The class × step matrix of an assignment the teacher sees (404
  * otherwise): per student and step the state (not_started, in_progress,
- * done), the count against the need, when it was done, why not yet. */
+ * done), the count against the need, when it was done, why not yet and the
+ * time it took; per student the step they are on; the class's average time
+ * per step and who has been on a step longest. One grouped count per step
+ * for the whole class (entity_count_for). */
 int assignment_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
 /* The same steps for the signed-in student of the assignment's class,
- * with the experiment itself; 404 for anyone else. */
+ * with the experiment itself; 404 for anyone else. The first call while
+ * the assignment is open notes the student's first look (opened_at), where
+ * their time starts. */
 int assignment_my_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
 
 /* {"items":[{"assignment","open","experiment":{summary},"steps","done","total"}],"total"}:

@@ -29,4 +29,15 @@ void grades_init(void);
  * export (t is initialised here). */
 int assignment_grades(entity_ctx *c, int64_t id, report_table *t, strbuf *out, err *e);
 
+/* The class's grade sheet across its experiments (全班成绩单) as the
+ * teacher sees it (their own class, else 404): a row per student, a column
+ * per assignment of the class (oldest first) with the grade of the
+ * student's accepted (已评分) report, and the student's average over what is
+ * graded. With t NULL, JSON {"class":{id,name},"students":[{id, student_no,
+ * name, group_name, scores:{"<assignment id>": n|null}, graded, average}],
+ * "assignments":[{id, title, experiment, opens_at, graded, average}],
+ * "average","total"}; with t, the table (学号, 姓名, 小组, the assignments'
+ * titles, 平均分, then a 全班平均 row) to export. */
+int class_grades(entity_ctx *c, int64_t class_id, report_table *t, strbuf *out, err *e);
+
 #endif

@@ -309,17 +309,89 @@ static int create_sandbox(entity_ctx *c, const roster_row *row, const char *pass
     return rc || user_find(c->db, row->no, user_id, e) || user_require_password_change(c->db, *user_id, e);
 }
 
-/* shared_company: the class's shared company, or 0 when each student
- * gets a company of their own. */
-static int add_student(entity_ctx *c, int64_t class_id, int64_t shared_company, const roster_row *row, strbuf *out,
+/* ---- a company per group (classes.mode company_per_group) ---- */
+
+#define NO_GROUP "未分组"
+
+/* The group's company, administered by its first student: named after the
+ * class and the group (and the class's id, as two classes may share a name). */
+static int create_group_company(entity_ctx *c, int64_t class_id, const char *class_name, const char *group,
+                                const roster_row *row, const char *password, int64_t *company_id, int64_t *user_id,
+                                err *e)
+{
+    char name[400];
+    snprintf(name, sizeof name, "「%s」·%s的实验公司（班级 %lld）", class_name, group, (long long)class_id);
+    json_t *body = json_pack("{s:s, s:{s:s, s:s, s:s}}", "name", name, "admin", "username", row->no, "name",
+                             row->name, "password", password);
+    int rc = companies_create_for(c, body, company_id, e);
+    json_decref(body);
+    return rc || user_find(c->db, row->no, user_id, e) || user_require_password_change(c->db, *user_id, e);
+}
+
+/* Another student of the group: an administrator of the group's company
+ * too, so every member can do the settings labs in it. */
+static int add_group_member(entity_ctx *c, int64_t company_id, const roster_row *row, const char *password,
+                            int64_t *user_id, err *e)
+{
+    auth_user admin;
+    entity_ctx in = positions_company_ctx(c, company_id, &admin);
+    json_t *body = json_pack("{s:s, s:s, s:b}", "username", row->no, "name", row->name, "is_admin", 1);
+    int rc = entity_create(&in, meta_entity(in.m, "users"), body, user_id, e);
+    json_decref(body);
+    return rc || user_set_password(c->db, *user_id, password, e) || user_require_password_change(c->db, *user_id, e);
+}
+
+/* The company of the class's group (group "" for students without one):
+ * one made earlier in this import (groups: {group: company}), else a
+ * student's of that group imported before; 0 when the group has none yet. */
+static int group_company(entity_ctx *c, int64_t class_id, const char *group, json_t *groups, int64_t *company_id,
+                         err *e)
+{
+    *company_id = json_integer_value(json_object_get(groups, group));
+    if (*company_id) return 0;
+    json_t *cond = *group ? json_pack("{s:s,s:s,s:s}", "field", "group_name", "op", "eq", "value", group)
+                          : json_pack("{s:s,s:s}", "field", "group_name", "op", "isnull");
+    json_t *f = json_pack("{s:[{s:s,s:s,s:I},o]}", "and", "field", "class_id", "op", "eq", "value", (json_int_t)class_id, cond);
+    char *text = json_dumps(f, JSON_COMPACT);
+    json_decref(f);
+    json_t *items = text ? teaching_list(c, "students", text, "id", 1, e) : NULL;
+    free(text);
+    if (!items) return -1;
+    *company_id = json_integer_value(json_object_get(json_array_get(items, 0), "sandbox_company_id"));
+    json_decref(items);
+    return 0;
+}
+
+/* How the import makes sign-ins: in the class's shared company, in the
+ * group's company, or a company each. */
+typedef struct import_mode {
+    int64_t shared_company; /* the class's shared company, 0 for none */
+    int per_group;
+    const char *class_name;
+    json_t *groups; /* per_group: {group: company} made in this import */
+} import_mode;
+
+static int add_student(entity_ctx *c, int64_t class_id, const import_mode *mode, const roster_row *row, strbuf *out,
                        err *e)
 {
     char password[FIRST_PASSWORD_LENGTH + 1];
     auth_random_password(password, FIRST_PASSWORD_LENGTH);
-    int64_t company_id = shared_company, user_id = 0, id = 0;
-    if (shared_company ? positions_add_member(c, shared_company, row->no, row->name, password, &user_id, e)
-                       : create_sandbox(c, row, password, &company_id, &user_id, e))
-        return -1;
+    int64_t company_id = mode->shared_company, user_id = 0, id = 0;
+    int rc;
+    if (mode->shared_company) {
+        rc = positions_add_member(c, mode->shared_company, row->no, row->name, password, &user_id, e);
+    } else if (mode->per_group) {
+        rc = group_company(c, class_id, row->group, mode->groups, &company_id, e);
+        if (rc == 0 && company_id) rc = add_group_member(c, company_id, row, password, &user_id, e);
+        else if (rc == 0) {
+            rc = create_group_company(c, class_id, mode->class_name, *row->group ? row->group : NO_GROUP, row, password,
+                                      &company_id, &user_id, e);
+            if (rc == 0) json_object_set_new(mode->groups, row->group, json_integer(company_id));
+        }
+    } else {
+        rc = create_sandbox(c, row, password, &company_id, &user_id, e);
+    }
+    if (rc) return -1;
     json_t *body = json_pack("{s:s, s:s, s:I, s:I, s:I}", "student_no", row->no, "name", row->name, "class_id",
                              (json_int_t)class_id, "user_id", (json_int_t)user_id, "sandbox_company_id",
                              (json_int_t)company_id);
@@ -327,7 +399,7 @@ static int add_student(entity_ctx *c, int64_t class_id, int64_t shared_company, 
     if (*row->klass) json_object_set_new(body, "admin_class", json_string(row->klass));
     entity_ctx trusted = *c;
     trusted.trusted = 1;
-    int rc = entity_create(&trusted, meta_entity(c->m, "students"), body, &id, e);
+    rc = entity_create(&trusted, meta_entity(c->m, "students"), body, &id, e);
     json_decref(body);
     if (rc) return -1;
     sb_printf(out, "{\"row\":%d,\"id\":%lld,\"student_no\":", row->line, (long long)id);
@@ -354,19 +426,21 @@ int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *
     json_t *k = rc ? NULL : json_loads(sb_str(&klass), 0, NULL);
     sb_free(&klass);
     if (rc) return -1;
-    const char *mode = json_string_value(json_object_get(k, "mode"));
-    int shared = mode && strcmp(mode, "shared_company") == 0;
+    const char *mode_name = json_string_value(json_object_get(k, "mode"));
+    int shared = mode_name && strcmp(mode_name, "shared_company") == 0;
+    import_mode mode = {.per_group = mode_name && strcmp(mode_name, "company_per_group") == 0,
+                        .class_name = arena_strdup(c->a, json_string_value(json_object_get(k, "name")) ? json_string_value(json_object_get(k, "name")) : ""),
+                        .groups = json_object()};
     json_decref(k);
-    int64_t shared_company = 0;
-    if (shared && positions_company(c, class_id, &shared_company, e)) return -1;
+    if (shared && positions_company(c, class_id, &mode.shared_company, e)) return json_decref(mode.groups), -1;
     roster_columns cols;
-    if (find_columns(c->a, t, &cols, e)) return -1;
+    if (find_columns(c->a, t, &cols, e)) return json_decref(mode.groups), -1;
     roster_row *rows = arena_alloc(c->a, sizeof *rows * ROSTER_MAX_STUDENTS);
     int nrows = 0;
-    if (read_rows(c, class_id, t, &cols, rows, &nrows, e)) return -1;
+    if (read_rows(c, class_id, t, &cols, rows, &nrows, e)) return json_decref(mode.groups), -1;
     strbuf made = STRBUF_INIT, skipped = STRBUF_INIT;
     int ncreated = 0, nskipped = 0;
-    if (db_begin(c->db, e)) return -1;
+    if (db_begin(c->db, e)) return json_decref(mode.groups), -1;
     for (int i = 0; i < nrows && rc == 0; i++) {
         if (rows[i].skip) {
             sb_printf(&skipped, "%s{\"row\":%d,\"student_no\":", nskipped++ ? "," : "", rows[i].line);
@@ -375,7 +449,7 @@ int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *
             continue;
         }
         if (ncreated++) sb_putc(&made, ',');
-        rc = add_student(c, class_id, shared_company, &rows[i], &made, e);
+        rc = add_student(c, class_id, &mode, &rows[i], &made, e);
         if (rc) row_error(e, rows[i].line, "student_no", "not_created");
     }
     if (rc == 0) rc = db_commit(c->db, e);
@@ -385,6 +459,7 @@ int teaching_import_students(entity_ctx *c, int64_t class_id, const data_table *
                   (long long)class_id, ncreated, nskipped, sb_str(&made), sb_str(&skipped));
     sb_free(&made);
     sb_free(&skipped);
+    json_decref(mode.groups);
     return rc;
 }
 
@@ -424,20 +499,30 @@ static int remove_records(entity_ctx *c, int64_t company_id, err *e)
     return 0;
 }
 
-/* The users the student made (a settings lab) go, with their sign-ins;
- * the student keeps theirs and gets the new root role. */
+/* The users the students made (a settings lab) go, with their sign-ins;
+ * the student keeps theirs and gets the new root role, and so do the other
+ * students of a group's company (any user a students record names). */
 static int remove_other_users(entity_ctx *c, int64_t company_id, int64_t student_id, err *e)
 {
-    static const char *const SQL[] = {
-        "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
-        "DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
-        "DELETE FROM record_history WHERE entity = 'users' AND record_id IN (SELECT id FROM users WHERE company_id = ? AND id <> ?)",
-        "DELETE FROM users WHERE company_id = ? AND id <> ?",
-        "UPDATE users SET role_id = NULL, department_id = NULL WHERE company_id = ? AND id = ?",
-    };
-    for (size_t i = 0; i < sizeof SQL / sizeof SQL[0]; i++)
-        if (exec_for_company(c->db, SQL[i], company_id, student_id, e)) return -1;
-    return 0;
+    const char *students = meta_entity(c->m, "students")->table;
+    char others[300], sql[600];
+    snprintf(others, sizeof others,
+             "SELECT id FROM users WHERE company_id = ? AND id <> ?"
+             " AND id NOT IN (SELECT user_id FROM %s WHERE user_id IS NOT NULL AND deleted_at IS NULL)",
+             students);
+    snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE user_id IN (%s)", others);
+    if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+    snprintf(sql, sizeof sql, "DELETE FROM user_settings WHERE user_id IN (%s)", others);
+    if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+    snprintf(sql, sizeof sql, "DELETE FROM record_history WHERE entity = 'users' AND record_id IN (%s)", others);
+    if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+    snprintf(sql, sizeof sql, "DELETE FROM users WHERE id IN (%s)", others);
+    if (exec_for_company(c->db, sql, company_id, student_id, e)) return -1;
+    snprintf(sql, sizeof sql,
+             "UPDATE users SET role_id = NULL, department_id = NULL WHERE company_id = ?"
+             " AND (id = ? OR id IN (SELECT user_id FROM %s WHERE user_id IS NOT NULL AND deleted_at IS NULL))",
+             students);
+    return exec_for_company(c->db, sql, company_id, student_id, e);
 }
 
 /* After the commit: the company's own picklists, custom fields and form

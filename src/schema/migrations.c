@@ -232,6 +232,12 @@ static const struct {
     {21, "server jobs",
      "CREATE TABLE server_jobs (name TEXT PRIMARY KEY, claimed_until TEXT, last_run_at TEXT);"
      "INSERT INTO server_jobs (name) VALUES ('sla_sweep');"},
+    /* When each student first opened each assignment (docs/teaching.md
+     * "Time spent"): the start of their time on it, noted by the server
+     * when the experiment panel first asks, so no browser clock decides. */
+    {23, "assignment opens",
+     "CREATE TABLE assignment_opens (assignment_id BIGINT NOT NULL, user_id BIGINT NOT NULL, opened_at TEXT NOT NULL,"
+     " PRIMARY KEY (assignment_id, user_id));"},
 };
 
 const char *schema_id_column(db_dialect d)

@@ -18,6 +18,9 @@ void china_today(char out[DAY_LEN]);
 /* The stored form "YYYY-MM-DDTHH:MM:SSZ" into *out; -1 when not that form. */
 int iso_parse(const char *iso, time_t *out);
 void iso_now(char out[ISO_TIME_LEN]);
+/* Now, as iso_now and china_today read it: the real clock, or in tests the
+ * time in the file KEHU_TEST_CLOCK names (clock.c). */
+time_t clock_now(void);
 /* Monotonic microseconds, for durations. */
 int64_t clock_us(void);
 

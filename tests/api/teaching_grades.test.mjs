@@ -133,3 +133,51 @@ test('the grade sheet in Excel: a row per student, points and score as numbers, 
   const csv = await teacher.req('GET', `/api/v1/assignments/${assignment.id}/grades?format=csv`);
   assert.match(csv.text, /2024030102,郑浩然,一组,已评分,1 \/ 3,50,38,88/);
 });
+
+test('全班成绩单: a row per student, a column per experiment of the class, the averages; JSON and Excel', async () => {
+  const klassId = assignment.class_id;
+  const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const closes = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = (await teacher.post('/api/v1/assignments',
+    { class_id: klassId, experiment: 'crms-service', opens_at: opens, closes_at: closes })).json;
+  assert.ok(second.id, JSON.stringify(second));
+  // 吴佳怡 hands in the second report and gets 90; 郑浩然 only saves a draft (no grade)
+  assert.equal((await students['2024030101'].req('PUT', `/api/v1/assignments/${second.id}/my-report`,
+    { body: { conclusion: '建立了售后服务部。', submit: true } })).status, 200);
+  assert.equal((await students['2024030102'].req('PUT', `/api/v1/assignments/${second.id}/my-report`,
+    { body: { conclusion: '草稿' } })).status, 200);
+  const reports = (await teacher.get(`/api/v1/assignments/${second.id}/grades`)).json.students;
+  assert.equal((await teacher.post(`/api/v1/lab_reports/${reports[0].report_id}/actions/grade`, { score: 90 })).status, 200);
+
+  const g = (await teacher.get(`/api/v1/classes/${klassId}/grades`)).json;
+  assert.deepEqual(g.class, { id: klassId, name: '国际贸易2401班' });
+  assert.deepEqual(g.assignments.map(a => [a.id, a.title, a.graded, a.average]),
+    [[assignment.id, assignment.title, 2, 79], [second.id, '设置实验 售后服务员的部门、角色与用户', 1, 90]]);
+  assert.deepEqual(g.students.map(s => [s.student_no, s.scores[assignment.id], s.scores[second.id], s.graded, s.average]),
+    [['2024030101', 70, 90, 2, 80], ['2024030102', 88, null, 1, 88], ['2024030103', null, null, 0, null]]);
+  assert.equal(g.average, 82.67, '(70 + 88 + 90) / 3');
+  assert.equal(g.total, 3);
+  // the teacher's own class only
+  assertError(assert, await teacher2.get(`/api/v1/classes/${klassId}/grades`), 404);
+  const asStudent = await students['2024030101'].get(`/api/v1/classes/${klassId}/grades`);
+  assert.ok([403, 404].includes(asStudent.status), asStudent.text);
+  assertError(assert, await teacher.get(`/api/v1/classes/${klassId}/grades?format=pdf`), 400);
+  assertError(assert, await teacher.get('/api/v1/classes/999999/grades'), 404);
+
+  const r = await fetch(`${srv.base}/api/v1/classes/${klassId}/grades?format=xlsx`, { headers: { Authorization: `Bearer ${teacher.token}` } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition') || '', /class-grades|%E5%85%A8%E7%8F%AD/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(await r.arrayBuffer()));
+  const rows = [];
+  book.worksheets[0].eachRow({ includeEmpty: true }, row => rows.push(row.values.slice(1)));
+  assert.deepEqual(rows[0], ['学号', '姓名', '小组', assignment.title, '设置实验 售后服务员的部门、角色与用户', '平均分']);
+  assert.deepEqual(rows[1], ['2024030101', '吴佳怡', '一组', 70, 90, 80]);
+  assert.deepEqual(rows[2].slice(0, 4), ['2024030102', '郑浩然', '一组', 88]);
+  assert.ok([undefined, null, ''].includes(rows[2][4]), 'not graded: an empty cell');
+  assert.equal(rows[2][5], 88);
+  assert.deepEqual(rows[4][0], '全班平均');
+  assert.deepEqual(rows[4].slice(3, 6), [79, 90, 82.67]);
+  const csv = await teacher.req('GET', `/api/v1/classes/${klassId}/grades?format=csv`);
+  assert.match(csv.text, /2024030101,吴佳怡,一组,70(\.00)?,90(\.00)?,80(\.00)?/);
+});

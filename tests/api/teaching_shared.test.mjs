@@ -201,6 +201,27 @@ test('experiment steps count only the student\'s own records in the shared compa
   assert.deepEqual(recs, ['赵经理的客户']);
 });
 
+test('the matrix\'s grouped count gives each student their own records only, whatever else they see', async () => {
+  const now = Date.now();
+  const a = await created(await teacher.post('/api/v1/assignments', { experiment: 'allpass-02', class_id: klass.id,
+    opens_at: new Date(now - 3600e3).toISOString().slice(0, 19) + 'Z', closes_at: new Date(now + 86400e3).toISOString().slice(0, 19) + 'Z' }));
+  const matrix = (await teacher.get(`/api/v1/assignments/${a.id}/progress`)).json;
+  const f = filterParam({ and: [{ field: 'industry', op: 'notnull' }, { field: 'city', op: 'notnull' }] });
+  let seenBeyondOwn = 0;
+  for (const [no, w] of Object.entries(who)) {
+    const visible = (await w.client.get(`/api/v1/accounts?filter=${f}&limit=500`)).json.items;
+    const own = visible.filter(x => x.owner_id === w.client.user.id).length;
+    const cell = matrix.students.find(s => s.student_no === no).steps.find(s => s.key === 'accounts');
+    assert.equal(cell.count, own, `${no}: the matrix counts the student's own accounts`);
+    const mine = (await w.client.get(`/api/v1/assignments/${a.id}/my-progress`)).json.steps.find(s => s.key === 'accounts');
+    assert.equal(mine.count, own, `${no}: the same as the student's own panel`);
+    assert.equal(cell.why, mine.why);
+    seenBeyondOwn += visible.length - own;
+  }
+  // the managers see the accounts of the salespeople below; none of those counted for them
+  assert.ok(seenBeyondOwn > 0, 'a manager sees more than their own');
+});
+
 test('a class keeps its mode once it has students', async () => {
   const r = await teacher.patch(`/api/v1/classes/${klass.id}`, { mode: 'company_per_student' });
   assertError(assert, r, 422, 'mode_locked');

@@ -133,4 +133,24 @@ describe('a teacher runs a class; a student\'s steps tick in both browsers', () 
     await page.waitForTimeout(400); // the drawer slides in
     await screenshot(page, 'teaching-class-08-student-steps');
   });
+
+  it('the matrix shows the time per step, who has been on a step longest and the class average as a chart', async () => {
+    await page.keyboard.press('Escape');
+    const matrix = page.locator('[data-test=class-matrix]');
+    const row = matrix.locator('tr', { hasText: '张晓明' });
+    // the done step shows what it took; the step the student is on, the time so far
+    await row.locator('.cell[data-step=accounts] [data-test=cell-time]').waitFor(LIVE);
+    await row.locator('.cell[data-step=grade] [data-test=cell-time]').waitFor(LIVE);
+    await matrix.locator('[data-test=stuck-row]', { hasText: '张晓明' }).waitFor(LIVE);
+    assert.match(await matrix.locator('[data-test=stuck-row]').first().innerText(), /标记重点客户/);
+    const chart = matrix.locator('[data-test=step-time-chart]');
+    await chart.locator('canvas').waitFor(LIVE);
+    const values = (await chart.getAttribute('data-values')).split('|');
+    assert.equal(values.length, 7, 'a bar per step');
+    assert.match(values[0], /^\d+$/, 'the first step has an average');
+    assert.equal(values[1], '', 'nobody has done the second yet');
+    await chart.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(600); // the bars grow in
+    await screenshot(page, 'teaching-class-09-times');
+  });
 });

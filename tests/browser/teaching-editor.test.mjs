@@ -144,4 +144,37 @@ describe('a teacher writes, tries and publishes an experiment of their own', () 
     assert.deepEqual(rows[1].slice(0, 2), ['2024020101', '赵一鸣']);
     assert.deepEqual(rows[1].slice(3, 9), ['已评分', '1 / 1', 55, 36, 91, '档案完整，总结可以更具体。']);
   });
+  it('the steps, the rubric and the points read as tables on the record pages, not as JSON', async () => {
+    const assignmentId = Number(page.url().match(/assignments\/(\d+)/)[1]);
+    const own = (await apiInPage(page, 'GET', '/custom_experiments')).body.items[0];
+    await page.goto(`${srv.base}/custom_experiments/${own.id}`);
+    const steps = page.locator('[data-field=steps] [data-test=json-table]');
+    await steps.waitFor();
+    const heads = await steps.locator('thead th').allInnerTexts();
+    assert.deepEqual(heads.slice(0, 5), ['#', '步骤', '模块', '检查的记录', '至少']);
+    const first = await steps.locator('tbody tr').first().locator('td').allInnerTexts();
+    assert.deepEqual(first.slice(0, 5), ['1', '建立两家 A 类客户', '客户', 'A 类客户', '2'], 'the module by its name');
+    assert.equal(await page.locator('[data-field=steps]').getByText('"check"').count(), 0, 'no raw JSON');
+    await screenshot(page, 'teaching-editor-06-steps-readable');
+
+    await page.goto(`${srv.base}/assignments/${assignmentId}`);
+    await page.getByRole('tab', { name: '详细资料' }).click();
+    const rubric = page.locator('[data-field=rubric] [data-test=json-table]');
+    await rubric.waitFor();
+    assert.deepEqual(await rubric.locator('thead th').allInnerTexts(), ['评分项', '满分']);
+    assert.deepEqual(await rubric.locator('tbody tr').first().locator('td').allInnerTexts(), ['客户档案完整', '60']);
+    await screenshot(page, 'teaching-editor-07-rubric-readable');
+
+    const report = (await apiInPage(page, 'GET', '/lab_reports')).body.items[0];
+    await page.goto(`${srv.base}/lab_reports/${report.id}`);
+    const points = page.locator('[data-field=points] [data-test=json-pairs]');
+    await points.waitFor();
+    assert.deepEqual(await points.locator('thead th').allInnerTexts(), ['评分项', '得分']);
+    assert.deepEqual((await points.locator('tbody td').allInnerTexts()).sort(), ['36', '55']);
+    // the criteria by the names the assignment's rubric gives them
+    await points.locator('th.key', { hasText: '客户档案完整' }).waitFor();
+    assert.deepEqual((await points.locator('th.key').allInnerTexts()).sort(), ['实验总结质量', '客户档案完整'].sort());
+    await points.scrollIntoViewIfNeeded();
+    await screenshot(page, 'teaching-editor-08-points-readable');
+  });
 });

@@ -123,4 +123,24 @@ describe('a lab report is written, handed in, graded and exported', () => {
     assert.deepEqual(rows[0].slice(0, 6), ['学号', '学生', '实验项目', '状态', '完成步骤', '成绩']);
     assert.deepEqual(rows[1].slice(0, 6).map(String), ['2023010101', '张晓明', '实验二 客户档案：客户与联系人管理', '已评分', '7 / 7', '92']);
   });
+  it('全班成绩单: the class page has a column per experiment and the averages, as Excel too', async () => {
+    await page.goto(`${srv.base}/classes/${klass.id}`);
+    await page.getByRole('tab', { name: '全班成绩单' }).click();
+    const sheet = page.locator('[data-test=class-grades]');
+    await sheet.locator('[data-test=class-grade]', { hasText: '92' }).waitFor();
+    await sheet.locator('[data-test=class-grade-average]', { hasText: '92' }).waitFor();
+    await sheet.getByText('实验二 客户档案：客户与联系人管理').first().waitFor();
+    await sheet.getByText('全班平均').waitFor();
+    await screenshot(page, 'teaching-report-06-class-grades');
+    const href = await sheet.locator('[data-test=export-class-grades]').getAttribute('href');
+    const bytes = await page.evaluate(async url => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), href);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(bytes));
+    const rows = [];
+    book.worksheets[0].eachRow(r => rows.push(r.values.slice(1)));
+    assert.deepEqual(rows[0], ['学号', '姓名', '小组', '实验二 客户档案：客户与联系人管理', '平均分']);
+    assert.deepEqual(rows[1].slice(0, 2).map(String), ['2023010101', '张晓明']);
+    assert.deepEqual(rows[1].slice(3, 5), [92, 92]);
+    assert.equal(rows.at(-1)[0], '全班平均');
+  });
 });

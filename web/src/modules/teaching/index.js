@@ -5,7 +5,8 @@
 // - a teacher: 导入学生名单 on a class (with the printable sheet of first
 //   passwords), 布置实验 (the page that stands for a new assignment), the
 //   live class matrix on an assignment, a home of classes and
-//   assignments, and on a class run as one shared company the position
+//   assignments, 全班成绩单 on a class (a column per experiment), and on a
+//   class run as one shared company the position
 //   tree (岗位树) with its students placed; 编写实验 (their own experiments:
 //   steps built from forms, tried against a student before publishing);
 // - a student: 我的实验 (also their home) and the experiment panel beside
@@ -31,6 +32,8 @@ export default function register(kehu) {
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ImportRoster.vue')) });
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./AssignButton.vue')) });
   kehu.recordAction('classes', { component: defineAsyncComponent(() => import('./ExportGrades.vue')) });
+  kehu.recordTab('classes', { name: 'class-grades', label: 'teaching.classGrades',
+    component: defineAsyncComponent(() => import('./ClassGrades.vue')) });
   kehu.recordTab('classes', { name: 'positions', label: 'teaching.positions',
     component: defineAsyncComponent(() => import('./PositionTree.vue')) });
   kehu.recordTab('assignments', { name: 'matrix', label: 'teaching.matrix', first: true, open: true,

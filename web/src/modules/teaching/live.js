@@ -56,3 +56,13 @@ export function windowState(item) {
   if (item.open) return 'open';
   return String(item.assignment?.opens_at || '') > new Date().toISOString() ? 'notYet' : 'closed';
 }
+
+// A time spent (seconds, from the server's events) as people say it:
+// 45 秒, 12 分钟, 1 小时 5 分钟 (t: the i18n function).
+export function duration(t, seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  if (seconds < 60) return t('teaching.dur.s', { n: seconds });
+  const m = Math.round(seconds / 60);
+  if (m < 60) return t('teaching.dur.m', { n: m });
+  return m % 60 ? t('teaching.dur.hm', { h: Math.floor(m / 60), m: m % 60 }) : t('teaching.dur.h', { h: m / 60 });
+}

@@ -39,6 +39,7 @@ export default {
       // the shared company's position tree (岗位树)
       positions: '岗位树', positionsTip: '全班共用一个实验公司：把学生安排到岗位上，部门经理可以看到下属业务员的记录，业务员只看到自己的记录。',
       notShared: '该班级为「每位学生一个公司」方式：每位学生管理自己的实验公司，没有岗位树。',
+      notSharedGroup: '该班级为「每个小组一个公司」方式：同组学生共同管理本组的实验公司，没有岗位树。',
       noPositions: '还没有岗位树。可以一键建立默认岗位树：教师 → 班级 → 部门经理 → 业务员。', defaultTree: '一键建立默认岗位树',
       treeMade: '已建立默认岗位树', addPosition: '新增岗位', positionName: '岗位名称', parentPosition: '上级岗位', noParent: '（无上级）',
       positionAdded: '已新增岗位「{name}」', removePosition: '删除岗位', positionRemoved: '已删除岗位',
@@ -63,6 +64,13 @@ export default {
       sheetSummary: '已评分 {accepted} 人 · 待评分 {handed_in} 人 · 退回修改 {returned} 人 · 未提交 {not_handed_in} 人 · 平均分 {average}',
       rubricTip: '每一项一个名称和满分，各项满分之和须为 100 分。不设置时按实验步骤平均给分。', criterionName: '评分项名称',
       addCriterion: '添加评分项', rubricSum: '合计 {n} 分（须为 100 分）', rubricBySteps: '改回按步骤给分', rubricSaved: '评分标准已保存',
+      // time spent, who is stuck, the class's grades across experiments
+      dur: { s: '{n} 秒', m: '{n} 分钟', h: '{h} 小时', hm: '{h} 小时 {m} 分钟' },
+      spent: '用时 {d}', onStepFor: '已做 {d}', stuckTitle: '在一步上停留最久', stuckNone: '目前没有正在做的学生',
+      stuckRow: '{name}：「{step}」已 {d}', avgTitle: '各步骤全班平均用时', avgNone: '还没有学生完成任何一步',
+      avgAxis: '平均用时（分钟）', avgAxisS: '平均用时（秒）', avgTip: '{step}：平均 {d}（{n} 人完成）', timeTip: '用时从学生第一次打开实验、或上一步完成时算起，到这一步完成为止。',
+      classGrades: '全班成绩单', classGradesTip: '每位学生一行，每个实验一列（已评分的实验报告成绩），平均分只计已评分的实验。',
+      average: '平均分', classAverage: '全班平均', gradedCount: '已评分 {n} 人', noAssignments: '这个班级还没有布置实验',
     },
   },
   en: {
@@ -100,6 +108,7 @@ export default {
       submitted: 'Report handed in', draftSaved: 'Draft saved', gradeIs: 'Score: {score}', returnedTip: 'The teacher returned the report: change it and hand it in again',
       positions: 'Positions', positionsTip: 'The class shares one company: place students in positions; a manager sees the records of the salespeople below, a salesperson only their own.',
       notShared: 'Each student of this class runs a company of their own: there is no position tree.',
+      notSharedGroup: 'Each group of this class runs a company together: there is no position tree.',
       noPositions: 'No positions yet. Make the default tree in one click: teacher → class → manager → salesperson.', defaultTree: 'Make the default tree',
       treeMade: 'The default tree is made', addPosition: 'Add position', positionName: 'Position', parentPosition: 'Reports to', noParent: '(none)',
       positionAdded: 'Position “{name}” added', removePosition: 'Remove position', positionRemoved: 'Position removed',
@@ -122,6 +131,12 @@ export default {
       sheetSummary: '{accepted} graded · {handed_in} to grade · {returned} returned · {not_handed_in} not handed in · average {average}',
       rubricTip: 'A name and a maximum per criterion; the maxima add up to 100. Without one, the steps share the points.', criterionName: 'Criterion',
       addCriterion: 'Add criterion', rubricSum: 'Total {n} (must be 100)', rubricBySteps: 'Back to points per step', rubricSaved: 'Rubric saved',
+      dur: { s: '{n} s', m: '{n} min', h: '{h} h', hm: '{h} h {m} min' },
+      spent: 'Took {d}', onStepFor: 'On it {d}', stuckTitle: 'On one step longest', stuckNone: 'Nobody is working on a step now',
+      stuckRow: '{name}: “{step}” for {d}', avgTitle: 'Class average time per step', avgNone: 'Nobody has finished a step yet',
+      avgAxis: 'Average (minutes)', avgAxisS: 'Average (seconds)', avgTip: '{step}: {d} on average ({n} done)', timeTip: 'Time runs from the student first opening the experiment, or finishing the step before, to finishing this one.',
+      classGrades: 'Class grades', classGradesTip: 'A row per student, a column per experiment (the graded lab report); the average counts graded experiments only.',
+      average: 'Average', classAverage: 'Class average', gradedCount: '{n} graded', noAssignments: 'No experiments assigned to this class yet',
     },
   },
 };
