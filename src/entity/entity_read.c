@@ -15,6 +15,7 @@
 #include "../util/grams.h"
 #include "entity_schema.h"
 #include "filter.h"
+#include "owner_counts.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -661,9 +662,10 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     int64_t total = 0;
     query counter;
     query_init(&counter, c->a);
-    int arms = 0;
-    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || (arms = pinyin_arms(c, ent, p, 1, &counter, e)) < 0 ||
-        count_rows(c, ent, &w, arms ? &counter : NULL, &total, e)) {
+    int arms = 0, kept = 0;
+    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || (kept = owner_counts_total(c, ent, p, &total, e)) < 0 ||
+        (!kept && ((arms = pinyin_arms(c, ent, p, 1, &counter, e)) < 0 ||
+                   count_rows(c, ent, &w, arms ? &counter : NULL, &total, e)))) {
         query_free(&counter);
         sb_free(&ids);
         goto done;

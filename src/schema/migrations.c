@@ -232,6 +232,14 @@ static const struct {
     {21, "server jobs",
      "CREATE TABLE server_jobs (name TEXT PRIMARY KEY, claimed_until TEXT, last_run_at TEXT);"
      "INSERT INTO server_jobs (name) VALUES ('sla_sweep');"},
+    /* Live records per (entity table, company, owner; 0 = no owner), kept by
+     * triggers on each entity table (src/entity/owner_counts.h), and the
+     * tables whose counts are in place: a plain list's total without a
+     * COUNT over every visible row (issue 14). */
+    {25, "owner counts",
+     "CREATE TABLE owner_counts (tbl TEXT NOT NULL, company_id BIGINT NOT NULL, owner_id BIGINT NOT NULL,"
+     " n BIGINT NOT NULL, PRIMARY KEY (tbl, company_id, owner_id));"
+     "CREATE TABLE owner_count_tables (tbl TEXT PRIMARY KEY);"},
 };
 
 const char *schema_id_column(db_dialect d)
