@@ -61,15 +61,30 @@ static const char *const PG_FUNCTION =
     "  RETURN NULL;"
     " END $f$";
 
+/* 1 when t's counts are marked done and its triggers are there (a table
+ * dropped and made again has lost them: it is set up anew), 0 when not,
+ * -1 on error. */
+static int counts_ready(db_conn *c, const char *t, err *e)
+{
+    char trigger[160];
+    const char *params[] = {t, trigger, t};
+    int64_t ready = 0;
+    int pg = db_dialect_of(c) == DB_POSTGRES;
+    snprintf(trigger, sizeof trigger, pg ? "%s_owner_count" : "%s_oc_update", t);
+    const char *sql = pg ? "SELECT COUNT(*) FROM owner_count_tables WHERE tbl = ? AND EXISTS (SELECT 1 FROM pg_trigger"
+                           " WHERE tgname = ? AND tgrelid = to_regclass(?))"
+                         : "SELECT COUNT(*) FROM owner_count_tables WHERE tbl = ? AND EXISTS (SELECT 1 FROM sqlite_master"
+                           " WHERE type = 'trigger' AND name = ? AND tbl_name = ?)";
+    if (db_query_int64(c, sql, &ready, e, 3, params) < 0) return -1;
+    return ready > 0;
+}
+
 int owner_counts_schema(db_conn *c, const entity_def *ent, err *e)
 {
     const char *t = ent->table;
     int pg = db_dialect_of(c) == DB_POSTGRES;
-    const char *params[] = {t};
-    int64_t ready = 0;
-    if (db_query_int64(c, "SELECT COUNT(*) FROM owner_count_tables WHERE tbl = ?", &ready, e, 1, params) < 0)
-        return -1;
-    if (ready) return 0;
+    int ready = counts_ready(c, t, e);
+    if (ready) return ready < 0 ? -1 : 0;
     strbuf sql = STRBUF_INIT;
     if (pg) {
         /* Several processes may start at once: one sets a table up, the
@@ -78,9 +93,7 @@ int owner_counts_schema(db_conn *c, const entity_def *ent, err *e)
         int64_t ignored;
         if (db_query_int64(c, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(1801807990)) l", &ignored, e, 0, NULL) < 0)
             return -1;
-        if (db_query_int64(c, "SELECT COUNT(*) FROM owner_count_tables WHERE tbl = ?", &ready, e, 1, params) < 0)
-            return -1;
-        if (ready) return 0;
+        if ((ready = counts_ready(c, t, e))) return ready < 0 ? -1 : 0;
         sb_printf(&sql, "%s; LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE; DROP TRIGGER IF EXISTS %s_owner_count ON %s;"
                         " CREATE TRIGGER %s_owner_count AFTER INSERT OR DELETE OR UPDATE OF owner_id, deleted_at, company_id"
                         " ON %s FOR EACH ROW EXECUTE FUNCTION kehu_owner_count();",
@@ -90,10 +103,11 @@ int owner_counts_schema(db_conn *c, const entity_def *ent, err *e)
     }
     sb_printf(&sql,
               "DELETE FROM owner_counts WHERE tbl = '%s';"
+              "DELETE FROM owner_count_tables WHERE tbl = '%s';"
               "INSERT INTO owner_counts (tbl, company_id, owner_id, n) SELECT '%s', company_id, COALESCE(owner_id, 0),"
               " COUNT(*) FROM %s WHERE deleted_at IS NULL GROUP BY company_id, COALESCE(owner_id, 0);"
               "INSERT INTO owner_count_tables (tbl) VALUES ('%s');",
-              t, t, t, t);
+              t, t, t, t, t);
     int rc = db_exec(c, sb_str(&sql), e);
     sb_free(&sql);
     return rc;
