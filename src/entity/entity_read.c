@@ -391,6 +391,37 @@ static int terms_are_common(entity_ctx *c, const entity_def *ent, const char *te
     return rows_are_common(c, ent, terms, NULL, NULL);
 }
 
+/* 1 when at least WALK_MATCHES live rows of the user's company have
+ * initials starting with lo..hi but not a full pinyin doing so: a pinyin
+ * query's initials arm (pinyin_arms; bj: the 25,000 names of 北京…, whose
+ * initials order is not the name order). A capped count, kept like a
+ * total. */
+static int initials_are_common(entity_ctx *c, const entity_def *ent, const char *lo, const char *hi)
+{
+    int common = walk_matches();
+    strbuf key = STRBUF_INIT;
+    int64_t company = c->user ? c->user->company_id : -1;
+    sb_printf(&key, "~initials|%lld|%s", (long long)company, lo);
+    int64_t n = 0;
+    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
+        strbuf sql = STRBUF_INIT;
+        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.company_id = ?1"
+                        " AND t.py_initials >= ?2 AND t.py_initials < ?3"
+                        " AND (COALESCE(t.py_full, '') < ?2 OR COALESCE(t.py_full, '') >= ?3) LIMIT %d)",
+                  ent->table, common);
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)company);
+        err ignore;
+        err_clear(&ignore);
+        const char *params[] = {id, lo, hi};
+        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, 3, params) == 0)
+            total_cache_put(ent->name, sb_str(&key), n);
+        sb_free(&sql);
+    }
+    sb_free(&key);
+    return n >= common;
+}
+
 /* The same for a pinyin query's word arm (pinyin_arms): the matches whose
  * full pinyin and initials do not start with the letters lo..hi (a Latin
  * name such as "ABC Trading" is in the word index and in the first arm:
@@ -551,18 +582,27 @@ static int pinyin_terms(entity_ctx *c, const entity_def *ent, const list_params 
 }
 
 /* "t.col >= lo AND t.col < hi", or (outside) its negation that also holds
- * for NULL: a check of each row, never an index's range (SQLite's unary
- * +; PostgreSQL has no + for text and weighs the ranges itself). */
-static void key_range(entity_ctx *c, query *q, const char *col, const char *lo, const char *hi, int outside)
+ * for NULL ('' sorts before any lo): a check of each row, never an index's
+ * range, as COALESCE hides the column from both planners (PostgreSQL
+ * otherwise ORs the two ranges over the whole index). */
+static void key_range(query *q, const char *col, const char *lo, const char *hi, int outside)
 {
-    const char *check = outside && db_dialect_of(c->db) == DB_SQLITE ? "+" : "";
-    if (outside) query_sqlf(q, " AND (t.%s IS NULL OR %st.%s < ", col, check, col);
+    if (outside) query_sqlf(q, " AND (COALESCE(t.%s, '') < ", col);
     else query_sqlf(q, " AND t.%s >= ", col);
     query_bind_text(q, lo);
-    if (outside) query_sqlf(q, " OR %st.%s >= ", check, col);
+    if (outside) query_sqlf(q, " OR COALESCE(t.%s, '') >= ", col);
     else query_sqlf(q, " AND t.%s < ", col);
     query_bind_text(q, hi);
     if (outside) query_sql(q, ")");
+}
+
+/* The pinyin word arm as a test of the row's own words: " AND …". */
+static void row_words_test(entity_ctx *c, const entity_def *ent, const char *q, const char *lower, const char *like,
+                           query *w)
+{
+    query_sql(w, " AND (' ' || COALESCE(t.search_grams, '')) LIKE ");
+    query_bind_text(w, arena_printf(c->a, "%% %s%%", lower));
+    if (hides_searchable_field(c, ent)) append_visible_words(c, ent, q, like, "t", w);
 }
 
 /* A pinyin query (beijing: 25,000 of a million names start with 北京)
@@ -596,33 +636,49 @@ static int pinyin_arms(entity_ctx *c, const entity_def *ent, const list_params *
     for (char *s = lower; *s; s++) *s = (char)tolower((unsigned char)*s);
     char *upper = arena_strdup(c->a, lower);
     upper[strlen(upper) - 1]++;
-    int walk_words = !count && db_dialect_of(c->db) == DB_SQLITE && !p->deleted && p->offset + p->limit <= WALK_DEPTH &&
-                     terms_are_common(c, ent, sb_str(&terms)) && rows_are_common(c, ent, sb_str(&terms), lower, upper);
+    int may_walk = !count && db_dialect_of(c->db) == DB_SQLITE && !p->deleted && p->offset + p->limit <= WALK_DEPTH &&
+                   (!c->user || c->user->company_id != 0);
+    int walk_words = may_walk && terms_are_common(c, ent, sb_str(&terms)) &&
+                     rows_are_common(c, ent, sb_str(&terms), lower, upper);
+    /* so is a common initials prefix (bj), tested on each row in name order */
+    int walk_initials = may_walk && initials_are_common(c, ent, lower, upper);
     const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
     list_params rest = *p;
     rest.q = NULL;
     query_sql(q, count ? "SELECT " : "SELECT m.id FROM (");
-    for (int arm = 0; arm < 3; arm++) {
-        if (count) query_sqlf(q, "%s(SELECT COUNT(*) FROM %s t WHERE ", arm ? " + " : "", ent->table);
-        else query_sqlf(q, "%sSELECT t.id, t.py_full FROM %s t WHERE ", arm ? " UNION ALL " : "", ent->table);
+    /* Walked arms are one arm, walked once: the rows of the initials arm
+     * (bj: the 25,000 of 北京…, first in name order) are left out of the
+     * word arm, which would otherwise walk past all of them to its first
+     * row before the merge could give any. */
+    for (int arm = 0, emitted = 0; arm < 3; arm++) {
+        if (arm == 2 && walk_words && walk_initials) continue; /* in arm 1's walk */
+        if (count) query_sqlf(q, "%s(SELECT COUNT(*) FROM %s t WHERE ", emitted++ ? " + " : "", ent->table);
+        else query_sqlf(q, "%sSELECT t.id, t.py_full FROM %s t WHERE ", emitted++ ? " UNION ALL " : "", ent->table);
         if (where_build(c, ent, &rest, 0, q, e)) return sb_free(&terms), -1;
         if (arm == 0) {
-            key_range(c, q, "py_full", lower, upper, 0);
+            key_range(q, "py_full", lower, upper, 0);
         } else if (arm == 1) {
-            key_range(c, q, "py_initials", lower, upper, 0);
-            key_range(c, q, "py_full", lower, upper, 1);
+            if (walk_initials) { /* COALESCE: a test of the row, not the initials index */
+                query_sql(q, " AND (COALESCE(t.py_initials, '') >= ");
+                query_bind_text(q, lower);
+                query_sql(q, " AND COALESCE(t.py_initials, '') < ");
+                query_bind_text(q, upper);
+                if (walk_words) query_sql(q, " OR (1=1"), row_words_test(c, ent, p->q, lower, like, q), query_sql(q, ")");
+                query_sql(q, ")");
+            } else {
+                key_range(q, "py_initials", lower, upper, 0);
+            }
+            key_range(q, "py_full", lower, upper, 1);
         } else {
-            if (walk_words) { /* the word as a test of the row's own words */
-                query_sql(q, " AND (' ' || COALESCE(t.search_grams, '')) LIKE ");
-                query_bind_text(q, arena_printf(c->a, "%% %s%%", lower));
-                if (hides_searchable_field(c, ent)) append_visible_words(c, ent, p->q, like, "t", q);
+            if (walk_words) {
+                row_words_test(c, ent, p->q, lower, like, q);
             } else {
                 query_sql(q, " AND t.id IN (");
                 append_index_ids(c, ent, p->q, sb_str(&terms), like, q);
                 query_sql(q, ")");
             }
-            key_range(c, q, "py_full", lower, upper, 1);
-            key_range(c, q, "py_initials", lower, upper, 1);
+            key_range(q, "py_full", lower, upper, 1);
+            key_range(q, "py_initials", lower, upper, 1);
         }
         if (count) query_sql(q, ")");
     }
