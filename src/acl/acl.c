@@ -765,6 +765,23 @@ int acl_list_owners(const auth_user *u, const entity_def *ent, int64_t *owners, 
     return r->nsubordinates + 1;
 }
 
+int acl_list_owner_set(const auth_user *u, const entity_def *ent, int64_t *owners, int max)
+{
+    /* as acl_list_predicate, which this must follow exactly */
+    if (sees_everything(u, ent, 0)) return 0;
+    if (ent->shares) return -1; /* shared rows of other owners: not a set of owners */
+    const role_node *r = ent->personal ? NULL : role_of(snap(), u); /* as owner_predicate reads it */
+    if (r && r->nsubordinates) {
+        if (r->nsubordinates + 1 > max) return -1;
+        owners[0] = u->id;
+        for (int i = 0; i < r->nsubordinates; i++) owners[i + 1] = r->subordinates[i];
+        return r->nsubordinates + 1;
+    }
+    if (max < 1) return -1;
+    owners[0] = u ? u->id : -1;
+    return 1;
+}
+
 void acl_pool_predicate(const auth_user *u, const char *alias, query *q)
 {
     company_and(u, alias, q);

@@ -118,6 +118,13 @@ void acl_list_predicate(const auth_user *u, const entity_def *ent, const char *a
  * that starts with the owner is then read per owner and merged
  * (entity_read.c). */
 int acl_list_owners(const auth_user *u, const entity_def *ent, int64_t *owners, int max);
+/* The list predicate as a set of owners, for totals kept per owner
+ * (entity/owner_counts.h): 0 when the user's list is every row of the
+ * company (the public pool included); else the owners (u and the users
+ * below u's role) into `owners` and their number; -1 when the list is not
+ * a set of owners (records shared through a share list) or has more than
+ * max. */
+int acl_list_owner_set(const auth_user *u, const entity_def *ent, int64_t *owners, int max);
 /* The public pool of the user's company: rows without an owner. */
 void acl_pool_predicate(const auth_user *u, const char *alias, query *q);
 /* The rows of the user and of the users below them in the role tree, for

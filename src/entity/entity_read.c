@@ -15,6 +15,7 @@
 #include "../util/grams.h"
 #include "entity_schema.h"
 #include "filter.h"
+#include "owner_counts.h"
 #include "total_cache.h"
 #include "value.h"
 
@@ -249,7 +250,10 @@ static void total_key(entity_ctx *c, const query *w, strbuf *key)
     query_key(w, key);
 }
 
-static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int64_t *total,
+/* The list's total: the rows of WHERE w, counted by `counter` when given
+ * (a statement of one row and column that counts the same rows another
+ * way, such as pinyin_arms), else by COUNT(*) over w. Cached under w. */
+static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, const query *counter, int64_t *total,
                       err *e)
 {
     strbuf key = STRBUF_INIT;
@@ -257,13 +261,16 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, int6
     int64_t stamp = entity_changes_stamp(c->db, ent); /* another node's writes (PostgreSQL) */
     sb_printf(&key, "|c%lld", (long long)stamp);
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
-    if (stamp >= 0 && total_cache_get_or_refresh(ent->name, sb_str(&key), sb_str(&sql), w->values, w->nvalues, total))
+    if (counter) sb_append(&sql, sb_str(&counter->sql));
+    else sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
+    const query *bound = counter ? counter : w;
+    if (stamp >= 0 &&
+        total_cache_get_or_refresh(ent->name, sb_str(&key), sb_str(&sql), bound->values, bound->nvalues, total))
         return sb_free(&sql), sb_free(&key), 0;
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     if (!s) return sb_free(&key), -1;
-    query_bind_all(w, s);
+    query_bind_all(bound, s);
     int rc = db_step(s);
     *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
     db_finalize(s);
@@ -307,6 +314,77 @@ static int walk_matches(void)
     return n;
 }
 
+static int rows_are_common(entity_ctx *c, const entity_def *ent, const char *terms, const char *lo, const char *hi);
+
+/* 1 when the word index (SQLite) holds at least WALK_MATCHES matches of
+ * the FTS5 query `terms`: a count capped there, kept like a total. */
+static int terms_are_common(entity_ctx *c, const entity_def *ent, const char *terms)
+{
+    return rows_are_common(c, ent, terms, NULL, NULL);
+}
+
+/* 1 when at least WALK_MATCHES live rows of the user's company have
+ * initials starting with lo..hi but not a full pinyin doing so: a pinyin
+ * query's initials arm (pinyin_arms; bj: the 25,000 names of 北京…, whose
+ * initials order is not the name order). A capped count, kept like a
+ * total. */
+static int initials_are_common(entity_ctx *c, const entity_def *ent, const char *lo, const char *hi)
+{
+    int common = walk_matches();
+    strbuf key = STRBUF_INIT;
+    int64_t company = c->user ? c->user->company_id : -1;
+    sb_printf(&key, "~initials|%lld|%s", (long long)company, lo);
+    int64_t n = 0;
+    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
+        strbuf sql = STRBUF_INIT;
+        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.company_id = ?1"
+                        " AND t.py_initials >= ?2 AND t.py_initials < ?3"
+                        " AND (COALESCE(t.py_full, '') < ?2 OR COALESCE(t.py_full, '') >= ?3) LIMIT %d)",
+                  ent->table, common);
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)company);
+        err ignore;
+        err_clear(&ignore);
+        const char *params[] = {id, lo, hi};
+        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, 3, params) == 0)
+            total_cache_put(ent->name, sb_str(&key), n);
+        sb_free(&sql);
+    }
+    sb_free(&key);
+    return n >= common;
+}
+
+/* The same for a pinyin query's word arm (pinyin_arms): the matches whose
+ * full pinyin and initials do not start with the letters lo..hi (a Latin
+ * name such as "ABC Trading" is in the word index and in the first arm:
+ * its word arm is empty however common the word). lo NULL: every match. */
+static int rows_are_common(entity_ctx *c, const entity_def *ent, const char *terms, const char *lo, const char *hi)
+{
+    int common = walk_matches();
+    strbuf key = STRBUF_INIT;
+    sb_printf(&key, "~common|%s|%s", terms, lo ? lo : "");
+    int64_t n = 0;
+    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
+        strbuf sql = STRBUF_INIT;
+        if (lo)
+            sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.id IN (SELECT rowid FROM %s_fts WHERE %s_fts"
+                            " MATCH ?1) AND (t.py_full IS NULL OR +t.py_full < ?2 OR +t.py_full >= ?3) AND"
+                            " (t.py_initials IS NULL OR +t.py_initials < ?2 OR +t.py_initials >= ?3) LIMIT %d)",
+                      ent->table, ent->table, ent->table, common);
+        else
+            sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ? LIMIT %d)", ent->table,
+                      ent->table, common);
+        err ignore;
+        err_clear(&ignore);
+        const char *params[] = {terms, lo, hi};
+        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, lo ? 3 : 1, params) == 0)
+            total_cache_put(ent->name, sb_str(&key), n);
+        sb_free(&sql);
+    }
+    sb_free(&key);
+    return n >= common;
+}
+
 /* A common word (科技 in 29 % of the names): reading all its matches from
  * the word index and sorting them costs ~0.5 s at a million rows, while
  * walking the sort's index and asking the word index about each row
@@ -325,28 +403,14 @@ static int common_word_walk(entity_ctx *c, const entity_def *ent, const list_par
     if (p->sort && *p->sort && !(ent->name_field && strcmp(p->sort, ent->name_field) == 0) &&
         strcmp(p->sort, "updated_at") != 0 && strcmp(p->sort, "-updated_at") != 0)
         return 0;
-    int common = walk_matches();
-    strbuf terms = STRBUF_INIT, key = STRBUF_INIT;
+    strbuf terms = STRBUF_INIT;
     strbuf han = STRBUF_INIT;
     int han_only = grams_han_patterns(p->q, &han) > 0;
     sb_free(&han);
     if (!han_only || !grams_query(p->q, &terms, NULL)) return sb_free(&terms), 0;
-    sb_printf(&key, "~common|%s", sb_str(&terms));
-    int64_t n = 0;
-    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
-        strbuf sql = STRBUF_INIT;
-        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ? LIMIT %d)", ent->table,
-                  ent->table, common);
-        err ignore;
-        err_clear(&ignore);
-        const char *params[] = {sb_str(&terms)};
-        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, 1, params) == 0)
-            total_cache_put(ent->name, sb_str(&key), n);
-        sb_free(&sql);
-    }
+    int common = terms_are_common(c, ent, sb_str(&terms));
     sb_free(&terms);
-    sb_free(&key);
-    return n >= common;
+    return common;
 }
 
 /* A filter that many rows pass (city = 南京, 1 in 40 of a million) with a
@@ -439,6 +503,139 @@ static int merged_owner_page(entity_ctx *c, const entity_def *ent, const list_pa
     return 1;
 }
 
+/* The search words of q, when q is a pinyin query the arms below answer
+ * (letters only, an entity with a name and a word index): as append_search
+ * would use them. 0 otherwise. */
+static int pinyin_terms(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *terms)
+{
+    if (!ent->name_field || !p->q || !is_pinyin_query(p->q) || !entity_has_search(ent)) return 0;
+    int pg = db_dialect_of(c->db) == DB_POSTGRES;
+    return grams_query(p->q, pg ? NULL : terms, pg ? terms : NULL);
+}
+
+/* "t.col >= lo AND t.col < hi", or (outside) its negation that also holds
+ * for NULL ('' sorts before any lo): a check of each row, never an index's
+ * range, as COALESCE hides the column from both planners (PostgreSQL
+ * otherwise ORs the two ranges over the whole index). */
+static void key_range(query *q, const char *col, const char *lo, const char *hi, int outside)
+{
+    if (outside) query_sqlf(q, " AND (COALESCE(t.%s, '') < ", col);
+    else query_sqlf(q, " AND t.%s >= ", col);
+    query_bind_text(q, lo);
+    if (outside) query_sqlf(q, " OR COALESCE(t.%s, '') >= ", col);
+    else query_sqlf(q, " AND t.%s < ", col);
+    query_bind_text(q, hi);
+    if (outside) query_sql(q, ")");
+}
+
+/* The pinyin word arm as a test of the row's own words: " AND …". */
+static void row_words_test(entity_ctx *c, const entity_def *ent, const char *q, const char *lower, const char *like,
+                           query *w)
+{
+    query_sql(w, " AND (' ' || COALESCE(t.search_grams, '')) LIKE ");
+    query_bind_text(w, arena_printf(c->a, "%% %s%%", lower));
+    if (hides_searchable_field(c, ent)) append_visible_words(c, ent, q, like, "t", w);
+}
+
+/* A pinyin query (beijing: 25,000 of a million names start with 北京)
+ * matches three kinds of row: the full pinyin starts with q (one range of
+ * the (company, py_full, id) index, so already in name order), the
+ * initials start with q, or a search word starts with q (the word index).
+ * The plain plan reads the union of all three and sorts it: 25,000 rows
+ * looked up and sorted for a page of 50 (~200 ms). Here each kind is an
+ * arm of its own, made disjoint by excluding the earlier arms' ranges, so
+ * that
+ *  - a page is one ordered UNION ALL (SQLite merges the arms, PostgreSQL
+ *    does a Merge Append) that reads the first offset + limit rows of the
+ *    first arm from the index and sorts only the other two (few: bjab's
+ *    initials, names with 北京 inside);
+ *  - the count is the sum of the arms' counts, the first one read from
+ *    the index alone where the visibility allows.
+ * Each arm carries the list's whole WHERE but the search, so the rows and
+ * the order are exactly the plain plan's (tests/api/pinyin_page).
+ * count: a statement of the count; else the page's ids, every value bound.
+ * 1 when built, 0 when q is not such a query, -1 on error. */
+static int pinyin_arms(entity_ctx *c, const entity_def *ent, const list_params *p, int count, query *q, err *e)
+{
+    strbuf terms = STRBUF_INIT;
+    if (!pinyin_terms(c, ent, p, &terms)) return sb_free(&terms), 0;
+    /* A word in many names (keji: 科技 inside a quarter of them) would
+     * make the word arm sort all its matches: for a page on SQLite it then
+     * walks the name index testing each row's words, as common_word_walk
+     * (the letters match a word's start: LIKE '% keji%' on the words,
+     * exactly FTS5's prefix query "keji"* on ASCII letters). */
+    char *lower = arena_strdup(c->a, p->q);
+    for (char *s = lower; *s; s++) *s = (char)tolower((unsigned char)*s);
+    char *upper = arena_strdup(c->a, lower);
+    upper[strlen(upper) - 1]++;
+    int may_walk = !count && db_dialect_of(c->db) == DB_SQLITE && !p->deleted && p->offset + p->limit <= WALK_DEPTH &&
+                   (!c->user || c->user->company_id != 0);
+    int walk_words = may_walk && terms_are_common(c, ent, sb_str(&terms)) &&
+                     rows_are_common(c, ent, sb_str(&terms), lower, upper);
+    /* so is a common initials prefix (bj), tested on each row in name order */
+    int walk_initials = may_walk && initials_are_common(c, ent, lower, upper);
+    const char *like = db_dialect_of(c->db) == DB_POSTGRES ? "ILIKE" : "LIKE";
+    list_params rest = *p;
+    rest.q = NULL;
+    query_sql(q, count ? "SELECT " : "SELECT m.id FROM (");
+    /* Walked arms are one arm, walked once: the rows of the initials arm
+     * (bj: the 25,000 of 北京…, first in name order) are left out of the
+     * word arm, which would otherwise walk past all of them to its first
+     * row before the merge could give any. */
+    for (int arm = 0, emitted = 0; arm < 3; arm++) {
+        if (arm == 2 && walk_words && walk_initials) continue; /* in arm 1's walk */
+        if (count) query_sqlf(q, "%s(SELECT COUNT(*) FROM %s t WHERE ", emitted++ ? " + " : "", ent->table);
+        else query_sqlf(q, "%sSELECT t.id, t.py_full FROM %s t WHERE ", emitted++ ? " UNION ALL " : "", ent->table);
+        if (where_build(c, ent, &rest, 0, q, e)) return sb_free(&terms), -1;
+        if (arm == 0) {
+            key_range(q, "py_full", lower, upper, 0);
+        } else if (arm == 1) {
+            if (walk_initials) { /* COALESCE: a test of the row, not the initials index */
+                query_sql(q, " AND (COALESCE(t.py_initials, '') >= ");
+                query_bind_text(q, lower);
+                query_sql(q, " AND COALESCE(t.py_initials, '') < ");
+                query_bind_text(q, upper);
+                if (walk_words) query_sql(q, " OR (1=1"), row_words_test(c, ent, p->q, lower, like, q), query_sql(q, ")");
+                query_sql(q, ")");
+            } else {
+                key_range(q, "py_initials", lower, upper, 0);
+            }
+            key_range(q, "py_full", lower, upper, 1);
+        } else {
+            if (walk_words) {
+                row_words_test(c, ent, p->q, lower, like, q);
+            } else {
+                query_sql(q, " AND t.id IN (");
+                append_index_ids(c, ent, p->q, sb_str(&terms), like, q);
+                query_sql(q, ")");
+            }
+            key_range(q, "py_full", lower, upper, 1);
+            key_range(q, "py_initials", lower, upper, 1);
+        }
+        if (count) query_sql(q, ")");
+    }
+    sb_free(&terms);
+    if (!count) {
+        const char *dir = p->sort && p->sort[0] == '-' ? " DESC" : "";
+        query_sqlf(q, " ORDER BY 2%s, 1%s LIMIT %lld OFFSET %lld) m", dir, dir, (long long)p->limit,
+                   (long long)p->offset);
+    }
+    return 1;
+}
+
+/* The page of a pinyin query in name order (either way), from pinyin_arms;
+ * as merged_owner_page. */
+static int pinyin_page(entity_ctx *c, const entity_def *ent, const list_params *p, query *idq, err *e)
+{
+    if (!ent->name_field || !p->q || p->offset < 0 || p->limit < 0 || p->offset + p->limit > MERGE_DEPTH_MAX)
+        return 0;
+    if (p->sort && *p->sort) {
+        const char *name = p->sort + (p->sort[0] == '-' || p->sort[0] == '+');
+        if (strcmp(name, ent->name_field) != 0) return 0;
+    }
+    return pinyin_arms(c, ent, p, 0, idq, e);
+}
+
 int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e)
 {
     if (!acl_can(c->user, ent, ACL_VIEW))
@@ -451,10 +648,17 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     strbuf ids = STRBUF_INIT;
     int rc = -1;
     int64_t total = 0;
-    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || count_rows(c, ent, &w, &total, e)) {
+    query counter;
+    query_init(&counter, c->a);
+    int arms = 0, kept = 0;
+    if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || (kept = owner_counts_total(c, ent, p, &total, e)) < 0 ||
+        (!kept && ((arms = pinyin_arms(c, ent, p, 1, &counter, e)) < 0 ||
+                   count_rows(c, ent, &w, arms ? &counter : NULL, &total, e)))) {
+        query_free(&counter);
         sb_free(&ids);
         goto done;
     }
+    query_free(&counter);
     int walk = (common_word_walk(c, ent, p) ? WALK_WORDS : 0) | (filter_walk(c, p, total) ? WALK_FILTER : 0);
     if (walk) { /* the count above read every match; the page tests rows */
         query_free(&w);
@@ -473,6 +677,12 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     query merged;
     query_init(&merged, c->a);
     int by_owner = merged_owner_page(c, ent, p, &merged);
+    if (!by_owner && !walk && (by_owner = pinyin_page(c, ent, p, &merged, e)) < 0) {
+        query_free(&merged);
+        select_plan_free(&plan);
+        sb_free(&ids);
+        goto done;
+    }
     strbuf sql = STRBUF_INIT;
     sb_printf(&sql, "SELECT %s FROM %s t%s WHERE t.id IN (%s) %s", sb_str(&plan.columns),
               ent->table, sb_str(&plan.joins), by_owner ? sb_str(&merged.sql) : sb_str(&ids), sb_str(&order.sql));

@@ -17,6 +17,7 @@
 #include "../util/strbuf.h"
 #include "ledger.h"
 #include "meta_load.h"
+#include "owner_counts.h"
 
 const char *entity_column_type(const field_def *f, db_dialect d)
 {
@@ -439,6 +440,7 @@ int entity_schema_sync(db_conn *c, const metadata *m, err *e)
             if (entity_add_column(c, ent, f, e)) return -1;
         }
         if (create_indexes(c, ent, e)) return -1;
+        if (owner_counts_schema(c, ent, e)) return -1;
         if (ent->nbalances && ledger_schema(c, ent, e)) return -1;
     }
     return refresh_search_words(c, m, e);

@@ -238,6 +238,14 @@ static const struct {
     {23, "assignment opens",
      "CREATE TABLE assignment_opens (assignment_id BIGINT NOT NULL, user_id BIGINT NOT NULL, opened_at TEXT NOT NULL,"
      " PRIMARY KEY (assignment_id, user_id));"},
+    /* Live records per (entity table, company, owner; 0 = no owner), kept by
+     * triggers on each entity table (src/entity/owner_counts.h), and the
+     * tables whose counts are in place: a plain list's total without a
+     * COUNT over every visible row (issue 14). */
+    {25, "owner counts",
+     "CREATE TABLE owner_counts (tbl TEXT NOT NULL, company_id BIGINT NOT NULL, owner_id BIGINT NOT NULL,"
+     " n BIGINT NOT NULL, PRIMARY KEY (tbl, company_id, owner_id));"
+     "CREATE TABLE owner_count_tables (tbl TEXT PRIMARY KEY);"},
 };
 
 const char *schema_id_column(db_dialect d)
