@@ -157,6 +157,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"link_filter\":");
         sb_append(b, f->link_filter);
     }
+    if (f->filter_of) {
+        sb_append(b, ",\"filter_of\":");
+        sb_json_string(b, f->filter_of);
+    }
     if (f->default_value) {
         sb_append(b, ",\"default\":");
         sb_append(b, f->default_value);
