@@ -68,12 +68,6 @@ static int amount_fits(const order_money *o, int64_t amount, err *e)
     return -1;
 }
 
-static int64_t money_of(hook_change *ch, const char *field)
-{
-    const sql_value *v = hook_value(ch, field);
-    return v && v->kind == SV_INT ? v->i : 0;
-}
-
 /* A draft allowance: its order's customer (filled), an order that takes
  * allowances, an amount that fits; its order never changes. A confirmed
  * or cancelled one is locked by its state (the metadata), and the
