@@ -70,6 +70,8 @@ test('an order paid in full: the allowance is refunded as a negative receipt, th
   ok(await admin.patch(`/api/v1/sales_allowances/${draft.id}`, { description: '已与客户确认' }));
   assertError(assert, await act('sales_allowances', draft.id, 'cancel'), 422, 'action_not_allowed');
   assertError(assert, await act('sales_allowances', draft.id, 'confirm'), 409, 'already_done');
+  assertError(assert, await admin.del(`/api/v1/sales_allowances/${draft.id}`), 409, 'confirmed');
+  assert.deepEqual(await money(o), [100, 1030, 0], 'still counted');
   // a negative receipt by hand is still refused: only the server refunds
   field(await pay(o, -100), 'amount', 'not_positive');
 });
@@ -107,6 +109,8 @@ test('over-refund refused: never beyond what is left of the order, also for two 
   field(await allowance(o, 1.005), 'amount', 'too_many_decimals');
   const first = created(await allowance(o, 600));
   const second = created(await allowance(o, 600));
+  const spare = created(await allowance(o, 1));
+  assert.equal((await admin.del(`/api/v1/sales_allowances/${spare.id}`)).status, 204, 'a draft may be deleted');
   ok(await act('sales_allowances', first.id, 'confirm'));
   r = await act('sales_allowances', second.id, 'confirm');
   field(r, 'amount', 'exceeds_order');
