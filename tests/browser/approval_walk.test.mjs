@@ -122,6 +122,8 @@ describe('博星 实验五 业务审批: a flow set up, an order made and submit
     await page.goto(`${srv.base}/sales_orders/${ids.order}`);
     await page.locator('[data-test=record-approve]').waitFor();
     await page.locator('[data-test=record-reject]').waitFor();
+    await page.waitForLoadState('networkidle'); // the request's submitter has been asked
+    assert.equal(await page.locator('[data-test=withdraw]').count(), 0, 'only the submitter withdraws');
     await page.locator('[data-test=approvals-badge]').click();
     const row = page.locator('[data-test=approval-inbox] .el-table__row', { hasText: SUBJECT });
     await row.waitFor();
