@@ -162,19 +162,8 @@ static int confirm_allowance(entity_ctx *c, const entity_def *ent, const action_
     return 0;
 }
 
-/* A confirmed allowance stays: deleting it would raise the order's 未收款
- * again while its refund stays paid out. */
-static int confirmed_stays(entity_ctx *c, hook_change *ch, err *e)
-{
-    (void)c;
-    const char *status = hook_text(ch, "status");
-    if (!status || strcmp(status, "done") != 0) return 0;
-    return err_set(e, 409, "confirmed", "已折让的折让单不能删除", "A confirmed allowance cannot be deleted");
-}
-
 void allowances_init(void)
 {
     entity_before("sales_allowances", ON_WRITE, allowance_follows_order);
-    entity_before("sales_allowances", ON_DELETE, confirmed_stays);
     entity_register_action("allowance_confirm", confirm_allowance);
 }

@@ -156,6 +156,7 @@ describe('博星 实验九 财务处理: receipts to instalments and invoices, �
     await page.locator('[data-test=confirm]').click();
     await page.locator('[data-test=action-dialog] [data-test=action-submit]').click();
     await page.locator('[data-field=status]', { hasText: '已折让' }).first().waitFor();
+    assert.equal(await page.locator('[data-test=delete]').count(), 0, 'a confirmed allowance is not deleted');
     await screenshot(page, 'finance-walk-06-allowance-done');
     await page.locator('[data-field=refund_receipt_id] a').click();
     await page.locator('[data-field=amount]', { hasText: '-300.00' }).first().waitFor();
