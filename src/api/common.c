@@ -182,6 +182,9 @@ void api_report_answer(http_request *req, http_response *res, entity_ctx *c, con
                        arena_printf(req->a, "%s-%s.%s", label, day, format));
         return;
     }
+    /* whether a kept report was computed, kept or shared with a concurrent request (report_cache.h) */
+    static const char *const SOURCES[] = {NULL, "computed", "kept", "shared"};
+    if (t->source) http_set_header(res, "X-Kehu-Report", SOURCES[t->source]);
     sb_putc(&res->body, '{');
     json_member(&res->body, "report", name);
     for (int i = 0; members[i][0]; i++) json_member(&res->body, members[i][0], members[i][1]);

@@ -161,6 +161,10 @@ void api_write_field(strbuf *b, const http_request *req, const field_def *f, int
         sb_append(b, ",\"json_view\":");
         sb_append(b, f->json_view);
     }
+    if (f->filter_of) {
+        sb_append(b, ",\"filter_of\":");
+        sb_json_string(b, f->filter_of);
+    }
     if (f->default_value) {
         sb_append(b, ",\"default\":");
         sb_append(b, f->default_value);

@@ -95,8 +95,8 @@ int gen_orders(db_conn *c, int64_t orders, int64_t accounts, int64_t first_recei
     db_stmt *o = db_prepare(c,
         "INSERT INTO sales_orders (id, version, owner_id, created_at, updated_at, created_by, updated_by, code, subject,"
         " account_id, order_date, status, subtotal, tax_total, total, total_in_words, lines_over_discount, invoiced_total,"
-        " received_total, planned_total, returned_total, outstanding, py_full, py_initials)"
-        " VALUES (?,1,?,?,?,?,?,?,?,?,?,'executing',?,0,?,?,0,0,?,?,0,?,?,?)", e);
+        " received_total, planned_total, returned_total, allowance_total, outstanding, py_full, py_initials)"
+        " VALUES (?,1,?,?,?,?,?,?,?,?,?,'executing',?,0,?,?,0,0,?,?,0,0,?,?,?)", e);
     db_stmt *l = o ? db_prepare(c,
         "INSERT INTO sales_order_lines (id, version, owner_id, created_at, updated_at, created_by, updated_by,"
         " sales_order_id, position, description, quantity, discount, price, tax_rate, amount, tax)"

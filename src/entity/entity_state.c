@@ -79,6 +79,14 @@ static int parse_states(arena *a, const json_t *js, field_states *s)
         const json_t *except = json_object_get(v, "except");
         if (except && string_array(a, except, &st->editable, &st->neditable)) return -1;
     }
+    const json_t *kept = json_object_get(js, "kept");
+    if (kept && !json_is_array(kept)) return -1;
+    size_t k;
+    json_array_foreach((json_t *)kept, k, v) {
+        state_def *st = json_is_string(v) ? find_mut(s, json_string_value(v)) : NULL;
+        if (!st) return -1;
+        st->kept = 1;
+    }
     /* served with the terminal states spelt out, so clients need not derive them */
     json_t *out = json_deep_copy(js), *terminal = json_array();
     for (int i = 0; i < s->nstates; i++)
@@ -346,6 +354,16 @@ static int check_locked(const entity_def *ent, json_t *body, const char *present
     return err_setf(e, 422, "locked", "「%s」为「%s」的记录已锁定，不能修改这些字段%.0s%.0s",
                     "%.0s%.0sA record whose %s is %s is locked; these fields cannot change", sf->label_zh,
                     option_label(sf, old[si].s, 0), sf->label_en, option_label(sf, old[si].s, 1));
+}
+
+int entity_delete_allowed(const entity_def *ent, const sql_value *old, err *e)
+{
+    const field_def *sf = entity_state_field(ent);
+    int si = sf ? (int)(sf - ent->fields) : -1;
+    const state_def *st = sf && old && old[si].kind == SV_TEXT ? state_find(sf->states, old[si].s) : NULL;
+    if (!st || !st->kept) return 0;
+    return err_setf(e, 409, "kept", "「%s」为「%s」的记录不能删除%.0s%.0s", "%.0s%.0sA record whose %s is %s cannot be deleted",
+                    sf->label_zh, option_label(sf, old[si].s, 0), sf->label_en, option_label(sf, old[si].s, 1));
 }
 
 int entity_lines_locked(entity_ctx *c, const entity_def *ent, int64_t id, const relation_def *r, err *e)

@@ -25,6 +25,7 @@ typedef struct state_def {
     int nnext;
     const char *outcome; /* closed states: "won" or "lost" (or another word); NULL while open */
     int locked;          /* read-only except `editable` */
+    int kept;            /* not deleted while in this state ("kept": a confirmed document whose effects stay) */
     const char **editable;
     int neditable;
 } state_def;
@@ -40,6 +41,10 @@ struct arena;
 /* Reads "states", the *_when rules and "set_from" of one field definition
  * (called by meta_parse_field). Malformed declarations fail the load. */
 int meta_parse_field_rules(const char *entity, const json_t *jf, struct arena *a, field_def *f, err *e);
+
+/* 0 when a record whose stored values are `old` may go to the recycle
+ * bin; 409 `kept` when its state is one the metadata keeps ("kept"). */
+int entity_delete_allowed(const entity_def *ent, const sql_value *old, err *e);
 
 /* The declared state of `value`, or NULL. */
 const state_def *state_find(const field_states *s, const char *value);

@@ -776,6 +776,7 @@ static int set_deleted_tx(entity_ctx *c, const entity_def *ent, int64_t id, int6
     char now[ISO_TIME_LEN];
     iso_now(now);
     if (load_current(c, ent, id, !deleting, FOR_WRITE, old, &version, e)) return -1;
+    if (deleting && entity_delete_allowed(ent, old, e)) return -1;
     unsigned event = deleting ? ON_DELETE : ON_RESTORE;
     if (run_hooks(c, ent, event, 0, id, NULL, NULL, old, e)) return -1;
     if (if_match && if_match != version) return conflict(e);

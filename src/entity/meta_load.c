@@ -185,6 +185,7 @@ int meta_parse_field(const char *entity, const void *json_field, arena *a, field
         f->json_view = arena_strdup(a, text ? text : "{}");
         free(text);
     }
+    if (f->type == FT_JSON) f->filter_of = jstr(a, jf, "filter_of");
     f->custom = strncmp(f->name, "cf_", 3) == 0;
     return meta_parse_field_rules(entity, jf, a, f, e);
 }
@@ -552,6 +553,24 @@ static int check_link_filters(const metadata *m, arena *a, err *e)
     return 0;
 }
 
+/* A filter_of names a picklist of the same entity whose every option is
+ * an entity: what the form offers conditions on. */
+static int check_filter_of(const metadata *m, err *e)
+{
+    for (int i = 0; i < m->nentities; i++)
+        for (int k = 0; k < m->entities[i].nfields; k++) {
+            const field_def *f = &m->entities[i].fields[k];
+            if (!f->filter_of) continue;
+            const field_def *by = meta_field(&m->entities[i], f->filter_of);
+            int ok = by && by->type == FT_PICKLIST;
+            for (int o = 0; ok && o < by->noptions; o++) ok = meta_entity(m, by->options[o].value) != NULL;
+            if (!ok)
+                return err_setf(e, 500, "bad_metadata", "字段 %s.%s 的 filter_of 应为列出实体的选项字段",
+                                "Field %s.%s: filter_of must name a picklist of entities", m->entities[i].name, f->name);
+        }
+    return 0;
+}
+
 static int64_t stored_version(db_conn *c)
 {
     int64_t v = 0;
@@ -590,7 +609,7 @@ static int build(db_conn *c, int seed, int64_t company, const metadata **out, er
         }
         m->nentities++;
     }
-    if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || meta_link_shares(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || meta_check_prints(m, e) || meta_check_actions(m, e) ||
+    if (reload_shared_options(c, a, m, company, e) || link_owned_lines(m, e) || meta_link_shares(m, e) || check_shared_options(m, e) || check_link_filters(m, a, e) || check_filter_of(m, e) || meta_check_prints(m, e) || meta_check_actions(m, e) ||
         meta_link_trees(m, e) ||
         meta_prepare_computed(m, a, e)) {
         arena_free(a);

@@ -1,12 +1,16 @@
 /* report_cache.c - see report_cache.h. A few direct-mapped slots under one
  * mutex, each holding a malloc'd copy of a table (a collision only costs
- * a recomputation). */
+ * a recomputation), and the keys being computed (flights), whose waiters
+ * sleep on one condition variable: computations are rare and few at a
+ * time, so a broadcast to all waiters costs nothing worth a finer scheme. */
 #include "report_cache.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../util/arena.h"
 #include "entity_schema.h"
@@ -31,6 +35,13 @@ typedef struct slot {
 
 static slot slots[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The keys being computed (NULL: a free place). When all places are taken
+ * a miss computes without a claim: never worse than no single flight. */
+#define FLIGHTS 8
+static char *flights[FLIGHTS];
+static pthread_cond_t landed = PTHREAD_COND_INITIALIZER; /* a flight ended */
+static int wait_ms = REPORT_CACHE_WAIT_MS;
 
 static uint64_t hash(const char *s)
 {
@@ -72,23 +83,104 @@ static void copy_cells(report_table *t, rt_cell *row, const rt_cell *from)
         row[k] = (rt_cell){from[k].s ? arena_strdup(t->a, from[k].s) : NULL, from[k].n, from[k].empty};
 }
 
-int report_cache_get(const char *key, report_table *t)
+int report_cache_set_wait(int ms)
 {
-    int hit = 0;
     pthread_mutex_lock(&lock);
-    slot *s = &slots[hash(key) % SLOTS];
-    if (s->key && strcmp(s->key, key) == 0 && s->ncols == t->ncols && time(NULL) - s->at < REPORT_CACHE_SECONDS) {
-        for (int i = 0; i < s->nrows; i++) copy_cells(t, report_table_add(t, s->rows[i].id), s->rows[i].cells);
-        t->total = NULL;
-        if (s->has_total) {
-            t->total = arena_alloc(t->a, sizeof *t->total * (size_t)t->ncols);
-            copy_cells(t, t->total, s->rows[s->nrows].cells);
+    int was = wait_ms;
+    wait_ms = ms;
+    pthread_mutex_unlock(&lock);
+    return was;
+}
+
+/* The flight computing key, or NULL. Under the lock. */
+static char **flight_of(const char *key)
+{
+    for (int i = 0; i < FLIGHTS; i++)
+        if (flights[i] && strcmp(flights[i], key) == 0) return &flights[i];
+    return NULL;
+}
+
+/* Claims key: 1 when a place was free. Under the lock. */
+static int claim(const char *key)
+{
+    for (int i = 0; i < FLIGHTS; i++)
+        if (!flights[i]) return (flights[i] = strdup(key)) != NULL;
+    return 0;
+}
+
+/* Ends key's flight and wakes its waiters. Under the lock. */
+static void land(const char *key)
+{
+    char **f = flight_of(key);
+    if (!f) return;
+    free(*f);
+    *f = NULL;
+    pthread_cond_broadcast(&landed);
+}
+
+/* Fills t from s when it holds key, fresh. Under the lock. */
+static int fill(const slot *s, const char *key, report_table *t)
+{
+    if (!s->key || strcmp(s->key, key) != 0 || s->ncols != t->ncols || time(NULL) - s->at >= REPORT_CACHE_SECONDS)
+        return 0;
+    for (int i = 0; i < s->nrows; i++) copy_cells(t, report_table_add(t, s->rows[i].id), s->rows[i].cells);
+    t->total = NULL;
+    if (s->has_total) {
+        t->total = arena_alloc(t->a, sizeof *t->total * (size_t)t->ncols);
+        copy_cells(t, t->total, s->rows[s->nrows].cells);
+    }
+    t->json = arena_strdup(t->a, s->json);
+    return 1;
+}
+
+/* KEHU_TEST_REPORT_DELAY_MS: a claimed computation starts that much later,
+ * so an API test's concurrent requests surely arrive while it runs (on a
+ * small test company the real computation takes a millisecond). */
+static int test_delay_ms(void)
+{
+    static int ms = -1;
+    if (ms < 0) {
+        const char *env = getenv("KEHU_TEST_REPORT_DELAY_MS");
+        ms = env && atoi(env) > 0 ? atoi(env) : 0;
+    }
+    return ms;
+}
+
+int report_cache_get(const char *key, report_table *t, int *claimed)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline); /* the clock a default condition variable waits on */
+    int hit = 0, waited = 0, timed_out = 0;
+    *claimed = 0;
+    pthread_mutex_lock(&lock);
+    deadline.tv_sec += wait_ms / 1000;
+    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
+    for (;;) {
+        if ((hit = fill(&slots[hash(key) % SLOTS], key, t))) {
+            t->source = waited ? RT_SHARED : RT_KEPT;
+            break;
         }
-        t->json = arena_strdup(t->a, s->json);
-        hit = 1;
+        /* nobody computes it (or the one who did failed): this request does */
+        if (!flight_of(key)) {
+            *claimed = claim(key);
+            break;
+        }
+        if (timed_out) break; /* the computation outlasts the bound: compute beside it */
+        waited = 1;
+        timed_out = pthread_cond_timedwait(&landed, &lock, &deadline) == ETIMEDOUT;
     }
     pthread_mutex_unlock(&lock);
+    if (*claimed && test_delay_ms()) usleep((useconds_t)test_delay_ms() * 1000);
     return hit;
+}
+
+void report_cache_drop(const char *key, int claimed)
+{
+    if (!claimed) return;
+    pthread_mutex_lock(&lock);
+    land(key);
+    pthread_mutex_unlock(&lock);
 }
 
 /* A malloc'd copy of a row; its text cells are copied into `text`. */
@@ -105,7 +197,7 @@ static int keep_row(slot *s, int i, int64_t id, const rt_cell *cells, strbuf *te
     return 0;
 }
 
-void report_cache_put(const char *key, const char *lang, const report_table *t)
+void report_cache_put(const char *key, const char *lang, const report_table *t, int claimed)
 {
     strbuf json = STRBUF_INIT;
     report_table_json(t, lang, &json);
@@ -133,11 +225,15 @@ void report_cache_put(const char *key, const char *lang, const report_table *t)
     sb_free(&text);
     n.json = n.text ? strdup(sb_str(&json)) : NULL;
     sb_free(&json);
-    if (!n.json) return slot_clear(&n);
+    if (!n.json) {
+        slot_clear(&n);
+        return report_cache_drop(key, claimed); /* out of memory: the waiters compute */
+    }
     pthread_mutex_lock(&lock);
     slot *s = &slots[hash(key) % SLOTS];
     slot old = *s;
     *s = n;
+    if (claimed) land(key); /* with the slot filled, so the woken find it */
     pthread_mutex_unlock(&lock);
     slot_clear(&old);
 }

@@ -20,6 +20,11 @@
 
 #include "entity.h"
 
+/* Where a kept report's answer came from (report_cache.h); the API says
+ * it in the X-Kehu-Report header, so a burst after a write can be seen
+ * to compute once. RT_UNKEPT: a report the cache does not keep. */
+typedef enum { RT_UNKEPT, RT_COMPUTED, RT_KEPT, RT_SHARED } rt_source;
+
 /* RT_COUNT is an integer that does not add up (days overdue): empty in the total row. */
 typedef enum { RT_TEXT, RT_MONEY, RT_DECIMAL2, RT_INTEGER, RT_COUNT } rt_kind;
 
@@ -42,6 +47,7 @@ typedef struct report_table {
     int64_t *ids; /* what a row stands for (a customer, a user, an order); 0 for none */
     rt_cell *total; /* the total row, or NULL */
     const char *json; /* the rows as report_table_json writes them, when a cache kept them (report_cache.h) */
+    rt_source source;
 } report_table;
 
 void report_table_init(report_table *t, struct arena *a, const rt_column *cols, int ncols);

@@ -98,6 +98,11 @@ typedef struct field_def {
      * of objects, {"key_label", "value_label", "keys": {key: label}} for an
      * object; NULL: shown as it comes, still as a table or pairs. */
     const char *json_view;
+    /* FT_JSON holding a filter (the list API's language) over the entity
+     * that the picklist field `filter_of` of the same record names (an
+     * approval flow's 触发条件 over its 审批对象): served, so the form edits
+     * it as conditions on that entity's fields; NULL: plain JSON. */
+    const char *filter_of;
     /* A picklist that is a state machine, and the conditional rules of a
      * field (filter JSON text): see entity_state.h and docs/engine.md. */
     const struct field_states *states;

@@ -7,6 +7,7 @@
 #include "../acl/acl.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
+#include "allowances.h"
 #include "prices.h"
 #include "catalogue.h"
 #include "contracts.h"
@@ -351,6 +352,7 @@ void commerce_init(void)
     entity_before("invoice_lines", ON_WRITE, invoice_line_from_order);
     entity_after("invoice_lines", ON_WRITE, invoice_line_within_order);
     entity_after("invoices", ON_RESTORE, restored_invoice_fits);
+    allowances_init();
     prices_init(); /* after the line checks: a line is sane before it is priced */
     catalogue_init();
     contracts_init();

@@ -24,8 +24,8 @@
     " AND i.sales_order_id = o.id AND i.deleted_at IS NULL), 0))"
 
 /* What the money reports read: their cache dies when one of these is written. */
-static const char *const RECEIVABLES_READS[] = {"sales_orders", "instalments", "receipts", "sales_returns", "accounts", "users",
-                                                NULL};
+static const char *const RECEIVABLES_READS[] = {"sales_orders", "instalments", "receipts", "sales_returns",
+                                                "sales_allowances", "accounts", "users", NULL};
 
 /* ---- dates ---- */
 
@@ -129,22 +129,42 @@ static int finish(db_stmt *s, int step, err *e)
     return step < 0 ? err_set(e, 500, "db_error", "读取报表失败", "Cannot read the report") : 0;
 }
 
+/* A report's place in the cache: its key (empty when it cannot be kept)
+ * and whether this request claimed its computation. */
+typedef struct kept_key {
+    strbuf key;
+    int claimed;
+} kept_key;
+
 /* 1 when report `tag` run as q is kept (t filled, q freed); else 0, with
- * `key` the key to keep it under (empty when it cannot be kept). */
-static int kept_report(entity_ctx *c, const char *tag, query *q, report_table *t, strbuf *key)
+ * k what to keep it under: then keep_report or drop_report must follow. */
+static int kept_report(entity_ctx *c, const char *tag, query *q, report_table *t, kept_key *k)
 {
-    if (report_cache_key(c, tag, RECEIVABLES_READS, q, key)) return sb_free(key), 0;
-    if (!report_cache_get(sb_str(key), t)) return 0;
-    sb_free(key);
+    k->key = (strbuf)STRBUF_INIT;
+    k->claimed = 0;
+    if (report_cache_key(c, tag, RECEIVABLES_READS, q, &k->key)) return sb_free(&k->key), 0;
+    if (!report_cache_get(sb_str(&k->key), t, &k->claimed)) return 0;
+    sb_free(&k->key);
     query_free(q);
     return 1;
 }
 
-/* Keeps the finished t under key (when there is one) and frees key. */
-static void keep_report(entity_ctx *c, strbuf *key, const report_table *t)
+/* Keeps the finished t under k (when it has a key), waking those who wait for it. */
+static void keep_report(entity_ctx *c, kept_key *k, report_table *t)
 {
-    if (key->len) report_cache_put(sb_str(key), c->lang, t);
-    sb_free(key);
+    if (k->key.len) {
+        t->source = RT_COMPUTED;
+        report_cache_put(sb_str(&k->key), c->lang, t, k->claimed);
+    }
+    sb_free(&k->key);
+}
+
+/* The computation failed: those waiting for it compute in turn. Returns -1. */
+static int drop_report(kept_key *k)
+{
+    if (k->key.len) report_cache_drop(sb_str(&k->key), k->claimed);
+    sb_free(&k->key);
+    return -1;
 }
 
 static const char *text_or(entity_ctx *c, db_stmt *s, int col, const char *zh, const char *en)
@@ -292,10 +312,10 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
     query_sqlf(&q, ", " UNPLANNED " FROM sales_orders o%s WHERE o.outstanding IS NOT NULL AND", g->join);
     live_orders(c, orders, &q);
     query_sql(&q, ") x WHERE x.amt <> 0 GROUP BY x.k, x.n, x.b ORDER BY x.k, x.b");
-    strbuf key = STRBUF_INIT;
+    kept_key key;
     if (kept_report(c, "ageing", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
-    if (!s) return sb_free(&key), -1;
+    if (!s) return drop_report(&key);
     int step;
     rt_cell *row = NULL;
     int64_t last = -1;
@@ -311,7 +331,7 @@ int report_ageing(entity_ctx *c, const char *by, const char *as_of, report_table
         row[1 + (b < 0 || b > 4 ? 4 : b)].n += amt;
         row[6].n += amt;
     }
-    if (finish(s, step, e)) return sb_free(&key), -1;
+    if (finish(s, step, e)) return drop_report(&key);
     report_table_sort(t, 6);
     report_table_sum(t, c->lang);
     keep_report(c, &key, t);
@@ -349,7 +369,7 @@ static void overdue_items(entity_ctx *c, const entity_def *orders, const char *d
     query_sql(q, " UNION ALL SELECT 0, u.label, u.order_id, u.due, u.amount, u.amount - u.rest, u.rest FROM (SELECT o.code || ");
     query_bind_text(q, strcmp(c->lang, "en") == 0 ? " unplanned" : " 未计划部分");
     query_sql(q, " AS label, o.id AS order_id, " ORDER_DAY " AS due, COALESCE(o.total, 0) - COALESCE(o.returned_total, 0)"
-                 " - COALESCE(o.planned_total, 0) AS amount, " UNPLANNED " AS rest FROM sales_orders o WHERE " ORDER_DAY " < ");
+                 " - COALESCE(o.allowance_total, 0) - COALESCE(o.planned_total, 0) AS amount, " UNPLANNED " AS rest FROM sales_orders o WHERE " ORDER_DAY " < ");
     query_bind_text(q, day);
     query_sql(q, " AND");
     live_orders(c, orders, q);
@@ -379,10 +399,10 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
         overdue_items(c, orders, day, &q);
         query_sqlf(&q, "%s GROUP BY %s, %s ORDER BY SUM(x.outstanding) DESC, 2 LIMIT %d", g->join, g->key, g->name, ROWS_MAX);
     }
-    strbuf key = STRBUF_INIT;
+    kept_key key;
     if (kept_report(c, "arrears", &q, t, &key)) return 0;
     db_stmt *s = run(c, &q, e);
-    if (!s) return sb_free(&key), -1;
+    if (!s) return drop_report(&key);
     int step;
     while ((step = db_step(s)) == DB_ROW) {
         rt_cell *row = report_table_add(t, num(s, 0));
@@ -397,7 +417,7 @@ int report_arrears(entity_ctx *c, const char *by, const char *as_of, report_tabl
             row[3].n = num(s, 4);
         }
     }
-    if (finish(s, step, e)) return sb_free(&key), -1;
+    if (finish(s, step, e)) return drop_report(&key);
     report_table_sum(t, c->lang);
     keep_report(c, &key, t);
     return 0;

@@ -485,12 +485,12 @@ static int refund_return(entity_ctx *c, const stock_doc *d, int64_t id, int64_t 
                          const char *date, json_t *changes, json_t *result, err *e)
 {
     (void)d;
-    int64_t value = 0, order[4]; /* total, received, returned so far, customer */
+    int64_t value = 0, order[5]; /* total, received, returned so far, customer, allowed (销售折让) */
     if (read_ints(c, "SELECT total FROM sales_returns WHERE id = ?", id, &value, 1, e) ||
-        read_ints(c, "SELECT total, received_total, returned_total, account_id FROM sales_orders WHERE id = ?",
-                  order_id, order, 4, e))
+        read_ints(c, "SELECT total, received_total, returned_total, account_id, allowance_total FROM sales_orders WHERE id = ?",
+                  order_id, order, 5, e))
         return -1;
-    int64_t owed = order[0] - order[2] - value, refund = order[1] - (owed > 0 ? owed : 0);
+    int64_t owed = order[0] - order[2] - order[4] - value, refund = order[1] - (owed > 0 ? owed : 0);
     if (refund <= 0) return 0;
     const entity_def *receipts = meta_entity(c->m, "receipts");
     strbuf amount = STRBUF_INIT, note = STRBUF_INIT;

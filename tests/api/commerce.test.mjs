@@ -273,6 +273,9 @@ test('partial invoices: never more than ordered across the order\'s invoices; a 
   assertError(assert, await act('invoices', fullId, 'issue'), 422, 'validation_failed'); // needs its number
   ok(await act('invoices', fullId, 'issue', { invoice_number: '32000261', invoice_date: '2026-12-01' }));
   assertError(assert, await admin.patch(`/api/v1/invoices/${fullId}`, { lines: [] }), 422, 'locked');
+  const kept = await admin.del(`/api/v1/invoices/${fullId}`);
+  assertError(assert, kept, 409, 'kept'); // an issued invoice is voided, not deleted
+  assert.match(kept.json.error.message, /「开票状态」为「已开」的记录不能删除/);
   assert.equal(ok(await act('invoices', fullId, 'void')).record.status, 'void');
   assert.equal(ok(await admin.get(`/api/v1/sales_orders/${o.id}`)).invoiced_total, 0);
   const first = created(await admin.post('/api/v1/invoices', { sales_order_id: o.id, lines: [{ order_line_id: pc.id, quantity: 2 }] }));

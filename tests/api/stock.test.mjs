@@ -283,6 +283,9 @@ test('销售退货: against shipped lines, back into stock; what the customer pa
   const refund = ok(await admin.get(`/api/v1/receipts/${done.result.refund_receipt_id}`));
   assert.deepEqual([refund.amount, refund.sales_order_id, refund.note], [-1130, o.id, `销售退货 ${draft.code} 退款`]);
   assert.equal(done.record.refund_receipt_id, refund.id);
+  // confirmed documents stay (metadata states "kept"): their stock moves and refund stay too
+  assertError(assert, await admin.del(`/api/v1/sales_returns/${draftId}`), 409, 'kept');
+  assertError(assert, await admin.del(`/api/v1/shipments/${ship}`), 409, 'kept');
   const order = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
   assert.deepEqual([order.returned_total, order.received_total, order.outstanding], [1130, 1130, 0]);
   assert.deepEqual([order.lines[0].shipped_quantity, order.lines[0].returned_quantity], [2, 1]);

@@ -81,6 +81,11 @@ export default {
     similar: '{n} similar names exist:',
     datePlaceholder: 'Pick a date', datetimePlaceholder: 'Pick a date and time', shortcut: 'Ctrl+Enter saves',
   },
+  condition: {
+    field: 'Field', add: 'Add a condition', all: 'Every condition above must hold', none: 'No condition: every record',
+    pickFirst: 'Choose {what} first', rebuild: 'Set it condition by condition instead',
+    ops: { gt: 'above', gte: 'at least', lt: 'below', lte: 'at most', eq: 'is', ne: 'is not', contains: 'contains' },
+  },
   reason: {
     required: 'is required', unknown: 'unknown field', read_only: 'cannot be changed', invalid_type: 'wrong type',
     invalid_format: 'invalid format', too_long: 'too long', not_an_option: 'not a valid option',

@@ -82,6 +82,11 @@ export default {
     similar: '已有 {n} 个相似的名称：',
     datePlaceholder: '选择日期', datetimePlaceholder: '选择日期时间', shortcut: '按 Ctrl+Enter 保存',
   },
+  condition: {
+    field: '选择字段', add: '添加条件', all: '以上条件须同时满足', none: '未设条件：全部记录都适用',
+    pickFirst: '请先选择{what}', rebuild: '改为逐条设置条件',
+    ops: { gt: '大于', gte: '大于等于', lt: '小于', lte: '小于等于', eq: '等于', ne: '不等于', contains: '包含' },
+  },
   reason: {
     required: '不能为空', unknown: '未知字段', read_only: '不能修改', invalid_type: '类型不正确',
     invalid_format: '格式不正确', too_long: '内容过长', not_an_option: '不是有效选项',

@@ -1,6 +1,7 @@
 // filters.js - turns the advanced-search form into the API's filter JSON
 // ({"and":[{"field","op","value"}]}), one rule per field type.
-import { NUMBER_TYPES, TEXT_TYPES } from './fields.js';
+import { NUMBER_TYPES, TEXT_TYPES, formatNumber, optionLabel } from './fields.js';
+import { loc } from '../i18n/index.js';
 
 function nextDay(ymd) {
   const d = new Date(ymd + 'T00:00:00Z');
@@ -83,4 +84,23 @@ export function filterValues(entity, filter) {
   // the form's own filter must be this one, or editing would change it
   if (JSON.stringify(buildFilter(entity, values)) !== JSON.stringify(filter.and ? filter : { and: [filter] })) return null;
   return { values, shown: Object.keys(values) };
+}
+
+// A filter of simple conditions in words, to read a stored one (a json
+// field with metadata filter_of, docs/engine.md): 价税合计 大于 ¥10,000.00；
+// 超出资信额度 等于 是. Anything else (an "or", an unknown field) as JSON text.
+const WORDED_OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'ne', 'contains'];
+export function conditionText(entity, filter, t) {
+  if (!filter || typeof filter !== 'object') return filter ? String(filter) : '';
+  const conds = filter.and || [filter];
+  const words = [];
+  for (const c of Array.isArray(conds) ? conds : []) {
+    const f = entity?.fields.find(x => x.name === c?.field);
+    if (!f || !WORDED_OPS.includes(c?.op)) return JSON.stringify(filter);
+    const v = c.value;
+    const text = f.type === 'boolean' ? (v ? t('common.yes') : t('common.no'))
+      : f.type === 'picklist' ? optionLabel(f, v) : NUMBER_TYPES.has(f.type) ? formatNumber(f, v) : String(v);
+    words.push(`${loc(f)} ${t(`condition.ops.${c.op}`)} ${text}`);
+  }
+  return words.length ? words.join('；') : JSON.stringify(filter);
 }

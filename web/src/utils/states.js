@@ -20,6 +20,8 @@ export const isClosed = (field, value) => !!closedStates(field)[value];
 export const isWon = (field, value) => closedStates(field)[value] === 'won';
 export const isLost = (field, value) => closedStates(field)[value] === 'lost';
 export const isLocked = (field, value) => !!field?.states?.locked?.[value];
+// a state whose records are not deleted (a confirmed document: its effects stay)
+export const isKept = (field, value) => (field?.states?.kept || []).includes(value);
 
 // The declared actions the user may run on the record in its state now.
 export function allowedActions(entity, record) {

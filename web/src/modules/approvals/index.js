@@ -1,10 +1,12 @@
 // approvals (业务审批): the 待我审批 inbox page and its count in the top bar;
-// on a record waiting for approval, 审批通过 and 驳回 ask for a comment.
+// on a record waiting for approval, 审批通过 and 驳回 ask for a comment and
+// show to its approver, 撤回 to its submitter.
 // Flows themselves are records (审批流程, in 系统设置) edited by the generic
 // pages; the server decides everything (docs/engine.md "Approvals").
 import { defineAsyncComponent, h } from 'vue';
 
 const DecisionButtons = defineAsyncComponent(() => import('./DecisionButtons.vue'));
+const WithdrawButton = defineAsyncComponent(() => import('./WithdrawButton.vue'));
 const decision = reject => ({
   props: { entity: Object, record: Object, action: Object },
   emits: ['changed'],
@@ -12,7 +14,8 @@ const decision = reject => ({
 });
 
 // the entities whose actions name the approval handlers, with those actions
-const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back' }, { entity: 'documents', approve: 'approve', reject: 'send_back' }];
+const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back', withdraw: 'withdraw' },
+  { entity: 'documents', approve: 'approve', reject: 'send_back', withdraw: 'withdraw' }];
 
 export default function register(kehu) {
   kehu.route({ path: 'approvals', name: 'approvals', component: () => import('./ApprovalInbox.vue') });
@@ -21,5 +24,6 @@ export default function register(kehu) {
   for (const a of APPROVABLE) {
     kehu.recordAction(a.entity, { action: a.approve, component: decision(false) });
     kehu.recordAction(a.entity, { action: a.reject, component: decision(true) });
+    kehu.recordAction(a.entity, { action: a.withdraw, component: WithdrawButton }); // for its submitter only
   }
 }
