@@ -288,7 +288,7 @@ export default {
   },
   mail: {
     tab: 'Merge fields and preview', fields: 'Merge fields (click to copy, paste into subject or body)', copied: 'Copied {key}', previewFor: 'Preview for',
-    pickContact: 'Choose a contact', to: 'To', subject: 'Subject', preview: 'Preview', noContact: 'Choose a contact to see the merged message',
+    pickContact: 'Choose a contact', pickLead: 'Choose a lead', to: 'To', subject: 'Subject', preview: 'Preview', noContact: 'Choose a contact to see the merged message',
     links: 'Links in the email (tracked when clicked)', bulk: 'Bulk send', send: 'Send', template: 'Template', recipients: 'Recipients',
     byCampaign: 'Campaign members', byContacts: 'Chosen contacts', campaign: 'Campaign', contacts: 'Contacts',
     queued: '{queued} queued, {unsubscribed} opted out, {failed} failed', progress: 'Progress',

@@ -290,7 +290,7 @@ export default {
   },
   mail: {
     tab: '合并字段与预览', fields: '合并字段（点击复制，粘贴到主题或正文）', copied: '已复制 {key}', previewFor: '预览收件人',
-    pickContact: '选择联系人', to: '收件人', subject: '主题', preview: '预览', noContact: '选择一位联系人查看合并后的效果',
+    pickContact: '选择联系人', pickLead: '选择线索', to: '收件人', subject: '主题', preview: '预览', noContact: '选择一位联系人查看合并后的效果',
     links: '邮件中的链接（点击将经过跟踪跳转）', bulk: '批量沟通', send: '发送', template: '沟通模板', recipients: '收件人',
     byCampaign: '市场活动成员', byContacts: '选定联系人', campaign: '市场活动', contacts: '联系人',
     queued: '已排队 {queued} 条，拒收 {unsubscribed} 条，失败 {failed} 条', progress: '发送进度',
