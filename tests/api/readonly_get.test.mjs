@@ -6,7 +6,9 @@
 // here: an import, an attachment, a survey link, a calendar feed, a
 // letter's mail link), as the administrator and as a teacher looking into
 // a student's company (X-Kehu-Company, read only; the company loaded with
-// the 化妆品 industry data). The database must not change:
+// the 化妆品 industry data), as that teacher at home (classes, assignments,
+// the progress matrix, grades) and as the student (their assignment, progress
+// and lab report). The database must not change:
 // - SQLite: the main file and its -wal, byte for byte (any commit adds
 //   WAL frames, a checkpoint rewrites the main file);
 // - PostgreSQL: every table's rows with their xmin (any insert, update or
@@ -28,7 +30,7 @@ import { Server, BACKEND, filterParam } from './harness.mjs';
 const PW = 'Pass#2026word';
 const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 const srv = new Server();
-let admin, teacher, sandbox, special;
+let admin, teacher, student, sandbox, special;
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.json; };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
@@ -118,13 +120,20 @@ before(async () => {
   const klass = ok(await teacher.post('/api/v1/classes', { name: '市场营销2401班' }), 201);
   const roster = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: '学号,姓名\n2024030101,林晓\n', headers: CSV });
   assert.equal(roster.status, 201, roster.text);
-  const student = ok(await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2024030101' })}`)).items[0];
-  const reset = ok(await teacher.post(`/api/v1/students/${student.id}/actions/reset_company`, { dataset: 'cosmetics' }));
+  // the student signs in once (the first password is theirs to change)
+  const login = await srv.request('POST', '/api/v1/session', { body: { username: '2024030101', password: roster.json.students[0].password } });
+  assert.equal(login.status, 200, login.text);
+  const changed = await srv.request('POST', '/api/v1/session/password', { body: { old_password: roster.json.students[0].password, new_password: PW },
+    headers: { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token } });
+  assert.equal(changed.status, 204, changed.text);
+  student = await srv.client('2024030101', PW);
+  const record = ok(await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: '2024030101' })}`)).items[0];
+  const reset = ok(await teacher.post(`/api/v1/students/${record.id}/actions/reset_company`, { dataset: 'cosmetics' }));
   sandbox = reset.result.company_id;
   assert.ok(sandbox);
   const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
   const closes = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
-  ok(await teacher.post('/api/v1/assignments', { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes }), 201);
+  const assignment = ok(await teacher.post('/api/v1/assignments', { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes }), 201);
   // what the demo has none of: an import, an attachment, a survey link, a feed, a mail link
   const account = ok(await admin.get('/api/v1/accounts?limit=1')).items[0];
   const contact = ok(await admin.get('/api/v1/contacts?limit=1')).items[0];
@@ -154,6 +163,7 @@ before(async () => {
     'batches/{batch}': sent.batch,
     'mail-links/{token}': message.token,
     'experiments/{code}': 'allpass-02',
+    'assignments/{id}': assignment.id, // the student lists none, but reads their own
     product: product.id,
   };
   // the SLA sweep's first run (at start) is over; nothing else is due
@@ -168,6 +178,7 @@ test('no GET of the OpenAPI document writes, as the administrator or as a teache
     { who: 'administrator', client: admin, headers: {} },
     { who: 'teacher (company view)', client: teacher, headers: view },
     { who: 'teacher', client: teacher, headers: {} }, // their own company: classes, assignments, progress, grades
+    { who: 'student', client: student, headers: {} }, // my-assignments, my-progress, my-report
   ];
   for (const c of callers) {
     c.meta = ok(await c.client.get('/api/v1/metadata', { headers: c.headers }));
@@ -180,7 +191,7 @@ test('no GET of the OpenAPI document writes, as the administrator or as a teache
   before.dump = dump();
   const paths = await getPaths(admin);
   const tracking = /\/mail-links\/\{token\}\/(open|click)$/;
-  const bad = [], skipped = [], answered = { administrator: 0, 'teacher (company view)': 0, teacher: 0 };
+  const bad = [], skipped = [], answered = Object.fromEntries(callers.map(c => [c.who, 0]));
   let calls = 0;
   for (const c of callers) {
     for (const p of paths) {
