@@ -131,6 +131,16 @@ before(async () => {
   const reset = ok(await teacher.post(`/api/v1/students/${record.id}/actions/reset_company`, { dataset: 'cosmetics' }));
   sandbox = reset.result.company_id;
   assert.ok(sandbox);
+  // the student's own work beside the data set, so the teacher's view has more than customers to read
+  const customer = ok(await student.get('/api/v1/accounts?limit=1')).items[0];
+  for (const [entity, body] of [
+    ['leads', { name: '周敏', company: '杭州悦颜化妆品店', mobile: '13600001111' }],
+    ['activities', { subject: '电话回访新品试用', kind: 'call', account_id: customer.id }],
+    ['campaigns', { name: '春季新品试用会', type: 'seminar' }],
+    ['tickets', { subject: '精华液包装破损', account_id: customer.id, category: 'quality', description: '收到的精华液外盒压坏两箱。' }],
+    ['comm_templates', { name: '试用邀请', channel: 'sms', body: '{{contact.name}}您好，诚邀试用新品。' }],
+    ['quotes', { subject: '春季补货报价', account_id: customer.id }],
+  ]) ok(await student.post(`/api/v1/${entity}`, body), 201);
   const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
   const closes = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
   const assignment = ok(await teacher.post('/api/v1/assignments', { class_id: klass.id, experiment: 'allpass-02', opens_at: opens, closes_at: closes }), 201);
@@ -138,7 +148,7 @@ before(async () => {
   const account = ok(await admin.get('/api/v1/accounts?limit=1')).items[0];
   const contact = ok(await admin.get('/api/v1/contacts?limit=1')).items[0];
   const preview = await admin.req('POST', '/api/v1/accounts/import/preview', { raw: '客户名称,城市\n只读测试导入公司,南京\n,无名\n', headers: CSV });
-  assert.equal(preview.status, 201, preview.text);
+  assert.equal(preview.status, 200, preview.text);
   assert.equal((await admin.req('POST', `/api/v1/imports/${preview.json.id}/run`, { body: { mapping: preview.json.mapping } })).status, 202);
   for (let i = 0; i < 200 && ok(await admin.get(`/api/v1/imports/${preview.json.id}`)).status === 'running'; i++) await sleep(50);
   const file = await admin.req('POST', `/api/v1/accounts/${account.id}/attachments?name=${encodeURIComponent('报价单.pdf')}`,
@@ -214,6 +224,7 @@ test('no GET of the OpenAPI document writes, as the administrator or as a teache
     `GET requests changed the database: ${JSON.stringify(changes(before, after), null, 1).slice(0, 4000)}`);
   // the sweep covered what it should: most operations answered, as both callers
   console.log(`# ${calls} GET requests of ${paths.length} paths; answered 2xx: ${JSON.stringify(answered)}; not filled: ${skipped.length}`);
+  if (process.env.KEHU_TEST_VERBOSE) console.log(skipped.join('\n'));
   assert.ok(answered.administrator > paths.length * 0.7, `administrator answered ${answered.administrator} of ${paths.length}`);
   assert.ok(answered['teacher (company view)'] > paths.length * 0.5, `teacher answered ${answered['teacher (company view)']}`);
   // the control: the tracking pixel does write, and the comparison sees it
