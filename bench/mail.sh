@@ -35,12 +35,13 @@ template=$(api POST comm_templates '{"name":"推介会邀请函","channel":"emai
   python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
 echo "# $(sqlite3 "$db" "SELECT COUNT(*) FROM contacts WHERE email IS NOT NULL") contacts with an email; load $(load)"
 
-k0=$(awk '{print $14 + $15}' "/proc/$server/stat")
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+k0=$(ticks $server)
 t0=$(now)
 batch=$(api POST communications/send "{\"template_id\":$template,\"filter\":null}" | tee "$WORK/send.json" |
   python3 -c 'import json,sys;print(json.load(sys.stdin)["batch"])')
 t1=$(now)
-k1=$(awk '{print $14 + $15}' "/proc/$server/stat")
+k1=$(ticks $server); s1=$(ticks $sink)
 echo "# send answered in $(secs "$t0" "$t1") s: $(cat "$WORK/send.json"); kehu CPU $(awk -v k=$((k1 - k0)) -v hz="$HZ" -v n="$N" 'BEGIN {printf "%.2f", k * 1000 / hz / n}') ms per message; load $(load)"
 while :; do
   left=$(curl -s -H "$H" "$B/communications/batches/$batch" | python3 -c 'import json,sys;b=json.load(sys.stdin);print(b["pending"]+b["sending"])')
@@ -48,11 +49,13 @@ while :; do
   sleep 0.2
 done
 t2=$(now)
-k2=$(awk '{print $14 + $15}' "/proc/$server/stat")
+k2=$(ticks $server); s2=$(ticks $sink)
 sleep 0.5
 got=$(wc -l < "$sink_file")
 unique=$(python3 -c 'import json,sys;print(len({json.loads(l)["id"] for l in open(sys.argv[1])}))' "$sink_file")
 echo "# batch: $(curl -s -H "$H" "$B/communications/batches/$batch")"
+ms() { awk -v k="$1" -v hz="$HZ" -v n="$N" 'BEGIN {printf "%.2f", k * 1000 / hz / n}'; }
+echo "# delivery wall time per message $(awk -v n="$N" -v a="$t1" -v b="$t2" 'BEGIN {printf "%.2f", (b - a) * 1000 / n}') ms: kehu CPU $(ms $((k2 - k1))) ms, the SMTP sink's CPU $(ms $((s2 - s1))) ms"
 echo "| recipients | send request s | delivery s | end to end s | messages/s | kehu CPU ms/message (delivery) | received, distinct | load average |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 echo "| $N | $(secs "$t0" "$t1") | $(secs "$t1" "$t2") | $(secs "$t0" "$t2") | $(awk -v n="$N" -v a="$t0" -v b="$t2" 'BEGIN {printf "%.0f", n / (b - a)}') | $(awk -v k=$((k2 - k1)) -v hz="$HZ" -v n="$N" 'BEGIN {printf "%.2f", k * 1000 / hz / n}') | $got, $unique | $(load) |"
