@@ -38,16 +38,17 @@ else
     {"question":"其他建议","kind":"text","required":false}]}')
   kill $server; wait $server 2>/dev/null || true
   t0=$(date +%s.%N)
-  sqlite3 "$db" <<SQL
+  sqlite3 -bail "$db" <<SQL
 PRAGMA synchronous=OFF;
 UPDATE surveys SET status = 'open', closes_at = '2099-01-01T00:00:00Z' WHERE id = $survey;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TICKETS)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TICKETS),
+  qs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM service_queues)
 INSERT INTO tickets (company_id, owner_id, created_at, updated_at, version, code, subject, py_full, py_initials,
   kind, account_id, contact_id, channel, category, priority, queue_id, status, received_at,
   first_response_due, resolution_due, first_responded_at, response_breached, resolution_breached, reopen_count)
 SELECT 1, 1, t, t, 1, printf('FW-%07d', i), '设备故障报修 ' || i, 'shebeiguzhangbaoxiu' || i, 'sbgzbx',
   'request', $account, $contact, 'phone', 'repair', CASE i % 4 WHEN 0 THEN 'urgent' WHEN 1 THEN 'high' ELSE 'normal' END,
-  (SELECT id FROM service_queues ORDER BY id LIMIT 1 OFFSET i % 5),
+  (SELECT id FROM qs WHERE k = i % 5),
   CASE WHEN i % 20 <> 0 THEN 'closed' ELSE CASE (i / 20) % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'in_progress' ELSE 'waiting_customer' END END,
   t, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 97) || ' hours'),
   strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 997) || ' hours'), NULL, 0, 0, 0

@@ -107,8 +107,8 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
     await page.goto(`${srv.base}/leads`);
     const table = page.locator('[data-test=list-table]');
     await table.locator('.el-table__row').filter({ hasText: '李静' }).waitFor();
-    await page.getByPlaceholder(/搜索/).first().fill('南通群发');
-    await page.getByPlaceholder(/搜索/).first().press('Enter');
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').fill('南通群发');
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').press('Enter');
     await table.locator('.el-table__row').filter({ hasText: '王强' }).waitFor();
     await table.locator('thead .el-checkbox').first().click();
     await page.locator('[data-test=list-bulk-send]').click();

@@ -122,7 +122,7 @@ describe('实验十 服务中心: a call becomes a ticket, is resolved with the 
 
   it('the 知识库 finds the article by its Chinese keyword', async () => {
     await page.goto(`${srv.base}/kb_articles`);
-    const search = page.getByPlaceholder(/搜索/).first();
+    const search = page.getByPlaceholder('输入名称、电话或拼音首字母搜索');
     await search.fill('脱机');
     await search.press('Enter');
     await page.locator('[data-test=list-table] .el-table__row', { hasText: '网络打印机脱机的排查步骤' }).waitFor();
