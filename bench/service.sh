@@ -19,7 +19,7 @@ HZ=$(getconf CLK_TCK)
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "# machine: $(nproc) cores, $(uname -r), $(date -u +%F), load $(load); kehu $(git rev-parse --short HEAD)"
-echo "# $TICKETS tickets in 5 queues (5 % open), $ANSWERS survey answers (4 questions); server threads 2, SQLite"
+echo "# $TICKETS tickets in 5 queues (5 % open, their deadlines ahead; the closed ones' behind), $ANSWERS survey answers (4 questions); server threads 2, SQLite"
 ANCHOR_C1=1 bench_anchor
 db=${SERVICE_DB:-$WORK/service.db}
 if [ -f "$db" ]; then
@@ -48,10 +48,12 @@ INSERT INTO tickets (company_id, owner_id, created_at, updated_at, version, code
   first_response_due, resolution_due, first_responded_at, response_breached, resolution_breached, reopen_count)
 SELECT 1, 1, t, t, 1, printf('FW-%07d', i), '设备故障报修 ' || i, 'shebeiguzhangbaoxiu' || i, 'sbgzbx',
   'request', $account, $contact, 'phone', 'repair', CASE i % 4 WHEN 0 THEN 'urgent' WHEN 1 THEN 'high' ELSE 'normal' END,
-  (SELECT id FROM qs WHERE k = i % 5),
+  (SELECT id FROM qs WHERE k = (i / 20) % 5),
   CASE WHEN i % 20 <> 0 THEN 'closed' ELSE CASE (i / 20) % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'in_progress' ELSE 'waiting_customer' END END,
-  t, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 97) || ' hours'),
-  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 997) || ' hours'), NULL, 0, 0, 0
+  t, CASE WHEN i % 20 <> 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', t, '+4 hours')
+    ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 97) || ' hours') END,
+  CASE WHEN i % 20 <> 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', t, '+16 hours')
+    ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (i % 997) || ' hours') END, NULL, 0, 0, 0
 FROM (SELECT i, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (i % 700) || ' days') AS t FROM n);
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $ANSWERS - 1)
 INSERT INTO survey_answers (company_id, owner_id, created_at, updated_at, version, survey_id, invitation_id, contact_id,
