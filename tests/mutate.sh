@@ -35,6 +35,8 @@ MUTANTS=(
   "over-allocate%src/modules/commerce.c%s/if (amount <= o.outstanding) return 0;/if (1) return 0;/%commerce%a receipt takes more than the order's outstanding amount"
   "lines-unlocked%src/entity/entity_state.c%s/int refused = st \&\& st->locked \&\& !editable_in(st, r->name);/int refused = 0; (void)st;/%commerce%an approved order's lines can still be changed"
   "rmb-zero%src/util/rmb.c%s/if (pending_zero) put(w, DIGIT\[0\]);/(void)pending_zero;/%commerce%大写 drops the 零 of 壹万零伍元"
+  "get-writes%src/api/mail.c%s/    if (mail_link_info(req->db, req->a, req->params\[0\], &res->body, &e))/    mail_link_opened(req->db, req->params[0]); if (mail_link_info(req->db, req->a, req->params[0], \&res->body, \&e))/%readonly_get%opening an unsubscribe page (a GET) stamps the mail as opened"
+  "mutf7-amp%src/util/mutf7.c%s/rc = run_close(&o, &r) || put(&o, (char)cp) || (cp == '&' \&\& put(&o, '-'));/rc = run_close(\\&o, \\&r) || put(\\&o, (char)cp);/%routes%an IMAP folder name's \"&\" is sent unescaped"
 )
 
 WORK=$(mktemp -d /tmp/kehu-mutate.XXXXXX)

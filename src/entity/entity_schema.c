@@ -233,6 +233,15 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
             if (drop_index(c, old, e)) return -1;
         }
     }
+    /* the metadata's own composite indexes: <table>_cx_<col>_<col>... */
+    for (int i = 0; i < ent->nindexes; i++) {
+        int n = snprintf(name, sizeof name, "%s_cx_", ent->table);
+        for (const char *p = ent->indexes[i]; *p && n < (int)sizeof name - 1; p++)
+            if (*p != ' ') name[n++] = *p == ',' ? '_' : *p;
+        name[n < (int)sizeof name ? n : (int)sizeof name - 1] = '\0';
+        snprintf(cols, sizeof cols, "company_id, %s, id", ent->indexes[i]);
+        if (create_index(c, name, ent->table, cols, 0, e)) return -1;
+    }
     return 0;
 }
 

@@ -332,6 +332,34 @@ static int load_custom_fields(db_conn *c, arena *a, entity_def *ent, field_def *
     return rc < 0 ? err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields") : 0;
 }
 
+/* "indexes": [["queue_id", "status", "resolution_due"], ...]: each a list
+ * of the entity's own fields (not custom: a custom field's column may
+ * move), at most 4. */
+static int parse_indexes(arena *a, json_t *je, entity_def *ent, err *e)
+{
+    json_t *list = json_object_get(je, "indexes"), *cols, *v;
+    size_t i, k;
+    ent->indexes = arena_alloc(a, sizeof(char *) * (json_array_size(list) + 1));
+    json_array_foreach(list, i, cols) {
+        strbuf sb = STRBUF_INIT;
+        int bad = !json_is_array(cols) || !json_array_size(cols) || json_array_size(cols) > 4;
+        json_array_foreach(cols, k, v) {
+            const field_def *f = json_is_string(v) ? meta_field(ent, json_string_value(v)) : NULL;
+            if (!f || f->custom || f->type == FT_JSON) bad = 1;
+            if (bad) break;
+            sb_printf(&sb, "%s%s", k ? ", " : "", meta_column(f));
+        }
+        if (bad) {
+            sb_free(&sb);
+            return err_setf(e, 500, "bad_metadata", "%s 的索引 %zu 无效", "Index %zu of %s is invalid", ent->name, i,
+                            i, ent->name);
+        }
+        ent->indexes[ent->nindexes++] = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+    }
+    return 0;
+}
+
 static void parse_layout(arena *a, json_t *je, entity_def *ent)
 {
     json_t *cols = json_object_get(je, "list_columns"), *v;
@@ -477,7 +505,10 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
     if (named) named->sort_column = "py_full";
     parse_layout(a, je, ent);
     if (company && form_layout_apply(c, a, ent, company, e)) return -1;
-    return parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) || meta_parse_print(je, a, ent, e) ? -1 : 0;
+    return parse_indexes(a, je, ent, e) || parse_ledger(a, je, ent, e) || meta_parse_actions(je, a, ent, e) ||
+                   meta_parse_print(je, a, ent, e)
+               ? -1
+               : 0;
 }
 
 /* Marks the lines of every owned relation with their owner, after all

@@ -177,6 +177,11 @@ typedef struct entity_def {
     int nfields;
     const char **list_columns; /* default list layout */
     int nlist_columns;
+    /* "indexes": more list indexes, each the columns after company_id
+     * ("queue_id, status, resolution_due"; id is appended), for a list whose
+     * filter and order no one-field index serves (entity_schema.c) */
+    const char **indexes;
+    int nindexes;
     layout_group *groups; /* detail layout */
     int ngroups;
     relation_def *relations;

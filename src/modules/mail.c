@@ -27,7 +27,7 @@ static const char *text_of(const json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-/* ---- merge fields: {{contact.name}}, {{account.name}}, {{user.name}} ---- */
+/* ---- merge fields: {{contact.name}}, {{account.name}}, {{user.name}}, {{lead.name}} ---- */
 
 /* The record kinds a merge field may name, and the entity each reads. */
 static const struct {
@@ -36,8 +36,12 @@ static const struct {
     {"contact", "contacts", "联系人", "Contact"},
     {"account", "accounts", "客户", "Account"},
     {"user", "users", "发件人", "Sender"},
+    {"lead", "leads", "线索", "Lead"},
 };
-enum { SRC_CONTACT, SRC_ACCOUNT, SRC_USER, NSOURCES };
+enum { SRC_CONTACT, SRC_ACCOUNT, SRC_USER, SRC_LEAD, NSOURCES };
+
+/* Who a message goes to: a contact (of an account) or a lead. */
+typedef enum { TO_CONTACT, TO_LEAD } recipient_kind;
 
 /* One {{...}} of a template: its source and field, or -1 when unknown. */
 typedef struct merge_ref {
@@ -322,15 +326,16 @@ static int render_message(entity_ctx *c, const merge_data *d, const char *channe
     return rc;
 }
 
-/* Reads what the template uses for one contact: 404 when the contact is
- * not the sender's to see; a linked account they cannot read is marked
- * missing (refused only if a field of it is used). */
-static int merge_load(entity_ctx *c, int64_t contact_id, const int uses[NSOURCES], merge_data *d, err *e)
+/* Reads what the template uses for one recipient (a contact or a lead):
+ * 404 when it is not the sender's to see; a contact's account they cannot
+ * read is marked missing (refused only if a field of it is used). */
+static int merge_load(entity_ctx *c, recipient_kind kind, int64_t id, const int uses[NSOURCES], merge_data *d, err *e)
 {
     memset(d, 0, sizeof *d);
-    d->rec[SRC_CONTACT] = read_as(c, "contacts", contact_id, e);
-    if (!d->rec[SRC_CONTACT]) return -1;
-    json_t *acc = json_object_get(d->rec[SRC_CONTACT], "account_id");
+    int own = kind == TO_LEAD ? SRC_LEAD : SRC_CONTACT;
+    d->rec[own] = read_as(c, SOURCES[own].entity, id, e);
+    if (!d->rec[own]) return -1;
+    json_t *acc = json_object_get(d->rec[SRC_CONTACT], "account_id"); /* NULL for a lead */
     if (uses[SRC_ACCOUNT] && json_is_integer(acc)) {
         d->rec[SRC_ACCOUNT] = read_as(c, "accounts", json_integer_value(acc), e);
         if (!d->rec[SRC_ACCOUNT]) {
@@ -393,11 +398,30 @@ static int template_of(entity_ctx *c, json_t *body, int inline_ok, tmpl *t, err 
     return merge_check(c, t->subject, t->body, t->uses, e);
 }
 
+/* The recipient's record: the contact, or the lead. */
+static const json_t *recipient_of(const merge_data *d)
+{
+    return d->rec[SRC_CONTACT] ? d->rec[SRC_CONTACT] : d->rec[SRC_LEAD];
+}
+
 static const char *address_of(const tmpl *t, const merge_data *d)
 {
     const char *key = strcmp(t->channel, "sms") == 0 ? "mobile" : strcmp(t->channel, "email") == 0 ? "email" : "address";
-    const char *v = text_of(d->rec[SRC_CONTACT], key);
+    const char *v = text_of(recipient_of(d), key);
     return v ? v : "";
+}
+
+/* A template's merge fields must be the recipient's kind: a lead has no
+ * contact or account to merge, a contact no lead. */
+static int merge_fits(const tmpl *t, recipient_kind kind, err *e)
+{
+    if (kind == TO_LEAD && (t->uses[SRC_CONTACT] || t->uses[SRC_ACCOUNT]))
+        return err_set(e, 422, "merge_not_for_recipients", "模板用到了联系人或客户的合并字段，不能发给线索（请改用 {{lead.…}}）",
+                       "The template merges contact or account fields; a lead has none (use {{lead.…}})");
+    if (kind == TO_CONTACT && t->uses[SRC_LEAD])
+        return err_set(e, 422, "merge_not_for_recipients", "模板用到了线索的合并字段，只能发给线索",
+                       "The template merges lead fields; send it to leads");
+    return 0;
 }
 
 int mail_preview(entity_ctx *c, json_t *body, strbuf *out, err *e)
@@ -406,14 +430,16 @@ int mail_preview(entity_ctx *c, json_t *body, strbuf *out, err *e)
         return err_set(e, 403, "forbidden", "没有查看沟通模板的权限", "No permission to view templates");
     tmpl t;
     if (template_of(c, body, 1, &t, e)) return -1;
-    json_t *cid = json_object_get(body, "contact_id");
-    if (!json_is_integer(cid)) {
-        err_add_field(e, "contact_id", "required");
-        return err_set(e, 422, "validation_failed", "请选择预览用的联系人", "Choose a contact to preview for");
+    json_t *cid = json_object_get(body, "contact_id"), *lid = json_object_get(body, "lead_id");
+    recipient_kind kind = lid && !cid ? TO_LEAD : TO_CONTACT;
+    if (!json_is_integer(kind == TO_LEAD ? lid : cid)) {
+        err_add_field(e, kind == TO_LEAD ? "lead_id" : "contact_id", "required");
+        return err_set(e, 422, "validation_failed", "请选择预览用的联系人或线索", "Choose a contact or lead to preview for");
     }
+    if (merge_fits(&t, kind, e)) return -1;
     merge_data d;
     message m;
-    int rc = merge_load(c, json_integer_value(cid), t.uses, &d, e);
+    int rc = merge_load(c, kind, json_integer_value(kind == TO_LEAD ? lid : cid), t.uses, &d, e);
     if (!rc) rc = render_message(c, &d, t.channel, t.subject, t.body, NULL, NULL, &m, e);
     if (!rc) {
         sb_append(out, "{\"channel\":");
@@ -582,18 +608,18 @@ static entity_ctx as_server(entity_ctx *c, auth_user *admin)
     return sc;
 }
 
-static int recipients_named(entity_ctx *c, json_t *list, json_t *ids, err *e)
+static int recipients_named(entity_ctx *c, const char *key, json_t *list, json_t *ids, err *e)
 {
     if (!json_is_array(list) || !json_array_size(list)) {
-        err_add_field(e, "contact_ids", "required");
-        return err_set(e, 422, "validation_failed", "请选择收件的联系人", "Choose the recipients");
+        err_add_field(e, key, "required");
+        return err_set(e, 422, "validation_failed", "请选择收件人", "Choose the recipients");
     }
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
         if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-            err_add_field(e, arena_printf(c->a, "contact_ids[%zu]", i), "invalid_type");
-            return err_set(e, 422, "validation_failed", "联系人编号有误", "A contact id is invalid");
+            err_add_field(e, arena_printf(c->a, "%s[%zu]", key, i), "invalid_type");
+            return err_set(e, 422, "validation_failed", "收件人编号有误", "A recipient id is invalid");
         }
         json_array_append(ids, v);
     }
@@ -623,6 +649,16 @@ static int filter_recipients(entity_ctx *c, json_t *body, json_t *ids, err *e)
     int64_t *found = NULL;
     int n = 0;
     if (list_matches(c, "contacts", body, "filter", &found, &n, e)) return -1;
+    for (int i = 0; i < n; i++) json_array_append_new(ids, json_integer(found[i]));
+    return 0;
+}
+
+/* The leads of a leads list (lead_filter and q) the sender sees. */
+static int lead_recipients(entity_ctx *c, json_t *body, json_t *ids, err *e)
+{
+    int64_t *found = NULL;
+    int n = 0;
+    if (list_matches(c, "leads", body, "lead_filter", &found, &n, e)) return -1;
     for (int i = 0; i < n; i++) json_array_append_new(ids, json_integer(found[i]));
     return 0;
 }
@@ -673,18 +709,19 @@ static int account_recipients(entity_ctx *c, json_t *body, json_t *ids, err *e)
     return rc;
 }
 
-/* 拒收邮件 / 拒收电话短信 of a contact the sender sees (checked by the
- * merge): the flag as stored, whatever the field access shows them. */
-static int refuses_channel(entity_ctx *c, int64_t contact, const char *channel, err *e)
+/* 拒收邮件 / 拒收电话短信 of a contact or lead the sender sees (checked by
+ * the merge): the flag as stored, whatever the field access shows them. */
+static int refuses_channel(entity_ctx *c, recipient_kind kind, int64_t id, const char *channel, err *e)
 {
     if (strcmp(channel, "letter") == 0) return 0;
-    db_stmt *s = db_prepare(c->db,
-                            strcmp(channel, "email") == 0
-                                ? "SELECT do_not_email FROM contacts WHERE id = ? AND company_id = ?"
-                                : "SELECT do_not_call FROM contacts WHERE id = ? AND company_id = ?",
-                            e);
+    const char *sql = kind == TO_LEAD ? (strcmp(channel, "email") == 0
+                                             ? "SELECT do_not_email FROM leads WHERE id = ? AND company_id = ?"
+                                             : "SELECT do_not_call FROM leads WHERE id = ? AND company_id = ?")
+                      : strcmp(channel, "email") == 0 ? "SELECT do_not_email FROM contacts WHERE id = ? AND company_id = ?"
+                                                      : "SELECT do_not_call FROM contacts WHERE id = ? AND company_id = ?";
+    db_stmt *s = db_prepare(c->db, sql, e);
     if (!s) return -1;
-    db_bind_int64(s, 1, contact);
+    db_bind_int64(s, 1, id);
     db_bind_int64(s, 2, c->user->company_id);
     int step = db_step(s);
     int refuses = step == DB_ROW && !db_column_is_null(s, 0) && db_column_int64(s, 0) != 0;
@@ -701,16 +738,19 @@ typedef struct tally {
  * address, or whose merge fields reach what the sender may not read gets
  * its row all the same, 已退订 or 失败 with the reason: the per-recipient
  * status tells. */
-static int queue_one(entity_ctx *c, entity_ctx *sc, const tmpl *t, int64_t contact, int64_t campaign,
-                     const char *batch, const char *public_url, int named, tally *n, err *e)
+static int queue_one(entity_ctx *c, entity_ctx *sc, const tmpl *t, recipient_kind kind, int64_t contact,
+                     int64_t campaign, const char *batch, const char *public_url, int named, tally *n, err *e)
 {
     merge_data d;
-    if (merge_load(c, contact, t->uses, &d, e)) {
+    if (merge_load(c, kind, contact, t->uses, &d, e)) {
         if (e->status != 404 || named) {
             if (e->status == 404) {
                 err_clear(e);
-                err_add_field(e, "contact_ids", "not_found");
-                err_set(e, 422, "validation_failed", "联系人不存在或无权访问", "A contact does not exist or is not yours to see");
+                err_add_field(e, kind == TO_LEAD ? "lead_ids" : "contact_ids", "not_found");
+                if (kind == TO_LEAD)
+                    err_set(e, 422, "validation_failed", "线索不存在或无权访问", "A lead does not exist or is not yours to see");
+                else
+                    err_set(e, 422, "validation_failed", "联系人不存在或无权访问", "A contact does not exist or is not yours to see");
             }
             return merge_data_free(&d), -1;
         }
@@ -725,23 +765,26 @@ static int queue_one(entity_ctx *c, entity_ctx *sc, const tmpl *t, int64_t conta
     err_clear(&why);
     const char *status = "pending", *reason = NULL;
     const char *to = address_of(t, &d);
-    int refuses = refuses_channel(c, contact, t->channel, e);
+    int refuses = refuses_channel(c, kind, contact, t->channel, e);
     if (refuses < 0) return merge_data_free(&d), -1;
     if (render_message(c, &d, t->channel, t->subject, t->body, strcmp(t->channel, "email") == 0 ? token : NULL,
                        public_url, &m, &why)) {
         if (why.status >= 500) return merge_data_free(&d), *e = why, -1;
         status = "failed", reason = why.zh;
     } else if (strcmp(t->channel, "letter") != 0 && refuses) {
-        status = "unsubscribed", reason = strcmp(t->channel, "email") == 0 ? "联系人已拒收邮件" : "联系人已拒收电话短信";
+        status = "unsubscribed", reason = kind == TO_LEAD ? (strcmp(t->channel, "email") == 0 ? "线索已拒收邮件" : "线索已拒收电话短信")
+                                     : strcmp(t->channel, "email") == 0 ? "联系人已拒收邮件" : "联系人已拒收电话短信";
     } else if (strcmp(t->channel, "letter") != 0 && !to[0]) {
-        status = "failed", reason = strcmp(t->channel, "email") == 0 ? "联系人没有电子邮件地址" : "联系人没有手机号码";
+        status = "failed", reason = kind == TO_LEAD ? (strcmp(t->channel, "email") == 0 ? "线索没有电子邮件地址" : "线索没有手机号码")
+                                 : strcmp(t->channel, "email") == 0 ? "联系人没有电子邮件地址" : "联系人没有手机号码";
     } else if (strcmp(t->channel, "letter") == 0) {
         status = "sent"; /* a letter is printed and posted by hand: its merged text is the record */
     }
     char now[ISO_TIME_LEN];
     iso_now(now);
     json_t *b = json_pack("{s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "channel", t->channel, "subject",
-                          m.subject ? m.subject : "", "contact_id", (json_int_t)contact, "batch", batch, "to_address", to,
+                          m.subject ? m.subject : "", kind == TO_LEAD ? "lead_id" : "contact_id", (json_int_t)contact,
+                          "batch", batch, "to_address", to,
                           "body", m.text ? m.text : "", "status", status, "next_attempt_at", now);
     json_t *acc = json_object_get(d.rec[SRC_CONTACT], "account_id");
     if (json_is_integer(acc)) json_object_set(b, "account_id", acc);
@@ -775,19 +818,22 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
     int ways = 0;
     json_object_foreach(body, key, v) {
         int way = !strcmp(key, "contact_ids") || !strcmp(key, "campaign_id") || !strcmp(key, "filter") ||
-                  !strcmp(key, "account_ids") || !strcmp(key, "account_filter");
+                  !strcmp(key, "account_ids") || !strcmp(key, "account_filter") || !strcmp(key, "lead_ids") ||
+                  !strcmp(key, "lead_filter");
         ways += way;
         if (!way && strcmp(key, "template_id") != 0 && strcmp(key, "q") != 0) err_add_field(e, key, "unknown");
     }
     /* q (a list's search box) goes with a list's filter only */
-    int listed = json_object_get(body, "filter") || json_object_get(body, "account_filter");
+    int listed = json_object_get(body, "filter") || json_object_get(body, "account_filter") || json_object_get(body, "lead_filter");
     if (json_object_get(body, "q") && !listed && ways == 1) err_add_field(e, "q", "unknown");
     if (!ways && json_object_get(body, "q")) ways = 1; /* a whole contacts list searched by q */
     if (e->nfields || ways != 1)
-        return err_set(e, 422, "validation_failed", "请给出模板和 contact_ids、campaign_id、filter、account_ids 或 account_filter 之一",
-                       "Give template_id and one of contact_ids, campaign_id, filter, account_ids or account_filter");
+        return err_set(e, 422, "validation_failed",
+                       "请给出模板和 contact_ids、campaign_id、filter、account_ids、account_filter、lead_ids 或 lead_filter 之一",
+                       "Give template_id and one of contact_ids, campaign_id, filter, account_ids, account_filter, lead_ids or lead_filter");
+    recipient_kind kind = json_object_get(body, "lead_ids") || json_object_get(body, "lead_filter") ? TO_LEAD : TO_CONTACT;
     tmpl t;
-    if (template_of(c, body, 0, &t, e)) return -1;
+    if (template_of(c, body, 0, &t, e) || merge_fits(&t, kind, e)) return -1;
     const char *public_url = "";
     if (public_url_of(c, &public_url, e)) return -1;
     if (!strcmp(t.channel, "email") && !public_url[0])
@@ -795,9 +841,11 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
                        "An administrator must first set the public address (for unsubscribe and tracking links)");
     json_t *ids = json_array();
     int64_t campaign = json_integer_value(json_object_get(body, "campaign_id"));
-    int named = json_object_get(body, "contact_ids") != NULL;
+    int named = json_object_get(body, "contact_ids") || json_object_get(body, "lead_ids");
     int by_account = json_object_get(body, "account_ids") || json_object_get(body, "account_filter");
-    int rc = named        ? recipients_named(c, json_object_get(body, "contact_ids"), ids, e)
+    int rc = named        ? recipients_named(c, kind == TO_LEAD ? "lead_ids" : "contact_ids",
+                                             json_object_get(body, kind == TO_LEAD ? "lead_ids" : "contact_ids"), ids, e)
+             : kind == TO_LEAD ? lead_recipients(c, body, ids, e)
              : campaign   ? marketing_campaign_contacts(c, json_object_get(body, "campaign_id"), MAIL_SEND_MAX, ids, e)
              : by_account ? account_recipients(c, body, ids, e)
              : json_object_get(body, "filter") || json_object_get(body, "q")
@@ -817,7 +865,7 @@ int mail_send(entity_ctx *c, json_t *body, strbuf *out, err *e)
     if (!rc && !(rc = db_begin(c->db, e))) {
         size_t i;
         json_array_foreach(ids, i, v) {
-            if ((rc = queue_one(c, &sc, &t, json_integer_value(v), campaign, batch, public_url, named, &n, e))) break;
+            if ((rc = queue_one(c, &sc, &t, kind, json_integer_value(v), campaign, batch, public_url, named, &n, e))) break;
         }
         if (!rc) rc = db_commit(c->db, e);
         else db_rollback(c->db);
@@ -867,7 +915,7 @@ int mail_batch(entity_ctx *c, const char *batch, strbuf *out, err *e)
 /* ---- the links of a message ---- */
 
 typedef struct link_row {
-    int64_t id, company, contact, owner;
+    int64_t id, company, contact, lead, owner; /* contact or lead: the recipient */
     const char *links, *contact_name;
     int opted_out;
 } link_row;
@@ -875,9 +923,10 @@ typedef struct link_row {
 static int find_link(db_conn *db, arena *a, const char *token, link_row *l, err *e)
 {
     db_stmt *s = db_prepare(db,
-                            "SELECT m.id, m.company_id, m.contact_id, m.owner_id, m.links, c.name, c.do_not_email"
+                            "SELECT m.id, m.company_id, m.contact_id, m.owner_id, m.links, COALESCE(c.name, l.name),"
+                            " COALESCE(c.do_not_email, l.do_not_email), m.lead_id"
                             " FROM comm_messages m LEFT JOIN contacts c ON c.id = m.contact_id"
-                            " WHERE m.token = ? AND m.deleted_at IS NULL",
+                            " LEFT JOIN leads l ON l.id = m.lead_id WHERE m.token = ? AND m.deleted_at IS NULL",
                             e);
     if (!s) return -1;
     db_bind_text(s, 1, token ? token : "");
@@ -885,7 +934,8 @@ static int find_link(db_conn *db, arena *a, const char *token, link_row *l, err 
     if (step == DB_ROW) {
         l->id = db_column_int64(s, 0);
         l->company = db_column_int64(s, 1);
-        l->contact = db_column_int64(s, 2);
+        l->contact = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
+        l->lead = db_column_is_null(s, 7) ? 0 : db_column_int64(s, 7);
         l->owner = db_column_is_null(s, 3) ? 0 : db_column_int64(s, 3);
         l->links = arena_printf(a, "%s", db_column_is_null(s, 4) ? "[]" : db_column_text(s, 4));
         l->contact_name = arena_printf(a, "%s", db_column_is_null(s, 5) ? "" : db_column_text(s, 5));
@@ -930,19 +980,22 @@ int mail_link_unsubscribe(db_conn *db, arena *a, const char *token, strbuf *out,
     int rc = db_begin(db, e);
     if (!rc && !l.opted_out) {
         json_t *b = json_pack("{s:b,s:s}", "do_not_email", 1, "email_opt_out_at", now);
-        rc = entity_update(&c, meta_entity(c.m, "contacts"), l.contact, b, 0, e);
+        rc = entity_update(&c, meta_entity(c.m, l.lead ? "leads" : "contacts"), l.lead ? l.lead : l.contact, b, 0, e);
         json_decref(b);
     }
     if (!rc) {
         db_stmt *s = db_prepare(db,
-                                "UPDATE comm_messages SET status = 'unsubscribed', last_error = '联系人已退订',"
-                                " version = version + 1 WHERE company_id = ? AND contact_id = ? AND channel = 'email'"
-                                " AND status = 'pending' AND deleted_at IS NULL",
+                                l.lead ? "UPDATE comm_messages SET status = 'unsubscribed', last_error = '线索已退订',"
+                                         " version = version + 1 WHERE company_id = ? AND lead_id = ? AND channel = 'email'"
+                                         " AND status = 'pending' AND deleted_at IS NULL"
+                                       : "UPDATE comm_messages SET status = 'unsubscribed', last_error = '联系人已退订',"
+                                         " version = version + 1 WHERE company_id = ? AND contact_id = ? AND channel = 'email'"
+                                         " AND status = 'pending' AND deleted_at IS NULL",
                                 e);
         if (!s) rc = -1;
         else {
             db_bind_int64(s, 1, l.company);
-            db_bind_int64(s, 2, l.contact);
+            db_bind_int64(s, 2, l.lead ? l.lead : l.contact);
             if (db_step(s) < 0) rc = db_failed(e);
             db_finalize(s);
         }

@@ -14,6 +14,8 @@
 #include "../auth/session.h"
 #include "../entity/meta_load.h"
 #include "../util/clock.h"
+#include "../util/mutf7.h"
+#include "../util/utf8.h"
 #include "mail_parse.h"
 
 #define MESSAGE_MAX (1024 * 1024) /* bytes of a message read; the rest is not fetched */
@@ -23,6 +25,11 @@
 #define TEXT_MAX 20000   /* tickets.description */
 #define NOTE_MAX 2000    /* ticket_notes.content */
 #define LEAD_NAME_MAX 60 /* leads.name */
+#define FOLDER_CHARS 100 /* a folder's name, in characters */
+/* its modified UTF-7 (at worst "&" 6 letters "-" per character beyond the
+ * BMP), and that percent-encoded in a URL */
+#define FOLDER_WIRE_MAX (FOLDER_CHARS * 8 + 1)
+#define FOLDER_URL_MAX (FOLDER_WIRE_MAX * 3 + 1)
 
 static int db_failed(err *e)
 {
@@ -99,13 +106,19 @@ int mail_inbound_get(entity_ctx *c, strbuf *out, err *e)
     return 0;
 }
 
-/* A folder name goes into the IMAP URL as it is: letters, digits and
- * ._-/ only (a folder in modified UTF-7 is not supported yet). */
+/* A folder name: 1..100 characters of UTF-8 (客服 as well as INBOX),
+ * ASCII only letters, digits, space and ._-/&: nothing that would need
+ * quoting in an IMAP string or end a URL's path. The server is asked for
+ * it in modified UTF-7 (folder_wire). */
 static int folder_ok(const char *f)
 {
-    if (!f[0] || strlen(f) > 100) return 0;
+    size_t n = strlen(f);
+    long chars = utf8_count(f, n);
+    char wire[FOLDER_WIRE_MAX];
+    if (!n || chars < 0 || chars > FOLDER_CHARS || mutf7_encode(f, wire, sizeof wire)) return 0;
     for (const char *p = f; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-/", *p)))
+        if ((unsigned char)*p < 0x80 && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                          (*p >= '0' && *p <= '9') || strchr("._-/& ", *p)))
             return 0;
     return 1;
 }
@@ -130,7 +143,8 @@ static int settings_invalid(entity_ctx *c, json_t *body, err *e)
         if (!text && !integer && strcmp(key, "enabled")) err_add_field(e, key, "unknown");
         else if (text ? !json_is_string(v) : integer ? !json_is_integer(v) : !json_is_boolean(v))
             err_add_field(e, key, "invalid_type");
-        else if (text && (strlen(json_string_value(v)) > 300 || strpbrk(json_string_value(v), "\r\n")))
+        else if (text && (strlen(json_string_value(v)) > (strcmp(key, "folder") ? 300u : FOLDER_CHARS * 4u) ||
+                          strpbrk(json_string_value(v), "\r\n")))
             err_add_field(e, key, "invalid");
     }
     if (e->nfields) return err_set(e, 422, "validation_failed", "接收邮箱设置有误", "Invalid mailbox settings");
@@ -195,7 +209,10 @@ int mail_inbound_put(entity_ctx *c, json_t *body, strbuf *out, err *e)
 
 typedef struct mailbox {
     int64_t company, port, queue, acting_user, uid_validity, last_uid;
-    char host[301], tls[16], user[301], password[301], folder[101], creates[16], key[800], polled_key[800];
+    char host[301], tls[16], user[301], password[301], folder[FOLDER_CHARS * 4 + 1], creates[16],
+        key[1200], polled_key[1200];
+    char wire[FOLDER_WIRE_MAX];    /* the folder in modified UTF-7, for commands */
+    char url_folder[FOLDER_URL_MAX]; /* that, percent-encoded, for the URL */
 } mailbox;
 
 typedef struct download {
@@ -223,7 +240,7 @@ static size_t take_bytes(char *buf, size_t size, size_t n, void *arg)
 static int imap_request(CURL *h, const mailbox *b, const char *path, const char *command, download *d, char *error,
                         size_t error_len)
 {
-    char url[600], curl_error[CURL_ERROR_SIZE] = "";
+    char url[FOLDER_URL_MAX + 400], curl_error[CURL_ERROR_SIZE] = "";
     snprintf(url, sizeof url, "%s://%s:%lld/%s", strcmp(b->tls, "tls") == 0 ? "imaps" : "imap", b->host,
              (long long)b->port, path);
     curl_easy_reset(h);
@@ -247,8 +264,8 @@ static int imap_request(CURL *h, const mailbox *b, const char *path, const char 
 /* The folder's UIDVALIDITY (STATUS), 0 when the answer has none. */
 static int64_t uid_validity(CURL *h, const mailbox *b, char *error, size_t error_len)
 {
-    char command[160];
-    snprintf(command, sizeof command, "STATUS \"%s\" (UIDVALIDITY)", b->folder);
+    char command[FOLDER_WIRE_MAX + 40];
+    snprintf(command, sizeof command, "STATUS \"%s\" (UIDVALIDITY)", b->wire);
     download d = {STRBUF_INIT, 4096, 0};
     int64_t v = -1;
     if (!imap_request(h, b, "", command, &d, error, error_len)) {
@@ -273,7 +290,7 @@ static int new_uids(CURL *h, const mailbox *b, int64_t *uids, int *more, char *e
     char command[64];
     snprintf(command, sizeof command, "UID SEARCH UID %lld:*", (long long)b->last_uid + 1);
     download d = {STRBUF_INIT, 4 * 1024 * 1024, 0};
-    if (imap_request(h, b, b->folder, command, &d, error, error_len)) return sb_free(&d.data), -1;
+    if (imap_request(h, b, b->url_folder, command, &d, error, error_len)) return sb_free(&d.data), -1;
     int n = 0, cap = 4096;
     int64_t *all = malloc(sizeof *all * (size_t)cap);
     const char *p = strstr(sb_str(&d.data), "SEARCH");
@@ -557,6 +574,28 @@ static int process(db_conn *db, const mailbox *b, auth_user *u, int64_t uid, con
 
 /* ---- the poll ---- */
 
+/* The folder as the server knows it: modified UTF-7 in commands (STATUS),
+ * and that percent-encoded in the URL ("&" "+" "," and " " would otherwise
+ * mean something there; libcurl decodes the path before it asks). A name
+ * saved before the check (or changed behind it) is sent as it is. */
+static void folder_wire(mailbox *b)
+{
+    if (mutf7_encode(b->folder, b->wire, sizeof b->wire))
+        snprintf(b->wire, sizeof b->wire, "%s", b->folder);
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)b->wire; *p && n + 4 < sizeof b->url_folder; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-~/", *p)) {
+            b->url_folder[n++] = (char)*p;
+        } else {
+            b->url_folder[n++] = '%';
+            b->url_folder[n++] = HEX[*p >> 4];
+            b->url_folder[n++] = HEX[*p & 15];
+        }
+    }
+    b->url_folder[n] = '\0';
+}
+
 static int load_mailbox(db_conn *db, int64_t company, mailbox *b)
 {
     err e;
@@ -582,6 +621,7 @@ static int load_mailbox(db_conn *db, int64_t company, mailbox *b)
         b->uid_validity = db_column_int64(s, 10);
         b->last_uid = db_column_int64(s, 11);
         snprintf(b->key, sizeof b->key, "%s:%lld/%s/%s", b->host, (long long)b->port, b->user, b->folder);
+        folder_wire(b);
     }
     db_finalize(s);
     return step == DB_ROW ? 0 : -1;
@@ -628,8 +668,8 @@ static int poll_mailbox(db_conn *db, mailbox *b, char *error, size_t error_len, 
     if (validity >= 0) restart_if_moved(db, b, validity);
     int n = validity >= 0 ? new_uids(h, b, uids, more, error, error_len) : -1;
     for (int i = 0; i < n; i++) {
-        char path[200];
-        snprintf(path, sizeof path, "%s;UIDVALIDITY=%lld;UID=%lld;PARTIAL=0.%d", b->folder, (long long)b->uid_validity,
+        char path[FOLDER_URL_MAX + 100];
+        snprintf(path, sizeof path, "%s;UIDVALIDITY=%lld;UID=%lld;PARTIAL=0.%d", b->url_folder, (long long)b->uid_validity,
                  (long long)uids[i], MESSAGE_MAX);
         download d = {STRBUF_INIT, MESSAGE_MAX, 0};
         if (imap_request(h, b, path, NULL, &d, error, error_len)) {

@@ -255,8 +255,10 @@ static int load_outgoing(db_conn *db, int64_t id, outgoing *o, int64_t *attempts
     err_clear(&e);
     db_stmt *s = db_prepare(db,
                             "SELECT m.company_id, m.contact_id, m.channel, m.to_address, m.token, m.subject, m.body,"
-                            " m.html, m.attempts, CASE WHEN m.channel = 'email' THEN c.do_not_email ELSE c.do_not_call END"
-                            " FROM comm_messages m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.id = ?",
+                            " m.html, m.attempts, CASE WHEN m.channel = 'email' THEN COALESCE(c.do_not_email, l.do_not_email)"
+                            " ELSE COALESCE(c.do_not_call, l.do_not_call) END"
+                            " FROM comm_messages m LEFT JOIN contacts c ON c.id = m.contact_id"
+                            " LEFT JOIN leads l ON l.id = m.lead_id WHERE m.id = ?",
                             &e);
     if (!s) return -1;
     db_bind_int64(s, 1, id);
@@ -264,7 +266,7 @@ static int load_outgoing(db_conn *db, int64_t id, outgoing *o, int64_t *attempts
     if (step == DB_ROW) {
         o->id = id;
         o->company = db_column_int64(s, 0);
-        o->contact = db_column_int64(s, 1);
+        o->contact = db_column_is_null(s, 1) ? 0 : db_column_int64(s, 1);
         snprintf(o->channel, sizeof o->channel, "%s", db_column_is_null(s, 2) ? "" : db_column_text(s, 2));
         snprintf(o->to, sizeof o->to, "%s", db_column_is_null(s, 3) ? "" : db_column_text(s, 3));
         snprintf(o->token, sizeof o->token, "%s", db_column_is_null(s, 4) ? "" : db_column_text(s, 4));
@@ -324,7 +326,7 @@ static void deliver(db_conn *db, CURL *h, company_mail *m, int64_t id)
     const char *status = "sent";
     if (o.refuses) {
         status = "unsubscribed";
-        snprintf(error, sizeof error, "%s", !strcmp(o.channel, "email") ? "联系人已拒收邮件" : "联系人已拒收电话短信");
+        snprintf(error, sizeof error, "%s", !strcmp(o.channel, "email") ? "收件人已拒收邮件" : "收件人已拒收电话短信");
     } else if (!strcmp(o.channel, "email")) {
         if (smtp_send(h, m, &o, error, sizeof error)) status = "failed";
     } else if (!strcmp(o.channel, "sms")) {

@@ -5,8 +5,11 @@ into a temporary directory (no system service, nothing outside it).
     python3 imap_server.py PORT USER PASSWORD
 
 Prints "ready" once dovecot answers on 127.0.0.1:PORT. Then each line on
-stdin is a JSON object {"raw": "<base64 of a message>"}, appended to
-USER's INBOX over IMAP; the answer is a line {"uid": N}. On end of input
+stdin is a JSON object {"raw": "<base64 of a message>", "folder": NAME?},
+appended to USER's INBOX (or the folder NAME, made when missing; a
+non-ASCII name such as 客服 is sent in IMAP's modified UTF-7, encoded here
+with Python's own UTF-7 codec, not the server's encoder) over IMAP; the
+answer is a line {"uid": N}. On end of input
 (or SIGTERM) dovecot is stopped and the directory removed.
 """
 import base64
@@ -64,6 +67,26 @@ service stats {{
   user = {user}
 }}
 """
+
+
+def mutf7(name):
+    """RFC 3501 §5.1.3: printable ASCII as itself ("&" as "&-"), other runs
+    as UTF-7's base64 of UTF-16 with "&" for "+" and "," for "/"."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            b64 = ''.join(run).encode('utf-7').decode('ascii')  # "+....-"
+            out.append('&' + b64[1:].rstrip('-').replace('/', ',') + '-')
+            run.clear()
+    for ch in name:
+        if 0x20 <= ord(ch) < 0x7f:
+            flush()
+            out.append('&-' if ch == '&' else ch)
+        else:
+            run.append(ch)
+    flush()
+    return ''.join(out)
 
 
 def run_as():
@@ -125,8 +148,12 @@ def main():
         if imap is None:
             imap = imaplib.IMAP4('127.0.0.1', port)
             imap.login(user, password)
-        raw = base64.b64decode(json.loads(line)['raw'])
-        typ, data = imap.append('INBOX', None, None, raw)
+        msg = json.loads(line)
+        raw = base64.b64decode(msg['raw'])
+        folder = mutf7(msg.get('folder') or 'INBOX')
+        if folder != 'INBOX':
+            imap.create('"%s"' % folder)  # NO when it exists: fine
+        typ, data = imap.append('"%s"' % folder, None, None, raw)
         uid = int(data[0].split()[2].rstrip(b']')) if typ == 'OK' else 0
         print(json.dumps({'uid': uid}), flush=True)
     stop()

@@ -4,7 +4,8 @@
 // message of a bulk send received exactly once, retries after the SMTP
 // server was down, unsubscribe, open and click tracking (no open
 // redirect), SMS through the test-double gateway, and merge fields that
-// cannot reach what the sender may not read. KEHU_TEST_MAIL_COUNT sets the
+// cannot reach what the sender may not read; 群发 to leads (their own
+// address, {{lead.…}} fields, 拒收 and unsubscribe on the lead). KEHU_TEST_MAIL_COUNT sets the
 // bulk size (default 1000; the issue's 10000 is measured in bench/RESULTS.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -280,4 +281,75 @@ test('from a list: selected accounts reach their contacts, "all matching" takes 
   assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, contact_ids: [c1.id], q: 'x' }), 422, 'validation_failed');
   assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, account_ids: ['x'] }), 422, 'validation_failed');
   assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, account_filter: 'x' }), 422, 'validation_failed');
+});
+
+test('to leads: the lead\'s address and merge fields, 拒收 honoured, unsubscribe on the lead, templates of the wrong kind refused', async () => {
+  const offer = created(await admin.post('/api/v1/comm_templates', { name: '线索报价邀请', channel: 'email',
+    subject: '{{lead.name}}，{{lead.company}}的专属报价', body: '尊敬的{{lead.name}}：\n请查看报价 https://www.xingjian.example/offer\n{{user.name}}' }));
+  const text = created(await admin.post('/api/v1/comm_templates', { name: '线索短信', channel: 'sms', body: '【行健动力】{{lead.name}}您好，样品已寄出。' }));
+  const mk = body => admin.post('/api/v1/leads', { company: '南通线索群发机电有限公司', ...body }).then(created);
+  const wang = await mk({ name: '王强', email: 'wangqiang@lead.example', mobile: '13700003333' });
+  const quiet = await mk({ name: '李静', email: 'lijing@lead.example', do_not_email: true });
+  const none = await mk({ name: '张伟' });
+  const other = await mk({ name: '赵刚', company: '扬州另一家公司', email: 'zhaogang@lead.example' });
+  // the preview merges the lead; a template of contact fields is not for leads, nor a lead template for contacts
+  const p = ok(await admin.post('/api/v1/communications/preview', { template_id: offer.id, lead_id: wang.id }));
+  assert.equal(p.to, 'wangqiang@lead.example');
+  assert.equal(p.subject, '王强，南通线索群发机电有限公司的专属报价');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: template.id, lead_ids: [wang.id] }), 422, 'merge_not_for_recipients');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: offer.id, contact_ids: [contact.id] }), 422, 'merge_not_for_recipients');
+  assertError(assert, await admin.post('/api/v1/communications/preview', { template_id: template.id, lead_id: wang.id }), 422, 'merge_not_for_recipients');
+  const before = received().length;
+  const r = ok(await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_ids: [wang.id, quiet.id, none.id] }));
+  assert.deepEqual([r.queued, r.unsubscribed, r.failed, r.skipped], [1, 1, 1, 0]);
+  const b = await batchDone(admin, r.batch);
+  assert.equal(b.sent, 1, JSON.stringify(b));
+  const rows = await messagesOf(r.batch);
+  assert.deepEqual(rows.map(m => [m.lead_id, m.contact_id ?? null, m.status]).sort((x, y) => x[0] - y[0]),
+    [[wang.id, null, 'sent'], [quiet.id, null, 'unsubscribed'], [none.id, null, 'failed']].sort((x, y) => x[0] - y[0]));
+  assert.match(rows.find(m => m.lead_id === none.id).last_error, /线索没有电子邮件地址/);
+  await sleep(300);
+  const got = received().slice(before);
+  assert.equal(got.length, 1);
+  assert.deepEqual(got[0].to, ['wangqiang@lead.example']);
+  assert.equal(got[0].subject, '王强，南通线索群发机电有限公司的专属报价');
+  assert.match(got[0].html, /点击退订/);
+  // logged on the lead: its related list 通讯记录
+  const related = ok(await admin.get(`/api/v1/leads/${wang.id}/related/communications`)).items;
+  assert.deepEqual(related.map(m => m.batch), [r.batch]);
+  // the unsubscribe link sets the lead's 拒收邮件, and a later send honours it
+  const token = ok(await admin.get(`/api/v1/comm_messages/${rows.find(m => m.lead_id === wang.id).id}`)).token;
+  assert.deepEqual(ok(await srv.request('GET', `/api/v1/mail-links/${token}`)), { contact_name: '王**', unsubscribed: false });
+  ok(await srv.request('POST', `/api/v1/mail-links/${token}/unsubscribe`));
+  const lead = ok(await admin.get(`/api/v1/leads/${wang.id}`));
+  assert.equal(lead.do_not_email, true);
+  assert.ok(lead.email_opt_out_at);
+  // every lead of a list (its filter and search): 王强 now refuses email, 赵刚 is not in the list
+  const all = ok(await admin.post('/api/v1/communications/send', { template_id: offer.id, q: '南通',
+    lead_filter: { field: 'email', op: 'contains', value: '@lead.example' } }));
+  assert.deepEqual([all.queued, all.unsubscribed, all.failed], [0, 2, 0]);
+  const wide = ok(await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_filter: { field: 'email', op: 'contains', value: '@lead.example' } }));
+  assert.deepEqual([wide.queued, wide.unsubscribed], [1, 2]);
+  await until('赵刚\'s email', async () => received().some(m => m.to[0] === 'zhaogang@lead.example'));
+  assert.equal(received().filter(m => m.to[0] === 'wangqiang@lead.example').length, 1, 'nothing after the unsubscribe');
+  assert.equal(received().filter(m => m.to[0] === 'zhaogang@lead.example').length, 1);
+  assert.ok(other.id);
+  // SMS to a lead's mobile (拒收邮件 does not stop a text)
+  const s = ok(await admin.post('/api/v1/communications/send', { template_id: text.id, lead_ids: [wang.id] }));
+  assert.equal(s.queued, 1);
+  await batchDone(admin, s.batch);
+  assert.ok(ok(await admin.get('/api/v1/communications/sms-outbox')).items.some(m => m.phone === '13700003333' && m.text === '【行健动力】王强您好，样品已寄出。'));
+  // a lead the sender cannot see is 422; bad ids are 422
+  created(await admin.post('/api/v1/users', { username: 'leadsend', name: '线索专员', password: PW }));
+  const plain = await srv.client('leadsend', PW);
+  const refused = await plain.post('/api/v1/communications/send', { template_id: offer.id, lead_ids: [wang.id] });
+  assert.ok(refused.status === 422 || refused.status === 403, refused.text);
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_ids: ['x'] }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_ids: [] }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_ids: [wang.id], contact_ids: [contact.id] }), 422, 'validation_failed');
+  assertError(assert, await admin.post('/api/v1/communications/send', { template_id: offer.id, lead_filter: 'x' }), 422, 'validation_failed');
+  // converting the lead keeps its 拒收邮件 on the new contact
+  ok(await admin.post(`/api/v1/leads/${wang.id}/actions/convert`, {}));
+  const c = ok(await admin.get(`/api/v1/contacts/${ok(await admin.get(`/api/v1/leads/${wang.id}`)).converted_contact_id}`));
+  assert.equal(c.do_not_email, true);
 });

@@ -6,7 +6,8 @@
 // onto the ticket as 处理记录 or onto the lead as 行动记录; two server
 // processes polling the same mailbox process every message exactly once;
 // hostile mail (scripts, huge, odd charsets, broken UTF-8) is text, bounded,
-// never a 500.
+// never a 500; a folder named in Chinese (客服) is polled (its name sent in
+// IMAP modified UTF-7).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -41,11 +42,11 @@ async function startImap() {
   const first = await lines.next();
   assert.equal(first.value, 'ready', 'dovecot started');
 }
-/* Appends one message (headers and body as given, bytes or text) to the INBOX; its UID. */
-async function deliver(headers, body) {
+/* Appends one message (headers and body as given, bytes or text) to the INBOX, or to `folder`; its UID. */
+async function deliver(headers, body, folder) {
   const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
   const raw = Buffer.concat([Buffer.from(head + '\r\n\r\n'), Buffer.isBuffer(body) ? body : Buffer.from(body)]);
-  imap.stdin.write(JSON.stringify({ raw: raw.toString('base64') }) + '\n');
+  imap.stdin.write(JSON.stringify({ raw: raw.toString('base64'), folder }) + '\n');
   return JSON.parse((await lines.next()).value).uid;
 }
 const mailbox = async () => ok(await admin.get('/api/v1/communications/mailbox'));
@@ -167,4 +168,23 @@ test('two server processes poll the same mailbox: every message is processed exa
   assert.equal(new Set(tickets.map(t => t.subject)).size, tickets.length, 'no message made twice');
   const all = ok(await admin.get(`/api/v1/tickets?limit=200&filter=${filterParam({ field: 'subject', op: 'contains', value: '批量报修' })}`)).items;
   assert.equal(all.length, 20);
+});
+
+test('a folder named in Chinese is polled: 客服 goes to the server as &W6JnDQ-', async () => {
+  for (const folder of ['客服"', 'a%20b', 'x\ty', '客'.repeat(101), ''])
+    assert.ok((await admin.req('PUT', '/api/v1/communications/mailbox', { body: { folder } })).json.error.fields.folder, folder);
+  // the message waits in 客服 (made by the IMAP helper with Python's own UTF-7 codec), none in INBOX
+  const uid = await deliver({ From: 'zhoukai@hengtai.example', Subject: '客服文件夹的来信', 'Message-ID': '<cn-folder-1@hengtai.example>' },
+    '这封信在「客服」文件夹里。', '客服');
+  const s = ok(await admin.req('PUT', '/api/v1/communications/mailbox', { body: { folder: '客服' } }));
+  assert.equal(s.folder, '客服');
+  const m = await until('the 客服 message', async () => (await mailbox()).recent.find(r => r.subject === '客服文件夹的来信'));
+  assert.equal(m.uid, uid);
+  assert.equal(m.outcome, 'created');
+  const t = ok(await admin.get(`/api/v1/tickets/${m.record_id}`));
+  assert.equal(t.account_id, account.id);
+  assert.ok(t.description.includes('「客服」文件夹'));
+  const box = await mailbox();
+  assert.equal(box.last_error || '', '', 'the server knew the folder');
+  assert.equal(box.last_uid, uid, 'the UIDs of 客服, not of the INBOX');
 });

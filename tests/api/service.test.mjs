@@ -7,7 +7,7 @@
 // The breach sweep is the server's job (every round here), never a GET's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, BACKEND } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
@@ -69,6 +69,17 @@ test('the metadata: tickets in 客户服务 with their state machine and actions
   assert.deepEqual(t.fields.find(f => f.name === 'kind').options.map(o => o.label), ['服务请求', '客户投诉', '咨询', '反馈留言']);
   assert.ok(meta.menu.find(g => g.key === 'service').items.includes('tickets'));
   for (const name of ['sla_rules', 'service_queues', 'work_calendars']) assert.ok(meta.entities.find(e => e.name === name), name);
+});
+
+test('the ticket queue has its own index (metadata "indexes"): queue, status, then the deadline', async () => {
+  const names = BACKEND === 'sqlite'
+    ? srv.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND name LIKE 'tickets_cx_%' ORDER BY name")
+    : srv.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'tickets' AND indexname LIKE 'tickets_cx_%' ORDER BY indexname");
+  assert.deepEqual(names.split('\n'), ['tickets_cx_queue_id_status_resolution_due', 'tickets_cx_status_resolution_due']);
+  const def = BACKEND === 'sqlite'
+    ? srv.sql("SELECT sql FROM sqlite_master WHERE name = 'tickets_cx_queue_id_status_resolution_due'")
+    : srv.sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'tickets_cx_queue_id_status_resolution_due'");
+  assert.match(def, /company_id, queue_id, status, resolution_due, id\)? WHERE \(?deleted_at IS NULL/);
 });
 
 test('the first ticket seeds the company calendar with the national holidays and 调休 days', async () => {

@@ -1,7 +1,8 @@
 // mail.test.mjs - 通讯中心 in the browser: a 沟通模板's tab shows the merge
 // fields and the message merged for a contact (a hostile name as text), a
 // campaign's 批量沟通 follows each recipient to 已发送 (SMS through the test
-// gateway), the 接收邮箱 set up on 邮件设置 turns a customer's mail (from a
+// gateway), 群发 from the contacts and the leads lists (the lead's own
+// address, its 拒收邮件 honoured), the 接收邮箱 set up on 邮件设置 turns a customer's mail (from a
 // dovecot on loopback) into a 服务工单 linked from the page, and the
 // unsubscribe link opens a page without signing in.
 import { describe, it as nodeIt, before, after } from 'node:test';
@@ -60,9 +61,9 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
   it('a campaign\'s 批量沟通 shows each recipient\'s status until all are sent', async () => {
     await page.goto(`${srv.base}/campaigns/${campaign.id}`);
     await page.locator('[data-test=bulk-send]').click();
-    await page.locator('[data-test=bulk-template]').click();
+    await page.locator('[data-test=send-template]').click();
     await page.locator('.el-select-dropdown__item', { hasText: '推介会短信提醒' }).click();
-    await page.locator('[data-test=bulk-go]').click();
+    await page.locator('[data-test=send-go]').click();
     await page.locator('[data-test=bulk-counts]').getByText('共 2 条：已发送 2').waitFor({ timeout: 20000 });
     assert.equal(await page.locator('[data-test=bulk-rows] .el-table__row').count(), 2);
     await page.locator('[data-test=bulk-rows]').getByText('已发送').first().waitFor();
@@ -77,10 +78,10 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
     await table.locator('.el-table__row').first().waitFor();
     await table.locator('thead .el-checkbox').first().click();
     await page.locator('[data-test=list-bulk-send]').click();
-    await page.locator('[data-test=list-bulk-template]').click();
+    await page.locator('[data-test=send-template]').click();
     await page.locator('.el-select-dropdown__item', { hasText: '推介会短信提醒' }).click();
     await page.locator('[data-test=list-bulk-selected]').getByText('选中的 2 位联系人').waitFor();
-    await page.locator('[data-test=list-bulk-go]').click();
+    await page.locator('[data-test=send-go]').click();
     await page.locator('[data-test=bulk-counts]').getByText('共 2 条：已发送 2').waitFor({ timeout: 20000 });
     await screenshot(page, 'mail-03-list-bulk');
     await page.keyboard.press('Escape');
@@ -89,12 +90,43 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
     await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').press('Enter');
     await table.locator('.el-table__row').filter({ hasText: '陈静' }).waitFor();
     await page.locator('[data-test=list-bulk-send]').click();
-    await page.locator('[data-test=list-bulk-template]').click();
+    await page.locator('[data-test=send-template]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '推介会短信提醒' }).click();
     await page.locator('[data-test=list-bulk-all]').getByText('列表中全部 1 位联系人').click();
-    await page.locator('[data-test=list-bulk-go]').click();
+    await page.locator('[data-test=send-go]').click();
     await page.locator('[data-test=bulk-counts]:visible').getByText('共 1 条：已发送 1').waitFor({ timeout: 20000 });
     await page.keyboard.press('Escape');
+  });
+
+  it('群发 from the leads list: a lead template to the selected leads, the one who refuses email gets nothing', async () => {
+    const mk = body => api('POST', '/leads', { company: '南通群发线索机电有限公司', ...body });
+    await mk({ name: '王强', email: 'wangqiang@lead.example', mobile: '13700003333' });
+    await mk({ name: '李静', email: 'lijing@lead.example', do_not_email: true });
+    await api('POST', '/comm_templates', { name: '线索报价邀请', channel: 'email', subject: '{{lead.name}}，{{lead.company}}的专属报价',
+      body: '尊敬的{{lead.name}}：\n请查看报价 https://www.xingjian.example/offer' });
+    await page.goto(`${srv.base}/leads`);
+    const table = page.locator('[data-test=list-table]');
+    await table.locator('.el-table__row').filter({ hasText: '李静' }).waitFor();
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').fill('南通群发');
+    await page.getByPlaceholder('输入名称、电话或拼音首字母搜索').press('Enter');
+    await table.locator('.el-table__row').filter({ hasText: '王强' }).waitFor();
+    await table.locator('thead .el-checkbox').first().click();
+    await page.locator('[data-test=list-bulk-send]').click();
+    await page.locator('[data-test=send-template]:visible').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '线索报价邀请' }).click();
+    await page.locator('[data-test=list-bulk-selected]:visible').getByText('选中的 2 条线索').waitFor();
+    await page.locator('[data-test=send-go]:visible').click();
+    const counts = page.locator('[data-test=bulk-counts]:visible');
+    await counts.getByText(/共 2 条：.*已退订 1/).waitFor({ timeout: 20000 });
+    const rows = page.locator('[data-test=bulk-rows]:visible');
+    await rows.getByText('李静').waitFor();
+    await rows.getByText('已退订').waitFor();
+    await rows.getByText('王强').waitFor();
+    await screenshot(page, 'mail-07-leads-bulk');
+    await page.keyboard.press('Escape');
+    const sent = await api('GET', `/comm_messages?filter=${encodeURIComponent(JSON.stringify({ field: 'to_address', op: 'eq', value: 'wangqiang@lead.example' }))}`, undefined, 200);
+    assert.equal(sent.items.length, 1);
+    assert.equal(sent.items[0].subject, '王强，南通群发线索机电有限公司的专属报价');
   });
 
   it('邮件设置 → 接收邮箱: a customer\'s mail becomes a 服务工单, linked from the list of recent mail', async () => {

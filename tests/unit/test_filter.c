@@ -84,6 +84,24 @@ static void values_are_bound_never_pasted(void **state)
     assert_string_equal(sql, "1=1");
 }
 
+/* "few": a planner hint on SQLite only; the rows selected are the same. */
+static void few_is_a_hint_for_sqlite(void **state)
+{
+    (void)state;
+    char sql[512];
+    int n = 0;
+    const char *json = "{\"field\":\"grade\",\"op\":\"in\",\"value\":[\"A\",\"B\"],\"few\":true}";
+    assert_null(compile(json, DB_SQLITE, sql, sizeof sql, &n));
+    assert_string_equal(sql, "likelihood((t.grade IN (?, ?)), 0.05)");
+    assert_int_equal(n, 2);
+    assert_null(compile(json, DB_POSTGRES, sql, sizeof sql, &n));
+    assert_string_equal(sql, "(t.grade IN (?, ?))");
+    assert_null(compile("{\"field\":\"grade\",\"op\":\"eq\",\"value\":\"A\",\"few\":false}", DB_SQLITE, sql, sizeof sql, &n));
+    assert_string_equal(sql, "(t.grade = ?)");
+    assert_string_equal(compile("{\"field\":\"grade\",\"op\":\"eq\",\"value\":\"A\",\"few\":1}", DB_SQLITE, sql, sizeof sql, NULL), "bad_filter");
+    assert_string_equal(ids("{\"field\":\"grade\",\"op\":\"in\",\"value\":[\"A\"],\"few\":true}"), "1");
+}
+
 static void bad_filters_are_400(void **state)
 {
     char sql[256];
@@ -245,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(values_are_bound_never_pasted),
+        cmocka_unit_test(few_is_a_hint_for_sqlite),
         cmocka_unit_test(bad_filters_are_400),
         cmocka_unit_test(depth_nodes_and_in_lists_are_bounded),
         cmocka_unit_test(operators_select_the_right_rows),

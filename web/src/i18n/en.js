@@ -293,7 +293,7 @@ export default {
   },
   mail: {
     tab: 'Merge fields and preview', fields: 'Merge fields (click to copy, paste into subject or body)', copied: 'Copied {key}', previewFor: 'Preview for',
-    pickContact: 'Choose a contact', to: 'To', subject: 'Subject', preview: 'Preview', noContact: 'Choose a contact to see the merged message',
+    pickContact: 'Choose a contact', pickLead: 'Choose a lead', to: 'To', subject: 'Subject', preview: 'Preview', noContact: 'Choose a contact to see the merged message',
     links: 'Links in the email (tracked when clicked)', bulk: 'Bulk send', send: 'Send', template: 'Template', recipients: 'Recipients',
     byCampaign: 'Campaign members', byContacts: 'Chosen contacts', campaign: 'Campaign', contacts: 'Contacts',
     queued: '{queued} queued, {unsubscribed} opted out, {failed} failed', progress: 'Progress',
@@ -305,7 +305,8 @@ export default {
     sms: 'SMS gateway', smsNone: 'None', smsTest: 'Test gateway (records, does not send)', save: 'Save', saved: 'Saved',
     listBulk: 'Send email/SMS', selectedContacts: 'The {n} selected contacts', allContacts: 'All {n} contacts of the list',
     selectedAccounts: 'The contacts of the {n} selected accounts', allAccounts: 'The contacts of all {n} accounts of the list',
-    listBulkNote: 'Contacts who unsubscribed or refuse the channel get nothing; sending is queued at the rate of the mail settings.',
+    selectedLeads: 'The {n} selected leads', allLeads: 'All {n} leads of the list', lead: 'Lead',
+    listBulkNote: 'Recipients who unsubscribed or refuse the channel get nothing; sending is queued at the rate of the mail settings.',
     inboxTitle: 'Inbound mailbox (mail becomes tickets or leads)', imapHost: 'IMAP server', folder: 'Folder', creates: 'Mail becomes',
     createsTicket: 'Service tickets (strangers: leads)', createsLead: 'Leads', queue: 'Tickets go to queue', enabled: 'Receive mail',
     polledAt: 'Last checked', lastError: 'Receiving error', recent: 'Recent mail', outcome: 'Outcome', from_: 'From',

@@ -295,7 +295,7 @@ export default {
   },
   mail: {
     tab: '合并字段与预览', fields: '合并字段（点击复制，粘贴到主题或正文）', copied: '已复制 {key}', previewFor: '预览收件人',
-    pickContact: '选择联系人', to: '收件人', subject: '主题', preview: '预览', noContact: '选择一位联系人查看合并后的效果',
+    pickContact: '选择联系人', pickLead: '选择线索', to: '收件人', subject: '主题', preview: '预览', noContact: '选择一位联系人查看合并后的效果',
     links: '邮件中的链接（点击将经过跟踪跳转）', bulk: '批量沟通', send: '发送', template: '沟通模板', recipients: '收件人',
     byCampaign: '市场活动成员', byContacts: '选定联系人', campaign: '市场活动', contacts: '联系人',
     queued: '已排队 {queued} 条，拒收 {unsubscribed} 条，失败 {failed} 条', progress: '发送进度',
@@ -307,7 +307,8 @@ export default {
     sms: '短信网关', smsNone: '未配置', smsTest: '测试网关（只记录，不发送）', save: '保存', saved: '已保存',
     listBulk: '群发邮件/短信', selectedContacts: '选中的 {n} 位联系人', allContacts: '列表中全部 {n} 位联系人',
     selectedAccounts: '选中的 {n} 个客户的联系人', allAccounts: '列表中全部 {n} 个客户的联系人',
-    listBulkNote: '已退订或拒收的联系人不会收到；发送按邮件设置中的速率排队进行。',
+    selectedLeads: '选中的 {n} 条线索', allLeads: '列表中全部 {n} 条线索', lead: '线索',
+    listBulkNote: '已退订或拒收的收件人不会收到；发送按邮件设置中的速率排队进行。',
     inboxTitle: '接收邮箱（来信生成服务工单或销售线索）', imapHost: 'IMAP 服务器', folder: '文件夹', creates: '来信生成',
     createsTicket: '服务工单（陌生发件人生成销售线索）', createsLead: '销售线索', queue: '工单进入服务队列', enabled: '启用收信',
     polledAt: '上次收信', lastError: '收信错误', recent: '最近来信', outcome: '处理结果', from_: '发件人',

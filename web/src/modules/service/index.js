@@ -1,6 +1,6 @@
 // service (客户服务): the ticket queue (工单队列), open tickets by 解决期限 of
-// one 服务队列 or all, with their 已超期 flags (GET /service/queue; the server
-// sweeps the clock first); 服务统计, the receivables' ReportPage over GET
+// one 服务队列 or all, with their 已超期 flags (GET /service/queue, which only
+// reads: the server's SLA sweep job sets the flags); 服务统计, the receivables' ReportPage over GET
 // /reports/service (by category, channel, priority, kind, agent or month,
 // with its chart and 导出Excel). Tickets themselves, their actions (开始处理 …
 // 关闭工单 asking 满意度) and the settings are the generic pages.
