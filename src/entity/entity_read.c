@@ -289,8 +289,12 @@ static int page_sql(entity_ctx *c, const entity_def *ent, const list_params *p, 
     filter_ctx fc = {ent, db_dialect_of(c->db), "t", allow_field, actx};
     const char *default_sort = ent->name_field ? ent->name_field : "-id";
     if (where_build(c, ent, p, walk, w, e) || sort_compile(&fc, p->sort, default_sort, order, e)) return -1;
-    sb_printf(ids, "SELECT t.id FROM %s t WHERE %s %s LIMIT ? OFFSET ?", ent->table, sb_str(&w->sql),
-              sb_str(&order->sql));
+    /* LIMIT and OFFSET as literals: PostgreSQL plans a kept statement once
+     * for any parameters after five runs, and a generic "LIMIT $n" was
+     * planned as reading thousands of rows (a full scan of a million
+     * tickets for a page of 50, bench/RESULTS.md 2026-12-04). */
+    sb_printf(ids, "SELECT t.id FROM %s t WHERE %s %s LIMIT %lld OFFSET %lld", ent->table, sb_str(&w->sql),
+              sb_str(&order->sql), (long long)p->limit, (long long)p->offset);
     return 0;
 }
 
@@ -445,7 +449,6 @@ int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p,
             db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
             if (s) {
                 query_bind_all(&w, s);
-                if (pass == 0) db_bind_int64(s, w.nvalues + 1, 50), db_bind_int64(s, w.nvalues + 2, 0);
                 sb_append(out, pass ? "count:" : "page:");
                 while (db_step(s) == DB_ROW) sb_printf(out, " %s;", db_column_text(s, 3));
                 sb_putc(out, '\n');
@@ -693,8 +696,6 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
         query_bind_all(&merged, s);
     } else if (s) {
         query_bind_all(&w, s);
-        db_bind_int64(s, w.nvalues + 1, p->limit);
-        db_bind_int64(s, w.nvalues + 2, p->offset);
     }
     query_free(&merged);
     if (s) {
