@@ -65,5 +65,5 @@ both "q=bjab admin" "$B/accounts?q=bjab&limit=50" "$ADMIN_H"
 both "q=keji admin (a pinyin word inside a quarter of the names)" "$B/accounts?q=keji&limit=50" "$ADMIN_H"
 both "city=南京 -updated_at admin" "$B/accounts?filter=$(url '{"field":"city","op":"eq","value":"南京"}')&sort=-updated_at&limit=50" "$ADMIN_H"
 wrkrun "POST /accounts admin" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
-echo "# RSS after: $(ps -o rss= -p $server) KB (peak $(grep VmHWM /proc/$server/status | awk '{print $2}') KB)"
+echo "# RSS after: $(ps -o rss= -p $server) KB (peak $(grep VmHWM /proc/$server/status | awk '{print $2}') KB), of which private (RssAnon) $(grep RssAnon /proc/$server/status | awk '{print $2}') KB"
 kill $server; wait $server 2>/dev/null || true
