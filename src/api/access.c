@@ -250,8 +250,10 @@ static void user_logins(http_request *req, http_response *res)
 
 static void answer_menu(http_response *res, json_t *pref)
 {
-    json_t *out = json_pack("{s:O,s:O}", "order", json_object_get(pref, "order") ? json_object_get(pref, "order") : json_array(),
-                            "hidden", json_object_get(pref, "hidden") ? json_object_get(pref, "hidden") : json_array());
+    json_t *order = json_object_get(pref, "order"), *hidden = json_object_get(pref, "hidden");
+    /* "o" takes the reference: a stored list gains one, a new empty one is handed over */
+    json_t *out = json_pack("{s:o,s:o}", "order", order ? json_incref(order) : json_array(), "hidden",
+                            hidden ? json_incref(hidden) : json_array());
     char *text = json_dumps(out, JSON_COMPACT);
     sb_append(&res->body, text);
     free(text);

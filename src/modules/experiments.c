@@ -405,7 +405,7 @@ static int eval_each_for(entity_ctx *c, const json_t *check, const entity_def *e
     if (!parent) return err_set(e, 500, "bad_experiment", "实验引用了不存在的模块", "The experiment names an unknown entity");
     char *pfilter = json_object_get(each, "filter") ? json_dumps(json_object_get(each, "filter"), JSON_COMPACT) : NULL;
     char *cfilter = json_object_get(check, "filter") ? json_dumps(json_object_get(check, "filter"), JSON_COMPACT) : NULL;
-    count_row *ps, *cs;
+    count_row *ps = NULL, *cs = NULL;
     int np, nc;
     int rc = entity_count_for(c, parent, pfilter, own_for(k, parent), k->users, k->n, "id", "created_at", 1, &ps, &np, e);
     if (rc == 0)
@@ -414,8 +414,8 @@ static int eval_each_for(entity_ctx *c, const json_t *check, const entity_def *e
     free(pfilter);
     free(cfilter);
     if (rc) return -1;
-    qsort(ps, (size_t)np, sizeof *ps, by_user_at);
-    qsort(cs, (size_t)nc, sizeof *cs, by_user_value);
+    if (np) qsort(ps, (size_t)np, sizeof *ps, by_user_at); /* none found: no array at all */
+    if (nc) qsort(cs, (size_t)nc, sizeof *cs, by_user_value);
     int64_t *short_id = arena_alloc(c->a, sizeof *short_id * (size_t)(k->n + 1));
     int64_t *short_n = arena_alloc(c->a, sizeof *short_n * (size_t)(k->n + 1));
     int64_t *nparents = arena_alloc(c->a, sizeof *nparents * (size_t)(k->n + 1));
