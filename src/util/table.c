@@ -117,7 +117,8 @@ static int end_row(row_builder *b, err *e)
         (rows_cap != t->cap && reserve(t, (void **)&t->ncols, &t->cap, rows_cap, sizeof(int), e)) ||
         reserve(t, (void **)&t->cell, &t->cell_cap, t->ncells + (size_t)b->ncells, sizeof(uint32_t), e))
         return -1;
-    memcpy(t->cell + t->ncells, b->cells, sizeof(uint32_t) * (size_t)b->ncells);
+    if (b->ncells) /* an empty first row: no cell array yet, and NULL + 0 is undefined */
+        memcpy(t->cell + t->ncells, b->cells, sizeof(uint32_t) * (size_t)b->ncells);
     t->first[t->nrows] = t->ncells;
     t->ncols[t->nrows++] = b->ncells;
     t->ncells += (size_t)b->ncells;
