@@ -15,6 +15,7 @@ let admin, account, order;
 const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const BURST = 8;
+const NODES = Number(process.env.KEHU_TEST_NODES || 1); // the harness's cluster of nodes (KEHU_TEST_NODES=3)
 
 before(async () => {
   await srv.start({ env: { KEHU_TEST_REPORT_DELAY_MS: '300' } });
@@ -37,9 +38,11 @@ async function burstAfterWrite(path, amount) {
   const answers = await Promise.all([first, ...Array.from({ length: BURST - 1 }, () => admin.get(path))]);
   for (const r of answers) assert.equal(r.status, 200, r.text);
   const sources = answers.map(r => r.headers.get('x-kehu-report'));
-  assert.equal(sources.filter(s => s === 'computed').length, 1, `one computation: ${sources}`);
-  assert.ok(sources.includes('shared'), `a request that came during it waited for it: ${sources}`);
-  assert.equal(sources.filter(s => s === 'shared' || s === 'kept').length, BURST - 1, String(sources));
+  // one computation per server process: through nginx in front of NODES nodes, each may compute once
+  const computed = sources.filter(s => s === 'computed').length;
+  assert.ok(computed >= 1 && computed <= NODES, `one computation per process: ${sources}`);
+  if (NODES === 1) assert.ok(sources.includes('shared'), `a request that came during it waited for it: ${sources}`);
+  assert.equal(sources.filter(s => s === 'shared' || s === 'kept').length, BURST - computed, String(sources));
   assert.equal(new Set(answers.map(r => r.text)).size, 1, 'every request got the same table');
   const again = await admin.get(path);
   assert.equal(again.headers.get('x-kehu-report'), 'kept');
