@@ -162,7 +162,10 @@ test('two server processes poll the same mailbox: every message is processed exa
   const before = (await ticketsOf(account.id)).length;
   const uids = [];
   for (let i = 0; i < 20; i++) uids.push(await deliver({ From: 'zhoukai@hengtai.example', Subject: `批量报修 ${i}`, 'Message-ID': `<bulk-${i}@hengtai.example>` }, `第 ${i} 台设备故障`));
-  await until('all processed', async () => (await mailbox()).last_uid >= uids.at(-1));
+  // the last UID can be recorded by one process while the other still commits an earlier message:
+  // wait for the last UID and for every ticket, then count (a message made twice would show here)
+  await until('all processed', async () => (await mailbox()).last_uid >= uids.at(-1) &&
+    (await ticketsOf(account.id)).length >= before + 20);
   const tickets = await ticketsOf(account.id);
   assert.equal(tickets.length, before + 20);
   assert.equal(new Set(tickets.map(t => t.subject)).size, tickets.length, 'no message made twice');
