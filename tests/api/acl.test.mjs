@@ -253,6 +253,31 @@ test('search does not look into hidden fields: a hidden mobile cannot be guessed
   assert.equal(await global(admin, '13955556666'), true);
 });
 
+// Each thread keeps the column list of its last reads (entity_select.c): a
+// field hidden while the user is at work must be gone at the next read,
+// on the record and on the list, and back when it is shown again.
+test('a field hidden while a user is reading is gone at the next read, and back when shown', async () => {
+  const p = await created(await admin.post('/api/v1/profiles', { name: '渐隐', permissions: { contacts: ALL } }));
+  const role = await created(await admin.post('/api/v1/roles', { name: '渐隐岗', profile_ids: [p.id] }));
+  await makeUser('fading', '郑渐隐', role.id);
+  const c = await srv.client('fading', 'Pass#2026word');
+  const made = await created(await admin.post('/api/v1/contacts', { name: '渐隐联系人', mobile: '13800001111', owner_id: c.user.id }));
+  const seen = async () => {
+    const one = await c.get(`/api/v1/contacts/${made.id}`);
+    assert.equal(one.status, 200, one.text);
+    const list = await c.get('/api/v1/contacts?q=' + encodeURIComponent('渐隐联系人'));
+    assert.equal(list.status, 200, list.text);
+    const row = list.json.items.find(x => x.id === made.id);
+    assert.ok(row, 'the contact is listed');
+    return [one.json.mobile, row.mobile];
+  };
+  for (let i = 0; i < 3; i++) assert.deepEqual(await seen(), ['13800001111', '13800001111']);
+  assert.equal((await admin.patch(`/api/v1/profiles/${p.id}`, { field_access: { contacts: { mobile: 'hidden' } } })).status, 200);
+  assert.deepEqual(await seen(), [undefined, undefined]);
+  assert.equal((await admin.patch(`/api/v1/profiles/${p.id}`, { field_access: { contacts: {} } })).status, 200);
+  assert.deepEqual(await seen(), ['13800001111', '13800001111']);
+});
+
 test('reports respect field access: a hidden amount is not summed in the funnel', async () => {
   const p = await created(await admin.post('/api/v1/profiles', {
     name: '看不到金额', permissions: { opportunities: { view: true } }, field_access: { opportunities: { amount: 'hidden' } } }));
