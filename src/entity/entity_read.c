@@ -639,6 +639,28 @@ static int pinyin_page(entity_ctx *c, const entity_def *ent, const list_params *
     return pinyin_arms(c, ent, p, 0, idq, e);
 }
 
+/* How the page of a list is read, once `w`, `order` and `ids` hold
+ * page_sql's plain answer and `total` the count (-1 when none was made,
+ * as for the global search): 1 when `merged` holds the page's ids with
+ * their own values (a manager's merge over owners, the pinyin arms), 0
+ * when `ids` does with w's values (rebuilt to walk a common word or a
+ * broad filter), -1 on error. */
+static int page_choice(entity_ctx *c, const entity_def *ent, const list_params *p, int64_t total, query *w,
+                       query *order, strbuf *ids, query *merged, err *e)
+{
+    int walk = (common_word_walk(c, ent, p) ? WALK_WORDS : 0) | (filter_walk(c, p, total) ? WALK_FILTER : 0);
+    if (walk) { /* reading every match costs more: the page tests rows */
+        query_free(w);
+        query_free(order);
+        query_init(w, c->a);
+        query_init(order, c->a);
+        sb_clear(ids);
+        return page_sql(c, ent, p, walk, w, order, ids, e) ? -1 : 0;
+    }
+    int by_owner = merged_owner_page(c, ent, p, merged);
+    return by_owner ? by_owner : pinyin_page(c, ent, p, merged, e);
+}
+
 int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out, err *e)
 {
     if (!acl_can(c->user, ent, ACL_VIEW))
@@ -662,30 +684,17 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
         goto done;
     }
     query_free(&counter);
-    int walk = (common_word_walk(c, ent, p) ? WALK_WORDS : 0) | (filter_walk(c, p, total) ? WALK_FILTER : 0);
-    if (walk) { /* the count above read every match; the page tests rows */
-        query_free(&w);
-        query_free(&order);
-        query_init(&w, c->a);
-        query_init(&order, c->a);
-        sb_clear(&ids);
-        if (page_sql(c, ent, p, walk, &w, &order, &ids, e)) {
-            sb_free(&ids);
-            goto done;
-        }
+    query merged;
+    query_init(&merged, c->a);
+    int by_owner = page_choice(c, ent, p, total, &w, &order, &ids, &merged, e);
+    if (by_owner < 0) {
+        query_free(&merged);
+        sb_free(&ids);
+        goto done;
     }
 
     select_plan plan;
     select_plan_build(c, ent, &plan);
-    query merged;
-    query_init(&merged, c->a);
-    int by_owner = merged_owner_page(c, ent, p, &merged);
-    if (!by_owner && !walk && (by_owner = pinyin_page(c, ent, p, &merged, e)) < 0) {
-        query_free(&merged);
-        select_plan_free(&plan);
-        sb_free(&ids);
-        goto done;
-    }
     strbuf sql = STRBUF_INIT;
     sb_printf(&sql, "SELECT %s FROM %s t%s WHERE t.id IN (%s) %s", sb_str(&plan.columns),
               ent->table, sb_str(&plan.joins), by_owner ? sb_str(&merged.sql) : sb_str(&ids), sb_str(&order.sql));
@@ -857,19 +866,26 @@ int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, in
                          strbuf *out, int *count, err *e)
 {
     if (!ent->name_field || !acl_can(c->user, ent, ACL_VIEW)) return 0;
-    list_params p = {.q = q};
-    query w;
+    /* The first hits in name order, found as the list finds its first page
+     * (a common word walks the name index; a pinyin query reads its arms):
+     * never all the matches of a broad word sorted for five of them. */
+    list_params p = {.q = q, .limit = limit};
+    query w, order, merged;
     query_init(&w, c->a);
-    int rc = entity_where(c, ent, &p, &w, e);
-    if (rc == 0) {
+    query_init(&order, c->a);
+    query_init(&merged, c->a);
+    strbuf ids = STRBUF_INIT;
+    int rc = -1, by_owner = -1;
+    if (entity_page_sql(c, ent, &p, &w, &order, &ids, e) == 0)
+        by_owner = page_choice(c, ent, &p, -1, &w, &order, &ids, &merged, e);
+    if (by_owner >= 0) {
         strbuf sql = STRBUF_INIT;
-        sb_printf(&sql, "SELECT t.id, t.%s FROM %s t WHERE %s ORDER BY t.%s, t.id LIMIT %d",
-                  ent->name_field, ent->table, sb_str(&w.sql), ent->name_field, limit);
+        sb_printf(&sql, "SELECT t.id, t.%s FROM %s t WHERE t.id IN (%s) %s", ent->name_field, ent->table,
+                  by_owner ? sb_str(&merged.sql) : sb_str(&ids), sb_str(&order.sql));
         db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
         sb_free(&sql);
-        rc = -1;
         if (s) {
-            query_bind_all(&w, s);
+            query_bind_all(by_owner ? &merged : &w, s);
             int step;
             const char *label = strcmp(c->lang, "en") == 0 ? ent->label_en : ent->label_zh;
             while ((step = db_step(s)) == DB_ROW) {
@@ -886,6 +902,9 @@ int entity_search_titles(entity_ctx *c, const entity_def *ent, const char *q, in
             rc = step < 0 ? err_set(e, 500, "db_error", "搜索失败", "Search failed") : 0;
         }
     }
+    sb_free(&ids);
+    query_free(&merged);
+    query_free(&order);
     query_free(&w);
     return rc;
 }

@@ -112,6 +112,22 @@ test('a search matching thousands gives the same pages as a filter', async () =>
   assert.ok(few.total < 200 && few.items.every(i => i.name.includes('0042') || i.code.startsWith('KH-0042')), JSON.stringify(few.items.slice(0, 3)));
 });
 
+test('the global search gives the first hits of the list, in pinyin order', async () => {
+  for (const text of ['测试商贸', 'gzcs', '有限公司']) {
+    const list = (await admin.get(`/api/v1/accounts?q=${encodeURIComponent(text)}&limit=5`)).json.items.map(i => i.id);
+    const g = await admin.get('/api/v1/search?q=' + encodeURIComponent(text));
+    assert.equal(g.status, 200, g.text);
+    const hits = g.json.items.filter(i => i.entity === 'accounts').map(i => i.id);
+    assert.equal(hits.length, 5, text);
+    assert.deepEqual(hits, list, text);
+  }
+  const titles = (await admin.get('/api/v1/search?q=' + encodeURIComponent('有限公司'))).json.items
+    .filter(i => i.entity === 'accounts').map(i => i.title);
+  // pinyin order: 阿 (ā) before 北 (běi), though 北 comes first in code points
+  assert.deepEqual(titles.slice(0, 2), ['3M 中国有限公司', '阿里巴巴（中国）有限公司'], titles.join());
+  assert.ok(titles[2].startsWith('北京'), titles.join());
+});
+
 test('pinyin of a part of the name finds it too: yunfan, yf, yfdz, aopai', async () => {
   assert.equal((await admin.post('/api/v1/accounts', { name: '杭州云帆电子商务有限公司' })).status, 201);
   const q = async text => (await admin.get('/api/v1/accounts?q=' + encodeURIComponent(text))).json.items.map(i => i.name);
