@@ -7,7 +7,8 @@
 #      then through nginx in front of three nodes on PostgreSQL
 #   3. the unit and API tests again under ASan+UBSan (a second lane, beside 1-2)
 #   4. a short libFuzzer run of the filter parser and the upload readers
-#   5. browser tests (Playwright + Debian's chromium) when the web app exists
+#   5. browser tests (Playwright + Debian's chromium) when the web app exists,
+#      the class and commerce flows among them on PostgreSQL too
 # A PostgreSQL server is started on loopback for the run and stopped after.
 #
 # Every stage runs under a time limit (coreutils timeout): a hung stage fails
@@ -183,7 +184,7 @@ cluster() {
 # Two lanes, one per core, then the browser tests:
 #   A: unit, API on SQLite, API on PostgreSQL, the three-node stage;
 #   B: the sanitizer and fuzz builds, unit and API tests under ASan, the
-#      fuzz runs;
+#      fuzz runs, the class and commerce flows in the browser on PostgreSQL;
 #   then the browser tests, in two processes of their own, which click
 #   against timeouts: beside a compile or the three nodes they timed out
 #   (calendar drags, pickers), beside each other they do not.
@@ -209,9 +210,24 @@ fuzzing() {
   fuzz upload_fuzz upload 45
 }
 
+# The flows the issues ask for on both backends, in the browser on
+# PostgreSQL too: a class's labs (teaching*), the commerce and approval
+# walks, the service lab. At the end of lane B, while lane A still runs
+# the three nodes: they are form flows, not the drags and pickers that
+# timed out beside them.
+browser_postgres() {
+  [ -d tests/browser ] || return
+  local files
+  files=$(cd tests && ls browser/teaching*.test.mjs browser/*walk.test.mjs browser/service_lab.test.mjs 2>/dev/null | tr '\n' ' ')
+  [ -n "$files" ] || return
+  node_stage browser-postgres "$(limit 1200)" "$files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
+    KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE
+}
+
 lane_b() {
   sanitized
   fuzzing
+  browser_postgres
 }
 lane_b &
 LANE_B=$!

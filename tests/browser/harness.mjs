@@ -1,5 +1,6 @@
-// harness.mjs - browser tests: a real `kehu serve` on a fresh SQLite file
-// (the binary serves the embedded web app itself) and Debian's chromium
+// harness.mjs - browser tests: a real `kehu serve` on a fresh SQLite file, or
+// a new PostgreSQL database with KEHU_TEST_DB=postgres (the binary serves the
+// embedded web app itself) and Debian's chromium
 // driven by playwright-core. `npx playwright install` is not possible here,
 // so the browser is /usr/bin/chromium (KEHU_CHROMIUM overrides).
 //
@@ -16,6 +17,7 @@ import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { newDatabase } from '../api/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const KEHU_BIN = process.env.KEHU_BIN || resolve(here, '../../build/kehu');
@@ -57,7 +59,9 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'kehu-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(KEHU_BIN, ['serve', '--db', join(dir, 'kehu.db'), '--listen', `127.0.0.1:${port}`,
+  // KEHU_TEST_DB=postgres: a new PostgreSQL database, as the API tests take
+  // (dropped when the file ends); SQLite otherwise.
+  const proc = spawn(KEHU_BIN, ['serve', '--db', newDatabase(dir, { migrated: true }), '--listen', `127.0.0.1:${port}`,
     '--admin-password', ADMIN_PASSWORD, '--no-access-log'], {
     env: { ...process.env, KEHU_PWHASH_FAST: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
