@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import { Server } from './harness.mjs';
 
 const srv = new Server();
-let admin, doc;
+let admin, rep, doc;
 
 before(async () => {
   await srv.start({ args: ['--demo'] });
   admin = await srv.client();
+  rep = await srv.client('lina', 'Kehu#Demo2026'); // a 销售代表 of the demo data
   doc = (await admin.get('/api/v1/openapi.json')).json;
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
@@ -70,8 +71,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const statuses = {}; // status -> how many answers, to see that the sweep reached the handlers
 
 // The request, then what was wrong with the answer (or null).
-async function probe(method, path, { raw, body, type = 'application/json' } = {}) {
-  const headers = { Authorization: `Bearer ${admin.token}` };
+async function probe(method, path, { raw, body, type = 'application/json', as = admin } = {}) {
+  const headers = { Authorization: `Bearer ${as.token}` };
   let payload;
   if (raw !== undefined) { payload = raw; headers['Content-Type'] = type; }
   else if (body !== undefined) { payload = JSON.stringify(body); headers['Content-Type'] = type; }
@@ -127,6 +128,20 @@ test('every write route refuses bad bodies without a 5xx, in the documented erro
       for (const h of HOSTILE) note(await probe(method, url, { body: Object.fromEntries(props.map(k => [k, h])) }));
       for (const w of WRONG) note(await probe(method, url, { body: Object.fromEntries(props.map(k => [k, w])) }));
     }
+  }
+  assert.deepEqual(problems.slice(0, 40), [], `${problems.length} bad answers`);
+});
+
+test('a sales representative meets the same routes: refusals of rights, never a 5xx', async () => {
+  const problems = [];
+  const note = p => { if (p) problems.push(p); };
+  for (const { path, method, op } of operations(['get', 'post', 'patch', 'put', 'delete'])) {
+    const url = await fill(path);
+    if (method === 'GET' || method === 'DELETE') { note(await probe(method, url, { as: rep })); continue; }
+    note(await probe(method, url, { as: rep, raw: '{"name": ' }));
+    note(await probe(method, url, { as: rep, body: { '__no_such_field__': 1 } }));
+    const props = bodyProps(op);
+    if (props.length) note(await probe(method, url, { as: rep, body: Object.fromEntries(props.map(k => [k, HOSTILE[1]])) }));
   }
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} bad answers`);
 });
