@@ -165,6 +165,28 @@ test('every route refuses hostile path and query parameters without a 5xx', asyn
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} bad answers`);
 });
 
+// The CSRF check is made once, before any route (src/http/server.c): a
+// signed-in browser's cookie without the page's token writes nowhere.
+test('no write route takes a cookie without its X-CSRF-Token', async () => {
+  const login = await srv.request('POST', '/api/v1/session', { body: { username: 'lina', password: 'Kehu#Demo2026' } });
+  assert.equal(login.status, 200, login.text);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const PUBLIC = /^\/api\/v1\/(session|survey-links\/\{token\}|mail-links\/\{token\}\/unsubscribe)$/;
+  const wrong = [];
+  for (const { path, method } of operations(['post', 'patch', 'put', 'delete'])) {
+    if (PUBLIC.test(path)) continue;
+    const url = await fill(path);
+    for (const token of [undefined, 'not-the-token']) {
+      const headers = { Cookie: cookie, ...(token ? { 'X-CSRF-Token': token } : {}) };
+      const r = await srv.request(method, url, { body: {}, headers });
+      if (r.status !== 403 || r.json?.error?.code !== 'csrf_failed') wrong.push(`${method} ${url}: ${r.status} ${r.text.slice(0, 100)}`);
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} routes took the cookie alone`);
+  const still = await srv.request('GET', '/api/v1/accounts?limit=1', { headers: { Cookie: cookie } });
+  assert.equal(still.status, 200, 'the session itself is fine for reading');
+});
+
 test('the server still answers after the sweep', async () => {
   console.log('answers by status:', JSON.stringify(statuses));
   const r = await admin.get('/api/v1/accounts?limit=1');
