@@ -172,11 +172,11 @@ psql "$PG_URL" -qAt -c "CREATE DATABASE $PG_TEMPLATE" && ./build/kehu migrate --
 # The API suite again through nginx in front of three nodes on PostgreSQL
 # (docs/deploy.md): every request may reach another node. Left out: the
 # files about one server process itself, its HTTP defences and its log,
-# which nginx stands in front of and answers itself (hostile, badinput,
+# which nginx stands in front of and answers itself (hostile, badinput, sweep,
 # connections, bombs, proxy, lifecycle), and nodes, which starts its own
 # three.
 cluster() {
-  cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|badinput|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
+  cluster_files=$(cd tests && ls api/*.test.mjs | grep -v -E '/(hostile|badinput|sweep|connections|bombs|proxy|nodes|lifecycle)\.test\.mjs$' | tr '\n' ' ')
   node_stage api-cluster "$(limit 2400)" "$cluster_files" KEHU_BIN="$ROOT/build/kehu" KEHU_TEST_DB=postgres \
     KEHU_TEST_PG_URL="$PG_URL" KEHU_TEST_PG_TEMPLATE=$PG_TEMPLATE KEHU_TEST_NODES=3
 }

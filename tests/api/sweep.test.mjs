@@ -187,6 +187,62 @@ test('no write route takes a cookie without its X-CSRF-Token', async () => {
   assert.equal(still.status, 200, 'the session itself is fine for reading');
 });
 
+// The administrator's private records, named with a marker no other record
+// carries: no GET route a sales representative may call (records, related
+// lists, history, search, exports, reports, calendars) may answer it.
+test('no read route shows a sales representative the administrator\'s private records', async () => {
+  const MARK = '绝密泄露检测';
+  const made = {};
+  const make = async (entity, body) => {
+    const r = await admin.post(`/api/v1/${entity}`, body);
+    assert.equal(r.status, 201, `${entity}: ${r.text}`);
+    made[entity] = String(r.json.id);
+  };
+  await make('accounts', { name: `${MARK}有限公司`, phone: '025-86660001' });
+  await make('contacts', { name: `${MARK}联系人`, account_id: Number(made.accounts) });
+  await make('leads', { name: `${MARK}线索`, company: `${MARK}公司` });
+  await make('opportunities', { name: `${MARK}机会`, account_id: Number(made.accounts), amount: 1000 });
+  await make('activities', { subject: `${MARK}拜访`, account_id: Number(made.accounts) });
+  // a change, so the history holds the marker too
+  assert.equal((await admin.patch(`/api/v1/accounts/${made.accounts}`, { name: `${MARK}股份有限公司` })).status, 200);
+  const visible = await rep.get(`/api/v1/accounts/${made.accounts}`);
+  assert.ok([403, 404].includes(visible.status), 'the set-up is private: ' + visible.status);
+  const relationsOf = Object.fromEntries((await admin.get('/api/v1/metadata')).json.entities
+    .map(e => [e.name, (e.relations || []).map(r => r.name)]));
+  const leaks = [];
+  const shown = new Set();
+  for (const { path, op } of operations(['get'])) {
+    const entity = path.split('/')[3];
+    const id = made[entity] || made.accounts;
+    const relations = path.includes('{relation}') ? (relationsOf[entity] || []) : ['x'];
+    const names = (op.parameters || []).map(p => schemaOf(p)).filter(p => p.in === 'query').map(p => p.name);
+    const tries = [];
+    for (const relation of relations) {
+      const url = path.replace(/\{[^}]+\}/g, p => (p === '{id}' ? id : p === '{entity}' ? 'accounts' : p === '{relation}' ? relation : 'x'));
+      const qs = [];
+      if (names.includes('q')) qs.push(`q=${encodeURIComponent(MARK)}`);
+      if (names.includes('filter')) qs.push(`filter=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'contains', value: MARK }))}`);
+      tries.push(url);
+      if (names.includes('format')) tries.push(`${url}?format=csv`);
+      if (qs.length) tries.push(`${url}?${qs.join('&')}`);
+    }
+    for (const u of tries) {
+      const r = await rep.get(u);
+      if (r.text.includes(MARK)) leaks.push(`GET ${u}: ${r.status} ${r.text.slice(Math.max(0, r.text.indexOf(MARK) - 60), r.text.indexOf(MARK) + 40)}`);
+      if ((await admin.get(u)).text.includes(MARK)) shown.add(u.split('?')[0]);
+    }
+  }
+  assert.deepEqual(leaks, [], `${leaks.length} routes showed the private records`);
+  // The control: the same requests show the marker to its owner, so the
+  // sweep reached the records, related lists, search and exports.
+  for (const u of [`/api/v1/accounts/${made.accounts}`, '/api/v1/accounts', '/api/v1/search', '/api/v1/accounts/export',
+    `/api/v1/accounts/${made.accounts}/related/contacts`, `/api/v1/accounts/${made.accounts}/history`])
+    assert.ok(shown.has(u), `${u} shows the marker to the administrator: ${[...shown].slice(0, 30).join(' ')}`);
+  assert.ok(shown.size >= 15, `${shown.size} routes show the marker to the administrator`);
+  const own = await admin.get(`/api/v1/accounts?q=${encodeURIComponent(MARK)}`);
+  assert.equal(own.json.total, 1, 'the administrator finds them: the marker is searchable');
+});
+
 test('the server still answers after the sweep', async () => {
   console.log('answers by status:', JSON.stringify(statuses));
   const r = await admin.get('/api/v1/accounts?limit=1');
