@@ -4,43 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../acl/acl.h"
 #include "../entity/entity_action.h"
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
-
-/* What an allowance reads of its order (money in 分). */
-typedef struct order_money {
-    char status[32];
-    int64_t account_id, total, returned, allowed, received;
-} order_money;
-
-/* The live order of this company: 1 found, 0 not, -1 error; its row
- * locked on PostgreSQL when `lock` (SQLite writes one at a time). An
- * integrity rule, so it reads the row whoever in the company asks. */
-static int order_money_of(entity_ctx *c, int64_t order_id, int lock, order_money *out, err *e)
-{
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT status, account_id, total, returned_total, allowance_total, received_total"
-                  " FROM sales_orders t WHERE t.id = ");
-    query_bind_int(&q, order_id);
-    query_sql(&q, " AND t.deleted_at IS NULL AND ");
-    acl_company_predicate(c->user, "t", &q);
-    if (lock && db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = query_prepare(c->db, &q, e);
-    if (!s) return -1;
-    int step = db_step(s), found = step == DB_ROW;
-    if (found) {
-        snprintf(out->status, sizeof out->status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
-        out->account_id = db_column_int64(s, 1);
-        int64_t *money[] = {&out->total, &out->returned, &out->allowed, &out->received};
-        for (int k = 0; k < 4; k++) *money[k] = db_column_is_null(s, 2 + k) ? 0 : db_column_int64(s, 2 + k);
-    }
-    db_finalize(s);
-    return step < 0 ? err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order") : found;
-}
+#include "order_money.h"
 
 /* An order is conceded on once approved, and until it is cancelled. */
 static int order_allowable(const order_money *o, err *e)
@@ -56,7 +24,7 @@ static int order_allowable(const order_money *o, err *e)
 static int amount_fits(const order_money *o, int64_t amount, err *e)
 {
     if (amount <= 0) return err_invalid(e, "amount", "not_positive", "折让金额必须大于零", "The amount must be above zero");
-    int64_t left = o->total - o->returned - o->allowed;
+    int64_t left = order_money_left(o);
     if (amount <= left) return 0;
     strbuf sb = STRBUF_INIT;
     decimal_format(left > 0 ? left : 0, 2, &sb);
@@ -83,7 +51,7 @@ static int allowance_follows_order(entity_ctx *c, hook_change *ch, err *e)
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
     if (!order_id) return 0; /* required: the engine says so */
     order_money o;
-    int found = order_money_of(c, order_id, 0, &o, e);
+    int found = order_money_read(c, order_id, 0, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (create) {
         if (order_allowable(&o, e)) return -1;
@@ -128,7 +96,7 @@ static int confirm_allowance(entity_ctx *c, const entity_def *ent, const action_
     const char *code = NULL;
     if (allowance_row(c, id, &amount, &order_id, &code, e)) return -1;
     order_money o;
-    int found = order_money_of(c, order_id, 1, &o, e);
+    int found = order_money_read(c, order_id, 1, &o, e);
     if (found <= 0) return found < 0 ? -1 : err_invalid(e, "sales_order_id", "not_found", "订单不存在", "No such order");
     if (order_allowable(&o, e) || amount_fits(&o, amount, e)) return -1;
     const char *date = json_string_value(json_object_get(body, "allowance_date"));
@@ -139,9 +107,8 @@ static int confirm_allowance(entity_ctx *c, const entity_def *ent, const action_
         date = day;
         json_object_set_new(changes, "allowance_date", json_string(day));
     }
-    int64_t owed = o.total - o.returned - o.allowed - amount, refund = o.received - (owed > 0 ? owed : 0);
-    if (refund > amount) refund = amount; /* an order already owed below zero is not this allowance's to pay back */
-    if (refund <= 0) return 0;
+    int64_t refund = order_money_refund(&o, amount);
+    if (!refund) return 0;
     const entity_def *receipts = meta_entity(c->m, "receipts");
     if (!receipts) return err_set(e, 500, "bad_metadata", "缺少收款单定义", "receipts is not declared");
     strbuf money = STRBUF_INIT, note = STRBUF_INIT;

@@ -8,6 +8,7 @@
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "allowances.h"
+#include "order_money.h"
 #include "prices.h"
 #include "catalogue.h"
 #include "contracts.h"
@@ -77,40 +78,8 @@ static int order_invoiceable(const char *status)
     return 0;
 }
 
-typedef struct order_row {
-    char status[32];
-    int64_t account_id, outstanding;
-} order_row;
-
-/* A live order's status, customer and outstanding amount: 1 found, 0
- * not, -1 error. `lock`: its row is locked on PostgreSQL, so writes that
- * check against it take turns. An integrity rule, so it reads the row
- * whoever in the company asks (the engine checks that the user may see
- * the order a record links to); another company's order is not found, so
- * nothing of it shows in an answer. */
-static int order_of(entity_ctx *c, int64_t order_id, int lock, order_row *out, err *e)
-{
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT status, account_id, outstanding FROM sales_orders t WHERE t.id = ");
-    query_bind_int(&q, order_id);
-    query_sql(&q, " AND t.deleted_at IS NULL AND ");
-    acl_company_predicate(c->user, "t", &q); /* another company's order is not there */
-    if (lock && db_dialect_of(c->db) == DB_POSTGRES) query_sql(&q, " FOR UPDATE");
-    db_stmt *s = query_prepare(c->db, &q, e);
-    if (!s) return -1;
-    int step = db_step(s), found = step == DB_ROW;
-    if (found) {
-        snprintf(out->status, sizeof out->status, "%s", db_column_is_null(s, 0) ? "" : db_column_text(s, 0));
-        out->account_id = db_column_int64(s, 1);
-        out->outstanding = db_column_is_null(s, 2) ? 0 : db_column_int64(s, 2);
-    }
-    db_finalize(s);
-    return step < 0 ? err_set(e, 500, "db_error", "读取订单失败", "Cannot read the order") : found;
-}
-
 /* The record's customer is the order's: taken from it when not given. */
-static int same_customer(hook_change *ch, const order_row *o, const char *zh, const char *en, err *e)
+static int same_customer(hook_change *ch, const order_money *o, const char *zh, const char *en, err *e)
 {
     if (!hook_int(ch, "account_id", 0)) return hook_set_int(ch, "account_id", o->account_id, e);
     return hook_int(ch, "account_id", 0) == o->account_id ? 0 : err_invalid(e, "account_id", "not_order_account", zh, en);
@@ -127,8 +96,8 @@ static int invoice_follows_order(entity_ctx *c, hook_change *ch, err *e)
     if (hook_event(ch) == ON_UPDATE && !hook_changed(ch, "account_id")) return 0;
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
     if (!order_id) return 0; /* required: the engine says so */
-    order_row o;
-    int found = order_of(c, order_id, 0, &o, e);
+    order_money o;
+    int found = order_money_read(c, order_id, 0, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (hook_event(ch) == ON_CREATE && !order_invoiceable(o.status))
         return err_invalid(e, "sales_order_id", "not_invoiceable", "只有已审批且未取消的订单才能开票",
@@ -269,8 +238,8 @@ static int receipt_fits_order(entity_ctx *c, hook_change *ch, err *e)
     /* a reversal, or a sales return's refund (a negative receipt the
      * server writes, src/modules/stock.c), is not checked again */
     if (!order_id || hook_int(ch, "reverses_id", 0) || c->trusted) return 0;
-    order_row o;
-    int found = order_of(c, order_id, 1, &o, e);
+    order_money o;
+    int found = order_money_read(c, order_id, 1, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
     if (strcmp(o.status, "cancelled") == 0)
         return err_invalid(e, "sales_order_id", "cancelled", "已取消的订单不能收款", "A cancelled order takes no receipts");

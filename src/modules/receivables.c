@@ -9,6 +9,7 @@
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "../util/arena.h"
+#include "order_money.h"
 #include "sales.h"
 
 static int refuse(err *e, const char *field, const char *reason, const char *zh, const char *en)
@@ -57,31 +58,6 @@ static void for_update(entity_ctx *c, query *q)
 
 /* ---- the collection plan ---- */
 
-typedef struct order_money {
-    int64_t account_id, total, cancelled;
-    char code[64];
-} order_money;
-
-/* The live order of the company (locked on PostgreSQL): its customer,
- * total, whether it is cancelled, and its number. */
-static int order_money_of(entity_ctx *c, int64_t order_id, order_money *o, err *e)
-{
-    query q;
-    query_init(&q, c->a);
-    query_sql(&q, "SELECT t.account_id, t.total, CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END, t.code"
-                  " FROM sales_orders t WHERE t.deleted_at IS NULL AND t.id = ");
-    query_bind_int(&q, order_id);
-    query_sql(&q, " AND ");
-    acl_company_predicate(c->user, "t", &q);
-    for_update(c, &q);
-    int64_t cols[3];
-    int found = one_row(c, &q, cols, 3, 3, o->code, sizeof o->code, e);
-    o->account_id = cols[0];
-    o->total = cols[1];
-    o->cancelled = cols[2];
-    return found;
-}
-
 /* The next 期次 of an order: one more than the highest of its live plan. */
 static int next_period(entity_ctx *c, int64_t order_id, int64_t *out, err *e)
 {
@@ -103,9 +79,9 @@ static int instalment_follows_order(entity_ctx *c, hook_change *ch, err *e)
     int64_t order_id = hook_int(ch, "sales_order_id", 0);
     if (!order_id) return 0; /* required: the engine says so */
     order_money o;
-    int found = order_money_of(c, order_id, &o, e);
+    int found = order_money_read(c, order_id, 1, &o, e);
     if (found <= 0) return found; /* not found: the engine's link check answers */
-    if (o.cancelled && hook_event(ch) == ON_CREATE)
+    if (strcmp(o.status, "cancelled") == 0 && hook_event(ch) == ON_CREATE)
         return refuse(e, "sales_order_id", "cancelled", "已取消的订单不能制定回款计划", "A cancelled order has no collection plan");
     if (money(ch, "amount") <= 0)
         return refuse(e, "amount", "not_positive", "计划金额必须大于零", "The amount must be above zero");
@@ -161,7 +137,7 @@ static int plan_within_order(entity_ctx *c, hook_change *ch, err *e)
 {
     int64_t order_id = hook_int(ch, "sales_order_id", 0), planned, dup, received;
     order_money o;
-    if (order_money_of(c, order_id, &o, e) <= 0) return e->status ? -1 : 0;
+    if (order_money_read(c, order_id, 1, &o, e) <= 0) return e->status ? -1 : 0;
     if (plan_of(c, order_id, hook_id(ch), hook_int(ch, "period_no", 0), &planned, &dup, e)) return -1;
     if (dup) return refuse(e, "period_no", "duplicate", "该订单已有这一期回款计划", "The order already has this instalment");
     if (planned > o.total) {
@@ -301,15 +277,20 @@ static int plan_rows(entity_ctx *c, int64_t order_id, plan_row *rows, int *n, er
  * from the earliest due instalment on, as a customer's payment would be
  * read: each instalment's 订单收款分摊 (order_share) is what of that pool
  * falls to it after its own receipts, so 已收/未收, the 账龄 and the 催款
- * reminders follow. Stamped in place like the other computed figures;
- * the order's row lock (order_money_of) keeps two receipts from spreading
+ * reminders follow. The order's credits (退货金额 and 折让金额) are in the
+ * pool too: what the customer no longer owes is not chased on the plan,
+ * and without them an allowance or a return left the instalments owing
+ * more than the order's 未收款 (the ageing's unplanned part went below
+ * zero). With them the pool is never below zero: a refund only pays back
+ * what was received beyond what the credits left owed. Stamped in place like the other computed figures;
+ * the order's row lock (order_money_read) keeps two receipts from spreading
  * at once. */
 static int spread_over_plan(entity_ctx *c, int64_t order_id, err *e)
 {
     const entity_def *plan = meta_entity(c->m, "instalments");
     order_money o;
     if (!order_id || !plan || !meta_field(plan, "order_share")) return 0;
-    int found = order_money_of(c, order_id, &o, e);
+    int found = order_money_read(c, order_id, 1, &o, e);
     if (found <= 0) return found;
     query q;
     query_init(&q, c->a);
@@ -320,6 +301,7 @@ static int spread_over_plan(entity_ctx *c, int64_t order_id, err *e)
     acl_company_predicate(c->user, "t", &q);
     int64_t pool = 0;
     if (one_row(c, &q, &pool, 1, -1, NULL, 0, e) < 0) return -1;
+    pool += o.returned + o.allowed;
     plan_row rows[PLAN_MAX];
     int n = 0;
     if (plan_rows(c, order_id, rows, &n, e)) return -1;
@@ -344,7 +326,10 @@ static int spread_over_plan(entity_ctx *c, int64_t order_id, err *e)
     return 0;
 }
 
-/* After a receipt or an instalment of the order is written. */
+/* After a receipt or an instalment of the order is written, and after a
+ * sales return or 销售折让单 changes (its confirmation credits the order:
+ * the order's 退货金额 / 折让金额 are already recomputed when after-hooks
+ * run). */
 static int order_spread(entity_ctx *c, hook_change *ch, err *e)
 {
     return spread_over_plan(c, hook_int(ch, "sales_order_id", 0), e);
@@ -418,4 +403,6 @@ void receivables_init(void)
     entity_before("receipts", ON_CREATE, receipt_allocated);
     entity_after("receipts", ON_CREATE, order_spread);
     entity_after("instalments", ON_WRITE | ON_DELETE | ON_RESTORE, order_spread);
+    entity_after("sales_returns", ON_UPDATE | ON_DELETE | ON_RESTORE, order_spread);
+    entity_after("sales_allowances", ON_UPDATE | ON_DELETE | ON_RESTORE, order_spread);
 }

@@ -17,8 +17,9 @@
 
 /* The part of an order's 未收款 no live instalment carries (an order
  * without a plan, or the amount beyond it): due on the order's date. So
- * an order's items add up to its 未收款 exactly; it is below zero when a
- * return credited the order more than its plan shows. */
+ * an order's items add up to its 未收款 exactly. Never below zero: the
+ * order's returns and allowances pay its plan as its receipts do
+ * (receivables.c spread_over_plan) and 未收款 is never below zero. */
 #define UNPLANNED                                                                                                        \
     "(o.outstanding - COALESCE((SELECT SUM(i.outstanding) FROM instalments i WHERE i.company_id = o.company_id"         \
     " AND i.sales_order_id = o.id AND i.deleted_at IS NULL), 0))"
@@ -356,7 +357,11 @@ static const rt_column ARREARS_OWNER[] = {
 /* The items overdue on `day` of the orders the user reads (alias x: id,
  * label, order_id, due, amount, received, outstanding): instalments past
  * their due date, and the part of an order no instalment carries past the
- * order's date (id 0: no instalment to open). */
+ * order's date (id 0: no instalment to open), planned at 价税合计 − 退货金额
+ * − 折让金额 − 计划回款. The credits pay the plan first as receipts do
+ * (receivables.c), so when they were more than the plan left open the
+ * unplanned part still owes more than that: its planned amount is then
+ * what it owes, so 已收 is never below zero. */
 static void overdue_items(entity_ctx *c, const entity_def *orders, const char *day, query *q)
 {
     query_sql(q, "(SELECT t.id AS id, t.name AS label, o.id AS order_id, t.due_date AS due, t.amount AS amount,"
@@ -366,7 +371,8 @@ static void overdue_items(entity_ctx *c, const entity_def *orders, const char *d
     query_bind_text(q, day);
     query_sql(q, " AND");
     live_orders(c, orders, q);
-    query_sql(q, " UNION ALL SELECT 0, u.label, u.order_id, u.due, u.amount, u.amount - u.rest, u.rest FROM (SELECT o.code || ");
+    query_sql(q, " UNION ALL SELECT 0, u.label, u.order_id, u.due, CASE WHEN u.amount > u.rest THEN u.amount ELSE u.rest END,"
+                 " CASE WHEN u.amount > u.rest THEN u.amount - u.rest ELSE 0 END, u.rest FROM (SELECT o.code || ");
     query_bind_text(q, strcmp(c->lang, "en") == 0 ? " unplanned" : " 未计划部分");
     query_sql(q, " AS label, o.id AS order_id, " ORDER_DAY " AS due, COALESCE(o.total, 0) - COALESCE(o.returned_total, 0)"
                  " - COALESCE(o.allowance_total, 0) - COALESCE(o.planned_total, 0) AS amount, " UNPLANNED " AS rest FROM sales_orders o WHERE " ORDER_DAY " < ");

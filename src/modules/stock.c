@@ -10,6 +10,7 @@
 #include "../entity/hooks.h"
 #include "../entity/value.h"
 #include "../util/clock.h"
+#include "order_money.h"
 
 #define LINES_READ_MAX 1000 /* a document's lines: the engine's LINES_MAX */
 
@@ -485,18 +486,18 @@ static int refund_return(entity_ctx *c, const stock_doc *d, int64_t id, int64_t 
                          const char *date, json_t *changes, json_t *result, err *e)
 {
     (void)d;
-    int64_t value = 0, order[5]; /* total, received, returned so far, customer, allowed (销售折让) */
-    if (read_ints(c, "SELECT total FROM sales_returns WHERE id = ?", id, &value, 1, e) ||
-        read_ints(c, "SELECT total, received_total, returned_total, account_id, allowance_total FROM sales_orders WHERE id = ?",
-                  order_id, order, 5, e))
-        return -1;
-    int64_t owed = order[0] - order[2] - order[4] - value, refund = order[1] - (owed > 0 ? owed : 0);
-    if (refund <= 0) return 0;
+    int64_t value = 0;
+    order_money o;
+    if (read_ints(c, "SELECT total FROM sales_returns WHERE id = ?", id, &value, 1, e)) return -1;
+    int found = order_money_read(c, order_id, 0, &o, e); /* its row is locked already (order_state_of) */
+    if (found <= 0) return found < 0 ? -1 : err_invalid(e, "sales_order_id", "not_found", "订单不存在", "No such order");
+    int64_t refund = order_money_refund(&o, value);
+    if (!refund) return 0;
     const entity_def *receipts = meta_entity(c->m, "receipts");
     strbuf amount = STRBUF_INIT, note = STRBUF_INIT;
     decimal_format(-refund, 2, &amount);
     sb_printf(&note, "销售退货 %s 退款", code ? code : "");
-    json_t *body = json_pack("{s:I,s:I,s:s,s:s,s:s}", "account_id", (json_int_t)order[3], "sales_order_id",
+    json_t *body = json_pack("{s:I,s:I,s:s,s:s,s:s}", "account_id", (json_int_t)o.account_id, "sales_order_id",
                              (json_int_t)order_id, "amount", sb_str(&amount), "received_on", date, "note",
                              sb_str(&note));
     sb_free(&amount);

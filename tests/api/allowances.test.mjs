@@ -164,3 +164,80 @@ test('a return after an allowance refunds with the allowance counted: the order 
   const after = ok(await admin.get(`/api/v1/sales_orders/${o.id}`));
   assert.deepEqual([after.returned_total, after.allowance_total, after.received_total, after.outstanding], [1130, 260, 870, 0]);
 });
+
+// A return confirmed after an allowance: the order's credits may pass its
+// total (the allowance priced goods that then came back). 未收款 stays at
+// zero, never below it; a customer who had paid gets back what they paid
+// beyond what they owe, never more than they paid.
+test('a return after an allowance never takes 未收款 below zero: unpaid, nothing is refunded; paid, what was paid goes back', async () => {
+  const p = created(await admin.post('/api/v1/products', { name: '折让后退货的打印机', unit: '台', price: 500 }));
+  const wh = created(await admin.post('/api/v1/warehouses', { name: '宁波二仓' }));
+  created(await admin.post('/api/v1/stock_moves', { kind: 'adjustment', product_id: p.id, warehouse_id: wh.id, quantity: 4 }));
+  const shipped = async () => {
+    const o = await order(500, { quantity: 2, product: p });
+    const d = ok(await act('sales_orders', o.id, 'make_shipment')).result.shipment_id;
+    ok(await act('shipments', d, 'confirm', { warehouse_id: wh.id }));
+    return o;
+  };
+  const giveBack = async o => {
+    const ret = created(await admin.post('/api/v1/sales_returns', { sales_order_id: o.id, warehouse_id: wh.id,
+      lines: [{ order_line_id: o.lines[0].id, quantity: 1 }] }));
+    return ok(await act('sales_returns', ret.id, 'confirm', { warehouse_id: wh.id }));
+  };
+
+  const unpaid = await shipped();
+  ok(await act('sales_allowances', created(await allowance(unpaid, 800, { reason: 'quality' })).id, 'confirm'));
+  assert.deepEqual(await money(unpaid), [800, 0, 200]);
+  const r = await giveBack(unpaid);
+  assert.equal(r.result.refund_receipt_id, undefined, 'nothing was paid: nothing goes back');
+  let o = ok(await admin.get(`/api/v1/sales_orders/${unpaid.id}`));
+  assert.deepEqual([o.returned_total, o.allowance_total, o.received_total, o.outstanding], [500, 800, 0, 0]);
+  field(await pay(unpaid, 0.01), 'amount', 'over_allocated');
+  field(await allowance(unpaid, 0.01), 'amount', 'exceeds_order');
+
+  const paid = await shipped();
+  created(await pay(paid, 1000));
+  const a = ok(await act('sales_allowances', created(await allowance(paid, 800)).id, 'confirm'));
+  assert.equal(ok(await admin.get(`/api/v1/receipts/${a.result.refund_receipt_id}`)).amount, -800);
+  const back = await giveBack(paid);
+  assert.equal(ok(await admin.get(`/api/v1/receipts/${back.result.refund_receipt_id}`)).amount, -200,
+    'the 200.00 still paid goes back, not the 500.00 the goods were worth');
+  o = ok(await admin.get(`/api/v1/sales_orders/${paid.id}`));
+  assert.deepEqual([o.returned_total, o.allowance_total, o.received_total, o.outstanding], [500, 800, 0, 0]);
+  const accounts = ok(await admin.get('/api/v1/reports/order_accounts'));
+  assert.ok(accounts.items.every(i => i.outstanding >= 0), JSON.stringify(accounts.items));
+});
+
+// An allowance (or a return) on an order with a 回款计划 pays the plan as a
+// receipt to the order would, earliest due first: the instalments owe what
+// the order owes, and the ageing never shows a negative unplanned part.
+test('an allowance lowers the 回款计划 too: ageing and arrears add up to 未收款 and never go below zero', async () => {
+  const acc = created(await admin.post('/api/v1/accounts', { name: '宁波账龄测试有限公司' }));
+  const o = created(await admin.post('/api/v1/sales_orders', { subject: '分期订单', account_id: acc.id, order_date: '2026-10-01',
+    lines: [{ description: '设备', quantity: 1, price: 1000, tax_rate: 0 }] }));
+  ok(await act('sales_orders', o.id, 'submit'));
+  const first = created(await admin.post('/api/v1/instalments', { sales_order_id: o.id, due_date: '2026-10-15', amount: 500 }));
+  const second = created(await admin.post('/api/v1/instalments', { sales_order_id: o.id, due_date: '2026-11-20', amount: 500 }));
+  const plan = async () => Promise.all([first, second].map(async i => {
+    const x = ok(await admin.get(`/api/v1/instalments/${i.id}`));
+    return [x.received, x.outstanding];
+  }));
+  const ageing = async () => {
+    const r = ok(await admin.get('/api/v1/reports/ageing?as_of=2026-12-01'));
+    for (const row of [...r.items, r.total])
+      for (const k of ['not_due', 'd0_30', 'd31_60', 'd61_90', 'd90_plus', 'total']) assert.ok(row[k] >= 0, `${row.label} ${k}: ${row[k]}`);
+    return r.items.find(i => i.label === acc.name);
+  };
+  ok(await act('sales_allowances', created(await admin.post('/api/v1/sales_allowances', { sales_order_id: o.id, amount: 300, reason: 'price' })).id, 'confirm'));
+  assert.deepEqual(await plan(), [[300, 200], [0, 500]]);
+  const row = await ageing();
+  assert.deepEqual([row.not_due, row.d0_30, row.d31_60, row.d61_90, row.d90_plus, row.total], [0, 500, 200, 0, 0, 700]);
+  const arrears = ok(await admin.get('/api/v1/reports/arrears?as_of=2026-12-01'));
+  const mine = arrears.items.filter(i => i.account === acc.name);
+  assert.deepEqual(mine.map(i => [i.amount, i.received, i.outstanding]), [[500, 300, 200], [500, 0, 500]]);
+  assert.ok(arrears.items.every(i => i.amount >= 0 && i.received >= 0 && i.outstanding >= 0), JSON.stringify(arrears.items));
+  // the rest paid to the order: the plan is settled and the customer leaves the ageing
+  created(await admin.post('/api/v1/receipts', { account_id: acc.id, sales_order_id: o.id, amount: 700 }));
+  assert.deepEqual(await plan(), [[500, 0], [500, 0]]);
+  assert.equal((await ageing())?.total ?? 0, 0);
+});

@@ -60,6 +60,55 @@ test('the flow is a record: the administrator sets its condition and steps; a ba
   assert.ok(meta.entities.find(e => e.name === 'sales_orders').actions.some(a => a.name === 'withdraw'));
 });
 
+// 触发条件 is a json field holding a filter over the 审批对象 (metadata
+// filter_of): whatever the form or a client sends, a condition the filter
+// compiler refuses is a 422 naming the field, in Chinese, and nothing is
+// stored; one that fits the old 审批对象 but not a new one is refused too.
+test('a malformed or hostile 触发条件 is refused with a clear error, never stored', async () => {
+  const flows = async () => ok(await admin.get('/api/v1/approval_flows')).total;
+  const before = await flows();
+  let deep = { field: 'total', op: 'gt', value: 1 };
+  for (let i = 0; i < 9; i++) deep = { and: [deep] };
+  // not an object or array at all: the json field's own type check
+  for (const condition of ['total > 10000', 42]) {
+    const r = await admin.post('/api/v1/approval_flows', { name: '坏条件', entity: 'sales_orders', condition });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.equal(r.json.error.fields.condition, 'invalid_type', r.text);
+    assert.match(r.json.error.message, /[\u4e00-\u9fff]/, r.text);
+  }
+  const bad = [
+    { field: 'total', op: 'gt' },
+    { field: 'total; DROP TABLE sales_orders; --', op: 'eq', value: 1 },
+    { field: 'total', op: 'like', value: '%' },
+    { field: 'total', op: 'gt', value: 'abc' },
+    { field: 'owner_id', op: 'under', value: 1 },
+    { field: 'status', op: 'in', value: 'approved' },
+    { or: 'x' },
+    deep,
+    Array.from({ length: 101 }, (_, i) => ({ field: 'total', op: 'gt', value: i })),
+  ];
+  for (const condition of bad) {
+    const r = await admin.post('/api/v1/approval_flows', { name: '坏条件', entity: 'sales_orders', condition, steps: [{ kind: 'superior' }] });
+    assertError(assert, r, 422, 'validation_failed');
+    assert.equal(r.json.error.fields.condition, 'bad_filter', JSON.stringify(condition));
+    assert.match(r.json.error.message, /^触发条件无效：\S/, r.text);
+  }
+  // a number too small for a double is not read as 0 (sent as text: JavaScript would make it 0)
+  const tiny = await admin.req('POST', '/api/v1/approval_flows', { headers: { 'Content-Type': 'application/json' },
+    raw: '{"name":"坏条件","entity":"sales_orders","condition":{"field":"total","op":"gt","value":1e-400}}' });
+  assert.ok([400, 422].includes(tiny.status), tiny.text);
+  assert.ok(tiny.json.error.message, tiny.text);
+  assert.equal(await flows(), before, 'nothing stored');
+  // a condition on the order's own field does not fit 费用: changing the 审批对象 alone is refused
+  const f = created(await admin.post('/api/v1/approval_flows', { name: '折扣审批', entity: 'sales_orders', active: false,
+    condition: { field: 'lines_over_discount', op: 'gt', value: 0 } }));
+  const moved = await admin.patch(`/api/v1/approval_flows/${f.id}`, { entity: 'expenses' });
+  assertError(assert, moved, 422, 'validation_failed');
+  assert.equal(moved.json.error.fields.condition, 'bad_filter');
+  assert.equal(ok(await admin.get(`/api/v1/approval_flows/${f.id}`)).entity, 'sales_orders');
+  assert.equal((await admin.del(`/api/v1/approval_flows/${f.id}`)).status, 204);
+});
+
 test('an order under the threshold passes straight to 已审批', async () => {
   const o = await order(5000);
   const r = ok(await act(rep, o.id, 'submit'));

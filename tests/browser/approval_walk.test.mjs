@@ -2,8 +2,9 @@
 // step by clicking: the administrator sets up 大额订单审批 in 系统设置 →
 // 审批流程 (审批对象 业务订单, 触发条件 价税合计 大于 10000 built from the
 // order's fields, one step: 提交人的上级角色); the salesperson 李娜 makes an
-// order in the order form with a product picked on its line and 提交审批:
-// it is 待审批 and its fields are locked; she 撤回 it and submits again; her
+// order in the order form with a product picked on its line and 提交审批
+// with a note to the approver: it is 待审批 and its fields are locked; she
+// 撤回 it and submits again with another note; her
 // superior 张伟 finds it in 待我审批 and approves it with a comment; 李娜 sees
 // it 已审批 with the whole history. Screenshots: approval-walk-*.png.
 import { describe, it as nodeIt, before, after } from 'node:test';
@@ -22,6 +23,18 @@ const api = async (p, method, path, body, status = 201) => {
 };
 const visibleOption = (p, text) => p.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
 const statusIs = (p, text) => p.locator('[data-field=status]', { hasText: text }).first().waitFor();
+// 提交审批 asks for an optional note to the approver
+async function submitWith(p, note, shot) {
+  await p.locator('[data-test=submit]').click();
+  const box = p.locator('.el-message-box', { hasText: '提交说明' });
+  await box.waitFor();
+  await box.locator('textarea').fill(note);
+  if (shot) {
+    await p.waitForFunction(() => document.getAnimations().every(x => x.playState !== 'running')); // the box has faded in
+    await screenshot(p, shot);
+  }
+  await box.locator('.el-button--primary').click();
+}
 
 describe('博星 实验五 业务审批: a flow set up, an order made and submitted, approved by the superior', () => {
   before(async () => {
@@ -92,7 +105,7 @@ describe('博星 实验五 业务审批: a flow set up, an order made and submit
     await rep.locator('[data-test=save]').click();
     await rep.locator('[data-test=record-title]', { hasText: SUBJECT }).waitFor();
     ids.order = Number(rep.url().split('/').pop());
-    await rep.locator('[data-test=submit]').click();
+    await submitWith(rep, '客户月底前要货，请尽快审批', 'approval-walk-03b-submit-note');
     await statusIs(rep, '待审批');
     // pending: the order's fields are locked (only 备注 stays open)
     await rep.locator('[data-test=edit]').click();
@@ -107,7 +120,7 @@ describe('博星 实验五 业务审批: a flow set up, an order made and submit
     await rep.goto(`${srv.base}/sales_orders/${ids.order}`);
     await rep.locator('[data-test=withdraw]').click();
     await statusIs(rep, '草稿');
-    await rep.locator('[data-test=submit]').click();
+    await submitWith(rep, '数量已与客户核对');
     await statusIs(rep, '待审批');
     await rep.locator('[data-test=withdraw]').waitFor();
     assert.equal(await rep.locator('[data-test=record-approve], [data-test=record-reject]').count(), 0, 'no 审批通过 or 驳回 for the submitter');
@@ -128,6 +141,7 @@ describe('博星 实验五 业务审批: a flow set up, an order made and submit
     const row = page.locator('[data-test=approval-inbox] .el-table__row', { hasText: SUBJECT });
     await row.waitFor();
     assert.match(await row.innerText(), /李娜[\s\S]*第 1 步 \/ 共 1 步/);
+    assert.match(await row.innerText(), /数量已与客户核对/, 'the note of the submission waiting');
     await screenshot(page, 'approval-walk-06-inbox');
     await row.locator('[data-test=approval-approve]').click();
     const box = page.locator('.el-message-box');
@@ -144,6 +158,7 @@ describe('博星 实验五 业务审批: a flow set up, an order made and submit
     const history = rep.locator('[data-test=history]');
     await history.filter({ hasText: '审批通过（第 1 步，共 1 步）：同意，按合同价执行' }).waitFor();
     assert.match(await history.innerText(), /撤回审批申请/);
+    assert.match(await history.innerText(), /提交审批（流程「大额订单审批」，共 1 步）：客户月底前要货，请尽快审批/);
     await screenshot(rep, 'approval-walk-07-history');
     const order = await api(rep, 'GET', `/sales_orders/${ids.order}`, undefined, 200);
     assert.deepEqual([order.status, order.total], ['approved', 13560]);

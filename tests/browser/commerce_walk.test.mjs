@@ -145,7 +145,7 @@ describe('a student\'s commerce walk: product → quote → order → shipment �
   });
 
   it('实验八 业务订单: 提交审批; 发货 opens the shipment, 确认发货 from the warehouse takes the stock', async () => {
-    await run('submit');
+    await run('submit', { confirm: true }); // the note to the approver is optional: none here
     await statusIs('已审批');
     await run('make_shipment', { confirm: true });
     await page.waitForURL(/\/shipments\/\d+$/);

@@ -325,6 +325,7 @@ export default {
     submittedAt: 'Submitted', decision: 'Decision', approve: 'Approve', reject: 'Reject', comment: 'Comment',
     approvePrompt: 'Comment (optional)', rejectPrompt: 'Why is it rejected?', commentRequired: 'A rejection needs a comment',
     approved: 'Approved', passedStep: 'Step passed; the next approver has it now', rejected: 'Rejected',
+    submitPrompt: 'A note for the approver (optional): shown in their inbox and in the history', submitNote: 'e.g. The customer needs it urgently',
   },
   serviceStats: {
     title: 'Service statistics', tip: 'The tickets you may see, by the day they were received: SLA rates count ended clocks only (answered or breached); satisfaction is the average of the rated tickets.',

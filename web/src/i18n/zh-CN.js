@@ -327,6 +327,7 @@ export default {
     submittedAt: '提交时间', decision: '审批', approve: '审批通过', reject: '驳回', comment: '审批意见',
     approvePrompt: '审批意见（选填）', rejectPrompt: '请填写驳回原因', commentRequired: '驳回时必须填写审批意见',
     approved: '已审批通过', passedStep: '本步已通过，已转下一步审批人', rejected: '已驳回',
+    submitPrompt: '提交说明（选填）：审批人会在待我审批和修改记录中看到', submitNote: '例如：客户急需，请尽快审批',
   },
   serviceStats: {
     title: '服务统计', tip: '按受理时间统计您可查看的服务工单：首次响应和解决时限只计已结束的时钟（已响应或已超期），满意度为已评价工单的平均分。',

@@ -1,12 +1,14 @@
 // approvals (业务审批): the 待我审批 inbox page and its count in the top bar;
 // on a record waiting for approval, 审批通过 and 驳回 ask for a comment and
-// show to its approver, 撤回 to its submitter.
+// show to its approver, 撤回 to its submitter; 提交审批 asks for an optional
+// note to the approver (orders).
 // Flows themselves are records (审批流程, in 系统设置) edited by the generic
 // pages; the server decides everything (docs/engine.md "Approvals").
 import { defineAsyncComponent, h } from 'vue';
 
 const DecisionButtons = defineAsyncComponent(() => import('./DecisionButtons.vue'));
 const WithdrawButton = defineAsyncComponent(() => import('./WithdrawButton.vue'));
+const SubmitButton = defineAsyncComponent(() => import('./SubmitButton.vue'));
 const decision = reject => ({
   props: { entity: Object, record: Object, action: Object },
   emits: ['changed'],
@@ -14,7 +16,7 @@ const decision = reject => ({
 });
 
 // the entities whose actions name the approval handlers, with those actions
-const APPROVABLE = [{ entity: 'sales_orders', approve: 'approve', reject: 'send_back', withdraw: 'withdraw' },
+const APPROVABLE = [{ entity: 'sales_orders', submit: 'submit', approve: 'approve', reject: 'send_back', withdraw: 'withdraw' },
   { entity: 'documents', approve: 'approve', reject: 'send_back', withdraw: 'withdraw' }];
 
 export default function register(kehu) {
@@ -25,5 +27,6 @@ export default function register(kehu) {
     kehu.recordAction(a.entity, { action: a.approve, component: decision(false) });
     kehu.recordAction(a.entity, { action: a.reject, component: decision(true) });
     kehu.recordAction(a.entity, { action: a.withdraw, component: WithdrawButton }); // for its submitter only
+    if (a.submit) kehu.recordAction(a.entity, { action: a.submit, component: SubmitButton });
   }
 }
