@@ -8,6 +8,7 @@
 #include "../entity/entity_action.h"
 #include "../entity/filter.h"
 #include "../entity/hooks.h"
+#include "../util/utf8.h"
 
 #define FLOWS_MAX 100 /* flows of one entity looked at on a submission */
 
@@ -232,9 +233,9 @@ static int comment_of(json_t *body, const char **comment, err *e)
         }
         if (json_is_string(v)) *comment = json_string_value(v);
     }
-    if (strlen(*comment) > 1000) {
+    if (utf8_length(*comment, strlen(*comment)) > 1000) { /* characters, as every text limit the user reads */
         err_add_field(e, "comment", "too_long");
-        return err_set(e, 422, "validation_failed", "审批意见不能超过 1000 个字节", "The comment is too long");
+        return err_set(e, 422, "validation_failed", "审批意见不能超过 1000 个字符", "The comment is longer than 1000 characters");
     }
     return 0;
 }

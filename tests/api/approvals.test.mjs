@@ -166,6 +166,11 @@ test('reject needs a comment and sends the order back to 草稿; the submitter m
   assertError(assert, r, 422, 'validation_failed');
   assert.equal(r.json.error.fields.comment, 'required');
   assertError(assert, await act(mgr, o.id, 'send_back', { comment: '折扣太大', extra: 1 }), 422, 'validation_failed');
+  // the limit is 1,000 characters, not bytes: 1,001 Chinese ones are refused
+  r = await act(mgr, o.id, 'send_back', { comment: '折'.repeat(1001) });
+  assertError(assert, r, 422, 'validation_failed');
+  assert.equal(r.json.error.fields.comment, 'too_long');
+  assert.match(r.json.error.message, /1000 个字符/);
   r = ok(await act(mgr, o.id, 'send_back', { comment: '折扣太大' }));
   assert.equal(r.record.status, 'draft');
   const req = ok(await admin.get(`/api/v1/approval_requests?filter=${encodeURIComponent(JSON.stringify({ field: 'record_id', op: 'eq', value: o.id }))}`)).items;
