@@ -129,7 +129,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan', contract_expiry: 'Contract ends' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan', campaign_task: 'Campaign task', contract_expiry: 'Contract ends' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',

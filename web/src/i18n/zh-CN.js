@@ -131,7 +131,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行', contract_expiry: '合同到期' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行', campaign_task: '市场任务', contract_expiry: '合同到期' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
