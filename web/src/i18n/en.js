@@ -113,6 +113,9 @@ export default {
     addMembers: 'Add members', addMembersTitle: 'Add members to “{name}”', memberKind: 'Member type', search: 'Quick search',
     searchTip: 'Name, phone or pinyin initials', memberStatus: 'Member status', selected: '{n} selected', addConfirm: 'Add all',
     added: '{added} members added, {skipped} already in the campaign',
+    roiMenu: 'Campaign results', roiTitle: 'Campaign return on investment', roiTip: 'Each campaign\'s actual cost (its approved expenses), won amount and ROI (won amount ÷ actual cost); only campaigns you may see.',
+    roiNone: 'No campaigns yet', status: 'Status', allStatus: 'All statuses', campaign: 'Campaign', actualCost: 'Actual cost', roi: 'ROI (times)',
+    leads: 'Leads sourced', costPerLead: 'Cost per lead', tasks: 'Tasks done', budget: 'Budget',
   },
   office: {
     publish: 'Publish', publishTitle: 'Publish “{title}”', audience: 'Audience', all: 'Everyone',
