@@ -206,6 +206,7 @@ test('行健 实验五: a meeting that does not repeat is not the weekly 例会'
 // ---- 行健动力 实验六 通讯中心 ----
 
 async function commLab(s, { email }) {
+  await created(await s.post('/api/v1/users', { username: `zhoulin_${s.user.id}`, name: '周琳', password: PW })); // a reader for the board
   const n = await created(await s.post('/api/v1/announcements', { title: '新品体验日接待安排', category: 'event', body: '下周六 9:30 光谷体验中心，销售部负责接待。' }));
   await act(s, 'announcements', n.id, 'publish', { audience: 'all' });
   const a = await created(await s.post('/api/v1/accounts', { name: '武汉光谷金融港管理有限公司' }));
