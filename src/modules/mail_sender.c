@@ -358,20 +358,7 @@ static int round_once(db_conn *db, CURL *h)
     char now[ISO_TIME_LEN], minute_ago[ISO_TIME_LEN];
     iso_now(now);
     stamp_in(minute_ago, -60);
-    /* Two arms, each a range of its lookup index (comm_messages.json
-     * "lookup_indexes": status with the due time), so an idle poll reads
-     * no row of the table however many messages were sent before. */
-    db_stmt *s = db_prepare(db,
-                            "SELECT id, company_id FROM ("
-                            "SELECT id, company_id, next_attempt_at FROM (SELECT id, company_id, next_attempt_at"
-                            " FROM comm_messages WHERE deleted_at IS NULL AND status = 'pending' AND next_attempt_at <= ?"
-                            " ORDER BY next_attempt_at, id LIMIT 200) p"
-                            " UNION ALL "
-                            "SELECT id, company_id, next_attempt_at FROM (SELECT id, company_id, next_attempt_at"
-                            " FROM comm_messages WHERE deleted_at IS NULL AND status = 'sending' AND claimed_until < ?"
-                            " ORDER BY claimed_until, id LIMIT 200) l"
-                            ") d ORDER BY next_attempt_at, id LIMIT 200",
-                            &e);
+    db_stmt *s = db_prepare(db, MAIL_DUE_SQL, &e); /* index ranges only: see mail_sender.h */
     if (!s) return -1;
     db_bind_text(s, 1, now);
     db_bind_text(s, 2, now);

@@ -258,7 +258,7 @@ test('市场任务 are given to a person with a due date: theirs to see and do, 
   assert.deepEqual([camp.task_count, camp.tasks_done, camp.track_count, camp.tracked_responses], [4, 1, 2, 79]);
   assert.deepEqual(ok(await admin.get(`/api/v1/campaign_tasks/${late.id}/related/tracks`)).items.map(t => t.subject), ['邀请函回执统计']);
   // the global search and the export know them
-  const hits = ok(await sc.get(`/api/v1/search?q=${encodeURIComponent('答谢会场')}`)).items;
+  const hits = ok(await sc.get(`/api/v1/search?q=${encodeURIComponent('布置答谢会场')}`)).items;
   assert.ok(hits.some(h => h.entity === 'campaign_tasks' && h.id === due.id), JSON.stringify(hits));
   const csv = await sc.get('/api/v1/campaign_tasks/export?format=csv');
   assert.equal(csv.status, 200);
