@@ -240,13 +240,12 @@ int marketing_add_members(entity_ctx *c, int64_t campaign_id, const char *entity
  * goes again when it is reopened; the engine's actions move the state. */
 static int task_completed_on(entity_ctx *c, hook_change *ch, err *e)
 {
-    (void)c;
     if (!hook_changed(ch, "status")) return 0;
     const char *status = hook_text(ch, "status");
     if (status && strcmp(status, "done") == 0) {
         char today[DAY_LEN];
         china_today(today);
-        return hook_set_text(ch, "completed_on", today, e);
+        return hook_set_text(ch, "completed_on", arena_strdup(c->a, today), e); /* kept until the write */
     }
     if (hook_value(ch, "completed_on")->kind == SV_NULL) return 0;
     return hook_set(ch, "completed_on", (sql_value){.kind = SV_NULL}, e);

@@ -118,7 +118,7 @@ async function serviceLab(s, { care }) {
   await created(await s.post('/api/v1/tickets', { subject: '安装师傅迟到两小时', kind: 'complaint', account_id: a.id, channel: 'phone',
     category: 'attitude', priority: 'normal', description: '约定上午九点安装，十一点才到。' }));
   await act(s, 'tickets', t.id, 'start');
-  ok(await s.patch(`/api/v1/tickets/${t.id}`, { notes: { add: [{ kind: 'visit', content: '上门更换了 PP 棉滤芯' }] } }));
+  ok(await s.patch(`/api/v1/tickets/${t.id}`, { notes: { add: [{ kind: 'visit', noted_at: at(0), content: '上门更换了 PP 棉滤芯' }] } }));
   await act(s, 'tickets', t.id, 'resolve', { resolution: '更换 PP 棉滤芯，出水恢复正常', kb_article_id: kb.id });
   await act(s, 'tickets', t.id, 'close', { satisfaction: '4', satisfaction_note: '师傅很专业' });
   const visits = ok(await s.get(`/api/v1/activities?filter=${encodeURIComponent(JSON.stringify({ field: 'subject', op: 'starts', value: '服务回访' }))}`)).items;
