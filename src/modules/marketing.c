@@ -171,6 +171,34 @@ static int member_exists(entity_ctx *c, int64_t campaign, int kind, int64_t reco
     return step < 0 ? err_set(e, 500, "db_error", "读取活动成员失败", "Cannot read the members") : found;
 }
 
+/* 1 when the user may change the campaign (its owner, their superiors, an
+ * administrator...), else 403 and -1. The whole company reads campaigns
+ * (sharing public_read), so seeing one is not enough to change who takes
+ * part in it. */
+static int campaign_writable(entity_ctx *c, int64_t campaign, err *e)
+{
+    const entity_def *campaigns = meta_entity(c->m, "campaigns");
+    if (!campaigns) return 1;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COUNT(*) FROM campaigns t WHERE t.deleted_at IS NULL AND t.id = ");
+    query_bind_int(&q, campaign);
+    query_sql(&q, " AND ");
+    acl_write_predicate(c->user, campaigns, "t", 0, &q);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    int step = db_step(s), found = step == DB_ROW && db_column_int64(s, 0) > 0;
+    db_finalize(s);
+    query_free(&q);
+    if (step < 0) return err_set(e, 500, "db_error", "读取市场活动失败", "Cannot read the campaign");
+    if (found) return 1;
+    err_add_field(e, "campaign_id", "not_writable");
+    err_set(e, 403, "forbidden", "只有能修改这个市场活动的人才能增减它的成员",
+            "Only those who may change the campaign change its members");
+    return -1;
+}
+
 /* A member is one account, contact or lead, as its type says: the other two
  * links are cleared, and the same record is not a member twice (409
  * already_member). */
@@ -184,6 +212,7 @@ static int member_is_one_record(entity_ctx *c, hook_change *ch, err *e)
             return -1;
     int64_t campaign = hook_int(ch, "campaign_id", 0), record = hook_int(ch, MEMBER_KINDS[kind].field, 0);
     if (!campaign || !record) return 0; /* required, refused by the engine */
+    if (campaign_writable(c, campaign, e) <= 0) return -1;
     int found = member_exists(c, campaign, kind, record, hook_id(ch), e);
     if (found < 0) return -1;
     if (!found) return 0;

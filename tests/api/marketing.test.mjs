@@ -210,7 +210,8 @@ test('市场任务 are given to a person with a due date: theirs to see and do, 
   const bjDay = offset => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
   const root = ok(await admin.get('/api/v1/roles')).items.find(r => r.name === '管理员');
   const all = { view: true, create: true, edit: true, export: true };
-  const p = created(await admin.post('/api/v1/profiles', { name: '市场专员', permissions: { campaigns: { view: true }, campaign_tasks: all, campaign_tracks: all } }));
+  const p = created(await admin.post('/api/v1/profiles', { name: '市场专员', permissions: { campaigns: { view: true, edit: true }, campaign_tasks: all, campaign_tracks: all,
+    campaign_members: all, accounts: all } }));
   const role = created(await admin.post('/api/v1/roles', { name: '市场专员', parent_id: root.id, profile_ids: [p.id] }));
   created(await admin.post('/api/v1/users', { username: 'sc1', name: '市场甲', password: PW, role_id: role.id }));
   const sc = await srv.client('sc1', PW);
@@ -223,6 +224,16 @@ test('市场任务 are given to a person with a due date: theirs to see and do, 
   created(await admin.post('/api/v1/campaign_tasks', { subject: '答谢会效果评估', kind: 'evaluation', campaign_id: c.id, due_date: bjDay(30), owner_id: sc.user.id }));
   const mine = created(await admin.post('/api/v1/campaign_tasks', { subject: '预订酒店', campaign_id: c.id, due_date: bjDay(0) }));
   assertError(assert, await admin.post('/api/v1/campaign_tasks', { subject: '无期限', campaign_id: c.id }), 422, 'validation_failed');
+  // the company reads its campaigns; only who may change one changes its members
+  assert.equal(ok(await sc.get(`/api/v1/campaigns/${c.id}`)).name, '苏州工业园区客户答谢会');
+  const own = created(await sc.post('/api/v1/accounts', { name: '苏州金鸡湖酒店' }));
+  const refused = await sc.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'account', account_id: own.id });
+  assertError(assert, refused, 403, 'forbidden');
+  assert.deepEqual(refused.json.error.fields, { campaign_id: 'not_writable' });
+  assertError(assert, await sc.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts' }), 403, 'forbidden');
+  const edit = await sc.patch(`/api/v1/campaigns/${c.id}`, { location: '改地点' }); // not theirs to change, edit right or not
+  assert.ok([403, 404].includes(edit.status), edit.text);
+  assert.notEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}`)).location, '改地点');
   // the assignee lists their own tasks, not the administrator's
   assert.deepEqual(ok(await sc.get('/api/v1/campaign_tasks?sort=due_date')).items.map(t => t.subject), ['寄送邀请函', '布置答谢会场', '答谢会效果评估']);
   assertError(assert, await sc.get(`/api/v1/campaign_tasks/${mine.id}`), 404);
