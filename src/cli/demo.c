@@ -213,6 +213,9 @@ static int demo_team(entity_ctx *c, int64_t ids[NTEAM], err *e)
                                                          "delete", 1, "import", 1, "export", 1));
     json_object_set_new(perms, "products", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* the catalogue is read */
     json_object_set_new(perms, "campaigns", json_pack("{s:b,s:b}", "view", 1, "export", 1)); /* a lead names its campaign */
+    /* 市场任务 are assigned to the team, who carry them out and track what they produced */
+    json_object_set_new(perms, "campaign_tasks", json_pack("{s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1, "export", 1));
+    json_object_set_new(perms, "campaign_tracks", json_pack("{s:b,s:b,s:b,s:b}", "view", 1, "create", 1, "edit", 1, "export", 1));
     json_object_set_new(perms, "announcements", json_pack("{s:b}", "view", 1)); /* the 公告栏 is read by all */
     json_object_set_new(perms, "kb_articles", json_pack("{s:b}", "view", 1)); /* so is the 知识库 */
     /* 通讯中心: the team writes its own 沟通模板 and sends; what was sent is the record */

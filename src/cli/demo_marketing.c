@@ -4,7 +4,8 @@
  * won and lost deals to show; three campaigns (a trade show that is over,
  * a seminar under way, a mailing being planned) with members, the leads
  * they brought and the deals won from them, so ROI and cost per lead have
- * figures. Through the records engine, as the administrator. */
+ * figures; each campaign's 市场任务 (assigned to the team, some due this
+ * week) and 市场跟踪. Through the records engine, as the administrator. */
 #include <stdio.h>
 #include <string.h>
 
@@ -118,8 +119,83 @@ static int campaign_expenses(entity_ctx *c, int64_t campaign, int actual, const 
     return 0;
 }
 
+/* 市场任务 and 市场跟踪 of each campaign: who does what by when (the
+ * trade show's all done, the seminar's under way with two due this week,
+ * so the bell has them, the mailing's still to start), and what the
+ * campaign produced, day by day. */
+static const struct {
+    int campaign;
+    const char *subject, *kind, *status, *owner, *description, *result;
+    int start, due; /* from the campaign's start */
+} TASKS[] = {
+    {0, "展位设计与搭建", "preparation", "done", "wangqiang", "36 平方米标准展位，两台演示大屏，一张洽谈桌；开展前一天完成验收。",
+     "按期完成，展台位置靠近主通道，人流较好。", -20, -1},
+    {0, "邀约南京重点客户参展", "invitation", "done", "lina", "电话邀约南京地区的 A、B 级客户到展位参观，发送电子门票。",
+     "邀约 30 家，到场 18 家。", -15, -1},
+    {0, "展会效果评估", "evaluation", "done", "zhangwei", "统计到访、线索与成交，计算投资回报率，写出活动总结。",
+     "线索 8 条，已签约 2 单，投资回报率约 2.6 倍。", 3, 10},
+    {1, "确认分享嘉宾与议程", "planning", "done", "zhangwei", "邀请两位制造业客户的信息化负责人分享客户管理实践。",
+     "嘉宾已确认，议程已发给全部报名客户。", -10, -3},
+    {1, "邀约苏州、无锡客户 CIO", "invitation", "in_progress", "lina", "电话和邮件邀约，目标到场 40 人。", NULL, -8, 3},
+    {1, "会后一对一交流安排", "follow_up", "not_started", "wangqiang", "按客户意向安排售前顾问上门交流，三天内完成。", NULL, 2, 5},
+    {2, "撰写促销邮件文案", "materials", "not_started", "lina", "年中采购优惠的邮件正文与主题，附产品报价单链接。", NULL, -10, -8},
+    {2, "筛选收件联系人", "planning", "not_started", "wangqiang", "从客户联系人中筛选未拒收邮件的采购与信息化负责人。", NULL, -8, -3},
+};
+static const struct {
+    int campaign, task; /* task: index into TASKS, -1 none */
+    const char *subject, *method, *effect, *content, *next_step;
+    int day, visitors, responses, leads;
+} TRACKS[] = {
+    {0, 1, "展会第一天现场统计", "onsite", "good", "展位接待 160 人次，重点客户到访 9 家，现场登记名片 45 张。", "当晚整理名片，按意向分级", 0, 160, 45, 3},
+    {0, 1, "展会第三天现场统计", "onsite", "fair", "周末观众以学生和同行为主，有效接触较少。", "展会结束后一周内电话回访", 2, 120, 20, 1},
+    {0, 2, "展会后电话回访", "phone", "good", "回访登记的 45 位观众，8 位确认有采购计划，已转为销售线索。", "线索分配给李娜和王强跟进", 9, 45, 12, 4},
+    {1, 4, "研讨会报名统计", "online", "good", "报名 36 人，其中苏州 22 人、无锡 14 人，CIO 及信息部经理 15 人。", "会前一天短信提醒", -1, 60, 36, 0},
+};
+
+static int64_t team_user(entity_ctx *c, const char *username, err *e)
+{
+    int64_t id = 0;
+    const char *params[] = {username};
+    if (db_query_int64(c->db, "SELECT id FROM users WHERE username = ? AND deleted_at IS NULL", &id, e, 1, params) < 0)
+        return -1;
+    return id;
+}
+
+static int campaign_work(entity_ctx *c, const int64_t campaigns[], err *e)
+{
+    int64_t task_ids[N(TASKS)];
+    char start[16], due[16];
+    for (size_t i = 0; i < N(TASKS); i++) {
+        int64_t owner = team_user(c, TASKS[i].owner, e);
+        if (owner < 0) return -1;
+        int base = CAMPAIGNS[TASKS[i].campaign].start;
+        demo_day(base + TASKS[i].start, start, sizeof start);
+        demo_day(base + TASKS[i].due, due, sizeof due);
+        json_t *b = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "subject", TASKS[i].subject, "campaign_id",
+                              (json_int_t)campaigns[TASKS[i].campaign], "kind", TASKS[i].kind, "status", TASKS[i].status,
+                              "start_date", start, "due_date", due, "description", TASKS[i].description);
+        if (owner) json_object_set_new(b, "owner_id", json_integer(owner));
+        if (TASKS[i].result) json_object_set_new(b, "result", json_string(TASKS[i].result));
+        json_object_set_new(b, "progress", json_integer(strcmp(TASKS[i].status, "done") == 0 ? 100
+                                                        : strcmp(TASKS[i].status, "in_progress") == 0 ? 60 : 0));
+        if (demo_create(c, "campaign_tasks", b, &task_ids[i], e)) return -1;
+    }
+    for (size_t i = 0; i < N(TRACKS); i++) {
+        demo_day(CAMPAIGNS[TRACKS[i].campaign].start + TRACKS[i].day, start, sizeof start);
+        json_t *b = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "subject", TRACKS[i].subject, "campaign_id",
+                              (json_int_t)campaigns[TRACKS[i].campaign], "method", TRACKS[i].method, "effect",
+                              TRACKS[i].effect, "content", TRACKS[i].content, "next_step", TRACKS[i].next_step,
+                              "track_date", start, "visitors", TRACKS[i].visitors, "responses", TRACKS[i].responses,
+                              "leads_gained", TRACKS[i].leads);
+        if (TRACKS[i].task >= 0) json_object_set_new(b, "task_id", json_integer(task_ids[TRACKS[i].task]));
+        if (demo_create(c, "campaign_tracks", b, NULL, e)) return -1;
+    }
+    return 0;
+}
+
 static int demo_campaigns(entity_ctx *c, err *e)
 {
+    int64_t ids[N(CAMPAIGNS)];
     char start[16], end[16];
     for (size_t k = 0; k < N(CAMPAIGNS); k++) {
         demo_day(CAMPAIGNS[k].start, start, sizeof start);
@@ -133,8 +209,9 @@ static int demo_campaigns(entity_ctx *c, err *e)
         int64_t id;
         if (demo_create(c, "campaigns", b, &id, e) || campaign_results(c, (int)k, id, e)) return -1;
         if (CAMPAIGNS[k].actual && campaign_expenses(c, id, CAMPAIGNS[k].actual, start, e)) return -1;
+        ids[k] = id;
     }
-    return 0;
+    return campaign_work(c, ids, e);
 }
 
 int demo_marketing(entity_ctx *c, err *e)

@@ -242,6 +242,15 @@ static int create_indexes(db_conn *c, const entity_def *ent, err *e)
         snprintf(cols, sizeof cols, "company_id, %s, id", ent->indexes[i]);
         if (create_index(c, name, ent->table, cols, 0, e)) return -1;
     }
+    /* lookups across companies, by the server itself: <table>_lx_<col>... */
+    for (int i = 0; i < ent->nlookup_indexes; i++) {
+        int n = snprintf(name, sizeof name, "%s_lx_", ent->table);
+        for (const char *p = ent->lookup_indexes[i]; *p && n < (int)sizeof name - 1; p++)
+            if (*p != ' ') name[n++] = *p == ',' ? '_' : *p;
+        name[n < (int)sizeof name ? n : (int)sizeof name - 1] = '\0';
+        snprintf(cols, sizeof cols, "%s, id", ent->lookup_indexes[i]);
+        if (create_index(c, name, ent->table, cols, 0, e)) return -1;
+    }
     return 0;
 }
 

@@ -332,14 +332,15 @@ static int load_custom_fields(db_conn *c, arena *a, entity_def *ent, field_def *
     return rc < 0 ? err_set(e, 500, "db_error", "读取自定义字段失败", "Cannot read custom fields") : 0;
 }
 
-/* "indexes": [["queue_id", "status", "resolution_due"], ...]: each a list
- * of the entity's own fields (not custom: a custom field's column may
- * move), at most 4. */
-static int parse_indexes(arena *a, json_t *je, entity_def *ent, err *e)
+/* "indexes" (or "lookup_indexes"): [["queue_id", "status",
+ * "resolution_due"], ...]: each a list of the entity's own fields (not
+ * custom: a custom field's column may move), at most 4. */
+static int parse_index_list(arena *a, json_t *je, entity_def *ent, const char *key, const char ***out, int *nout,
+                            err *e)
 {
-    json_t *list = json_object_get(je, "indexes"), *cols, *v;
+    json_t *list = json_object_get(je, key), *cols, *v;
     size_t i, k;
-    ent->indexes = arena_alloc(a, sizeof(char *) * (json_array_size(list) + 1));
+    *out = arena_alloc(a, sizeof(char *) * (json_array_size(list) + 1));
     json_array_foreach(list, i, cols) {
         strbuf sb = STRBUF_INIT;
         int bad = !json_is_array(cols) || !json_array_size(cols) || json_array_size(cols) > 4;
@@ -354,10 +355,16 @@ static int parse_indexes(arena *a, json_t *je, entity_def *ent, err *e)
             return err_setf(e, 500, "bad_metadata", "%s 的索引 %zu 无效", "Index %zu of %s is invalid", ent->name, i,
                             i, ent->name);
         }
-        ent->indexes[ent->nindexes++] = arena_strdup(a, sb_str(&sb));
+        (*out)[(*nout)++] = arena_strdup(a, sb_str(&sb));
         sb_free(&sb);
     }
     return 0;
+}
+
+static int parse_indexes(arena *a, json_t *je, entity_def *ent, err *e)
+{
+    return parse_index_list(a, je, ent, "indexes", &ent->indexes, &ent->nindexes, e) ||
+           parse_index_list(a, je, ent, "lookup_indexes", &ent->lookup_indexes, &ent->nlookup_indexes, e);
 }
 
 static void parse_layout(arena *a, json_t *je, entity_def *ent)

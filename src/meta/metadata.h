@@ -182,6 +182,11 @@ typedef struct entity_def {
      * filter and order no one-field index serves (entity_schema.c) */
     const char **indexes;
     int nindexes;
+    /* "lookup_indexes": indexes that do not start with company_id, for
+     * the server's own reads across companies (a public link's token, the
+     * mail worker's due rows); the columns, id appended */
+    const char **lookup_indexes;
+    int nlookup_indexes;
     layout_group *groups; /* detail layout */
     int ngroups;
     relation_def *relations;

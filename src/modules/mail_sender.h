@@ -12,6 +12,22 @@
 
 #define MAIL_ATTEMPTS_MAX 6
 
+/* The worker's poll: the due rows of every company (待发送 whose time has
+ * come, 发送中 whose lease ran out), oldest due first, at most 200; binds
+ * now twice. Two arms, each a range of a lookup index of comm_messages
+ * (status with the due time), so an idle poll reads no row of the table
+ * (tests/unit/test_plans.c pins the plan). */
+#define MAIL_DUE_SQL                                                                                               \
+    "SELECT id, company_id FROM ("                                                                                 \
+    "SELECT id, company_id, next_attempt_at FROM (SELECT id, company_id, next_attempt_at"                          \
+    " FROM comm_messages WHERE deleted_at IS NULL AND status = 'pending' AND next_attempt_at <= ?"                 \
+    " ORDER BY next_attempt_at, id LIMIT 200) p"                                                                   \
+    " UNION ALL "                                                                                                  \
+    "SELECT id, company_id, next_attempt_at FROM (SELECT id, company_id, next_attempt_at"                          \
+    " FROM comm_messages WHERE deleted_at IS NULL AND status = 'sending' AND claimed_until < ?"                    \
+    " ORDER BY claimed_until, id LIMIT 200) l"                                                                     \
+    ") d ORDER BY next_attempt_at, id LIMIT 200"
+
 /* Starts the worker on its own connection to db_url (copied). 0, or -1
  * when the thread cannot start. */
 int mail_worker_start(const char *db_url);

@@ -7,6 +7,7 @@
 #include "../entity/hooks.h"
 #include "../entity/entity_state.h"
 #include "../entity/value.h"
+#include "../util/clock.h"
 #include "marketing.h"
 #include "sales.h"
 
@@ -170,6 +171,34 @@ static int member_exists(entity_ctx *c, int64_t campaign, int kind, int64_t reco
     return step < 0 ? err_set(e, 500, "db_error", "读取活动成员失败", "Cannot read the members") : found;
 }
 
+/* 1 when the user may change the campaign (its owner, their superiors, an
+ * administrator...), else 403 and -1. The whole company reads campaigns
+ * (sharing public_read), so seeing one is not enough to change who takes
+ * part in it. */
+static int campaign_writable(entity_ctx *c, int64_t campaign, err *e)
+{
+    const entity_def *campaigns = meta_entity(c->m, "campaigns");
+    if (!campaigns) return 1;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT COUNT(*) FROM campaigns t WHERE t.deleted_at IS NULL AND t.id = ");
+    query_bind_int(&q, campaign);
+    query_sql(&q, " AND ");
+    acl_write_predicate(c->user, campaigns, "t", 0, &q);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    int step = db_step(s), found = step == DB_ROW && db_column_int64(s, 0) > 0;
+    db_finalize(s);
+    query_free(&q);
+    if (step < 0) return err_set(e, 500, "db_error", "读取市场活动失败", "Cannot read the campaign");
+    if (found) return 1;
+    err_add_field(e, "campaign_id", "not_writable");
+    err_set(e, 403, "forbidden", "只有能修改这个市场活动的人才能增减它的成员",
+            "Only those who may change the campaign change its members");
+    return -1;
+}
+
 /* A member is one account, contact or lead, as its type says: the other two
  * links are cleared, and the same record is not a member twice (409
  * already_member). */
@@ -183,6 +212,7 @@ static int member_is_one_record(entity_ctx *c, hook_change *ch, err *e)
             return -1;
     int64_t campaign = hook_int(ch, "campaign_id", 0), record = hook_int(ch, MEMBER_KINDS[kind].field, 0);
     if (!campaign || !record) return 0; /* required, refused by the engine */
+    if (campaign_writable(c, campaign, e) <= 0) return -1;
     int found = member_exists(c, campaign, kind, record, hook_id(ch), e);
     if (found < 0) return -1;
     if (!found) return 0;
@@ -235,9 +265,75 @@ int marketing_add_members(entity_ctx *c, int64_t campaign_id, const char *entity
     return 0;
 }
 
+/* 市场任务: 完成日期 is the day (Beijing) the task became 已完成, and
+ * goes again when it is reopened; the engine's actions move the state. */
+static int task_completed_on(entity_ctx *c, hook_change *ch, err *e)
+{
+    if (!hook_changed(ch, "status")) return 0;
+    const char *status = hook_text(ch, "status");
+    if (status && strcmp(status, "done") == 0) {
+        char today[DAY_LEN];
+        china_today(today);
+        return hook_set_text(ch, "completed_on", arena_strdup(c->a, today), e); /* kept until the write */
+    }
+    if (hook_value(ch, "completed_on")->kind == SV_NULL) return 0;
+    return hook_set(ch, "completed_on", (sql_value){.kind = SV_NULL}, e);
+}
+
+/* 市场跟踪 of a 市场任务 is tracking of that task's campaign: without a
+ * campaign it takes the task's, with another one it is refused (422
+ * task_id: other_campaign). An integrity rule over the company's tasks;
+ * whether the user may see the task is the engine's link check. */
+static int track_follows_task(entity_ctx *c, hook_change *ch, err *e)
+{
+    int64_t task = hook_int(ch, "task_id", 0);
+    if (!task) return 0;
+    query q;
+    query_init(&q, c->a);
+    query_sql(&q, "SELECT t.campaign_id FROM campaign_tasks t WHERE t.deleted_at IS NULL AND t.id = ");
+    query_bind_int(&q, task);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
+    if (!s) return query_free(&q), -1;
+    query_bind_all(&q, s);
+    int step = db_step(s);
+    int64_t of = step == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 0;
+    db_finalize(s);
+    query_free(&q);
+    if (step < 0) return err_set(e, 500, "db_error", "读取市场任务失败", "Cannot read the task");
+    if (!of) return 0; /* no such task: the engine's link check says not_found */
+    int64_t campaign = hook_int(ch, "campaign_id", 0);
+    if (!campaign) return hook_set_int(ch, "campaign_id", of, e);
+    if (campaign == of) return 0;
+    err_add_field(e, "task_id", "other_campaign");
+    return err_set(e, 422, "validation_failed", "所选市场任务不属于这个市场活动",
+                   "The task belongs to another campaign");
+}
+
+int marketing_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e)
+{
+    const entity_def *tasks = meta_entity(c->m, "campaign_tasks");
+    if (!tasks || !acl_can(c->user, tasks, ACL_VIEW)) return 0;
+    query q;
+    query_init(&q, c->a);
+    /* due at the end of the due day in Beijing, as 催款 and 订单执行 */
+    query_sql(&q, "SELECT t.id, t.subject || '（' || COALESCE(m.name, '') || '）', t.due_date || 'T15:59:59Z', NULL, NULL,"
+                  " NULL, t.owner_id, u.name FROM campaign_tasks t LEFT JOIN campaigns m ON m.id = t.campaign_id"
+                  " LEFT JOIN users u ON u.id = t.owner_id"
+                  " WHERE t.deleted_at IS NULL AND t.status IN ('not_started', 'in_progress') AND t.due_date <= ");
+    query_bind_text(&q, until);
+    query_sql(&q, " AND ");
+    acl_own_predicate(c->user, tasks, "t", &q); /* the caller's and their team's, not shared ones */
+    query_sql(&q, " ORDER BY t.due_date, t.id LIMIT 100");
+    return sales_reminder_rows(c, &q, "campaign_task", "campaign_tasks", out, n, e);
+}
+
 void marketing_init(void)
 {
     entity_before("campaign_members", ON_WRITE, member_is_one_record);
+    entity_before("campaign_tasks", ON_WRITE, task_completed_on);
+    entity_before("campaign_tracks", ON_WRITE, track_follows_task);
 }
 
 int marketing_campaign_contacts(entity_ctx *c, const json_t *campaign, int max, json_t *ids, err *e)

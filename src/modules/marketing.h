@@ -25,6 +25,15 @@ int marketing_competitor_report(entity_ctx *c, const char *from, const char *to,
  * already_member). */
 void marketing_init(void);
 
+/* The bell's 市场任务 (kind campaign_task, entity campaign_tasks): the
+ * open tasks (未开始, 进行中) of the caller and the people below them due
+ * on or before `until` (YYYY-MM-DD), due at the end of that day in
+ * Beijing; items of GET /api/v1/reminders. A 市场任务 also stamps its
+ * 完成日期 when it is done, and a 市场跟踪 naming a task belongs to the
+ * task's campaign (taken from it when not given; another is 422
+ * task_id: other_campaign). */
+int marketing_reminders(entity_ctx *c, const char *until, strbuf *out, int *n, err *e);
+
 /* At most this many members are added by one request. */
 #define MARKETING_MEMBERS_MAX 5000
 

@@ -15,6 +15,7 @@
 #include "../entity/value.h"
 #include "../util/clock.h"
 #include "contracts.h"
+#include "marketing.h"
 #include "receivables.h"
 
 /* Does the user see a live record of `entity` with this id whose customer
@@ -622,6 +623,7 @@ int sales_reminders(entity_ctx *c, int days, strbuf *out, err *e)
     until[10] = '\0';
     if (receivables_reminders(c, until, out, &n, e)) return -1;
     if (order_plan_reminders(c, until, out, &n, e)) return -1;
+    if (marketing_reminders(c, until, out, &n, e)) return -1; /* 市场任务 due */
     if (contracts_reminders(c, out, &n, e)) return -1; /* 合同到期, a month ahead */
     sb_printf(out, "],\"total\":%d}", n);
     return 0;

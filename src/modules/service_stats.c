@@ -3,7 +3,8 @@
  * channel, priority, kind, agent (the owner) or month, with how many were
  * resolved, the first-response and resolution SLA met (a clock counts once
  * it has ended: answered or breached, resolved or breached), and the
- * average satisfaction of the rated ones. Exact: rates and averages are
+ * average satisfaction of the rated ones (none rated: no average, null
+ * rather than 0). Exact: rates and averages are
  * worked out from integer counts, rounded half up to two decimals. */
 #include "service_stats.h"
 
@@ -78,6 +79,9 @@ static void fill_rates(rt_cell *row, const measured *m)
     row[C_RESP_RATE].n = rate(row[C_RESP_MET].n, m->responses, 100);
     row[C_RES_RATE].n = rate(row[C_RES_MET].n, m->resolutions, 100);
     row[C_SAT].n = row[C_RATED].n ? (m->rating_sum * 100 * 2 + row[C_RATED].n) / (2 * row[C_RATED].n) : 0;
+    /* a group nobody rated has no average (null, an empty cell), not 0:
+     * 0 would read as the worst score and pull a glance at the column down */
+    row[C_SAT].empty = row[C_RATED].n == 0;
 }
 
 static void period(query *q, const char *from, const char *to)

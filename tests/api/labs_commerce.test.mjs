@@ -1,5 +1,5 @@
 // labs_commerce.test.mjs - the commerce labs of issue 12 as experiments
-// (experiments/allpass-01, -07, -08, -09 and boxing-04, -05, -08, -09):
+// (experiments/allpass-01, -07, -08, -09 and bx-04, -05, -08, -09):
 // a class with a company per student; 赵一鸣 does ALLPASS 实验一, 七, 八, 九
 // and 钱晓雯 博星 实验四, 五, 八, 九 through the public API exactly as the
 // instructions say, and every step of every lab ticks from their own
@@ -31,7 +31,7 @@ before(async () => {
   await srv.start();
   const room = await classroom(srv, { roster: [['2024050101', '赵一鸣', '一组'], ['2024050102', '钱晓雯', '一组'], ['2024050103', '孙浩', '二组']] });
   ({ '2024050101': A, '2024050102': B, '2024050103': C } = room.students);
-  for (const code of ['allpass-01', 'allpass-07', 'allpass-08', 'allpass-09', 'boxing-04', 'boxing-05', 'boxing-08', 'boxing-09'])
+  for (const code of ['allpass-01', 'allpass-07', 'allpass-08', 'allpass-09', 'bx-04', 'bx-05', 'bx-08', 'bx-09'])
     labs[code] = await room.assign(code);
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
@@ -156,7 +156,7 @@ test('博星 实验四 产品管理: products and the four discount kinds, check
   b.monitor = created(await product('戴尔 U2723QE 显示器', computers, 3999));
   const rule = async body => created(await B.post('/api/v1/price_rules', body));
   await rule({ name: '笔记本满10台', kind: 'volume', category_id: notebooks.id, min_quantity: 10, discount: 3 });
-  let p = await progress(B, labs['boxing-04']);
+  let p = await progress(B, labs['bx-04']);
   assert.deepEqual(p.steps.slice(0, 3).map(s => s.state), ['done', 'done', 'not_started']);
   assert.equal(stepOf(p, 'customer').why, '还没有启用的客户折扣');
   await rule({ name: 'A类客户', kind: 'customer', grade: 'A', discount: 5 });
@@ -168,20 +168,20 @@ test('博星 实验四 产品管理: products and the four discount kinds, check
   b.manager = created(await B.post('/api/v1/roles', { name: '销售经理', parent_id: root.id, profile_ids: [standard.id] }));
   b.rep = created(await B.post('/api/v1/roles', { name: '销售代表', parent_id: b.manager.id, profile_ids: [standard.id] }));
   await rule({ name: '销售代表让价上限', kind: 'position', role_id: b.rep.id, discount: 2 });
-  assert.equal(await why(B, 'boxing-04', 'combined'), '还没有同时适用客户折扣和销量折扣的报价明细');
+  assert.equal(await why(B, 'bx-04', 'combined'), '还没有同时适用客户折扣和销量折扣的报价明细');
   const q = created(await B.post('/api/v1/quotes', { subject: '金桥信息笔记本报价', account_id: jinqiao.id,
     lines: [{ product_id: b.x1.id, quantity: 10, tax_rate: 13 }] }));
   const line = (await get(B, 'quotes', q.id)).lines[0];
   assert.deepEqual([line.price, line.discount, line.price_rule], [11978.58, 7.85, '客户折扣「A类客户」5% + 销量折扣「笔记本满10台」3%']);
   created(await B.post('/api/v1/quotes', { subject: '华科电脑台式机报价', account_id: huake.id, lines: [{ product_id: b.m450.id, quantity: 5, tax_rate: 13 }] }));
-  await allDone(B, 'boxing-04');
+  await allDone(B, 'bx-04');
 });
 
 test('博星 实验五 业务审批: a flow; 李娜 submits, withdraws, is rejected with a comment, and 张伟 approves', async () => {
   created(await B.post('/api/v1/users', { username: 'zhangwei_0102', name: '张伟', password: STUDENT_PASSWORD, role_id: b.manager.id }));
-  assert.equal(await why(B, 'boxing-05', 'users'), '还差 1 个指定了角色的普通用户：目前有 1 个，需要 2 个');
+  assert.equal(await why(B, 'bx-05', 'users'), '还差 1 个指定了角色的普通用户：目前有 1 个，需要 2 个');
   created(await B.post('/api/v1/users', { username: 'lina_0102', name: '李娜', password: STUDENT_PASSWORD, role_id: b.rep.id }));
-  assert.equal(await why(B, 'boxing-05', 'flow'), '还没有启用的业务订单审批流程');
+  assert.equal(await why(B, 'bx-05', 'flow'), '还没有启用的业务订单审批流程');
   created(await B.post('/api/v1/approval_flows', { name: '大额订单审批', entity: 'sales_orders', active: true,
     condition: { field: 'total', op: 'gt', value: 50000 }, steps: [{ kind: 'superior' }] }));
   b.lina = await srv.client('lina_0102', STUDENT_PASSWORD);
@@ -191,21 +191,21 @@ test('博星 实验五 业务审批: a flow; 李娜 submits, withdraws, is rejec
     order_date: '2026-12-04', lines: [{ product_id: b.x1.id, quantity: 6, tax_rate: 13 }] }));
   assert.equal((await act(b.lina, 'sales_orders', o.id, 'submit')).record.status, 'pending');
   assertError(assert, await b.lina.patch(`/api/v1/sales_orders/${o.id}`, { subject: '改主题' }), 422);
-  assert.equal(await why(B, 'boxing-05', 'withdraw'), '还没有审批申请到达「已撤回」');
+  assert.equal(await why(B, 'bx-05', 'withdraw'), '还没有审批申请到达「已撤回」');
   await act(b.lina, 'sales_orders', o.id, 'withdraw');
   const lines = (await get(b.lina, 'sales_orders', o.id)).lines;
   ok(await b.lina.patch(`/api/v1/sales_orders/${o.id}`, { lines: [{ id: lines[0].id, quantity: 5 }] }));
   await act(b.lina, 'sales_orders', o.id, 'submit');
   assertError(assert, await b.zhang.post(`/api/v1/sales_orders/${o.id}/actions/send_back`, {}), 422);
   await act(b.zhang, 'sales_orders', o.id, 'send_back', { comment: '折扣太大，请按标准价的 95% 报价' });
-  let p = await progress(B, labs['boxing-05']);
+  let p = await progress(B, labs['bx-05']);
   assert.equal(stepOf(p, 'reject').state, 'done');
   assert.equal(stepOf(p, 'approve').why, '还没有审批申请到达「已通过」');
   await act(b.lina, 'sales_orders', o.id, 'submit');
   assertError(assert, await b.lina.post(`/api/v1/sales_orders/${o.id}/actions/approve`, {}), 403);
   await act(b.zhang, 'sales_orders', o.id, 'approve', { comment: '同意' });
   assert.equal((await get(B, 'sales_orders', o.id)).status, 'approved');
-  await allDone(B, 'boxing-05');
+  await allDone(B, 'bx-05');
 });
 
 test('博星 实验八 订单管理: an order with a collection plan and an order plan, approved, executed, shipped, paid by instalment, completed', async () => {
@@ -223,21 +223,21 @@ test('博星 实验八 订单管理: an order with a collection plan and an orde
   b.instalments = [];
   for (let i = 0; i < 3; i++)
     b.instalments.push(created(await b.lina.post('/api/v1/instalments', { sales_order_id: o.id, due_date: dues[i], amount: parts[i] / 100 })));
-  assert.equal(await why(B, 'boxing-08', 'tasks'), '还没有订单执行计划事项：需要 2 个');
+  assert.equal(await why(B, 'bx-08', 'tasks'), '还没有订单执行计划事项：需要 2 个');
   ok(await b.lina.patch(`/api/v1/sales_orders/${o.id}`, { plan: [
     { kind: 'ship', due_date: '2026-12-18', assignee_id: b.lina.user.id, note: '送货到营业部' },
     { kind: 'dunning', due_date: '2026-12-11', assignee_id: b.lina.user.id, note: '第1期' }] }));
   assert.equal((await act(b.lina, 'sales_orders', o.id, 'submit')).record.status, 'pending', '大额订单审批 applies');
-  assert.equal(await why(B, 'boxing-08', 'execute'), '还没有开始执行的业务订单');
+  assert.equal(await why(B, 'bx-08', 'execute'), '还没有开始执行的业务订单');
   await act(b.zhang, 'sales_orders', o.id, 'approve');
   await act(b.lina, 'sales_orders', o.id, 'execute');
   const shipment = (await act(B, 'sales_orders', o.id, 'make_shipment')).result.shipment_id;
   await act(B, 'shipments', shipment, 'confirm', { warehouse_id: b.wh.id });
   created(await B.post('/api/v1/receipts', { account_id: b.huaxin.id, sales_order_id: o.id, instalment_id: b.instalments[0].id,
     amount: parts[0] / 100, received_on: '2026-12-10', method: 'transfer' }));
-  assert.equal(await why(B, 'boxing-08', 'complete'), '还没有业务订单到达「已完成」');
+  assert.equal(await why(B, 'bx-08', 'complete'), '还没有业务订单到达「已完成」');
   await act(b.lina, 'sales_orders', o.id, 'complete');
-  await allDone(B, 'boxing-08');
+  await allDone(B, 'bx-08');
 });
 
 test('博星 实验九 财务处理: a receipt reversed and entered again, paid by invoice, a return refunded, a 延期交货 allowance', async () => {
@@ -247,26 +247,26 @@ test('博星 实验九 财务处理: a receipt reversed and entered again, paid 
   let o;
   const second = cents(b.instalments[1].amount);
   const typo = created(await receipt({ amount: (second + 9000) / 100 })); // 90 元 too much: typed wrong
-  assert.equal(await why(B, 'boxing-09', 'reverse'), '还没有冲销错误收款的收款单');
+  assert.equal(await why(B, 'bx-09', 'reverse'), '还没有冲销错误收款的收款单');
   await act(B, 'receipts', typo.id, 'reverse');
   created(await receipt({ amount: second / 100 }));
-  assert.equal(await why(B, 'boxing-09', 'invoice_receipt'), '还没有按发票登记的收款单');
+  assert.equal(await why(B, 'bx-09', 'invoice_receipt'), '还没有按发票登记的收款单');
   o = await get(B, 'sales_orders', b.order);
   created(await receipt({ invoice_id: inv, amount: o.outstanding }));
   assert.equal((await get(B, 'sales_orders', b.order)).outstanding, 0);
   const ret = (await act(B, 'sales_orders', b.order, 'make_return')).result.sales_return_id;
   const monitorLine = (await get(B, 'sales_returns', ret)).lines.find(l => l.product_id === b.monitor.id);
   ok(await B.patch(`/api/v1/sales_returns/${ret}`, { reason: '屏幕坏点', lines: [{ id: monitorLine.id, quantity: 2 }] }));
-  assert.equal(await why(B, 'boxing-09', 'refund'), '还没有退给客户的退款');
+  assert.equal(await why(B, 'bx-09', 'refund'), '还没有退给客户的退款');
   const done = await act(B, 'sales_returns', ret, 'confirm', { warehouse_id: b.wh.id });
   const refund = await get(B, 'receipts', done.result.refund_receipt_id);
   assert.equal(refund.amount, -(await get(B, 'sales_returns', ret)).total, 'a customer who paid in full gets the return back');
   const allowance = created(await B.post('/api/v1/sales_allowances', { sales_order_id: b.order, reason: 'delay', amount: 500, description: '晚交货一周' }));
-  assert.equal(await why(B, 'boxing-09', 'allowance'), '还没有延期交货的销售折让单到达「已折让」');
+  assert.equal(await why(B, 'bx-09', 'allowance'), '还没有延期交货的销售折让单到达「已折让」');
   await act(B, 'sales_allowances', allowance.id, 'confirm');
   o = await get(B, 'sales_orders', b.order);
   assert.equal(o.outstanding, 0);
-  await allDone(B, 'boxing-09');
+  await allDone(B, 'bx-09');
 });
 
 // ---- 孙浩 skips a step of each lab ----
@@ -325,7 +325,7 @@ test('a student who skips steps does not pass them, and each step says why in it
     ['settled', '还没有已开票并全部收款的业务订单']]);
 
   // 博星 实验九 on the same order: a receipt but no reversal, no return, no refund, no allowance
-  p = await progress(C, labs['boxing-09']);
+  p = await progress(C, labs['bx-09']);
   assert.deepEqual(notDone(p), [
     ['reverse', '还没有冲销错误收款的收款单'],
     ['invoice_receipt', '还没有按发票登记的收款单'],
@@ -334,7 +334,7 @@ test('a student who skips steps does not pass them, and each step says why in it
     ['allowance', '还没有延期交货的销售折让单到达「已折让」']]);
 
   // 博星 实验八: the order has no plan of either kind and was never executed
-  p = await progress(C, labs['boxing-08']);
+  p = await progress(C, labs['bx-08']);
   assert.deepEqual(notDone(p), [
     ['order', '还没有填写了签订日期、交货日期和订单明细的业务订单'],
     ['plan', '还没有回款期次：需要 3 个'],
@@ -346,7 +346,7 @@ test('a student who skips steps does not pass them, and each step says why in it
 
   // 博星 实验四: a 销量折扣 only; a quote line of 10 gets it alone
   created(await C.post('/api/v1/price_rules', { name: '满10台', kind: 'volume', product_id: products[0].id, min_quantity: 10, discount: 3 }));
-  p = await progress(C, labs['boxing-04']);
+  p = await progress(C, labs['bx-04']);
   assert.deepEqual(notDone(p), [
     ['customer', '还没有启用的客户折扣'],
     ['agent_account', '还没有代理商（渠道）类型的客户'],
@@ -368,7 +368,7 @@ test('a student who skips steps does not pass them, and each step says why in it
   const o = created(await lina.post('/api/v1/sales_orders', { subject: '笔记本', account_id: hers.id, lines: [{ product_id: products[1].id, quantity: 1 }] }));
   await act(lina, 'sales_orders', o.id, 'submit');
   await act(zhang, 'sales_orders', o.id, 'approve');
-  p = await progress(C, labs['boxing-05']);
+  p = await progress(C, labs['bx-05']);
   assert.deepEqual(notDone(p), [
     ['withdraw', '还没有审批申请到达「已撤回」'],
     ['reject', '还没有写明驳回意见的审批申请到达「已驳回」'],
@@ -377,7 +377,7 @@ test('a student who skips steps does not pass them, and each step says why in it
 
 test('the teacher\'s matrix agrees with each student', async () => {
   const teacher = await srv.client('lab_t', STUDENT_PASSWORD);
-  for (const [code, done] of [['allpass-07', [6, 0, 2]], ['boxing-05', [0, 6, 3]]]) {
+  for (const [code, done] of [['allpass-07', [6, 0, 2]], ['bx-05', [0, 6, 3]]]) {
     const m = ok(await teacher.get(`/api/v1/assignments/${labs[code].id}/progress`));
     const by = Object.fromEntries(m.students.map(s => [s.student_no, s.done]));
     assert.deepEqual(['2024050101', '2024050102', '2024050103'].map(no => by[no]), done, code);

@@ -205,3 +205,75 @@ test('leads and opportunities sourced: ROI is won amount over cost, and cost per
   assert.match(csv.text, /投资回报率/);
   assert.match(csv.text, /华东区网络研讨会/);
 });
+
+test('市场任务 are given to a person with a due date: theirs to see and do, in their bell and their manager\'s until done', async () => {
+  const bjDay = offset => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
+  const root = ok(await admin.get('/api/v1/roles')).items.find(r => r.name === '管理员');
+  const all = { view: true, create: true, edit: true, export: true };
+  const p = created(await admin.post('/api/v1/profiles', { name: '市场专员', permissions: { campaigns: { view: true, edit: true }, campaign_tasks: all, campaign_tracks: all,
+    campaign_members: all, accounts: all } }));
+  const role = created(await admin.post('/api/v1/roles', { name: '市场专员', parent_id: root.id, profile_ids: [p.id] }));
+  created(await admin.post('/api/v1/users', { username: 'sc1', name: '市场甲', password: PW, role_id: role.id }));
+  const sc = await srv.client('sc1', PW);
+  const c = await newCampaign({ name: '苏州工业园区客户答谢会', type: 'customer_event' });
+  const other = await newCampaign({ name: '无锡渠道伙伴大会', type: 'seminar' });
+  const due = created(await admin.post('/api/v1/campaign_tasks', { subject: '布置答谢会场', campaign_id: c.id, due_date: bjDay(1), owner_id: sc.user.id }));
+  assert.match(due.code, /^RW-\d{6}$/);
+  assert.deepEqual([due.status, due.kind, due.priority, due.completed_on], ['not_started', 'preparation', 'normal', null]);
+  const late = created(await admin.post('/api/v1/campaign_tasks', { subject: '寄送邀请函', kind: 'invitation', campaign_id: c.id, due_date: bjDay(-2), owner_id: sc.user.id }));
+  created(await admin.post('/api/v1/campaign_tasks', { subject: '答谢会效果评估', kind: 'evaluation', campaign_id: c.id, due_date: bjDay(30), owner_id: sc.user.id }));
+  const mine = created(await admin.post('/api/v1/campaign_tasks', { subject: '预订酒店', campaign_id: c.id, due_date: bjDay(0) }));
+  assertError(assert, await admin.post('/api/v1/campaign_tasks', { subject: '无期限', campaign_id: c.id }), 422, 'validation_failed');
+  // the company reads its campaigns; only who may change one changes its members
+  assert.equal(ok(await sc.get(`/api/v1/campaigns/${c.id}`)).name, '苏州工业园区客户答谢会');
+  const own = created(await sc.post('/api/v1/accounts', { name: '苏州金鸡湖酒店' }));
+  const refused = await sc.post('/api/v1/campaign_members', { campaign_id: c.id, member_type: 'account', account_id: own.id });
+  assertError(assert, refused, 403, 'forbidden');
+  assert.deepEqual(refused.json.error.fields, { campaign_id: 'not_writable' });
+  assertError(assert, await sc.post(`/api/v1/campaigns/${c.id}/members`, { entity: 'accounts' }), 403, 'forbidden');
+  const edit = await sc.patch(`/api/v1/campaigns/${c.id}`, { location: '改地点' }); // not theirs to change, edit right or not
+  assert.ok([403, 404].includes(edit.status), edit.text);
+  assert.notEqual(ok(await admin.get(`/api/v1/campaigns/${c.id}`)).location, '改地点');
+  // the assignee lists their own tasks, not the administrator's
+  assert.deepEqual(ok(await sc.get('/api/v1/campaign_tasks?sort=due_date')).items.map(t => t.subject), ['寄送邀请函', '布置答谢会场', '答谢会效果评估']);
+  assertError(assert, await sc.get(`/api/v1/campaign_tasks/${mine.id}`), 404);
+  assertError(assert, await seller.get('/api/v1/campaign_tasks'), 403);
+  // the bell: open tasks due within the window, overdue marked; the manager sees the team's
+  const bell = async who => ok(await who.get('/api/v1/reminders?days=7')).items.filter(i => i.kind === 'campaign_task')
+    .map(i => [i.entity, i.title, i.due_at, i.overdue, i.owner_name]);
+  assert.deepEqual(await bell(sc), [
+    ['campaign_tasks', '寄送邀请函（苏州工业园区客户答谢会）', `${bjDay(-2)}T15:59:59Z`, true, '市场甲'],
+    ['campaign_tasks', '布置答谢会场（苏州工业园区客户答谢会）', `${bjDay(1)}T15:59:59Z`, false, '市场甲']]);
+  assert.equal((await bell(admin)).length, 3, 'the administrator\'s own task and the two of the role below');
+  // done through the actions: 完成情况 is asked, 完成日期 stamped, progress 100, out of the bell
+  ok(await sc.post(`/api/v1/campaign_tasks/${late.id}/actions/start`, {}));
+  assertError(assert, await sc.post(`/api/v1/campaign_tasks/${late.id}/actions/complete`, {}), 422);
+  const done = ok(await sc.post(`/api/v1/campaign_tasks/${late.id}/actions/complete`, { result: '邀请函已寄出 60 份' })).record;
+  assert.deepEqual([done.status, done.progress, done.completed_on], ['done', 100, bjDay(0)]);
+  assertError(assert, await sc.patch(`/api/v1/campaign_tasks/${late.id}`, { due_date: bjDay(3) }), 422, 'locked');
+  assert.deepEqual((await bell(sc)).map(i => i[1]), ['布置答谢会场（苏州工业园区客户答谢会）']);
+  const reopened = ok(await sc.post(`/api/v1/campaign_tasks/${late.id}/actions/reopen`, {})).record;
+  assert.deepEqual([reopened.status, reopened.completed_on], ['in_progress', null]);
+  ok(await sc.post(`/api/v1/campaign_tasks/${late.id}/actions/complete`, { result: '邀请函已全部寄出' }));
+
+  // 市场跟踪: a task's entry belongs to its campaign; another campaign is refused
+  const track = created(await sc.post('/api/v1/campaign_tracks', { subject: '邀请函回执统计', task_id: late.id, method: 'phone',
+    visitors: 60, responses: 38, leads_gained: 5, effect: 'good', content: '60 家中 38 家确认出席' }));
+  assert.deepEqual([track.campaign_id, track.track_date], [c.id, bjDay(0)]);
+  const wrong = await sc.post('/api/v1/campaign_tracks', { subject: '串了活动', campaign_id: other.id, task_id: late.id, content: '不应保存' });
+  assertError(assert, wrong, 422, 'validation_failed');
+  assert.deepEqual(wrong.json.error.fields, { task_id: 'other_campaign' });
+  assertError(assert, await sc.post('/api/v1/campaign_tracks', { subject: '没有活动', content: '不应保存' }), 422, 'validation_failed');
+  created(await admin.post('/api/v1/campaign_tracks', { subject: '会场现场统计', campaign_id: c.id, responses: 41, content: '到场 41 家' }));
+  const camp = ok(await admin.get(`/api/v1/campaigns/${c.id}`));
+  assert.deepEqual([camp.task_count, camp.tasks_done, camp.track_count, camp.tracked_responses], [4, 1, 2, 79]);
+  assert.deepEqual(ok(await admin.get(`/api/v1/campaign_tasks/${late.id}/related/tracks`)).items.map(t => t.subject), ['邀请函回执统计']);
+  // the global search and the export know them
+  const hits = ok(await sc.get(`/api/v1/search?q=${encodeURIComponent('布置答谢会场')}`)).items;
+  assert.ok(hits.some(h => h.entity === 'campaign_tasks' && h.id === due.id), JSON.stringify(hits));
+  const csv = await sc.get('/api/v1/campaign_tasks/export?format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /任务主题/);
+  assert.match(csv.text, /布置答谢会场/);
+  assert.doesNotMatch(csv.text, /预订酒店/, 'the export is the list the user sees');
+});

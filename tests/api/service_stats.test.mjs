@@ -77,6 +77,10 @@ test('服务统计: counts, SLA met rates and satisfaction by category, channel,
 
   const byChannel = ok(await admin.get('/api/v1/reports/service?by=channel'));
   assert.deepEqual(byChannel.items.map(r => [r.label, r.tickets]), [['电话', 2], ['邮件', 1], ['微信', 1]]);
+  // 邮件 holds only T3, which nobody rated: no average, not 0 (an empty cell in the file)
+  assert.deepEqual(byChannel.items.map(r => [r.label, r.rated, r.satisfaction]), [['电话', 2, 3.5], ['邮件', 0, null], ['微信', 1, 4]]);
+  const channelCsv = (await admin.get('/api/v1/reports/service?by=channel&format=csv')).text;
+  assert.equal(channelCsv.split(/\r?\n/).find(l => l.startsWith('邮件,')), '邮件,1,0,0,0,0.00,0,0.00,0,');
   const byAgent = ok(await admin.get('/api/v1/reports/service?by=owner'));
   assert.deepEqual(byAgent.items.map(r => [r.tickets, r.satisfaction]), [[4, 3.67]]);
   // the period: T2 falls out; rates and averages are exact decimals (numbers in JSON)

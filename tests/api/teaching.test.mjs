@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { Server, assertError, filterParam } from './harness.mjs';
+import { created, stepOf, firstSignIn as signInFirst } from './experiment_helpers.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
@@ -18,29 +19,8 @@ let platform, teacher, teacher2, plain;
 let klass, roster, assignment, assignment5;
 const students = {}; // 学号 -> signed-in client
 
-async function created(res) {
-  assert.equal(res.status, 201, res.text);
-  return res.json;
-}
-
-// Signs in with the first password, which answers only the session routes
-// until it is changed; then a client with the student's own password.
-async function firstSignIn(no, password) {
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password } });
-  assert.equal(login.status, 200, login.text);
-  assert.equal(login.json.user.must_change_password, true);
-  const cookie = login.headers.get('set-cookie').split(';')[0];
-  const h = { Cookie: cookie, 'X-CSRF-Token': login.json.csrf_token };
-  assertError(assert, await srv.request('GET', '/api/v1/accounts', { headers: h }), 403, 'password_change_required');
-  assertError(assert, await srv.request('POST', '/api/v1/tokens', { body: {}, headers: h }), 403, 'password_change_required');
-  assert.equal((await srv.request('GET', '/api/v1/session', { headers: h })).json.user.must_change_password, true);
-  const changed = await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: password, new_password: PW }, headers: h });
-  assert.equal(changed.status, 204, changed.text);
-  const me = await srv.client(no, PW);
-  assert.equal(me.user.must_change_password, false);
-  return me;
-}
+// Signs in with the first password and replaces it (experiment_helpers.mjs).
+const firstSignIn = (no, password) => signInFirst(srv, no, password, PW);
 
 const CSV_ROSTER = [
   '2025-2026学年第一学期 客户关系管理 学生名单,,,,,',
@@ -187,8 +167,6 @@ test('experiments are served from the binary; assignments publish one to a class
     { class_id: klass.id, experiment: 'allpass-05', opens_at: opens, closes_at: closes }));
 });
 
-const stepOf = (p, key) => p.steps.find(s => s.key === key);
-
 test('实验二: a scripted student passes every step; the checks tick from their own records', async () => {
   const s = students['2023010101'];
   let p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
@@ -309,18 +287,28 @@ test('CRMS 设置实验: configuration facts (a department, a profile, a role, u
   const s = students['2023010103'];
   let p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
   assert.deepEqual(p.steps.map(x => x.why), ['还没有名为「售后服务部」的部门', '还没有名为「售后服务」的权限配置',
-    '还没有名为「售后服务员」的角色', '还没有指定了部门和角色的普通用户：需要 2 个']);
+    '还没有名为「售后服务员」的角色', '还没有指定了部门和角色的普通用户：需要 2 个', '还没有反馈留言']);
   const hq = (await s.get('/api/v1/departments')).json.items[0];
   const root = (await s.get('/api/v1/roles')).json.items[0];
   const dept = await created(await s.post('/api/v1/departments', { name: '售后服务部', parent_id: hq.id }));
   const profile = await created(await s.post('/api/v1/profiles', { name: '售后服务',
-    permissions: { accounts: { view: true }, contacts: { view: true, create: true }, activities: { view: true, create: true, edit: true } } }));
+    permissions: { accounts: { view: true, view_all: true }, contacts: { view: true, view_all: true }, activities: { view: true, create: true, edit: true },
+      tickets: { view: true, create: true, edit: true, delete: true } } }));
   const role = await created(await s.post('/api/v1/roles', { name: '售后服务员', parent_id: root.id, profile_ids: [profile.id] }));
   await created(await s.post('/api/v1/users', { username: 'xuwenjing_03', name: '许文静', password: PW, department_id: dept.id, role_id: role.id }));
   p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
   assert.equal(p.done, 3);
   assert.equal(stepOf(p, 'users').why, '还差 1 个指定了部门和角色的普通用户：目前有 1 个，需要 2 个');
   await created(await s.post('/api/v1/users', { username: 'majun_03', name: '马骏', password: PW, department_id: dept.id, role_id: role.id }));
+  p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
+  assert.equal(p.done, p.total - 1, JSON.stringify(p.steps));
+  // 服务反馈: the new 售后服务员 signs in and records one on a customer the administrator keeps
+  const customer = await created(await s.post('/api/v1/accounts', { name: '杭州西湖花园物业' }));
+  const xu = await srv.client('xuwenjing_03', PW);
+  assertError(assert, await xu.patch(`/api/v1/accounts/${customer.id}`, { city: '杭州' }), 403);
+  assertError(assert, await xu.post('/api/v1/roles', { name: '越权' }), 403);
+  await created(await xu.post('/api/v1/tickets', { subject: '空调安装后噪音大', kind: 'feedback', account_id: customer.id, category: 'installation',
+    priority: 'normal', description: '客户反馈：新装的空调外机噪音偏大，希望上门看看。' }));
   p = (await s.get(`/api/v1/assignments/${lab.id}/my-progress`)).json;
   assert.equal(p.done, p.total, JSON.stringify(p.steps));
   // another student's company is untouched by it

@@ -1,5 +1,5 @@
 // lab_panel.test.mjs - a commerce lab in a student's browser: 博星 实验四
-// (boxing-04) assigned to a class; the student starts it on 我的实验, the
+// (bx-04) assigned to a class; the student starts it on 我的实验, the
 // panel beside the CRM says why each step is open and ticks when a
 // 销量折扣 is saved, and a step checked on quote lines (报价明细, which
 // have no page of their own) leads to the 报价单 list. The class is made
@@ -20,7 +20,7 @@ describe('博星 实验四 in a student\'s panel', () => {
     ({ srv, browser, page } = await openApp());
     const api = Object.assign(new Server(), { base: srv.base }); // the API harness's requests, on this server
     const room = await classroom(api, { roster: [['2024060101', '周子涵', '一组']] });
-    await room.assign('boxing-04');
+    await room.assign('bx-04');
   });
   after(async () => closeApp({ srv, browser }));
 

@@ -18,6 +18,7 @@
 #include "cli/prepare.h"
 #include "entity/entity.h"
 #include "entity/meta_load.h"
+#include "modules/mail_sender.h"
 
 static db_conn *DB;
 static char path[64];
@@ -96,6 +97,39 @@ static void search_looks_up_its_matches(void **state)
     }
 }
 
+/* EXPLAIN QUERY PLAN of a statement, its lines joined. */
+static const char *raw_plan(const char *sql)
+{
+    static char out[2048];
+    char q[2048];
+    snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+    err e;
+    err_clear(&e);
+    db_stmt *s = db_prepare(DB, q, &e);
+    assert_non_null(s);
+    out[0] = '\0';
+    while (db_step(s) == DB_ROW) {
+        strncat(out, db_column_text(s, 3), sizeof out - strlen(out) - 2);
+        strncat(out, "\n", sizeof out - strlen(out) - 1);
+    }
+    db_finalize(s);
+    return out;
+}
+
+/* What the server reads across companies (no company to start an index
+ * with): a mail link's token and the mail worker's poll, each only ranges
+ * of comm_messages' lookup indexes, never a scan of the table. */
+static void lookups_across_companies_use_their_indexes(void **state)
+{
+    const char *p = raw_plan("SELECT id FROM comm_messages m WHERE m.token = ? AND m.deleted_at IS NULL");
+    if (!strstr(p, "comm_messages_lx_token")) fail_msg("token lookup: %s", p);
+    p = raw_plan(MAIL_DUE_SQL);
+    if (!strstr(p, "comm_messages_lx_status_next_attempt_at") || !strstr(p, "comm_messages_lx_status_claimed_until"))
+        fail_msg("mail poll: %s", p);
+    for (const char *l = p; (l = strstr(l, "SCAN comm_messages")); l++)
+        if (!strstr(l, "USING") || strchr(l, '\n') < strstr(l, "USING")) fail_msg("mail poll scans: %s", p);
+}
+
 static int setup(void **state)
 {
     snprintf(path, sizeof path, "/tmp/kehu-plans-%d.db", (int)getpid());
@@ -132,6 +166,7 @@ int main(void)
         cmocka_unit_test(filtered_lists_read_the_field_index_in_name_order),
         cmocka_unit_test(counts_use_an_index),
         cmocka_unit_test(search_looks_up_its_matches),
+        cmocka_unit_test(lookups_across_companies_use_their_indexes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -113,6 +113,9 @@ export default {
     addMembers: 'Add members', addMembersTitle: 'Add members to “{name}”', memberKind: 'Member type', search: 'Quick search',
     searchTip: 'Name, phone or pinyin initials', memberStatus: 'Member status', selected: '{n} selected', addConfirm: 'Add all',
     added: '{added} members added, {skipped} already in the campaign',
+    roiMenu: 'Campaign results', roiTitle: 'Campaign return on investment', roiTip: 'Each campaign\'s actual cost (its approved expenses), won amount and ROI (won amount ÷ actual cost); only campaigns you may see.',
+    roiNone: 'No campaigns yet', status: 'Status', allStatus: 'All statuses', campaign: 'Campaign', actualCost: 'Actual cost', roi: 'ROI (times)',
+    leads: 'Leads sourced', costPerLead: 'Cost per lead', tasks: 'Tasks done', budget: 'Budget',
   },
   office: {
     publish: 'Publish', publishTitle: 'Publish “{title}”', audience: 'Audience', all: 'Everyone',
@@ -129,7 +132,7 @@ export default {
   reminders: {
     dueTitle: 'Due now', dueMany: '{n} items are due', allowNotify: 'Desktop notifications', doneTitle: 'Done: {title}',
     title: 'Reminders', none: 'Nothing due soon', overdue: 'Overdue', other: 'Reminder', done: 'Done', completed: '"{title}" is done',
-    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan', contract_expiry: 'Contract ends' },
+    kinds: { follow_up: 'Follow-up', scheduled: 'Scheduled', message: 'Message', contact: 'Contact due', sla_breach: 'Ticket overdue', sla_due: 'Ticket due', birthday: 'Birthday', anniversary: 'Anniversary', dunning: 'Collect payment', order_task: 'Order plan', campaign_task: 'Campaign task', contract_expiry: 'Contract ends' },
   },
   actions: {
     convert: 'Convert', convertTitle: 'Convert lead: {name}', converted: 'The lead is converted', oppSuffix: ' deal',

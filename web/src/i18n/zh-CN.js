@@ -109,12 +109,15 @@ export default {
     onHand: '现存量', onOrder: '在途数量', suggested: '建议采购',
   },
   marketing: {
-    reportMenu: '竞争对手分析', reportTitle: '竞争对手胜负分析', reportTip: '按竞争对手统计已赢单和已输单的销售机会（只含你可以查看的机会，按预计成交日期筛选）。',
-    none: '还没有标明竞争对手的已关闭机会', won: '赢单', lost: '输单', competitor: '竞争对手', wonCount: '赢单数', wonAmount: '赢单金额',
-    lostCount: '输单数', lostAmount: '输单金额', winRate: '胜率',
+    reportMenu: '竞争对手分析', reportTitle: '竞争对手胜负分析', reportTip: '按竞争对手统计已赢单和已丢单的销售机会（只含你可以查看的机会，按预计成交日期筛选）。',
+    none: '还没有标明竞争对手的已关闭机会', won: '赢单', lost: '丢单', competitor: '竞争对手', wonCount: '赢单数', wonAmount: '赢单金额',
+    lostCount: '丢单数', lostAmount: '丢单金额', winRate: '胜率',
     addMembers: '添加成员', addMembersTitle: '为「{name}」添加活动成员', memberKind: '成员类型', search: '快速搜索',
     searchTip: '名称、电话或拼音首字母', memberStatus: '成员状态', selected: '符合条件 {n} 条', addConfirm: '全部添加',
     added: '已添加 {added} 名成员，{skipped} 名已在活动中',
+    roiMenu: '市场活动效果', roiTitle: '市场活动投资回报', roiTip: '每个市场活动的实际费用（审批通过的活动费用）、赢单金额和投资回报率（赢单金额 ÷ 实际费用），只含你可以查看的活动。',
+    roiNone: '还没有市场活动', status: '活动状态', allStatus: '全部状态', campaign: '市场活动', actualCost: '实际费用', roi: '投资回报率(倍)',
+    leads: '获得线索数', costPerLead: '单条线索成本', tasks: '任务完成', budget: '活动预算',
   },
   office: {
     publish: '发布公告', publishTitle: '发布「{title}」', audience: '发布范围', all: '全体员工',
@@ -131,7 +134,7 @@ export default {
   reminders: {
     dueTitle: '待办到期', dueMany: '{n} 项待办到期', allowNotify: '开启桌面通知', doneTitle: '完成：{title}',
     title: '提醒', none: '近期没有待办', overdue: '已逾期', other: '提醒', done: '完成', completed: '“{title}”已完成',
-    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行', contract_expiry: '合同到期' },
+    kinds: { follow_up: '回访', scheduled: '日程', message: '消息', contact: '联系客户', sla_breach: '工单超期', sla_due: '工单到期', birthday: '客户生日', anniversary: '签约纪念日', dunning: '催款', order_task: '订单执行', campaign_task: '市场任务', contract_expiry: '合同到期' },
   },
   actions: {
     convert: '转换', convertTitle: '转换线索：{name}', converted: '线索已转换', oppSuffix: '项目',
