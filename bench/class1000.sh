@@ -69,3 +69,6 @@ KEHU_TOKENS="$WORK/tokens" KEHU_ASSIGNMENT=$a \
 load
 bench_anchor
 kill $server; wait $server 2>/dev/null || true
+# BENCH_KEEP=DIR keeps the database (for EXPLAIN and by-hand timing)
+[ -n "${BENCH_KEEP:-}" ] && cp "$WORK"/class.db* "$BENCH_KEEP"/
+exit 0
