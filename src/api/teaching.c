@@ -13,12 +13,17 @@
  *   GET    /api/v1/experiments/{code}              one, with its steps
  *   POST   /api/v1/experiments/try                 试做检查: a draft's steps checked as one student
  *   GET    /api/v1/assignments/{id}/progress       the class × step matrix (the teacher)
- *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps
+ *   POST   /api/v1/assignments/{id}/open           开始实验: the student's first look (idempotent)
+ *   GET    /api/v1/assignments/{id}/my-progress    the signed-in student's steps (reads only)
+ *   GET    /api/v1/assignments/{id}/my-progress/{entity}/{record}  the steps a record of theirs counts for
  *   GET|PUT /api/v1/assignments/{id}/my-report     the signed-in student's 实验报告 (lab_reports.h)
  *   GET    /api/v1/assignments/{id}/grades         the class's grade sheet (?format=xlsx|csv: a file; grades.h)
  *   GET    /api/v1/classes/{id}/grades             the class's grades across its experiments (?format=xlsx|csv)
  *   GET    /api/v1/my-assignments                  the signed-in student's assignments (我的实验)
  * The rules are in src/modules/teaching.c and experiments.c. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "../modules/experiments.h"
 #include "../modules/grades.h"
 #include "../modules/lab_reports.h"
@@ -187,12 +192,30 @@ static void my_progress(http_request *req, http_response *res)
     api_record_report(req, res, assignment_my_progress);
 }
 
+static void my_record(http_request *req, http_response *res)
+{
+    entity_ctx c;
+    api_entity_ctx(req, &c);
+    int64_t id = api_parse_id(req->params[0]), record = api_parse_id(req->params[2]);
+    if (!id || !record) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
+    err e;
+    err_clear(&e);
+    answer(req, res, assignment_my_record(&c, id, req->params[1], record, &res->body, &e), &e, 200);
+}
+
+static void open_assignment(http_request *req, http_response *res)
+{
+    api_record_report(req, res, assignment_start);
+}
+
 static void my_report(http_request *req, http_response *res)
 {
     api_record_report(req, res, lab_report_mine);
 }
 
-static void grade_sheet(http_request *req, http_response *res)
+/* An assignment's grade sheet or the class's (全班成绩单): JSON, or with
+ * ?format= the same as a report table file. */
+static void grades_answer(http_request *req, http_response *res, int whole_class)
 {
     entity_ctx c;
     api_entity_ctx(req, &c);
@@ -202,28 +225,36 @@ static void grade_sheet(http_request *req, http_response *res)
     if (api_report_format(req, res, &format)) return;
     err e;
     err_clear(&e);
-    if (!format) return answer(req, res, assignment_grades(&c, id, NULL, &res->body, &e), &e, 200);
     report_table t;
-    if (assignment_grades(&c, id, &t, NULL, &e)) return http_error(req, res, &e);
+    json_t *head = NULL;
+    int rc = whole_class ? class_grades(&c, id, &t, format ? NULL : &head, &e)
+                         : assignment_grades(&c, id, format ? &t : NULL, format ? NULL : &res->body, &e);
+    if (rc) return answer(req, res, rc, &e, 200);
     static const char *const none[][2] = {{NULL, NULL}};
-    api_report_answer(req, res, &c, &t, format, "lab_reports", "grades", "成绩单", "Grades", none);
+    if (format)
+        return api_report_answer(req, res, &c, &t, format, "lab_reports", whole_class ? "class-grades" : "grades",
+                                 whole_class ? "全班成绩单" : "成绩单", whole_class ? "Class grades" : "Grades", none);
+    if (!whole_class) return http_json(res, 200);
+    /* the class and its assignments, then the table as every report writes it */
+    char *text = json_dumps(head, JSON_COMPACT);
+    json_decref(head);
+    sb_append(&res->body, "{\"report\":\"class-grades\",");
+    sb_appendn(&res->body, text + 1, strlen(text) - 2); /* head's members */
+    free(text);
+    sb_putc(&res->body, ',');
+    report_table_json(&t, c.lang, &res->body);
+    sb_putc(&res->body, '}');
+    http_json(res, 200);
+}
+
+static void grade_sheet(http_request *req, http_response *res)
+{
+    grades_answer(req, res, 0);
 }
 
 static void class_grade_sheet(http_request *req, http_response *res)
 {
-    entity_ctx c;
-    api_entity_ctx(req, &c);
-    int64_t id = api_parse_id(req->params[0]);
-    if (!id) return http_fail(req, res, 404, "not_found", "记录不存在", "Record not found");
-    const char *format;
-    if (api_report_format(req, res, &format)) return;
-    err e;
-    err_clear(&e);
-    if (!format) return answer(req, res, class_grades(&c, id, NULL, &res->body, &e), &e, 200);
-    report_table t;
-    if (class_grades(&c, id, &t, NULL, &e)) return http_error(req, res, &e);
-    static const char *const none[][2] = {{NULL, NULL}};
-    api_report_answer(req, res, &c, &t, format, "lab_reports", "class-grades", "全班成绩单", "Class grades", none);
+    grades_answer(req, res, 1);
 }
 
 static void my_assignments(http_request *req, http_response *res)
@@ -365,6 +396,26 @@ const route api_teaching_routes[] = {
                       "\"done\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"},"
                       "\"opened_at\":{\"type\":\"string\",\"nullable\":true}}}",
              .errors = "404"}},
+    {"GET", "/api/v1/assignments/:id/my-progress/:entity/:record", my_record, 0,
+     .doc = {.tag = "teaching", .summary = "这条记录计入哪些步骤 / the steps a record of mine counts for",
+             .id = "my_record_steps",
+             .path = (const route_param[]){{"id", "integer", "assignment id", 1}, {"entity", "string", "entity name", 1},
+                                           {"record", "integer", "record id", 1}, {0}},
+             .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"record\":{\"type\":\"object\",\"properties\":{"
+                      "\"entity\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}}},"
+                      "\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                      "\"key\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+                      "\"state\":{\"type\":\"string\"},\"why\":{\"type\":\"string\",\"nullable\":true},"
+                      "\"role\":{\"type\":\"string\",\"enum\":[\"record\",\"parent\"]},"
+                      "\"counts\":{\"type\":\"boolean\"},\"record_why\":{\"type\":\"string\",\"nullable\":true}}}},"
+                      "\"total\":{\"type\":\"integer\"}}}",
+             .errors = "404"}},
+    {"POST", "/api/v1/assignments/:id/open", open_assignment, 0,
+     .doc = {.tag = "teaching", .summary = "开始实验 / start an assignment (note the first look)", .id = "open_assignment",
+             .path = API_ID_PARAM, .ok = "200",
+             .reply = "{\"type\":\"object\",\"properties\":{\"opened_at\":{\"type\":\"string\"}}}",
+             .errors = "404 409"}},
     {"GET", "/api/v1/assignments/:id/my-report", my_report, 0,
      .doc = {.tag = "teaching", .summary = "我的实验报告 / my lab report", .id = "my_lab_report", .path = API_ID_PARAM,
              .ok = "200", .reply = REPORT_SCHEMA, .errors = "404"}},
@@ -390,16 +441,14 @@ const route api_teaching_routes[] = {
     {"GET", "/api/v1/classes/:id/grades", class_grade_sheet, 0,
      .doc = {.tag = "teaching", .summary = "全班成绩单 / the class's grades across its experiments", .id = "class_grades",
              .path = CLASS_ID_PARAM, .query = (const route_param[]){API_FORMAT_PARAM, {0}}, .ok = "200",
-             .reply = "{\"type\":\"object\",\"properties\":{\"class\":{\"type\":\"object\"},"
-                      "\"students\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-                      "\"id\":{\"type\":\"integer\"},\"student_no\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
-                      "\"group_name\":{\"type\":\"string\"},\"scores\":{\"type\":\"object\"},"
-                      "\"graded\":{\"type\":\"integer\"},\"average\":{\"type\":\"number\",\"nullable\":true}}}},"
+             .reply = "{\"type\":\"object\",\"properties\":{\"report\":{\"type\":\"string\"},"
+                      "\"class\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}}},"
                       "\"assignments\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
                       "\"id\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"},\"experiment\":{\"type\":\"string\"},"
-                      "\"opens_at\":{\"type\":\"string\"},\"graded\":{\"type\":\"integer\"},"
-                      "\"average\":{\"type\":\"number\",\"nullable\":true}}}},"
-                      "\"average\":{\"type\":\"number\",\"nullable\":true},\"total\":{\"type\":\"integer\"}}}",
+                      "\"opens_at\":{\"type\":\"string\"},\"graded\":{\"type\":\"integer\"},\"column\":{\"type\":\"string\"}}}},"
+                      "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+                      "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+                      "\"total\":{\"type\":\"object\"}}}",
              .reply_types = API_REPORT_FILES, .errors = "400 403 404"}},
     {"GET", "/api/v1/my-assignments", my_assignments, 0,
      .doc = {.tag = "teaching", .summary = "我的实验 / my assignments", .id = "my_assignments", .ok = "200",

@@ -276,8 +276,13 @@ static void explain(const json_t *check, const entity_def *ent, step_result *r)
     long long missing = (long long)(r->need - r->count), have = (long long)r->count, need = (long long)r->need;
     if (strcmp(kind, "state") == 0) {
         const field_def *f = meta_field(ent, json_string_value(json_object_get(check, "field")));
-        const picklist_option *o = meta_option(f, json_string_value(json_object_get(check, "value")));
-        const char *label = o ? o->label_zh : json_string_value(json_object_get(check, "value"));
+        const char *value = json_string_value(json_object_get(check, "value"));
+        const picklist_option *o = f ? meta_option(f, value) : NULL;
+        /* the label the student's company gives the option (its metadata);
+         * a company without the option says so, as the student must add it */
+        char absent[300];
+        snprintf(absent, sizeof absent, "%s（实验公司里还没有这个选项）", value ? value : "");
+        const char *label = o ? o->label_zh : absent;
         if (have == 0 && need == 1) snprintf(r->why, sizeof r->why, "还没有%s到达「%s」", what, label);
         else
             snprintf(r->why, sizeof r->why, "还差 %lld 个%s到达「%s」：目前有 %lld 个，需要 %lld 个", missing, what,
@@ -486,8 +491,21 @@ static int eval_step_for(entity_ctx *c, const json_t *step, const cohort *k, ste
         r->seconds = -1;
     }
     if (!ent) return err_set(e, 500, "bad_experiment", "实验引用了不存在的模块", "The experiment names an unknown entity");
-    if (json_object_get(check, "each")) return eval_each_for(c, check, ent, k, need, rs, stride, e);
-    return eval_count_for(c, check, ent, k, need, rs, stride, e);
+    int rc = json_object_get(check, "each") ? eval_each_for(c, check, ent, k, need, rs, stride, e)
+                                            : eval_count_for(c, check, ent, k, need, rs, stride, e);
+    if (rc == 0 || e->status != 400) return rc;
+    /* The check cannot be asked in these students' company (a custom field
+     * it names is not there yet, or is hidden from them): the step is not
+     * done, and says why, rather than failing the whole matrix or panel. */
+    for (int i = 0; i < k->n; i++) {
+        step_result *r = &rs[(size_t)i * stride];
+        r->state = "not_started";
+        r->count = 0;
+        *r->done_at = '\0';
+        snprintf(r->why, sizeof r->why, "这一步在你的实验公司里还无法检查：%s", e->zh);
+    }
+    err_clear(e);
+    return 0;
 }
 
 static void result_json(const json_t *step, const step_result *r, strbuf *out)
@@ -756,8 +774,8 @@ static int opened_at(entity_ctx *c, int64_t assignment_id, int64_t user_id, char
     return rc == DB_ROW || rc == DB_DONE ? 0 : err_set(e, 500, "db_error", "读取实验开始时间失败", "Cannot read when the assignment was opened");
 }
 
-/* Notes the first look of an open assignment, once: the panel asks every
- * 2 s, so the row is read first and written only when missing. */
+/* Notes the first look of an open assignment, once (POST .../open is
+ * idempotent: a second call finds the row and writes nothing). */
 static int mark_opened(entity_ctx *c, int64_t assignment_id, int64_t user_id, char out[ISO_TIME_LEN], err *e)
 {
     if (opened_at(c, assignment_id, user_id, out, e)) return -1;
@@ -898,32 +916,48 @@ static void class_times(entity_ctx *c, const json_t *x, matrix_row *rows, int n,
     sb_putc(out, ']');
 }
 
-/* Every student's steps, one grouped count per step for the class (two
- * cohorts at most: students in the class's shared company count their own
- * records, the others their company's), then the times. */
+/* Every student's steps, one grouped count per step for each part of the
+ * class that reads the same metadata in the same way: students in the
+ * class's shared company count their own records, the others their
+ * company's; and a company with fields or picklist options of its own
+ * (meta_for_company) is checked in its own metadata, as the student's
+ * panel checks it (a filter compiled against another company's fields
+ * would name another column). Companies without their own share the
+ * platform's version, so a plain class is one or two parts. Then the times. */
+typedef struct matrix_part {
+    int own;
+    const metadata *m;
+    const auth_user **users;
+    int *index, n;
+} matrix_part;
+
 static int matrix_eval(entity_ctx *c, const json_t *a, const json_t *x, matrix_row *rows, int n, int64_t shared_company,
                        err *e)
 {
     entity_ctx sys = experiments_server_ctx(c);
     size_t nsteps = json_array_size(json_object_get(x, "steps"));
-    const auth_user **users[2];
-    int *index[2], count[2] = {0, 0};
-    for (int g = 0; g < 2; g++) {
-        users[g] = arena_alloc(c->a, sizeof(auth_user *) * (size_t)(n + 1));
-        index[g] = arena_alloc(c->a, sizeof(int) * (size_t)(n + 1));
-    }
+    matrix_part *parts = arena_alloc(c->a, sizeof *parts * (size_t)(n + 1));
+    int nparts = 0;
     for (int i = 0; i < n; i++) {
         if (!rows[i].available) continue;
-        int g = shared_company && rows[i].user.company_id == shared_company && !rows[i].user.is_admin;
-        index[g][count[g]] = i;
-        users[g][count[g]++] = &rows[i].user;
+        int own = shared_company && rows[i].user.company_id == shared_company && !rows[i].user.is_admin;
+        const metadata *m = meta_for_company(c->db, rows[i].user.company_id);
+        int p = 0;
+        while (p < nparts && (parts[p].own != own || parts[p].m != m)) p++;
+        if (p == nparts) {
+            parts[nparts++] = (matrix_part){.own = own, .m = m,
+                                            .users = arena_alloc(c->a, sizeof(auth_user *) * (size_t)(n + 1)),
+                                            .index = arena_alloc(c->a, sizeof(int) * (size_t)(n + 1))};
+        }
+        parts[p].index[parts[p].n] = i;
+        parts[p].users[parts[p].n++] = &rows[i].user;
     }
-    for (int g = 0; g < 2; g++) {
-        if (!count[g]) continue;
-        cohort k = {users[g], count[g], g};
-        step_result *rs = arena_alloc(c->a, sizeof *rs * nsteps * (size_t)count[g] + 1);
+    for (int p = 0; p < nparts; p++) {
+        cohort k = {parts[p].users, parts[p].n, parts[p].own};
+        step_result *rs = arena_alloc(c->a, sizeof *rs * nsteps * (size_t)parts[p].n + 1);
+        sys.m = parts[p].m;
         if (eval_all_for(&sys, x, &k, rs, e)) return -1;
-        for (int j = 0; j < count[g]; j++) rows[index[g][j]].rs = rs + (size_t)j * nsteps;
+        for (int j = 0; j < parts[p].n; j++) rows[parts[p].index[j]].rs = rs + (size_t)j * nsteps;
     }
     json_t *opens = opens_of(c, json_integer_value(json_object_get(a, "id")), e);
     if (!opens) return -1;
@@ -998,33 +1032,62 @@ entity_ctx experiments_server_ctx(const entity_ctx *c)
     return sys;
 }
 
-int assignment_my_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
+/* The assignment (read by the server) when the signed-in user is a student
+ * of its class; 404 for anyone else, as if it did not exist. */
+static json_t *my_assignment(entity_ctx *c, int64_t id, const json_t **x, json_t **owned, err *e)
 {
-    /* The server reads the assignment and answers only a student of its
-     * class, as if it did not exist to anyone else. */
     entity_ctx sys = experiments_server_ctx(c);
-    const json_t *x;
-    json_t *owned;
-    json_t *a = read_assignment(&sys, id, &x, &owned, e);
-    if (!a) return -1;
+    json_t *a = read_assignment(&sys, id, x, owned, e);
+    if (!a) return NULL;
     char filter[160];
     snprintf(filter, sizeof filter,
              "{\"and\":[{\"field\":\"class_id\",\"op\":\"eq\",\"value\":%lld},"
              "{\"field\":\"user_id\",\"op\":\"eq\",\"value\":%lld}]}",
              (long long)json_integer_value(json_object_get(a, "class_id")), (long long)c->user->id);
     int mine = entity_exists(&sys, meta_entity(sys.m, "students"), filter, e);
-    int rc = mine < 0 ? -1 : 0;
-    if (mine == 0) rc = err_set(e, 404, "not_found", "记录不存在", "Not found");
-    /* the first look at an open assignment starts the student's time; the
-     * steps answer even if noting it failed (a busy database): the next
-     * poll notes it */
-    char opened[ISO_TIME_LEN] = "";
-    if (rc == 0) {
-        err busy;
-        err_clear(&busy);
-        if (is_open(a) ? mark_opened(c, id, c->user->id, opened, &busy) : opened_at(c, id, c->user->id, opened, &busy))
-            *opened = '\0';
+    if (mine == 0) err_set(e, 404, "not_found", "记录不存在", "Not found");
+    if (mine <= 0) {
+        json_decref(a);
+        json_decref(*owned);
+        *owned = NULL;
+        return NULL;
     }
+    return a;
+}
+
+int assignment_start(entity_ctx *c, int64_t id, strbuf *out, err *e)
+{
+    const json_t *x;
+    json_t *owned;
+    json_t *a = my_assignment(c, id, &x, &owned, e);
+    if (!a) return -1;
+    char opened[ISO_TIME_LEN];
+    int rc = opened_at(c, id, c->user->id, opened, e);
+    /* the first look starts the time only while the assignment is open;
+     * once noted, it is answered as it is, before or after the close */
+    if (rc == 0 && !*opened)
+        rc = is_open(a) ? mark_opened(c, id, c->user->id, opened, e)
+                        : err_set(e, 409, "not_open", "实验任务不在开放时间内，不能开始实验",
+                                  "The assignment is not open: it cannot be started");
+    if (rc == 0) {
+        sb_append(out, "{\"opened_at\":");
+        sb_json_string(out, opened);
+        sb_putc(out, '}');
+    }
+    json_decref(a);
+    json_decref(owned);
+    return rc;
+}
+
+int assignment_my_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
+{
+    const json_t *x;
+    json_t *owned;
+    json_t *a = my_assignment(c, id, &x, &owned, e);
+    if (!a) return -1;
+    /* read only: the first look is noted by POST .../open (assignment_start) */
+    char opened[ISO_TIME_LEN] = "";
+    int rc = opened_at(c, id, c->user->id, opened, e);
     if (rc == 0) {
         step_clock clk = {.opened = *opened ? opened : NULL,
                           .opens_at = json_string_value(json_object_get(a, "opens_at")),
@@ -1038,6 +1101,152 @@ int assignment_my_progress(entity_ctx *c, int64_t id, strbuf *out, err *e)
         else sb_append(out, "null");
         sb_putc(out, '}');
     }
+    json_decref(a);
+    json_decref(owned);
+    return rc;
+}
+
+/* ---- the steps a record counts for (the record page's panel) ---- */
+
+/* holder.filter AND id = record. */
+static void and_id(json_t *holder, int64_t id)
+{
+    json_t *cond = json_pack("{s:s,s:s,s:I}", "field", "id", "op", "eq", "value", (json_int_t)id);
+    json_t *f = json_object_get(holder, "filter");
+    json_object_set_new(holder, "filter", f ? json_pack("{s:[o,O]}", "and", cond, f) : cond);
+}
+
+/* check (a new reference, taken) for the student alone, as their panel asks
+ * it: *r its result. */
+static int eval_check(entity_ctx *sc, int shared, json_t *check, step_result *r, err *e)
+{
+    const auth_user *const users[1] = {sc->user};
+    cohort k = {users, 1, shared};
+    json_t *step = json_pack("{s:o}", "check", check);
+    int rc = eval_step_for(sc, step, &k, r, 1, e);
+    json_decref(step);
+    return rc;
+}
+
+/* Whether the record matches check (a copy narrowed to it, need 1, no
+ * "each"); the state condition of a "state" check left out when !with_state. */
+static int record_matches(entity_ctx *sc, int shared, const json_t *check, int64_t id, int with_state, int *yes,
+                          err *e)
+{
+    json_t *one = json_deep_copy(check);
+    json_object_del(one, "each");
+    json_object_del(one, "min");
+    if (!with_state) json_object_set_new(one, "kind", json_string("count"));
+    and_id(one, id);
+    step_result r;
+    int rc = eval_check(sc, shared, one, &r, e);
+    *yes = rc == 0 && strcmp(r.state, "done") == 0;
+    return rc;
+}
+
+/* One step on one record: role "record" (the step counts records of its
+ * entity: does this one count, and if not, what it lacks, in the words of
+ * the step's `what`) or "parent" (an "each" check's parent: the step's own
+ * reason for this record, as the step names the first one short). Appends
+ * the JSON members after the step's own. */
+static int record_step(entity_ctx *sc, int shared, const json_t *step, const entity_def *ent, int64_t id,
+                       strbuf *out, err *e)
+{
+    const json_t *check = json_object_get(step, "check"), *each = json_object_get(check, "each");
+    const char *what = json_string_value(json_object_get(check, "what"));
+    int parent = each && strcmp(json_string_value(json_object_get(each, "entity")), ent->name) == 0 &&
+                 strcmp(json_string_value(json_object_get(check, "entity")), ent->name) != 0;
+    char why[600] = "";
+    int counts = 0, rc;
+    if (!parent) {
+        int base;
+        rc = record_matches(sc, shared, check, id, 0, &base, e);
+        int state = strcmp(json_string_value(json_object_get(check, "kind")), "state") == 0;
+        counts = base;
+        if (rc == 0 && base && state) rc = record_matches(sc, shared, check, id, 1, &counts, e);
+        if (rc == 0 && !base) snprintf(why, sizeof why, "这条记录还不是%s", what);
+        else if (rc == 0 && !counts) { /* a state check: the record is one, not yet in the state */
+            const entity_def *cent = meta_entity(sc->m, json_string_value(json_object_get(check, "entity")));
+            const field_def *f = cent ? meta_field(cent, json_string_value(json_object_get(check, "field"))) : NULL;
+            const char *value = json_string_value(json_object_get(check, "value"));
+            const picklist_option *o = f ? meta_option(f, value) : NULL;
+            snprintf(why, sizeof why, "这条记录还没有到达「%s」", o ? o->label_zh : value ? value : "");
+        }
+    } else {
+        /* first: is the record one of the parents the step asks about? */
+        json_t *pc = json_pack("{s:s,s:O,s:O}", "kind", "count", "entity", json_object_get(each, "entity"), "what",
+                               json_object_get(each, "what"));
+        if (json_object_get(each, "filter")) json_object_set(pc, "filter", json_object_get(each, "filter"));
+        and_id(pc, id);
+        step_result r;
+        rc = eval_check(sc, shared, pc, &r, e);
+        if (rc == 0 && strcmp(r.state, "done") != 0)
+            snprintf(why, sizeof why, "这条记录不是%s", json_string_value(json_object_get(each, "what")));
+        else if (rc == 0) {
+            json_t *one = json_deep_copy(check);
+            json_t *one_each = json_object_get(one, "each");
+            and_id(one_each, id);
+            json_object_set_new(one_each, "min", json_integer(1));
+            rc = eval_check(sc, shared, one, &r, e);
+            counts = rc == 0 && strcmp(r.state, "done") == 0;
+            if (rc == 0 && !counts) snprintf(why, sizeof why, "%s", r.why);
+        }
+    }
+    if (rc) return -1;
+    sb_printf(out, ",\"role\":\"%s\",\"counts\":%s,\"record_why\":", parent ? "parent" : "record",
+              counts ? "true" : "false");
+    if (*why) sb_json_string(out, why);
+    else sb_append(out, "null");
+    return 0;
+}
+
+int assignment_my_record(entity_ctx *c, int64_t id, const char *entity, int64_t record_id, strbuf *out, err *e)
+{
+    const entity_def *ent = entity ? meta_entity(c->m, entity) : NULL;
+    if (!ent || record_id <= 0) return err_set(e, 404, "not_found", "记录不存在", "Record not found");
+    const json_t *x;
+    json_t *owned;
+    json_t *a = my_assignment(c, id, &x, &owned, e);
+    if (!a) return -1;
+    /* the record as the student sees it: another's is not found */
+    strbuf text = STRBUF_INIT;
+    int rc = entity_get(c, ent, record_id, 0, &text, e);
+    json_t *rec = rc ? NULL : json_loads(sb_str(&text), 0, NULL);
+    sb_free(&text);
+    if (!rc && !rec) rc = err_set(e, 500, "internal_error", "读取记录失败", "Cannot read the record");
+    int shared = rc ? 0 : in_shared_company(c, e);
+    if (shared < 0) rc = -1;
+    const json_t *steps = json_object_get(x, "steps");
+    size_t nsteps = json_array_size(steps);
+    step_result *rs = arena_alloc(c->a, sizeof *rs * (nsteps + 1));
+    const auth_user *const users[1] = {c->user};
+    cohort k = {users, 1, shared};
+    if (rc == 0) rc = eval_all_for(c, x, &k, rs, e);
+    if (rc == 0) {
+        const char *name = ent->name_field ? json_string_value(json_object_get(rec, ent->name_field)) : NULL;
+        sb_append(out, "{\"record\":{\"entity\":");
+        sb_json_string(out, ent->name);
+        sb_printf(out, ",\"id\":%lld,\"name\":", (long long)record_id);
+        sb_json_string(out, name ? name : "");
+        sb_append(out, "},\"steps\":[");
+        int n = 0;
+        for (size_t i = 0; i < nsteps && rc == 0; i++) {
+            const json_t *step = json_array_get(steps, i), *check = json_object_get(step, "check");
+            const char *on = json_string_value(json_object_get(check, "entity"));
+            const char *parent = json_string_value(json_object_get(json_object_get(check, "each"), "entity"));
+            if (strcmp(on, ent->name) != 0 && (!parent || strcmp(parent, ent->name) != 0)) continue;
+            if (n++) sb_putc(out, ',');
+            /* the step as the panel shows it, then what this record is to it */
+            strbuf one = STRBUF_INIT;
+            result_json(step, &rs[i], &one);
+            sb_appendn(out, sb_str(&one), one.len - 1); /* without its closing brace */
+            sb_free(&one);
+            rc = record_step(c, shared, step, ent, record_id, out, e);
+            sb_putc(out, '}');
+        }
+        sb_printf(out, "],\"total\":%d}", n);
+    }
+    json_decref(rec);
     json_decref(a);
     json_decref(owned);
     return rc;

@@ -55,10 +55,23 @@ int experiment_try(entity_ctx *c, const json_t *body, strbuf *out, err *e);
  * for the whole class (entity_count_for). */
 int assignment_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
 /* The same steps for the signed-in student of the assignment's class,
- * with the experiment itself; 404 for anyone else. The first call while
- * the assignment is open notes the student's first look (opened_at), where
- * their time starts. */
+ * with the experiment itself and their first look (opened_at); 404 for
+ * anyone else. Reads only. */
 int assignment_my_progress(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
+/* 开始实验: notes the signed-in student's first look at an open assignment
+ * (assignment_opens), where their time starts; {"opened_at"}. Idempotent:
+ * a later call answers the first look. 409 not_open when the assignment is
+ * not open and was never opened; 404 for anyone not a student of the class. */
+int assignment_start(entity_ctx *c, int64_t assignment_id, strbuf *out, err *e);
+/* The steps of the signed-in student's assignment that a record of entity
+ * (as they see it: 404 otherwise) is checked by, for the record page: each
+ * step as my-progress answers it, with "role" ("record": the step counts
+ * records of this entity; "parent": the record is an "each" check's
+ * parent), "counts" (whether this record counts) and "record_why" (when
+ * not: what it lacks, from the step's own check narrowed to the record).
+ * {"record":{entity,id,name},"steps":[...],"total":n}. */
+int assignment_my_record(entity_ctx *c, int64_t assignment_id, const char *entity, int64_t record_id, strbuf *out,
+                         err *e);
 
 /* {"items":[{"assignment","open","experiment":{summary},"steps","done","total"}],"total"}:
  * the assignments of every class the signed-in user is a student of, the

@@ -273,14 +273,6 @@ int assignment_grades(entity_ctx *c, int64_t id, report_table *t, strbuf *out, e
 #define CLASS_MAX_ASSIGNMENTS 200
 #define CLASS_MAX_REPORTS (CLASS_MAX_STUDENTS * 20)
 
-/* A score in hundredths as JSON: 86.5 -> "86.5", 85 -> "85". */
-static void hundredths_json(int64_t v, strbuf *out)
-{
-    if (v % 100 == 0) sb_printf(out, "%lld", (long long)(v / 100));
-    else if (v % 10 == 0) sb_printf(out, "%lld.%lld", (long long)(v / 100), (long long)(v % 100 / 10));
-    else sb_printf(out, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
-}
-
 /* sum / n in hundredths, rounded half up; n > 0. */
 static int64_t mean100(int64_t sum, int64_t n)
 {
@@ -296,8 +288,16 @@ static int64_t graded_score(const json_t *report)
     return status && strcmp(status, "graded") == 0 && json_is_integer(score) ? json_integer_value(score) : -1;
 }
 
-int class_grades(entity_ctx *c, int64_t class_id, report_table *t, strbuf *out, err *e)
+/* A mean in hundredths into a decimal cell, empty when nothing is graded. */
+static void mean_cell(rt_cell *cell, int64_t sum, int64_t n)
 {
+    cell->n = n ? mean100(sum, n) : 0;
+    cell->empty = !n;
+}
+
+int class_grades(entity_ctx *c, int64_t class_id, report_table *t, json_t **head, err *e)
+{
+    if (head) *head = NULL;
     strbuf text = STRBUF_INIT;
     int rc = entity_get(c, meta_entity(c->m, "classes"), class_id, 0, &text, e); /* the teacher's own: else 404 */
     json_t *klass = rc ? NULL : json_loads(sb_str(&text), 0, NULL);
@@ -327,102 +327,59 @@ int class_grades(entity_ctx *c, int64_t class_id, report_table *t, strbuf *out, 
                     score[i * na + j] = v;
         }
     }
-    int en = strcmp(c->lang, "en") == 0;
-    if (t) {
-        /* 学号, 姓名, 小组, a column per assignment (its title), 平均分; the last row 全班平均 */
-        rt_column *cols = arena_alloc(c->a, sizeof *cols * (na + 4));
-        cols[0] = (rt_column){"student_no", "学号", "Student no.", RT_TEXT};
-        cols[1] = (rt_column){"name", "姓名", "Name", RT_TEXT};
-        cols[2] = (rt_column){"group_name", "小组", "Group", RT_TEXT};
-        for (size_t j = 0; j < na; j++) {
-            const json_t *a = json_array_get(assignments, j);
-            /* in the arena: the table is written after the lists are released */
-            const char *title = arena_strdup(c->a, text_or_empty(json_object_get(a, "title")));
-            cols[3 + j] = (rt_column){arena_printf(c->a, "a%lld", (long long)json_integer_value(json_object_get(a, "id"))),
-                                      title, title, RT_DECIMAL2};
-        }
-        cols[3 + na] = (rt_column){"average", "平均分", "Average", RT_DECIMAL2};
-        report_table_init(t, c->a, cols, (int)na + 4);
-    } else {
-        sb_append(out, "{\"class\":");
-        json_t *head = json_pack("{s:O,s:O}", "id", json_object_get(klass, "id"), "name", json_object_get(klass, "name"));
-        char *h = json_dumps(head, JSON_COMPACT);
-        sb_append(out, h ? h : "{}");
-        free(h);
-        json_decref(head);
-        sb_append(out, ",\"students\":[");
+    /* 学号, 姓名, 小组, a column per assignment ("a<id>", headed by its
+     * title), 平均分; the total row is 全班平均 */
+    rt_column *cols = arena_alloc(c->a, sizeof *cols * (na + 4));
+    cols[0] = (rt_column){"student_no", "学号", "Student no.", RT_TEXT};
+    cols[1] = (rt_column){"name", "姓名", "Name", RT_TEXT};
+    cols[2] = (rt_column){"group_name", "小组", "Group", RT_TEXT};
+    for (size_t j = 0; j < na; j++) {
+        const json_t *a = json_array_get(assignments, j);
+        /* in the arena: the table is written after the lists are released */
+        const char *title = arena_strdup(c->a, text_or_empty(json_object_get(a, "title")));
+        cols[3 + j] = (rt_column){arena_printf(c->a, "a%lld", (long long)json_integer_value(json_object_get(a, "id"))),
+                                  title, title, RT_DECIMAL2};
     }
+    cols[3 + na] = (rt_column){"average", "平均分", "Average", RT_DECIMAL2};
+    report_table_init(t, c->a, cols, (int)na + 4);
     int64_t all_sum = 0, all_n = 0;
     for (size_t i = 0; i < ns; i++) {
         const json_t *st = json_array_get(students, i);
         int64_t sum = 0, n = 0;
-        for (size_t j = 0; j < na; j++)
-            if (score[i * na + j] >= 0) sum += score[i * na + j], n++;
-        all_sum += sum, all_n += n;
-        if (t) {
-            rt_cell *cell = report_table_add(t, json_integer_value(json_object_get(st, "id")));
-            cell[0].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "student_no")));
-            cell[1].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "name")));
-            cell[2].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "group_name")));
-            for (size_t j = 0; j < na; j++) {
-                cell[3 + j].n = score[i * na + j] * 100;
-                cell[3 + j].empty = score[i * na + j] < 0;
-            }
-            cell[3 + na].n = n ? mean100(sum, n) : 0;
-            cell[3 + na].empty = !n;
-            continue;
-        }
-        sb_printf(out, "%s{\"id\":%lld,\"student_no\":", i ? "," : "", (long long)json_integer_value(json_object_get(st, "id")));
-        sb_json_string(out, text_or_empty(json_object_get(st, "student_no")));
-        sb_append(out, ",\"name\":");
-        sb_json_string(out, text_or_empty(json_object_get(st, "name")));
-        sb_append(out, ",\"group_name\":");
-        sb_json_string(out, text_or_empty(json_object_get(st, "group_name")));
-        sb_append(out, ",\"scores\":{");
+        rt_cell *cell = report_table_add(t, json_integer_value(json_object_get(st, "id")));
+        cell[0].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "student_no")));
+        cell[1].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "name")));
+        cell[2].s = arena_strdup(c->a, text_or_empty(json_object_get(st, "group_name")));
         for (size_t j = 0; j < na; j++) {
-            sb_printf(out, "%s\"%lld\":", j ? "," : "", (long long)json_integer_value(json_object_get(json_array_get(assignments, j), "id")));
-            if (score[i * na + j] >= 0) sb_printf(out, "%lld", (long long)score[i * na + j]);
-            else sb_append(out, "null");
+            int64_t v = score[i * na + j];
+            cell[3 + j].n = v * 100;
+            cell[3 + j].empty = v < 0;
+            if (v >= 0) sum += v, n++;
         }
-        sb_printf(out, "},\"graded\":%lld,\"average\":", (long long)n);
-        if (n) hundredths_json(mean100(sum, n), out);
-        else sb_append(out, "null");
-        sb_putc(out, '}');
+        mean_cell(&cell[3 + na], sum, n);
+        all_sum += sum, all_n += n;
     }
-    /* per assignment: how many graded and their mean (the class row) */
-    rt_cell *avg = t ? report_table_add(t, 0) : NULL;
-    if (avg) avg[0].s = en ? "Class average" : "全班平均";
-    if (!t) sb_append(out, "],\"assignments\":[");
+    t->total = arena_alloc(c->a, sizeof *t->total * (na + 4));
+    memset(t->total, 0, sizeof *t->total * (na + 4));
+    t->total[0].s = strcmp(c->lang, "en") == 0 ? "Class average" : "全班平均";
+    json_t *list = head ? json_array() : NULL;
     for (size_t j = 0; j < na; j++) {
         int64_t sum = 0, n = 0;
         for (size_t i = 0; i < ns; i++)
             if (score[i * na + j] >= 0) sum += score[i * na + j], n++;
+        mean_cell(&t->total[3 + j], sum, n);
         const json_t *a = json_array_get(assignments, j);
-        if (avg) {
-            avg[3 + j].n = n ? mean100(sum, n) : 0;
-            avg[3 + j].empty = !n;
-            continue;
-        }
-        sb_printf(out, "%s{\"id\":%lld,\"title\":", j ? "," : "", (long long)json_integer_value(json_object_get(a, "id")));
-        sb_json_string(out, text_or_empty(json_object_get(a, "title")));
-        sb_append(out, ",\"experiment\":");
-        sb_json_string(out, text_or_empty(json_object_get(a, "experiment")));
-        sb_append(out, ",\"opens_at\":");
-        sb_json_string(out, text_or_empty(json_object_get(a, "opens_at")));
-        sb_printf(out, ",\"graded\":%lld,\"average\":", (long long)n);
-        if (n) hundredths_json(mean100(sum, n), out);
-        else sb_append(out, "null");
-        sb_putc(out, '}');
+        if (list)
+            json_array_append_new(list, json_pack("{s:O,s:s,s:O?,s:s,s:I,s:s}", "id", json_object_get(a, "id"), "title",
+                                                  text_or_empty(json_object_get(a, "title")), "experiment",
+                                                  json_object_get(a, "experiment"), "opens_at",
+                                                  text_or_empty(json_object_get(a, "opens_at")), "graded",
+                                                  (json_int_t)n, "column", cols[3 + j].key));
     }
-    if (avg) {
-        avg[3 + na].n = all_n ? mean100(all_sum, all_n) : 0;
-        avg[3 + na].empty = !all_n;
-    } else {
-        sb_printf(out, "],\"average\":");
-        if (all_n) hundredths_json(mean100(all_sum, all_n), out);
-        else sb_append(out, "null");
-        sb_printf(out, ",\"total\":%d}", (int)ns);
-    }
+    mean_cell(&t->total[3 + na], all_sum, all_n);
+    if (head)
+        *head = json_pack("{s:{s:O,s:O},s:o}", "class", "id", json_object_get(klass, "id"), "name",
+                          json_object_get(klass, "name"), "assignments", list);
     json_decref(klass), json_decref(students), json_decref(assignments), json_decref(reports);
     return 0;
 }

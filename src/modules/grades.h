@@ -30,14 +30,15 @@ void grades_init(void);
 int assignment_grades(entity_ctx *c, int64_t id, report_table *t, strbuf *out, err *e);
 
 /* The class's grade sheet across its experiments (全班成绩单) as the
- * teacher sees it (their own class, else 404): a row per student, a column
- * per assignment of the class (oldest first) with the grade of the
- * student's accepted (已评分) report, and the student's average over what is
- * graded. With t NULL, JSON {"class":{id,name},"students":[{id, student_no,
- * name, group_name, scores:{"<assignment id>": n|null}, graded, average}],
- * "assignments":[{id, title, experiment, opens_at, graded, average}],
- * "average","total"}; with t, the table (学号, 姓名, 小组, the assignments'
- * titles, 平均分, then a 全班平均 row) to export. */
-int class_grades(entity_ctx *c, int64_t class_id, report_table *t, strbuf *out, err *e);
+ * teacher sees it (their own class, else 404), as a report table (t,
+ * initialised here), served as JSON and exported like every report: a row
+ * per student (学号, 姓名, 小组), a column "a<assignment id>" per assignment
+ * of the class (oldest first, headed by its title) with the grade of the
+ * student's accepted (已评分) report, and 平均分 (average), the student's
+ * mean over what is graded; the total row is 全班平均 (each assignment's
+ * mean, and the mean of every grade). *head (when head is not NULL; a new
+ * reference): {"class":{id,name},"assignments":[{id, title, experiment,
+ * opens_at, graded, column}]}, what the JSON answer adds to the table. */
+int class_grades(entity_ctx *c, int64_t class_id, report_table *t, json_t **head, err *e);
 
 #endif

@@ -304,3 +304,57 @@ const nginxes = new Set();
 process.on('exit', () => { for (const n of nginxes) if (n.exitCode === null) n.kill('SIGKILL'); });
 
 export const Server = NODES > 1 ? Cluster : Node;
+
+// ---- teaching (docs/teaching.md): the set-up the teaching files share ----
+
+export const TEACH_PASSWORD = 'Pass#2026word';
+const expect = (res, status, what) => {
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${res.text}`);
+  return res.json;
+};
+
+// Users the platform administrator makes teachers: [[username, name], ...]
+// -> {username: signed-in client}.
+export async function makeTeachers(srv, platform, teachers, password = TEACH_PASSWORD) {
+  const out = {};
+  for (const [username, name] of teachers) {
+    const u = expect(await platform.post('/api/v1/users', { username, name, password }), 201, `user ${username}`);
+    expect(await platform.req('PUT', `/api/v1/teachers/${u.id}`), 204, `teacher ${username}`);
+    out[username] = await srv.client(username, password);
+  }
+  return out;
+}
+
+// A student's first sign-in: the printed password changed to `password`
+// (nothing else is allowed before); then a signed-in client.
+export async function firstSignIn(srv, no, first, password = TEACH_PASSWORD) {
+  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password: first } });
+  expect(login, 200, `sign-in ${no}`);
+  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
+  expect(await srv.request('POST', '/api/v1/session/password',
+    { body: { old_password: first, new_password: password }, headers: h }), 204, `password ${no}`);
+  return srv.client(no, password);
+}
+
+// Imports a roster (CSV text: 学号,姓名[,小组]) into the class and signs each
+// new student in: {answer (the import's), students: {学号: {client,
+// company_id, password (the first one)}}}.
+export async function importRoster(srv, teacher, classId, roster, { signIn = true } = {}) {
+  const answer = expect(await teacher.req('POST', `/api/v1/classes/${classId}/students/import`,
+    { raw: roster, headers: { 'Content-Type': 'text/csv; charset=utf-8' } }), 201, 'roster');
+  const students = {};
+  for (const s of answer.students)
+    students[s.student_no] = { company_id: s.company_id, password: s.password,
+      client: signIn ? await firstSignIn(srv, s.student_no, s.password) : null };
+  return { answer, students };
+}
+
+// A class of the teacher (a client) with its roster imported and every
+// student signed in: {klass, answer, students} (importRoster's).
+export async function makeClass(srv, teacher, { name, mode, roster, signIn = true } = {}) {
+  const klass = expect(await teacher.post('/api/v1/classes', mode ? { name, mode } : { name }), 201, `class ${name}`);
+  return { klass, ...(await importRoster(srv, teacher, klass.id, roster, { signIn })) };
+}
+
+// An ISO time s seconds from now, to the second (assignments' windows).
+export const isoFromNow = s => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -8,11 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, makeTeachers, TEACH_PASSWORD as PW } from './harness.mjs';
 import { created, stepOf, firstSignIn as signInFirst } from './experiment_helpers.mjs';
 
 const srv = new Server();
-const PW = 'Pass#2026word';
 const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 let platform, teacher, teacher2, plain;
@@ -34,14 +33,8 @@ const CSV_ROSTER = [
 before(async () => {
   await srv.start();
   platform = await srv.client();
-  for (const [username, name] of [['wang_t', '王老师'], ['chen_t', '陈老师'], ['zhou', '周职员']])
-    await created(await platform.post('/api/v1/users', { username, name, password: PW }));
-  const users = (await platform.get('/api/v1/users')).json.items;
-  const id = u => users.find(x => x.username === u).id;
-  for (const u of ['wang_t', 'chen_t'])
-    assert.equal((await platform.req('PUT', `/api/v1/teachers/${id(u)}`)).status, 204);
-  teacher = await srv.client('wang_t', PW);
-  teacher2 = await srv.client('chen_t', PW);
+  ({ wang_t: teacher, chen_t: teacher2 } = await makeTeachers(srv, platform, [['wang_t', '王老师'], ['chen_t', '陈老师']]));
+  await created(await platform.post('/api/v1/users', { username: 'zhou', name: '周职员', password: PW }));
   plain = await srv.client('zhou', PW);
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
@@ -181,15 +174,44 @@ test('实验二: a scripted student passes every step; the checks tick from thei
   p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
   assert.equal(stepOf(p, 'accounts').state, 'in_progress');
   assert.equal(stepOf(p, 'accounts').why, '还差 1 个填写了所属行业和城市的客户：目前有 2 个，需要 3 个');
+  // the record page's panel: which steps this customer counts for, and why not yet (the steps' own checks)
+  const onRecord = async (entity, id, who = s) => who.get(`/api/v1/assignments/${assignment.id}/my-progress/${entity}/${id}`);
+  let r = (await onRecord('accounts', aopai.id)).json;
+  assert.deepEqual(r.record, { entity: 'accounts', id: aopai.id, name: '南京奥派机电设备有限公司' });
+  assert.deepEqual(r.steps.map(x => [x.key, x.role, x.counts, x.record_why]), [
+    ['accounts', 'record', true, null],
+    ['grade', 'record', false, '这条记录还不是客户等级为 A 的重点客户'],
+    ['key_contacts', 'parent', false, '这条记录不是A 级客户']]);
+  assert.equal(r.steps[0].why, '还差 1 个填写了所属行业和城市的客户：目前有 2 个，需要 3 个', 'the step\'s own reason beside');
   const binhu = await created(await s.post('/api/v1/accounts', { name: '无锡滨湖实验中学', industry: 'education', city: '无锡' }));
   assert.equal((await s.patch(`/api/v1/accounts/${aopai.id}`, { grade: 'A' })).status, 200);
   await created(await s.post('/api/v1/contacts', { name: '王海燕', account_id: aopai.id, title: '行政部经理', decision_role: 'decision_maker', mobile: '13912345678' }));
-  await created(await s.post('/api/v1/contacts', { name: '刘建国', account_id: aopai.id, title: '采购主管' }));
+  r = (await onRecord('accounts', aopai.id)).json;
+  assert.deepEqual(r.steps.map(x => [x.key, x.counts, x.record_why]), [['accounts', true, null], ['grade', true, null],
+    ['key_contacts', false, '还差 1 个联系人：A 级客户「南京奥派机电设备有限公司」目前只有 1 个联系人，需要 2 个']]);
+  const liu = await created(await s.post('/api/v1/contacts', { name: '刘建国', account_id: aopai.id, title: '采购主管' }));
+  r = (await onRecord('accounts', aopai.id)).json;
+  assert.deepEqual(r.steps.find(x => x.key === 'key_contacts').counts, true, 'two contacts now');
+  r = (await onRecord('contacts', liu.id)).json;
+  assert.deepEqual(r.steps.map(x => [x.key, x.role, x.counts, x.record_why]), [
+    ['contacts', 'record', true, null],
+    ['decision_makers', 'record', false, '这条记录还不是填写了手机号码的决策者'],
+    ['key_contacts', 'record', true, null]]);
+  // another student, the teacher, an unknown entity or record: not found
+  assertError(assert, await onRecord('contacts', liu.id, students['2023010102']), 404);
+  assertError(assert, await onRecord('contacts', liu.id, teacher), 404);
+  assertError(assert, await onRecord('nope', liu.id), 404);
+  assertError(assert, await onRecord('contacts', 999999), 404);
+
   await created(await s.post('/api/v1/contacts', { name: '陈志远', account_id: hengxin.id, title: '总经理', decision_role: 'decision_maker', mobile: '13812345678' }));
   await created(await s.post('/api/v1/contacts', { name: '赵丽', account_id: binhu.id, title: '总务处主任' }));
   const visit = await created(await s.post('/api/v1/activities', { subject: '拜访奥派机电王经理', kind: 'visit', account_id: aopai.id }));
   p = (await s.get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
   assert.equal(stepOf(p, 'visit').why, '还没有关联到客户的拜访记录到达「已完成」');
+  r = (await onRecord('activities', visit.id)).json;
+  assert.deepEqual(r.steps.map(x => [x.key, x.counts, x.record_why, x.why]), [
+    ['visit', false, '这条记录还没有到达「已完成」', '还没有关联到客户的拜访记录到达「已完成」'],
+    ['follow_up', false, '这条记录还不是已定好时间的电话回访计划', '还没有已定好时间的电话回访计划']]);
   const done = await s.patch(`/api/v1/activities/${visit.id}`, { status: 'done', result: '确认下季度更换 20 台复印机' });
   assert.equal(done.status, 200, done.text);
   const nextWeek = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -6,11 +6,9 @@
 // and it cannot be deleted while assigned.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, makeClass, makeTeachers, TEACH_PASSWORD as PW } from './harness.mjs';
 
 const srv = new Server();
-const PW = 'Pass#2026word';
-const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 let teacher, teacher2, plain, student, studentRecord, mine;
 
 const STEPS = [
@@ -23,24 +21,11 @@ const STEPS = [
 before(async () => {
   await srv.start();
   const platform = await srv.client();
-  for (const [username, name] of [['li_t', '李老师'], ['he_t', '何老师'], ['qian', '钱职员']])
-    assert.equal((await platform.post('/api/v1/users', { username, name, password: PW })).status, 201);
-  const users = (await platform.get('/api/v1/users')).json.items;
-  for (const u of ['li_t', 'he_t'])
-    assert.equal((await platform.req('PUT', `/api/v1/teachers/${users.find(x => x.username === u).id}`)).status, 204);
-  teacher = await srv.client('li_t', PW);
-  teacher2 = await srv.client('he_t', PW);
+  ({ li_t: teacher, he_t: teacher2 } = await makeTeachers(srv, platform, [['li_t', '李老师'], ['he_t', '何老师']]));
+  assert.equal((await platform.post('/api/v1/users', { username: 'qian', name: '钱职员', password: PW })).status, 201);
   plain = await srv.client('qian', PW);
-  const klass = (await teacher.post('/api/v1/classes', { name: '工商管理2401班' })).json;
-  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
-    { raw: '学号,姓名\n2024020101,赵一鸣\n', headers: CSV });
-  assert.equal(r.status, 201, r.text);
-  const s = r.json.students[0];
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: s.student_no, password: s.password } });
-  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
-  assert.equal((await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: s.password, new_password: PW }, headers: h })).status, 204);
-  student = await srv.client(s.student_no, PW);
+  const { klass, students } = await makeClass(srv, teacher, { name: '工商管理2401班', roster: '学号,姓名\n2024020101,赵一鸣\n' });
+  student = students['2024020101'].client;
   studentRecord = (await teacher.get('/api/v1/students')).json.items[0];
   studentRecord.klass = klass;
 });

@@ -8,44 +8,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, makeClass, makeTeachers, isoFromNow } from './harness.mjs';
 
 const srv = new Server();
-const PW = 'Pass#2026word';
-const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 let teacher, teacher2, assignment;
 const students = {}; // 学号 -> client
 
 const STEPS = ['accounts', 'contacts', 'activities'].map((entity, i) => ({
   key: entity, title: ['建立客户', '添加联系人', '登记行动'][i], check: { kind: 'count', entity, what: ['客户', '联系人', '行动'][i] } }));
 
-async function signInFirst(s) {
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: s.student_no, password: s.password } });
-  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
-  assert.equal((await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: s.password, new_password: PW }, headers: h })).status, 204);
-  return srv.client(s.student_no, PW);
-}
-
 before(async () => {
   await srv.start();
-  const platform = await srv.client();
-  for (const u of ['sun_t', 'ma_t']) {
-    const r = await platform.post('/api/v1/users', { username: u, name: u, password: PW });
-    assert.equal((await platform.req('PUT', `/api/v1/teachers/${r.json.id}`)).status, 204);
-  }
-  teacher = await srv.client('sun_t', PW);
-  teacher2 = await srv.client('ma_t', PW);
-  const klass = (await teacher.post('/api/v1/classes', { name: '国际贸易2401班' })).json;
-  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
-    { raw: '学号,姓名,小组\n2024030101,吴佳怡,一组\n2024030102,郑浩然,一组\n2024030103,冯雨桐,二组\n', headers: CSV });
-  assert.equal(r.status, 201, r.text);
-  for (const s of r.json.students) students[s.student_no] = await signInFirst(s);
+  ({ sun_t: teacher, ma_t: teacher2 } = await makeTeachers(srv, await srv.client(), [['sun_t', '孙老师'], ['ma_t', '马老师']]));
+  const { klass, students: made } = await makeClass(srv, teacher, { name: '国际贸易2401班',
+    roster: '学号,姓名,小组\n2024030101,吴佳怡,一组\n2024030102,郑浩然,一组\n2024030103,冯雨桐,二组\n' });
+  for (const [no, s] of Object.entries(made)) students[no] = s.client;
   const x = (await teacher.post('/api/v1/custom_experiments', { title: '客户跟进', number: '自编二', steps: STEPS })).json;
-  const opens = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const closes = new Date(Date.now() + 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
   assignment = (await teacher.post('/api/v1/assignments',
-    { class_id: klass.id, experiment: `custom-${x.id}`, opens_at: opens, closes_at: closes })).json;
+    { class_id: klass.id, experiment: `custom-${x.id}`, opens_at: isoFromNow(-60), closes_at: isoFromNow(86400) })).json;
   // two students hand in a report; the third does nothing
   for (const no of ['2024030101', '2024030102']) {
     const s = students[no];
@@ -151,12 +131,18 @@ test('全班成绩单: a row per student, a column per experiment of the class, 
 
   const g = (await teacher.get(`/api/v1/classes/${klassId}/grades`)).json;
   assert.deepEqual(g.class, { id: klassId, name: '国际贸易2401班' });
-  assert.deepEqual(g.assignments.map(a => [a.id, a.title, a.graded, a.average]),
-    [[assignment.id, assignment.title, 2, 79], [second.id, '设置实验 售后服务员的部门、角色与用户', 1, 90]]);
-  assert.deepEqual(g.students.map(s => [s.student_no, s.scores[assignment.id], s.scores[second.id], s.graded, s.average]),
-    [['2024030101', 70, 90, 2, 80], ['2024030102', 88, null, 1, 88], ['2024030103', null, null, 0, null]]);
-  assert.equal(g.average, 82.67, '(70 + 88 + 90) / 3');
-  assert.equal(g.total, 3);
+  // a report table like every report: the columns, a row per student, the class's row as the total
+  assert.equal(g.report, 'class-grades');
+  assert.deepEqual(g.assignments.map(a => [a.id, a.title, a.graded, a.column]),
+    [[assignment.id, assignment.title, 2, `a${assignment.id}`], [second.id, '设置实验 售后服务员的部门、角色与用户', 1, `a${second.id}`]]);
+  assert.deepEqual(g.columns.map(c => [c.key, c.label, c.type]), [['student_no', '学号', 'text'], ['name', '姓名', 'text'],
+    ['group_name', '小组', 'text'], [`a${assignment.id}`, assignment.title, 'decimal'],
+    [`a${second.id}`, '设置实验 售后服务员的部门、角色与用户', 'decimal'], ['average', '平均分', 'decimal']]);
+  const [a1, a2] = [`a${assignment.id}`, `a${second.id}`];
+  assert.deepEqual(g.items.map(s => [s.student_no, s[a1], s[a2], s.average]),
+    [['2024030101', 70, 90, 80], ['2024030102', 88, null, 88], ['2024030103', null, null, null]]);
+  assert.deepEqual([g.total.student_no, g.total[a1], g.total[a2], g.total.average], ['全班平均', 79, 90, 82.67], '(70 + 88 + 90) / 3');
+  assert.equal(g.items.length, 3);
   // the teacher's own class only
   assertError(assert, await teacher2.get(`/api/v1/classes/${klassId}/grades`), 404);
   const asStudent = await students['2024030101'].get(`/api/v1/classes/${klassId}/grades`);

@@ -6,11 +6,9 @@
 // group's company but keeps every member's sign-in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, importRoster as importInto, makeTeachers, TEACH_PASSWORD as PW } from './harness.mjs';
 
 const srv = new Server();
-const PW = 'Pass#2026word';
-const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 let teacher, klass, assignment;
 const st = {}; // 学号 -> { client, record, company_id }
 
@@ -19,28 +17,16 @@ async function created(res) {
   return res.json;
 }
 
-async function firstSignIn(no, password) {
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password } });
-  assert.equal(login.status, 200, login.text);
-  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
-  assert.equal((await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: password, new_password: PW }, headers: h })).status, 204);
-  return srv.client(no, PW);
-}
-
 async function importRoster(csv) {
-  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: csv, headers: CSV });
-  assert.equal(r.status, 201, r.text);
-  for (const s of r.json.students) st[s.student_no] = { client: await firstSignIn(s.student_no, s.password), company_id: s.company_id };
-  return r.json;
+  const { answer, students } = await importInto(srv, teacher, klass.id, csv);
+  Object.assign(st, students);
+  return answer;
 }
 
 before(async () => {
   await srv.start();
   const platform = await srv.client();
-  const u = await created(await platform.post('/api/v1/users', { username: 'lin_t', name: '林老师', password: PW }));
-  assert.equal((await platform.req('PUT', `/api/v1/teachers/${u.id}`)).status, 204);
-  teacher = await srv.client('lin_t', PW);
+  ({ lin_t: teacher } = await makeTeachers(srv, platform, [['lin_t', '林老师']]));
   klass = await created(await teacher.post('/api/v1/classes', { name: '物流管理2401班', mode: 'company_per_group' }));
   const now = Date.now();
   assignment = await created(await teacher.post('/api/v1/assignments', { class_id: klass.id, experiment: 'allpass-02',

@@ -11,12 +11,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, firstSignIn, importRoster, makeClass, makeTeachers } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const srv = new Server();
-const PW = 'Pass#2026word';
-const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
 let teacher, teacher2, klass, tree;
 const who = {}; // 学号 -> { client, student record }
 const pos = {};  // position name -> id
@@ -25,16 +23,6 @@ const passwords = {}; // 学号 -> first password
 async function created(res) {
   assert.equal(res.status, 201, res.text);
   return res.json;
-}
-
-async function signIn(no, password) {
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password } });
-  assert.equal(login.status, 200, login.text);
-  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
-  const changed = await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: password, new_password: PW }, headers: h });
-  assert.equal(changed.status, 204, changed.text);
-  return srv.client(no, PW);
 }
 
 const ROSTER = [
@@ -48,25 +36,17 @@ const count = (x, entity) => x.sections.filter(s => s.entity === entity).reduce(
 
 before(async () => {
   await srv.start();
-  const platform = await srv.client();
-  for (const [username, name] of [['liu_t', '刘老师'], ['he_t', '何老师']])
-    await created(await platform.post('/api/v1/users', { username, name, password: PW }));
-  const users = (await platform.get('/api/v1/users')).json.items;
-  for (const u of ['liu_t', 'he_t'])
-    assert.equal((await platform.req('PUT', `/api/v1/teachers/${users.find(x => x.username === u).id}`)).status, 204);
-  teacher = await srv.client('liu_t', PW);
-  teacher2 = await srv.client('he_t', PW);
+  ({ liu_t: teacher, he_t: teacher2 } = await makeTeachers(srv, await srv.client(), [['liu_t', '刘老师'], ['he_t', '何老师']]));
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
 test('a shared class gets one company and the one-click position tree', async () => {
   klass = await created(await teacher.post('/api/v1/classes', { name: '市场营销2302班', mode: 'shared_company' }));
   assert.equal(klass.shared_company_id, null);
-  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: ROSTER, headers: CSV });
-  assert.equal(r.status, 201, r.text);
-  const company = r.json.students[0].company_id;
-  for (const st of r.json.students) passwords[st.student_no] = st.password;
-  assert.ok(r.json.students.every(s => s.company_id === company), 'one company for the class');
+  const r = (await importRoster(srv, teacher, klass.id, ROSTER, { signIn: false })).answer;
+  const company = r.students[0].company_id;
+  for (const st of r.students) passwords[st.student_no] = st.password;
+  assert.ok(r.students.every(s => s.company_id === company), 'one company for the class');
   assert.equal((await teacher.get(`/api/v1/classes/${klass.id}`)).json.shared_company_id, company);
 
   let t = (await teacher.get(`/api/v1/classes/${klass.id}/positions`)).json;
@@ -115,9 +95,9 @@ test('the teacher places students; the tree shows them', async () => {
   assert.ok(inUse.status === 409 || inUse.status === 422, inUse.text);
 
   const records = Object.fromEntries((await teacher.get(`/api/v1/students?sort=student_no`)).json.items.map(s => [s.student_no, s]));
-  const again = (await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`, { raw: ROSTER, headers: CSV })).json;
+  const again = (await importRoster(srv, teacher, klass.id, ROSTER, { signIn: false })).answer;
   assert.equal(again.created, 0, 'importing again skips who is there');
-  for (const no of Object.keys(place)) who[no] = { record: records[no], client: await signIn(no, passwords[no]) };
+  for (const no of Object.keys(place)) who[no] = { record: records[no], client: await firstSignIn(srv, no, passwords[no]) };
   assert.equal(who.zx02.client.user.is_admin, false, 'a student of a shared class administers nothing');
 });
 
@@ -265,11 +245,7 @@ test('a reset in the shared company removes only that student\'s records, and lo
 });
 
 test('each industry data set loads through the engine into a student\'s own company', async () => {
-  const k = await created(await teacher.post('/api/v1/classes', { name: '行业数据班' }));
-  const r = await teacher.req('POST', `/api/v1/classes/${k.id}/students/import`,
-    { raw: '学号,姓名\nds01,吴同学\n', headers: CSV });
-  assert.equal(r.status, 201, r.text);
-  const student = await signIn('ds01', r.json.students[0].password);
+  const student = (await makeClass(srv, teacher, { name: '行业数据班', roster: '学号,姓名\nds01,吴同学\n' })).students.ds01.client;
   const record = (await teacher.get(`/api/v1/students?filter=${filterParam({ field: 'student_no', op: 'eq', value: 'ds01' })}`)).json.items[0];
   for (const code of ['cosmetics', 'fmcg', 'automotive']) {
     const x = dataset(code);

@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server } from './harness.mjs';
+import { Server, assertError, makeClass, makeTeachers } from './harness.mjs';
 
 const srv = new Server();
-const PW = 'Pass#2026word';
 const clockFile = join(mkdtempSync(join(tmpdir(), 'kehu-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000);
 const at = s => new Date((T0 + s) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -26,17 +25,9 @@ async function created(res) {
   return res.json;
 }
 
-async function firstSignIn(no, password) {
-  const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password } });
-  assert.equal(login.status, 200, login.text);
-  const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
-  const changed = await srv.request('POST', '/api/v1/session/password',
-    { body: { old_password: password, new_password: PW }, headers: h });
-  assert.equal(changed.status, 204, changed.text);
-  return srv.client(no, PW);
-}
-
 const progress = async no => (await st[no].get(`/api/v1/assignments/${assignment.id}/my-progress`)).json;
+// 开始实验: the explicit first look (the GETs only read)
+const open = async (no, id = assignment.id) => st[no].post(`/api/v1/assignments/${id}/open`);
 const matrix = async () => (await teacher.get(`/api/v1/assignments/${assignment.id}/progress`)).json;
 const row = (m, no) => m.students.find(s => s.student_no === no);
 const step = (r, key) => r.steps.find(s => s.key === key);
@@ -46,26 +37,39 @@ before(async () => {
   setClock(0);
   await srv.start({ env: { KEHU_TEST_CLOCK: clockFile } });
   platform = await srv.client();
-  await created(await platform.post('/api/v1/users', { username: 'sun_t', name: '孙老师', password: PW }));
-  const uid = (await platform.get('/api/v1/users')).json.items.find(u => u.username === 'sun_t').id;
-  assert.equal((await platform.req('PUT', `/api/v1/teachers/${uid}`)).status, 204);
-  teacher = await srv.client('sun_t', PW);
-  const klass = await created(await teacher.post('/api/v1/classes', { name: '工商管理2401班' }));
-  const r = await teacher.req('POST', `/api/v1/classes/${klass.id}/students/import`,
-    { raw: '学号,姓名,小组\nts01,甲同学,一组\nts02,乙同学,一组\nts03,丙同学,二组\n', headers: { 'Content-Type': 'text/csv' } });
-  assert.equal(r.status, 201, r.text);
-  for (const s of r.json.students) st[s.student_no] = await firstSignIn(s.student_no, s.password);
+  ({ sun_t: teacher } = await makeTeachers(srv, platform, [['sun_t', '孙老师']]));
+  const { klass, students } = await makeClass(srv, teacher, { name: '工商管理2401班',
+    roster: '学号,姓名,小组\nts01,甲同学,一组\nts02,乙同学,一组\nts03,丙同学,二组\n' });
+  for (const [no, s] of Object.entries(students)) st[no] = s.client;
   assignment = await created(await teacher.post('/api/v1/assignments',
     { class_id: klass.id, experiment: 'allpass-02', opens_at: at(-3600), closes_at: at(86400) }));
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
 test('a student\'s time starts at their first look and runs from one step done to the next', async () => {
+  // looking at the progress writes nothing: the first look is POST .../open
+  assert.equal((await progress('ts01')).opened_at, null);
+  assert.equal((await progress('ts01')).opened_at, null, 'still not opened after two reads');
+  let o = await open('ts01');
+  assert.equal(o.status, 200, o.text);
+  assert.equal(o.json.opened_at, at(0));
   let p = await progress('ts01');
   assert.equal(p.opened_at, at(0));
   assert.equal(step(p, 'accounts').seconds, 0, 'on the first step since the first look');
   setClock(60);
-  assert.equal((await progress('ts02')).opened_at, at(60));
+  assert.equal((await open('ts02')).json.opened_at, at(60));
+  o = await open('ts01');
+  assert.deepEqual([o.status, o.json.opened_at], [200, at(0)], 'opening again is idempotent: the first look stays');
+  // nobody else opens it for a student, and another's assignment is not found
+  assertError(assert, await teacher.post(`/api/v1/assignments/${assignment.id}/open`), 404);
+  assertError(assert, await platform.post(`/api/v1/assignments/${assignment.id}/open`), 404);
+  assertError(assert, await open('ts01', 999999), 404);
+  // an assignment not open yet cannot be started
+  const later = await created(await teacher.post('/api/v1/assignments',
+    { class_id: assignment.class_id, experiment: 'allpass-02', opens_at: at(86400), closes_at: at(2 * 86400) }));
+  assertError(assert, await open('ts01', later.id), 409, 'not_open');
+  assert.equal((await st.ts01.get(`/api/v1/assignments/${later.id}/my-progress`)).json.opened_at, null);
+  assert.equal((await teacher.del(`/api/v1/assignments/${later.id}`)).status, 204);
 
   setClock(600);
   for (const n of ['一', '二', '三']) await created(await account(st.ts01, `苏州${n}号精密机械有限公司`));
@@ -97,8 +101,8 @@ test('the matrix: time per cell, the class average per step, who has been on a s
   assert.deepEqual(m.stuck.map(s => [s.student.student_no, s.step, s.seconds]), [['ts01', 'contacts', 600], ['ts02', 'grade', 240]]);
   assert.equal(m.stuck[0].title, '登记各家客户的联系人');
 
-  // the third student looks at 1500 s: on the first step from then
-  await progress('ts03');
+  // the third student opens it at 1500 s: on the first step from then
+  assert.equal((await open('ts03')).status, 200);
   setClock(1800);
   const later = await matrix();
   assert.deepEqual(later.stuck.map(s => [s.student.student_no, s.seconds]), [['ts01', 900], ['ts02', 540], ['ts03', 300]]);
@@ -117,8 +121,9 @@ test('a step takes from the last event to its done; the times stop at the close'
   assert.equal(m.open, false);
   assert.deepEqual(row(m, 'ts01').current, { key: 'contacts', since: at(900), seconds: 1200 });
   assert.deepEqual(row(m, 'ts03').current, { key: 'grade', since: at(2000), seconds: 100 });
-  // a look after the close keeps the first look
+  // a look after the close keeps the first look; opening again answers it
   assert.equal((await progress('ts03')).opened_at, at(1500));
+  assert.equal((await open('ts03')).json.opened_at, at(1500));
 });
 
 test('the grouped count: each student counts their own company\'s records, never another\'s or the school\'s', async () => {

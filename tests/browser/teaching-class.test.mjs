@@ -106,17 +106,39 @@ describe('a teacher runs a class; a student\'s steps tick in both browsers', () 
     await screenshot(spage, 'teaching-class-05-student-home');
     await card.locator('[data-test=start-experiment]').click();
     const panel = spage.locator('[data-test=experiment-panel]');
+    // 开始实验 notes the first look (POST .../open): the student's time starts there
+    const assignmentId = await card.getAttribute('data-assignment');
+    const deadline = Date.now() + 10000;
+    let opened = null;
+    while (!opened && Date.now() < deadline)
+      opened = (await apiInPage(spage, 'GET', `/assignments/${assignmentId}/my-progress`)).body?.opened_at;
+    assert.ok(opened, 'the panel opened the assignment');
     const accounts = panel.locator('[data-step=accounts]');
     await accounts.locator('[data-test=step-why]', { hasText: '还没有填写了所属行业和城市的客户：需要 3 个' }).waitFor(LIVE);
     // the student works in the CRM: the panel stays beside the customer list
     await spage.locator('[data-test=main-menu] [data-entity=accounts]').click();
-    for (const [name, industry, city] of [['南京奥派机电设备有限公司', 'manufacturing', '南京'], ['苏州恒信精密模具有限公司', 'manufacturing', '苏州']])
-      assert.equal((await apiInPage(spage, 'POST', '/accounts', { name, industry, city })).status, 201);
+    const made = [];
+    for (const [name, industry, city] of [['南京奥派机电设备有限公司', 'manufacturing', '南京'], ['苏州恒信精密模具有限公司', 'manufacturing', '苏州']]) {
+      const r = await apiInPage(spage, 'POST', '/accounts', { name, industry, city });
+      assert.equal(r.status, 201);
+      made.push(r.body.id);
+    }
     await accounts.locator('[data-test=step-why]', { hasText: '还差 1 个填写了所属行业和城市的客户：目前有 2 个，需要 3 个' }).waitFor(LIVE);
     assert.equal(await accounts.getAttribute('data-state'), 'in_progress');
     assert.equal((await apiInPage(spage, 'POST', '/accounts', { name: '无锡滨湖实验中学', industry: 'education', city: '无锡' })).status, 201);
     await panel.locator('[data-step=accounts][data-state=done]').waitFor(LIVE);
     await screenshot(spage, 'teaching-class-06-student-panel');
+    // on a customer's page the panel says which steps it counts for, and why not yet
+    await spage.goto(`${srv.base}/accounts/${made[0]}`);
+    const mine = panel.locator('[data-test=record-steps]');
+    await mine.getByText('本条记录「南京奥派机电设备有限公司」').waitFor(LIVE);
+    await mine.locator('li[data-step=accounts][data-counts=true]').waitFor(LIVE);
+    await mine.locator('li[data-step=grade][data-counts=false] [data-test=record-why]', { hasText: '这条记录还不是客户等级为 A 的重点客户' }).waitFor(LIVE);
+    await mine.locator('li[data-step=key_contacts] [data-test=record-why]', { hasText: '这条记录不是A 级客户' }).waitFor(LIVE);
+    await screenshot(spage, 'teaching-class-06b-record-steps');
+    // another page: the record's part goes
+    await spage.locator('[data-test=main-menu] [data-entity=accounts]').click();
+    await mine.waitFor({ state: 'detached', timeout: 10000 });
   });
 
   it('the teacher\'s matrix ticks without a reload, says why on hover, and opens the student\'s steps', async () => {
