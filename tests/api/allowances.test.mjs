@@ -7,12 +7,10 @@
 // confirmed; a later return refunds with the allowance counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, account;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const field = (r, name, reason) => { assert.equal(r.status, 422, r.text); assert.equal(r.json.error.fields[name], reason, r.text); };
 const r422 = r => assert.equal(r.status, 422, r.text);
 const act = (entity, id, name, body = {}) => admin.post(`/api/v1/${entity}/${id}/actions/${name}`, body);

@@ -6,14 +6,12 @@
 // two-step flow; the 待我审批 inbox; another company sees nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, rep, mgr, fin, roles = {}, account, bigFlow;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 
 before(async () => {
   await srv.start();

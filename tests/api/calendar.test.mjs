@@ -3,11 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created } from './harness.mjs';
 
 const srv = new Server();
 let admin, wang, li;
-const created = async r => { assert.equal(r.status, 201, r.text); return r.json; };
 const soon = days => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
 before(async () => {

@@ -6,12 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Server, BACKEND, assertError, filterParam } from './harness.mjs';
+import { Server, BACKEND, assertError, filterParam, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const category = async body => created(await admin.post('/api/v1/product_categories', body));
 const names = list => list.items.map(x => x.name).sort();
 

@@ -5,13 +5,11 @@
 // more than ordered across every invoice of the order that is not void).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, account, other, laptop;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 
 before(async () => {
   await srv.start();

@@ -7,13 +7,11 @@
 // another's records, nothing of the recycle bin), with the exact total.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, filterParam, BACKEND } from './harness.mjs';
+import { Server, filterParam, BACKEND, ok, created } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Word#2026pass';
 let admin, rep;
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 const SURNAMES = ['安', '白', '陈', '杜', '方', '高', '黄', '江', '李', '马', '宁', '潘'];
 
 before(async () => {

@@ -4,13 +4,11 @@
 // customer, attachments, and 合同到期 in the owner's bell a month ahead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Contract#2026pw';
 let admin, li, wang, acc, other, contact, order;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const day = n => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10); // Beijing date n days on
 
 before(async () => {

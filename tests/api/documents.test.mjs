@@ -6,7 +6,7 @@
 // 公共文档, reject returns with the reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
@@ -14,8 +14,6 @@ const DEMO_PASSWORD = 'Kehu#Demo2026';
 const users = {};
 let admin, roles = {}, depts = {};
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const as = {};
 
 before(async () => {

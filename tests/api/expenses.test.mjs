@@ -6,13 +6,11 @@
 // (revenue less product cost less expenses, to the 分), as JSON and Excel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, rep, mgr, x = {};
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const expense = async (who, body) => created(await who.post('/api/v1/expenses', { incurred_on: '2026-11-10', ...body }));
 const act = (who, id, name, body = {}) => who.post(`/api/v1/expenses/${id}/actions/${name}`, body);
 const approved = async (who, body) => {

@@ -11,13 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, KEHU_BIN, newDatabase } from './harness.mjs';
+import { Server, KEHU_BIN, newDatabase, ok, created } from './harness.mjs';
 
 const srv = new Server();
 let admin;
 const ORDERS = 120, MOVES = 1200; // 10 products in 5 warehouses: 24 rows each
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kehu-gen-'));

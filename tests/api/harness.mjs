@@ -14,6 +14,7 @@
 // `kehu serve` processes on the one database behind Debian's nginx,
 // round-robin, as docs/deploy.md describes (each request may reach another
 // node, so whatever one node writes must be seen at once by the others).
+import nodeAssert from 'node:assert/strict';
 import { after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -218,6 +219,10 @@ export function assertError(assert, res, status, code) {
   if (code) assert.equal(res.json.error.code, code, res.text);
 }
 
+// The body of a 200 or 201 answer, failing the test on any other status.
+export const ok = r => { nodeAssert.equal(r.status, 200, r.text); return r.json; };
+export const created = r => { nodeAssert.equal(r.status, 201, r.text); return r.json; };
+
 export const filterParam = f => encodeURIComponent(JSON.stringify(f));
 
 const NODES = Number(process.env.KEHU_TEST_NODES || 1);
@@ -325,15 +330,24 @@ export async function makeTeachers(srv, platform, teachers, password = TEACH_PAS
   return out;
 }
 
-// A student's first sign-in: the printed password changed to `password`
-// (nothing else is allowed before); then a signed-in client.
+// A student's first sign-in: the printed password opens nothing but the
+// session routes (checked), and is changed to `password`; then a
+// signed-in client.
 export async function firstSignIn(srv, no, first, password = TEACH_PASSWORD) {
   const login = await srv.request('POST', '/api/v1/session', { body: { username: no, password: first } });
   expect(login, 200, `sign-in ${no}`);
+  if (login.json.user.must_change_password !== true) throw new Error(`${no}: a first password must be changed`);
   const h = { Cookie: login.headers.get('set-cookie').split(';')[0], 'X-CSRF-Token': login.json.csrf_token };
+  for (const [method, path] of [['GET', '/api/v1/accounts'], ['POST', '/api/v1/tokens']]) {
+    const r = await srv.request(method, path, { body: method === 'POST' ? {} : undefined, headers: h });
+    if (r.status !== 403 || r.json?.error?.code !== 'password_change_required')
+      throw new Error(`${no}: ${method} ${path} before the change answered ${r.status} ${r.text}`);
+  }
   expect(await srv.request('POST', '/api/v1/session/password',
     { body: { old_password: first, new_password: password }, headers: h }), 204, `password ${no}`);
-  return srv.client(no, password);
+  const me = await srv.client(no, password);
+  if (me.user.must_change_password !== false) throw new Error(`${no}: still asked to change the password`);
+  return me;
 }
 
 // Imports a roster (CSV text: 学号,姓名[,小组]) into the class and signs each

@@ -6,15 +6,14 @@
 // step says why in the words of the lab.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server } from './harness.mjs';
-import { created, stepOf, firstSignIn } from './experiment_helpers.mjs';
+import { Server, firstSignIn, ok } from './harness.mjs';
+import { created, stepOf } from './classroom.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 const LABS = ['allpass-10', 'bx-06', 'bx-10', 'xj-05', 'xj-06'];
 const students = {}; // lab -> [the one who does everything, the one who skips a step]
 const assignments = {};
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const day = offset => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10); // Beijing
 const at = offset => new Date(Date.now() + offset * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
 const progress = async (s, lab) => ok(await s.get(`/api/v1/assignments/${assignments[lab]}/my-progress`));

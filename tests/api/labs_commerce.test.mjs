@@ -7,14 +7,12 @@
 // told why in the step's own words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created, ok } from './harness.mjs';
 import { classroom, progress, notDone, stepOf, STUDENT_PASSWORD } from './classroom.mjs';
 
 const srv = new Server();
 const labs = {}; // code -> assignment
 let A, B, C; // ALLPASS, 博星 and the student who skips
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const act = async (who, entity, id, name, body = {}) => ok(await who.post(`/api/v1/${entity}/${id}/actions/${name}`, body));
 const get = async (who, entity, id) => ok(await who.get(`/api/v1/${entity}/${id}`));
 const allDone = async (who, code) => {

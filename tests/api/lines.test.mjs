@@ -4,13 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, wang, li;
 let account, laptop, mouse;
-const created = async r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = async r => { assert.equal(r.status, 200, r.text); return r.json; };
 const strip = l => ({ id: l.id, product_id: l.product_id, quantity: l.quantity, price: l.price, description: l.description });
 
 before(async () => {

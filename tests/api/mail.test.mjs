@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, assertError, freePort } from './harness.mjs';
+import { Server, assertError, freePort, created, ok } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COUNT = Number(process.env.KEHU_TEST_MAIL_COUNT || 1000);
@@ -23,8 +23,6 @@ const srv = new Server();
 const dir = mkdtempSync(join(tmpdir(), 'kehu-mail-'));
 const sinkFile = join(dir, 'received.jsonl');
 let sink, smtpPort, admin, account, contact, template;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function startSink() {

@@ -15,15 +15,13 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, assertError, freePort, filterParam } from './harness.mjs';
+import { Server, assertError, freePort, filterParam, created, ok } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PW = 'Pass#2026word';
 const BOX = 'service@xingjian.example', BOX_PW = 'Imap#secret';
 const srv = new Server(), second = new Server();
 let imap, lines, admin, account, contact, imapPort;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const b64 = text => `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 async function until(what, fn, seconds = 30) {

@@ -4,14 +4,12 @@
 // counts the closed deals the caller may see.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, seller, customer, huawei, inspur;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const rival = (items, id) => items.find(i => i.competitor_id === id);
 
 before(async () => {

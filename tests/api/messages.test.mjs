@@ -3,11 +3,10 @@
 // anything is wrong.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created } from './harness.mjs';
 
 const srv = new Server();
 let admin;
-const created = async r => { assert.equal(r.status, 201, r.text); return r.json; };
 
 before(async () => { await srv.start(); admin = await srv.client(); });
 after(async () => { await srv.stop(); srv.cleanup(); });

@@ -9,12 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created } from './harness.mjs';
 
 const srv = new Server();
 const dir = mkdtempSync(join(tmpdir(), 'kehu-pdf-'));
 let admin, wang, li, account, laptop, router, quote;
-const created = async r => { assert.equal(r.status, 201, r.text); return r.json; };
 
 before(async () => {
   await srv.start();

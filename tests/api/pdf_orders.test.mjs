@@ -10,13 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const dir = mkdtempSync(join(tmpdir(), 'kehu-pdf-orders-'));
 let admin, wang, li, account, laptop, router, order;
-const created = async r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = async r => { assert.equal(r.status, 200, r.text); return r.json; };
 
 before(async () => {
   await srv.start();

@@ -12,11 +12,9 @@
 // testing each row's words, as for a word in many names (keji).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, filterParam, BACKEND } from './harness.mjs';
+import { Server, filterParam, BACKEND, ok, created } from './harness.mjs';
 
 const PW = 'Pinyin#2026pass';
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 
 // Full pinyin beijing…, initials bj… (白金 baijin, 宝鸡 baoji, 北极 beiji),
 // 北京 inside a name (a search word "beijing"), Latin names in two arms at

@@ -5,14 +5,12 @@
 // a line beyond the 职位折扣 waits for approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, rep, laptop, mouse, printer, acc = {}, repRole, cat;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const rule = async body => created(await admin.post('/api/v1/price_rules', body));
 const price = async (who, product, account, quantity) =>
   ok(await who.get(`/api/v1/prices?product_id=${product.id}${account ? `&account_id=${account.id}` : ''}${quantity ? `&quantity=${quantity}` : ''}`));

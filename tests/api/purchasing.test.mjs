@@ -3,13 +3,11 @@
 // docs/stock.md "Purchasing").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, supplier, customer, paper, toner, repair, store;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const act = (entity, id, name, body = {}) => admin.post(`/api/v1/${entity}/${id}/actions/${name}`, body);
 const onHand = async (product, warehouse) => {
   const b = ok(await admin.get(`/api/v1/stock_moves/balances?name=on_hand&product_id=${product}&warehouse_id=${warehouse}`));

@@ -6,12 +6,10 @@
 // a template order owes nothing and counts in no report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, wang, account, laptop;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const act = async (client, entity, id, name, body = {}) => ok(await client.post(`/api/v1/${entity}/${id}/actions/${name}`, body));
 
 before(async () => {

@@ -7,12 +7,10 @@
 // still editable on an approved order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, wang, li, account, other;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const field = (r, name, reason) => { assert.equal(r.status, 422, r.text); assert.equal(r.json.error.fields[name], reason, r.text); };
 
 // An order of `amount` (no tax), approved unless `draft`.

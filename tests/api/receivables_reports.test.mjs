@@ -8,13 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, wang, li, nobody, hidden;
 const ids = {};
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const AS_OF = '2026-12-01';
 const q = (path, params) => `${path}?${new URLSearchParams(params)}`;
 

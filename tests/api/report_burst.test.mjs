@@ -8,12 +8,10 @@
 // burst surely overlaps it on a company this small.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server } from './harness.mjs';
+import { Server, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, account, order;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const BURST = 8;
 const NODES = Number(process.env.KEHU_TEST_NODES || 1); // the harness's cluster of nodes (KEHU_TEST_NODES=3)
 

@@ -7,14 +7,12 @@
 // The breach sweep is the server's job (every round here), never a GET's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, BACKEND } from './harness.mjs';
+import { Server, assertError, BACKEND, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, agent1, agent2, users = {}, account, contact, article, repairQueue, anyQueue;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 async function until(what, fn, seconds = 20) {
   const end = Date.now() + seconds * 1000;

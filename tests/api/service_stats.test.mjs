@@ -5,13 +5,11 @@
 // worked out by hand, as JSON and as a spreadsheet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Pass#2026word';
 let admin, account;
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const iso = ms => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const beijingDay = ms => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
 

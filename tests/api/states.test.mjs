@@ -5,12 +5,11 @@
 // run through one route with their right, their from-states and If-Match.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created } from './harness.mjs';
 
 const srv = new Server();
 let admin, account;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 
 before(async () => {
   await srv.start();

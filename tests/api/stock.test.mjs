@@ -8,13 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError, filterParam } from './harness.mjs';
+import { Server, assertError, filterParam, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, account, laptop, mouse, install, north, south;
 
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const act = (entity, id, name, body = {}) => admin.post(`/api/v1/${entity}/${id}/actions/${name}`, body);
 
 const onHand = async (product, warehouse) => {

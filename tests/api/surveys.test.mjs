@@ -5,12 +5,10 @@
 // question, and the answers exported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError } from './harness.mjs';
+import { Server, assertError, created, ok } from './harness.mjs';
 
 const srv = new Server();
 let admin, contacts = [], campaign, survey, links = {};
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
 const open = token => srv.request('GET', `/api/v1/survey-links/${token}`);
 const send = (token, answers) => srv.request('POST', `/api/v1/survey-links/${token}`, { body: { answers } });
 const future = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -8,8 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { Server, assertError, filterParam, makeTeachers, TEACH_PASSWORD as PW } from './harness.mjs';
-import { created, stepOf, firstSignIn as signInFirst } from './experiment_helpers.mjs';
+import { Server, assertError, filterParam, makeTeachers, firstSignIn as signInFirst, TEACH_PASSWORD as PW } from './harness.mjs';
+import { created, stepOf } from './classroom.mjs';
 
 const srv = new Server();
 const CSV = { 'Content-Type': 'text/csv; charset=utf-8' };
@@ -18,7 +18,7 @@ let platform, teacher, teacher2, plain;
 let klass, roster, assignment, assignment5;
 const students = {}; // 学号 -> signed-in client
 
-// Signs in with the first password and replaces it (experiment_helpers.mjs).
+// Signs in with the first password and replaces it (harness.mjs).
 const firstSignIn = (no, password) => signInFirst(srv, no, password, PW);
 
 const CSV_ROSTER = [

@@ -7,14 +7,12 @@
 // before.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, filterParam } from './harness.mjs';
+import { Server, filterParam, ok, created } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Team#2026pass';
 let admin, boss, rep1;
 const team = [];
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 // names that interleave across owners in pinyin order, with ties on the name
 const SURNAMES = ['安', '白', '陈', '杜', '方', '高', '黄', '江', '李', '马', '宁', '潘', '秦', '孙', '王', '张'];
 

@@ -5,13 +5,11 @@
 // (total_cache.h); a salesperson's total never counts another's records.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, filterParam } from './harness.mjs';
+import { Server, filterParam, ok, created } from './harness.mjs';
 
 const srv = new Server();
 const PW = 'Total#2026pass';
 let admin, boss, rep1, rep2, rep1Id, rep2Id;
-const ok = r => { assert.equal(r.status, 200, r.text); return r.json; };
-const created = r => { assert.equal(r.status, 201, r.text); return r.json; };
 const Q = encodeURIComponent('计数');
 const CITY = filterParam({ field: 'city', op: 'eq', value: '南京' });
 const LISTS = ['', `&q=${Q}`, `&filter=${CITY}`];
