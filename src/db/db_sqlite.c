@@ -13,6 +13,7 @@
 #include "db_internal.h"
 #include "sqlite_durable.h"
 
+#include <ctype.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct sq_stmt {
     uint64_t last_used;
     int64_t changes;
     int stepped; /* stepped since the last reset: binding must reset first */
+    int plain_read; /* a SELECT (or WITH) that writes nothing: may share a read snapshot */
 } sq_stmt;
 
 typedef struct sq_conn {
@@ -35,6 +37,11 @@ typedef struct sq_conn {
     sq_stmt *idle[SQ_CACHE_MAX]; /* finalized statements waiting for reuse */
     int nidle;
     uint64_t tick; /* LRU clock */
+    /* db_read_snapshot: while `snapshot` is on, plain reads outside a
+     * transaction run inside one read transaction of ours (`reading`),
+     * begun by the first of them and ended before anything else runs. */
+    int snapshot, reading;
+    sqlite3_stmt *begin_st, *commit_st; /* BEGIN and COMMIT, kept */
 } sq_conn;
 
 static const db_ops SQ_OPS;
@@ -113,6 +120,14 @@ static void cache_put(sq_conn *c, sq_stmt *s)
     c->idle[c->nidle++] = s;
 }
 
+/* 1 when sql begins (after blanks) with `word`, in any case. */
+static int starts_with_word(const char *sql, const char *word)
+{
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    size_t n = strlen(word);
+    return sqlite3_strnicmp(sql, word, (int)n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_';
+}
+
 static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
 {
     sq_conn *c = conn_of(dc);
@@ -140,6 +155,9 @@ static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
     s->base.conn = dc;
     s->st = st;
     s->hash = hash;
+    /* Transaction control and pragmas count as read-only to SQLite too:
+     * only a query may join the snapshot. */
+    s->plain_read = (starts_with_word(sql, "SELECT") || starts_with_word(sql, "WITH")) && sqlite3_stmt_readonly(st);
     return &s->base;
 }
 
@@ -189,10 +207,44 @@ static void sq_bind_textn(db_stmt *s, int i, const char *v, size_t n)
     sqlite3_bind_text64(for_binding(s), i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+/* Ends our read transaction, so that what runs next sees the latest
+ * commits or writes. Statements still reading go on: SQLite keeps their
+ * snapshot until they are reset. */
+static void end_read(sq_conn *c)
+{
+    if (!c->reading) return;
+    c->reading = 0;
+    sqlite3_step(c->commit_st);
+    sqlite3_reset(c->commit_st);
+    /* a read transaction cannot fail to commit; if it ever did, the
+     * caller's next db_begin must not find it open */
+    if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Before a plain read's first step with the snapshot on: begins our read
+ * transaction unless one (ours or the caller's) is open. */
+static void begin_read(sq_conn *c)
+{
+    if (c->reading || !sqlite3_get_autocommit(c->db)) return;
+    if (!c->begin_st &&
+        (sqlite3_prepare_v3(c->db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &c->begin_st, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v3(c->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &c->commit_st, NULL) != SQLITE_OK)) {
+        sqlite3_finalize(c->begin_st);
+        c->begin_st = NULL;
+        c->snapshot = 0; /* not worth failing a read for */
+        return;
+    }
+    int rc = sqlite3_step(c->begin_st);
+    sqlite3_reset(c->begin_st);
+    c->reading = rc == SQLITE_DONE;
+}
+
 static int sq_step(db_stmt *ds)
 {
     sq_stmt *s = stmt_of(ds);
     sq_conn *c = conn_of(ds->conn);
+    if (!s->plain_read) end_read(c); /* a write or transaction control: never inside our snapshot */
+    else if (c->snapshot && !s->stepped) begin_read(c);
     s->stepped = 1;
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW) return DB_ROW;
@@ -262,6 +314,7 @@ static int64_t sq_changes(db_stmt *s)
 static int sq_exec(db_conn *dc, const char *sql)
 {
     sq_conn *c = conn_of(dc);
+    end_read(c); /* BEGIN IMMEDIATE, pragmas, migrations: never inside our snapshot */
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? DB_DONE : sq_error(c, rc);
 }
@@ -271,9 +324,18 @@ static int sq_commit(db_conn *dc)
     return sq_exec(dc, "COMMIT");
 }
 
+/* Our read snapshot is no transaction of the caller's. */
 static int sq_in_transaction(const db_conn *dc)
 {
-    return !sqlite3_get_autocommit(((const sq_conn *)dc)->db);
+    const sq_conn *c = (const sq_conn *)dc;
+    return !sqlite3_get_autocommit(c->db) && !c->reading;
+}
+
+static void sq_read_snapshot(db_conn *dc, int mode)
+{
+    sq_conn *c = conn_of(dc);
+    if (mode != DB_SNAPSHOT_FRESH) c->snapshot = mode == DB_SNAPSHOT_ON;
+    end_read(c);
 }
 
 static int sq_revive(db_conn *dc)
@@ -286,6 +348,9 @@ static void sq_close(db_conn *dc)
     sq_conn *c = conn_of(dc);
     for (int i = 0; i < c->nidle; i++)
         stmt_destroy(c->idle[i]);
+    end_read(c);
+    sqlite3_finalize(c->begin_st);
+    sqlite3_finalize(c->commit_st);
     /* _v2: statements a caller still holds keep the handle alive until
      * they are finalized, instead of making close fail. */
     sqlite3_close_v2(c->db);
@@ -413,6 +478,26 @@ int db_sqlite_restore(db_conn *c, const char *path, err *e)
     return rc ? -1 : 0;
 }
 
+void db_durable_defer(int on)
+{
+    sqlite_durable_defer(on);
+}
+
+int db_durable_pending(db_durable_ticket *t)
+{
+    sqlite_durable_ticket st;
+    if (!sqlite_durable_pending(&st)) return 0;
+    t->group = st.group;
+    t->n = st.n;
+    return 1;
+}
+
+int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg)
+{
+    sqlite_durable_ticket st = {t->group, t->n};
+    return sqlite_durable_notify(&st, done, arg);
+}
+
 static const db_ops SQ_OPS = {
     .close = sq_close,
     .prepare = sq_prepare,
@@ -434,6 +519,7 @@ static const db_ops SQ_OPS = {
     .commit = sq_commit,
     .in_transaction = sq_in_transaction,
     .revive = sq_revive,
+    .read_snapshot = sq_read_snapshot,
     .begin_sql = "BEGIN IMMEDIATE",
     .migration_lock_sql = NULL,
 };
