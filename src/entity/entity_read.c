@@ -801,9 +801,18 @@ int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int d
     if (!deleted_ok) query_sql(&w, " AND t.deleted_at IS NULL");
     query_sql(&w, " AND ");
     acl_visible_predicate(c->user, ent, "t", &w);
+    /* appended, not printed: the column list is long, and printf copies
+     * it a character at a time */
     strbuf sql = STRBUF_INIT;
-    sb_printf(&sql, "SELECT %s FROM %s t%s WHERE %s", sb_str(&plan.columns), ent->table,
-              sb_str(&plan.joins), sb_str(&w.sql));
+    sb_reserve(&sql, plan.columns.len + plan.joins.len + w.sql.len + 64);
+    sb_append(&sql, "SELECT ");
+    sb_appendn(&sql, sb_str(&plan.columns), plan.columns.len);
+    sb_append(&sql, " FROM ");
+    sb_append(&sql, ent->table);
+    sb_append(&sql, " t");
+    sb_appendn(&sql, sb_str(&plan.joins), plan.joins.len);
+    sb_append(&sql, " WHERE ");
+    sb_appendn(&sql, sb_str(&w.sql), w.sql.len);
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
     int rc = -1;

@@ -43,15 +43,23 @@ void sb_putc(strbuf *sb, char c)
 
 void sb_printf(strbuf *sb, const char *fmt, ...)
 {
+    /* One pass into the room there is; a second only when it is short
+     * (formatting twice was a tenth of a detail read's time). */
+    size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? sb->data + sb->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n <= 0) return;
-    sb_reserve(sb, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if (n <= 0) {
+        if (room) sb->data[sb->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= room) {
+        sb_reserve(sb, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     sb->len += (size_t)n;
 }
 
