@@ -17,8 +17,14 @@
 #include <stdint.h>
 
 /* Installs the hook on db (in place of SQLite's auto-checkpoint hook,
- * whose work it also does). */
-void sqlite_durable_install(sqlite3 *db);
+ * whose work it also does). owner (kept by the caller for the
+ * connection's life, or NULL): owner->committed(owner->arg) is called
+ * first in the hook, once the transaction is over and before any wait. */
+typedef struct sqlite_durable_owner {
+    void (*committed)(void *arg);
+    void *arg;
+} sqlite_durable_owner;
+void sqlite_durable_install(sqlite3 *db, sqlite_durable_owner *owner);
 
 /* Deferred waiting, for the server's request threads: waiting in the hook
  * keeps a thread from serving anyone until the fdatasync ends, and with
