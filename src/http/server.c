@@ -59,6 +59,7 @@ typedef struct route_entry {
     const char *third; /* NULL: a capture or no third segment */
     size_t third_len;
     int literals;
+    int segments; /* a path of another count cannot match */
 } route_entry;
 
 typedef struct server {
@@ -111,6 +112,16 @@ static const char *third_segment(const char *path, size_t *len)
     return s + 1;
 }
 
+/* Number of segments ("/api/v1/accounts/12": 4); one trailing slash of
+ * a path does not count, as route_match allows it. */
+static int segment_count(const char *path)
+{
+    int n = 0;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' && p[1]) n++;
+    return n;
+}
+
 /* Number of literal segments: a route with more literals wins, so
  * /api/v1/accounts/duplicates beats /api/v1/:entity/:id. */
 static int route_literals(const char *pattern)
@@ -134,6 +145,7 @@ static int index_routes(server *srv)
             route_entry *x = &srv->entries[srv->nentries++];
             x->r = r;
             x->literals = route_literals(r->pattern);
+            x->segments = segment_count(r->pattern);
             x->third = third_segment(r->pattern, &x->third_len);
             if (x->third && x->third[0] == ':') x->third = NULL;
         }
@@ -153,8 +165,10 @@ static void find_route(server *srv, request_state *st, const char *method, const
     int is_head = strcmp(method, "HEAD") == 0;
     size_t third_len = 0;
     const char *third = third_segment(path, &third_len);
+    int segments = segment_count(path);
     for (size_t i = 0; i < srv->nentries; i++) {
         const route_entry *x = &srv->entries[i];
+        if (x->segments != segments) continue;
         if (x->third && (!third || third_len != x->third_len || memcmp(third, x->third, third_len) != 0)) continue;
         if (x->literals <= best) continue; /* cannot win over the one found */
         const route *r = x->r;
