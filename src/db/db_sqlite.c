@@ -59,12 +59,22 @@ static sq_stmt *stmt_of(db_stmt *s)
     return (sq_stmt *)s;
 }
 
-static uint64_t fnv1a(const char *s)
+/* The statement cache's key hash, eight bytes a step: a byte at a time it
+ * cost a detail read some 10,000 instructions over its 3 KB of SQL. A
+ * collision only costs the strcmp that follows it. */
+static uint64_t sql_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    size_t n = strlen(s), i = 0;
+    uint64_t h = 1469598103934665603ULL ^ n, w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
 }
 
 /* Extended result code -> db.h code; the message is kept for db_errmsg. */
@@ -134,7 +144,7 @@ static int starts_with_word(const char *sql, const char *word)
 static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
 {
     sq_conn *c = conn_of(dc);
-    uint64_t hash = fnv1a(sql);
+    uint64_t hash = sql_hash(sql);
     sq_stmt *s = cache_take(c, sql, hash);
     if (s) return &s->base;
     sqlite3_stmt *st = NULL;
