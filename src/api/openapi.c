@@ -120,9 +120,12 @@ static void entity_schemas(json_t *schemas, const entity_def *ent)
     json_decref(required);
     snprintf(name, sizeof name, "%s_list", ent->name);
     json_object_set_new(schemas, name,
-                        json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s}},s:[s,s]}", "type", "object",
+                        json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s},s:{s:s,s:s}},s:[s,s]}", "type", "object",
                                   "properties", "items", "type", "array", "items", ref(ent->name),
-                                  "total", "type", "integer", "required", "items", "total"));
+                                  "total", "type", "integer", "total_capped", "type", "boolean", "description",
+                                  "present (true) when a quick search (q) matched more than 10,000 records: total is "
+                                  "then 10,000, a lower bound",
+                                  "required", "items", "total"));
 }
 
 /* The schemas routes name beside the entity ones. */
@@ -133,7 +136,7 @@ static const char SHARED_SCHEMAS[] =
     "\"History\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":"
     "\"object\"}}}},"
     "\"RecordList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":"
-    "\"object\"}},\"total\":{\"type\":\"integer\"}}},"
+    "\"object\"}},\"total\":{\"type\":\"integer\"},\"total_capped\":{\"type\":\"boolean\"}}},"
     "\"Attachment\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":"
     "\"string\"},\"content_type\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"created_at\":"
     "{\"type\":\"string\"},\"created_by\":{\"type\":\"integer\",\"nullable\":true},\"created_by_name\":"

@@ -238,6 +238,11 @@ db_conn *db_pool_conn(db_pool *p, err *e)
 
 /* ---- statements: thin dispatch --------------------------------------- */
 
+void db_read_snapshot(db_conn *c, int mode)
+{
+    if (c && c->ops->read_snapshot) c->ops->read_snapshot(c, mode);
+}
+
 db_stmt *db_prepare(db_conn *c, const char *sql, err *e)
 {
     if (!c || !sql) {

@@ -64,6 +64,38 @@ const char *db_errmsg(const db_conn *c);
  * with another type would otherwise break a kept plan. */
 void db_schema_epoch(db_conn *c, int64_t epoch);
 
+/* One read snapshot for a stretch of reads (a GET request): with
+ * DB_SNAPSHOT_ON, the queries (SELECT, WITH) run outside a transaction
+ * share one read transaction on SQLite, begun by the first of them,
+ * instead of one each: one set of WAL read locks per request, and every
+ * query of it sees the same moment. Anything else that runs (a write,
+ * db_begin, db_exec) ends the snapshot first, and the next query begins a
+ * new one, so a request still sees its own writes. DB_SNAPSHOT_FRESH ends
+ * it without turning it off: the next query sees the latest commits (do
+ * so before computing what is cached under this process's count of
+ * writes, total_cache.h, or the snapshot may predate a write whose
+ * invalidation it would then outlive). DB_SNAPSHOT_OFF ends it and turns
+ * it off. Nothing on PostgreSQL, where each statement outside a
+ * transaction is its own snapshot and costs no lock. */
+enum { DB_SNAPSHOT_OFF = 0, DB_SNAPSHOT_ON = 1, DB_SNAPSHOT_FRESH = 2 };
+void db_read_snapshot(db_conn *c, int mode);
+
+/* Answering writes once they are durable, without a thread waiting for the
+ * disk meanwhile (SQLite's group commit, sqlite_durable.h; PostgreSQL
+ * commits are durable when COMMIT returns, so nothing waits there). While
+ * on for the calling thread, its SQLite commits return before their
+ * fdatasync; db_durable_pending then says whether some wait, and
+ * db_durable_notify calls done(arg, ok) from another thread once they are
+ * on disk (ok 1) or could not be (ok 0): 0. It returns 1 (done not called)
+ * when they are on disk already, -1 when they could not be. */
+typedef struct db_durable_ticket {
+    int group;
+    uint64_t n;
+} db_durable_ticket;
+void db_durable_defer(int on);
+int db_durable_pending(db_durable_ticket *t);
+int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg);
+
 /* Statements. SQLite statements are cached per connection by SQL text, so
  * preparing the same SQL again is cheap; db_finalize returns it to the cache. */
 db_stmt *db_prepare(db_conn *c, const char *sql, err *e);

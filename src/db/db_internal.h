@@ -39,6 +39,8 @@ typedef struct db_ops {
     /* db_schema_epoch; NULL when the backend needs nothing (SQLite
      * re-prepares a statement whose tables changed by itself). */
     void (*schema_epoch)(db_conn *c, int64_t epoch);
+    /* db_read_snapshot; NULL when the backend gains nothing by it. */
+    void (*read_snapshot)(db_conn *c, int mode);
     const char *begin_sql;
     /* Taken inside the migration transaction so concurrent starters queue
      * up; NULL when begin_sql already serialises writers. */

@@ -53,6 +53,9 @@ static uint64_t hash(const char *s)
 int report_cache_key(entity_ctx *c, const char *tag, const char *const *reads, const query *q, strbuf *key)
 {
     sb_printf(key, "%s|%s|%lld", tag, c->lang, (long long)c->m->version);
+    /* the report is computed after this, and must not read a snapshot of
+     * the request older than the counts of writes taken here */
+    db_read_snapshot(c->db, DB_SNAPSHOT_FRESH);
     for (int i = 0; reads[i]; i++) {
         const entity_def *ent = meta_entity(c->m, reads[i]);
         uint64_t g;

@@ -42,6 +42,13 @@ typedef struct request_state {
     int64_t user_id;
     const char *method; /* for the access log, in the arena */
     const char *url;
+    /* An answer held back until the request's commits are on disk
+     * (db_durable_notify): the connection is suspended meanwhile. */
+    int held;             /* 1 from the suspension until the answer is queued */
+    atomic_int durable;   /* the outcome: 1 on disk, 0 not */
+    http_response answer; /* the held answer */
+    const char *lang;
+    struct MHD_Connection *conn;
 } request_state;
 
 /* A route with what find_route checks before matching it whole: the
@@ -52,6 +59,7 @@ typedef struct route_entry {
     const char *third; /* NULL: a capture or no third segment */
     size_t third_len;
     int literals;
+    int segments; /* a path of another count cannot match */
 } route_entry;
 
 typedef struct server {
@@ -104,6 +112,16 @@ static const char *third_segment(const char *path, size_t *len)
     return s + 1;
 }
 
+/* Number of segments ("/api/v1/accounts/12": 4); one trailing slash of
+ * a path does not count, as route_match allows it. */
+static int segment_count(const char *path)
+{
+    int n = 0;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' && p[1]) n++;
+    return n;
+}
+
 /* Number of literal segments: a route with more literals wins, so
  * /api/v1/accounts/duplicates beats /api/v1/:entity/:id. */
 static int route_literals(const char *pattern)
@@ -127,6 +145,7 @@ static int index_routes(server *srv)
             route_entry *x = &srv->entries[srv->nentries++];
             x->r = r;
             x->literals = route_literals(r->pattern);
+            x->segments = segment_count(r->pattern);
             x->third = third_segment(r->pattern, &x->third_len);
             if (x->third && x->third[0] == ':') x->third = NULL;
         }
@@ -146,8 +165,10 @@ static void find_route(server *srv, request_state *st, const char *method, const
     int is_head = strcmp(method, "HEAD") == 0;
     size_t third_len = 0;
     const char *third = third_segment(path, &third_len);
+    int segments = segment_count(path);
     for (size_t i = 0; i < srv->nentries; i++) {
         const route_entry *x = &srv->entries[i];
+        if (x->segments != segments) continue;
         if (x->third && (!third || third_len != x->third_len || memcmp(third, x->third, third_len) != 0)) continue;
         if (x->literals <= best) continue; /* cannot win over the one found */
         const route *r = x->r;
@@ -394,6 +415,11 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
         return;
     }
     req->db = db_pool_conn(srv->app->pool, &e);
+    /* A read shares one snapshot from the session to the last query
+     * (one set of SQLite's WAL read locks, not one per query); on_request
+     * ends it before answering. */
+    if (req->db && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
+        db_read_snapshot(req->db, DB_SNAPSHOT_ON);
     if (identify_user(req, &e) != 0 && !(st->rt->flags & ROUTE_PUBLIC)) {
         http_error(req, res, &e);
         return;
@@ -456,6 +482,33 @@ static enum MHD_Result queue_response(struct MHD_Connection *c, request_state *s
     return ok;
 }
 
+/* From the syncer thread: the held answer's commits are on disk (ok) or
+ * could not be put there. */
+static void durable_done(void *arg, int ok)
+{
+    request_state *st = arg;
+    atomic_store(&st->durable, ok);
+    MHD_resume_connection(st->conn);
+}
+
+/* The held answer, once told: as it was, or 500 when its writes did not
+ * reach the disk (then they may be lost, and the client must not believe
+ * them kept). */
+static enum MHD_Result answer_held(struct MHD_Connection *c, request_state *st)
+{
+    st->held = 0;
+    http_response *res = &st->answer;
+    if (!atomic_load(&st->durable)) {
+        http_request req = {0};
+        req.lang = st->lang;
+        res->nheaders = 0;
+        http_fail(&req, res, 500, "db_error", "数据未能写入磁盘，请重试", "The data could not be written to disk; please retry");
+    }
+    enum MHD_Result ok = queue_response(c, st, res);
+    sb_free(&res->body);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -479,6 +532,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (cl && strtoull(cl, NULL, 10) > st->limit) st->too_large = 1;
         return MHD_YES;
     }
+    if (st->held) return answer_held(c, st); /* resumed */
     if (*upload_data_size) {
         if (!st->too_large && st->body.len + *upload_data_size <= st->limit)
             sb_appendn(&st->body, upload_data, *upload_data_size);
@@ -500,8 +554,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.client_ip = client_address(c, &srv->app->cfg, st->a);
     memcpy(req.params, st->params, sizeof req.params);
     guard_phase_set(c, GUARD_HANDLING);
+    /* Commits do not wait for the disk in this thread (SQLite): the answer
+     * is held back below instead, while the thread serves others. */
+    db_durable_defer(1);
     run_handler(srv, st, &req, &res);
+    db_durable_defer(0);
+    if (req.db) db_read_snapshot(req.db, DB_SNAPSHOT_OFF);
     st->user_id = req.user ? req.user->id : 0;
+    db_durable_ticket ticket;
+    if (db_durable_pending(&ticket)) {
+        /* suspended before the syncer may resume it */
+        st->answer = res;
+        st->lang = req.lang;
+        st->conn = c;
+        st->held = 1;
+        atomic_store(&st->durable, 0);
+        MHD_suspend_connection(c);
+        int now = db_durable_notify(&ticket, durable_done, st);
+        if (now) {
+            atomic_store(&st->durable, now > 0);
+            MHD_resume_connection(c);
+        }
+        return MHD_YES;
+    }
     enum MHD_Result ok = queue_response(c, st, &res);
     sb_free(&res.body);
     return ok;
@@ -548,6 +623,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         log_request(c, st, st->method ? st->method : "-", st->url);
     }
     sb_free(&st->body);
+    sb_free(&st->answer.body); /* a held answer never sent */
     arena_free(st->a);
     free(st);
     *con_cls = NULL;
@@ -604,7 +680,7 @@ static int serve(server *srv)
         return 1;
     }
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO, (uint16_t)a->cfg.listen_port,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)a->cfg.listen_port,
         NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT, cap, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         a->cfg.max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, a->cfg.idle_timeout,

@@ -981,6 +981,50 @@ static void test_survives_reopen(void **state)
     db_close(c);
 }
 
+/* db_read_snapshot: on SQLite the queries of one stretch share a read
+ * transaction (one moment); a write, db_begin or FRESH ends it, and the
+ * caller never sees it as a transaction of its own. On PostgreSQL it does
+ * nothing: every query sees the latest commits. */
+static void test_read_snapshot(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *a = open_conn(f), *b = open_conn(f);
+    make_table(a, "t_snap", "n BIGINT");
+    exec_ok(a, "INSERT INTO t_snap(n) VALUES (1)");
+    db_read_snapshot(a, DB_SNAPSHOT_ON);
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), 1);
+    assert_false(db_in_transaction(a));
+    exec_ok(b, "INSERT INTO t_snap(n) VALUES (2)");
+    /* the same moment as the first query, on SQLite */
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), f->pg ? 2 : 1);
+    db_read_snapshot(a, DB_SNAPSHOT_FRESH);
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), 2);
+    exec_ok(b, "INSERT INTO t_snap(n) VALUES (3)");
+    /* a write of its own ends the snapshot first, and is seen with b's */
+    db_stmt *s = prepare_ok(a, "INSERT INTO t_snap(n) VALUES (4)");
+    assert_int_equal(db_step(s), DB_DONE);
+    db_finalize(s);
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), 4);
+    /* a transaction of the caller's begins whatever the snapshot */
+    err e;
+    err_clear(&e);
+    assert_int_equal(db_begin(a, &e), 0);
+    assert_true(db_in_transaction(a));
+    exec_ok(a, "INSERT INTO t_snap(n) VALUES (5)");
+    assert_int_equal(db_commit(a, &e), 0);
+    assert_false(db_in_transaction(a));
+    assert_int_equal(query_int(b, "SELECT COUNT(*) FROM t_snap"), 5);
+    /* off: every query sees the latest again */
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), 5);
+    db_read_snapshot(a, DB_SNAPSHOT_OFF);
+    exec_ok(b, "INSERT INTO t_snap(n) VALUES (6)");
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_snap"), 6);
+    /* and b may write while a held a snapshot: WAL readers never block */
+    db_close(b);
+    drop_table(a, "t_snap");
+    db_close(a);
+}
+
 static void test_sqlite_settings(void **state)
 {
     fixture *f = fix_of(state);
@@ -1060,6 +1104,7 @@ int main(void)
         cmocka_unit_test(test_migrate_concurrent),
         cmocka_unit_test(test_pool_threads),
         cmocka_unit_test(test_survives_reopen),
+        cmocka_unit_test(test_read_snapshot),
     };
     const struct CMUnitTest sqlite_only[] = {cmocka_unit_test(test_sqlite_settings)};
     const struct CMUnitTest pg_only[] = {

@@ -7,7 +7,7 @@ export default {
     restore: 'Restore', create: 'New', search: 'Search', reset: 'Reset', close: 'Close', back: 'Back',
     loading: 'Loading…', noData: 'No data', yes: 'Yes', no: 'No', all: 'All', actions: 'Actions',
     confirm: 'Please confirm', refresh: 'Refresh', more: 'More', add: 'Add', remove: 'Remove', moveUp: 'Move up',
-    required: 'Required', total: '{n} in total', selected: '{n} selected', export: 'Export',
+    required: 'Required', total: '{n} in total', totalAtLeast: '{n}+ in total', selected: '{n} selected', export: 'Export',
     exportCsv: 'Export CSV', exportXlsx: 'Export Excel', backHome: 'Back to home',
   },
   login: {

@@ -8,7 +8,7 @@ export default {
     restore: '恢复', create: '新建', search: '查询', reset: '重置', close: '关闭', back: '返回',
     loading: '正在加载…', noData: '暂无数据', yes: '是', no: '否', all: '全部', actions: '操作',
     confirm: '请确认', refresh: '刷新', more: '更多', add: '添加', remove: '移除', moveUp: '上移',
-    required: '必填', total: '共 {n} 条', selected: '已选 {n} 条', export: '导出',
+    required: '必填', total: '共 {n} 条', totalAtLeast: '共 {n}+ 条', selected: '已选 {n} 条', export: '导出',
     exportCsv: '导出 CSV', exportXlsx: '导出 Excel', backHome: '返回首页',
   },
   login: {
