@@ -9,7 +9,7 @@
 // finance-walk-*.png.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp, choose } from './harness.mjs';
 
 const NEW_PASSWORD = 'Caiwu#2026ab';
 const CUSTOMER = '杭州临平精工机械有限公司';
@@ -89,8 +89,7 @@ describe('博星 实验九 财务处理: receipts to instalments and invoices, �
     await newReceipt();
     await pick('instalment_id', '第1期', `${ids.code} 第1期`);
     await fill('amount', '5000');
-    await page.locator('[data-field=method] .el-select__wrapper').click();
-    await visibleOption('银行转账').click();
+    await choose(page, 'method', '银行转账');
     await screenshot(page, 'finance-walk-01-receipt-instalment');
     await saveReceipt();
     assert.match(await page.locator('[data-field=sales_order_id]').first().innerText(), /数控机床改造/);
@@ -145,8 +144,7 @@ describe('博星 实验九 财务处理: receipts to instalments and invoices, �
     await page.locator('[data-related=allowances]').waitFor();
     await page.locator('[data-related=allowances]').locator('xpath=..').getByRole('button', { name: /新建/ }).first().click();
     await form().waitFor();
-    await page.locator('[data-field=reason] .el-select__wrapper').click();
-    await visibleOption('质量折让').click();
+    await choose(page, 'reason', '质量折让');
     await fill('amount', '300');
     await page.locator('[data-field=description] textarea').fill('两套轴承外观划伤，客户同意留用');
     await screenshot(page, 'finance-walk-05-allowance-form');

@@ -143,6 +143,25 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
+// Picks `text` in the select of field `field` (data-field) of a form. The
+// opening click is repeated while no dropdown shows: on a loaded machine a
+// click during a dialog's opening animation can land before the select
+// listens (seen once in CI on finance_walk). An open dropdown is waited on.
+export async function choose(page, field, text) {
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (!(await page.locator('.el-select-dropdown:visible').count()))
+      await page.locator(`[data-field=${field}] .el-select__wrapper`).click();
+    try {
+      await option.waitFor({ timeout: 5000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+  await option.click();
+}
+
 export async function signIn(page, base, username = 'admin', password = ADMIN_PASSWORD) {
   await page.goto(base + '/login');
   await page.getByLabel(/用户名|Username/).fill(username);
