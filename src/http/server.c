@@ -68,6 +68,9 @@ typedef struct server {
     route_entry *entries; /* every route, in table order */
     size_t nentries;
     atomic_int in_flight;
+    /* Set on SIGTERM: commits wait for the disk in their own thread again,
+     * as libmicrohttpd must not be stopped with a connection suspended. */
+    atomic_int stopping;
 } server;
 
 /* ---- routing ---- */
@@ -556,13 +559,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     guard_phase_set(c, GUARD_HANDLING);
     /* Commits do not wait for the disk in this thread (SQLite): the answer
      * is held back below instead, while the thread serves others. */
-    db_durable_defer(1);
+    int defer = !atomic_load(&srv->stopping);
+    if (defer) db_durable_defer(1);
     run_handler(srv, st, &req, &res);
-    db_durable_defer(0);
+    if (defer) db_durable_defer(0);
     if (req.db) db_read_snapshot(req.db, DB_SNAPSHOT_OFF);
     st->user_id = req.user ? req.user->id : 0;
     db_durable_ticket ticket;
-    if (db_durable_pending(&ticket)) {
+    if (defer && db_durable_pending(&ticket)) {
         /* suspended before the syncer may resume it */
         st->answer = res;
         st->lang = req.lang;
@@ -701,6 +705,10 @@ static int serve(server *srv)
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "kehu: 正在停止 / stopping (signal %d)\n", sig);
+    /* From here no answer is held back (a request still deciding sees the
+     * flag); one already held counts in in_flight until it is answered,
+     * so the wait below outlasts every suspension. */
+    atomic_store(&srv->stopping, 1);
     MHD_quiesce_daemon(d); /* no new connections; running requests go on */
     for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++) usleep(10000);
     MHD_stop_daemon(d);
@@ -713,6 +721,7 @@ int server_run(app *a, const route *const *routes)
 {
     server srv = {.app = a, .routes = routes};
     atomic_init(&srv.in_flight, 0);
+    atomic_init(&srv.stopping, 0);
     if (index_routes(&srv)) {
         fprintf(stderr, "kehu: 内存不足 / out of memory\n");
         return 1;
