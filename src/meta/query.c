@@ -98,6 +98,17 @@ db_stmt *query_prepare(db_conn *c, query *q, err *e)
     return s;
 }
 
+int query_int64(db_conn *c, query *q, int64_t *out, err *e)
+{
+    *out = 0;
+    db_stmt *s = query_prepare(c, q, e);
+    if (!s) return -1;
+    int step = db_step(s);
+    if (step == DB_ROW && !db_column_is_null(s, 0)) *out = db_column_int64(s, 0);
+    db_finalize(s);
+    return step < 0 ? err_set(e, 500, "db_error", "读取记录失败", "Cannot read the records") : step == DB_ROW;
+}
+
 int query_ids(db_conn *c, query *q, json_t *ids, err *e)
 {
     db_stmt *s = query_prepare(c, q, e);

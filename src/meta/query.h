@@ -47,6 +47,10 @@ int query_exec(db_conn *c, const query *q, const char *zh, const char *en, err *
 /* The statement of q, prepared with its values bound (NULL with e filled);
  * q is freed either way. */
 db_stmt *query_prepare(db_conn *c, query *q, err *e);
+/* Runs q and sets *out to the first column of its first row (0 when
+ * there is no row or it is NULL); q is freed either way. 1 with a row, 0
+ * without, -1 with e filled (500 db_error). */
+int query_int64(db_conn *c, query *q, int64_t *out, err *e);
 /* Runs q and appends its rows' first column (an id) to the JSON array
  * `ids`; q is freed either way. */
 struct json_t;

@@ -162,13 +162,9 @@ static int member_exists(entity_ctx *c, int64_t campaign, int kind, int64_t reco
     query_bind_int(&q, self);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step = db_step(s), found = step == DB_ROW && db_column_int64(s, 0) > 0;
-    db_finalize(s);
-    query_free(&q);
-    return step < 0 ? err_set(e, 500, "db_error", "读取活动成员失败", "Cannot read the members") : found;
+    int64_t n;
+    if (query_int64(c->db, &q, &n, e) < 0) return -1;
+    return n > 0;
 }
 
 /* 1 when the user may change the campaign (its owner, their superiors, an
@@ -294,14 +290,8 @@ static int track_follows_task(entity_ctx *c, hook_change *ch, err *e)
     query_bind_int(&q, task);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step = db_step(s);
-    int64_t of = step == DB_ROW && !db_column_is_null(s, 0) ? db_column_int64(s, 0) : 0;
-    db_finalize(s);
-    query_free(&q);
-    if (step < 0) return err_set(e, 500, "db_error", "读取市场任务失败", "Cannot read the task");
+    int64_t of;
+    if (query_int64(c->db, &q, &of, e) < 0) return -1;
     if (!of) return 0; /* no such task: the engine's link check says not_found */
     int64_t campaign = hook_int(ch, "campaign_id", 0);
     if (!campaign) return hook_set_int(ch, "campaign_id", of, e);

@@ -85,14 +85,9 @@ static int invited(entity_ctx *c, int64_t survey, int64_t contact, err *e)
     query_bind_int(&q, contact);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    db_stmt *s = db_prepare(c->db, sb_str(&q.sql), e);
-    if (!s) return query_free(&q), -1;
-    query_bind_all(&q, s);
-    int step = db_step(s);
-    int found = step == DB_ROW && db_column_int64(s, 0) > 0;
-    db_finalize(s);
-    query_free(&q);
-    return step < 0 ? db_failed(e) : found;
+    int64_t n;
+    if (query_int64(c->db, &q, &n, e) < 0) return -1;
+    return n > 0;
 }
 
 int surveys_invite(entity_ctx *c, int64_t id, json_t *body, strbuf *out, err *e)
