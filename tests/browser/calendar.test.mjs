@@ -4,7 +4,7 @@
 // iCalendar subscription URL. The browser runs in Asia/Shanghai.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp, dragOnto } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -43,7 +43,8 @@ describe('calendar', () => {
 
   it('dragging an activity to another day and hour reschedules it and keeps its length', async () => {
     const week = page.locator('[data-test=calendar-week]');
-    await week.locator('[data-activity="拜访苏州日历"]').dragTo(week.locator(`[data-day="${weekday(3)}"] [data-slot="14:00"]`));
+    const slot = `[data-day="${weekday(3)}"] [data-slot="14:00"]`;
+    await dragOnto(page, week.locator('[data-activity="拜访苏州日历"]'), week.locator(slot), week.locator(slot + '.over'));
     await page.locator('.el-message--success', { hasText: '拜访苏州日历' }).waitFor();
     await week.locator(`[data-day="${weekday(3)}"] [data-activity="拜访苏州日历"]`).waitFor();
     const saved = (await api('GET', `/activities/${ids.visit}`)).body;
@@ -55,7 +56,8 @@ describe('calendar', () => {
     await page.locator('[data-test=calendar-view] label', { hasText: '月' }).click();
     const month = page.locator('[data-test=calendar-month]');
     await month.locator(`[data-day="${weekday(0)}"] [data-activity="电话回访"]`).waitFor();
-    await month.locator('[data-activity="电话回访"]').dragTo(month.locator(`[data-day="${weekday(1)}"]`), { targetPosition: { x: 60, y: 80 } });
+    const cell = `[data-day="${weekday(1)}"]`;
+    await dragOnto(page, month.locator('[data-activity="电话回访"]'), month.locator(cell), month.locator(cell + '.over'));
     await month.locator(`[data-day="${weekday(1)}"] [data-activity="电话回访"]`).waitFor();
     assert.equal((await api('GET', `/activities/${ids.call}`)).body.start_at, at(weekday(1), '09:00'));
     await screenshot(page, 'calendar-02-month');

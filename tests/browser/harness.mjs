@@ -162,6 +162,31 @@ export async function choose(page, field, text) {
   await option.click();
 }
 
+// Drags source onto target and lets go only once the page shows it takes
+// the drop (`accepting`, e.g. the target's highlight). A drag that begins
+// while a loading mask still fades out over the page never starts, and
+// under load Chromium may deliver the mouse-up before the target's dragover
+// was answered, so that nothing is dropped (locator.dragTo waits for
+// neither): a gesture the page never took is made again, up to three times.
+// What the drop does is the test's to check.
+export async function dragOnto(page, source, target, accepting) {
+  for (let attempt = 1; ; attempt++) {
+    await source.hover();
+    await page.mouse.down();
+    await target.hover({ position: { x: 5, y: 5 } });
+    await target.hover();
+    try {
+      await accepting.waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      await page.mouse.up();
+      if (attempt === 3) throw e;
+      console.error(`dragOnto: ${target} took no drag at attempt ${attempt}, trying again`);
+    }
+  }
+  await page.mouse.up();
+}
+
 export async function signIn(page, base, username = 'admin', password = ADMIN_PASSWORD) {
   await page.goto(base + '/login');
   await page.getByLabel(/用户名|Username/).fill(username);

@@ -10,7 +10,7 @@
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp, dragOnto } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -38,7 +38,8 @@ async function linkOptions(field, q) {
   return texts.map(s => s.trim());
 }
 async function drag(cardName, stage) {
-  await page.locator(`[data-card="${cardName}"]`).dragTo(page.locator(`[data-test=kanban] [data-stage="${stage}"]`));
+  const column = `[data-test=kanban] [data-stage="${stage}"]`;
+  await dragOnto(page, page.locator(`[data-card="${cardName}"]`), page.locator(column), page.locator(column + '.over'));
 }
 
 describe('fixes from the lab walkthrough', () => {

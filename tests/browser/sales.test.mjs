@@ -4,7 +4,7 @@
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
+import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp, dragOnto } from './harness.mjs';
 
 let srv, browser, page;
 const api = (method, path, body) => apiInPage(page, method, path, body);
@@ -32,11 +32,8 @@ describe('sales screens', () => {
   it('pipeline board: drag a card to another stage; the stage and probability are saved', async () => {
     await page.locator('[data-test=main-menu] [data-entity="pipeline"]').click();
     await page.locator('[data-test=kanban] [data-card="看板商机甲"]').waitFor();
-    // a drag that starts while the loading mask fades out never begins
-    await page.waitForFunction(() => !document.querySelector('[data-test=kanban] .el-loading-mask')?.checkVisibility());
-    const card = page.locator('[data-card="看板商机甲"]');
-    const target = page.locator('[data-test=kanban] [data-stage="negotiation"]');
-    await card.dragTo(target);
+    const column = '[data-test=kanban] [data-stage="negotiation"]';
+    await dragOnto(page, page.locator('[data-card="看板商机甲"]'), page.locator(column), page.locator(column + '.over'));
     await page.locator('.el-message--success').waitFor();
     await page.locator('[data-stage="negotiation"] [data-card="看板商机甲"]').waitFor();
     const saved = await api('GET', `/opportunities/${ids['看板商机甲']}`);
