@@ -267,6 +267,18 @@ int entity_visible_owners(entity_ctx *c, const entity_def *ent, strbuf *out, err
 int entity_similar_names(entity_ctx *c, const entity_def *ent, const char *name, int limit,
                          strbuf *out, err *e);
 
+/* The record of the company that already holds a unique value (another
+ * than self_id): its id, 负责人 (id and name) or 公海, and whether the
+ * user may see it; found 0 when none. For the 409 duplicate's message and
+ * the similar-names hint (entity_similar.c). */
+typedef struct unique_holder {
+    int found, visible, pool;
+    int64_t id, owner_id;
+    char owner_name[128];
+} unique_holder;
+int entity_unique_holder(entity_ctx *c, const entity_def *ent, const field_def *f, sql_value v,
+                         int64_t self_id, unique_holder *out, err *e);
+
 /* SQLite only: appends the query plans of the list page ("page: ...") and
  * its count ("count: ..."), so tests can pin them (see DESIGN.md). */
 int entity_list_plan(entity_ctx *c, const entity_def *ent, const list_params *p, strbuf *out,

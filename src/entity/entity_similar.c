@@ -6,6 +6,7 @@
  * records the user may see) and are scored on the two cores' character
  * pairs (see similarity). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,7 @@ static double similarity(arena *a, const char *x, const char *y)
 typedef struct candidate {
     int64_t id;
     char *name;
+    char *owner_name; /* NULL: no 负责人 (in the 公海 where the entity has one) */
     double score;
 } candidate;
 
@@ -152,7 +154,9 @@ static int fetch_candidates(entity_ctx *c, const entity_def *ent, const char *co
     }
     query q;
     query_init(&q, c->a);
-    query_sqlf(&q, "SELECT t.id, t.%s FROM %s t WHERE t.deleted_at IS NULL AND ", ent->name_field, ent->table);
+    query_sqlf(&q, "SELECT t.id, t.%s, %s FROM %s t WHERE t.deleted_at IS NULL AND ", ent->name_field,
+               meta_field(ent, "owner_id") ? "(SELECT u.name FROM users u WHERE u.id = t.owner_id)" : "NULL",
+               ent->table);
     acl_visible_predicate(c->user, ent, "t", &q);
     if (pg) query_sql(&q, " AND to_tsvector('simple', COALESCE(t.search_grams, '')) @@ to_tsquery('simple', ");
     else query_sqlf(&q, " AND t.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ", ent->table, ent->table);
@@ -167,6 +171,8 @@ static int fetch_candidates(entity_ctx *c, const entity_def *ent, const char *co
         while ((step = db_step(s)) == DB_ROW && *n < SIMILAR_CANDIDATES) {
             out[*n].id = db_column_int64(s, 0);
             out[*n].name = arena_strdup(c->a, db_column_text(s, 1));
+            const char *owner = db_column_text(s, 2);
+            out[*n].owner_name = owner ? arena_strdup(c->a, owner) : NULL;
             (*n)++;
         }
         db_finalize(s);
@@ -190,15 +196,78 @@ int entity_similar_names(entity_ctx *c, const entity_def *ent, const char *name,
     for (int i = 0; i < n; i++) cands[i].score = similarity(c->a, name, cands[i].name);
     qsort(cands, (size_t)n, sizeof *cands, by_score);
     sb_append(out, "{\"items\":[");
-    int shown = 0;
+    int shown = 0, exact = 0, pool = ent->pool && meta_field(ent, "owner_id");
     for (int i = 0; i < n && shown < limit; i++) {
         if (cands[i].score < SIMILAR_MIN_SCORE) break;
         if (shown++) sb_putc(out, ',');
+        int same = strcmp(cands[i].name, name) == 0;
+        exact |= same;
         sb_printf(out, "{\"id\":%lld,\"name\":", (long long)cands[i].id);
         sb_json_string(out, cands[i].name);
-        sb_printf(out, ",\"score\":%.2f,\"exact\":%s}", cands[i].score,
-                  strcmp(cands[i].name, name) == 0 ? "true" : "false");
+        sb_printf(out, ",\"score\":%.2f,\"exact\":%s,\"visible\":true,\"owner_name\":", cands[i].score,
+                  same ? "true" : "false");
+        if (cands[i].owner_name) sb_json_string(out, cands[i].owner_name);
+        else sb_append(out, "null");
+        sb_printf(out, ",\"pool\":%s}", pool && !cands[i].owner_name ? "true" : "false");
+    }
+    /* The very name, held by a colleague the user may not see: not the
+     * record (no id), only who holds it, as the refusal on saving says. */
+    const field_def *nf = meta_field(ent, ent->name_field);
+    if (!exact && nf && nf->unique) {
+        unique_holder h;
+        sql_value v = {.kind = SV_TEXT, .s = name};
+        if (entity_unique_holder(c, ent, nf, v, 0, &h, e)) return -1;
+        if (h.found && !h.visible) {
+            if (shown++) sb_putc(out, ',');
+            sb_append(out, "{\"id\":null,\"name\":");
+            sb_json_string(out, name);
+            sb_append(out, ",\"score\":1.00,\"exact\":true,\"visible\":false,\"owner_name\":");
+            if (h.owner_name[0]) sb_json_string(out, h.owner_name);
+            else sb_append(out, "null");
+            sb_printf(out, ",\"pool\":%s}", h.pool ? "true" : "false");
+        }
     }
     sb_printf(out, "],\"total\":%d}", shown);
+    return 0;
+}
+
+/* Who holds the record that already has this unique value (issue 15):
+ * uniqueness is per company while a colleague's customers are private, so
+ * a refusal that only said 已存在 left the user nowhere. As Chinese CRMs
+ * do, the refusal and the hint name its 负责人, or say it is in the 公海,
+ * so the user can ask for it or claim it; they never name or open a
+ * record the user may not see. */
+int entity_unique_holder(entity_ctx *c, const entity_def *ent, const field_def *f, sql_value v,
+                         int64_t self_id, unique_holder *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    const field_def *owner = meta_field(ent, "owner_id");
+    query q;
+    query_init(&q, c->a);
+    query_sqlf(&q, "SELECT t.id, %s, %s, CASE WHEN ", owner ? "t.owner_id" : "NULL",
+               owner ? "(SELECT u.name FROM users u WHERE u.id = t.owner_id)" : "NULL");
+    acl_visible_predicate(c->user, ent, "t", &q);
+    query_sqlf(&q, " THEN 1 ELSE 0 END FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table,
+               meta_column(f));
+    query_bind_value(&q, v);
+    query_sql(&q, " AND t.id <> ");
+    query_bind_int(&q, self_id);
+    query_sql(&q, " AND ");
+    acl_company_predicate(c->user, "t", &q);
+    query_sql(&q, " ORDER BY t.id LIMIT 1");
+    db_stmt *s = query_prepare(c->db, &q, e);
+    if (!s) return -1;
+    int step = db_step(s);
+    if (step == DB_ROW) {
+        out->found = 1;
+        out->id = db_column_int64(s, 0);
+        out->owner_id = db_column_int64(s, 1);
+        out->pool = owner && ent->pool && db_column_is_null(s, 1);
+        const char *name = db_column_text(s, 2);
+        if (name) snprintf(out->owner_name, sizeof out->owner_name, "%s", name);
+        out->visible = db_column_int64(s, 3) != 0;
+    }
+    db_finalize(s);
+    if (step < 0) return err_set(e, 500, "db_error", "查重失败", "Duplicate check failed");
     return 0;
 }

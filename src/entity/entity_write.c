@@ -330,7 +330,18 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
         int dup = query_exists(c, &q, e);
         if (dup < 0) return -1;
         if (dup) {
+            /* issue 15: say who holds it (负责人 or 公海), so the user can ask or claim */
+            unique_holder h;
+            if (entity_unique_holder(c, ent, f, cs->vals[i], self_id, &h, e)) return -1;
             err_add_field(e, f->name, "duplicate");
+            if (h.pool)
+                return err_setf(e, 409, "duplicate", "「%s」已存在相同的值，该记录在公海中，可以领取%.0s",
+                                "%.0sAnother record has the same %s; it is in the public pool and may be claimed",
+                                f->label_zh, f->label_en);
+            if (h.owner_name[0])
+                return err_setf(e, 409, "duplicate", "「%s」已存在相同的值，负责人：%s%.0s%.0s",
+                                "%.0s%.0sAnother record has the same %s; its owner is %s", f->label_zh,
+                                h.owner_name, f->label_en, h.owner_name);
             return err_setf(e, 409, "duplicate", "「%s」已存在相同的值%.0s", "%.0sAnother record has the same %s",
                             f->label_zh, f->label_en);
         }

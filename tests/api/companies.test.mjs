@@ -241,6 +241,38 @@ test('uniqueness and auto-numbers hold per company; imports see only their compa
   assert.equal(mine[0].company_id, B.company);
 });
 
+test('inside a company a duplicate says who holds it: the 负责人, even to a colleague who cannot see it, or the 公海 (issue 15)', async () => {
+  const admin = platform.user.name;
+  assert.ok(admin, 'the administrator has a name');
+  // the refusal on saving
+  const held = await sellerA.post('/api/v1/accounts', { name: '甲方专属客户' });
+  assertError(assert, held, 409, 'duplicate');
+  assert.equal(held.json.error.fields.name, 'duplicate');
+  assert.equal(held.json.error.message, `「客户名称」已存在相同的值，负责人：${admin}`);
+  const pooled = await sellerA.post('/api/v1/accounts', { name: '甲方公海客户' });
+  assertError(assert, pooled, 409, 'duplicate');
+  assert.equal(pooled.json.error.message, '「客户名称」已存在相同的值，该记录在公海中，可以领取');
+  // an edit to a taken name says the same
+  const mine = await created(await sellerA.post('/api/v1/accounts', { name: '甲方销售自己的客户' }));
+  const renamed = await sellerA.patch(`/api/v1/accounts/${mine.id}`, { name: '甲方专属客户' });
+  assertError(assert, renamed, 409, 'duplicate');
+  assert.match(renamed.json.error.message, new RegExp(`负责人：${admin}$`));
+  // the hint while typing: the very name held out of sight is named with its holder, never opened
+  const hint = async (who, name) => (await who.get('/api/v1/accounts/duplicates?name=' + encodeURIComponent(name))).json.items;
+  assert.deepEqual(await hint(sellerA, '甲方专属客户'),
+    [{ id: null, name: '甲方专属客户', score: 1, exact: true, visible: false, owner_name: admin, pool: false }]);
+  assert.deepEqual(await hint(sellerA, '专属客户'), [], 'a part of a hidden name reveals nothing');
+  const pool = (await hint(sellerA, '甲方公海客户')).find(i => i.exact);
+  assert.deepEqual([pool.id, pool.visible, pool.owner_name, pool.pool], [A.pool.id, true, null, true]);
+  const own = (await hint(platform, '甲方专属客户')).find(i => i.exact);
+  assert.deepEqual([own.id, own.visible, own.owner_name], [A.account.id, true, admin]);
+  // another company's holder is never named: company B's own record answers
+  const other = await bossB.post('/api/v1/accounts', { name: '甲方专属客户' });
+  assertError(assert, other, 409, 'duplicate');
+  assert.equal(other.json.error.message, '「客户名称」已存在相同的值，负责人：乙方管理员');
+  assert.ok(!JSON.stringify(await hint(sellerB, '甲方专属客户')).includes(admin));
+});
+
 test('a suspended company\'s users are signed out and cannot sign in; reactivated, they can', async () => {
   assert.equal((await platform.patch(`/api/v1/companies/${B.company}`, { status: 'suspended' })).status, 200);
   assertError(assert, await sellerB.get('/api/v1/accounts'), 401);

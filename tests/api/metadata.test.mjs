@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { readFileSync } from 'node:fs';
 import { Server } from './harness.mjs';
 
 const srv = new Server();
@@ -94,4 +95,24 @@ test('受教育程度 reads from the highest degree down', async () => {
   const edu = (await admin.get('/api/v1/metadata')).json.entities.find(e => e.name === 'contacts')
     .fields.find(f => f.name === 'education');
   assert.deepEqual(edu.options.map(o => o.label), ['博士', '硕士', '本科', '专科', '高中及以下']);
+});
+
+// docs/glossary.md: one word per thing, in the textbook's terms. Issue 15
+// found 行动记录 called 跟进记录, 销售机会 called 商机 or 商业机会, 丢单
+// called 输单, and passwords counted in 字节.
+test('one word per thing: the metadata and the web app\'s words use the glossary\'s terms, and passwords count 字符', async () => {
+  const NOT = ['跟进记录', '商机', '商业机会', '输单', '字节'];
+  const meta = (await admin.get('/api/v1/metadata')).text;
+  const zh = readFileSync(new URL('../../web/src/i18n/zh-CN.js', import.meta.url), 'utf8');
+  for (const [where, text] of [['GET /metadata', meta], ['web/src/i18n/zh-CN.js', zh]])
+    for (const word of NOT) assert.ok(!text.includes(word), `${where} says ${word}`);
+  const glossary = readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8');
+  for (const row of [/\| 行动记录 \| activity \|.*跟进记录/, /\| 销售机会 \| opportunity \|.*商机, 商业机会/, /\| 赢单 \/ 丢单 \|.*输单/])
+    assert.match(glossary, row);
+  const policy = JSON.parse(meta).password_policy;
+  assert.match(policy.label_zh, /8 至 128 个字符/);
+  const short = await admin.post('/api/v1/users', { username: 'duanmima', name: '短密码', password: '密码太短了' });
+  assert.equal(short.status, 422, short.text);
+  assert.match(short.json.error.message, /字符/);
+  assert.doesNotMatch(short.json.error.message, /字节/);
 });

@@ -7,9 +7,15 @@
 // the bell asks the 行动结果; a customer's 行动记录 go by time; 站内消息 are
 // written to colleagues, roles or departments; a manager's home has KPIs per
 // salesperson and says whose each task is; on a 390 px phone the day's work
-// comes first and the calendar opens on the day.
+// comes first and the calendar opens on the day. A customer name taken by
+// a colleague says who holds it (负责人 or 公海) in the hint and the refusal;
+// an .xlsx date cell of 09:00 imports as 09:00 China time and the wizard
+// shows it as a date; 导出当前列表 (Excel) opens in a spreadsheet reader with
+// the list's columns and real date cells.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
 
 let srv, browser, page;
@@ -365,5 +371,105 @@ describe('the walk: a list keeps what it shows in the address', () => {
     await page.reload();
     await page.waitForFunction(() => /共 2 条/.test(document.querySelector('[data-test=list-total]')?.innerText || ''));
     assert.match(page.url(), /f\.grade=/);
+  });
+});
+
+describe('the walk: a taken name says who holds it; Excel in and out', () => {
+  const PW = 'Pass#2026word';
+  before(async () => {
+    ({ srv, browser, page } = await openApp());
+    await signIn(page, srv.base);
+    const all = { view: true, create: true, edit: true, delete: true, export: true, import: true };
+    const profile = (await api('POST', '/profiles', { name: '销售', permissions: { accounts: all, contacts: all, activities: all } })).body;
+    const role = (await api('POST', '/roles', { name: '销售代表', profile_ids: [profile.id] })).body;
+    await api('POST', '/users', { username: 'lina', name: '李娜', password: PW, role_id: role.id });
+    await api('POST', '/accounts', { name: '常州恒远轴承有限公司', city: '常州' }); // the administrator's, private to李娜
+    const pool = (await api('POST', '/accounts', { name: '常州公海精工有限公司' })).body;
+    await api('POST', `/accounts/${pool.id}/assign`, { owner_id: null });
+    await page.context().clearCookies();
+    await signIn(page, srv.base, 'lina', PW);
+  });
+  after(() => closeApp({ srv, browser }));
+
+  it('a customer name a colleague holds: the hint and the refusal name the 负责人; a pool one says 公海', async () => {
+    const admin = (await api('GET', '/accounts/duplicates?name=' + encodeURIComponent('常州恒远轴承有限公司'))).body.items[0].owner_name;
+    assert.ok(admin);
+    await page.goto(`${srv.base}/accounts/new`);
+    await page.locator('[data-field=name] input').fill('常州恒远轴承有限公司');
+    const held = page.locator('[data-test=similar] [data-similar="常州恒远轴承有限公司"]');
+    await held.waitFor();
+    assert.equal(await held.locator('a').count(), 0, 'a record 李娜 may not see is not linked');
+    assert.equal(await held.locator('[data-test=similar-holder]').innerText(), `（负责人：${admin}，无权查看）`);
+    await page.keyboard.press('Control+Enter');
+    const error = page.locator('[data-field=name] .el-form-item__error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), `「客户名称」已存在相同的值，负责人：${admin}`);
+    await screenshot(page, 'walk-11-name-held');
+    await page.locator('[data-field=name] input').fill('常州公海精工有限公司');
+    const pooled = page.locator('[data-test=similar] [data-similar="常州公海精工有限公司"]');
+    await pooled.locator('a').waitFor(); // the pool is everyone's to open
+    assert.equal(await pooled.locator('[data-test=similar-holder]').innerText(), '（在公海中，可领取）');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('[data-field=name] .el-form-item__error', { hasText: '该记录在公海中，可以领取' }).waitFor();
+    assert.match(page.url(), /\/accounts\/new$/);
+  });
+
+  it('an .xlsx date cell of 09:00 imports as 09:00 China time; the wizard shows it as a date, not a serial', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('客户');
+    sheet.addRow(['客户名称', '城市', '下次联系时间']);
+    // Excel keeps the wall clock typed; exceljs writes a Date's UTC fields as that wall clock
+    sheet.addRow(['扬州表格日期有限公司', '扬州', new Date(Date.UTC(2026, 11, 24, 9, 0))]);
+    sheet.getColumn(3).numFmt = 'yyyy-mm-dd hh:mm';
+    await page.goto(`${srv.base}/accounts`);
+    await page.locator('[data-test=import]').click();
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles({ name: '客户.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await book.xlsx.writeBuffer()) });
+    const mapping = page.locator('[data-test=import-mapping]');
+    await mapping.waitFor();
+    assert.match(await mapping.innerText(), /2026-12-24 09:00/);
+    assert.doesNotMatch(await mapping.innerText(), /46380/);
+    await page.locator('[data-test=import-next]').click();
+    const preview = page.locator('[data-test=import-preview]');
+    await preview.waitFor();
+    assert.match(await preview.innerText(), /2026-12-24 09:00/);
+    await screenshot(page, 'walk-12-import-xlsx-date');
+    await page.locator('[data-test=import-run]').click();
+    await page.locator('[data-test=import-result]', { hasText: '新建 1' }).waitFor();
+    await page.locator('[data-test=import-close]').click();
+    const made = (await api('GET', '/accounts?q=' + encodeURIComponent('扬州表格日期有限公司'))).body.items[0];
+    assert.equal(made.next_contact_at, '2026-12-24T01:00:00Z', '09:00 in China');
+    await page.goto(`${srv.base}/accounts/${made.id}`);
+    const shown = page.locator('[data-field=next_contact_at]'); // on the record's 详细资料 tab, behind 客户全景
+    await shown.waitFor({ state: 'attached' });
+    assert.match(await shown.textContent(), /2026-12-24 09:00/);
+  });
+
+  it('导出当前列表 (Excel) opens in a spreadsheet reader: the list\'s columns, real date cells, a frozen header, China\'s date in the name', async () => {
+    const acc = (await api('GET', '/accounts?q=' + encodeURIComponent('扬州表格日期有限公司'))).body.items[0];
+    await api('POST', '/activities', { subject: '扬州导出回访', kind: 'visit', account_id: acc.id, start_at: '2026-12-03T01:00:00Z' });
+    await page.goto(`${srv.base}/activities?q=` + encodeURIComponent('扬州导出回访'));
+    const table = page.locator('[data-test=list-table]');
+    await table.locator('tbody tr', { hasText: '扬州导出回访' }).waitFor();
+    const shown = (await table.locator('thead th').allInnerTexts()).map(h => h.trim()).filter(h => h && h !== '操作'); // less the row buttons
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await page.getByRole('button', { name: '导出' }).click();
+        await page.locator('.el-dropdown-menu__item:visible', { hasText: '导出当前列表 (Excel)' }).click();
+      })(),
+    ]);
+    const chinaDay = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10).replaceAll('-', '');
+    assert.equal(download.suggestedFilename(), `行动记录-${chinaDay}.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(await download.path()));
+    const ws = wb.worksheets[0];
+    const head = ws.getRow(1).values.slice(1);
+    assert.deepEqual(head, shown, 'the columns the list shows, in its order');
+    assert.equal(ws.rowCount, 2, 'the rows the list shows');
+    const start = ws.getRow(2).getCell(head.indexOf('开始时间') + 1);
+    assert.ok(start.value instanceof Date, `a date cell, got ${typeof start.value}`);
+    assert.equal(start.value.toISOString(), '2026-12-03T09:00:00.000Z', 'shows 09:00, the China time');
+    assert.deepEqual([ws.views[0].state, ws.views[0].ySplit], ['frozen', 1]);
   });
 });

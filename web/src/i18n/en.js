@@ -79,6 +79,7 @@ export default {
     leave: 'Leave', stay: 'Keep editing', conflict: 'Someone else changed this record. The latest version is loaded; please make your change again.',
     linkPlaceholder: 'Type to search', selectPlaceholder: 'Select', inputPlaceholder: 'Enter',
     similar: '{n} similar names exist:',
+    heldBy: 'owner: {name}', heldInPool: 'in the public pool, may be claimed', heldHidden: ', not visible to you', held: ' ({who})',
     datePlaceholder: 'Pick a date', datetimePlaceholder: 'Pick a date and time', shortcut: 'Ctrl+Enter saves',
   },
   condition: {

@@ -80,6 +80,7 @@ export default {
     leave: '离开', stay: '继续编辑', conflict: '该记录已被他人修改，已为您加载最新内容，请重新修改后保存。',
     linkPlaceholder: '输入名称搜索', selectPlaceholder: '请选择', inputPlaceholder: '请输入',
     similar: '已有 {n} 个相似的名称：',
+    heldBy: '负责人：{name}', heldInPool: '在公海中，可领取', heldHidden: '，无权查看', held: '（{who}）',
     datePlaceholder: '选择日期', datetimePlaceholder: '选择日期时间', shortcut: '按 Ctrl+Enter 保存',
   },
   condition: {
