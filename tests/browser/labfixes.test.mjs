@@ -34,7 +34,10 @@ async function linkOptions(field, q) {
   // a fixed time, which a busy machine overruns
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(100);
-  const texts = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+  // this select's own list (its input names it in aria-controls), not a
+  // dropdown of another field that is still closing
+  const list = await page.locator(`[data-field="${field}"] input`).getAttribute('aria-controls');
+  const texts = await page.locator(`[id="${list}"] .el-select-dropdown__item:visible`).allInnerTexts();
   return texts.map(s => s.trim());
 }
 async function drag(cardName, stage) {
