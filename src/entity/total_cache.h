@@ -37,6 +37,11 @@
 #include "../meta/query.h"
 
 #define TOTAL_CACHE_SECONDS 2
+/* A capped entry (above its floor) is counted again in the background
+ * this often, or sooner once writes used half its margin: only whether
+ * it is above the floor shows, and what the generation does not see
+ * (another process on one SQLite file) can hardly move 10,000 matches. */
+#define TOTAL_CAPPED_SECONDS 10
 /* An entry older than this is never served, refresher or not. */
 #define TOTAL_CACHE_STALE_MAX 30
 /* How long a request waits for another's count of the same key: far
