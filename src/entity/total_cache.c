@@ -11,10 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#endif
 
 #include "../util/single_flight.h"
 
@@ -296,13 +292,6 @@ static void finish(const job *j, int counted, int64_t total)
 static void *refresh_loop(void *arg)
 {
     (void)arg;
-#ifdef __linux__
-    /* a recount waits for the requests, not they for it: on two cores a
-     * manager's 科技 took one for 0.3 s beside the two server threads.
-     * Linux's nice is per thread; a recount that lags only keeps an
-     * entry longer (TOTAL_CACHE_STALE_MAX bounds it). */
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-#endif
     db_conn *db = NULL;
     pthread_mutex_lock(&lock);
     while (!stopping) {
