@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "../entity/total_cache.h"
 #include "../util/clock.h"
 
 int api_int_param(http_request *req, http_response *res, const char *name, int64_t dflt,
@@ -74,6 +75,10 @@ static void list_records(http_request *req, http_response *res)
     err e;
     err_clear(&e);
     if (entity_list(&c, ent, &p, &res->body, &e)) return http_error(req, res, &e);
+    /* whether the total was counted by this request, kept, or shared with
+     * a concurrent one's count (total_cache.h; the tests watch the herd) */
+    static const char *const SOURCES[] = {NULL, "counted", "kept", "shared"};
+    if (c.total_source > TOTAL_NONE && c.total_source <= TOTAL_SHARED) http_set_header(res, "X-Kehu-Total", SOURCES[c.total_source]);
     http_json(res, 200);
 }
 

@@ -38,6 +38,8 @@ typedef struct entity_ctx {
                   * line's own are not, and its history goes on the parent */
     int as_text; /* reads give every value as people read it, in `lang` (money
                   * "12345.67" exactly, picklist labels; ids stay numbers): printing */
+    int total_source; /* out of entity_list: how its total was had (TOTAL_* of
+                       * total_cache.h; 0 when kept per owner or not counted) */
 } entity_ctx;
 
 typedef struct list_params {

@@ -250,11 +250,23 @@ static void total_key(entity_ctx *c, const query *w, strbuf *key)
     query_key(w, key);
 }
 
+/* How far past a floor a capped count goes: the margin is the number of
+ * generations (about two per row written: entity_write.c bumps once in
+ * the write and once at its commit) a kept capped total outlives before
+ * a request must count it again (total_cache.h), for 1 % more rows
+ * counted. */
+static int capped_limit(int floor)
+{
+    int margin = floor / 100;
+    return floor + 1 + (margin < 4 ? 4 : margin);
+}
+
 /* The list's total: the rows of WHERE w, counted by `counter` when given
  * (a statement of one row and column that counts the same rows another
- * way, such as pinyin_arms), else by COUNT(*) over w. Cached under w. */
-static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, const query *counter, int64_t *total,
-                      err *e)
+ * way, such as pinyin_arms), else by COUNT(*) over w. Cached under w;
+ * floor > 0: a capped count (total_cache.h). c->total_source says how. */
+static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, const query *counter, int floor,
+                      int64_t *total, err *e)
 {
     strbuf key = STRBUF_INIT;
     total_key(c, w, &key);
@@ -264,21 +276,29 @@ static int count_rows(entity_ctx *c, const entity_def *ent, const query *w, cons
     if (counter) sb_append(&sql, sb_str(&counter->sql));
     else sb_printf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", ent->table, sb_str(&w->sql));
     const query *bound = counter ? counter : w;
-    if (stamp >= 0 &&
-        total_cache_get_or_refresh(ent->name, sb_str(&key), sb_str(&sql), bound->values, bound->nvalues, total))
+    total_ask ask = {.entity = ent->name, .key = sb_str(&key), .sql = sb_str(&sql), .values = bound->values,
+                     .nvalues = bound->nvalues, .floor = floor};
+    if (stamp >= 0 && total_cache_get(&ask, total)) {
+        c->total_source = ask.source;
         return sb_free(&sql), sb_free(&key), 0;
+    }
+    c->total_source = TOTAL_COUNTED;
     /* counted now, not in the request's snapshot: a write committed since
      * it began would otherwise be missing from a count kept past it */
     db_read_snapshot(c->db, DB_SNAPSHOT_FRESH);
     db_stmt *s = db_prepare(c->db, sb_str(&sql), e);
     sb_free(&sql);
-    if (!s) return sb_free(&key), -1;
-    query_bind_all(bound, s);
-    int rc = db_step(s);
-    *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
-    db_finalize(s);
-    if (rc == DB_ROW && stamp >= 0) total_cache_put(ent->name, sb_str(&key), *total);
+    int rc = -1;
+    if (s) {
+        query_bind_all(bound, s);
+        rc = db_step(s);
+        *total = rc == DB_ROW ? db_column_int64(s, 0) : 0;
+        db_finalize(s);
+    }
+    if (rc == DB_ROW && stamp >= 0) total_cache_put(&ask, *total);
+    else total_cache_drop(&ask); /* the waiters count in turn */
     sb_free(&key);
+    if (!s) return -1;
     return rc == DB_ROW ? 0 : err_set(e, 500, "db_error", "统计记录数失败", "Counting failed");
 }
 
@@ -336,6 +356,24 @@ static int search_total_cap(void)
     return n;
 }
 
+/* A count capped past `floor` (one of text params), kept like a total and
+ * across writes while above the floor (total_cache.h); 0 when it fails. */
+static int64_t kept_capped_count(entity_ctx *c, const entity_def *ent, const char *key, const char *sql,
+                                 const char *const *params, int nparams, int floor)
+{
+    sql_value values[4];
+    for (int i = 0; i < nparams && i < 4; i++) values[i] = (sql_value){.kind = SV_TEXT, .s = params[i]};
+    total_ask ask = {.entity = ent->name, .key = key, .sql = sql, .values = values, .nvalues = nparams, .floor = floor};
+    int64_t n = 0;
+    if (total_cache_get(&ask, &n)) return n;
+    err ignore;
+    err_clear(&ignore);
+    db_read_snapshot(c->db, DB_SNAPSHOT_FRESH); /* not older than the generation just taken */
+    if (db_query_int64(c->db, sql, &n, &ignore, nparams, params) == 0) total_cache_put(&ask, n);
+    else total_cache_drop(&ask), n = 0;
+    return n;
+}
+
 /* 1 when the word index (SQLite) holds at least WALK_MATCHES matches of
  * the FTS5 query `terms`: a count capped there, kept like a total. */
 static int terms_are_common(entity_ctx *c, const entity_def *ent, const char *terms)
@@ -354,22 +392,16 @@ static int initials_are_common(entity_ctx *c, const entity_def *ent, const char 
     strbuf key = STRBUF_INIT;
     int64_t company = c->user ? c->user->company_id : -1;
     sb_printf(&key, "~initials|%lld|%s", (long long)company, lo);
-    int64_t n = 0;
-    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
-        strbuf sql = STRBUF_INIT;
-        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.company_id = ?1"
-                        " AND t.py_initials >= ?2 AND t.py_initials < ?3"
-                        " AND (COALESCE(t.py_full, '') < ?2 OR COALESCE(t.py_full, '') >= ?3) LIMIT %d)",
-                  ent->table, common);
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)company);
-        err ignore;
-        err_clear(&ignore);
-        const char *params[] = {id, lo, hi};
-        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, 3, params) == 0)
-            total_cache_put(ent->name, sb_str(&key), n);
-        sb_free(&sql);
-    }
+    strbuf sql = STRBUF_INIT;
+    sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.deleted_at IS NULL AND t.company_id = ?1"
+                    " AND t.py_initials >= ?2 AND t.py_initials < ?3"
+                    " AND (COALESCE(t.py_full, '') < ?2 OR COALESCE(t.py_full, '') >= ?3) LIMIT %d)",
+              ent->table, capped_limit(common - 1));
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)company);
+    const char *params[] = {id, lo, hi};
+    int64_t n = kept_capped_count(c, ent, sb_str(&key), sb_str(&sql), params, 3, common - 1);
+    sb_free(&sql);
     sb_free(&key);
     return n >= common;
 }
@@ -383,24 +415,18 @@ static int rows_are_common(entity_ctx *c, const entity_def *ent, const char *ter
     int common = walk_matches();
     strbuf key = STRBUF_INIT;
     sb_printf(&key, "~common|%s|%s", terms, lo ? lo : "");
-    int64_t n = 0;
-    if (!total_cache_get(ent->name, sb_str(&key), &n)) {
-        strbuf sql = STRBUF_INIT;
-        if (lo)
-            sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.id IN (SELECT rowid FROM %s_fts WHERE %s_fts"
-                            " MATCH ?1) AND (t.py_full IS NULL OR +t.py_full < ?2 OR +t.py_full >= ?3) AND"
-                            " (t.py_initials IS NULL OR +t.py_initials < ?2 OR +t.py_initials >= ?3) LIMIT %d)",
-                      ent->table, ent->table, ent->table, common);
-        else
-            sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ? LIMIT %d)", ent->table,
-                      ent->table, common);
-        err ignore;
-        err_clear(&ignore);
-        const char *params[] = {terms, lo, hi};
-        if (db_query_int64(c->db, sb_str(&sql), &n, &ignore, lo ? 3 : 1, params) == 0)
-            total_cache_put(ent->name, sb_str(&key), n);
-        sb_free(&sql);
-    }
+    strbuf sql = STRBUF_INIT;
+    if (lo)
+        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT t.id FROM %s t WHERE t.id IN (SELECT rowid FROM %s_fts WHERE %s_fts"
+                        " MATCH ?1) AND (t.py_full IS NULL OR +t.py_full < ?2 OR +t.py_full >= ?3) AND"
+                        " (t.py_initials IS NULL OR +t.py_initials < ?2 OR +t.py_initials >= ?3) LIMIT %d)",
+                  ent->table, ent->table, ent->table, capped_limit(common - 1));
+    else
+        sb_printf(&sql, "SELECT COUNT(*) FROM (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ?1 LIMIT %d)", ent->table,
+                  ent->table, capped_limit(common - 1));
+    const char *params[] = {terms, lo, hi};
+    int64_t n = kept_capped_count(c, ent, sb_str(&key), sb_str(&sql), params, lo ? 3 : 1, common - 1);
+    sb_free(&sql);
     sb_free(&key);
     return n >= common;
 }
@@ -638,7 +664,7 @@ static int pinyin_arms(entity_ctx *c, const entity_def *ent, const list_params *
             key_range(q, "py_full", lower, upper, 1);
             key_range(q, "py_initials", lower, upper, 1);
         }
-        if (count) query_sqlf(q, " LIMIT %d) n)", search_total_cap() + 1);
+        if (count) query_sqlf(q, " LIMIT %d) n)", capped_limit(search_total_cap()));
     }
     sb_free(&terms);
     if (!count) {
@@ -686,7 +712,7 @@ static int page_choice(entity_ctx *c, const entity_def *ent, const list_params *
 
 #define COUNT_WALK_ROWS 50000 /* rows a capped count of a common word tests before it reads the word index */
 
-/* The count of a search, stopped after search_total_cap() + 1 matches:
+/* The count of a search, stopped a little past search_total_cap() (capped_limit):
  * 科技 is in 290,000 of a million names, and counting them all took a
  * core for a third of a second each time the total was refreshed (the
  * p99 of issue 14). The word index's matches are read whole before any
@@ -702,7 +728,7 @@ static int capped_count_sql(entity_ctx *c, const entity_def *ent, const list_par
     if (walk) query_sqlf(q, "SELECT CASE WHEN n.c > %d THEN n.c ELSE (", cap);
     query_sqlf(q, "SELECT COUNT(*) FROM (SELECT 1 FROM %s t WHERE ", ent->table);
     if (where_build(c, ent, p, 0, q, e)) return -1;
-    query_sqlf(q, " LIMIT %d) capped", cap + 1);
+    query_sqlf(q, " LIMIT %d) capped", capped_limit(cap));
     if (walk) {
         list_params rest = *p;
         rest.q = NULL;
@@ -711,7 +737,7 @@ static int capped_count_sql(entity_ctx *c, const entity_def *ent, const list_par
         if (where_build(c, ent, &rest, 0, q, e)) return -1;
         query_sqlf(q, " LIMIT %d) t WHERE 1 = 1", COUNT_WALK_ROWS);
         append_row_matches(c, ent, p->q, like, q);
-        query_sqlf(q, " LIMIT %d)) n", cap + 1);
+        query_sqlf(q, " LIMIT %d)) n", capped_limit(cap));
     }
     return 0;
 }
@@ -734,7 +760,8 @@ int entity_list(entity_ctx *c, const entity_def *ent, const list_params *p, strb
     if (entity_page_sql(c, ent, p, &w, &order, &ids, e) || (kept = owner_counts_total(c, ent, p, &total, e)) < 0 ||
         (!kept && ((arms = pinyin_arms(c, ent, p, 1, &counter, e)) < 0 ||
                    (search && !arms && capped_count_sql(c, ent, p, &counter, e)) ||
-                   count_rows(c, ent, &w, arms || search ? &counter : NULL, &total, e)))) {
+                   count_rows(c, ent, &w, arms || search ? &counter : NULL, search ? search_total_cap() : 0, &total,
+                              e)))) {
         query_free(&counter);
         sb_free(&ids);
         goto done;

@@ -1,11 +1,9 @@
 /* report_cache.c - see report_cache.h. A few direct-mapped slots under one
  * mutex, each holding a malloc'd copy of a table (a collision only costs
- * a recomputation), and the keys being computed (flights), whose waiters
- * sleep on one condition variable: computations are rare and few at a
- * time, so a broadcast to all waiters costs nothing worth a finer scheme. */
+ * a recomputation), and the keys being computed (util/single_flight.h)
+ * under the same mutex. */
 #include "report_cache.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include "../util/arena.h"
+#include "../util/single_flight.h"
 #include "entity_schema.h"
 #include "../meta/metadata.h"
 #include "total_cache.h"
@@ -36,11 +35,7 @@ typedef struct slot {
 static slot slots[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The keys being computed (NULL: a free place). When all places are taken
- * a miss computes without a claim: never worse than no single flight. */
-#define FLIGHTS 8
-static char *flights[FLIGHTS];
-static pthread_cond_t landed = PTHREAD_COND_INITIALIZER; /* a flight ended */
+static single_flight flights = SINGLE_FLIGHT_INIT;
 static int wait_ms = REPORT_CACHE_WAIT_MS;
 
 static uint64_t hash(const char *s)
@@ -95,32 +90,6 @@ int report_cache_set_wait(int ms)
     return was;
 }
 
-/* The flight computing key, or NULL. Under the lock. */
-static char **flight_of(const char *key)
-{
-    for (int i = 0; i < FLIGHTS; i++)
-        if (flights[i] && strcmp(flights[i], key) == 0) return &flights[i];
-    return NULL;
-}
-
-/* Claims key: 1 when a place was free. Under the lock. */
-static int claim(const char *key)
-{
-    for (int i = 0; i < FLIGHTS; i++)
-        if (!flights[i]) return (flights[i] = strdup(key)) != NULL;
-    return 0;
-}
-
-/* Ends key's flight and wakes its waiters. Under the lock. */
-static void land(const char *key)
-{
-    char **f = flight_of(key);
-    if (!f) return;
-    free(*f);
-    *f = NULL;
-    pthread_cond_broadcast(&landed);
-}
-
 /* Fills t from s when it holds key, fresh. Under the lock. */
 static int fill(const slot *s, const char *key, report_table *t)
 {
@@ -152,26 +121,23 @@ static int test_delay_ms(void)
 int report_cache_get(const char *key, report_table *t, int *claimed)
 {
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline); /* the clock a default condition variable waits on */
     int hit = 0, waited = 0, timed_out = 0;
     *claimed = 0;
     pthread_mutex_lock(&lock);
-    deadline.tv_sec += wait_ms / 1000;
-    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
+    sf_deadline(&deadline, wait_ms);
     for (;;) {
         if ((hit = fill(&slots[hash(key) % SLOTS], key, t))) {
             t->source = waited ? RT_SHARED : RT_KEPT;
             break;
         }
         /* nobody computes it (or the one who did failed): this request does */
-        if (!flight_of(key)) {
-            *claimed = claim(key);
+        if (!sf_flying(&flights, key)) {
+            *claimed = sf_claim(&flights, key);
             break;
         }
         if (timed_out) break; /* the computation outlasts the bound: compute beside it */
         waited = 1;
-        timed_out = pthread_cond_timedwait(&landed, &lock, &deadline) == ETIMEDOUT;
+        timed_out = sf_wait(&flights, &lock, &deadline);
     }
     pthread_mutex_unlock(&lock);
     if (*claimed && test_delay_ms()) usleep((useconds_t)test_delay_ms() * 1000);
@@ -182,7 +148,7 @@ void report_cache_drop(const char *key, int claimed)
 {
     if (!claimed) return;
     pthread_mutex_lock(&lock);
-    land(key);
+    sf_land(&flights, key);
     pthread_mutex_unlock(&lock);
 }
 
@@ -236,7 +202,7 @@ void report_cache_put(const char *key, const char *lang, const report_table *t, 
     slot *s = &slots[hash(key) % SLOTS];
     slot old = *s;
     *s = n;
-    if (claimed) land(key); /* with the slot filled, so the woken find it */
+    if (claimed) sf_land(&flights, key); /* with the slot filled, so the woken find it */
     pthread_mutex_unlock(&lock);
     slot_clear(&old);
 }

@@ -12,7 +12,8 @@
  * within REPORT_CACHE_SECONDS.
  *
  *
- * One computation per key at a time (single flight): the first request
+ * One computation per key at a time (single flight, util/single_flight.h,
+ * as the list totals of total_cache.h): the first request
  * that misses a key claims it and computes; the requests for the same key
  * that arrive meanwhile wait for its answer (at most
  * REPORT_CACHE_WAIT_MS, then they compute themselves) instead of each
