@@ -453,7 +453,6 @@ static int sq_configure(sq_conn *c)
                                "PRAGMA mmap_size=2147418112;");
     if (rc != DB_DONE) return rc;
     if (!sq_is_wal(c)) return sq_exec(&c->base, "PRAGMA synchronous=FULL;"); /* no WAL, no hook */
-    sqlite_durable_grow_in_chunks(c->db);
     sqlite_durable_turns(turn_lock, turn_unlock);
     c->owner = (sqlite_durable_owner){turn_over, c};
     sqlite_durable_install(c->db, &c->owner);

@@ -12,12 +12,14 @@
 
 #define MAX_FILES 16
 #define CHECKPOINT_FRAMES 1000 /* SQLite's default auto-checkpoint */
-/* The checkpointer's own threshold, ten times higher: a create writes ~30
+/* The checkpointer's own threshold, four times higher: a create writes ~30
  * frames, and the pages every create rewrites (the counters, the search
  * index's structure, the right edges of the tables) were copied into the
- * database and fsynced some 50 times a second at 1,000; the WAL (40 MB at
- * most, then reused) stays in the page cache either way. */
-#define DEFERRED_CHECKPOINT_FRAMES 10000
+ * database and fsynced some 50 times a second at 1,000; the WAL (16 MB
+ * and what comes during a checkpoint, then reused) stays in the page
+ * cache either way. Not higher: one checkpoint's fsync of the database
+ * then delays the WAL's fsyncs, which the answers wait for. */
+#define DEFERRED_CHECKPOINT_FRAMES 4000
 
 /* KEHU_TEST_CHECKPOINT_FRAMES: the checkpointer's threshold, so a test's
  * few hundred creates go through many checkpoints and WAL restarts
@@ -197,15 +199,19 @@ static void (*turn_take)(void), (*turn_give)(void);
  * 4,096 frames (sqlite3WalFindFrame 11 %). So the checkpointer copies the
  * bulk without stopping anyone, then takes the writers' turn for the last
  * few frames: the next writer finds the WAL all copied and rewinds it. */
-enum { CATCH_UP_FRAMES = 256, CATCH_UP_ROUNDS = 4 };
+enum { CATCH_UP_FRAMES = 256, CATCH_UP_ROUNDS = 8 };
 static void checkpoint_file(sqlite3 *db)
 {
     int log = 0, done = 0;
+    /* each round copies what the writers added during the last one */
     for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
         if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &done) != SQLITE_OK) return;
         if (log - done <= CATCH_UP_FRAMES) break;
     }
-    if (!turn_take || log - done > CATCH_UP_FRAMES) return; /* writers faster than the copy: next time */
+    /* Even when the writers kept ahead: skipping the rewind then let the
+     * WAL grow, each round longer than the last. A reader holding an old
+     * snapshot stops the copy where it reads whatever we do. */
+    if (!turn_take) return;
     turn_take();
     sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     turn_give();
@@ -239,10 +245,7 @@ static void *checkpointer(void *arg)
             sqlite3_close_v2(g->ckpt_db);
             g->ckpt_db = NULL;
         }
-        if (g->ckpt_db) {
-            sqlite_durable_grow_in_chunks(g->ckpt_db); /* the checkpoint is what grows the file */
-            checkpoint_file(g->ckpt_db);
-        }
+        if (g->ckpt_db) checkpoint_file(g->ckpt_db);
         pthread_mutex_lock(&lock);
     }
     return NULL;
@@ -304,18 +307,6 @@ static int wal_commit_hook(void *arg, sqlite3 *db, const char *name, int frames)
     if ((!deferred || !checkpointer_started) && frames >= CHECKPOINT_FRAMES)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
-}
-
-void sqlite_durable_grow_in_chunks(sqlite3 *db)
-{
-    sqlite3_file *f = NULL;
-    sqlite3_int64 size = 0;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f || !f->pMethods ||
-        f->pMethods->xFileSize(f, &size) != SQLITE_OK)
-        return;
-    int chunk = 64 << 10;
-    while (chunk < (64 << 20) && (sqlite3_int64)chunk * 32 < size) chunk <<= 1;
-    sqlite3_file_control(db, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
 }
 
 void sqlite_durable_turns(void (*take)(void), void (*give)(void))

@@ -26,13 +26,6 @@ typedef struct sqlite_durable_owner {
 } sqlite_durable_owner;
 void sqlite_durable_install(sqlite3 *db, sqlite_durable_owner *owner);
 
-/* Lets db's file grow by a 32nd of its size at a time (64 KiB to 64 MiB)
- * instead of page by page: every connection maps the whole file
- * (mmap_size), and each time the file grew it unmapped and mapped it again
- * at its next read, then faulted its pages back in: about one remap per
- * create at a million customers. */
-void sqlite_durable_grow_in_chunks(sqlite3 *db);
-
 /* The process's writers' turn: take() returns once no writer of this
  * process is inside a write transaction and none begins until give().
  * The checkpointer takes it for the last frames of a checkpoint, so the
