@@ -18,6 +18,7 @@ echo "# machine: $(nproc) cores, $(uname -r), $(date -u '+%F %H:%M'), load $(cut
 for run in $(seq 1 "$RUNS"); do
   bench_anchor
   for KEHU in ${CREATE_BINS:-$KEHU}; do
+    sync # the last server's checkpoint still being written back would slow this one's fsyncs
     kehu_start "$db" "$PORT"
     wrkrun "POST /accounts $(basename "$KEHU")" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
     echo "# RSS private (RssAnon) $(grep RssAnon /proc/$server/status | awk '{print $2}') KB; load $(cut -d' ' -f1-3 /proc/loadavg)"

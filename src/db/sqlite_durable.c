@@ -208,10 +208,13 @@ static void checkpoint_file(sqlite3 *db)
         if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &done) != SQLITE_OK) return;
         if (log - done <= CATCH_UP_FRAMES) break;
     }
-    /* Even when the writers kept ahead: skipping the rewind then let the
-     * WAL grow, each round longer than the last. A reader holding an old
-     * snapshot stops the copy where it reads whatever we do. */
-    if (!turn_take) return;
+    /* The rewind stops every writer for the last frames and two fsyncs,
+     * so only once the WAL is 4 checkpoints long (64 MB, reused after):
+     * at 2,000 creates a second that is a few times a second, not 15. But
+     * then even when the writers kept ahead: skipping it let the WAL grow
+     * round after round. A reader holding an old snapshot stops the copy
+     * where it reads whatever we do. */
+    if (!turn_take || log < 4 * deferred_checkpoint_frames()) return;
     turn_take();
     sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     turn_give();
