@@ -15,9 +15,8 @@
 /* The checkpointer's own threshold, four times higher: a create writes ~30
  * frames, and the pages every create rewrites (the counters, the search
  * index's structure, the right edges of the tables) were copied into the
- * database and fsynced some 50 times a second at 1,000; the WAL (16 MB
- * and what comes during a checkpoint, then reused) stays in the page
- * cache either way. Not higher: one checkpoint's fsync of the database
+ * database and fsynced some 50 times a second at 1,000; the WAL (rewound
+ * at four times this, ~70 MB, then reused) stays in the page cache. Not higher: one checkpoint's fsync of the database
  * then delays the WAL's fsyncs, which the answers wait for. */
 #define DEFERRED_CHECKPOINT_FRAMES 4000
 
