@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 . bench/common.sh
-PORT=${BENCH_PORT:-8096}
+PORT=${BENCH_PORT:-8093}
 db=${SCALE_DB:?SCALE_DB=path of a copy of bench/scale.sh\'s database}
 echo "# machine: $(nproc) cores, $(uname -r), $(date -u '+%F %H:%M'), load $(cut -d' ' -f1-3 /proc/loadavg); kehu $(git rev-parse --short HEAD)"
 for run in $(seq 1 "$RUNS"); do
