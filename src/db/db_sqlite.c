@@ -362,6 +362,18 @@ static void turn_over(void *arg)
     end_turn(arg);
 }
 
+/* The checkpointer's turn (sqlite_durable_turns): it holds no connection
+ * of ours, only the mutex. */
+static void turn_lock(void)
+{
+    pthread_mutex_lock(&write_turn);
+}
+
+static void turn_unlock(void)
+{
+    pthread_mutex_unlock(&write_turn);
+}
+
 static int sq_exec(db_conn *dc, const char *sql)
 {
     sq_conn *c = conn_of(dc);
@@ -441,13 +453,28 @@ static int sq_configure(sq_conn *c)
                                "PRAGMA mmap_size=2147418112;");
     if (rc != DB_DONE) return rc;
     if (!sq_is_wal(c)) return sq_exec(&c->base, "PRAGMA synchronous=FULL;"); /* no WAL, no hook */
+    sqlite_durable_turns(turn_lock, turn_unlock);
     c->owner = (sqlite_durable_owner){turn_over, c};
     sqlite_durable_install(c->db, &c->owner);
     return rc;
 }
 
+/* Statement journals in memory up to 4 MiB (SQLite's default: 64 KiB).
+ * Inside a transaction every statement keeps the pages it changes so it
+ * can be undone alone, and FTS5's flush of the search words writes its
+ * segment and merges through nested statements: past 64 KiB SQLite moved
+ * that journal into a temporary file, made and unlinked on every create
+ * (8 system calls, under the write lock). A setting of the library, so
+ * only before its first use. */
+static void configure_library(void)
+{
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
+}
+
 db_conn *db_sqlite_open(const char *path, err *e)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_library);
     sq_conn *c = calloc(1, sizeof *c);
     if (!c) {
         err_set(e, 500, "db_error", "内存不足", "Out of memory");

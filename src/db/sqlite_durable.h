@@ -26,6 +26,14 @@ typedef struct sqlite_durable_owner {
 } sqlite_durable_owner;
 void sqlite_durable_install(sqlite3 *db, sqlite_durable_owner *owner);
 
+/* The process's writers' turn: take() returns once no transaction of
+ * this process begun with BEGIN IMMEDIATE is open, and none begins until
+ * give(). The checkpointer takes it for the last frames of a checkpoint,
+ * so the WAL is all copied when the next writer begins and starts over
+ * (a lone statement outside a transaction may still add a frame: then the
+ * WAL starts over at a later round). */
+void sqlite_durable_turns(void (*take)(void), void (*give)(void));
+
 /* Deferred waiting, for the server's request threads: waiting in the hook
  * keeps a thread from serving anyone until the fdatasync ends, and with
  * two threads that wait, not the disk, bounded creates per second. While
