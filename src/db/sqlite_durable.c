@@ -16,8 +16,9 @@
  * frames, and the pages every create rewrites (the counters, the search
  * index's structure, the right edges of the tables) were copied into the
  * database and fsynced some 50 times a second at 1,000; the WAL (rewound
- * at four times this, ~70 MB, then reused) stays in the page cache. Not higher: one checkpoint's fsync of the database
- * then delays the WAL's fsyncs, which the answers wait for. */
+ * at four times this, ~70 MB, then reused) stays in the page cache. Not
+ * higher: one checkpoint's fsync of the database then delays the WAL's
+ * fsyncs, which the answers wait for. */
 #define DEFERRED_CHECKPOINT_FRAMES 4000
 
 /* KEHU_TEST_CHECKPOINT_FRAMES: the checkpointer's threshold, so a test's
