@@ -82,6 +82,14 @@ int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *l
     return 0;
 }
 
+/* 1 when a session last seen then is to be touched now. */
+static int touch_due(const char *last_seen)
+{
+    char stale[ISO_TIME_LEN];
+    auth_time_offset(-TOUCH_INTERVAL_SECONDS, stale);
+    return !last_seen || strcmp(last_seen, stale) <= 0;
+}
+
 /* Slides the expiry of a cookie session and records activity, at most once
  * a minute so a busy client does not turn every read into a write. A failed
  * touch (say, the database is busy) does not fail the request. Tells the
@@ -89,9 +97,8 @@ int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *l
 static void touch(db_conn *c, const char *hash, int64_t id, session_kind kind, const char *last_seen,
                   unsigned idle_hours)
 {
-    char now[ISO_TIME_LEN], stale[ISO_TIME_LEN], expires[ISO_TIME_LEN];
-    auth_time_offset(-TOUCH_INTERVAL_SECONDS, stale);
-    if (last_seen && strcmp(last_seen, stale) > 0) return;
+    char now[ISO_TIME_LEN], expires[ISO_TIME_LEN];
+    if (!touch_due(last_seen)) return;
     iso_now(now);
     err ignore;
     err_clear(&ignore);
@@ -125,8 +132,12 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     /* The epoch first, then the session it tags (session_cache.h). */
     int64_t epoch = session_epoch(c);
     if (session_cache_get(hash, kind, epoch, now, a, out, seen)) {
-        touch(c, hash, out->session_id, kind, seen, idle_hours);
-        return 0;
+        if (!touch_due(seen)) return 0;
+        /* A minute since the touch this thread knows of: the database
+         * says whether another thread or process touched it since, so a
+         * session is still written at most once a minute, not once per
+         * thread. */
+        memset(out, 0, sizeof *out);
     }
     db_stmt *s = db_prepare(c,
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
