@@ -446,8 +446,20 @@ static int sq_configure(sq_conn *c)
     return rc;
 }
 
+/* Before SQLite's first use: no memory statistics. Kept, they take a
+ * global mutex around every allocation and free of every connection (this
+ * SQLite is built without lookaside, so a row's text columns each cost one:
+ * 22 of them a detail read), and Kehu never asks for them. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 db_conn *db_sqlite_open(const char *path, err *e)
 {
+    pthread_once(&sqlite_once, sqlite_setup);
     sq_conn *c = calloc(1, sizeof *c);
     if (!c) {
         err_set(e, 500, "db_error", "内存不足", "Out of memory");
