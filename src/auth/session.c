@@ -94,7 +94,7 @@ static int touch_due(const char *last_seen)
  * a minute so a busy client does not turn every read into a write. A failed
  * touch (say, the database is busy) does not fail the request. Tells the
  * session cache what it wrote (a failed touch is tried again next time). */
-static void touch(db_conn *c, const char *hash, int64_t id, session_kind kind, const char *last_seen,
+static void touch(db_conn *c, const unsigned char *tag, int64_t id, session_kind kind, const char *last_seen,
                   unsigned idle_hours)
 {
     char now[ISO_TIME_LEN], expires[ISO_TIME_LEN];
@@ -118,7 +118,7 @@ static void touch(db_conn *c, const char *hash, int64_t id, session_kind kind, c
         db_bind_text(s, 1, now);
         db_bind_int64(s, 2, id);
     }
-    if (auth_exec(s, &ignore) == 0) session_cache_touched(hash, now, cookie ? expires : NULL);
+    if (auth_exec(s, &ignore) == 0) session_cache_touched(tag, now, cookie ? expires : NULL);
 }
 
 int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned idle_hours,
@@ -127,11 +127,12 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
     memset(out, 0, sizeof *out);
     if (!secret || !well_formed_secret(secret)) return unauthorized(e);
     char hash[TOKEN_HASH_SIZE], now[ISO_TIME_LEN], seen[ISO_TIME_LEN];
-    token_hash(secret, hash);
+    unsigned char tag[SESSION_TAG_BYTES];
+    session_cache_tag(secret, tag);
     iso_now(now);
     /* The epoch first, then the session it tags (session_cache.h). */
     int64_t epoch = session_epoch(c);
-    if (session_cache_get(hash, kind, epoch, now, a, out, seen)) {
+    if (session_cache_get(tag, kind, epoch, now, a, out, seen)) {
         if (!touch_due(seen)) return 0;
         /* A minute since the touch this thread knows of: the database
          * says whether another thread or process touched it since, so a
@@ -139,6 +140,7 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
          * thread. */
         memset(out, 0, sizeof *out);
     }
+    token_hash(secret, hash);
     db_stmt *s = db_prepare(c,
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
                             " s.expires_at, s.revoked_at, u.id, u.username, u.name,"
@@ -182,12 +184,12 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
         out->must_change_password = db_column_int64(s, 18) != 0;
         out->metadata_version = db_column_is_null(s, 19) ? -1 : db_column_int64(s, 19);
         out->acl_version = db_column_is_null(s, 20) ? -1 : db_column_int64(s, 20);
-        session_cache_put(hash, kind, epoch, expires, db_column_text(s, 3), out);
+        session_cache_put(tag, kind, epoch, expires, db_column_text(s, 3), out);
     }
     const char *last_seen = live ? auth_col_text(s, 3, a) : NULL;
     db_finalize(s);
     if (!live) return unauthorized(e);
-    touch(c, hash, out->session_id, kind, last_seen, idle_hours);
+    touch(c, tag, out->session_id, kind, last_seen, idle_hours);
     return 0;
 }
 

@@ -2,17 +2,19 @@
 #include "session_cache.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Direct-mapped by the hash's first two hex digits: a thread serves a few
+/* Direct-mapped by the tag's first byte: a thread serves a few
  * hundred people at most between changes; a collision only costs the
  * query this cache saves. About 60 KB a thread when full. */
 #define SLOTS 256
 
 typedef struct entry {
-    char hash[TOKEN_HASH_SIZE]; /* "" when free */
+    unsigned char tag[SESSION_TAG_BYTES];
+    int used;
     session_kind kind;
     int64_t epoch;
     int expires_set;
@@ -59,14 +61,31 @@ static cache *thread_cache(int make)
     return ca;
 }
 
-static int hex(char ch)
+static entry *slot(cache *ca, const unsigned char *tag)
 {
-    return ch >= 'a' ? ch - 'a' + 10 : ch - '0';
+    return &ca->slots[tag[0] & (SLOTS - 1)];
 }
 
-static entry *slot(cache *ca, const char *hash)
+static entry *find(cache *ca, const unsigned char *tag)
 {
-    return &ca->slots[(hex(hash[0]) << 4 | hex(hash[1])) & (SLOTS - 1)];
+    entry *en = slot(ca, tag);
+    return en->used && sodium_memcmp(en->tag, tag, SESSION_TAG_BYTES) == 0 ? en : NULL;
+}
+
+_Static_assert(SESSION_TAG_BYTES == crypto_shorthash_siphashx24_BYTES, "a SipHash-128 tag");
+static unsigned char tag_key[crypto_shorthash_siphashx24_KEYBYTES];
+static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
+
+static void tag_key_make(void)
+{
+    if (sodium_init() < 0) abort(); /* randombytes must work: the server cannot make sessions either */
+    randombytes_buf(tag_key, sizeof tag_key);
+}
+
+void session_cache_tag(const char *secret, unsigned char tag[SESSION_TAG_BYTES])
+{
+    pthread_once(&tag_once, tag_key_make);
+    crypto_shorthash_siphashx24(tag, (const unsigned char *)secret, strlen(secret), tag_key);
 }
 
 int64_t session_epoch(db_conn *c)
@@ -85,13 +104,13 @@ static char *copy(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-int session_cache_get(const char hash[TOKEN_HASH_SIZE], session_kind kind, int64_t epoch, const char *now,
+int session_cache_get(const unsigned char tag[SESSION_TAG_BYTES], session_kind kind, int64_t epoch, const char *now,
                       arena *a, auth_user *out, char last_seen[ISO_TIME_LEN])
 {
     cache *ca = thread_cache(0);
     if (!ca || epoch < 0) return 0;
-    entry *en = slot(ca, hash);
-    if (!en->hash[0] || en->epoch != epoch || en->kind != kind || !token_equal(en->hash, hash)) return 0;
+    entry *en = find(ca, tag);
+    if (!en || en->epoch != epoch || en->kind != kind) return 0;
     /* Past its end here: the database says whether another process slid it. */
     if (en->expires_set && strcmp(en->expires, now) <= 0) return 0;
     *out = en->u;
@@ -102,12 +121,12 @@ int session_cache_get(const char hash[TOKEN_HASH_SIZE], session_kind kind, int64
     return 1;
 }
 
-void session_cache_put(const char hash[TOKEN_HASH_SIZE], session_kind kind, int64_t epoch, const char *expires,
+void session_cache_put(const unsigned char tag[SESSION_TAG_BYTES], session_kind kind, int64_t epoch, const char *expires,
                        const char *last_seen, const auth_user *u)
 {
     cache *ca = epoch >= 0 ? thread_cache(1) : NULL;
     if (!ca) return;
-    entry *en = slot(ca, hash);
+    entry *en = slot(ca, tag);
     forget(en);
     en->u = *u;
     en->u.username = copy(u->username);
@@ -121,15 +140,15 @@ void session_cache_put(const char hash[TOKEN_HASH_SIZE], session_kind kind, int6
     en->expires_set = expires != NULL;
     if (expires) snprintf(en->expires, sizeof en->expires, "%s", expires);
     snprintf(en->last_seen, sizeof en->last_seen, "%s", last_seen ? last_seen : "");
-    memcpy(en->hash, hash, TOKEN_HASH_SIZE);
+    memcpy(en->tag, tag, SESSION_TAG_BYTES);
+    en->used = 1;
 }
 
-void session_cache_touched(const char hash[TOKEN_HASH_SIZE], const char *last_seen, const char *expires)
+void session_cache_touched(const unsigned char tag[SESSION_TAG_BYTES], const char *last_seen, const char *expires)
 {
     cache *ca = thread_cache(0);
-    if (!ca) return;
-    entry *en = slot(ca, hash);
-    if (!en->hash[0] || !token_equal(en->hash, hash)) return;
+    entry *en = ca ? find(ca, tag) : NULL;
+    if (!en) return;
     snprintf(en->last_seen, sizeof en->last_seen, "%s", last_seen);
     if (expires) {
         en->expires_set = 1;

@@ -4,7 +4,11 @@
  * detail read).
  *
  * Kept per thread (no lock; each thread has its own database connection
- * too), keyed by the SHA-256 of the secret, as the sessions table is.
+ * too), keyed by a tag of the secret: SipHash-128 under a random key the
+ * process draws at start. The SHA-256 the sessions table is keyed by costs
+ * some 4,800 instructions a request, and a hit does not need it; without
+ * the key nobody can make a secret whose tag is another's, and the tag
+ * never leaves the process.
  * Every entry carries the sign-in epoch it was read under: auth_epoch.n,
  * one row that triggers move whenever anything a resolved session depends
  * on changes, whoever writes it (migration 26, src/schema/migrations.c):
@@ -31,23 +35,28 @@
 #include "session.h"
 #include "token.h"
 
+#define SESSION_TAG_BYTES 16
+
+/* The tag of a secret (the cache's key). */
+void session_cache_tag(const char *secret, unsigned char tag[SESSION_TAG_BYTES]);
+
 /* The sign-in epoch now, or -1 when it cannot be read (a database older
  * than migration 26): then nothing is cached or used. */
 int64_t session_epoch(db_conn *c);
 
 /* 1 and *out (strings copied into a) and last_seen when this thread holds
- * hash's session of this kind, read under epoch and not expired at now;
+ * tag's session of this kind, read under epoch and not expired at now;
  * 0 otherwise. */
-int session_cache_get(const char hash[TOKEN_HASH_SIZE], session_kind kind, int64_t epoch, const char *now,
+int session_cache_get(const unsigned char tag[SESSION_TAG_BYTES], session_kind kind, int64_t epoch, const char *now,
                       arena *a, auth_user *out, char last_seen[ISO_TIME_LEN]);
 
 /* Keeps a live session as read under epoch (read before it). expires may
  * be NULL (no expiry). */
-void session_cache_put(const char hash[TOKEN_HASH_SIZE], session_kind kind, int64_t epoch, const char *expires,
+void session_cache_put(const unsigned char tag[SESSION_TAG_BYTES], session_kind kind, int64_t epoch, const char *expires,
                        const char *last_seen, const auth_user *u);
 
 /* The session was touched: its new last_seen_at and (when not NULL) expires_at. */
-void session_cache_touched(const char hash[TOKEN_HASH_SIZE], const char *last_seen, const char *expires);
+void session_cache_touched(const unsigned char tag[SESSION_TAG_BYTES], const char *last_seen, const char *expires);
 
 /* Forgets this thread's entries (tests). */
 void session_cache_clear(void);
