@@ -51,7 +51,10 @@ anchors="$anchor" anchor_cpus="$anchor_cpu"
 for r in $(seq 1 "$ROUNDS"); do
   before=$anchor
   declare -A got
-  for bin in "${bins[@]}"; do
+  order=("${bins[@]}")
+  # every other round in the other order: neither binary always follows the anchor
+  [ $((r % 2)) -eq 0 ] && order=($(printf '%s\n' "${bins[@]}" | tac))
+  for bin in "${order[@]}"; do
     KEHU=$bin
     kehu_start "$db" $PORT
     for _ in 1 2 3; do curl -s -H "$H" "$B/accounts/42" >/dev/null; done
