@@ -33,7 +33,6 @@
 #include "../util/arena.h"
 #include "../util/clock.h"
 #include "session.h"
-#include "token.h"
 
 #define SESSION_TAG_BYTES 16
 
