@@ -24,10 +24,12 @@ bench_anchor() {
     return
   fi
   gcc -O2 -o "$WORK/mhd_hello" "$ANCHOR_SRC/mhd_hello.c" -lmicrohttpd
-  "$WORK/mhd_hello" "${ANCHOR_PORT:-8099}" 2 2>/dev/null & local anchor=$!
+  # ANCHOR_PORT: another port when another run may hold 8099 at the same time
+  local port=${ANCHOR_PORT:-8099}
+  "$WORK/mhd_hello" "$port" 2 2>/dev/null & local anchor=$!
   sleep 0.5
-  wrkrun hello "http://127.0.0.1:${ANCHOR_PORT:-8099}/" "$CONNS" "$DUR"
-  [ -n "${ANCHOR_C1:-}" ] && wrkrun "hello c=1" "http://127.0.0.1:${ANCHOR_PORT:-8099}/" 1 "$DUR"
+  wrkrun hello "http://127.0.0.1:$port/" "$CONNS" "$DUR"
+  [ -n "${ANCHOR_C1:-}" ] && wrkrun "hello c=1" "http://127.0.0.1:$port/" 1 "$DUR"
   kill $anchor; wait $anchor 2>/dev/null || true
 }
 

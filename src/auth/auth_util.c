@@ -30,7 +30,10 @@ char *auth_clip(arena *a, const char *s, size_t max_chars)
 
 void auth_time_offset(long seconds, char out[ISO_TIME_LEN])
 {
-    iso_time(time(NULL) + seconds, out);
+    /* clock_now, as iso_now: the times compared with it (last_seen_at,
+     * login attempts) are written by iso_now, and a test's clock
+     * (KEHU_TEST_CLOCK) must move both */
+    iso_time(clock_now() + seconds, out);
 }
 
 int auth_db_fail(int rc, err *e)

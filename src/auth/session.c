@@ -9,6 +9,7 @@
 
 #include "auth_internal.h"
 #include "session.h"
+#include "session_cache.h"
 #include "token.h"
 
 #define DEFAULT_IDLE_HOURS 12
@@ -81,20 +82,29 @@ int session_create(db_conn *c, int64_t user_id, session_kind kind, const char *l
     return 0;
 }
 
+/* 1 when a session last seen then is to be touched now. */
+static int touch_due(const char *last_seen)
+{
+    char stale[ISO_TIME_LEN];
+    auth_time_offset(-TOUCH_INTERVAL_SECONDS, stale);
+    return !last_seen || strcmp(last_seen, stale) <= 0;
+}
+
 /* Slides the expiry of a cookie session and records activity, at most once
  * a minute so a busy client does not turn every read into a write. A failed
- * touch (say, the database is busy) does not fail the request. */
-static void touch(db_conn *c, int64_t id, session_kind kind, const char *last_seen,
+ * touch (say, the database is busy) does not fail the request. Tells the
+ * session cache what it wrote (a failed touch is tried again next time). */
+static void touch(db_conn *c, const unsigned char *tag, int64_t id, session_kind kind, const char *last_seen,
                   unsigned idle_hours)
 {
-    char now[ISO_TIME_LEN], stale[ISO_TIME_LEN], expires[ISO_TIME_LEN];
-    auth_time_offset(-TOUCH_INTERVAL_SECONDS, stale);
-    if (last_seen && strcmp(last_seen, stale) > 0) return;
+    char now[ISO_TIME_LEN], expires[ISO_TIME_LEN];
+    if (!touch_due(last_seen)) return;
     iso_now(now);
     err ignore;
     err_clear(&ignore);
     db_stmt *s;
-    if (kind == SESSION_COOKIE_KIND) {
+    int cookie = kind == SESSION_COOKIE_KIND;
+    if (cookie) {
         auth_time_offset((long)(idle_hours ? idle_hours : DEFAULT_IDLE_HOURS) * 3600, expires);
         s = db_prepare(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
                        &ignore);
@@ -108,7 +118,7 @@ static void touch(db_conn *c, int64_t id, session_kind kind, const char *last_se
         db_bind_text(s, 1, now);
         db_bind_int64(s, 2, id);
     }
-    (void)auth_exec(s, &ignore);
+    if (auth_exec(s, &ignore) == 0) session_cache_touched(tag, now, cookie ? expires : NULL);
 }
 
 int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned idle_hours,
@@ -116,9 +126,21 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
 {
     memset(out, 0, sizeof *out);
     if (!secret || !well_formed_secret(secret)) return unauthorized(e);
-    char hash[TOKEN_HASH_SIZE], now[ISO_TIME_LEN];
-    token_hash(secret, hash);
+    char hash[TOKEN_HASH_SIZE], now[ISO_TIME_LEN], seen[ISO_TIME_LEN];
+    unsigned char tag[SESSION_TAG_BYTES];
+    session_cache_tag(secret, tag);
     iso_now(now);
+    /* The epoch first, then the session it tags (session_cache.h). */
+    int64_t epoch = session_epoch(c);
+    if (session_cache_get(tag, kind, epoch, now, a, out, seen)) {
+        if (!touch_due(seen)) return 0;
+        /* A minute since the touch this thread knows of: the database
+         * says whether another thread or process touched it since, so a
+         * session is still written at most once a minute, not once per
+         * thread. */
+        memset(out, 0, sizeof *out);
+    }
+    token_hash(secret, hash);
     db_stmt *s = db_prepare(c,
                             "SELECT s.id, s.token_hash, s.csrf_token, s.last_seen_at,"
                             " s.expires_at, s.revoked_at, u.id, u.username, u.name,"
@@ -126,7 +148,8 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
                             " u.company_id, u.platform_admin, c.status, u.is_teacher, u.must_change_password,"
                             /* the configuration's versions, so another process's change to
                              * metadata or access rules is seen by this very request,
-                             * without a query of its own (auth_user.config_version) */
+                             * without a query of its own (auth_user.config_version);
+                             * their changes move the epoch, so a kept session keeps them */
                             " (SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'metadata_version'),"
                             " (SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'acl_version')"
                             " FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -161,11 +184,12 @@ int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned 
         out->must_change_password = db_column_int64(s, 18) != 0;
         out->metadata_version = db_column_is_null(s, 19) ? -1 : db_column_int64(s, 19);
         out->acl_version = db_column_is_null(s, 20) ? -1 : db_column_int64(s, 20);
+        session_cache_put(tag, kind, epoch, expires, db_column_text(s, 3), out);
     }
     const char *last_seen = live ? auth_col_text(s, 3, a) : NULL;
     db_finalize(s);
     if (!live) return unauthorized(e);
-    touch(c, out->session_id, kind, last_seen, idle_hours);
+    touch(c, tag, out->session_id, kind, last_seen, idle_hours);
     return 0;
 }
 

@@ -45,7 +45,9 @@ typedef enum session_kind { SESSION_COOKIE_KIND = 1, SESSION_TOKEN_KIND = 2, SES
  * Returns 0 and fills *out (strings in a), or -1 with e = 401 unauthorized
  * when unknown, expired, revoked or the user is inactive. Touches
  * last_seen_at at most once a minute (sliding expiry without a write per
- * request). */
+ * request). A session this thread resolved before is answered from
+ * session_cache.h while the sign-in epoch says nothing it depends on
+ * changed: one read of one row instead of the join. */
 int session_resolve(db_conn *c, session_kind kind, const char *secret, unsigned idle_hours,
                     arena *a, auth_user *out, err *e);
 

@@ -459,22 +459,28 @@ static int sq_configure(sq_conn *c)
     return rc;
 }
 
-/* Statement journals in memory up to 4 MiB (SQLite's default: 64 KiB).
- * Inside a transaction every statement keeps the pages it changes so it
- * can be undone alone, and FTS5's flush of the search words writes its
- * segment and merges through nested statements: past 64 KiB SQLite moved
- * that journal into a temporary file, made and unlinked on every create
- * (8 system calls, under the write lock). A setting of the library, so
- * only before its first use. */
-static void configure_library(void)
+/* Before SQLite's first use, settings of the library:
+ * - no memory statistics. Kept, they take a global mutex around every
+ *   allocation and free of every connection (this SQLite is built without
+ *   lookaside, so a row's text columns each cost one: 22 of them a detail
+ *   read), and Kehu never asks for them;
+ * - statement journals in memory up to 4 MiB (SQLite's default: 64 KiB).
+ *   Inside a transaction every statement keeps the pages it changes so it
+ *   can be undone alone, and FTS5's flush of the search words writes its
+ *   segment and merges through nested statements: past 64 KiB SQLite moved
+ *   that journal into a temporary file, made and unlinked on every create
+ *   (8 system calls, under the write lock). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
 {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
 db_conn *db_sqlite_open(const char *path, err *e)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, configure_library);
+    pthread_once(&sqlite_once, sqlite_setup);
     sq_conn *c = calloc(1, sizeof *c);
     if (!c) {
         err_set(e, 500, "db_error", "内存不足", "Out of memory");

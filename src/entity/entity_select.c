@@ -177,13 +177,20 @@ int select_plan_column(const select_plan *p, const char *field)
 
 void select_row_json(const select_plan *p, db_stmt *s, strbuf *out)
 {
+    /* room for a typical row at once, not doubled from 64 bytes (five
+     * reallocs of a detail read's body) */
+    sb_reserve(out, 32 * (size_t)p->nfields + 64);
     sb_putc(out, '{');
     int col = 0;
     for (int i = 0; i < p->nfields; i++) {
         const field_def *f = p->fields[i];
         if (i) sb_putc(out, ',');
-        sb_json_string(out, f->name);
-        sb_putc(out, ':');
+        if (f->json_key) {
+            sb_append(out, f->json_key);
+        } else {
+            sb_json_string(out, f->name);
+            sb_putc(out, ':');
+        }
         if (p->text_lang && f->type != FT_LINK && f->type != FT_USER && f->type != FT_ID &&
             !db_column_is_null(s, col)) {
             strbuf text = STRBUF_INIT;
@@ -194,9 +201,13 @@ void select_row_json(const select_plan *p, db_stmt *s, strbuf *out)
             value_to_json(f, s, col++, out);
         }
         if (f->type == FT_LINK || f->type == FT_USER) {
-            sb_putc(out, ',');
-            sb_json_string(out, f->companion);
-            sb_putc(out, ':');
+            if (f->json_companion_key) {
+                sb_append(out, f->json_companion_key);
+            } else {
+                sb_putc(out, ',');
+                sb_json_string(out, f->companion);
+                sb_putc(out, ':');
+            }
             sb_json_string(out, db_column_text(s, col++));
         }
     }

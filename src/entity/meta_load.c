@@ -470,6 +470,23 @@ static int parse_ledger(arena *a, json_t *je, entity_def *ent, err *e)
 
 #define MAX_FIELDS_PER_ENTITY 256
 
+/* field_def.json_key and json_companion_key. */
+static void json_keys(arena *a, field_def *f)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_json_string(&sb, f->name);
+    sb_putc(&sb, ':');
+    f->json_key = arena_strdup(a, sb_str(&sb));
+    if (f->companion) {
+        sb_clear(&sb);
+        sb_putc(&sb, ',');
+        sb_json_string(&sb, f->companion);
+        sb_putc(&sb, ':');
+        f->json_companion_key = arena_strdup(a, sb_str(&sb));
+    }
+    sb_free(&sb);
+}
+
 static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int seed, int64_t company, err *e)
 {
     ent->name = jstr(a, je, "name");
@@ -505,6 +522,7 @@ static int build_entity(db_conn *c, arena *a, json_t *je, entity_def *ent, int s
         if ((fields[k].type == FT_PICKLIST || fields[k].type == FT_MULTIPICKLIST) &&
             load_options(c, a, ent->name, &fields[k], company, e) != 0)
             return -1;
+    for (int k = 0; k < n; k++) json_keys(a, &fields[k]);
     ent->fields = fields;
     ent->nfields = n;
     /* Chinese users expect names in pinyin order (拼音排序). */

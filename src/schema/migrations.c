@@ -254,7 +254,70 @@ static const struct {
      "CREATE TABLE owner_counts (tbl TEXT NOT NULL, company_id BIGINT NOT NULL, owner_id BIGINT NOT NULL,"
      " n BIGINT NOT NULL, PRIMARY KEY (tbl, company_id, owner_id));"
      "CREATE TABLE owner_count_tables (tbl TEXT PRIMARY KEY);"},
+    /* The sign-in epoch (src/auth/session_cache.h): one number, moved by
+     * triggers whenever anything a resolved session depends on changes (a
+     * session revoked, deleted or cut short; any change of a user or a
+     * company; the metadata or access rules version), so each server
+     * thread may keep the sessions it resolved and check them with one
+     * read of this row instead of the join. Triggers, not the code paths:
+     * every writer is caught, the command line and other processes too.
+     * The users and companies triggers name no column, so a custom field
+     * of users can still be dropped (SQLite refuses to drop a column a
+     * trigger names). A touch (last_seen_at, expires_at moved later) does
+     * not move it. PostgreSQL: the triggers are deferred to the commit,
+     * so the row is locked last and only for the commit's instant; taken
+     * earlier, it would be held across the rest of the transaction, and
+     * two transactions writing users or sessions could deadlock on it. */
+    {26, "sign-in epoch",
+     "CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY, n BIGINT NOT NULL);"
+     "INSERT INTO auth_epoch (id, n) VALUES (1, 1);"
+     "CREATE TRIGGER sessions_auth_epoch AFTER UPDATE OF revoked_at, user_id, kind, token_hash, csrf_token ON sessions"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER sessions_auth_epoch_cut AFTER UPDATE OF expires_at ON sessions"
+     " WHEN new.expires_at IS NOT NULL AND (old.expires_at IS NULL OR new.expires_at < old.expires_at)"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER sessions_auth_epoch_delete AFTER DELETE ON sessions"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER users_auth_epoch AFTER UPDATE ON users BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER users_auth_epoch_delete AFTER DELETE ON users BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER companies_auth_epoch AFTER UPDATE ON companies BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER companies_auth_epoch_delete AFTER DELETE ON companies"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"
+     "CREATE TRIGGER settings_auth_epoch AFTER UPDATE ON settings WHEN new.key IN ('metadata_version', 'acl_version')"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;"},
 };
+
+/* PostgreSQL's own text of the migrations whose SQL differs by more than
+ * %ID% (triggers: plpgsql functions). */
+static const struct {
+    int version;
+    const char *sql;
+} PG_MIGRATIONS[] = {
+    {26,
+     "CREATE TABLE auth_epoch (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+     "INSERT INTO auth_epoch (id, n) VALUES (1, 1);"
+     "CREATE FUNCTION kehu_auth_epoch() RETURNS trigger LANGUAGE plpgsql AS $f$"
+     " BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; RETURN NULL; END $f$;"
+     "CREATE CONSTRAINT TRIGGER sessions_auth_epoch AFTER UPDATE OF revoked_at, user_id, kind, token_hash, csrf_token"
+     " OR DELETE ON sessions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION kehu_auth_epoch();"
+     "CREATE CONSTRAINT TRIGGER sessions_auth_epoch_cut AFTER UPDATE OF expires_at ON sessions"
+     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+     " WHEN (NEW.expires_at IS NOT NULL AND (OLD.expires_at IS NULL OR NEW.expires_at < OLD.expires_at))"
+     " EXECUTE FUNCTION kehu_auth_epoch();"
+     "CREATE CONSTRAINT TRIGGER users_auth_epoch AFTER UPDATE OR DELETE ON users"
+     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION kehu_auth_epoch();"
+     "CREATE CONSTRAINT TRIGGER companies_auth_epoch AFTER UPDATE OR DELETE ON companies"
+     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION kehu_auth_epoch();"
+     "CREATE CONSTRAINT TRIGGER settings_auth_epoch AFTER UPDATE ON settings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+     " WHEN (NEW.key IN ('metadata_version', 'acl_version')) EXECUTE FUNCTION kehu_auth_epoch();"},
+};
+
+static const char *pg_text(int version, const char *sql)
+{
+    for (size_t i = 0; i < sizeof PG_MIGRATIONS / sizeof PG_MIGRATIONS[0]; i++)
+        if (PG_MIGRATIONS[i].version == version) return PG_MIGRATIONS[i].sql;
+    return sql;
+}
 
 const char *schema_id_column(db_dialect d)
 {
@@ -286,7 +349,7 @@ int schema_migrate_system(db_conn *c, err *e)
     char *texts[N * 2];
     for (int i = 0; i < N; i++) {
         texts[2 * i] = for_dialect(MIGRATIONS[i].sql, DB_SQLITE);
-        texts[2 * i + 1] = for_dialect(MIGRATIONS[i].sql, DB_POSTGRES);
+        texts[2 * i + 1] = for_dialect(pg_text(MIGRATIONS[i].version, MIGRATIONS[i].sql), DB_POSTGRES);
         list[i] = (db_migration){MIGRATIONS[i].version, MIGRATIONS[i].name, texts[2 * i],
                                  texts[2 * i + 1]};
     }

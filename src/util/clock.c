@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Tests only: KEHU_TEST_CLOCK names a file holding the time the process
  * reads as now ("YYYY-MM-DDTHH:MM:SSZ"); a missing, empty or unreadable
@@ -34,11 +35,28 @@ time_t clock_now(void)
     return time(NULL);
 }
 
+/* gmtime_r and strftime cost some 1,400 instructions, and a request asks
+ * for the same few seconds again and again (now, and now less a minute for
+ * the session's touch): each thread keeps the last two it formatted. */
+static _Thread_local struct {
+    time_t t;
+    char text[ISO_TIME_LEN];
+} formatted[2];
+static _Thread_local unsigned formatted_next;
+
 void iso_time(time_t t, char out[ISO_TIME_LEN])
 {
+    for (int i = 0; i < 2; i++)
+        if (formatted[i].text[0] && formatted[i].t == t) {
+            memcpy(out, formatted[i].text, ISO_TIME_LEN);
+            return;
+        }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    unsigned k = formatted_next++ & 1;
+    formatted[k].t = t;
+    memcpy(formatted[k].text, out, ISO_TIME_LEN);
 }
 
 void china_today(char out[DAY_LEN])

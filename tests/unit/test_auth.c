@@ -622,6 +622,81 @@ static void test_password_change_revokes_sessions(void **state)
     assert_int_equal(e.status, 404);
 }
 
+/* The sessions each thread keeps (session_cache.h): a second resolve is
+ * answered from the entry, and whatever the entry depends on moves the
+ * sign-in epoch, whoever writes it; a touch does not. */
+static int64_t epoch_now(db_conn *c)
+{
+    return count(c, "SELECT n FROM auth_epoch WHERE id = 1", NULL);
+}
+
+static void test_session_cache_epoch(void **state)
+{
+    db_conn *c = conn(state);
+    int64_t uid = make_user(c, "kate");
+    int64_t sid = 0;
+    char *secret = new_session(state, uid, SESSION_COOKIE_KIND, &sid, NULL);
+    auth_user u;
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+    int64_t e0 = epoch_now(c);
+    assert_true(e0 > 0);
+    /* kept: the same answer, the strings the request's own */
+    auth_user again;
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &again), 0);
+    assert_int_equal(again.id, uid);
+    assert_int_equal(again.session_id, sid);
+    assert_string_equal(again.username, "kate");
+    assert_ptr_not_equal(again.username, u.username);
+    assert_int_equal(resolve(state, SESSION_TOKEN_KIND, secret, &again), 401); /* the kind is part of the key */
+
+    /* A touch (last_seen_at and the end moved later, as touch() writes
+     * them) leaves the epoch: kept sessions stay kept. */
+    char hash[TOKEN_HASH_SIZE], ago[ISO_TIME_LEN], now[ISO_TIME_LEN], later[ISO_TIME_LEN];
+    token_hash(secret, hash);
+    iso_time(time(NULL) - 120, ago);
+    iso_time(time(NULL), now);
+    iso_time(time(NULL) + 13 * 3600, later);
+    const char *p1[] = {now, later, hash};
+    sql(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?", 3, p1);
+    int64_t e1 = epoch_now(c);
+    assert_int_equal(e1, e0);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+
+    /* Each of these moves it, and the kept session follows at once. */
+    char uid_text[24];
+    snprintf(uid_text, sizeof uid_text, "%lld", (long long)uid);
+    const char *pu[] = {uid_text};
+    sql(c, "UPDATE users SET status = 'inactive' WHERE id = CAST(? AS BIGINT)", 1, pu);
+    assert_true(epoch_now(c) > e1);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 401);
+    sql(c, "UPDATE users SET status = 'active' WHERE id = CAST(? AS BIGINT)", 1, pu);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+    sql(c, "UPDATE users SET role_id = 77 WHERE id = CAST(? AS BIGINT)", 1, pu);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+    assert_int_equal(u.role_id, 77);
+    int64_t e2 = epoch_now(c);
+    sql(c, "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'acl_version'", 0, NULL);
+    assert_true(epoch_now(c) > e2);
+    int64_t acl = u.acl_version;
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+    assert_int_equal(u.acl_version, acl + 1);
+    sql(c, "UPDATE companies SET status = 'suspended' WHERE id = 1", 0, NULL);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 401);
+    sql(c, "UPDATE companies SET status = 'active' WHERE id = 1", 0, NULL);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 0);
+    /* cut short, then gone */
+    const char *p2[] = {ago, hash};
+    sql(c, "UPDATE sessions SET expires_at = ? WHERE token_hash = ?", 2, p2);
+    assert_int_equal(resolve(state, SESSION_COOKIE_KIND, secret, &u), 401);
+    char *other = new_session(state, uid, SESSION_TOKEN_KIND, NULL, NULL);
+    assert_int_equal(resolve(state, SESSION_TOKEN_KIND, other, &u), 0);
+    char ohash[TOKEN_HASH_SIZE];
+    token_hash(other, ohash);
+    const char *p3[] = {ohash};
+    sql(c, "DELETE FROM sessions WHERE token_hash = ?", 1, p3);
+    assert_int_equal(resolve(state, SESSION_TOKEN_KIND, other, &u), 401);
+}
+
 static void test_old_password_guesses_are_throttled(void **state)
 {
     db_conn *c = conn(state);
@@ -816,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_rehash_on_login),
         cmocka_unit_test(test_session_resolve_expiry_revoke),
         cmocka_unit_test(test_password_change_revokes_sessions),
+        cmocka_unit_test(test_session_cache_epoch),
         cmocka_unit_test(test_old_password_guesses_are_throttled),
         cmocka_unit_test(test_api_tokens),
     };
