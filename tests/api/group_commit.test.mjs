@@ -6,6 +6,19 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { Server, BACKEND } from './harness.mjs';
 
+// After a kill -9: a new server on the same files finds every acknowledged
+// create as it was answered; the caller stops it.
+async function restartFinding(srv, acked) {
+  const again = await new Server().start({ db: srv.db, dir: srv.dir });
+  const client = await again.client();
+  for (const { id, name } of acked) {
+    const back = await client.get(`/api/v1/accounts/${id}`);
+    assert.equal(back.status, 200, `acknowledged ${id} lost`);
+    assert.equal(back.json.name, name);
+  }
+  return { again, client };
+}
+
 test('acknowledged creates from 16 concurrent writers survive kill -9 under load', async () => {
   const srv = await new Server().start();
   const admin = await srv.client();
@@ -25,13 +38,7 @@ test('acknowledged creates from 16 concurrent writers survive kill -9 under load
   await srv.stop('SIGKILL');
   stop = true;
   await Promise.all(writers);
-  const again = await new Server().start({ db: srv.db, dir: srv.dir });
-  const a2 = await again.client();
-  for (const { id, name } of acked) {
-    const back = await a2.get(`/api/v1/accounts/${id}`);
-    assert.equal(back.status, 200, `acknowledged ${id} lost`);
-    assert.equal(back.json.name, name);
-  }
+  const { again, client: a2 } = await restartFinding(srv, acked);
   const total = (await a2.get(`/api/v1/accounts?q=${encodeURIComponent('并发断电测试')}&limit=1`)).json.total;
   assert.ok(total >= acked.length, `acknowledged ${acked.length}, found ${total}`);
   await again.stop();
@@ -105,13 +112,7 @@ onSqlite('the WAL is checkpointed and starts over under write load; kill -9 afte
   assert.ok(frames < 2000, `the WAL grew to ${Math.round(frames)} frames`);
   assert.ok(statSync(srv.db).size > dbSize0, 'nothing was copied into the database');
   await srv.stop('SIGKILL');
-  const again = await new Server().start({ db: srv.db, dir: srv.dir });
-  const a2 = await again.client();
-  for (const { id, name } of acked) {
-    const back = await a2.get(`/api/v1/accounts/${id}`);
-    assert.equal(back.status, 200, `acknowledged ${id} lost`);
-    assert.equal(back.json.name, name);
-  }
+  const { again } = await restartFinding(srv, acked);
   await again.stop();
   again.cleanup();
 });
