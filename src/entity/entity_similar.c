@@ -254,7 +254,10 @@ int entity_unique_holder(entity_ctx *c, const entity_def *ent, const field_def *
     query_bind_int(&q, self_id);
     query_sql(&q, " AND ");
     acl_company_predicate(c->user, "t", &q);
-    query_sql(&q, " ORDER BY t.id LIMIT 1");
+    /* any row holding the value will do; a sort by id could lure the
+     * planner off the value's index onto the table's (checked on every
+     * create and edit of a unique field) */
+    query_sql(&q, " LIMIT 1");
     db_stmt *s = query_prepare(c->db, &q, e);
     if (!s) return -1;
     int step = db_step(s);

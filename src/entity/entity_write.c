@@ -318,21 +318,12 @@ static int check_unique(entity_ctx *c, const entity_def *ent, const change_set *
     for (int i = 0; i < ent->nfields; i++) {
         const field_def *f = &ent->fields[i];
         if (!f->unique || !cs->present[i] || cs->vals[i].kind == SV_NULL) continue;
-        query q;
-        query_init(&q, c->a);
-        /* unique within the company: other companies' names are not taken */
-        query_sqlf(&q, "SELECT COUNT(*) FROM %s t WHERE t.deleted_at IS NULL AND t.%s = ", ent->table, meta_column(f));
-        query_bind_value(&q, cs->vals[i]);
-        query_sql(&q, " AND t.id <> ");
-        query_bind_int(&q, self_id);
-        query_sql(&q, " AND ");
-        acl_company_predicate(c->user, "t", &q);
-        int dup = query_exists(c, &q, e);
-        if (dup < 0) return -1;
-        if (dup) {
-            /* issue 15: say who holds it (负责人 or 公海), so the user can ask or claim */
-            unique_holder h;
-            if (entity_unique_holder(c, ent, f, cs->vals[i], self_id, &h, e)) return -1;
+        /* unique within the company (other companies' names are not
+         * taken); the one query also says who holds the value (负责人 or
+         * 公海), so the user can ask for the record or claim it */
+        unique_holder h;
+        if (entity_unique_holder(c, ent, f, cs->vals[i], self_id, &h, e)) return -1;
+        if (h.found) {
             err_add_field(e, f->name, "duplicate");
             if (h.pool)
                 return err_setf(e, 409, "duplicate", "「%s」已存在相同的值，该记录在公海中，可以领取%.0s",
