@@ -1040,6 +1040,28 @@ static void test_sqlite_settings(void **state)
     db_close(c);
 }
 
+/* A schema upgrade drops a large index inside its transaction: with
+ * statement journals kept in memory past 128 KiB, SQLite 3.40 refused that
+ * DROP with "database or disk is full" (db_sqlite.c's sqlite_setup). */
+static void test_sqlite_drops_a_large_index_in_a_transaction(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *c = open_conn(f);
+    exec_ok(c, "CREATE TABLE t_big(id INTEGER PRIMARY KEY, a TEXT, b INTEGER)");
+    exec_ok(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000) "
+               "INSERT INTO t_big SELECT x, hex(randomblob(20)), x % 10 FROM n");
+    exec_ok(c, "CREATE INDEX t_big_a ON t_big(a, id, b)");
+    err e;
+    err_clear(&e);
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "UPDATE t_big SET b = b + 1 WHERE id = 5");
+    exec_ok(c, "DROP INDEX t_big_a");
+    assert_int_equal(db_commit(c, &e), 0);
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 't_big_a'"), 0);
+    drop_table(c, "t_big");
+    db_close(c);
+}
+
 static void test_pg_types_and_session(void **state)
 {
     fixture *f = fix_of(state);
@@ -1106,7 +1128,10 @@ int main(void)
         cmocka_unit_test(test_survives_reopen),
         cmocka_unit_test(test_read_snapshot),
     };
-    const struct CMUnitTest sqlite_only[] = {cmocka_unit_test(test_sqlite_settings)};
+    const struct CMUnitTest sqlite_only[] = {
+        cmocka_unit_test(test_sqlite_settings),
+        cmocka_unit_test(test_sqlite_drops_a_large_index_in_a_transaction),
+    };
     const struct CMUnitTest pg_only[] = {
         cmocka_unit_test(test_pg_types_and_session),
         cmocka_unit_test(test_pg_busy_mapping),
