@@ -53,9 +53,9 @@ static void page_uses(const char *plan_text, const char *index)
 
 static void default_list_reads_the_pinyin_index(void **state)
 {
-    page_uses(plan(&ADMIN, "accounts", (list_params){0}), "accounts_c_pinyin");
-    page_uses(plan(&ADMIN, "accounts", (list_params){.initial = 'n'}), "accounts_c_pinyin");
-    page_uses(plan(&ADMIN, "accounts", (list_params){.sort = "-name"}), "accounts_c_pinyin");
+    page_uses(plan(&ADMIN, "accounts", (list_params){0}), "accounts_c_sort_pinyin");
+    page_uses(plan(&ADMIN, "accounts", (list_params){.initial = 'n'}), "accounts_c_sort_pinyin");
+    page_uses(plan(&ADMIN, "accounts", (list_params){.sort = "-name"}), "accounts_c_sort_pinyin");
 }
 
 static void owners_list_reads_the_owner_index(void **state)
@@ -71,7 +71,27 @@ static void filtered_lists_read_the_field_index_in_name_order(void **state)
     /* A customer has few contacts: sorting them is cheap, the index lookup is what matters. */
     assert_non_null(strstr(plan(&ADMIN, "contacts", (list_params){.link_field = "account_id", .link_id = 7}),
                            "contacts_c_account_id"));
-    page_uses(plan(&ADMIN, "accounts", (list_params){.sort = "-updated_at"}), "accounts_c_updated");
+    page_uses(plan(&ADMIN, "accounts", (list_params){.sort = "-updated_at"}), "accounts_c_sort_updated");
+}
+
+/* The indexes a list walks in order end with the owner, so a manager's
+ * walk (a common word, a broad filter) skips other owners' rows on the
+ * index entry without reading the row: ten times fewer rows read for one
+ * who sees a tenth (bench/RESULTS.md). */
+static void walked_orders_carry_the_owner(void **state)
+{
+    const char *indexes[] = {"accounts_c_sort_pinyin", "accounts_c_sort_updated"};
+    for (size_t i = 0; i < sizeof indexes / sizeof *indexes; i++) {
+        char sql[128], last[64] = "";
+        snprintf(sql, sizeof sql, "SELECT name FROM pragma_index_info('%s') ORDER BY seqno", indexes[i]);
+        err e;
+        err_clear(&e);
+        db_stmt *s = db_prepare(DB, sql, &e);
+        assert_non_null(s);
+        while (db_step(s) == DB_ROW) snprintf(last, sizeof last, "%s", db_column_text(s, 0));
+        db_finalize(s);
+        if (strcmp(last, "owner_id") != 0) fail_msg("%s ends with %s", indexes[i], last);
+    }
 }
 
 static void counts_use_an_index(void **state)
@@ -164,6 +184,7 @@ int main(void)
         cmocka_unit_test(default_list_reads_the_pinyin_index),
         cmocka_unit_test(owners_list_reads_the_owner_index),
         cmocka_unit_test(filtered_lists_read_the_field_index_in_name_order),
+        cmocka_unit_test(walked_orders_carry_the_owner),
         cmocka_unit_test(counts_use_an_index),
         cmocka_unit_test(search_looks_up_its_matches),
         cmocka_unit_test(lookups_across_companies_use_their_indexes),
