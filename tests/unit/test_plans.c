@@ -51,6 +51,25 @@ static void page_uses(const char *plan_text, const char *index)
     if (!strstr(line, index) || strstr(line, "TEMP B-TREE")) fail_msg("plan: %s (wanted %s)", plan_text, index);
 }
 
+/* An index made again on a table with statistics (an upgrade that
+ * renames one) gets its own figures at once: without them the planner
+ * weighed it with made-up ones and chose full scans at a million rows.
+ * Runs first, so the plans below are checked with the remade index. */
+static void a_remade_index_gets_statistics(void **state)
+{
+    err e;
+    err_clear(&e);
+    assert_int_equal(db_exec(DB, "DROP INDEX accounts_c_sort_pinyin", &e), 0);
+    int64_t n = -1;
+    assert_int_equal(db_query_int64(DB, "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = 'accounts_c_sort_pinyin'", &n,
+                                    &e, 0, NULL), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(schema_prepare(DB, &e), 0);
+    assert_int_equal(db_query_int64(DB, "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = 'accounts_c_sort_pinyin'", &n,
+                                    &e, 0, NULL), 0);
+    assert_int_equal(n, 1);
+}
+
 static void default_list_reads_the_pinyin_index(void **state)
 {
     page_uses(plan(&ADMIN, "accounts", (list_params){0}), "accounts_c_sort_pinyin");
@@ -181,6 +200,7 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_remade_index_gets_statistics),
         cmocka_unit_test(default_list_reads_the_pinyin_index),
         cmocka_unit_test(owners_list_reads_the_owner_index),
         cmocka_unit_test(filtered_lists_read_the_field_index_in_name_order),
