@@ -93,6 +93,12 @@ typedef struct db_durable_ticket {
     uint64_t n;
 } db_durable_ticket;
 void db_durable_defer(int on);
+/* While on for the calling thread (a request that writes, with its
+ * commits deferred), its SQLite statements run on one handle of the file
+ * shared by such requests, each statement or transaction in the writers'
+ * turn (db_sqlite.c): the handle's cache and mapping then outlive the
+ * commits. No effect on PostgreSQL. */
+void db_prefer_writer(int on);
 int db_durable_pending(db_durable_ticket *t);
 int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg);
 

@@ -16,14 +16,26 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { SQ_CACHE_MAX = 64, SQ_BUSY_MS = 5000 };
 
+/* Finalized statements of one SQLite handle, waiting for reuse, and how
+ * many of that handle's statements are out (prepared, not yet finalized). */
+typedef struct sq_cache {
+    struct sq_stmt *idle[SQ_CACHE_MAX];
+    int nidle;
+    uint64_t tick; /* LRU clock */
+    int live;
+} sq_cache;
+
 typedef struct sq_stmt {
     db_stmt base;
     sqlite3_stmt *st;
+    sqlite3 *db;    /* the handle it was prepared on */
+    sq_cache *home; /* that handle's cache */
     char *sql; /* the cache key */
     uint64_t hash;
     uint64_t last_used;
@@ -32,12 +44,16 @@ typedef struct sq_stmt {
     int plain_read; /* a SELECT (or WITH) that writes nothing: may share a read snapshot */
 } sq_stmt;
 
+struct sq_writer;
+
 typedef struct sq_conn {
     db_conn base;
-    sqlite3 *db;
-    sq_stmt *idle[SQ_CACHE_MAX]; /* finalized statements waiting for reuse */
-    int nidle;
-    uint64_t tick; /* LRU clock */
+    sqlite3 *db;     /* the handle statements run on now: own, or the writer's */
+    sq_cache *cache; /* and its statements */
+    sqlite3 *own;    /* this connection's own handle */
+    sq_cache own_cache;
+    struct sq_writer *writer; /* while this connection runs on it, holding the turn */
+    char *path;               /* the file, for its writer; NULL when none */
     /* db_read_snapshot: while `snapshot` is on, plain reads outside a
      * transaction run inside one read transaction of ours (`reading`),
      * begun by the first of them and ended before anything else runs. */
@@ -108,7 +124,7 @@ static void stmt_destroy(sq_stmt *s)
     free(s);
 }
 
-static sq_stmt *cache_take(sq_conn *c, const char *sql, uint64_t hash)
+static sq_stmt *cache_take(sq_cache *c, const char *sql, uint64_t hash)
 {
     for (int i = 0; i < c->nidle; i++) {
         sq_stmt *s = c->idle[i];
@@ -120,7 +136,14 @@ static sq_stmt *cache_take(sq_conn *c, const char *sql, uint64_t hash)
     return NULL;
 }
 
-static void cache_put(sq_conn *c, sq_stmt *s)
+static void cache_clear(sq_cache *c)
+{
+    for (int i = 0; i < c->nidle; i++)
+        stmt_destroy(c->idle[i]);
+    c->nidle = 0;
+}
+
+static void cache_put(sq_cache *c, sq_stmt *s)
 {
     if (c->nidle == SQ_CACHE_MAX) {
         int lru = 0;
@@ -141,12 +164,20 @@ static int starts_with_word(const char *sql, const char *word)
     return sqlite3_strnicmp(sql, word, (int)n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_';
 }
 
+static void writer_take(sq_conn *c);
+static void end_turn(sq_conn *c);
+
 static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
 {
     sq_conn *c = conn_of(dc);
+    writer_take(c);
     uint64_t hash = sql_hash(sql);
-    sq_stmt *s = cache_take(c, sql, hash);
-    if (s) return &s->base;
+    sq_stmt *s = cache_take(c->cache, sql, hash);
+    if (s) {
+        s->base.conn = dc; /* a writer's statements serve every connection in turn */
+        c->cache->live++;
+        return &s->base;
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK || !st) {
@@ -156,6 +187,7 @@ static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
             sq_error(c, rc);
         sqlite3_finalize(st);
         db_fail(dc, DB_ERROR, e, "SQL 准备失败", "Could not prepare SQL");
+        end_turn(c); /* taken for this statement alone */
         return NULL;
     }
     s = calloc(1, sizeof *s);
@@ -163,11 +195,15 @@ static db_stmt *sq_prepare(db_conn *dc, const char *sql, err *e)
         free(s);
         sqlite3_finalize(st);
         err_set(e, 500, "db_error", "内存不足", "Out of memory");
+        end_turn(c);
         return NULL;
     }
     s->base.conn = dc;
     s->st = st;
+    s->db = c->db;
+    s->home = c->cache;
     s->hash = hash;
+    c->cache->live++;
     /* Transaction control and pragmas count as read-only to SQLite too:
      * only a query may join the snapshot. */
     s->plain_read = (starts_with_word(sql, "SELECT") || starts_with_word(sql, "WITH")) && sqlite3_stmt_readonly(st);
@@ -183,7 +219,12 @@ static void sq_finalize(db_stmt *ds)
     sqlite3_clear_bindings(s->st);
     s->stepped = 0;
     s->changes = 0;
-    cache_put(conn_of(ds->conn), s);
+    s->home->live--;
+    cache_put(s->home, s);
+    /* the writer's last statement out, its transaction over: the turn
+     * (and the writer) go to the next */
+    sq_conn *c = conn_of(ds->conn);
+    if (c->writer) end_turn(c);
 }
 
 /* ---- binding and stepping -------------------------------------------- */
@@ -220,8 +261,6 @@ static void sq_bind_textn(db_stmt *s, int i, const char *v, size_t n)
     sqlite3_bind_text64(for_binding(s), i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-static void end_turn(sq_conn *c);
-
 /* Ends our read transaction, so that what runs next sees the latest
  * commits or writes. Statements still reading go on: SQLite keeps their
  * snapshot until they are reset. */
@@ -233,17 +272,18 @@ static void end_read(sq_conn *c)
     sqlite3_reset(c->commit_st);
     /* a read transaction cannot fail to commit; if it ever did, the
      * caller's next db_begin must not find it open */
-    if (!sqlite3_get_autocommit(c->db)) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(c->own)) sqlite3_exec(c->own, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Before a plain read's first step with the snapshot on: begins our read
  * transaction unless one (ours or the caller's) is open. */
 static void begin_read(sq_conn *c)
 {
-    if (c->reading || !sqlite3_get_autocommit(c->db)) return;
+    /* not on the writer: it is held for single statements or a transaction */
+    if (c->reading || c->writer || !sqlite3_get_autocommit(c->own)) return;
     if (!c->begin_st &&
-        (sqlite3_prepare_v3(c->db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &c->begin_st, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v3(c->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &c->commit_st, NULL) != SQLITE_OK)) {
+        (sqlite3_prepare_v3(c->own, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &c->begin_st, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v3(c->own, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &c->commit_st, NULL) != SQLITE_OK)) {
         sqlite3_finalize(c->begin_st);
         c->begin_st = NULL;
         c->snapshot = 0; /* not worth failing a read for */
@@ -265,7 +305,7 @@ static int sq_step(db_stmt *ds)
     if (c->has_turn && rc != SQLITE_ROW) end_turn(c); /* a COMMIT or ROLLBACK run as a statement */
     if (rc == SQLITE_ROW) return DB_ROW;
     if (rc == SQLITE_DONE) {
-        s->changes = sqlite3_stmt_readonly(s->st) ? 0 : sqlite3_changes64(c->db);
+        s->changes = sqlite3_stmt_readonly(s->st) ? 0 : sqlite3_changes64(s->db);
         return DB_DONE;
     }
     int mapped = sq_error(c, rc);
@@ -338,6 +378,48 @@ static int64_t sq_changes(db_stmt *s)
 static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local int thread_has_turn;
 
+/* The writer: one more handle per database file, on which a request that
+ * writes (db_prefer_writer) runs all its statements, each taken with the
+ * turn. A handle finding at the start of a read that another handle has
+ * committed since its last one drops its page cache and its whole mmap of
+ * the file (the other core's TLB flushed, each page then faulted in again,
+ * those in the WAL read again): with a handle per thread, nearly every
+ * statement of a stream of creates began so, 715 µs of CPU a create on two
+ * threads against 447 µs on one (bench/RESULTS.md). The writer's own
+ * commits leave its cache and mapping in place. Reads of other requests
+ * stay on each thread's handle, in parallel. Only threads whose commits
+ * are deferred (sqlite_durable_defer: a commit never waits in the WAL hook
+ * holding the writer) use it. */
+#define MAX_WRITERS 8
+typedef struct sq_writer {
+    char path[4096];
+    sqlite3 *db; /* NULL when it could not be opened (not tried again) */
+    sq_cache cache;
+} sq_writer;
+static sq_writer writers[MAX_WRITERS]; /* under write_turn */
+static int nwriters;
+static _Thread_local int prefer_writer;
+
+static int sq_configure_handle(sqlite3 *db, sqlite_durable_owner *owner);
+
+/* The writer of c's file, opened on first use; NULL when there is none.
+ * Under the turn. */
+static sq_writer *writer_of(sq_conn *c)
+{
+    if (!c->path) return NULL;
+    for (int i = 0; i < nwriters; i++)
+        if (strcmp(writers[i].path, c->path) == 0) return writers[i].db ? &writers[i] : NULL;
+    if (nwriters == MAX_WRITERS || strlen(c->path) >= sizeof writers[0].path) return NULL;
+    sq_writer *w = &writers[nwriters++];
+    snprintf(w->path, sizeof w->path, "%s", c->path);
+    if (sqlite3_open_v2(c->path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sq_configure_handle(w->db, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(w->db);
+        w->db = NULL;
+    }
+    return w->db ? w : NULL;
+}
+
 static void take_turn(sq_conn *c)
 {
     if (c->has_turn || thread_has_turn) return;
@@ -346,12 +428,37 @@ static void take_turn(sq_conn *c)
     c->has_turn = 1;
 }
 
+/* Before a statement or a BEGIN IMMEDIATE of c: moves c onto the writer,
+ * with the turn, when its thread prefers it and c is free to move: no
+ * statement of its own handle out (it would go on outside what runs on
+ * the writer), no transaction or read snapshot of its own open, and the
+ * turn not held by the thread already (another of its connections). */
+static void writer_take(sq_conn *c)
+{
+    if (c->writer || !prefer_writer || !c->path || c->has_turn || thread_has_turn || c->own_cache.live ||
+        c->reading || !sqlite3_get_autocommit(c->own) || !sqlite_durable_deferring())
+        return;
+    take_turn(c);
+    sq_writer *w = writer_of(c);
+    if (!w) return; /* the turn alone, given back as for any statement */
+    c->writer = w;
+    c->db = w->db;
+    c->cache = &w->cache;
+}
+
 /* Gives the turn back once c's transaction has ended (also from the WAL
  * hook, before a commit waits for its fsync: the next writer may commit
- * meanwhile and share it). */
+ * meanwhile and share it). On the writer only with no transaction open
+ * and none of its statements out, the next thread using the same handle. */
 static void end_turn(sq_conn *c)
 {
     if (!c->has_turn || !sqlite3_get_autocommit(c->db)) return;
+    if (c->writer) {
+        if (c->writer->cache.live) return;
+        c->writer = NULL;
+        c->db = c->own;
+        c->cache = &c->own_cache;
+    }
     c->has_turn = 0;
     thread_has_turn = 0;
     pthread_mutex_unlock(&write_turn);
@@ -378,10 +485,14 @@ static int sq_exec(db_conn *dc, const char *sql)
 {
     sq_conn *c = conn_of(dc);
     end_read(c); /* BEGIN IMMEDIATE, pragmas, migrations: never inside our snapshot */
-    if (sql == SQ_OPS.begin_sql) take_turn(c);
+    if (sql == SQ_OPS.begin_sql) {
+        writer_take(c);
+        take_turn(c);
+    }
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+    int mapped = rc == SQLITE_OK ? DB_DONE : sq_error(c, rc); /* before the writer goes */
     end_turn(c);
-    return rc == SQLITE_OK ? DB_DONE : sq_error(c, rc);
+    return mapped;
 }
 
 static int sq_commit(db_conn *dc)
@@ -411,52 +522,63 @@ static int sq_revive(db_conn *dc)
 static void sq_close(db_conn *dc)
 {
     sq_conn *c = conn_of(dc);
-    for (int i = 0; i < c->nidle; i++)
-        stmt_destroy(c->idle[i]);
     end_read(c);
     if (c->has_turn) {
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        if (c->writer) c->writer->cache.live = 0; /* statements still out are never finalized now */
         end_turn(c);
     }
+    cache_clear(&c->own_cache);
     sqlite3_finalize(c->begin_st);
     sqlite3_finalize(c->commit_st);
     /* _v2: statements a caller still holds keep the handle alive until
      * they are finalized, instead of making close fail. */
-    sqlite3_close_v2(c->db);
+    sqlite3_close_v2(c->own);
+    free(c->path);
     free(c);
 }
 
-static int sq_is_wal(sq_conn *c)
+static int sq_is_wal(sqlite3 *db)
 {
     sqlite3_stmt *s = NULL;
-    int wal = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+    int wal = sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
               sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
     sqlite3_finalize(s);
     return wal;
 }
 
-static int sq_configure(sq_conn *c)
+/* The settings of every handle, a connection's own or a writer; SQLite's
+ * code. owner: the WAL hook's way back (NULL for a writer, whose turn
+ * ends when its statement is finalized). */
+static int sq_configure_handle(sqlite3 *db, sqlite_durable_owner *owner)
 {
-    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_extended_result_codes(db, 1);
     /* Before journal_mode: switching to WAL takes a lock that another
      * process opening the same new file may hold for a moment. */
-    sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
+    sqlite3_busy_timeout(db, SQ_BUSY_MS);
     /* NORMAL: the commit hook makes each commit durable in groups.
      * mmap_size: pages are read straight from the kernel's page cache
      * instead of copied by one pread each; a search touching thousands of
      * index pages at 1M customers served 2.3x the requests (bench/RESULTS.md,
      * 2026-12-04). The mapping shows as file-backed RSS, not private memory.
      * 2 GiB less 64 KiB is the most SQLite maps on Linux by default. */
-    int rc = sq_exec(&c->base, "PRAGMA journal_mode=WAL;"
-                               "PRAGMA synchronous=NORMAL;"
-                               "PRAGMA foreign_keys=ON;"
-                               "PRAGMA mmap_size=2147418112;");
-    if (rc != DB_DONE) return rc;
-    if (!sq_is_wal(c)) return sq_exec(&c->base, "PRAGMA synchronous=FULL;"); /* no WAL, no hook */
+    int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                              "PRAGMA synchronous=NORMAL;"
+                              "PRAGMA foreign_keys=ON;"
+                              "PRAGMA mmap_size=2147418112;",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return rc;
+    if (!sq_is_wal(db)) return sqlite3_exec(db, "PRAGMA synchronous=FULL;", NULL, NULL, NULL); /* no WAL, no hook */
     sqlite_durable_turns(turn_lock, turn_unlock);
+    sqlite_durable_install(db, owner);
+    return SQLITE_OK;
+}
+
+static int sq_configure(sq_conn *c)
+{
     c->owner = (sqlite_durable_owner){turn_over, c};
-    sqlite_durable_install(c->db, &c->owner);
-    return rc;
+    int rc = sq_configure_handle(c->own, &c->owner);
+    return rc == SQLITE_OK ? DB_DONE : sq_error(c, rc);
 }
 
 /* Before SQLite's first use, settings of the library:
@@ -491,13 +613,20 @@ db_conn *db_sqlite_open(const char *path, err *e)
     }
     c->base.ops = &SQ_OPS;
     c->base.dialect = DB_SQLITE;
+    c->cache = &c->own_cache;
     int rc = sqlite3_open_v2(
-        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        path, &c->own, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    c->db = c->own;
+    /* a writer opens the file by its name: none for a database in memory
+     * or a temporary one, each a database of its own */
+    const char *file = rc == SQLITE_OK ? sqlite3_db_filename(c->own, "main") : NULL;
+    if (file && *file) c->path = strdup(file);
     if (rc != SQLITE_OK || sq_configure(c) < 0) {
-        db_set_errmsg(&c->base, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        db_set_errmsg(&c->base, c->own ? sqlite3_errmsg(c->own) : sqlite3_errstr(rc));
         err_setf(e, 500, "db_error", "无法打开数据库 %s：%s", "Cannot open database %s: %s", path,
                  c->base.errmsg);
-        sqlite3_close_v2(c->db);
+        sqlite3_close_v2(c->own);
+        free(c->path);
         free(c);
         return NULL;
     }
@@ -547,7 +676,7 @@ int db_sqlite_backup(db_conn *c, const char *path, err *e)
     const char *why = NULL;
     int rc = sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) why = to ? sqlite3_errmsg(to) : sqlite3_errstr(rc);
-    else rc = sq_copy(((sq_conn *)c)->db, to, &why);
+    else rc = sq_copy(((sq_conn *)c)->own, to, &why);
     /* one self-contained file: no -wal beside it to lose in a copy */
     if (rc == 0 && sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
         why = sqlite3_errmsg(to);
@@ -566,7 +695,7 @@ int db_sqlite_restore(db_conn *c, const char *path, err *e)
     int rc = sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) why = from ? sqlite3_errmsg(from) : sqlite3_errstr(rc);
     else rc = sq_verify(from, &why); /* never over a good database with a bad file */
-    if (rc == 0) rc = sq_copy(from, ((sq_conn *)c)->db, &why);
+    if (rc == 0) rc = sq_copy(from, ((sq_conn *)c)->own, &why);
     if (rc) err_setf(e, 500, "db_error", "恢复失败：%s", "Restore failed: %s", why ? why : "?");
     sqlite3_close_v2(from);
     return rc ? -1 : 0;
@@ -575,6 +704,11 @@ int db_sqlite_restore(db_conn *c, const char *path, err *e)
 void db_durable_defer(int on)
 {
     sqlite_durable_defer(on);
+}
+
+void db_prefer_writer(int on)
+{
+    prefer_writer = on;
 }
 
 int db_durable_pending(db_durable_ticket *t)

@@ -325,6 +325,11 @@ void sqlite_durable_install(sqlite3 *db, sqlite_durable_owner *owner)
     sqlite3_wal_hook(db, wal_commit_hook, owner);
 }
 
+int sqlite_durable_deferring(void)
+{
+    return deferring;
+}
+
 void sqlite_durable_defer(int on)
 {
     deferring = on;

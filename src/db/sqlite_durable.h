@@ -48,6 +48,8 @@ typedef struct sqlite_durable_ticket {
 } sqlite_durable_ticket;
 /* On (1) or off (0) for the calling thread; on forgets any ticket. */
 void sqlite_durable_defer(int on);
+/* 1 while the calling thread's commits are deferred. */
+int sqlite_durable_deferring(void);
 /* 1 and *t set when the thread's commits since deferral began wait for
  * the disk (and forgets them); 0 when nothing waits. */
 int sqlite_durable_pending(sqlite_durable_ticket *t);

@@ -587,8 +587,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     /* Commits do not wait for the disk in this thread (SQLite): the answer
      * is held back below instead, while the thread serves others. */
     int defer = !atomic_load(&srv->stopping);
+    /* a request that may write runs on the file's writer handle (db.h) */
+    int writes = defer && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
     if (defer) db_durable_defer(1);
+    if (writes) db_prefer_writer(1);
     run_handler(srv, st, &req, &res);
+    if (writes) db_prefer_writer(0);
     if (defer) db_durable_defer(0);
     if (req.db) db_read_snapshot(req.db, DB_SNAPSHOT_OFF);
     st->user_id = req.user ? req.user->id : 0;

@@ -1062,6 +1062,75 @@ static void test_sqlite_drops_a_large_index_in_a_transaction(void **state)
     db_close(c);
 }
 
+/* The writer (db_prefer_writer): a request that writes runs its statements
+ * on one handle per file, in the writers' turn. What another thread must
+ * see: the turn held while a statement of the writer's is out, even after
+ * its transaction committed (the handle is not theirs to use meanwhile). */
+typedef struct writer_probe {
+    const char *url;
+    volatile int began; /* 1 once its BEGIN IMMEDIATE returned */
+} writer_probe;
+
+static void *writer_probe_thread(void *arg)
+{
+    writer_probe *w = arg;
+    err e;
+    err_clear(&e);
+    db_conn *c = db_open(w->url, &e);
+    db_durable_defer(1);
+    db_prefer_writer(1);
+    if (c && db_begin(c, &e) == 0) {
+        w->began = 1;
+        exec_ok(c, "INSERT INTO t_writer(n) VALUES (2)");
+        db_commit(c, &e);
+    }
+    db_prefer_writer(0);
+    db_durable_defer(0);
+    db_close(c);
+    return NULL;
+}
+
+static void test_sqlite_writer(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *a = open_conn(f), *b = open_conn(f);
+    make_table(a, "t_writer", "n INTEGER");
+    err e;
+    err_clear(&e);
+    /* a statement of a's own handle out: the transaction stays on it, and
+     * sees its own insert */
+    db_durable_defer(1);
+    db_prefer_writer(1);
+    db_stmt *own = prepare_ok(a, "SELECT COUNT(*) FROM t_writer");
+    assert_int_equal(db_begin(a, &e), 0);
+    exec_ok(a, "INSERT INTO t_writer(n) VALUES (1)");
+    assert_int_equal(query_int(a, "SELECT COUNT(*) FROM t_writer"), 1);
+    assert_int_equal(db_commit(a, &e), 0);
+    db_finalize(own);
+    /* on the writer: a's commit is seen by another connection at once */
+    assert_int_equal(query_int(b, "SELECT COUNT(*) FROM t_writer"), 1);
+    /* a statement of the writer's out after its transaction committed:
+     * another thread's transaction waits until it is finalized */
+    assert_int_equal(db_begin(a, &e), 0);
+    db_stmt *held = prepare_ok(a, "SELECT n FROM t_writer");
+    assert_int_equal(db_step(held), DB_ROW);
+    assert_int_equal(db_commit(a, &e), 0);
+    writer_probe w = {.url = f->url};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, writer_probe_thread, &w), 0);
+    usleep(100 * 1000);
+    assert_int_equal(w.began, 0);
+    db_finalize(held);
+    pthread_join(t, NULL);
+    assert_int_equal(w.began, 1);
+    db_prefer_writer(0);
+    db_durable_defer(0);
+    assert_int_equal(query_int(b, "SELECT COUNT(*) FROM t_writer"), 2);
+    drop_table(b, "t_writer");
+    db_close(a);
+    db_close(b);
+}
+
 static void test_pg_types_and_session(void **state)
 {
     fixture *f = fix_of(state);
@@ -1131,6 +1200,7 @@ int main(void)
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_sqlite_settings),
         cmocka_unit_test(test_sqlite_drops_a_large_index_in_a_transaction),
+        cmocka_unit_test(test_sqlite_writer),
     };
     const struct CMUnitTest pg_only[] = {
         cmocka_unit_test(test_pg_types_and_session),
