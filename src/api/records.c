@@ -463,7 +463,12 @@ const route api_records_routes[] = {
              .reply = ":entity", .errors = "403 404 409 422"}},
     {"GET", "/api/v1/:entity/:id", get_record, 0,
      .doc = {.summary = "详情 / read", .id = "get", .path = API_ID_PARAM, .ok = "200",
-             .reply = ":entity", .errors = "404"}},
+             .reply = ":entity", .errors = "404",
+             .headers = (const route_param[]){{"ETag", "string", "the record's version, \"<version>\"", 0},
+                                              {"X-Kehu-Allow", "string",
+                                               "what the signed-in user may do with this record: view, then edit "
+                                               "and delete where allowed (\"view, edit, delete\"); also on a 304", 0},
+                                              {0}}}},
     {"GET", "/api/v1/:entity/export", export_records, 0,
      .doc = {.summary = "导出 / export (csv, xlsx, vcf)", .id = "export",
              .query = (const route_param[]){{"format", "string", "xlsx (default), csv or vcf (people: vCard 3.0)", 0},
