@@ -134,4 +134,8 @@ test('a ledger is never changed; a 304 carries the header too; an unknown record
   const gone = await peer.get(`/api/v1/accounts/${mine.id}`);
   assertError(assert, gone, 404, 'not_found');
   assert.equal(gone.headers.get('x-kehu-allow'), null, 'a refusal says nothing about the record');
+  // the contract says so
+  const doc = ok(await srv.request('GET', '/api/v1/openapi.json'));
+  const h = doc.paths['/api/v1/accounts/{id}'].get.responses['200'].headers;
+  assert.ok(h && h['X-Kehu-Allow'] && h.ETag, JSON.stringify(h));
 });
