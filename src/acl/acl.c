@@ -637,7 +637,6 @@ int acl_sharing_from_name(const char *name)
     return -1;
 }
 
-/* owner_id among the user and the users below: an index range per id. */
 /* Whose role's subordinates own rows u acts on: none in a personal
  * entity (an inbox stays one's own). owner_predicate and acl_row_writable
  * both take the owner set from here. */
@@ -646,6 +645,7 @@ static const role_node *owner_role(const auth_user *u, const entity_def *ent)
     return ent->personal ? NULL : role_of(snap(), u);
 }
 
+/* owner_id among the user and the users below: an index range per id. */
 static void owner_predicate(const auth_user *u, const entity_def *ent, const char *alias, int with_pool,
                             query *q)
 {
