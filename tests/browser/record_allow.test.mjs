@@ -60,6 +60,13 @@ describe('a read-only record offers no changes', () => {
     assert.equal((await api('PATCH', `/accounts/${ids.account}`, { description: '越权' })).status, 403);
   });
 
+  it('the edit page of a read-only record leads back to the record, saying why', async () => {
+    await page.goto(`${srv.base}/accounts/${ids.account}/edit`);
+    await page.waitForURL(new RegExp(`/accounts/${ids.account}$`));
+    await page.locator('.el-message--warning', { hasText: HINT }).waitFor();
+    assert.equal(await shown('[data-test=save]'), 0, 'no form to save');
+  });
+
   it('a colleague\'s campaign offers no 添加成员 nor 开始活动', async () => {
     await open(`/campaigns/${ids.campaign}`);
     await page.getByText(HINT).waitFor();
