@@ -637,12 +637,20 @@ int acl_sharing_from_name(const char *name)
     return -1;
 }
 
+/* Whose role's subordinates own rows u acts on: none in a personal
+ * entity (an inbox stays one's own). owner_predicate and acl_row_writable
+ * both take the owner set from here. */
+static const role_node *owner_role(const auth_user *u, const entity_def *ent)
+{
+    return ent->personal ? NULL : role_of(snap(), u);
+}
+
 /* owner_id among the user and the users below: an index range per id. */
 static void owner_predicate(const auth_user *u, const entity_def *ent, const char *alias, int with_pool,
                             query *q)
 {
     const char *a = alias ? alias : "", *dot = alias ? "." : "";
-    const role_node *r = ent->personal ? NULL : role_of(snap(), u);
+    const role_node *r = owner_role(u, ent);
     if (r && r->nsubordinates) {
         query_sqlf(q, "(%s%sowner_id IN (", a, dot);
         query_bind_int(q, u->id);
@@ -820,6 +828,15 @@ void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *
     if (sees_everything(u, ent, 1)) query_sql(q, "(1=1)");
     else owner_predicate(u, ent, alias, with_pool, q);
     query_sql(q, ")");
+}
+
+int acl_row_writable(const auth_user *u, const entity_def *ent, int64_t owner_id, int with_pool)
+{
+    /* acl_write_predicate on the row: the company was the read's */
+    if (sees_everything(u, ent, 1)) return 1;
+    if (!owner_id) return ent->pool && with_pool; /* owner_id IS NULL: the public pool */
+    /* owner_predicate: u, or one of u's subordinates */
+    return owner_id == (u ? u->id : -1) || is_subordinate(owner_role(u, ent), owner_id);
 }
 
 static int profile_access(const auth_user *u, const entity_def *ent, const field_def *f)

@@ -139,6 +139,12 @@ void acl_own_predicate(const auth_user *u, const entity_def *ent, const char *al
 void acl_owner_users_predicate(const auth_user *u, const entity_def *ent, const char *alias, query *q);
 void acl_write_predicate(const auth_user *u, const entity_def *ent, const char *alias,
                          int with_pool, query *q);
+/* acl_write_predicate asked of one row already read through the visibility
+ * predicate (so of u's company), by its owner (0: the public pool): 1 when
+ * the write predicate would select it. No query: the owner set is the one
+ * the predicate binds. The record page asks it to offer only the changes
+ * the write paths accept (entity_allowed). */
+int acl_row_writable(const auth_user *u, const entity_def *ent, int64_t owner_id, int with_pool);
 /* Field access: ACL_HIDDEN, ACL_READ or ACL_WRITE. Server-owned fields are
  * never more than ACL_READ. */
 int acl_field_access(const auth_user *u, const entity_def *ent, const field_def *f);

@@ -343,7 +343,17 @@ static void add_error(json_t *responses, const char *status)
         json_object_set_new(responses, status, json_pack("{s:s}", "$ref", target));
 }
 
-static void add_statuses(json_t *responses, const char *list, json_t *success_content)
+/* {"X-Kehu-Allow": {"description", "schema"}} of declared response headers; NULL when none. */
+static json_t *header_objects(const route_param *h)
+{
+    if (!h || !h->name) return NULL;
+    json_t *out = json_object();
+    for (; h->name; h++)
+        json_object_set_new(out, h->name, json_pack("{s:s,s:{s:s}}", "description", h->description, "schema", "type", h->type));
+    return out;
+}
+
+static void add_statuses(json_t *responses, const char *list, json_t *success_content, json_t *headers)
 {
     char status[8];
     for (const char *p = list ? list : ""; *p;) {
@@ -354,6 +364,7 @@ static void add_statuses(json_t *responses, const char *list, json_t *success_co
             json_t *r = json_pack("{s:s}", "description", status_text(status));
             if (success_content && strcmp(status, "204") != 0)
                 json_object_set(r, "content", success_content);
+            if (headers) json_object_set(r, "headers", headers);
             json_object_set_new(responses, status, r);
         }
         p += n;
@@ -378,7 +389,9 @@ static json_t *responses(arena *a, const route *r, const entity_def *ent, int *b
         content = binary_content(d->reply_types);
     }
     json_t *out = json_object();
-    add_statuses(out, d->ok ? d->ok : "200", content);
+    json_t *headers = header_objects(d->headers);
+    add_statuses(out, d->ok ? d->ok : "200", content, headers);
+    json_decref(headers);
     json_decref(content);
     /* What the router answers before the handler: bad UTF-8 in the URL,
      * no sign-in, a CSRF failure, a body too large, the database down. */
@@ -387,7 +400,7 @@ static json_t *responses(arena *a, const route *r, const entity_def *ent, int *b
     if (strcmp(r->method, "GET") != 0 && !(r->flags & ROUTE_NO_CSRF)) add_error(out, "403");
     if (d->body || d->body_types) add_error(out, "413");
     add_error(out, "503");
-    add_statuses(out, d->errors, NULL);
+    add_statuses(out, d->errors, NULL, NULL);
     return out;
 }
 

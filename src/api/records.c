@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "../acl/acl.h"
 #include "../entity/total_cache.h"
 #include "../util/clock.h"
 
@@ -152,8 +153,14 @@ static void get_record(http_request *req, http_response *res)
     if (record_target(req, res, &c, &ent, &id)) return;
     err e;
     err_clear(&e);
-    int64_t v;
-    if (entity_get_versioned(&c, ent, id, 0, &res->body, &v, &e)) return http_error(req, res, &e);
+    int64_t v, owner;
+    if (entity_get_versioned(&c, ent, id, 0, &res->body, &v, &owner, &e)) return http_error(req, res, &e);
+    /* What the user may do with this record (docs/api.md "X-Kehu-Allow"),
+     * from the row just read: no query. Sent with a 304 too, since a right
+     * can change without the record (a role, the sharing). */
+    static const char *const ALLOW[] = {"view", "view, edit", "view, delete", "view, edit, delete"};
+    unsigned allowed = entity_allowed(&c, ent, owner);
+    http_set_header(res, "X-Kehu-Allow", ALLOW[((allowed >> ACL_EDIT) & 1u) | ((allowed >> ACL_DELETE) & 1u) << 1]);
     const char *etag = etag_of(req->a, v);
     const char *inm = http_header(req, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {
@@ -456,7 +463,12 @@ const route api_records_routes[] = {
              .reply = ":entity", .errors = "403 404 409 422"}},
     {"GET", "/api/v1/:entity/:id", get_record, 0,
      .doc = {.summary = "详情 / read", .id = "get", .path = API_ID_PARAM, .ok = "200",
-             .reply = ":entity", .errors = "404"}},
+             .reply = ":entity", .errors = "404",
+             .headers = (const route_param[]){{"ETag", "string", "the record's version, \"<version>\"", 0},
+                                              {"X-Kehu-Allow", "string",
+                                               "what the signed-in user may do with this record: view, then edit "
+                                               "and delete where allowed (\"view, edit, delete\"); also on a 304", 0},
+                                              {0}}}},
     {"GET", "/api/v1/:entity/export", export_records, 0,
      .doc = {.summary = "导出 / export (csv, xlsx, vcf)", .id = "export",
              .query = (const route_param[]){{"format", "string", "xlsx (default), csv or vcf (people: vCard 3.0)", 0},

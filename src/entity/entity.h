@@ -64,7 +64,14 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
 /* The same, with the version read in the same row (the record's ETag):
  * a detail read needs no second query for it. */
 int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
-                         int64_t *version, err *e);
+                         int64_t *version, int64_t *owner_id, err *e);
+/* What the context's user may do with a record of ent they read (its
+ * owner_id, 0 for the public pool): bits 1u << ACL_EDIT and 1u << ACL_DELETE
+ * (acl.h), as entity_update and entity_delete decide (the ledger refusal,
+ * the module right, and the write predicate on the row: acl_row_writable),
+ * without a query. State rules (a confirmed document is not deleted) and
+ * hooks may still refuse a write it allows. */
+unsigned entity_allowed(entity_ctx *c, const entity_def *ent, int64_t owner_id);
 /* Module or engine SQL that wrote rows of ent itself (not through
  * entity_create/update/...): the cached list totals of ent die now and,
  * once the transaction commits, in every other process too (docs/engine.md

@@ -818,13 +818,14 @@ int entity_get(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok,
                err *e)
 {
     int64_t version;
-    return entity_get_versioned(c, ent, id, deleted_ok, out, &version, e);
+    int64_t owner;
+    return entity_get_versioned(c, ent, id, deleted_ok, out, &version, &owner, e);
 }
 
 int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int deleted_ok, strbuf *out,
-                         int64_t *version, err *e)
+                         int64_t *version, int64_t *owner_id, err *e)
 {
-    *version = 0;
+    *version = *owner_id = 0;
     if (!acl_can(c->user, ent, ACL_VIEW))
         return err_setf(e, 403, "forbidden", "没有查看「%s」的权限", "No permission to view %s",
                         ent->label_zh, ent->label_en);
@@ -859,6 +860,9 @@ int entity_get_versioned(entity_ctx *c, const entity_def *ent, int64_t id, int d
             select_row_json(&plan, s, out);
             int col = select_plan_column(&plan, "version");
             if (col >= 0) *version = db_column_int64(s, col);
+            /* the owner, for entity_allowed: NULL (the pool) reads as 0 */
+            col = select_plan_column(&plan, "owner_id");
+            if (col >= 0 && !db_column_is_null(s, col)) *owner_id = db_column_int64(s, col);
             rc = 0;
         } else if (step == DB_DONE) {
             err_setf(e, 404, "not_found", "%s不存在或无权查看", "%s not found", ent->label_zh,

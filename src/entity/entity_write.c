@@ -824,6 +824,18 @@ int entity_log(entity_ctx *c, const entity_def *ent, int64_t id, const char *act
     return write_history(c, ent, id, action, field, old_value, new_value, now, e);
 }
 
+unsigned entity_allowed(entity_ctx *c, const entity_def *ent, int64_t owner_id)
+{
+    /* entity_update and entity_delete: ledger_refuse, then the module right
+     * (acl_can), then load_current FOR_WRITE (acl_write_predicate without
+     * the pool), here on the row's owner instead of in SQL */
+    if (ent->immutable || !acl_row_writable(c->user, ent, owner_id, 0)) return 0;
+    unsigned bits = 0;
+    if (acl_can(c->user, ent, ACL_EDIT)) bits |= 1u << ACL_EDIT;
+    if (acl_can(c->user, ent, ACL_DELETE)) bits |= 1u << ACL_DELETE;
+    return bits;
+}
+
 int entity_delete(entity_ctx *c, const entity_def *ent, int64_t id, int64_t if_match, err *e)
 {
     if (ent->immutable) return ledger_refuse(ent, e);

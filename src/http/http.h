@@ -88,6 +88,7 @@ typedef struct route_doc {
     const char *reply;        /* schema of the success body; NULL: not described */
     const char *reply_types;  /* not JSON: media types of a binary answer, space-separated */
     const char *errors;       /* error statuses it can answer, "401 404 422" */
+    const route_param *headers; /* response headers of a success, {0}-ended; NULL: none declared */
     const char *only_if;      /* generic routes: entities it exists for ("pool", "named", "reversible", "balances",
                                  "related", "importable"); NULL: every entity */
 } route_doc;

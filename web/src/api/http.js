@@ -46,7 +46,9 @@ const SAFE = new Set(['GET', 'HEAD']);
 // opts: body (JSON), query (object), quiet401 (a 401 is an answer, not an
 // expired session: the sign-in page itself and the first session check).
 // raw: a body sent as it is (a File), its Content-Type in headers.
-export async function api(method, path, { body, raw, query, quiet401 = false, headers = {} } = {}) {
+// response: answer {data, headers} (the answer's Headers), for a caller
+// that reads a header (X-Kehu-Allow of a record).
+export async function api(method, path, { body, raw, query, quiet401 = false, headers = {}, response = false } = {}) {
   const h = { Accept: 'application/json', 'Accept-Language': language === 'en' ? 'en' : 'zh-CN', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (!SAFE.has(method)) h['X-CSRF-Token'] = csrfToken;
@@ -68,7 +70,7 @@ export async function api(method, path, { body, raw, query, quiet401 = false, he
     if (res.status === 401 && !quiet401 && onUnauthorized) onUnauthorized(err);
     throw err;
   }
-  return data;
+  return response ? { data, headers: res.headers } : data;
 }
 
 export const get = (path, query, opts) => api('GET', path, { query, ...opts });

@@ -67,6 +67,7 @@ export default {
     deleteConfirm: 'Delete “{name}”? You can restore it from the recycle bin.', deleted: 'Moved to the recycle bin',
     restored: 'Restored', notFound: 'The record does not exist or was deleted', newRelated: 'New',
     relatedCount: '{label} ({n})', pool: 'Public pool',
+    readOnly: 'Read only: you can view this record but not change it',
   },
   history: {
     create: 'created the record', update: 'changed', delete: 'deleted the record', restore: 'restored the record',

@@ -68,6 +68,7 @@ export default {
     deleteConfirm: '确定删除“{name}”吗？删除后可在回收站中恢复。', deleted: '已移入回收站',
     restored: '已恢复', notFound: '记录不存在，或已被删除', newRelated: '新建',
     relatedCount: '{label}（{n}）', pool: '公海',
+    readOnly: '只读：你可以查看此记录，但不能修改',
   },
   history: {
     create: '创建了记录', update: '修改了', delete: '删除了记录', restore: '恢复了记录',

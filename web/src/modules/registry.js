@@ -39,7 +39,9 @@ export const kehu = {
   // that declared action (metadata "actions") and the generic button is not
   // shown; the prop `action` is the declared action while the user may run
   // it now, else null: the component then hides its button (it stays
-  // mounted, so a dialog open over it can show the outcome).
+  // mounted, so a dialog open over it can show the outcome). With
+  // `writes: true` the button changes the record: it is not shown while the
+  // record is read-only for the user (X-Kehu-Allow without edit).
   recordAction(entity, a) { actions.push({ ...a, entity }); },
   // A button (with its dialogs) on the list page of `entity`: {component}.
   // The component gets {entity, ids (the selected rows), query ({filter, q}

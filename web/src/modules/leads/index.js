@@ -3,5 +3,5 @@
 import { defineAsyncComponent } from 'vue';
 
 export default function register(kehu) {
-  kehu.recordAction('leads', { action: 'convert', component: defineAsyncComponent(() => import('./LeadConvert.vue')) });
+  kehu.recordAction('leads', { action: 'convert', writes: true, component: defineAsyncComponent(() => import('./LeadConvert.vue')) });
 }

@@ -9,5 +9,5 @@ export default function register(kehu) {
   kehu.menu({ area: 'marketing', key: 'competitor-report', path: '/competitor-report', label: 'marketing.reportMenu', icon: 'Histogram', entity: 'opportunities' });
   kehu.route({ path: 'campaign-roi', name: 'campaign-roi', component: () => import('./CampaignRoi.vue') });
   kehu.menu({ area: 'marketing', key: 'campaign-roi', path: '/campaign-roi', label: 'marketing.roiMenu', icon: 'TrendCharts', entity: 'campaigns' });
-  kehu.recordAction('campaigns', { component: defineAsyncComponent(() => import('./AddMembers.vue')) });
+  kehu.recordAction('campaigns', { writes: true, component: defineAsyncComponent(() => import('./AddMembers.vue')) });
 }

@@ -13,7 +13,7 @@ async function markRead(r) {
 
 export default function register(kehu) {
   kehu.onRecordOpen('announcements', markRead);
-  kehu.recordAction('announcements', { action: 'publish', component: defineAsyncComponent(() => import('./PublishAnnouncement.vue')) });
+  kehu.recordAction('announcements', { action: 'publish', writes: true, component: defineAsyncComponent(() => import('./PublishAnnouncement.vue')) });
   kehu.recordTab('announcements', { name: 'receipts', label: 'office.receiptsTab', props: record => ({ record }),
     component: defineAsyncComponent(() => import('./ReadReceipts.vue')) });
 }
