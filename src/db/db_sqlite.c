@@ -440,7 +440,10 @@ static void writer_take(sq_conn *c)
         return;
     take_turn(c);
     sq_writer *w = writer_of(c);
-    if (!w) return; /* the turn alone, given back as for any statement */
+    if (!w) { /* no writer (it could not be opened): c's own handle, as before */
+        end_turn(c);
+        return;
+    }
     c->writer = w;
     c->db = w->db;
     c->cache = &w->cache;
