@@ -255,6 +255,12 @@ for f in "$WORK"/results/*; do
   passed=$((passed + p)); failed=$((failed + n))
   [ "$n" -ne 0 ] && bad+=("$(basename "$f")")
 done
+# CI shows only the end of this output: name what failed here, briefly.
+for name in "${bad[@]}"; do
+  echo "-- $name: what failed"
+  grep -E '^ *✖ |^[0-9]*: \[  FAILED  \] [a-z_]|stopped after its time limit|^ *(error|Error|AssertionError)' "$WORK/$name.log" \
+    | awk '!seen[$0]++' | head -20
+done
 [ ${#bad[@]} -gt 0 ] && echo "failed stages: ${bad[*]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
