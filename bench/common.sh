@@ -34,8 +34,15 @@ bench_anchor() {
 }
 
 kehu_start() {
-  "$KEHU" serve --db "$1" --listen "127.0.0.1:$2" --threads 2 --no-access-log \
-    --admin-password "$BENCH_PASSWORD" >/dev/null 2>&1 & server=$!
+  # BENCH_ACCESS_LOG=file keeps the server's access log (each answer's time
+  # in the server) there, to find which answers make a tail
+  if [ -n "${BENCH_ACCESS_LOG:-}" ]; then
+    "$KEHU" serve --db "$1" --listen "127.0.0.1:$2" --threads 2 \
+      --admin-password "$BENCH_PASSWORD" >>"$BENCH_ACCESS_LOG" 2>&1 & server=$!
+  else
+    "$KEHU" serve --db "$1" --listen "127.0.0.1:$2" --threads 2 --no-access-log \
+      --admin-password "$BENCH_PASSWORD" >/dev/null 2>&1 & server=$!
+  fi
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$2/api/v1/openapi.json" >/dev/null && break; sleep 0.1; done
   B="http://127.0.0.1:$2/api/v1"
   kehu_signin "http://127.0.0.1:$2" "$BENCH_PASSWORD"

@@ -153,6 +153,8 @@ describe('通讯中心 (templates, bulk send, unsubscribe)', () => {
       await box.getByText('↻').click();
       await page.waitForTimeout(200);
     }
+    // when the poll never brought the mail, say what the mailbox last knew
+    if (!(await link.count())) assert.fail(`no 服务工单 from the mail; mailbox: ${JSON.stringify(await api('GET', '/communications/mailbox', undefined, 200))}`);
     await box.locator('[data-test=imap-recent]').getByText('数控机床无法启动').waitFor();
     await screenshot(page, 'mail-04-mailbox');
     await link.click();
