@@ -71,6 +71,28 @@ test('the access log has one line per request without query strings or secrets',
   srv.cleanup();
 });
 
+test('KEHU_SLOW_SQL_MS logs slow statements with their time and SQL, never their values', async () => {
+  const srv = await new Server().start({ env: { KEHU_SLOW_SQL_MS: '0' } }); // 0: every statement
+  const admin = await srv.client();
+  await admin.get('/api/v1/accounts?q=secret-search-text');
+  await admin.post('/api/v1/accounts', { name: '慢语句日志测试有限公司' });
+  await srv.stop();
+  assert.match(srv.log, /kehu: slow statement \d+ ms: SELECT /);
+  assert.match(srv.log, /kehu: slow statement \d+ ms: INSERT INTO accounts/);
+  for (const secret of ['secret-search-text', '慢语句日志测试', admin.token, 'Admin#2026pass'])
+    assert.ok(!srv.log.includes(secret), `the log holds ${secret}`);
+  srv.cleanup();
+});
+
+test('without KEHU_SLOW_SQL_MS no statement is logged', async () => {
+  const srv = await new Server().start();
+  const admin = await srv.client();
+  await admin.get('/api/v1/accounts');
+  await srv.stop();
+  assert.doesNotMatch(srv.log, /slow statement/);
+  srv.cleanup();
+});
+
 test('a non-admin sees and changes only their own records; others answer 404', async () => {
   const srv = await new Server().start();
   srv.addUser('wangfang', 'Wang#2026pw', { name: '王芳' });
