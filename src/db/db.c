@@ -688,3 +688,19 @@ int db_migrate(db_conn *c, const db_migration *list, size_t n, err *e)
     }
     return db_commit(c, e);
 }
+
+long db_slow_sql_ms(void)
+{
+    static long ms = -2; /* read once; every thread reads the same */
+    if (ms == -2) {
+        const char *env = getenv("KEHU_SLOW_SQL_MS");
+        ms = env && *env ? atol(env) : -1;
+    }
+    return ms;
+}
+
+void db_log_slow(long long ms, const char *sql)
+{
+    long limit = db_slow_sql_ms();
+    if (limit >= 0 && ms >= limit) fprintf(stderr, "kehu: slow statement %lld ms: %s\n", ms, sql ? sql : "");
+}

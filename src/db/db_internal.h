@@ -87,4 +87,11 @@ void db_set_errmsg(db_conn *c, const char *msg);
 /* The URL with any password replaced by ***, for messages. */
 void db_redact_url(const char *url, char *out, size_t n);
 
+/* KEHU_SLOW_SQL_MS=N: each statement that ran N ms or longer is written
+ * to stderr with its time, for finding what makes an answer slow
+ * (docs/deploy.md). -1 when unset. db_log_slow writes the SQL text only:
+ * bound values may be secrets (a session's token, a search's words). */
+long db_slow_sql_ms(void);
+void db_log_slow(long long ms, const char *sql);
+
 #endif

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/clock.h"
 #include "../util/strbuf.h"
 
 /* Built-in type OIDs (catalog/pg_type.h is a server header). */
@@ -400,6 +401,7 @@ static int execute(pg_stmt *s)
 {
     pg_conn *c = conn_of(s->base.conn);
     PGresult *failed = NULL;
+    int64_t started = db_slow_sql_ms() >= 0 ? clock_us() : 0;
     const kept_stmt *k =
         PQtransactionStatus(c->pg) == PQTRANS_INERROR ? NULL : kept_for(c, s->sql, s->nparams, &failed);
     if (failed) {
@@ -411,6 +413,7 @@ static int execute(pg_stmt *s)
     } else {
         s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, (const char *const *)s->values, s->lengths, NULL, 0);
     }
+    if (started) db_log_slow((clock_us() - started) / 1000, s->sql);
     ExecStatusType st = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY) {
         s->changes = rows_changed(s->res);

@@ -550,25 +550,11 @@ static int sq_is_wal(sqlite3 *db)
     return wal;
 }
 
-/* KEHU_SLOW_SQL_MS=N: each statement that ran N ms or longer is written
- * to stderr with its time, for finding what makes a slow answer. The SQL
- * text only: bound values may be secrets (a session's token). */
-static long slow_sql_ms(void)
-{
-    static long ms = -2;
-    if (ms == -2) {
-        const char *env = getenv("KEHU_SLOW_SQL_MS");
-        ms = env && *env ? atol(env) : -1;
-    }
-    return ms;
-}
-
+/* The profile hook of KEHU_SLOW_SQL_MS (db_log_slow). */
 static int log_slow_statement(unsigned kind, void *ctx, void *stmt, void *ns)
 {
     (void)ctx;
-    long long ms = *(long long *)ns / 1000000;
-    if (kind == SQLITE_TRACE_PROFILE && ms >= slow_sql_ms())
-        fprintf(stderr, "kehu: slow statement %lld ms: %s\n", ms, sqlite3_sql((sqlite3_stmt *)stmt));
+    if (kind == SQLITE_TRACE_PROFILE) db_log_slow(*(long long *)ns / 1000000, sqlite3_sql((sqlite3_stmt *)stmt));
     return 0;
 }
 
@@ -581,7 +567,7 @@ static int sq_configure_handle(sqlite3 *db, sqlite_durable_owner *owner)
     /* Before journal_mode: switching to WAL takes a lock that another
      * process opening the same new file may hold for a moment. */
     sqlite3_busy_timeout(db, SQ_BUSY_MS);
-    if (slow_sql_ms() >= 0) sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, log_slow_statement, NULL);
+    if (db_slow_sql_ms() >= 0) sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, log_slow_statement, NULL);
     /* NORMAL: the commit hook makes each commit durable in groups.
      * mmap_size: pages are read straight from the kernel's page cache
      * instead of copied by one pread each; a search touching thousands of
