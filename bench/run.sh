@@ -3,7 +3,8 @@
 # ../shared/bench-anchor, in the same run, so figures can be read as ratios
 # (these machines drift 20-40 % between runs). Not a test: it prints a
 # table for bench/RESULTS.md.
-#   bench/run.sh [SIZES...]        default: 100000 1000000 accounts
+#   bench/run.sh [SIZES...]        default: 100000 1000000 accounts, then
+#                                  bench/scale.sh (BENCH_SCALE=0: not)
 # Needs: wrk (apt), a built build/kehu, the anchor source for the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +36,12 @@ for n in $SIZES; do
   wrkrun "create n=$n" "$B/accounts" "$CONNS" "$DUR" -s "$ROOT/bench/create.lua"
   kill $server; wait $server 2>/dev/null || true
 done
+
+# The table of issue 14 (a manager over ten salespeople, broad and rare
+# searches, each line's cold first answer apart): its own script, as it
+# makes the team and keeps its database between runs (SCALE_DB).
+# BENCH_SCALE=0 skips it.
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+  echo "# bench/scale.sh (issue 14's table)"
+  bash bench/scale.sh "${SCALE_N:-1000000}"
+fi
