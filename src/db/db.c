@@ -5,6 +5,7 @@
 #include "db_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,9 @@ int db_fail(db_conn *c, int rc, err *e, const char *zh_what, const char *en_what
     if (rc == DB_ERR_UNIQUE)
         return err_setf(e, 409, "duplicate", "%s：数据重复（%.0s%s）",
                         "%.0s%s: duplicate value (%s)", zh_what, en_what, msg);
+    /* another transaction's lock or a conflict with it: nothing was kept,
+     * and the same request may well pass a moment later */
+    if (rc == DB_ERR_BUSY) return err_set(e, 503, "busy", "系统繁忙，请稍后重试", "The database is busy; please retry");
     return err_setf(e, 500, "db_error", "%s：%.0s%s", "%.0s%s: %s", zh_what, en_what, msg);
 }
 
@@ -288,9 +292,57 @@ void db_bind_textn(db_stmt *s, int i, const char *v, size_t n)
         s->conn->ops->bind_null(s, i);
 }
 
+/* ---- attempts (db_attempt_start) ---- */
+
+static __thread int attempt_conflict, attempt_wrote, test_conflicts_armed;
+static atomic_long test_conflicts_left = -1; /* -1: KEHU_TEST_CONFLICTS not read yet */
+
+void db_attempt_start(void)
+{
+    attempt_conflict = attempt_wrote = 0;
+}
+
+int db_attempt_retriable(void)
+{
+    return attempt_conflict && !attempt_wrote;
+}
+
+void db_note_conflict(void)
+{
+    attempt_conflict = 1;
+}
+
+void db_test_conflicts_arm(int on)
+{
+    test_conflicts_armed = on;
+}
+
+void db_test_conflicts_reset(void)
+{
+    atomic_store(&test_conflicts_left, -1);
+}
+
+/* 1 when this commit is to fail as a conflict (KEHU_TEST_CONFLICTS). */
+static int test_conflict_due(void)
+{
+    if (!test_conflicts_armed) return 0;
+    long left = atomic_load(&test_conflicts_left);
+    if (left == -1) {
+        const char *env = getenv("KEHU_TEST_CONFLICTS");
+        long n = env && *env ? atol(env) : 0;
+        atomic_compare_exchange_strong(&test_conflicts_left, &left, n);
+    }
+    while ((left = atomic_load(&test_conflicts_left)) > 0)
+        if (atomic_compare_exchange_weak(&test_conflicts_left, &left, left - 1)) return 1;
+    return 0;
+}
+
 int db_step(db_stmt *s)
 {
-    return s->conn->ops->step(s);
+    int rc = s->conn->ops->step(s);
+    /* a write outside a transaction is committed by itself */
+    if (rc == DB_DONE && !s->conn->tx_depth && s->conn->ops->changes(s) > 0) attempt_wrote = 1;
+    return rc;
 }
 
 int db_column_count(db_stmt *s)
@@ -352,6 +404,7 @@ int db_exec(db_conn *c, const char *sql, err *e)
 {
     if (!c || !sql) return err_set(e, 500, "db_error", "没有数据库连接", "No database connection");
     int rc = c->ops->exec(c, sql);
+    if (rc >= 0 && !c->tx_depth) attempt_wrote = 1; /* raw SQL outside a transaction may have written */
     return rc < 0 ? db_fail(c, rc, e, "执行 SQL 失败", "SQL failed") : 0;
 }
 
@@ -486,7 +539,14 @@ static int commit_outermost(db_conn *c, err *e)
         return err_set(e, 500, "transaction_aborted", "事务中的一步已失败，整个事务已回滚",
                        "A step inside the transaction failed; the whole transaction was rolled back");
     }
-    int rc = c->ops->commit(c);
+    int rc;
+    if (test_conflict_due()) {
+        db_set_errmsg(c, "test conflict (KEHU_TEST_CONFLICTS)");
+        db_note_conflict();
+        rc = DB_ERR_BUSY;
+    } else {
+        rc = c->ops->commit(c);
+    }
     if (rc < 0) {
         /* Callers treat a failed commit as the end of the transaction; make
          * it so, rather than leave a write lock behind. */
@@ -497,6 +557,7 @@ static int commit_outermost(db_conn *c, err *e)
         memcpy(c->errmsg, keep, sizeof keep);
         return db_fail(c, rc, e, "提交事务失败", "Commit failed");
     }
+    attempt_wrote = 1;
     finish(c, 1);
     return 0;
 }

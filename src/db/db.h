@@ -100,6 +100,22 @@ void db_durable_defer(int on);
  * commits. No effect on PostgreSQL. */
 void db_prefer_writer(int on);
 int db_durable_pending(db_durable_ticket *t);
+
+/* One attempt at a unit of work on the calling thread, for retrying it
+ * whole when another transaction made it fail (a PostgreSQL deadlock or
+ * serialization failure, which PostgreSQL asks the client to retry; not
+ * a lock wait that timed out). db_attempt_start begins watching;
+ * db_attempt_retriable is 1 when such a conflict was met since and
+ * nothing was committed (no outermost COMMIT, no write outside a
+ * transaction): running the attempt again then repeats no write. */
+void db_attempt_start(void);
+int db_attempt_retriable(void);
+/* Backends: a statement failed for such a conflict. */
+void db_note_conflict(void);
+/* Tests: KEHU_TEST_CONFLICTS=N makes the next N outermost commits of
+ * threads that armed it fail as such a conflict (rolled back). */
+void db_test_conflicts_arm(int on);
+void db_test_conflicts_reset(void); /* reads KEHU_TEST_CONFLICTS again */
 int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg);
 
 /* Statements. SQLite statements are cached per connection by SQL text, so

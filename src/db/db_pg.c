@@ -180,8 +180,11 @@ static int sqlstate_code(const char *state)
     if (!state) return DB_ERROR;
     if (strcmp(state, "23505") == 0) return DB_ERR_UNIQUE;
     if (strcmp(state, "23503") == 0) return DB_ERR_FOREIGN;
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+        db_note_conflict(); /* PostgreSQL asks for the transaction again */
         return DB_ERR_BUSY;
+    }
+    if (strcmp(state, "55P03") == 0) return DB_ERR_BUSY; /* a lock wait timed out: retrying waits again */
     return DB_ERROR;
 }
 

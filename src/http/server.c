@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../util/utf8.h"
@@ -475,8 +476,40 @@ static void run_handler(server *srv, request_state *st, http_request *req, http_
     }
     if (req->user && !(st->rt->flags & ROUTE_PUBLIC) && view_other_company(req, res, st->rt->flags))
         return;
+    db_attempt_start(); /* the handler's writes count, not the session's touch (run_with_retries) */
     st->rt->handler(req, res);
     db_rollback_all(req->db); /* a handler that forgot: never leak a lock */
+}
+
+/* The handler again, from a fresh request, while its unit of work failed
+ * for another transaction's sake and wrote nothing (db_attempt_retriable:
+ * a PostgreSQL deadlock or serialization failure, which PostgreSQL asks
+ * the client to retry). Up to RETRIES more times, after a short random
+ * pause so two transactions that met do not meet again at once. */
+#define RETRIES 3
+
+static void run_with_retries(server *srv, request_state *st, const http_request *fresh, http_request *req,
+                             http_response *res)
+{
+    for (int attempt = 0;; attempt++) {
+        db_attempt_start();
+        run_handler(srv, st, req, res);
+        if (attempt == RETRIES || res->status < 500 || !db_attempt_retriable()) return;
+        sb_free(&res->body);
+        *res = (http_response){0};
+        if (req->db) db_read_snapshot(req->db, DB_SNAPSHOT_OFF);
+        *req = *fresh;
+        unsigned pause_us = 1000u + (unsigned)(clock_us() % 1000) * (unsigned)(5 << attempt);
+        nanosleep(&(struct timespec){0, (long)pause_us * 1000L}, NULL);
+    }
+}
+
+/* Tests: KEHU_TEST_CONFLICTS applies to the writes of requests to this
+ * path (KEHU_TEST_CONFLICT_PATH) alone, so a test signs in undisturbed. */
+static int test_conflicts_path(const char *url)
+{
+    const char *path = getenv("KEHU_TEST_CONFLICT_PATH");
+    return path && strcmp(path, url) == 0;
 }
 
 static enum MHD_Result queue_response(struct MHD_Connection *c, request_state *st,
@@ -571,18 +604,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
-    http_request req = {0};
+    http_request fresh = {0};
+    fresh.app = srv->app;
+    fresh.conn = c;
+    fresh.a = st->a;
+    fresh.method = method;
+    fresh.path = url;
+    fresh.body = st->body.data;
+    fresh.body_len = st->body.len;
+    fresh.lang = pick_language(c);
+    fresh.client_ip = client_address(c, &srv->app->cfg, st->a);
+    memcpy(fresh.params, st->params, sizeof fresh.params);
+    http_request req = fresh;
     http_response res = {0};
-    req.app = srv->app;
-    req.conn = c;
-    req.a = st->a;
-    req.method = method;
-    req.path = url;
-    req.body = st->body.data;
-    req.body_len = st->body.len;
-    req.lang = pick_language(c);
-    req.client_ip = client_address(c, &srv->app->cfg, st->a);
-    memcpy(req.params, st->params, sizeof req.params);
     guard_phase_set(c, GUARD_HANDLING);
     /* Commits do not wait for the disk in this thread (SQLite): the answer
      * is held back below instead, while the thread serves others. */
@@ -591,7 +625,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int writes = defer && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
     if (defer) db_durable_defer(1);
     if (writes) db_prefer_writer(1);
-    run_handler(srv, st, &req, &res);
+    if (writes && test_conflicts_path(url)) db_test_conflicts_arm(1);
+    run_with_retries(srv, st, &fresh, &req, &res);
+    db_test_conflicts_arm(0);
     if (writes) db_prefer_writer(0);
     if (defer) db_durable_defer(0);
     if (req.db) db_read_snapshot(req.db, DB_SNAPSHOT_OFF);

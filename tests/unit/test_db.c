@@ -1165,10 +1165,77 @@ static void test_pg_busy_mapping(void **state)
         char sql[128];
         snprintf(sql, sizeof sql, "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '%s'; END $$",
                  states[i]);
+        db_attempt_start();
         db_stmt *s = prepare_ok(c, sql);
         assert_int_equal(db_step(s), DB_ERR_BUSY);
         db_finalize(s);
+        /* a deadlock or serialization failure asks for the work again; a
+         * lock wait that timed out (55P03) would only wait again */
+        assert_int_equal(db_attempt_retriable(), strcmp(states[i], "55P03") != 0);
     }
+    db_close(c);
+}
+
+/* db_attempt_retriable: a conflict (here made by KEHU_TEST_CONFLICTS at
+ * a commit while armed) makes the attempt retriable only while nothing
+ * was kept; the failed transaction is rolled back whole. */
+static void commit_conflicting(db_conn *c, int n)
+{
+    err e;
+    err_clear(&e);
+    char sql[64];
+    snprintf(sql, sizeof sql, "INSERT INTO t_attempt(n) VALUES (%d)", n);
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, sql);
+    db_test_conflicts_arm(1);
+    int rc = db_commit(c, &e);
+    db_test_conflicts_arm(0);
+    assert_int_not_equal(rc, 0);
+    assert_int_equal(e.status, 503);
+    assert_string_equal(e.code, "busy");
+}
+
+static void test_attempts(void **state)
+{
+    fixture *f = fix_of(state);
+    db_conn *c = open_conn(f);
+    make_table(c, "t_attempt", "n INTEGER");
+    err e;
+    err_clear(&e);
+    setenv("KEHU_TEST_CONFLICTS", "100", 1);
+    db_test_conflicts_reset();
+    /* nothing met: nothing to retry */
+    db_attempt_start();
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM t_attempt"), 0);
+    assert_int_equal(db_attempt_retriable(), 0);
+    /* a transaction whose commit conflicts: rolled back, retriable */
+    db_attempt_start();
+    commit_conflicting(c, 1);
+    assert_int_equal(db_attempt_retriable(), 1);
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM t_attempt"), 0);
+    /* one transaction committed, the next conflicts: not retriable, as
+     * running it all again would write the first one twice */
+    db_attempt_start();
+    assert_int_equal(db_begin(c, &e), 0);
+    exec_ok(c, "INSERT INTO t_attempt(n) VALUES (2)");
+    assert_int_equal(db_commit(c, &e), 0);
+    commit_conflicting(c, 3);
+    assert_int_equal(db_attempt_retriable(), 0);
+    /* a write outside a transaction is kept at once: likewise */
+    db_attempt_start();
+    db_stmt *s = prepare_ok(c, "INSERT INTO t_attempt(n) VALUES (4)");
+    assert_int_equal(db_step(s), DB_DONE);
+    db_finalize(s);
+    commit_conflicting(c, 5);
+    assert_int_equal(db_attempt_retriable(), 0);
+    /* a read outside a transaction keeps nothing */
+    db_attempt_start();
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM t_attempt"), 2);
+    commit_conflicting(c, 6);
+    assert_int_equal(db_attempt_retriable(), 1);
+    assert_int_equal(query_int(c, "SELECT COUNT(*) FROM t_attempt"), 2); /* 2 and 4 */
+    unsetenv("KEHU_TEST_CONFLICTS");
+    db_test_conflicts_reset();
     db_close(c);
 }
 
@@ -1196,6 +1263,7 @@ int main(void)
         cmocka_unit_test(test_pool_threads),
         cmocka_unit_test(test_survives_reopen),
         cmocka_unit_test(test_read_snapshot),
+        cmocka_unit_test(test_attempts),
     };
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_sqlite_settings),
