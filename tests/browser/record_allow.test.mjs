@@ -2,7 +2,8 @@
 // colleague's customer under sharing 公开只读, a colleague's 市场活动, which
 // the whole company reads) offers no 编辑, 删除, 添加成员, state action or
 // attachment upload, and says why; its owner sees them all (GET's
-// X-Kehu-Allow, docs/api.md).
+// X-Kehu-Allow, docs/api.md). A related list's 新建 follows the create
+// right on the related entity.
 import { describe, it as nodeIt, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn, screenshot, apiInPage, checkedIt, openApp, closeApp } from './harness.mjs';
@@ -38,6 +39,10 @@ describe('a read-only record offers no changes', () => {
     const role = (await api('POST', '/roles', { name: '销售员（只读测试）', parent_id: root.id, profile_ids: [profile.id] })).body;
     for (const [username, name] of [['lina', '李娜'], ['zhangwei', '张伟']])
       assert.equal((await api('POST', '/users', { username, name, password: PASSWORD, role_id: role.id })).status, 201);
+    // a profile that reads contacts but may not create them
+    const lookOnly = (await api('POST', '/profiles', { name: '只看联系人（只读测试）', permissions: { accounts: ALL, contacts: { view: true } } })).body;
+    const lookRole = (await api('POST', '/roles', { name: '助理（只读测试）', parent_id: root.id, profile_ids: [lookOnly.id] })).body;
+    assert.equal((await api('POST', '/users', { username: 'wangfang', name: '王芳', password: PASSWORD, role_id: lookRole.id })).status, 201);
     assert.equal((await api('PUT', '/sharing', { accounts: 'public_read' })).status, 200);
     await signInAs('lina');
     ids.account = (await api('POST', '/accounts', { name: '无锡华光锅炉股份有限公司' })).body.id;
@@ -75,6 +80,23 @@ describe('a read-only record offers no changes', () => {
     await screenshot(page, 'record-allow-02-campaign-read-only');
     const r = await api('POST', `/campaigns/${ids.campaign}/members`, { entity: 'accounts', q: '无锡' });
     assert.equal(r.status, 403, JSON.stringify(r.body));
+  });
+
+  it('a related list offers 新建 only to who may create the related record', async () => {
+    await signInAs('wangfang');
+    const own = (await api('POST', '/accounts', { name: '常州恒泰纺织有限公司' })).body.id;
+    await open(`/accounts/${own}`);
+    await page.getByRole('tab', { name: /联系人/ }).click();
+    await page.locator('[data-related=contacts]').waitFor();
+    assert.equal(await shown('[data-related=contacts] [data-test=related-new]'), 0, 'no 新建 without the create right');
+    await screenshot(page, 'record-allow-04-related-no-create');
+    // the server agrees
+    assert.equal((await api('POST', '/contacts', { name: '赵敏', account_id: own })).status, 403);
+    // a colleague who may create contacts gets 新建 on the customer she reads
+    await signInAs('zhangwei');
+    await open(`/accounts/${own}`);
+    await page.getByRole('tab', { name: /联系人/ }).click();
+    await page.locator('[data-related=contacts] [data-test=related-new]').waitFor();
   });
 
   it('the owner sees every change and no hint', async () => {
