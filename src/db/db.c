@@ -752,12 +752,14 @@ int db_migrate(db_conn *c, const db_migration *list, size_t n, err *e)
 
 long db_slow_sql_ms(void)
 {
-    static long ms = -2; /* read once; every thread reads the same */
-    if (ms == -2) {
+    static atomic_long ms = -2; /* read once; every thread reads the same */
+    long now = atomic_load_explicit(&ms, memory_order_relaxed);
+    if (now == -2) {
         const char *env = getenv("KEHU_SLOW_SQL_MS");
-        ms = env && *env ? atol(env) : -1;
+        now = env && *env ? atol(env) : -1;
+        atomic_store_explicit(&ms, now, memory_order_relaxed);
     }
-    return ms;
+    return now;
 }
 
 void db_log_slow(long long ms, const char *sql)
