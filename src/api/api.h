@@ -46,6 +46,7 @@ void api_path_template(strbuf *out, const char *pattern);
 
 /* Parameters many routes declare (src/api/common.c). */
 extern const route_param API_ID_PARAM[];   /* :id, a record id */
+extern const route_param API_RECORD_HEADERS[]; /* ETag and X-Kehu-Allow of an answer that is one record */
 extern const route_param API_LIST_QUERY[]; /* q, filter, sort, limit, offset, deleted, pool, initial */
 
 /* Sets up the engine context for this request (current metadata, reloaded

@@ -10,6 +10,15 @@
 #include "api.h"
 
 const route_param API_ID_PARAM[] = {{"id", "integer", "record id", 1}, {0}};
+/* The headers of an answer that is one record (records.c: a read, and
+ * api_answer_record after a write). */
+const route_param API_RECORD_HEADERS[] = {
+    {"ETag", "string", "the record's version, \"<version>\"", 0},
+    {"X-Kehu-Allow", "string",
+     "what the signed-in user may do with this record: view, then edit and delete where allowed "
+     "(\"view, edit, delete\"); also on a 304",
+     0},
+    {0}};
 
 const route_param API_LIST_QUERY[] = {
     {"q", "string", "quick search (name, pinyin, phone, ...)", 0},

@@ -58,7 +58,8 @@ const route api_ledger_routes[] = {
      .doc = {.summary = "冲销（生成冲销分录）/ reverse an entry", .id = "reverse", .path = API_ID_PARAM,
              .body = "{\"type\":\"object\",\"description\":\"fields the reversing entry sets besides the copy (a note, a date); "
                      "never the negated amounts or the link\"}",
-             .body_optional = 1, .ok = "201", .reply = ":entity", .errors = "403 404 409 422", .only_if = "reversible"}},
+             .body_optional = 1, .ok = "201", .reply = ":entity", .errors = "403 404 409 422", .only_if = "reversible",
+             .headers = API_RECORD_HEADERS}},
     {"GET", "/api/v1/:entity/balances", read_balance, 0,
      .doc = {.summary = "账本余额 / ledger balance", .id = "balance",
              .query = (const route_param[]){{"name", "string", "balance name (metadata balances); default: the first", 0},

@@ -83,16 +83,28 @@ static void list_records(http_request *req, http_response *res)
     http_json(res, 200);
 }
 
-/* Answers the record with its version as ETag. */
+/* X-Kehu-Allow (docs/api.md): what the user may do with a record of ent
+ * owned by owner, from the row already read: no query. */
+static void set_allow(http_response *res, entity_ctx *c, const entity_def *ent, int64_t owner)
+{
+    static const char *const ALLOW[] = {"view", "view, edit", "view, delete", "view, edit, delete"};
+    unsigned allowed = entity_allowed(c, ent, owner);
+    http_set_header(res, "X-Kehu-Allow", ALLOW[((allowed >> ACL_EDIT) & 1u) | ((allowed >> ACL_DELETE) & 1u) << 1]);
+}
+
+/* Answers the record as a read of it would, from one read: its version as
+ * ETag and what the user may now do with it (X-Kehu-Allow: a write may
+ * have changed the owner). */
 void api_answer_record(http_request *req, http_response *res, entity_ctx *c,
                           const entity_def *ent, int64_t id, int status)
 {
     err e;
     err_clear(&e);
     sb_clear(&res->body);
-    if (entity_get(c, ent, id, 1, &res->body, &e)) return http_error(req, res, &e);
-    int64_t v = entity_version(c, ent, id);
+    int64_t v = 0, owner = 0;
+    if (entity_get_versioned(c, ent, id, 1, &res->body, &v, &owner, &e)) return http_error(req, res, &e);
     if (v) http_set_header(res, "ETag", arena_printf(req->a, "\"%lld\"", (long long)v));
+    set_allow(res, c, ent, owner);
     http_json(res, status);
 }
 
@@ -155,12 +167,9 @@ static void get_record(http_request *req, http_response *res)
     err_clear(&e);
     int64_t v, owner;
     if (entity_get_versioned(&c, ent, id, 0, &res->body, &v, &owner, &e)) return http_error(req, res, &e);
-    /* What the user may do with this record (docs/api.md "X-Kehu-Allow"),
-     * from the row just read: no query. Sent with a 304 too, since a right
-     * can change without the record (a role, the sharing). */
-    static const char *const ALLOW[] = {"view", "view, edit", "view, delete", "view, edit, delete"};
-    unsigned allowed = entity_allowed(&c, ent, owner);
-    http_set_header(res, "X-Kehu-Allow", ALLOW[((allowed >> ACL_EDIT) & 1u) | ((allowed >> ACL_DELETE) & 1u) << 1]);
+    /* sent with a 304 too, since a right can change without the record
+     * (a role, the sharing) */
+    set_allow(res, &c, ent, owner);
     const char *etag = etag_of(req->a, v);
     const char *inm = http_header(req, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {
@@ -460,15 +469,11 @@ const route api_records_routes[] = {
              .reply = ":entity_list", .errors = "403 404"}},
     {"POST", "/api/v1/:entity", create_record, 0,
      .doc = {.summary = "新建 / create", .id = "create", .body = ":entity_create", .ok = "201",
-             .reply = ":entity", .errors = "403 404 409 422"}},
+             .reply = ":entity", .errors = "403 404 409 422", .headers = API_RECORD_HEADERS}},
     {"GET", "/api/v1/:entity/:id", get_record, 0,
      .doc = {.summary = "详情 / read", .id = "get", .path = API_ID_PARAM, .ok = "200",
              .reply = ":entity", .errors = "404",
-             .headers = (const route_param[]){{"ETag", "string", "the record's version, \"<version>\"", 0},
-                                              {"X-Kehu-Allow", "string",
-                                               "what the signed-in user may do with this record: view, then edit "
-                                               "and delete where allowed (\"view, edit, delete\"); also on a 304", 0},
-                                              {0}}}},
+             .headers = API_RECORD_HEADERS}},
     {"GET", "/api/v1/:entity/export", export_records, 0,
      .doc = {.summary = "导出 / export (csv, xlsx, vcf)", .id = "export",
              .query = (const route_param[]){{"format", "string", "xlsx (default), csv or vcf (people: vCard 3.0)", 0},
@@ -497,16 +502,16 @@ const route api_records_routes[] = {
              .ok = "200", .errors = "403 404 409 422"}},
     {"POST", "/api/v1/:entity/merge", merge_records, 0,
      .doc = {.summary = "合并 / merge records", .id = "merge", .body = MERGE_BODY, .ok = "200",
-             .reply = ":entity", .errors = "403 404 409 422"}},
+             .reply = ":entity", .errors = "403 404 409 422", .headers = API_RECORD_HEADERS}},
     {"PATCH", "/api/v1/:entity/:id", update_record, 0,
      .doc = {.summary = "修改 / update", .id = "update", .path = API_ID_PARAM, .body = ":entity_update",
-             .ok = "200", .reply = ":entity", .errors = "403 404 409 422"}},
+             .ok = "200", .reply = ":entity", .errors = "403 404 409 422", .headers = API_RECORD_HEADERS}},
     {"DELETE", "/api/v1/:entity/:id", delete_record, 0,
      .doc = {.summary = "删除到回收站 / delete", .id = "delete", .path = API_ID_PARAM, .ok = "204",
              .errors = "403 404 409"}},
     {"POST", "/api/v1/:entity/:id/restore", restore_record, 0,
      .doc = {.summary = "从回收站恢复 / restore", .id = "restore", .path = API_ID_PARAM, .ok = "200",
-             .reply = ":entity", .errors = "403 404 409"}},
+             .reply = ":entity", .errors = "403 404 409", .headers = API_RECORD_HEADERS}},
     {"GET", "/api/v1/:entity/:id/history", record_history, 0,
      .doc = {.summary = "修改记录 / history", .id = "history", .path = API_ID_PARAM, .ok = "200",
              .reply = "History", .errors = "404"}},

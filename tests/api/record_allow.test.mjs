@@ -1,4 +1,5 @@
-// record_allow.test.mjs - GET /api/v1/{entity}/{id} says in X-Kehu-Allow
+// record_allow.test.mjs - GET /api/v1/{entity}/{id} (and every answer that
+// is the record after a write) says in X-Kehu-Allow
 // what the signed-in user may do with that record (edit, delete), so the
 // record page offers only the changes the server accepts ("view" is always
 // there: the header is never empty). Every answer is
@@ -33,12 +34,18 @@ async function agrees(who, entity, id, expect, label) {
   assert.deepEqual(await allowed(who, path), ['view', ...expect].sort(), `${label}: X-Kehu-Allow`);
   const field = entity === 'documents' ? 'title' : 'description';
   const patch = await who.patch(path, { [field]: `由${label}修改` });
-  if (expect.includes('edit')) assert.equal(patch.status, 200, `${label} may edit: ${patch.text}`);
-  else assertError(assert, patch, 403, 'forbidden');
+  if (expect.includes('edit')) {
+    assert.equal(patch.status, 200, `${label} may edit: ${patch.text}`);
+    assert.deepEqual(allowOf(patch), ['view', ...expect].sort(), `${label}: X-Kehu-Allow of the PATCH's answer`);
+  } else {
+    assertError(assert, patch, 403, 'forbidden');
+  }
   const del = await who.del(path);
   if (expect.includes('delete')) {
     assert.equal(del.status, 204, `${label} may delete: ${del.text}`);
-    ok(await admin.post(`${path}/restore`, {}));
+    const restored = await admin.post(`${path}/restore`, {});
+    assert.equal(restored.status, 200, restored.text);
+    assert.deepEqual(allowOf(restored), ['delete', 'edit', 'view'], 'the restore answers the administrator\'s rights');
   } else {
     assertError(assert, del, 403, 'forbidden');
   }
@@ -119,6 +126,21 @@ test('a document shared through its folder\'s share list is read-only for the co
   await agrees(owner, 'documents', doc.id, ['edit', 'delete'], '文档负责人');
 });
 
+test('a create answers the maker\'s rights on the new record, as its read would', async () => {
+  const mine = await owner.post('/api/v1/accounts', { name: '新建即知权限的客户' });
+  assert.equal(mine.status, 201, mine.text);
+  assert.deepEqual(allowOf(mine), ['delete', 'edit', 'view']);
+  assert.equal(mine.headers.get('etag'), `"${mine.json.version}"`);
+  const kept = await editor.post('/api/v1/accounts', { name: '新建但不能删的客户' });
+  assert.equal(kept.status, 201, kept.text);
+  assert.deepEqual(allowOf(kept), ['edit', 'view'], 'a profile without delete');
+  assert.deepEqual(allowOf(kept), await allowed(editor, `/api/v1/accounts/${kept.json.id}`));
+  // a reversal of a ledger entry answers the new entry: only read
+  const acc = created(await admin.post('/api/v1/accounts', { name: '冲销台账客户' }));
+  const receipt = created(await admin.post('/api/v1/receipts', { account_id: acc.id, amount: 100, method: 'transfer' }));
+  assert.deepEqual(allowOf(await admin.post(`/api/v1/receipts/${receipt.id}/reverse`, {})), ['view']);
+});
+
 test('a ledger is never changed; a 304 carries the header too; an unknown record stays 404', async () => {
   const acc = created(await admin.post('/api/v1/accounts', { name: '收款台账客户' }));
   const receipt = created(await admin.post('/api/v1/receipts', { account_id: acc.id, amount: 100, method: 'transfer' }));
@@ -134,8 +156,11 @@ test('a ledger is never changed; a 304 carries the header too; an unknown record
   const gone = await peer.get(`/api/v1/accounts/${mine.id}`);
   assertError(assert, gone, 404, 'not_found');
   assert.equal(gone.headers.get('x-kehu-allow'), null, 'a refusal says nothing about the record');
-  // the contract says so
+  // the contract says so, for the read and for the answers of writes
   const doc = ok(await srv.request('GET', '/api/v1/openapi.json'));
-  const h = doc.paths['/api/v1/accounts/{id}'].get.responses['200'].headers;
-  assert.ok(h && h['X-Kehu-Allow'] && h.ETag, JSON.stringify(h));
+  for (const [p, m, code] of [['/api/v1/accounts/{id}', 'get', '200'], ['/api/v1/accounts', 'post', '201'],
+    ['/api/v1/accounts/{id}', 'patch', '200'], ['/api/v1/accounts/{id}/restore', 'post', '200'], ['/api/v1/accounts/merge', 'post', '200']]) {
+    const h = doc.paths[p][m].responses[code].headers;
+    assert.ok(h && h['X-Kehu-Allow'] && h.ETag, `${m} ${p}: ${JSON.stringify(h)}`);
+  }
 });
