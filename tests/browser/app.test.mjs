@@ -535,7 +535,10 @@ describe('web application', () => {
     await page.getByLabel('用户名').fill('admin');
     await page.getByLabel('密码').fill(process.env.KEHU_TEST_ADMIN_PASSWORD || 'Admin#2026pass');
     await page.locator('[data-test=login-submit]').click();
-    await page.waitForURL(/\/contacts/, { timeout: 30000 }); // back where the user was going
+    // back where the user was going: the path itself, not the sign-in page's
+    // own address, whose ?redirect=/contacts matches a pattern of the URL
+    await page.waitForURL(u => u.pathname === '/contacts', { timeout: 30000 });
+    await page.locator('[data-test=list-table]').waitFor();
   });
 
   it('works at phone width', async () => {
