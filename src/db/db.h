@@ -100,6 +100,7 @@ void db_durable_defer(int on);
  * commits. No effect on PostgreSQL. */
 void db_prefer_writer(int on);
 int db_durable_pending(db_durable_ticket *t);
+int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg);
 
 /* One attempt at a unit of work on the calling thread, for retrying it
  * whole when another transaction made it fail (a PostgreSQL deadlock or
@@ -116,7 +117,6 @@ void db_note_conflict(void);
  * threads that armed it fail as such a conflict (rolled back). */
 void db_test_conflicts_arm(int on);
 void db_test_conflicts_reset(void); /* reads KEHU_TEST_CONFLICTS again */
-int db_durable_notify(const db_durable_ticket *t, void (*done)(void *arg, int ok), void *arg);
 
 /* Statements. SQLite statements are cached per connection by SQL text, so
  * preparing the same SQL again is cheap; db_finalize returns it to the cache. */
